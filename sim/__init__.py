@@ -1,0 +1,48 @@
+"""aisim: an agent-based simulation game of a national AI market.
+
+Notebook use::
+
+    import sim
+    result = sim.run("korea-2025", seeds=10)       # or a path to a scenario file
+    result.quarters.groupby("year").market_revenue_usd_bn.sum()
+
+``result.quarters`` has a row per seed and quarter, ``result.firms`` a row per
+seed, quarter and firm. For step-by-step control build the model yourself:
+``model = sim.build(scenario, seed=0); model.apply_decision({...}); model.step()``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping
+
+from sim.errors import UserError
+from sim.scenario import Scenario, load_scenario
+
+__version__ = "0.1.0"
+__all__ = ["Scenario", "UserError", "build", "load_scenario", "run"]
+
+
+def build(scenario: Scenario | str | None = None, seed: int = 0, **values: Any):
+    """A fresh :class:`sim.model.model.AIMarketModel` for a scenario (object, name or path)."""
+    from sim.model.model import AIMarketModel
+
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    return AIMarketModel(scenario, seed=seed, values=values or None)
+
+
+def run(
+    scenario: Scenario | str | None = None,
+    seeds: int | Iterable[int] = 10,
+    overrides: Mapping[str, Any] | None = None,
+    workers: int | None = None,
+):
+    """Run a scenario over seeds (``seeds=N`` means 0..N-1); returns a :class:`sim.runner.RunResult`."""
+    from sim.runner import run_scenario
+
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    if overrides:
+        scenario = scenario.with_values(overrides)
+    seed_list = range(seeds) if isinstance(seeds, int) else seeds
+    return run_scenario(scenario, seeds=seed_list, workers=workers)

@@ -1,0 +1,107 @@
+"""Reference documentation generated from the schema and the parameter spec.
+
+``aisim schema`` and ``aisim params --markdown`` print these; the README's
+scenario reference is this output, so the docs cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+from sim.scenario import REQUIRED, SECTIONS, Scenario
+from sim.schema import Field, ListOf, MapOf, Record
+
+SECTION_HELP = {
+    "schema": "Format marker, `aisim/scenario-1`.",
+    "name": "Short name (defaults to the file name).",
+    "extends": "A bundled scenario name or a path: start from that scenario. Sections given here replace the base's, except `set` (merged) and `events` (appended).",
+    "title": "Title, in English and Korean.",
+    "description": "A paragraph shown when choosing scenarios.",
+    "story": "The briefing shown before a game.",
+    "time": "Simulated span, in quarters (`2024Q1`) or dates (`2026-01-22`, taken as its quarter).",
+    "currency": "Currency conversion used for KRW figures.",
+    "population": "How many adopter rows to simulate; each row stands for potential_adopters / rows real adopters.",
+    "segments": "The three segments `consumer`, `enterprise`, `public` (all required).",
+    "firms": "AI model providers. `capability` is relative to the global frontier (1.0).",
+    "partners": "Platforms that distribute one AI provider to their users.",
+    "regulator": "The AI Basic Act calendar, obligations and fines; sovereign-AI teams; partnership review threshold.",
+    "parameters": "The parameter spec: every lever, uncertainty and setting, declared once.",
+    "set": "Parameter values that replace the spec's defaults (typical in variants).",
+    "events": "Scheduled (`at`) and random (`probability_per_quarter`) events with effects and optional choices.",
+    "objectives": "Targets the game scores and the debrief reports.",
+}
+
+
+def _describe(field: Field) -> str:
+    if isinstance(field, Record):
+        return "mapping"
+    if isinstance(field, ListOf):
+        return "list"
+    if isinstance(field, MapOf):
+        return field.expected
+    return field.expected
+
+
+def _walk(field: Field, prefix: str, lines: list[str]) -> None:
+    if isinstance(field, ListOf):
+        _walk(field.item, prefix + "[]", lines)
+        return
+    if isinstance(field, MapOf) and isinstance(field.value, Record):
+        _walk(field.value, prefix + ".<id>", lines)
+        return
+    if not isinstance(field, Record):
+        return
+    for name, (sub, default) in field.fields.items():
+        path = f"{prefix}.{name}" if prefix else name
+        if default is REQUIRED:
+            need = "required"
+        elif default is None:
+            need = "optional"
+        elif callable(default):
+            need = "optional"
+        else:
+            need = f"default `{default}`"
+        lines.append(f"| `{path}` | {_describe(sub)} | {need} |")
+        _walk(sub, path, lines)
+
+
+def scenario_reference_markdown() -> str:
+    """Every key of a scenario file, with its type and whether it is required."""
+    lines = ["| key | expected | required / default |", "|---|---|---|"]
+    for name, (field, required) in SECTIONS.items():
+        help_text = SECTION_HELP.get(name, "")
+        lines.append(f"| **`{name}`** | {help_text} | {'required' if required else 'optional'} |")
+        _walk(field, name, lines)
+    return "\n".join(lines)
+
+
+def _range(spec) -> str:
+    if spec.type == "choice":
+        return " / ".join(spec.options)
+    if spec.type == "bool":
+        return "true / false"
+    return f"{spec.min:g} .. {spec.max:g} (step {spec.step:g})"
+
+
+def parameters_markdown(scenario: Scenario, language: str = "en") -> str:
+    """The scenario's parameter spec as a Markdown table."""
+    lines = ["| name | kind | default | range | unit | label | help |", "|---|---|---|---|---|---|---|"]
+    for spec in scenario.parameters:
+        lines.append(
+            f"| `{spec.name}` | {spec.kind} | {scenario.values[spec.name]} | {_range(spec)} | {spec.unit} | "
+            f"{spec.label_for(language)} | {spec.help_for(language)} |"
+        )
+    return "\n".join(lines)
+
+
+def parameters_text(scenario: Scenario, language: str = "en") -> str:
+    """The scenario's parameter spec as plain text, grouped by kind."""
+    out = []
+    for kind in ("lever", "uncertainty", "setting"):
+        specs = scenario.parameters.of_kind(kind)
+        if not specs:
+            continue
+        out.append(f"{kind}s:")
+        for spec in specs:
+            value = scenario.values[spec.name]
+            out.append(f"  {spec.name:<34} = {value!s:<8} [{_range(spec)}] {spec.unit}")
+            out.append(f"      {spec.label_for(language)}: {spec.help_for(language)}")
+    return "\n".join(out)

@@ -1,0 +1,226 @@
+"""The adopter market: pure, vectorised functions over numpy arrays.
+
+Adopters are rows of arrays, not agents: one row stands for many real users or
+organisations (``weight``). Each quarter some non-adopters adopt (Bass 1969:
+innovation ``p`` plus imitation ``q`` times the adopted fraction), and new or
+reviewing adopters pick a provider by multinomial logit (McFadden 1974),
+sampled by inverse-CDF with one uniform draw per row. Consumer surplus is the logit log-sum
+divided by the marginal utility of money (Small & Rosen 1981).
+
+Nothing here knows about Mesa, files or the game; the model wires it in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+LOG_SHARE_FLOOR = 0.01  # network effect uses log(share + floor) so tiny firms are not -inf
+UNAVAILABLE = -1e9  # utility of a firm that cannot be chosen
+
+
+@dataclass
+class Adopters:
+    """Per-row state of the adopter population (all arrays have one entry per row).
+
+    segment: segment index of the row; weight: real adopters the row stands for;
+    adopted: has adopted AI; provider: firm index or -1; tastes: (rows x 4)
+    utility weights on capability, Korean quality, price (negative) and
+    domestic origin; switching_cost: utility of staying with the current
+    provider; platform_group: index of the row's set of platform memberships,
+    a row of ``group_platforms`` ((groups x partners) 0/1), so channel terms are
+    computed per group, not per row.
+    """
+
+    segment: np.ndarray
+    weight: np.ndarray
+    adopted: np.ndarray
+    provider: np.ndarray
+    tastes: np.ndarray
+    switching_cost: np.ndarray
+    platform_group: np.ndarray
+    group_platforms: np.ndarray
+
+    @property
+    def rows(self) -> int:
+        return int(self.segment.shape[0])
+
+    @property
+    def price_taste(self) -> np.ndarray:
+        """Utility lost per unit of the price index (positive)."""
+        return -self.tastes[:, 2]
+
+
+@dataclass(frozen=True)
+class FirmOffer:
+    """What each firm offers this quarter, one entry per firm (all firms, active or not).
+
+    capability is relative to the frontier (1 = frontier); price is a relative
+    index (1 = the benchmark price); domestic is 1.0 or 0.0; available says
+    whether a firm can be chosen (active and entered).
+    """
+
+    capability: np.ndarray
+    korean_quality: np.ndarray
+    price: np.ndarray
+    domestic: np.ndarray
+    trust: np.ndarray
+    available: np.ndarray
+
+    def attributes(self) -> np.ndarray:
+        """(4 x firms) matrix matching the columns of :attr:`Adopters.tastes`."""
+        return np.vstack([self.capability, self.korean_quality, self.price, self.domestic])
+
+
+@dataclass(frozen=True)
+class SegmentTerms:
+    """Segment-level utility terms.
+
+    bonus: (segments x firms) everything that is the same for all rows of a
+    segment (brand constants, network effect, procurement preference, trust);
+    channel_weight: per segment, the utility of being offered a firm inside
+    one's platform.
+    """
+
+    bonus: np.ndarray
+    channel_weight: np.ndarray
+
+
+def bass_adoption_probability(p: float, q: float, adopted_fraction: float) -> float:
+    """Probability that a non-adopter adopts this quarter (Bass hazard, p and q per year)."""
+    hazard_per_year = p + q * adopted_fraction
+    return float(1.0 - np.exp(-max(hazard_per_year, 0.0) / 4.0))
+
+
+def group_memberships(platforms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows x partners 0/1 membership -> (group index per row, groups x partners matrix)."""
+    partners = platforms.shape[1]
+    if partners == 0:
+        return np.zeros(platforms.shape[0], dtype=np.int64), np.zeros((1, 0))
+    if partners > 62:
+        raise ValueError("at most 62 partner platforms are supported")
+    codes = platforms.astype(np.int64) @ (np.int64(1) << np.arange(partners, dtype=np.int64))
+    unique_codes, index = np.unique(codes, return_inverse=True)
+    groups = ((unique_codes[:, None] >> np.arange(partners)) & 1).astype(float)
+    return index.reshape(-1).astype(np.int64), groups
+
+
+def channel_matrix(platforms: np.ndarray, partner_provider: np.ndarray, partner_strength: np.ndarray, firms: int) -> np.ndarray:
+    """(rows x firms) strength of each firm's distribution channel to each row of ``platforms``.
+
+    ``platforms`` is a (rows x partners) 0/1 membership matrix (rows may be
+    membership groups). A row that belongs to a platform whose provider is
+    firm j gets that platform's strength (1 normally, less under review
+    conditions) for j; several platforms with the same provider add up to at most 1.
+    """
+    routes = np.zeros((platforms.shape[1], firms))
+    for k, firm in enumerate(partner_provider):
+        if firm >= 0:
+            routes[k, firm] = partner_strength[k]
+    return np.minimum(platforms @ routes, 1.0)
+
+
+def utilities(
+    adopters: Adopters,
+    rows: np.ndarray,
+    offer: FirmOffer,
+    terms: SegmentTerms,
+    channel: np.ndarray,
+    include_inertia: bool = True,
+) -> np.ndarray:
+    """Deterministic utility (rows x firms) for the selected ``rows``.
+
+    U = tastes . (capability, korean_quality, price, domestic) + trust
+        + segment bonus + channel_weight * channel + switching cost if current provider.
+    ``channel`` is the (len(rows) x firms) channel strength of those rows (see
+    :func:`channel_matrix`). Unavailable firms get a very low utility.
+    """
+    seg = adopters.segment[rows]
+    u = adopters.tastes[rows] @ offer.attributes()
+    u += offer.trust[None, :]
+    u += terms.bonus[seg]
+    u += terms.channel_weight[seg, None] * channel
+    if include_inertia:
+        current = adopters.provider[rows]
+        has = current >= 0
+        u[np.nonzero(has)[0], current[has]] += adopters.switching_cost[rows][has]
+    u[:, ~offer.available] = UNAVAILABLE
+    return u
+
+
+def choose_providers(utility: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Sample one firm per row from its logit probabilities (one uniform draw per row)."""
+    if utility.shape[0] == 0:
+        return np.zeros(0, dtype=np.int64)
+    cumulative = np.cumsum(choice_probabilities(utility), axis=1)
+    draws = rng.random(utility.shape[0]) * cumulative[:, -1]
+    picks = (cumulative < draws[:, None]).sum(axis=1)
+    return np.minimum(picks, utility.shape[1] - 1)
+
+
+def choice_probabilities(utility: np.ndarray) -> np.ndarray:
+    """Logit choice probabilities per row (rows sum to 1)."""
+    shifted = utility - utility.max(axis=1, keepdims=True)
+    np.exp(shifted, out=shifted)
+    shifted /= shifted.sum(axis=1, keepdims=True)
+    return shifted
+
+
+def log_sum(utility: np.ndarray) -> np.ndarray:
+    """Numerically stable log(sum(exp(u))) per row: the expected maximum utility."""
+    top = utility.max(axis=1)
+    shifted = utility - top[:, None]
+    np.exp(shifted, out=shifted)
+    return top + np.log(shifted.sum(axis=1))
+
+
+def surplus_per_row(utility: np.ndarray, price_taste: np.ndarray, money_per_price_unit: np.ndarray) -> np.ndarray:
+    """Consumer surplus of each row in money: log-sum / marginal utility of money.
+
+    ``price_taste`` is utility per unit of the price index; ``money_per_price_unit``
+    converts one unit of the price index into money for that row (its spend).
+    """
+    return log_sum(utility) / np.maximum(price_taste, 1e-9) * money_per_price_unit
+
+
+def weighted_counts(index: np.ndarray, weights: np.ndarray, size: int) -> np.ndarray:
+    """Sum of ``weights`` per value of ``index`` (negative indices ignored)."""
+    keep = index >= 0
+    return np.bincount(index[keep], weights=weights[keep], minlength=size)[:size]
+
+
+def calibrate_constants(
+    base_utility: np.ndarray, segment: np.ndarray, target: np.ndarray, iterations: int = 200
+) -> np.ndarray:
+    """Alternative-specific constants that make predicted logit shares match ``target``.
+
+    base_utility: (rows x firms) utility without constants; segment: segment of
+    each row; target: (segments x firms) shares, each row summing to 1, with
+    zeros for firms that do not take part. Uses the contraction of Berry (1994):
+    c <- c + log(target) - log(predicted). Returns (segments x firms), the
+    largest constant of each segment 0; firms with a zero target get the
+    segment's lowest constant (a newcomer's awareness).
+    """
+    constants = np.zeros_like(target)
+    usable = target > 0
+    for s in range(target.shape[0]):
+        rows = segment == s
+        if not rows.any():
+            continue
+        base = base_utility[rows]
+        for _ in range(iterations):
+            predicted = choice_probabilities(base + constants[s]).mean(axis=0)
+            step = np.where(usable[s], np.log(np.maximum(target[s], 1e-12)) - np.log(np.maximum(predicted, 1e-300)), 0.0)
+            constants[s] += step
+            if np.abs(step).max() < 1e-4:
+                break
+        if usable[s].any():
+            constants[s, usable[s]] -= constants[s, usable[s]].max()
+            constants[s, ~usable[s]] = constants[s, usable[s]].min()
+    return constants
+
+
+def network_bonus(shares: np.ndarray, strength: float) -> np.ndarray:
+    """Utility from a firm's installed base: ``strength * log(share + floor)``, shifted so 0 share -> 0."""
+    return strength * (np.log(shares + LOG_SHARE_FLOOR) - np.log(LOG_SHARE_FLOOR))

@@ -1,0 +1,181 @@
+"""The parameter spec: every lever and uncertainty declared once.
+
+A scenario's ``parameters:`` section declares each tunable number with its default,
+range, step, unit, English and Korean label and help. Validation, ``--set``
+overrides, the game's sliders and experiment sweep spaces all read this one spec.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
+
+from sim.errors import OverrideError, UserError
+
+KINDS = ("lever", "uncertainty", "setting")
+TYPES = ("number", "integer", "bool", "choice")
+
+Value = float | int | bool | str
+
+
+@dataclass(frozen=True)
+class ParameterSpec:
+    """One tunable parameter.
+
+    ``kind``: ``lever`` (a policy the player or analyst sets, may change every quarter),
+    ``uncertainty`` (a fact about the world nobody controls), or ``setting`` (a
+    fixed scenario constant that can still be overridden with ``--set``).
+    """
+
+    name: str
+    kind: str
+    type: str
+    default: Value
+    min: float | None
+    max: float | None
+    step: float | None
+    unit: str
+    label: Mapping[str, str]
+    help: Mapping[str, str]
+    options: tuple[str, ...] = ()
+    group: str = "general"
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.type in ("number", "integer")
+
+    def label_for(self, language: str = "en") -> str:
+        return self.label.get(language) or self.label["en"]
+
+    def help_for(self, language: str = "en") -> str:
+        return self.help.get(language) or self.help["en"]
+
+    def expected(self) -> str:
+        """What a valid value looks like, for error messages."""
+        if self.type == "bool":
+            return "true or false"
+        if self.type == "choice":
+            return "one of " + ", ".join(self.options)
+        kind = "a whole number" if self.type == "integer" else "a number"
+        return f"{kind} from {self.min:g} to {self.max:g}" + (f" {self.unit}" if self.unit else "")
+
+    def coerce(self, value: Any) -> Value:
+        """Check ``value`` (a Python value or text from the command line) and return it typed.
+
+        Raises ``ValueError`` with a message saying what was expected.
+        """
+        if isinstance(value, str):
+            value = value.strip()
+        if self.type == "bool":
+            if isinstance(value, bool):
+                return value
+            if isinstance(value, (int, float)) and value in (0, 1):
+                return bool(value)
+            if isinstance(value, str) and value.lower() in ("true", "yes", "on", "1", "false", "no", "off", "0"):
+                return value.lower() in ("true", "yes", "on", "1")
+            raise ValueError(f"expected {self.expected()}, got {value!r}")
+        if self.type == "choice":
+            if isinstance(value, str) and value in self.options:
+                return value
+            raise ValueError(f"expected {self.expected()}, got {value!r}")
+        if isinstance(value, bool):
+            raise ValueError(f"expected {self.expected()}, got {value!r}")
+        if isinstance(value, str):
+            try:
+                value = float(value)
+            except ValueError:
+                raise ValueError(f"expected {self.expected()}, got {value!r}") from None
+        if not isinstance(value, (int, float)) or value != value or value in (float("inf"), float("-inf")):
+            raise ValueError(f"expected {self.expected()}, got {value!r}")
+        if self.type == "integer":
+            if value != int(value):
+                raise ValueError(f"expected {self.expected()}, got {value!r}")
+            value = int(value)
+        else:
+            value = float(value)
+        assert self.min is not None and self.max is not None
+        if not self.min <= value <= self.max:
+            raise ValueError(f"expected {self.expected()}, got {value:g}")
+        return value
+
+    def as_number(self, value: Value) -> float:
+        """Value on a numeric axis (bools as 0/1, choices as their index)."""
+        if self.type == "choice":
+            return float(self.options.index(str(value)))
+        return float(value)
+
+    def grid(self) -> list[Value]:
+        """All values from min to max by step (bools and choices: all options)."""
+        if self.type == "bool":
+            return [False, True]
+        if self.type == "choice":
+            return list(self.options)
+        assert self.min is not None and self.max is not None and self.step
+        count = int(round((self.max - self.min) / self.step))
+        values = [self.min + i * self.step for i in range(count + 1)]
+        values = [min(v, self.max) for v in values]
+        if self.type == "integer":
+            return sorted({int(round(v)) for v in values})
+        return [round(v, 12) for v in values]
+
+
+class ParameterSpace:
+    """The ordered set of a scenario's parameter specs."""
+
+    def __init__(self, specs: Iterable[ParameterSpec]):
+        self._specs = {spec.name: spec for spec in specs}
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._specs
+
+    def __getitem__(self, name: str) -> ParameterSpec:
+        return self._specs[name]
+
+    def __iter__(self):
+        return iter(self._specs.values())
+
+    def __len__(self) -> int:
+        return len(self._specs)
+
+    @property
+    def names(self) -> list[str]:
+        return list(self._specs)
+
+    def of_kind(self, kind: str) -> list[ParameterSpec]:
+        return [spec for spec in self._specs.values() if spec.kind == kind]
+
+    def defaults(self) -> dict[str, Value]:
+        return {name: spec.default for name, spec in self._specs.items()}
+
+    def unknown_name_error(self, name: str, error_type: type[UserError] = OverrideError, **where) -> UserError:
+        import difflib
+
+        hint = difflib.get_close_matches(name, self.names, n=1)
+        extra = f"; did you mean {hint[0]!r}?" if hint else ""
+        return error_type(f"unknown parameter {name!r}{extra} (see `aisim params`)", **where)
+
+    def check(self, values: Mapping[str, Any], error_type: type[UserError] = OverrideError, **where) -> dict[str, Value]:
+        """Validate a mapping of parameter values; returns them typed."""
+        out: dict[str, Value] = {}
+        for name, value in values.items():
+            if name not in self._specs:
+                raise self.unknown_name_error(name, error_type, **where)
+            try:
+                out[name] = self._specs[name].coerce(value)
+            except ValueError as exc:
+                raise error_type(f"parameter {name}: {exc}", **where) from None
+        return out
+
+    def parse_assignments(self, assignments: Iterable[str]) -> dict[str, Value]:
+        """Parse ``--set NAME=VALUE`` strings into typed values."""
+        out: dict[str, Value] = {}
+        for text in assignments:
+            if "=" not in text:
+                raise OverrideError(f"--set {text!r}: expected NAME=VALUE")
+            name, _, raw = text.partition("=")
+            name = name.strip()
+            try:
+                out.update(self.check({name: raw}))
+            except OverrideError as exc:
+                raise OverrideError(f"--set {text!r}: {exc.message}") from None
+        return out

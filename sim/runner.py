@@ -1,0 +1,341 @@
+"""Run a scenario over seeds (in parallel), collect tidy tables, write run folders.
+
+This is the one place that turns model runs into DataFrames and files; the
+CLI (``aisim run``, ``aisim replay``), the Python API and the batch runner use it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import multiprocessing
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from sim.errors import OutputError
+from sim.model.metrics import METRICS
+from sim.model.model import AIMarketModel
+from sim.scenario import Scenario
+from sim.timeline import parse_quarter
+
+Decisions = Mapping[int, Mapping[str, Any]]
+
+QUARTER_COLUMNS = ["seed", "quarter", "year"] + list(METRICS)
+FIRM_COLUMNS = [
+    "seed",
+    "quarter",
+    "firm",
+    "name",
+    "origin",
+    "size",
+    "active",
+    "revenue_usd_bn",
+    "revenue_share",
+    "capability",
+    "korean_quality",
+    "price",
+    "cash_usd_bn",
+    "profit_usd_bn",
+    "compliance_cost_usd_bn",
+    "grant_usd_bn",
+    "partners",
+]
+
+
+@dataclass(frozen=True)
+class SeedRun:
+    """What one seed's run produced (plain lists, cheap to send between processes)."""
+
+    seed: int
+    quarters: list[dict]
+    firms: list[dict]
+    news: list[dict]
+
+
+def simulate(scenario: Scenario, seed: int, decisions: Decisions | None = None) -> SeedRun:
+    """Run one seed to the end, applying ``decisions`` (quarter number -> decision) on the way."""
+    model = AIMarketModel(scenario, seed=seed)
+    decisions = decisions or {}
+    while not model.finished:
+        if model.quarter in decisions:
+            model.apply_decision(decisions[model.quarter])
+        model.step()
+    return SeedRun(seed=seed, quarters=model.history, firms=model.firm_history, news=model.news)
+
+
+def _simulate_job(job: tuple[Scenario, int, Decisions | None]) -> SeedRun:
+    scenario, seed, decisions = job
+    return simulate(scenario, seed, decisions)
+
+
+def process_pool(workers: int) -> ProcessPoolExecutor:
+    """A process pool that starts workers quickly and safely on every platform.
+
+    On POSIX a fork server preloads the model once, so workers start fast and
+    no threads of the parent are forked; elsewhere workers are spawned.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["sim.model.model", "sim.runner"])
+    else:
+        context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
+def default_workers(jobs: int) -> int:
+    return max(1, min(jobs, os.cpu_count() or 1))
+
+
+@dataclass
+class RunResult:
+    """Outcomes of a scenario over seeds, as pandas DataFrames.
+
+    ``quarters``: one row per seed and quarter; ``firms``: one row per seed,
+    quarter and firm; ``news``: the event and news feed per seed.
+    """
+
+    scenario: Scenario
+    seeds: list[int]
+    quarters: pd.DataFrame
+    firms: pd.DataFrame
+    news: pd.DataFrame
+    seconds: float = 0.0
+    decisions: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+    def summary(self, year: int | None = None) -> pd.DataFrame:
+        """Each outcome's mean and 5-95 % range over seeds for one year (default: the last).
+
+        Flows (revenue, spend, surplus, entries, exits, compliance cost) are
+        summed over the year's quarters; levels are averaged.
+        """
+        year = int(self.quarters["year"].max()) if year is None else year
+        return summarise_year(self.quarters, year)
+
+
+FLOW_METRICS = {
+    "market_revenue_usd_bn",
+    "consumer_surplus",
+    "public_spend_krw_bn",
+    "entries",
+    "exits",
+    "compliance_cost_krw_bn",
+    "firm_profits_usd_bn",
+}
+
+
+def yearly(quarters: pd.DataFrame) -> pd.DataFrame:
+    """Quarter rows -> one row per seed and year (flows summed, levels averaged)."""
+    metrics = [m for m in METRICS if m in quarters.columns]
+    how = {m: ("sum" if m in FLOW_METRICS else "mean") for m in metrics}
+    if "budget_left_krw_bn" in how:
+        how["budget_left_krw_bn"] = "last"
+    if "active_firms" in how:
+        how["active_firms"] = "last"
+    return quarters.groupby(["seed", "year"], sort=True).agg(how).reset_index()
+
+
+def summarise_year(quarters: pd.DataFrame, year: int) -> pd.DataFrame:
+    per_seed = yearly(quarters)
+    per_seed = per_seed[per_seed["year"] == year]
+    rows = []
+    for metric in METRICS:
+        if metric not in per_seed:
+            continue
+        values = per_seed[metric].to_numpy(dtype=float)
+        rows.append(
+            {
+                "metric": metric,
+                "label": METRICS[metric].label_en,
+                "unit": ("per year, " if metric in FLOW_METRICS else "") + METRICS[metric].unit,
+                "mean": float(values.mean()),
+                "p05": float(np.percentile(values, 5)),
+                "p95": float(np.percentile(values, 95)),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def run_scenario(
+    scenario: Scenario,
+    seeds: Iterable[int] = (0,),
+    workers: int | None = None,
+    decisions: Decisions | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    executor: Executor | None = None,
+) -> RunResult:
+    """Run ``scenario`` once per seed, in parallel when there are several seeds.
+
+    Args:
+        workers: processes to use (default: one per core, at most one per seed).
+        decisions: quarter number -> lever values / event answers to apply.
+        progress: called with (done, total) after each seed finishes.
+        executor: run on this executor instead of a local process pool.
+    """
+    seeds = [int(s) for s in seeds]
+    started = time.perf_counter()
+    jobs = [(scenario, seed, decisions) for seed in seeds]
+    workers = default_workers(len(seeds)) if workers is None else workers
+    runs: list[SeedRun] = []
+    if executor is None and (workers <= 1 or len(seeds) <= 1):
+        for done, job in enumerate(jobs, 1):
+            runs.append(_simulate_job(job))
+            if progress:
+                progress(done, len(jobs))
+    else:
+        own = executor is None
+        pool = executor or process_pool(workers)
+        try:
+            for done, run in enumerate(pool.map(_simulate_job, jobs), 1):
+                runs.append(run)
+                if progress:
+                    progress(done, len(jobs))
+        finally:
+            if own:
+                pool.shutdown(cancel_futures=True)
+    return collect(scenario, runs, time.perf_counter() - started, decisions)
+
+
+def collect(scenario: Scenario, runs: list[SeedRun], seconds: float, decisions: Decisions | None = None) -> RunResult:
+    """Seed runs -> a RunResult with DataFrames sorted by seed and quarter."""
+    runs = sorted(runs, key=lambda r: r.seed)
+    quarters = pd.DataFrame([{"seed": r.seed, **row} for r in runs for row in r.quarters], columns=QUARTER_COLUMNS)
+    firms = pd.DataFrame([{"seed": r.seed, **row} for r in runs for row in r.firms], columns=FIRM_COLUMNS)
+    news = pd.DataFrame(
+        [{"seed": r.seed, **item} for r in runs for item in r.news], columns=["seed", "quarter", "kind", "en", "ko"]
+    )
+    return RunResult(
+        scenario=scenario,
+        seeds=[r.seed for r in runs],
+        quarters=quarters,
+        firms=firms,
+        news=news,
+        seconds=seconds,
+        decisions={int(k): dict(v) for k, v in (decisions or {}).items()},
+    )
+
+
+def package_versions() -> dict[str, str]:
+    from importlib import metadata
+
+    out = {"python": platform.python_version()}
+    for name in ("aisim", "mesa", "numpy", "pandas", "pyyaml", "pygame-ce", "pygame-gui", "pyarrow", "dask", "distributed"):
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return out
+
+
+def default_out_dir(scenario: Scenario) -> Path:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    return Path("runs") / f"{scenario.name}-{stamp}"
+
+
+def check_out_dir(out: Path, force: bool = False) -> None:
+    """Refuse an output folder we cannot or should not write, before any work is done."""
+    if out.exists() and not out.is_dir():
+        raise OutputError("exists and is not a folder", file=str(out))
+    if out.is_dir() and any(out.iterdir()) and not force:
+        raise OutputError("folder exists and is not empty; choose another --out or pass --force", file=str(out))
+    parent = out.parent if not out.exists() else out
+    probe_parent = parent
+    while not probe_parent.exists():
+        probe_parent = probe_parent.parent
+    if not os.access(probe_parent, os.W_OK | os.X_OK):
+        raise OutputError("cannot write here (permission denied)", file=str(out))
+
+
+def write_run(result: RunResult, out: Path, overrides: Mapping[str, Any], force: bool = False, extra: Mapping[str, Any] | None = None) -> Path:
+    """Write quarters.csv, firms.csv, news.csv and run.json atomically into ``out``.
+
+    Files are written into a temporary folder beside ``out`` and moved into
+    place at the end, so a failed write never leaves a folder that looks complete.
+    """
+    check_out_dir(out, force)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    except OSError as exc:
+        raise OutputError(f"cannot create output folder ({exc.strerror})", file=str(out)) from None
+    try:
+        result.quarters.to_csv(staging / "quarters.csv", index=False, float_format="%.10g")
+        result.firms.to_csv(staging / "firms.csv", index=False, float_format="%.10g")
+        result.news.to_csv(staging / "news.csv", index=False)
+        meta = run_metadata(result, overrides)
+        if extra:
+            meta.update(extra)
+        (staging / "run.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        (staging / "scenario.json").write_text(result.scenario.document_text() + "\n", encoding="utf-8")
+        if out.exists():
+            shutil.rmtree(out)
+        os.replace(staging, out)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise OutputError(f"cannot write output ({exc.strerror})", file=str(out)) from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return out
+
+
+def run_metadata(result: RunResult, overrides: Mapping[str, Any]) -> dict[str, Any]:
+    from sim.timeline import quarter_label
+
+    return {
+        "scenario": result.scenario.name,
+        "scenario_source": result.scenario.source,
+        "scenario_hash": result.scenario.content_hash,
+        "seeds": result.seeds,
+        "overrides": dict(overrides),
+        "decisions": {quarter_label(q): d for q, d in sorted(result.decisions.items())},
+        "parameters": dict(result.scenario.values),
+        "versions": package_versions(),
+        "seconds": round(result.seconds, 3),
+        "created": datetime.now().isoformat(timespec="seconds"),
+        "command": " ".join(sys.argv),
+    }
+
+
+def decisions_from_labels(labelled: Mapping[str, Mapping[str, Any]]) -> dict[int, dict[str, Any]]:
+    """``{"2026Q1": {...}}`` -> ``{quarter number: {...}}`` (labels already validated)."""
+    out = {}
+    for label, decision in labelled.items():
+        quarter = parse_quarter(label)
+        if quarter is None:
+            raise ValueError(f"not a quarter: {label}")
+        out[quarter] = dict(decision)
+    return out
+
+
+def format_summary(summary: pd.DataFrame, year: int) -> str:
+    """A plain-text table of a summary (metric, mean, 5-95 % range)."""
+    lines = [f"Outcomes in {year} (mean and 5-95 % range over seeds)", ""]
+    width = max(len(label) for label in summary["label"]) if len(summary) else 10
+    for row in summary.itertuples():
+        fmt = METRICS[row.metric].fmt
+
+        def show(value: float, fmt: str = fmt) -> str:
+            if math.isnan(value):
+                return "nan"
+            return fmt.format(value)
+
+        unit = "" if METRICS[row.metric].unit in ("share",) else f"  {row.unit}"
+        if "%" in fmt:
+            unit = "  per year" if row.metric in FLOW_METRICS else ""
+        lines.append(
+            f"  {row.label:<{width}}  {show(row.mean):>9}   [{show(row.p05)} .. {show(row.p95)}]{unit}"
+        )
+    return "\n".join(lines)

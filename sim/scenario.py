@@ -1,0 +1,682 @@
+"""Scenario files: YAML -> a validated, typed :class:`Scenario`.
+
+The schema is declared once here (``SCENARIO_SCHEMA`` and friends); ``aisim
+schema`` prints it and the README's scenario reference is generated from it.
+A scenario may ``extends:`` another (bundled name or path): every section it
+states replaces the base's, except ``set`` (merged, this file winning) and
+``events`` (appended).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+from sim.errors import ScenarioError
+from sim.model.metrics import METRICS
+from sim.model.parameters import MODEL_PARAMETERS, PARTNERSHIP_REVIEW_OPTIONS, SEGMENTS
+from sim.params import KINDS, TYPES, ParameterSpace, ParameterSpec, Value
+from sim.schema import (
+    ID,
+    REQUIRED,
+    Any_,
+    Bool,
+    Context,
+    ListOf,
+    Localized,
+    MapOf,
+    Num,
+    Quarter,
+    Record,
+    Str,
+    describe,
+)
+from sim.timeline import quarter_label
+from sim.yamlio import LoadedYaml, load_yaml_file, load_yaml_text
+
+SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+DEFAULT_SCENARIO = "korea-2025"
+SCHEMA_ID = "aisim/scenario-1"
+
+SEGMENT_ID = Str(choices=SEGMENTS)
+
+
+def _segment_map(value_field: Num, what: str) -> MapOf:
+    out = MapOf(value_field, key=SEGMENT_ID)
+    out.expected = f"a mapping from segment (consumer, enterprise, public) to {what}"
+    return out
+
+
+SHARE = Num(0.0, 1.0)
+
+TIME = Record({"start": (Quarter(), REQUIRED), "end": (Quarter(), REQUIRED)})
+CURRENCY = Record({"krw_per_usd": (Num(100.0, 10_000.0), REQUIRED)})
+POPULATION = Record(
+    {
+        "adopter_rows": (Num(30, 20_000_000, integer=True), REQUIRED),
+        "row_share": (_segment_map(Num(0.01, 1.0), "the share of rows"), None),
+    }
+)
+SEGMENT = Record(
+    {
+        "label": (Localized(), REQUIRED),
+        "potential_adopters": (Num(1, 1e10), REQUIRED),
+        "adoption_ceiling": (SHARE, REQUIRED),
+        "initial_adoption": (SHARE, REQUIRED),
+        "bass_p": (Num(0.0, 1.0), REQUIRED),
+        "bass_q": (Num(0.0, 3.0), REQUIRED),
+        "spend_usd_per_adopter_per_year": (Num(0.0, 1e9), REQUIRED),
+        "spend_growth_per_year": (Num(-0.5, 2.0), REQUIRED),
+        "price_sensitivity": (Num(0.0, 50.0), REQUIRED),
+        "capability_weight": (Num(0.0, 50.0), REQUIRED),
+        "korean_weight": (Num(0.0, 50.0), REQUIRED),
+        "sovereignty_weight": (Num(0.0, 50.0), REQUIRED),
+        "channel_weight": (Num(0.0, 50.0), REQUIRED),
+        "review_rate_per_quarter": (SHARE, REQUIRED),
+        "switching_cost": (Num(0.0, 50.0), REQUIRED),
+        "taste_spread": (Num(0.0, 5.0), 0.5),
+    }
+)
+FIRM = Record(
+    {
+        "id": (ID, REQUIRED),
+        "name": (Str(), REQUIRED),
+        "origin": (Str(choices=("foreign", "domestic")), REQUIRED),
+        "size": (Str(choices=("large", "small")), REQUIRED),
+        "capability": (Num(0.0, 1.5), REQUIRED),
+        "korean_quality": (SHARE, REQUIRED),
+        "price": (Num(0.1, 10.0), 1.0),
+        "unit_cost": (Num(0.0, 10.0), 0.5),
+        "compute_k_gpus": (Num(0.0, 10_000.0), REQUIRED),
+        "cash_usd_bn": (Num(0.0, 10_000.0), REQUIRED),
+        "rd_usd_bn_per_year": (Num(0.0, 1_000.0), REQUIRED),
+        "fixed_cost_usd_bn_per_year": (Num(0.0, 1_000.0), 0.0),
+        "frontier_lab": (Bool(), False),
+        "sovereign_team": (Bool(), False),
+        "initial_share": (_segment_map(SHARE, "a share of that segment's adopters"), dict),
+        "enters": (Quarter(), None),
+        "strategy": (
+            Record(
+                {
+                    "price_agility": (Num(0.0, 0.5), 0.03),
+                    "partner_offer": (Num(0.0, 2.0), 0.0),
+                    "korea_focus": (SHARE, 0.5),
+                }
+            ),
+            dict,
+        ),
+    }
+)
+PARTNER = Record(
+    {
+        "id": (ID, REQUIRED),
+        "name": (Str(), REQUIRED),
+        "reach": (_segment_map(SHARE, "the share of that segment's adopters the platform reaches"), REQUIRED),
+        "own_model": (ID, None),
+        "provider": (ID, None),
+        "contract_quarters": (Num(1, 40, integer=True), 8),
+        "contract_start": (Quarter(), None),
+        "preferences": (
+            Record(
+                {
+                    "quality": (Num(0.0, 20.0), 3.0),
+                    "korean": (Num(0.0, 20.0), 1.0),
+                    "price": (Num(0.0, 20.0), 1.0),
+                    "autonomy": (Num(0.0, 20.0), 0.5),
+                    "switching_cost": (Num(0.0, 20.0), 0.3),
+                }
+            ),
+            dict,
+        ),
+    }
+)
+OBLIGATION = Record(
+    {
+        "id": (ID, REQUIRED),
+        "label": (Localized(), REQUIRED),
+        "applies_to": (Str(choices=("all", "large", "foreign_large", "frontier")), "all"),
+        "cost_krw_m_per_year": (
+            Record({"small": (Num(0.0, 1e6), REQUIRED), "large": (Num(0.0, 1e6), REQUIRED)}),
+            REQUIRED,
+        ),
+        "revenue_share_cost": (Num(0.0, 0.2), 0.0),
+    }
+)
+REGULATOR = Record(
+    {
+        "basic_act": (
+            Record(
+                {
+                    "name": (Localized(), "AI Basic Act"),
+                    "effective": (Quarter(), REQUIRED),
+                    "fine_krw_m_per_violation": (Num(0.0, 1e6), REQUIRED),
+                    "violations_per_inspection": (Num(0.0, 1000.0), 3.0),
+                    "trust_penalty": (Num(0.0, 5.0), 0.3),
+                    "obligations": (ListOf(OBLIGATION, min_len=1, unique_key="id"), REQUIRED),
+                }
+            ),
+            REQUIRED,
+        ),
+        "sovereign_teams": (Num(0, 50, integer=True), 3),
+        "review_reach_threshold": (SHARE, 0.1),
+    }
+)
+
+
+def _check_param_spec(spec: dict, ctx: Context, path: tuple) -> None:
+    kind_type = spec["type"]
+    if kind_type == "choice":
+        if not spec["options"]:
+            raise ctx.fail(path, "a choice parameter needs options: [..]")
+        if spec["default"] not in spec["options"]:
+            raise ctx.fail(path + ("default",), f"expected one of {', '.join(spec['options'])}, got {describe(spec['default'])}")
+        return
+    if kind_type == "bool":
+        if not isinstance(spec["default"], bool):
+            raise ctx.fail(path + ("default",), f"expected true or false, got {describe(spec['default'])}")
+        return
+    for key in ("min", "max", "step"):
+        if spec[key] is None:
+            raise ctx.fail(path, f"missing required key {key!r} (a number) for a {kind_type} parameter")
+    if spec["min"] > spec["max"]:
+        raise ctx.fail(path + ("min",), f"min {spec['min']:g} is greater than max {spec['max']:g}")
+    if spec["step"] <= 0:
+        raise ctx.fail(path + ("step",), f"expected a step > 0, got {spec['step']:g}")
+    default = spec["default"]
+    number = Num(spec["min"], spec["max"], integer=kind_type == "integer")
+    number.check(default, ctx, path + ("default",))
+
+
+PARAMETER = Record(
+    {
+        "kind": (Str(choices=KINDS), REQUIRED),
+        "type": (Str(choices=TYPES), "number"),
+        "default": (Any_(), REQUIRED),
+        "min": (Num(), None),
+        "max": (Num(), None),
+        "step": (Num(), None),
+        "unit": (Str(), ""),
+        "label": (Localized(), REQUIRED),
+        "help": (Localized(), REQUIRED),
+        "options": (ListOf(ID, min_len=1), list),
+        "group": (ID, "general"),
+    },
+    check_all=_check_param_spec,
+)
+
+
+def _check_effect(effect: dict, ctx: Context, path: tuple) -> None:
+    chosen = [k for k in ("firm", "partnership", "segment", "parameter", "enter", "exit") if effect[k] is not None]
+    if len(chosen) != 1:
+        raise ctx.fail(
+            path, "expected exactly one of firm, partnership, segment, parameter, enter, exit in an effect"
+        )
+    if effect["firm"] is not None or effect["segment"] is not None:
+        if not (effect["add"] or effect["multiply"] or effect["set"]):
+            raise ctx.fail(path, "a firm or segment effect needs add:, multiply: or set:")
+    if effect["parameter"] is not None and effect["value"] is None:
+        raise ctx.fail(path, "a parameter effect needs value:")
+
+
+FIRM_FIELDS = ("capability", "korean_quality", "price", "cash_usd_bn", "compute_k_gpus", "rd_usd_bn_per_year", "trust")
+SEGMENT_FIELDS = ("spend_usd_per_adopter_per_year", "foreign_trust", "adoption_ceiling", "bass_q")
+
+EFFECT = Record(
+    {
+        "firm": (ID, None),
+        "segment": (SEGMENT_ID, None),
+        "add": (MapOf(Num(), key=Str(choices=FIRM_FIELDS + SEGMENT_FIELDS)), dict),
+        "multiply": (MapOf(Num(0.0, 100.0), key=Str(choices=FIRM_FIELDS + SEGMENT_FIELDS)), dict),
+        "set": (MapOf(Num(), key=Str(choices=FIRM_FIELDS + SEGMENT_FIELDS)), dict),
+        "partnership": (
+            Record(
+                {
+                    "partner": (ID, REQUIRED),
+                    "provider": (ID, REQUIRED),
+                    "quarters": (Num(1, 40, integer=True), 8),
+                }
+            ),
+            None,
+        ),
+        "parameter": (ID, None),
+        "value": (Any_(), None),
+        "enter": (ID, None),
+        "exit": (ID, None),
+    },
+    check_all=_check_effect,
+)
+CHOICE = Record(
+    {
+        "id": (ID, REQUIRED),
+        "label": (Localized(), REQUIRED),
+        "effects": (ListOf(EFFECT), list),
+    }
+)
+
+
+def _check_event(event: dict, ctx: Context, path: tuple) -> None:
+    scheduled = event["at"] is not None
+    random_ = event["probability_per_quarter"] is not None
+    if scheduled == random_:
+        raise ctx.fail(path, "an event needs exactly one of at: (scheduled) or probability_per_quarter: (random)")
+    if event["choices"]:
+        ids = [c["id"] for c in event["choices"]]
+        if event["default_choice"] is None:
+            event["default_choice"] = ids[0]
+        elif event["default_choice"] not in ids:
+            raise ctx.fail(path + ("default_choice",), f"expected one of {', '.join(ids)}, got {event['default_choice']!r}")
+    elif event["default_choice"] is not None:
+        raise ctx.fail(path + ("default_choice",), "default_choice needs choices:")
+    if event["start"] is not None and event["until"] is not None and event["start"] > event["until"]:
+        raise ctx.fail(path + ("start",), "start is after until")
+
+
+EVENT = Record(
+    {
+        "id": (ID, REQUIRED),
+        "title": (Localized(), REQUIRED),
+        "text": (Localized(), None),
+        "source": (Str(), None),
+        "at": (Quarter(), None),
+        "probability_per_quarter": (SHARE, None),
+        "start": (Quarter(), None),
+        "until": (Quarter(), None),
+        "once": (Bool(), True),
+        "effects": (ListOf(EFFECT), list),
+        "choices": (ListOf(CHOICE, unique_key="id"), list),
+        "default_choice": (ID, None),
+    },
+    check_all=_check_event,
+)
+OBJECTIVE = Record(
+    {
+        "id": (ID, REQUIRED),
+        "label": (Localized(), REQUIRED),
+        "metric": (Str(choices=tuple(METRICS)), REQUIRED),
+        "aggregate": (Str(choices=("final_year_mean", "final_year_sum", "final", "mean", "min", "max", "sum")), "final_year_mean"),
+        "op": (Str(choices=(">=", "<=")), REQUIRED),
+        "target": (Num(), REQUIRED),
+        "weight": (Num(0.0, 100.0), 1.0),
+    }
+)
+
+# Top-level sections: name -> (field, required?)
+SECTIONS: dict[str, tuple[Any, bool]] = {
+    "schema": (Str(choices=(SCHEMA_ID,)), False),
+    "name": (Str(pattern=r"[a-z0-9][a-z0-9_.-]*", what="a name (lower-case letters, digits, - _ .)"), False),
+    "extends": (Str(), False),
+    "title": (Localized(), True),
+    "description": (Localized(), True),
+    "story": (Localized(), False),
+    "time": (TIME, True),
+    "currency": (CURRENCY, True),
+    "population": (POPULATION, True),
+    "segments": (Record({s: (SEGMENT, REQUIRED) for s in SEGMENTS}), True),
+    "firms": (ListOf(FIRM, min_len=1, unique_key="id"), True),
+    "partners": (ListOf(PARTNER, unique_key="id"), False),
+    "regulator": (REGULATOR, True),
+    "parameters": (MapOf(PARAMETER, min_len=1), True),
+    "set": (MapOf(Any_()), False),
+    "events": (ListOf(EVENT, unique_key="id"), False),
+    "objectives": (ListOf(OBJECTIVE, unique_key="id"), False),
+}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario. ``sections`` holds the normalised data of every section.
+
+    ``values`` are the parameter values in force at the start (spec defaults,
+    then ``set:``, then any overrides). ``document`` is the resolved scenario
+    (after ``extends``) as plain data, and ``content_hash`` its SHA-256.
+    """
+
+    name: str
+    source: str
+    sections: Mapping[str, Any]
+    parameters: ParameterSpace
+    values: Mapping[str, Value]
+    document: Mapping[str, Any]
+    content_hash: str
+    overrides: Mapping[str, Value] = field(default_factory=dict)
+
+    # convenient views -------------------------------------------------
+    @property
+    def title(self) -> Mapping[str, str]:
+        return self.sections["title"]
+
+    @property
+    def description(self) -> Mapping[str, str]:
+        return self.sections["description"]
+
+    @property
+    def start(self) -> int:
+        return self.sections["time"]["start"]
+
+    @property
+    def end(self) -> int:
+        return self.sections["time"]["end"]
+
+    @property
+    def quarters(self) -> int:
+        return self.end - self.start + 1
+
+    @property
+    def krw_per_usd(self) -> float:
+        return self.sections["currency"]["krw_per_usd"]
+
+    @property
+    def firms(self) -> list[dict]:
+        return self.sections["firms"]
+
+    @property
+    def partners(self) -> list[dict]:
+        return self.sections["partners"]
+
+    @property
+    def segments(self) -> dict[str, dict]:
+        return self.sections["segments"]
+
+    @property
+    def events(self) -> list[dict]:
+        return self.sections["events"]
+
+    @property
+    def objectives(self) -> list[dict]:
+        return self.sections["objectives"]
+
+    @property
+    def regulator(self) -> dict:
+        return self.sections["regulator"]
+
+    def with_values(self, overrides: Mapping[str, Any]) -> Scenario:
+        """A copy with some parameter values replaced (validated against the spec)."""
+        checked = self.parameters.check(overrides)
+        values = dict(self.values)
+        values.update(checked)
+        merged = dict(self.overrides)
+        merged.update(checked)
+        return replace(self, values=values, overrides=merged)
+
+    def document_text(self) -> str:
+        """The resolved scenario as canonical JSON text (stored in saves and run folders)."""
+        return canonical_json(self.document)
+
+
+def canonical_json(data: Any) -> str:
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def bundled_scenarios() -> list[Path]:
+    """Paths of the scenarios shipped in ``scenarios/``, sorted by name."""
+    return sorted(SCENARIO_DIR.glob("*.yaml"))
+
+
+def resolve_scenario_path(name_or_path: str | None) -> Path:
+    """A bundled scenario name (``korea-2025``) or a file path -> the file's path."""
+    name = name_or_path or DEFAULT_SCENARIO
+    candidate = Path(name)
+    if candidate.suffix in (".yaml", ".yml") or candidate.exists() or "/" in name or "\\" in name:
+        return candidate
+    bundled = SCENARIO_DIR / f"{name}.yaml"
+    if bundled.exists():
+        return bundled
+    import difflib
+
+    names = [p.stem for p in bundled_scenarios()]
+    hint = difflib.get_close_matches(name, names, n=1)
+    extra = f"; did you mean {hint[0]!r}?" if hint else f"; bundled: {', '.join(names)}"
+    raise ScenarioError(f"no bundled scenario or file named {name!r}{extra}")
+
+
+def load_scenario(name_or_path: str | Path | None = None, overrides: Mapping[str, Any] | None = None) -> Scenario:
+    """Load and validate a scenario by bundled name or path (default: the Korea baseline).
+
+    Raises :class:`ScenarioError` naming file, key path and line for any problem.
+    """
+    path = resolve_scenario_path(str(name_or_path) if name_or_path is not None else None)
+    doc = load_yaml_file(path, ScenarioError)
+    scenario = _build(doc, path, stack=())
+    return scenario.with_values(overrides) if overrides else scenario
+
+
+def scenario_from_document(document: Mapping[str, Any], source: str) -> Scenario:
+    """Rebuild a scenario from its resolved document (as stored in a save file)."""
+    doc = LoadedYaml(json.loads(canonical_json(document)), {}, source)
+    return _build(doc, Path(source), stack=(), allow_extends=False)
+
+
+def scenario_from_text(text: str, source: str) -> Scenario:
+    """Load a scenario from YAML text (used by tests and the game's file picker)."""
+    return _build(load_yaml_text(text, source, ScenarioError), Path(source), stack=())
+
+
+def _raw_sections(doc: LoadedYaml, path: Path, stack: tuple, allow_extends: bool) -> dict[str, tuple[Any, LoadedYaml]]:
+    """Merge this file's sections over its base's; each value keeps the document it came from."""
+    ctx = Context(doc, ScenarioError)
+    if not isinstance(doc.data, dict):
+        raise ctx.fail((), f"expected a mapping of sections at the top level, got {describe(doc.data)}")
+    for key in doc.data:
+        if key not in SECTIONS:
+            import difflib
+
+            hint = difflib.get_close_matches(str(key), list(SECTIONS), n=1)
+            extra = f"; did you mean {hint[0]!r}?" if hint else f"; allowed: {', '.join(SECTIONS)}"
+            raise ctx.fail((key,), f"unknown section {key!r}{extra}")
+    merged: dict[str, tuple[Any, LoadedYaml]] = {}
+    base_name = doc.data.get("extends")
+    if base_name is not None:
+        if not allow_extends:
+            raise ctx.fail(("extends",), "extends: is not allowed here")
+        if not isinstance(base_name, str):
+            raise ctx.fail(("extends",), f"expected a scenario name or path, got {describe(base_name)}")
+        base_path = _base_path(base_name, path)
+        if base_path.resolve() in stack:
+            raise ctx.fail(("extends",), f"circular extends: {base_name!r} extends this file again")
+        try:
+            base_doc = load_yaml_file(base_path, ScenarioError)
+        except ScenarioError as exc:
+            if exc.message == "file not found":
+                raise ctx.fail(("extends",), f"base scenario {base_name!r} not found ({base_path})") from None
+            raise
+        merged = _raw_sections(base_doc, base_path, stack + (path.resolve(),), True)
+        merged.pop("name", None)
+        merged.pop("extends", None)
+    for key, value in doc.data.items():
+        if key == "set" and "set" in merged and isinstance(value, dict) and isinstance(merged["set"][0], dict):
+            combined = dict(merged["set"][0])
+            combined.update(value)
+            # Lines of the merged values are the variant's where it set them.
+            merged["set"] = (combined, doc)
+        elif key == "events" and "events" in merged and isinstance(value, list):
+            merged["events_base"] = merged.pop("events")
+            merged["events"] = (value, doc)
+        else:
+            merged[key] = (value, doc)
+    return merged
+
+
+def _base_path(base_name: str, path: Path) -> Path:
+    candidate = Path(base_name)
+    if candidate.suffix in (".yaml", ".yml"):
+        return candidate if candidate.is_absolute() else (path.parent / candidate)
+    return SCENARIO_DIR / f"{base_name}.yaml"
+
+
+def _build(doc: LoadedYaml, path: Path, stack: tuple, allow_extends: bool = True) -> Scenario:
+    raw = _raw_sections(doc, path, stack, allow_extends)
+    sections: dict[str, Any] = {}
+    for key, (section_field, required) in SECTIONS.items():
+        if key in ("extends",):
+            continue
+        if key not in raw or raw[key][0] is None:
+            if required:
+                ctx = Context(doc, ScenarioError)
+                raise ctx.fail((), f"missing required section {key!r} ({section_field.expected})")
+            sections[key] = {} if key == "set" else ([] if isinstance(section_field, ListOf) else None)
+            continue
+        value, origin = raw[key]
+        sections[key] = section_field.check(value, Context(origin, ScenarioError), (key,))
+    if "events_base" in raw:
+        value, origin = raw["events_base"]
+        base_events = EVENT_LIST.check(value, Context(origin, ScenarioError), ("events",))
+        sections["events"] = base_events + sections["events"]
+        ids = [e["id"] for e in sections["events"]]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise Context(raw["events"][1], ScenarioError).fail(("events",), f"event id {dupes[0]!r} is already used by the base scenario")
+    name = sections.get("name") or path.stem
+    sections["name"] = name
+    ctx_of = {key: Context(origin, ScenarioError) for key, (_, origin) in raw.items()}
+    parameters = _parameter_space(sections["parameters"], ctx_of["parameters"])
+    values = parameters.defaults()
+    set_ctx = ctx_of.get("set")
+    for pname, pvalue in sections["set"].items():
+        if pname not in parameters:
+            raise parameters.unknown_name_error(
+                pname, ScenarioError, file=set_ctx.doc.file, path=f"set.{pname}", line=set_ctx.doc.line_of(("set", pname))
+            )
+        try:
+            values[pname] = parameters[pname].coerce(pvalue)
+        except ValueError as exc:
+            raise set_ctx.fail(("set", pname), str(exc)) from None
+    _cross_check(sections, parameters, ctx_of)
+    document = {k: v for k, v in sections.items() if v not in (None, [], {}) or k in ("set",)}
+    document["schema"] = SCHEMA_ID
+    document = _to_document(document)
+    content_hash = hashlib.sha256(canonical_json(document).encode("utf-8")).hexdigest()
+    return Scenario(
+        name=name,
+        source=str(path),
+        sections=sections,
+        parameters=parameters,
+        values=values,
+        document=document,
+        content_hash=content_hash,
+    )
+
+
+EVENT_LIST = ListOf(EVENT, unique_key="id")
+
+
+def _to_document(sections: dict) -> dict:
+    """Normalised sections -> plain data that validates again (quarters back to labels)."""
+    quarter_keys = {"start", "end", "enters", "contract_start", "effective", "at", "until"}
+
+    def convert(value: Any, key: str | None = None) -> Any:
+        if isinstance(value, dict):
+            return {k: convert(v, k) for k, v in value.items() if v is not None}
+        if isinstance(value, list):
+            return [convert(v) for v in value]
+        if key in quarter_keys and isinstance(value, int) and not isinstance(value, bool):
+            return quarter_label(value)
+        return value
+
+    doc = convert(sections)
+    # ``start`` in an event is also a quarter; ``time.start`` handled above by key name.
+    return doc
+
+
+def _parameter_space(declared: dict[str, dict], ctx: Context) -> ParameterSpace:
+    specs = []
+    for name, spec in declared.items():
+        specs.append(
+            ParameterSpec(
+                name=name,
+                kind=spec["kind"],
+                type=spec["type"],
+                default=spec["default"] if spec["type"] in ("bool", "choice") else (
+                    int(spec["default"]) if spec["type"] == "integer" else float(spec["default"])
+                ),
+                min=spec["min"],
+                max=spec["max"],
+                step=spec["step"],
+                unit=spec["unit"],
+                label=spec["label"],
+                help=spec["help"],
+                options=tuple(spec["options"]),
+                group=spec["group"],
+            )
+        )
+    space = ParameterSpace(specs)
+    for name, (kind, type_) in MODEL_PARAMETERS.items():
+        if name not in space:
+            raise ctx.fail(("parameters",), f"missing parameter {name!r} ({kind}, {type_}) that the model needs")
+        spec = space[name]
+        if spec.type != type_:
+            raise ctx.fail(("parameters", name, "type"), f"the model needs {name} to be of type {type_}, got {spec.type}")
+        if name == "partnership_review" and tuple(spec.options) != PARTNERSHIP_REVIEW_OPTIONS:
+            raise ctx.fail(
+                ("parameters", name, "options"), f"expected options [{', '.join(PARTNERSHIP_REVIEW_OPTIONS)}]"
+            )
+    return space
+
+
+def _cross_check(sections: dict, parameters: ParameterSpace, ctx_of: dict[str, Context]) -> None:
+    """References between sections: providers, event targets, time span, shares."""
+    time_ctx = ctx_of["time"]
+    if sections["time"]["start"] > sections["time"]["end"]:
+        raise time_ctx.fail(("time", "start"), "start is after end")
+    firm_ids = [f["id"] for f in sections["firms"]]
+    partner_ids = [p["id"] for p in sections["partners"]]
+
+    def unknown(kind: str, value: str, known: list[str]) -> str:
+        import difflib
+
+        hint = difflib.get_close_matches(value, known, n=1)
+        extra = f"; did you mean {hint[0]!r}?" if hint else f"; known: {', '.join(known)}"
+        return f"unknown {kind} {value!r}{extra}"
+
+    firms_ctx = ctx_of["firms"]
+    for i, firm in enumerate(sections["firms"]):
+        if firm["enters"] is not None and firm["initial_share"]:
+            raise firms_ctx.fail(("firms", i, "initial_share"), "a firm that enters later cannot have an initial share")
+    for segment in ("consumer", "enterprise", "public"):
+        total = sum(f["initial_share"].get(segment, 0.0) for f in sections["firms"])
+        if total > 1.0 + 1e-9:
+            raise firms_ctx.fail(("firms",), f"initial shares of segment {segment} add up to {total:.3f}, more than 1")
+    if "partners" in ctx_of:
+        pctx = ctx_of["partners"]
+        for i, partner in enumerate(sections["partners"]):
+            for key in ("own_model", "provider"):
+                if partner[key] is not None and partner[key] not in firm_ids:
+                    raise pctx.fail(("partners", i, key), unknown("firm", partner[key], firm_ids))
+    if "events" in ctx_of:
+        ectx = ctx_of["events"]
+        for i, event in enumerate(sections["events"]):
+            effect_lists = [(("events", i, "effects"), event["effects"])]
+            effect_lists += [
+                (("events", i, "choices", j, "effects"), c["effects"]) for j, c in enumerate(event["choices"])
+            ]
+            for base, effects in effect_lists:
+                for k, effect in enumerate(effects):
+                    where = base + (k,)
+                    for key in ("firm", "enter", "exit"):
+                        if effect[key] is not None and effect[key] not in firm_ids:
+                            raise ectx.fail(where + (key,), unknown("firm", effect[key], firm_ids))
+                    if effect["firm"] is not None:
+                        for op in ("add", "multiply", "set"):
+                            for fld in effect[op]:
+                                if fld not in FIRM_FIELDS:
+                                    raise ectx.fail(where + (op, fld), f"{fld!r} is not a firm field; expected one of {', '.join(FIRM_FIELDS)}")
+                    if effect["segment"] is not None:
+                        for op in ("add", "multiply", "set"):
+                            for fld in effect[op]:
+                                if fld not in SEGMENT_FIELDS:
+                                    raise ectx.fail(where + (op, fld), f"{fld!r} is not a segment field; expected one of {', '.join(SEGMENT_FIELDS)}")
+                    if effect["partnership"] is not None:
+                        deal = effect["partnership"]
+                        if deal["partner"] not in partner_ids:
+                            raise ectx.fail(where + ("partnership", "partner"), unknown("partner", deal["partner"], partner_ids))
+                        if deal["provider"] not in firm_ids:
+                            raise ectx.fail(where + ("partnership", "provider"), unknown("firm", deal["provider"], firm_ids))
+                    if effect["parameter"] is not None:
+                        if effect["parameter"] not in parameters:
+                            raise ectx.fail(where + ("parameter",), unknown("parameter", effect["parameter"], parameters.names))
+                        try:
+                            effect["value"] = parameters[effect["parameter"]].coerce(effect["value"])
+                        except ValueError as exc:
+                            raise ectx.fail(where + ("value",), str(exc)) from None

@@ -1,0 +1,232 @@
+"""A small declarative validator for user YAML files.
+
+Each field type checks one value and returns it normalised; errors name the file,
+the key path, the line, and what was expected. Unknown keys are refused with a
+"did you mean" suggestion. Used for scenarios, experiments and saves alike.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from sim.errors import UserError
+from sim.timeline import parse_quarter
+from sim.yamlio import LoadedYaml, format_path
+
+REQUIRED = object()
+
+
+@dataclass
+class Context:
+    """Where values come from, for error messages."""
+
+    doc: LoadedYaml
+    error_type: type[UserError] = UserError
+
+    def fail(self, path: tuple, message: str) -> UserError:
+        return self.error_type(
+            message, file=self.doc.file, path=format_path(path), line=self.doc.line_of(path)
+        )
+
+
+def describe(value: Any) -> str:
+    """Short description of a value for 'got ...' messages."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"boolean {value}"
+    if isinstance(value, (int, float)):
+        return f"number {value}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"text {shown!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+class Field:
+    """Base class: ``check(value, ctx, path)`` returns the normalised value."""
+
+    expected = "a value"
+
+    def check(self, value: Any, ctx: Context, path: tuple) -> Any:
+        raise NotImplementedError
+
+
+class Num(Field):
+    """A finite number, optionally an integer, within [lo, hi]."""
+
+    def __init__(self, lo: float | None = None, hi: float | None = None, integer: bool = False):
+        self.lo, self.hi, self.integer = lo, hi, integer
+        kind = "a whole number" if integer else "a number"
+        if lo is not None and hi is not None:
+            kind += f" from {lo} to {hi}"
+        elif lo is not None:
+            kind += f" >= {lo}"
+        elif hi is not None:
+            kind += f" <= {hi}"
+        self.expected = kind
+
+    def check(self, value, ctx, path):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ctx.fail(path, f"expected {self.expected}, got {describe(value)}")
+        if not math.isfinite(value):
+            raise ctx.fail(path, f"expected {self.expected}, got {value}")
+        if self.integer and value != int(value):
+            raise ctx.fail(path, f"expected {self.expected}, got {value}")
+        if (self.lo is not None and value < self.lo) or (self.hi is not None and value > self.hi):
+            raise ctx.fail(path, f"expected {self.expected}, got {value}")
+        return int(value) if self.integer else float(value)
+
+
+class Str(Field):
+    """Text, optionally matching a pattern or one of some choices."""
+
+    def __init__(self, pattern: str | None = None, choices: tuple[str, ...] | None = None, what: str = "text"):
+        self.pattern = re.compile(pattern) if pattern else None
+        self.choices = choices
+        self.expected = f"one of {', '.join(choices)}" if choices else what
+
+    def check(self, value, ctx, path):
+        if not isinstance(value, str):
+            raise ctx.fail(path, f"expected {self.expected}, got {describe(value)}")
+        if self.choices is not None and value not in self.choices:
+            hint = difflib.get_close_matches(value, self.choices, n=1)
+            extra = f" (did you mean {hint[0]!r}?)" if hint else ""
+            raise ctx.fail(path, f"expected {self.expected}, got {value!r}{extra}")
+        if self.pattern is not None and not self.pattern.fullmatch(value):
+            raise ctx.fail(path, f"expected {self.expected}, got {value!r}")
+        return value
+
+
+ID = Str(pattern=r"[a-z][a-z0-9_]*", what="an id (lower-case letters, digits and _, starting with a letter)")
+
+
+class Bool(Field):
+    expected = "true or false"
+
+    def check(self, value, ctx, path):
+        if not isinstance(value, bool):
+            raise ctx.fail(path, f"expected true or false, got {describe(value)}")
+        return value
+
+
+class Quarter(Field):
+    """A quarter like ``2026Q1`` or a date like ``2026-01-22`` (its quarter is taken)."""
+
+    expected = "a quarter like 2026Q1 or a date like 2026-01-22"
+
+    def check(self, value, ctx, path):
+        text = str(value) if not isinstance(value, (dict, list)) else None
+        quarter = parse_quarter(text) if text is not None else None
+        if quarter is None:
+            raise ctx.fail(path, f"expected {self.expected}, got {describe(value)}")
+        return quarter
+
+
+class Localized(Field):
+    """Text in English and Korean: either plain text or ``{en: ..., ko: ...}``."""
+
+    expected = "text, or a mapping with en and ko texts"
+
+    def check(self, value, ctx, path):
+        if isinstance(value, str):
+            return {"en": value, "ko": value}
+        if isinstance(value, dict):
+            out = Record({"en": (Str(), REQUIRED), "ko": (Str(), None)}).check(value, ctx, path)
+            if out["ko"] is None:
+                out["ko"] = out["en"]
+            return out
+        raise ctx.fail(path, f"expected {self.expected}, got {describe(value)}")
+
+
+class ListOf(Field):
+    def __init__(self, item: Field, min_len: int = 0, unique_key: str | None = None):
+        self.item, self.min_len, self.unique_key = item, min_len, unique_key
+        self.expected = "a list"
+
+    def check(self, value, ctx, path):
+        if not isinstance(value, list):
+            raise ctx.fail(path, f"expected a list, got {describe(value)}")
+        if len(value) < self.min_len:
+            raise ctx.fail(path, f"expected at least {self.min_len} item(s), got {len(value)}")
+        out = [self.item.check(v, ctx, path + (i,)) for i, v in enumerate(value)]
+        if self.unique_key:
+            seen: dict[str, int] = {}
+            for i, item in enumerate(out):
+                key = item[self.unique_key]
+                if key in seen:
+                    raise ctx.fail(
+                        path + (i, self.unique_key),
+                        f"duplicate {self.unique_key} {key!r} (already used by item {seen[key]})",
+                    )
+                seen[key] = i
+        return out
+
+
+class MapOf(Field):
+    """A mapping with free keys (checked by ``key``) and uniform values."""
+
+    def __init__(self, value: Field, key: Field = ID, min_len: int = 0):
+        self.value, self.key, self.min_len = value, key, min_len
+        self.expected = "a mapping"
+
+    def check(self, value, ctx, path):
+        if not isinstance(value, dict):
+            raise ctx.fail(path, f"expected a mapping, got {describe(value)}")
+        if len(value) < self.min_len:
+            raise ctx.fail(path, f"expected at least {self.min_len} entr(ies), got {len(value)}")
+        out = {}
+        for k, v in value.items():
+            self.key.check(k, ctx, path + (k,))
+            out[k] = self.value.check(v, ctx, path + (k,))
+        return out
+
+
+class Record(Field):
+    """A mapping with known keys: ``{name: (Field, default-or-REQUIRED)}``.
+
+    ``check_all`` (optional) runs on the whole normalised record for rules that
+    involve several keys; it raises via ``ctx.fail``.
+    """
+
+    def __init__(self, fields: dict[str, tuple[Field, Any]], check_all: Callable | None = None):
+        self.fields = fields
+        self.check_all = check_all
+        self.expected = "a mapping"
+
+    def check(self, value, ctx, path):
+        if not isinstance(value, dict):
+            raise ctx.fail(path, f"expected a mapping with keys {', '.join(self.fields)}, got {describe(value)}")
+        for key in value:
+            if key not in self.fields:
+                hint = difflib.get_close_matches(str(key), list(self.fields), n=1)
+                extra = f"; did you mean {hint[0]!r}?" if hint else f"; allowed: {', '.join(self.fields)}"
+                raise ctx.fail(path + (key,), f"unknown key {key!r}{extra}")
+        out = {}
+        for name, (field, default) in self.fields.items():
+            if name in value and value[name] is not None:
+                out[name] = field.check(value[name], ctx, path + (name,))
+            elif default is REQUIRED:
+                raise ctx.fail(path, f"missing required key {name!r} ({field.expected})")
+            else:
+                out[name] = default() if callable(default) else default
+        if self.check_all is not None:
+            self.check_all(out, ctx, path)
+        return out
+
+
+class Any_(Field):
+    """Any plain value (used where a later step checks it in context)."""
+
+    expected = "a value"
+
+    def check(self, value, ctx, path):
+        return value
