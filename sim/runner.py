@@ -43,6 +43,9 @@ FIRM_COLUMNS = [
     "active",
     "revenue_usd_bn",
     "revenue_share",
+    "share_consumer",
+    "share_enterprise",
+    "share_public",
     "capability",
     "korean_quality",
     "price",
@@ -83,11 +86,16 @@ def _simulate_job(job: tuple[Scenario, int, Decisions | None]) -> SeedRun:
 def process_pool(workers: int) -> ProcessPoolExecutor:
     """A process pool that starts workers quickly and safely on every platform.
 
-    On POSIX a fork server preloads the model once, so workers start fast and
-    no threads of the parent are forked; elsewhere workers are spawned.
+    On POSIX a single-threaded parent forks (fast, and scripts need no
+    ``__main__`` guard); a parent with threads uses a fork server that preloads
+    the model, so no threads are forked; elsewhere workers are spawned.
     """
+    import threading
+
     methods = multiprocessing.get_all_start_methods()
-    if "forkserver" in methods:
+    if "fork" in methods and threading.active_count() == 1:
+        context = multiprocessing.get_context("fork")
+    elif "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["sim.model.model", "sim.runner"])
     else:

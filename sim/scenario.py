@@ -201,7 +201,7 @@ PARAMETER = Record(
         "unit": (Str(), ""),
         "label": (Localized(), REQUIRED),
         "help": (Localized(), REQUIRED),
-        "options": (ListOf(ID, min_len=1), list),
+        "options": (ListOf(ID), list),
         "group": (ID, "general"),
     },
     check_all=_check_param_spec,

@@ -23,6 +23,9 @@ MAX_CATCH_UP = 0.5
 HALF_SATURATION_USD_BN = 0.5
 PRICE_RESPONSE = 0.1  # a firm losing share aims 10 % below its reference price
 REVENUE_TO_RD = 0.08  # share of revenue re-invested in R&D on top of the base budget
+COMPUTE_DISCOUNT_MAX = 0.6  # public GPU access cuts training cost 30-60 % (CALIBRATION.md, assumption)
+COMPUTE_HALF_SATURATION_K = 15.0  # thousand GPUs at which half of that discount is reached
+OWN_COMPUTE_FOR_TRAINING = 0.25  # share of a firm's own GPUs used for training
 KOREAN_LEARNING = 0.04  # per quarter, times Korea focus, of the remaining gap to 1
 DATA_LEARNING = 0.05  # per quarter, times public data openness (domestic firms get 1.5x)
 
@@ -82,15 +85,14 @@ class Firm(mesa.Agent):
     # --- invest --------------------------------------------------------
     def invest(self, frontier_growth_quarter: float, rd_tax_credit: float, talent_factor: float, data_openness: float) -> None:
         """Spend on R&D and move capability and Korean quality for this quarter."""
-        gpu_value = self.model.gpu_usd_bn_per_k_per_year
         own_rd = self.rd_usd_bn_per_year + REVENUE_TO_RD * 4.0 * self.revenue_usd_bn
         self.own_rd_usd_bn_per_year = own_rd
         credit = rd_tax_credit if self.domestic else 0.0
-        effective = (
-            own_rd * (1.0 + credit)
-            + self.grant_usd_bn * 4.0
-            + (self.compute_k_gpus * 0.25 + self.public_gpus_k) * gpu_value
-        )
+        # Compute makes every won of R&D go further: public GPUs cut training
+        # cost by up to COMPUTE_DISCOUNT_MAX (30-60 % assumed), saturating.
+        gpus_k = self.compute_k_gpus * OWN_COMPUTE_FOR_TRAINING + self.public_gpus_k
+        compute_boost = COMPUTE_DISCOUNT_MAX * gpus_k / (gpus_k + COMPUTE_HALF_SATURATION_K)
+        effective = (own_rd * (1.0 + credit) + self.grant_usd_bn * 4.0) / (1.0 - compute_boost)
         if self.domestic:
             effective *= talent_factor
         self.effective_rd_usd_bn = effective

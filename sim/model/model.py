@@ -96,7 +96,13 @@ class AIMarketModel(mesa.Model):
         self.segment_firm_shares = np.zeros((len(SEGMENTS), len(self.firms)))
         self.drivers: dict[str, dict[str, np.ndarray]] = {}
         self.previous_drivers: dict[str, dict[str, np.ndarray]] = {}
+        # The starting market is history: brand constants and the first providers
+        # come from the reference world (the spec's defaults), so a run's own
+        # levers take effect from the first quarter instead of being absorbed.
+        run_params = self.params
+        self.params = scenario.parameters.defaults()
         self._assign_initial_providers()
+        self.params = run_params
         self.pending_events: list[dict] = due_events(scenario.events, self.quarter, self.fired, self.streams["events"])
 
     # ------------------------------------------------------------------
@@ -465,6 +471,10 @@ class AIMarketModel(mesa.Model):
                     "active": firm.available,
                     "revenue_usd_bn": firm.revenue_usd_bn,
                     "revenue_share": float(shares[firm.index]),
+                    **{
+                        f"share_{name}": safe_share(revenue[s, firm.index], revenue[s].sum())
+                        for s, name in enumerate(SEGMENTS)
+                    },
                     "capability": firm.capability,
                     "korean_quality": firm.korean_quality,
                     "price": firm.price,

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 DATA_PROGRAMME_KRW_BN_PER_YEAR = 150.0  # cost of full public-data openness (assumption)
 INSPECTION_COST_KRW_BN_PER_YEAR = 20.0  # at enforcement probability 1.0 and stringency 1 (assumption)
-TEAM_SHARE_OF_COMPUTE = 0.7  # the rest of public GPUs goes to other domestic firms
+TEAM_SHARE_OF_COMPUTE = 0.5  # the rest of public GPUs goes to other domestic firms
 GRACE_COST_FACTOR = 0.5  # firms prepare, but spend half, while fines are deferred
 
 
