@@ -13,7 +13,8 @@ seed, quarter and firm. For step-by-step control build the model yourself:
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from sim.errors import UserError
 from sim.scenario import Scenario, load_scenario

@@ -43,11 +43,15 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run a scenario headless over one or more seeds (in parallel on local cores), "
         "print a summary of the last year and write quarters.csv, firms.csv, news.csv and run.json.",
     )
-    run.add_argument("scenario", nargs="?", default=None, help="bundled scenario name or YAML path (default: korea-2025)")
+    run.add_argument(
+        "scenario", nargs="?", default=None, help="bundled scenario name or YAML path (default: korea-2025)"
+    )
     seeds = run.add_mutually_exclusive_group()
     seeds.add_argument("--seeds", type=int, metavar="N", help="run seeds 0..N-1 (default: 10)")
     seeds.add_argument("--seed", type=int, metavar="S", help="run the single seed S")
-    run.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE", help="override a parameter (repeatable)")
+    run.add_argument(
+        "--set", action="append", default=[], metavar="PARAM=VALUE", help="override a parameter (repeatable)"
+    )
     run.add_argument("--out", metavar="DIR", help="output folder (default: runs/<scenario>-<timestamp>/)")
     run.add_argument("--workers", type=int, metavar="N", help="worker processes (default: one per core)")
     run.add_argument("--force", action="store_true", help="replace a non-empty output folder")
@@ -116,8 +120,10 @@ def progress_printer(total: int, quiet: bool, label: str = "seeds"):
     """A tqdm progress callback on a terminal, else None."""
     if quiet or not sys.stderr.isatty():
         return None, lambda: None
+    import tqdm as tqdm_module
     from tqdm import tqdm
 
+    tqdm_module.tqdm.monitor_interval = 0  # no monitor thread, so worker processes can be forked
     bar = tqdm(total=total, unit=label.rstrip("s"), desc=label, file=sys.stderr, leave=False)
 
     def update(done: int, _total: int) -> None:

@@ -7,8 +7,9 @@ overrides, the game's sliders and experiment sweep spaces all read this one spec
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from sim.errors import OverrideError, UserError
 
@@ -154,7 +155,9 @@ class ParameterSpace:
         extra = f"; did you mean {hint[0]!r}?" if hint else ""
         return error_type(f"unknown parameter {name!r}{extra} (see `aisim params`)", **where)
 
-    def check(self, values: Mapping[str, Any], error_type: type[UserError] = OverrideError, **where) -> dict[str, Value]:
+    def check(
+        self, values: Mapping[str, Any], error_type: type[UserError] = OverrideError, **where
+    ) -> dict[str, Value]:
         """Validate a mapping of parameter values; returns them typed."""
         out: dict[str, Value] = {}
         for name, value in values.items():

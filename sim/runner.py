@@ -6,6 +6,7 @@ CLI (``aisim run``, ``aisim replay``), the Python API and the batch runner use i
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import multiprocessing
@@ -15,11 +16,13 @@ import shutil
 import sys
 import tempfile
 import time
+import warnings
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -101,6 +104,19 @@ def process_pool(workers: int) -> ProcessPoolExecutor:
     else:
         context = multiprocessing.get_context("spawn")
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
+@contextlib.contextmanager
+def quiet_fork_warning():
+    """Silence Python's warning about forking a multi-threaded process, for our pools only.
+
+    The only threads in a parent that Python sees as single-threaded are
+    numpy's BLAS workers, which re-initialise at fork; the warning would only
+    confuse users.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r".*multi-threaded, use of fork", category=DeprecationWarning)
+        yield
 
 
 def default_workers(jobs: int) -> int:
@@ -206,7 +222,9 @@ def run_scenario(
         own = executor is None
         pool = executor or process_pool(workers)
         try:
-            for done, run in enumerate(pool.map(_simulate_job, jobs), 1):
+            with quiet_fork_warning():
+                results = pool.map(_simulate_job, jobs)
+            for done, run in enumerate(results, 1):
                 runs.append(run)
                 if progress:
                     progress(done, len(jobs))
@@ -239,7 +257,18 @@ def package_versions() -> dict[str, str]:
     from importlib import metadata
 
     out = {"python": platform.python_version()}
-    for name in ("aisim", "mesa", "numpy", "pandas", "pyyaml", "pygame-ce", "pygame-gui", "pyarrow", "dask", "distributed"):
+    for name in (
+        "aisim",
+        "mesa",
+        "numpy",
+        "pandas",
+        "pyyaml",
+        "pygame-ce",
+        "pygame-gui",
+        "pyarrow",
+        "dask",
+        "distributed",
+    ):
         try:
             out[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
@@ -266,7 +295,13 @@ def check_out_dir(out: Path, force: bool = False) -> None:
         raise OutputError("cannot write here (permission denied)", file=str(out))
 
 
-def write_run(result: RunResult, out: Path, overrides: Mapping[str, Any], force: bool = False, extra: Mapping[str, Any] | None = None) -> Path:
+def write_run(
+    result: RunResult,
+    out: Path,
+    overrides: Mapping[str, Any],
+    force: bool = False,
+    extra: Mapping[str, Any] | None = None,
+) -> Path:
     """Write quarters.csv, firms.csv, news.csv and run.json atomically into ``out``.
 
     Files are written into a temporary folder beside ``out`` and moved into
@@ -343,7 +378,5 @@ def format_summary(summary: pd.DataFrame, year: int) -> str:
         unit = "" if METRICS[row.metric].unit in ("share",) else f"  {row.unit}"
         if "%" in fmt:
             unit = "  per year" if row.metric in FLOW_METRICS else ""
-        lines.append(
-            f"  {row.label:<{width}}  {show(row.mean):>9}   [{show(row.p05)} .. {show(row.p95)}]{unit}"
-        )
+        lines.append(f"  {row.label:<{width}}  {show(row.mean):>9}   [{show(row.p05)} .. {show(row.p95)}]{unit}")
     return "\n".join(lines)

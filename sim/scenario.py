@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from sim.errors import ScenarioError
 from sim.model.metrics import METRICS
@@ -172,7 +173,9 @@ def _check_param_spec(spec: dict, ctx: Context, path: tuple) -> None:
         if not spec["options"]:
             raise ctx.fail(path, "a choice parameter needs options: [..]")
         if spec["default"] not in spec["options"]:
-            raise ctx.fail(path + ("default",), f"expected one of {', '.join(spec['options'])}, got {describe(spec['default'])}")
+            raise ctx.fail(
+                path + ("default",), f"expected one of {', '.join(spec['options'])}, got {describe(spec['default'])}"
+            )
         return
     if kind_type == "bool":
         if not isinstance(spec["default"], bool):
@@ -211,9 +214,7 @@ PARAMETER = Record(
 def _check_effect(effect: dict, ctx: Context, path: tuple) -> None:
     chosen = [k for k in ("firm", "partnership", "segment", "parameter", "enter", "exit") if effect[k] is not None]
     if len(chosen) != 1:
-        raise ctx.fail(
-            path, "expected exactly one of firm, partnership, segment, parameter, enter, exit in an effect"
-        )
+        raise ctx.fail(path, "expected exactly one of firm, partnership, segment, parameter, enter, exit in an effect")
     if effect["firm"] is not None or effect["segment"] is not None:
         if not (effect["add"] or effect["multiply"] or effect["set"]):
             raise ctx.fail(path, "a firm or segment effect needs add:, multiply: or set:")
@@ -267,7 +268,9 @@ def _check_event(event: dict, ctx: Context, path: tuple) -> None:
         if event["default_choice"] is None:
             event["default_choice"] = ids[0]
         elif event["default_choice"] not in ids:
-            raise ctx.fail(path + ("default_choice",), f"expected one of {', '.join(ids)}, got {event['default_choice']!r}")
+            raise ctx.fail(
+                path + ("default_choice",), f"expected one of {', '.join(ids)}, got {event['default_choice']!r}"
+            )
     elif event["default_choice"] is not None:
         raise ctx.fail(path + ("default_choice",), "default_choice needs choices:")
     if event["start"] is not None and event["until"] is not None and event["start"] > event["until"]:
@@ -296,7 +299,10 @@ OBJECTIVE = Record(
         "id": (ID, REQUIRED),
         "label": (Localized(), REQUIRED),
         "metric": (Str(choices=tuple(METRICS)), REQUIRED),
-        "aggregate": (Str(choices=("final_year_mean", "final_year_sum", "final", "mean", "min", "max", "sum")), "final_year_mean"),
+        "aggregate": (
+            Str(choices=("final_year_mean", "final_year_sum", "final", "mean", "min", "max", "sum")),
+            "final_year_mean",
+        ),
         "op": (Str(choices=(">=", "<=")), REQUIRED),
         "target": (Num(), REQUIRED),
         "weight": (Num(0.0, 100.0), 1.0),
@@ -527,7 +533,9 @@ def _build(doc: LoadedYaml, path: Path, stack: tuple, allow_extends: bool = True
         ids = [e["id"] for e in sections["events"]]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
-            raise Context(raw["events"][1], ScenarioError).fail(("events",), f"event id {dupes[0]!r} is already used by the base scenario")
+            raise Context(raw["events"][1], ScenarioError).fail(
+                ("events",), f"event id {dupes[0]!r} is already used by the base scenario"
+            )
     name = sections.get("name") or path.stem
     sections["name"] = name
     ctx_of = {key: Context(origin, ScenarioError) for key, (_, origin) in raw.items()}
@@ -537,7 +545,11 @@ def _build(doc: LoadedYaml, path: Path, stack: tuple, allow_extends: bool = True
     for pname, pvalue in sections["set"].items():
         if pname not in parameters:
             raise parameters.unknown_name_error(
-                pname, ScenarioError, file=set_ctx.doc.file, path=f"set.{pname}", line=set_ctx.doc.line_of(("set", pname))
+                pname,
+                ScenarioError,
+                file=set_ctx.doc.file,
+                path=f"set.{pname}",
+                line=set_ctx.doc.line_of(("set", pname)),
             )
         try:
             values[pname] = parameters[pname].coerce(pvalue)
@@ -588,9 +600,9 @@ def _parameter_space(declared: dict[str, dict], ctx: Context) -> ParameterSpace:
                 name=name,
                 kind=spec["kind"],
                 type=spec["type"],
-                default=spec["default"] if spec["type"] in ("bool", "choice") else (
-                    int(spec["default"]) if spec["type"] == "integer" else float(spec["default"])
-                ),
+                default=spec["default"]
+                if spec["type"] in ("bool", "choice")
+                else (int(spec["default"]) if spec["type"] == "integer" else float(spec["default"])),
                 min=spec["min"],
                 max=spec["max"],
                 step=spec["step"],
@@ -607,7 +619,9 @@ def _parameter_space(declared: dict[str, dict], ctx: Context) -> ParameterSpace:
             raise ctx.fail(("parameters",), f"missing parameter {name!r} ({kind}, {type_}) that the model needs")
         spec = space[name]
         if spec.type != type_:
-            raise ctx.fail(("parameters", name, "type"), f"the model needs {name} to be of type {type_}, got {spec.type}")
+            raise ctx.fail(
+                ("parameters", name, "type"), f"the model needs {name} to be of type {type_}, got {spec.type}"
+            )
         if name == "partnership_review" and tuple(spec.options) != PARTNERSHIP_REVIEW_OPTIONS:
             raise ctx.fail(
                 ("parameters", name, "options"), f"expected options [{', '.join(PARTNERSHIP_REVIEW_OPTIONS)}]"
@@ -661,21 +675,33 @@ def _cross_check(sections: dict, parameters: ParameterSpace, ctx_of: dict[str, C
                         for op in ("add", "multiply", "set"):
                             for fld in effect[op]:
                                 if fld not in FIRM_FIELDS:
-                                    raise ectx.fail(where + (op, fld), f"{fld!r} is not a firm field; expected one of {', '.join(FIRM_FIELDS)}")
+                                    raise ectx.fail(
+                                        where + (op, fld),
+                                        f"{fld!r} is not a firm field; expected one of {', '.join(FIRM_FIELDS)}",
+                                    )
                     if effect["segment"] is not None:
                         for op in ("add", "multiply", "set"):
                             for fld in effect[op]:
                                 if fld not in SEGMENT_FIELDS:
-                                    raise ectx.fail(where + (op, fld), f"{fld!r} is not a segment field; expected one of {', '.join(SEGMENT_FIELDS)}")
+                                    raise ectx.fail(
+                                        where + (op, fld),
+                                        f"{fld!r} is not a segment field; expected one of {', '.join(SEGMENT_FIELDS)}",
+                                    )
                     if effect["partnership"] is not None:
                         deal = effect["partnership"]
                         if deal["partner"] not in partner_ids:
-                            raise ectx.fail(where + ("partnership", "partner"), unknown("partner", deal["partner"], partner_ids))
+                            raise ectx.fail(
+                                where + ("partnership", "partner"), unknown("partner", deal["partner"], partner_ids)
+                            )
                         if deal["provider"] not in firm_ids:
-                            raise ectx.fail(where + ("partnership", "provider"), unknown("firm", deal["provider"], firm_ids))
+                            raise ectx.fail(
+                                where + ("partnership", "provider"), unknown("firm", deal["provider"], firm_ids)
+                            )
                     if effect["parameter"] is not None:
                         if effect["parameter"] not in parameters:
-                            raise ectx.fail(where + ("parameter",), unknown("parameter", effect["parameter"], parameters.names))
+                            raise ectx.fail(
+                                where + ("parameter",), unknown("parameter", effect["parameter"], parameters.names)
+                            )
                         try:
                             effect["value"] = parameters[effect["parameter"]].coerce(effect["value"])
                         except ValueError as exc:

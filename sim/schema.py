@@ -10,8 +10,9 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from sim.errors import UserError
 from sim.timeline import parse_quarter
@@ -28,9 +29,7 @@ class Context:
     error_type: type[UserError] = UserError
 
     def fail(self, path: tuple, message: str) -> UserError:
-        return self.error_type(
-            message, file=self.doc.file, path=format_path(path), line=self.doc.line_of(path)
-        )
+        return self.error_type(message, file=self.doc.file, path=format_path(path), line=self.doc.line_of(path))
 
 
 def describe(value: Any) -> str:

@@ -80,14 +80,18 @@ def apply_effects(model: AIMarketModel, effects: list[dict], quarter: int) -> No
             decision = model.regulator.review(partner, firm)
             if decision == "block":
                 model.add_news(
-                    quarter, "review", f"Regulator blocks {partner.name}–{firm.name} partnership",
+                    quarter,
+                    "review",
+                    f"Regulator blocks {partner.name}–{firm.name} partnership",
                     f"규제 당국이 {partner.name}–{firm.name} 제휴를 불허",
                 )
                 continue
             partner.sign(firm.index, deal["quarters"], quarter, decision)
             suffix = " (with conditions)" if decision == "conditions" else ""
             model.add_news(
-                quarter, "partnership", f"{partner.name} partners with {firm.name}{suffix}",
+                quarter,
+                "partnership",
+                f"{partner.name} partners with {firm.name}{suffix}",
                 f"{partner.name}, {firm.name}와 제휴" + (" (조건부)" if decision == "conditions" else ""),
             )
         elif effect["parameter"] is not None:

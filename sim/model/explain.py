@@ -44,9 +44,10 @@ def utility_components(model: AIMarketModel) -> dict[str, np.ndarray]:
     segments = len(SEGMENTS)
     firms = len(model.firms)
     weights = np.bincount(a.segment, weights=a.weight, minlength=segments)
-    mean_taste = np.vstack(
-        [np.bincount(a.segment, weights=a.weight * a.tastes[:, k], minlength=segments) for k in range(4)]
-    ).T / weights[:, None]
+    mean_taste = (
+        np.vstack([np.bincount(a.segment, weights=a.weight * a.tastes[:, k], minlength=segments) for k in range(4)]).T
+        / weights[:, None]
+    )
     group_weight = np.zeros((segments, a.group_platforms.shape[0]))
     np.add.at(group_weight, (a.segment, a.platform_group), a.weight)
     group_weight /= weights[:, None]
@@ -58,7 +59,9 @@ def utility_components(model: AIMarketModel) -> dict[str, np.ndarray]:
     for s, name in enumerate(SEGMENTS):
         trust[s] = offer.trust + (p["foreign_trust"] + model.segment_state[name]["foreign_trust"]) * foreign
     procurement[public] = (
-        p["procurement_domestic_preference"] * model.scenario_def.segments["public"]["price_sensitivity"] * offer.domestic
+        p["procurement_domestic_preference"]
+        * model.scenario_def.segments["public"]["price_sensitivity"]
+        * offer.domestic
     )
     return {
         "capability": mean_taste[:, [0]] * offer.capability[None, :],

@@ -83,7 +83,9 @@ class Firm(mesa.Agent):
         return self.active and not self.exited
 
     # --- invest --------------------------------------------------------
-    def invest(self, frontier_growth_quarter: float, rd_tax_credit: float, talent_factor: float, data_openness: float) -> None:
+    def invest(
+        self, frontier_growth_quarter: float, rd_tax_credit: float, talent_factor: float, data_openness: float
+    ) -> None:
         """Spend on R&D and move capability and Korean quality for this quarter."""
         own_rd = self.rd_usd_bn_per_year + REVENUE_TO_RD * 4.0 * self.revenue_usd_bn
         self.own_rd_usd_bn_per_year = own_rd

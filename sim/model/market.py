@@ -106,7 +106,9 @@ def group_memberships(platforms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return index.reshape(-1).astype(np.int64), groups
 
 
-def channel_matrix(platforms: np.ndarray, partner_provider: np.ndarray, partner_strength: np.ndarray, firms: int) -> np.ndarray:
+def channel_matrix(
+    platforms: np.ndarray, partner_provider: np.ndarray, partner_strength: np.ndarray, firms: int
+) -> np.ndarray:
     """(rows x firms) strength of each firm's distribution channel to each row of ``platforms``.
 
     ``platforms`` is a (rows x partners) 0/1 membership matrix (rows may be
@@ -209,9 +211,12 @@ def calibrate_constants(
         if not rows.any():
             continue
         base = base_utility[rows]
+        absent = np.where(usable[s], 0.0, UNAVAILABLE)  # zero-target firms take no part
         for _ in range(iterations):
-            predicted = choice_probabilities(base + constants[s]).mean(axis=0)
-            step = np.where(usable[s], np.log(np.maximum(target[s], 1e-12)) - np.log(np.maximum(predicted, 1e-300)), 0.0)
+            predicted = choice_probabilities(base + constants[s] + absent).mean(axis=0)
+            step = np.where(
+                usable[s], np.log(np.maximum(target[s], 1e-12)) - np.log(np.maximum(predicted, 1e-300)), 0.0
+            )
             constants[s] += step
             if np.abs(step).max() < 1e-4:
                 break

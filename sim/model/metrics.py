@@ -30,7 +30,9 @@ METRICS: dict[str, MetricInfo] = {
     "domestic_share_public": MetricInfo("Domestic share, public sector", "국내 점유율(공공)", "share", True, "{:.1%}"),
     "hhi": MetricInfo("Concentration (HHI)", "시장 집중도(HHI)", "points (0-10000)", False, "{:.0f}"),
     "consumer_surplus": MetricInfo("Consumer surplus", "소비자 잉여", "USD bn", True, "{:.2f}"),
-    "capability_gap": MetricInfo("Capability gap to frontier", "최첨단 대비 역량 격차", "frontier index", False, "{:.3f}"),
+    "capability_gap": MetricInfo(
+        "Capability gap to frontier", "최첨단 대비 역량 격차", "frontier index", False, "{:.3f}"
+    ),
     "sovereignty_index": MetricInfo("Sovereignty index", "AI 주권 지수", "share", True, "{:.1%}"),
     "public_spend_krw_bn": MetricInfo("Public spend", "공공 지출", "KRW bn", None, "{:.0f}"),
     "budget_left_krw_bn": MetricInfo("Budget left this year", "올해 남은 예산", "KRW bn", None, "{:.0f}"),

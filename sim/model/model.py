@@ -16,7 +16,8 @@ give exact copies that continue identically.
 from __future__ import annotations
 
 import pickle
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import mesa
 import numpy as np
@@ -134,8 +135,9 @@ class AIMarketModel(mesa.Model):
             block = slice(start, start + count)
             weight[block] = seg["potential_adopters"] / count
 
-            def lognormal() -> np.ndarray:
-                return rng.lognormal(-TASTE_SIGMA**2 / 2, TASTE_SIGMA, count)
+            def lognormal(count: int = count) -> np.ndarray:
+                """Mean-one log-normal spread of tastes around the segment's weight."""
+                return rng.lognormal(-(TASTE_SIGMA**2) / 2, TASTE_SIGMA, count)
 
             adopted[block] = rng.random(count) < seg["initial_adoption"]
             tastes[block, 0] = seg["capability_weight"] * lognormal()
@@ -340,7 +342,9 @@ class AIMarketModel(mesa.Model):
                 if partner.provider != before and partner.provider >= 0:
                     firm = self.firms[partner.provider]
                     self.add_news(
-                        self.quarter, "partnership", f"{partner.name} switches its AI to {firm.name}",
+                        self.quarter,
+                        "partnership",
+                        f"{partner.name} switches its AI to {firm.name}",
                         f"{partner.name}, AI 제공사를 {firm.name}(으)로 변경",
                     )
 
@@ -423,7 +427,9 @@ class AIMarketModel(mesa.Model):
             """The average firm's compliance cost and fines as a share of its revenue (capped at 1)."""
             if not group:
                 return 0.0
-            return float(np.mean([min(1.0, (f.compliance_cost_usd_bn + f.fines_usd_bn) / f.revenue_usd_bn) for f in group]))
+            return float(
+                np.mean([min(1.0, (f.compliance_cost_usd_bn + f.fines_usd_bn) / f.revenue_usd_bn) for f in group])
+            )
 
         a = self.adopters
         total_weight = a.weight.sum()
@@ -586,7 +592,9 @@ class AIMarketModel(mesa.Model):
         foreign = 1.0 - offer.domestic
         for s, name in enumerate(SEGMENTS):
             seg = self.scenario_def.segments[name]
-            bonus[s] = self.brand[s, :firms] + market.network_bonus(self.segment_firm_shares[s, :firms], p["network_effect"])
+            bonus[s] = self.brand[s, :firms] + market.network_bonus(
+                self.segment_firm_shares[s, :firms], p["network_effect"]
+            )
             bonus[s] += (p["foreign_trust"] + self.segment_state[name]["foreign_trust"]) * foreign
             channel_weight[s] = seg["channel_weight"]
         public = self.segment_index["public"]

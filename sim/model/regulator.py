@@ -67,7 +67,9 @@ class Regulator(mesa.Agent):
 
     def _estimated_tax_credit_krw_bn_per_year(self) -> float:
         credit = self.model.params["rd_tax_credit"]
-        rd = sum(max(f.own_rd_usd_bn_per_year, f.rd_usd_bn_per_year) for f in self.model.firms if f.available and f.domestic)
+        rd = sum(
+            max(f.own_rd_usd_bn_per_year, f.rd_usd_bn_per_year) for f in self.model.firms if f.available and f.domestic
+        )
         return credit * rd * self.model.krw_per_usd
 
     def _estimated_procurement_premium_krw_bn_per_year(self) -> float:
@@ -89,9 +91,16 @@ class Regulator(mesa.Agent):
         costs = self.lever_costs_krw_bn_per_year()
         discretionary = sum(
             costs[k]
-            for k in ("sovereign_ai_budget_krw_bn", "public_compute_gpus_k", "talent_programme_krw_bn", "public_data_openness")
+            for k in (
+                "sovereign_ai_budget_krw_bn",
+                "public_compute_gpus_k",
+                "talent_programme_krw_bn",
+                "public_data_openness",
+            )
         )
-        entitlements = costs["rd_tax_credit"] + costs["procurement_domestic_preference"] + costs["act_enforcement_probability"]
+        entitlements = (
+            costs["rd_tax_credit"] + costs["procurement_domestic_preference"] + costs["act_enforcement_probability"]
+        )
         quarters_left = 4 - quarter % 4
         room_per_year = max(self.budget_left_krw_bn(), 0.0) / quarters_left * 4.0 - entitlements
         self.programme_scale = 1.0 if discretionary <= room_per_year else max(room_per_year, 0.0) / discretionary
@@ -202,12 +211,12 @@ class Regulator(mesa.Agent):
         public = self.model.segment_index["public"]
         credit = p["rd_tax_credit"]
         tax_credit = sum(
-            credit * f.own_rd_usd_bn_per_year / 4.0 * krw
-            for f in self.model.firms
-            if f.available and f.domestic
+            credit * f.own_rd_usd_bn_per_year / 4.0 * krw for f in self.model.firms if f.available and f.domestic
         )
-        premium = p["procurement_domestic_preference"] * sum(
-            f.revenue_by_segment[public] for f in self.model.firms if f.domestic
-        ) * krw
+        premium = (
+            p["procurement_domestic_preference"]
+            * sum(f.revenue_by_segment[public] for f in self.model.firms if f.domestic)
+            * krw
+        )
         self.spend_krw_bn += tax_credit + premium
         self.spent_this_year_krw_bn += self.spend_krw_bn

@@ -1,0 +1,137 @@
+"""The vectorised market kernel on tiny hand-computed cases."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from sim.model import market
+
+
+def test_bass_probability_matches_hazard():
+    # p + q F = 0.1 + 0.4 * 0.5 = 0.3 per year -> 1 - exp(-0.3/4) per quarter
+    assert market.bass_adoption_probability(0.1, 0.4, 0.5) == pytest.approx(1 - math.exp(-0.075))
+    assert market.bass_adoption_probability(0.0, 0.0, 0.9) == 0.0
+
+
+def test_choice_probabilities_are_softmax():
+    u = np.array([[0.0, math.log(3.0)], [1.0, 1.0]])
+    probabilities = market.choice_probabilities(u)
+    np.testing.assert_allclose(probabilities, [[0.25, 0.75], [0.5, 0.5]])
+
+
+def test_log_sum_is_stable_and_exact():
+    u = np.array([[0.0, 0.0], [1000.0, 1000.0]])
+    np.testing.assert_allclose(market.log_sum(u), [math.log(2.0), 1000.0 + math.log(2.0)])
+
+
+def test_choose_providers_follows_probabilities():
+    rng = np.random.default_rng(0)
+    u = np.tile([0.0, math.log(3.0), -1e9], (40_000, 1))
+    picks = market.choose_providers(u, rng)
+    assert set(np.unique(picks)) <= {0, 1}
+    assert (picks == 1).mean() == pytest.approx(0.75, abs=0.01)
+
+
+def test_choose_providers_empty():
+    assert market.choose_providers(np.zeros((0, 3)), np.random.default_rng(0)).shape == (0,)
+
+
+def test_surplus_is_logsum_over_price_taste():
+    u = np.array([[0.0, 0.0]])
+    # log 2 utility units, 2 utils per price unit, 100 USD per price unit -> 50 log 2 USD
+    value = market.surplus_per_row(u, np.array([2.0]), np.array([100.0]))
+    assert value[0] == pytest.approx(50 * math.log(2.0))
+
+
+def test_channel_matrix_caps_at_one_and_uses_strength():
+    platforms = np.array([[1, 1], [1, 0], [0, 0]], dtype=float)
+    provider = np.array([2, 2])
+    strength = np.array([1.0, 0.5])
+    channel = market.channel_matrix(platforms, provider, strength, firms=3)
+    np.testing.assert_allclose(channel, [[0, 0, 1.0], [0, 0, 1.0], [0, 0, 0]])
+    provider = np.array([0, -1])
+    channel = market.channel_matrix(platforms, provider, np.array([0.5, 1.0]), firms=3)
+    np.testing.assert_allclose(channel[:, 0], [0.5, 0.5, 0.0])
+
+
+def test_group_memberships_round_trip():
+    platforms = np.array([[1, 0, 1], [0, 0, 0], [1, 0, 1], [0, 1, 0]], dtype=float)
+    index, groups = market.group_memberships(platforms)
+    np.testing.assert_array_equal(groups[index], platforms)
+    assert groups.shape[0] == 3
+
+
+def _adopters(tastes, segment=None, provider=None):
+    n = tastes.shape[0]
+    return market.Adopters(
+        segment=np.zeros(n, dtype=np.int64) if segment is None else segment,
+        weight=np.ones(n),
+        adopted=np.ones(n, dtype=bool),
+        provider=np.full(n, -1) if provider is None else provider,
+        tastes=tastes,
+        switching_cost=np.full(n, 0.5),
+        platform_group=np.zeros(n, dtype=np.int64),
+        group_platforms=np.zeros((1, 0)),
+    )
+
+
+def test_utilities_by_hand():
+    tastes = np.array([[2.0, 1.0, -3.0, 0.5]])  # capability, korean, -price, domestic
+    offer = market.FirmOffer(
+        capability=np.array([1.0, 0.8]),
+        korean_quality=np.array([0.7, 0.9]),
+        price=np.array([1.0, 0.8]),
+        domestic=np.array([0.0, 1.0]),
+        trust=np.array([0.0, -0.1]),
+        available=np.array([True, True]),
+    )
+    terms = market.SegmentTerms(bonus=np.array([[0.2, 0.0]]), channel_weight=np.array([1.5]))
+    channel = np.array([[1.0, 0.0]])
+    adopters = _adopters(tastes, provider=np.array([1]))
+    u = market.utilities(adopters, np.array([0]), offer, terms, channel, include_inertia=True)
+    firm0 = 2 * 1.0 + 1 * 0.7 - 3 * 1.0 + 0 + 0 + 0.2 + 1.5
+    firm1 = 2 * 0.8 + 1 * 0.9 - 3 * 0.8 + 0.5 - 0.1 + 0.0 + 0 + 0.5  # + switching cost (current)
+    np.testing.assert_allclose(u[0], [firm0, firm1])
+
+
+def test_unavailable_firm_is_never_chosen():
+    tastes = np.ones((500, 4))
+    offer = market.FirmOffer(
+        capability=np.array([1.0, 5.0]),
+        korean_quality=np.zeros(2),
+        price=np.zeros(2),
+        domestic=np.zeros(2),
+        trust=np.zeros(2),
+        available=np.array([True, False]),
+    )
+    terms = market.SegmentTerms(bonus=np.zeros((1, 2)), channel_weight=np.zeros(1))
+    u = market.utilities(_adopters(tastes), np.arange(500), offer, terms, np.zeros((500, 2)), include_inertia=False)
+    assert (market.choose_providers(u, np.random.default_rng(1)) == 0).all()
+
+
+def test_calibrate_constants_reproduces_target_shares():
+    rng = np.random.default_rng(3)
+    base = rng.normal(size=(3000, 4))
+    segment = np.repeat([0, 1], 1500)
+    target = np.array([[0.6, 0.3, 0.1, 0.0], [0.25, 0.25, 0.25, 0.25]])
+    constants = market.calibrate_constants(base, segment, target)
+    for s in range(2):
+        absent = np.where(target[s] > 0, 0.0, market.UNAVAILABLE)  # as when that firm is not yet in the market
+        predicted = market.choice_probabilities(base[segment == s] + constants[s] + absent).mean(axis=0)
+        np.testing.assert_allclose(predicted[target[s] > 0], target[s][target[s] > 0], atol=1e-3)
+    # a firm with no target share gets the segment's lowest constant
+    assert constants[0, 3] == pytest.approx(constants[0, :3].min())
+
+
+def test_weighted_counts_ignores_unassigned():
+    counts = market.weighted_counts(np.array([0, 2, -1, 2]), np.array([1.0, 2.0, 5.0, 3.0]), 3)
+    np.testing.assert_allclose(counts, [1.0, 0.0, 5.0])
+
+
+def test_network_bonus_zero_at_zero_share():
+    bonus = market.network_bonus(np.array([0.0, 1.0]), 0.5)
+    assert bonus[0] == 0.0
+    assert bonus[1] == pytest.approx(0.5 * math.log(101.0))
