@@ -40,6 +40,11 @@ stamp="$venv/.installed"
 if [ ! -f "$stamp" ] || [ "$root/pyproject.toml" -nt "$stamp" ]; then
   echo "bootstrap: installing aisim and its dependencies into .venv" >&2
   "$venv/bin/python" -m pip install --quiet --upgrade pip >/dev/null 2>&1 || true
-  "$venv/bin/python" -m pip install --quiet -e "$root[test,dask,parquet]"
+  log="$venv/install.log"
+  if ! "$venv/bin/python" -m pip install -e "$root[test,dask,parquet]" >"$log" 2>&1; then
+    tail -n 30 "$log" >&2
+    echo "bootstrap: installation failed; full log in $log" >&2
+    exit 1
+  fi
   touch "$stamp"
 fi

@@ -49,7 +49,12 @@ def _walk(field: Field, prefix: str, lines: list[str]) -> None:
         return
     if not isinstance(field, Record):
         return
-    for name, (sub, default) in field.fields.items():
+    entries = list(field.fields.items())
+    if len(entries) > 1 and all(sub is entries[0][1][0] for _, (sub, _) in entries):
+        # identical sub-records (the three segments): document them once
+        names = "/".join(name for name, _ in entries)
+        entries = [(f"<{names}>", entries[0][1])]
+    for name, (sub, default) in entries:
         path = f"{prefix}.{name}" if prefix else name
         if default is REQUIRED:
             need = "required"

@@ -38,19 +38,11 @@ def utility_components(model: AIMarketModel) -> dict[str, np.ndarray]:
 
     Means are over all rows of a segment weighted by the real adopters they stand for.
     """
-    a = model.adopters
     offer = model._offer()
     p = model.params
     segments = len(SEGMENTS)
     firms = len(model.firms)
-    weights = np.bincount(a.segment, weights=a.weight, minlength=segments)
-    mean_taste = (
-        np.vstack([np.bincount(a.segment, weights=a.weight * a.tastes[:, k], minlength=segments) for k in range(4)]).T
-        / weights[:, None]
-    )
-    group_weight = np.zeros((segments, a.group_platforms.shape[0]))
-    np.add.at(group_weight, (a.segment, a.platform_group), a.weight)
-    group_weight /= weights[:, None]
+    mean_taste, group_weight = segment_averages(model)
     channel_weight = np.array([model.scenario_def.segments[s]["channel_weight"] for s in SEGMENTS])
     foreign = 1.0 - offer.domestic
     trust = np.zeros((segments, firms))
@@ -74,6 +66,28 @@ def utility_components(model: AIMarketModel) -> dict[str, np.ndarray]:
         "trust": trust,
         "procurement": procurement,
     }
+
+
+def segment_averages(model: AIMarketModel) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted mean tastes (segments x 4) and platform-group shares (segments x groups).
+
+    Both depend only on the fixed population, so they are computed once per model.
+    """
+    cached = getattr(model, "_segment_averages", None)
+    if cached is not None:
+        return cached
+    a = model.adopters
+    segments = len(SEGMENTS)
+    weights = np.bincount(a.segment, weights=a.weight, minlength=segments)
+    mean_taste = (
+        np.vstack([np.bincount(a.segment, weights=a.weight * a.tastes[:, k], minlength=segments) for k in range(4)]).T
+        / weights[:, None]
+    )
+    groups = a.group_platforms.shape[0]
+    cells = np.bincount(a.segment * groups + a.platform_group, weights=a.weight, minlength=segments * groups)
+    group_weight = cells.reshape(segments, groups) / weights[:, None]
+    model._segment_averages = (mean_taste, group_weight)
+    return model._segment_averages
 
 
 def _pad(array: np.ndarray, firms: int) -> np.ndarray:

@@ -153,11 +153,16 @@ def utilities(
 
 def choose_providers(utility: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Sample one firm per row from its logit probabilities (one uniform draw per row)."""
+    return sample_choices(utility, rng.random(utility.shape[0]))
+
+
+def sample_choices(utility: np.ndarray, draws: np.ndarray) -> np.ndarray:
+    """Inverse-CDF sampling of logit choices given one uniform draw in [0, 1) per row."""
     if utility.shape[0] == 0:
         return np.zeros(0, dtype=np.int64)
     cumulative = np.cumsum(choice_probabilities(utility), axis=1)
-    draws = rng.random(utility.shape[0]) * cumulative[:, -1]
-    picks = (cumulative < draws[:, None]).sum(axis=1)
+    scaled = draws * cumulative[:, -1]
+    picks = (cumulative < scaled[:, None]).sum(axis=1)
     return np.minimum(picks, utility.shape[1] - 1)
 
 

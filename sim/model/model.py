@@ -39,7 +39,8 @@ PLATFORM_SWITCH_REVIEW = 0.5  # share of a platform's adopters who reconsider wh
 MAX_RANDOM_ENTRANTS = 12
 TASTE_SIGMA = 0.35  # log-normal spread of row tastes around the segment's weights
 DEFAULT_ROW_SHARE = {"consumer": 0.6, "enterprise": 0.3, "public": 0.1}
-PANEL_ROWS = 2500  # rows per segment used to estimate consumer surplus and to calibrate brands
+PANEL_ROWS = 2500
+CHOICE_CHUNK_ROWS = 4096  # rows per block when evaluating choices  # rows per segment used to estimate consumer surplus and to calibrate brands
 MIN_INITIAL_SHARE = 0.004  # floor share of an active firm a segment's initial_share omits
 
 
@@ -381,9 +382,16 @@ class AIMarketModel(mesa.Model):
             reviewing |= group_switched[a.platform_group] & (review_draws < PLATFORM_SWITCH_REVIEW)
         choosers = np.nonzero(new | (a.adopted & reviewing) | orphaned)[0]
         a.provider[orphaned] = -1
-        if choosers.size:
-            utility = self._utilities(choosers, include_inertia=True)
-            a.provider[choosers] = market.choose_providers(utility, rng)
+        draws = rng.random(choosers.size)
+        offer = self._offer()
+        terms = self._segment_terms(offer)
+        channel = self._channel_by_group()
+        # chunks keep the (rows x firms) temporaries in cache; draws are taken up
+        # front, so the result does not depend on the chunk size
+        for start in range(0, choosers.size, CHOICE_CHUNK_ROWS):
+            rows = choosers[start : start + CHOICE_CHUNK_ROWS]
+            utility = market.utilities(a, rows, offer, terms, channel[a.platform_group[rows]], include_inertia=True)
+            a.provider[rows] = market.sample_choices(utility, draws[start : start + CHOICE_CHUNK_ROWS])
         self._update_segment_shares()
 
     def settle(self) -> None:

@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 DATA_PROGRAMME_KRW_BN_PER_YEAR = 150.0  # cost of full public-data openness (assumption)
 INSPECTION_COST_KRW_BN_PER_YEAR = 20.0  # at enforcement probability 1.0 and stringency 1 (assumption)
 TEAM_SHARE_OF_COMPUTE = 0.5  # the rest of public GPUs goes to other domestic firms
-GRACE_COST_FACTOR = 0.5  # firms prepare, but spend half, while fines are deferred
+GRACE_COST_FACTOR = 0.5
+ENTITLEMENT_MARGIN = 1.15  # budget head-room for tax credits and procurement premiums growing with the market  # firms prepare, but spend half, while fines are deferred
 
 
 class Regulator(mesa.Agent):
@@ -98,9 +99,10 @@ class Regulator(mesa.Agent):
                 "public_data_openness",
             )
         )
+        # entitlements are estimated from last quarter and the market grows, hence the margin
         entitlements = (
-            costs["rd_tax_credit"] + costs["procurement_domestic_preference"] + costs["act_enforcement_probability"]
-        )
+            costs["rd_tax_credit"] + costs["procurement_domestic_preference"]
+        ) * ENTITLEMENT_MARGIN + costs["act_enforcement_probability"]
         quarters_left = 4 - quarter % 4
         room_per_year = max(self.budget_left_krw_bn(), 0.0) / quarters_left * 4.0 - entitlements
         self.programme_scale = 1.0 if discretionary <= room_per_year else max(room_per_year, 0.0) / discretionary
