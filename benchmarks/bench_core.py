@@ -83,16 +83,25 @@ def main() -> int:
 
     print(f"default run ({rows:,} adopter rows, {quarters} quarters): {default:.3f} s   (target <= 0.5 s)")
     print(f"10x adopter rows ({rows * 10:,}): {scaling[10]:.3f} s   ({scaling[10] / default:.1f}x the default time)")
-    print("time by adopter rows (x default): " + ", ".join(f"{f}x: {t:.3f} s ({t / scaling[1]:.2f})" for f, t in scaling.items()))
+    print(
+        "time by adopter rows (x default): "
+        + ", ".join(f"{f}x: {t:.3f} s ({t / scaling[1]:.2f})" for f, t in scaling.items())
+    )
     # Linear means time(k) ~ a + b k; the marginal cost per extra row should not grow with size.
     marginal_small = (scaling[2] - scaling[1]) / rows
     marginal_large = (scaling[10] - scaling[5]) / (5 * rows)
-    print(f"marginal seconds per 1,000 rows: 1x->2x {marginal_small * 1e3:.4f}, 5x->10x {marginal_large * 1e3:.4f}"
-          f"   (ratio {marginal_large / marginal_small:.2f}; ~1 means linear)")
+    print(
+        f"marginal seconds per 1,000 rows: 1x->2x {marginal_small * 1e3:.4f}, 5x->10x {marginal_large * 1e3:.4f}"
+        f"   (ratio {marginal_large / marginal_small:.2f}; ~1 means linear)"
+    )
     print(f"adopter-steps per second: {ours:,.0f} (default), {ours_10x:,.0f} (10x rows)")
     print(f"Mesa BoltzmannWealth, 10,000 agents: {boltzmann:,.0f} agent-steps per second")
-    print(f"ratio ours / Boltzmann: {ours / boltzmann:.0f}x (default), {ours_10x / boltzmann:.0f}x (10x rows)   (target >= 50x)")
-    print(f"peak memory: {memory_default:.0f} MB after default runs, {memory_10x:.0f} MB after 10x runs   (target <= 300 MB)")
+    print(
+        f"ratio ours / Boltzmann: {ours / boltzmann:.0f}x (default), {ours_10x / boltzmann:.0f}x (10x rows)   (target >= 50x)"
+    )
+    print(
+        f"peak memory: {memory_default:.0f} MB after default runs, {memory_10x:.0f} MB after 10x runs   (target <= 300 MB)"
+    )
     return 0
 
 

@@ -53,15 +53,22 @@ def test_partnering_with_a_platform_gains_share_in_its_segment(korea, baseline):
 def test_compute_subsidy_raises_domestic_share_narrows_gap_costs_money(korea, rich_baseline):
     subsidised = run_scenario(korea.with_values({**BIG_BUDGET, "public_compute_gpus_k": 60}), seeds=SEEDS)
     last = range(2033, 2034)
-    assert mean_over(subsidised, "domestic_revenue_share", last) > mean_over(rich_baseline, "domestic_revenue_share", last)
+    assert mean_over(subsidised, "domestic_revenue_share", last) > mean_over(
+        rich_baseline, "domestic_revenue_share", last
+    )
     assert mean_over(subsidised, "capability_gap", last) < mean_over(rich_baseline, "capability_gap", last)
-    assert mean_over(subsidised, "public_spend_krw_bn", last) > mean_over(rich_baseline, "public_spend_krw_bn", last) + 1000
+    assert (
+        mean_over(subsidised, "public_spend_krw_bn", last)
+        > mean_over(rich_baseline, "public_spend_krw_bn", last) + 1000
+    )
 
 
 def test_strict_enforcement_raises_compliance_cost_and_hurts_small_firms_most(korea, baseline):
     strict = run_scenario(korea.with_values({"act_stringency": 2.0, "act_enforcement_probability": 0.3}), seeds=SEEDS)
     years = range(2027, 2030)
-    assert mean_over(strict, "compliance_cost_krw_bn", years) > 1.5 * mean_over(baseline, "compliance_cost_krw_bn", years)
+    assert mean_over(strict, "compliance_cost_krw_bn", years) > 1.5 * mean_over(
+        baseline, "compliance_cost_krw_bn", years
+    )
     small_rise = mean_over(strict, "small_firm_compliance_burden", years) - mean_over(
         baseline, "small_firm_compliance_burden", years
     )
@@ -72,12 +79,12 @@ def test_strict_enforcement_raises_compliance_cost_and_hurts_small_firms_most(ko
 
 
 def test_procurement_preference_raises_domestic_public_share(korea):
-    preferring = run_scenario(
-        korea.with_values({**BIG_BUDGET, "procurement_domestic_preference": 0.4}), seeds=SEEDS
-    )
+    preferring = run_scenario(korea.with_values({**BIG_BUDGET, "procurement_domestic_preference": 0.4}), seeds=SEEDS)
     neutral = run_scenario(korea.with_values({**BIG_BUDGET, "procurement_domestic_preference": 0.0}), seeds=SEEDS)
     last = range(2033, 2034)
-    assert mean_over(preferring, "domestic_share_public", last) > mean_over(neutral, "domestic_share_public", last) + 0.03
+    assert (
+        mean_over(preferring, "domestic_share_public", last) > mean_over(neutral, "domestic_share_public", last) + 0.03
+    )
 
 
 def test_blocking_foreign_partnerships_lowers_share_and_surplus(korea, baseline):

@@ -27,12 +27,10 @@ def generated() -> dict[str, str]:
 
 def render(text: str) -> str:
     for name, body in generated().items():
-        pattern = re.compile(
-            rf"(<!-- BEGIN GENERATED: {name} -->\n).*?(<!-- END GENERATED: {name} -->)", re.DOTALL
-        )
+        pattern = re.compile(rf"(<!-- BEGIN GENERATED: {name} -->\n).*?(<!-- END GENERATED: {name} -->)", re.DOTALL)
         if not pattern.search(text):
             raise SystemExit(f"README has no generated section {name!r}")
-        text = pattern.sub(lambda m: m.group(1) + body + "\n" + m.group(2), text)
+        text = pattern.sub(lambda m, body=body: m.group(1) + body + "\n" + m.group(2), text)
     return text
 
 

@@ -100,9 +100,9 @@ class Regulator(mesa.Agent):
             )
         )
         # entitlements are estimated from last quarter and the market grows, hence the margin
-        entitlements = (
-            costs["rd_tax_credit"] + costs["procurement_domestic_preference"]
-        ) * ENTITLEMENT_MARGIN + costs["act_enforcement_probability"]
+        entitlements = (costs["rd_tax_credit"] + costs["procurement_domestic_preference"]) * ENTITLEMENT_MARGIN + costs[
+            "act_enforcement_probability"
+        ]
         quarters_left = 4 - quarter % 4
         room_per_year = max(self.budget_left_krw_bn(), 0.0) / quarters_left * 4.0 - entitlements
         self.programme_scale = 1.0 if discretionary <= room_per_year else max(room_per_year, 0.0) / discretionary
