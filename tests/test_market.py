@@ -17,30 +17,38 @@ def test_bass_probability_matches_hazard():
 
 
 def test_choice_probabilities_are_softmax():
-    u = np.array([[0.0, math.log(3.0)], [1.0, 1.0]])
+    u = np.array([[0.0, math.log(3.0)], [1.0, 1.0]]).T  # firm-major: firms x rows
     probabilities = market.choice_probabilities(u)
-    np.testing.assert_allclose(probabilities, [[0.25, 0.75], [0.5, 0.5]])
+    np.testing.assert_allclose(probabilities.T, [[0.25, 0.75], [0.5, 0.5]])
 
 
 def test_log_sum_is_stable_and_exact():
-    u = np.array([[0.0, 0.0], [1000.0, 1000.0]])
+    u = np.array([[0.0, 0.0], [1000.0, 1000.0]]).T
     np.testing.assert_allclose(market.log_sum(u), [math.log(2.0), 1000.0 + math.log(2.0)])
 
 
 def test_choose_providers_follows_probabilities():
     rng = np.random.default_rng(0)
-    u = np.tile([0.0, math.log(3.0), -1e9], (40_000, 1))
+    u = np.tile([0.0, math.log(3.0), -1e9], (40_000, 1)).T
     picks = market.choose_providers(u, rng)
     assert set(np.unique(picks)) <= {0, 1}
     assert (picks == 1).mean() == pytest.approx(0.75, abs=0.01)
 
 
 def test_choose_providers_empty():
-    assert market.choose_providers(np.zeros((0, 3)), np.random.default_rng(0)).shape == (0,)
+    assert market.choose_providers(np.zeros((3, 0)), np.random.default_rng(0)).shape == (0,)
+
+
+def test_sample_choices_by_hand():
+    u = np.log(np.array([[1.0, 1.0], [2.0, 1.0], [1.0, 2.0]]))  # 3 firms x 2 rows; weights 1:2:1, 1:1:2
+    # cumulative shares row 0: 0.25, 0.75, 1.0 ; row 1: 0.25, 0.5, 1.0
+    np.testing.assert_array_equal(market.sample_choices(u, np.array([0.1, 0.1])), [0, 0])
+    np.testing.assert_array_equal(market.sample_choices(u, np.array([0.5, 0.4])), [1, 1])
+    np.testing.assert_array_equal(market.sample_choices(u, np.array([0.8, 0.6])), [2, 2])
 
 
 def test_surplus_is_logsum_over_price_taste():
-    u = np.array([[0.0, 0.0]])
+    u = np.array([[0.0], [0.0]])  # two firms, one row
     # log 2 utility units, 2 utils per price unit, 100 USD per price unit -> 50 log 2 USD
     value = market.surplus_per_row(u, np.array([2.0]), np.array([100.0]))
     assert value[0] == pytest.approx(50 * math.log(2.0))
@@ -91,10 +99,10 @@ def test_utilities_by_hand():
     terms = market.SegmentTerms(bonus=np.array([[0.2, 0.0]]), channel_weight=np.array([1.5]))
     channel = np.array([[1.0, 0.0]])
     adopters = _adopters(tastes, provider=np.array([1]))
-    u = market.utilities(adopters, np.array([0]), offer, terms, channel, include_inertia=True)
+    u = market.utilities(adopters, np.array([0]), offer, terms, channel.T, include_inertia=True)
     firm0 = 2 * 1.0 + 1 * 0.7 - 3 * 1.0 + 0 + 0 + 0.2 + 1.5
     firm1 = 2 * 0.8 + 1 * 0.9 - 3 * 0.8 + 0.5 - 0.1 + 0.0 + 0 + 0.5  # + switching cost (current)
-    np.testing.assert_allclose(u[0], [firm0, firm1])
+    np.testing.assert_allclose(u[:, 0], [firm0, firm1])
 
 
 def test_unavailable_firm_is_never_chosen():
@@ -108,19 +116,19 @@ def test_unavailable_firm_is_never_chosen():
         available=np.array([True, False]),
     )
     terms = market.SegmentTerms(bonus=np.zeros((1, 2)), channel_weight=np.zeros(1))
-    u = market.utilities(_adopters(tastes), np.arange(500), offer, terms, np.zeros((500, 2)), include_inertia=False)
+    u = market.utilities(_adopters(tastes), np.arange(500), offer, terms, np.zeros((2, 500)), include_inertia=False)
     assert (market.choose_providers(u, np.random.default_rng(1)) == 0).all()
 
 
 def test_calibrate_constants_reproduces_target_shares():
     rng = np.random.default_rng(3)
-    base = rng.normal(size=(3000, 4))
+    base = rng.normal(size=(4, 3000))  # firms x rows
     segment = np.repeat([0, 1], 1500)
     target = np.array([[0.6, 0.3, 0.1, 0.0], [0.25, 0.25, 0.25, 0.25]])
     constants = market.calibrate_constants(base, segment, target)
     for s in range(2):
         absent = np.where(target[s] > 0, 0.0, market.UNAVAILABLE)  # as when that firm is not yet in the market
-        predicted = market.choice_probabilities(base[segment == s] + constants[s] + absent).mean(axis=0)
+        predicted = market.choice_probabilities(base[:, segment == s] + (constants[s] + absent)[:, None]).mean(axis=1)
         np.testing.assert_allclose(predicted[target[s] > 0], target[s][target[s] > 0], atol=1e-3)
     # a firm with no target share gets the segment's lowest constant
     assert constants[0, 3] == pytest.approx(constants[0, :3].min())

@@ -61,7 +61,7 @@ def utility_components(model: AIMarketModel) -> dict[str, np.ndarray]:
         "price": mean_taste[:, [2]] * offer.price[None, :],
         "sovereignty": mean_taste[:, [3]] * offer.domestic[None, :],
         "brand": model.brand[:, :firms].copy(),
-        "channel": channel_weight[:, None] * (group_weight @ model._channel_by_group()),
+        "channel": channel_weight[:, None] * (group_weight @ model._channel_by_group().T),
         "network": market.network_bonus(model.segment_firm_shares[:, :firms], p["network_effect"]),
         "trust": trust,
         "procurement": procurement,

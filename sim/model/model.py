@@ -369,7 +369,7 @@ class AIMarketModel(mesa.Model):
                 state["bass_p"] * speed, state["bass_q"] * speed, fraction / max(ceiling, 1e-9)
             )
             probability[s] = hazard * (ceiling - fraction) / (1.0 - fraction)
-        channel_any = (self._channel_by_group().max(axis=1) > 0)[a.platform_group]
+        channel_any = (self._channel_by_group().max(axis=0) > 0)[a.platform_group]
         row_probability = probability[a.segment] * np.where(channel_any, 1.0 + CHANNEL_ADOPTION_BOOST, 1.0)
         new = ~a.adopted & (rng.random(a.rows) < row_probability)
         a.adopted |= new
@@ -390,7 +390,7 @@ class AIMarketModel(mesa.Model):
         # front, so the result does not depend on the chunk size
         for start in range(0, choosers.size, CHOICE_CHUNK_ROWS):
             rows = choosers[start : start + CHOICE_CHUNK_ROWS]
-            utility = market.utilities(a, rows, offer, terms, channel[a.platform_group[rows]], include_inertia=True)
+            utility = market.utilities(a, rows, offer, terms, channel[:, a.platform_group[rows]], include_inertia=True)
             a.provider[rows] = market.sample_choices(utility, draws[start : start + CHOICE_CHUNK_ROWS])
         self._update_segment_shares()
 
@@ -611,13 +611,14 @@ class AIMarketModel(mesa.Model):
         return market.SegmentTerms(bonus=bonus, channel_weight=channel_weight)
 
     def _channel_by_group(self) -> np.ndarray:
-        """(membership groups x firms) channel strength under the current partnerships."""
+        """(firms x membership groups) channel strength under the current partnerships."""
         provider = np.array([p.provider for p in self.partners], dtype=np.int64)
         strength = np.array([p.strength for p in self.partners])
-        return market.channel_matrix(self.adopters.group_platforms, provider, strength, len(self.firms))
+        return market.channel_matrix(self.adopters.group_platforms, provider, strength, len(self.firms)).T
 
     def _channel_rows(self, rows: np.ndarray) -> np.ndarray:
-        return self._channel_by_group()[self.adopters.platform_group[rows]]
+        """(firms x rows) channel strength for the given rows."""
+        return self._channel_by_group()[:, self.adopters.platform_group[rows]]
 
     def _utilities(self, rows: np.ndarray, include_inertia: bool) -> np.ndarray:
         offer = self._offer()
