@@ -149,10 +149,9 @@ class ParameterSpace:
         return {name: spec.default for name, spec in self._specs.items()}
 
     def unknown_name_error(self, name: str, error_type: type[UserError] = OverrideError, **where) -> UserError:
-        import difflib
+        from sim.schema import suggest
 
-        hint = difflib.get_close_matches(name, self.names, n=1)
-        extra = f"; did you mean {hint[0]!r}?" if hint else ""
+        extra = suggest(name, self.names, None)
         return error_type(f"unknown parameter {name!r}{extra} (see `aisim params`)", **where)
 
     def check(

@@ -34,6 +34,7 @@ from sim.schema import (
     Record,
     Str,
     describe,
+    suggest,
 )
 from sim.timeline import quarter_label
 from sim.yamlio import LoadedYaml, load_yaml_file, load_yaml_text
@@ -430,12 +431,8 @@ def resolve_scenario_path(name_or_path: str | None) -> Path:
     bundled = SCENARIO_DIR / f"{name}.yaml"
     if bundled.exists():
         return bundled
-    import difflib
-
     names = [p.stem for p in bundled_scenarios()]
-    hint = difflib.get_close_matches(name, names, n=1)
-    extra = f"; did you mean {hint[0]!r}?" if hint else f"; bundled: {', '.join(names)}"
-    raise ScenarioError(f"no bundled scenario or file named {name!r}{extra}")
+    raise ScenarioError(f"no bundled scenario or file named {name!r}{suggest(name, names, 'bundled')}")
 
 
 def load_scenario(name_or_path: str | Path | None = None, overrides: Mapping[str, Any] | None = None) -> Scenario:
@@ -467,11 +464,7 @@ def _raw_sections(doc: LoadedYaml, path: Path, stack: tuple, allow_extends: bool
         raise ctx.fail((), f"expected a mapping of sections at the top level, got {describe(doc.data)}")
     for key in doc.data:
         if key not in SECTIONS:
-            import difflib
-
-            hint = difflib.get_close_matches(str(key), list(SECTIONS), n=1)
-            extra = f"; did you mean {hint[0]!r}?" if hint else f"; allowed: {', '.join(SECTIONS)}"
-            raise ctx.fail((key,), f"unknown section {key!r}{extra}")
+            raise ctx.fail((key,), f"unknown section {key!r}{suggest(key, tuple(SECTIONS))}")
     merged: dict[str, tuple[Any, LoadedYaml]] = {}
     base_name = doc.data.get("extends")
     if base_name is not None:
@@ -638,11 +631,7 @@ def _cross_check(sections: dict, parameters: ParameterSpace, ctx_of: dict[str, C
     partner_ids = [p["id"] for p in sections["partners"]]
 
     def unknown(kind: str, value: str, known: list[str]) -> str:
-        import difflib
-
-        hint = difflib.get_close_matches(value, known, n=1)
-        extra = f"; did you mean {hint[0]!r}?" if hint else f"; known: {', '.join(known)}"
-        return f"unknown {kind} {value!r}{extra}"
+        return f"unknown {kind} {value!r}{suggest(value, known, 'known')}"
 
     firms_ctx = ctx_of["firms"]
     for i, firm in enumerate(sections["firms"]):

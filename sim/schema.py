@@ -21,6 +21,17 @@ from sim.yamlio import LoadedYaml, format_path
 REQUIRED = object()
 
 
+def suggest(value: object, known: list[str] | tuple[str, ...], listing: str | None = "allowed") -> str:
+    """``"; did you mean 'x'?"`` for the closest known name, else ``"; allowed: a, b"`` (or nothing).
+
+    ``listing`` names the fallback list (``None``: no list when nothing is close).
+    """
+    hint = difflib.get_close_matches(str(value), list(known), n=1)
+    if hint:
+        return f"; did you mean {hint[0]!r}?"
+    return f"; {listing}: {', '.join(known)}" if listing and known else ""
+
+
 @dataclass
 class Context:
     """Where values come from, for error messages."""
@@ -97,9 +108,7 @@ class Str(Field):
         if not isinstance(value, str):
             raise ctx.fail(path, f"expected {self.expected}, got {describe(value)}")
         if self.choices is not None and value not in self.choices:
-            hint = difflib.get_close_matches(value, self.choices, n=1)
-            extra = f" (did you mean {hint[0]!r}?)" if hint else ""
-            raise ctx.fail(path, f"expected {self.expected}, got {value!r}{extra}")
+            raise ctx.fail(path, f"expected {self.expected}, got {value!r}{suggest(value, self.choices, None)}")
         if self.pattern is not None and not self.pattern.fullmatch(value):
             raise ctx.fail(path, f"expected {self.expected}, got {value!r}")
         return value
@@ -206,9 +215,7 @@ class Record(Field):
             raise ctx.fail(path, f"expected a mapping with keys {', '.join(self.fields)}, got {describe(value)}")
         for key in value:
             if key not in self.fields:
-                hint = difflib.get_close_matches(str(key), list(self.fields), n=1)
-                extra = f"; did you mean {hint[0]!r}?" if hint else f"; allowed: {', '.join(self.fields)}"
-                raise ctx.fail(path + (key,), f"unknown key {key!r}{extra}")
+                raise ctx.fail(path + (key,), f"unknown key {key!r}{suggest(key, tuple(self.fields))}")
         out = {}
         for name, (field, default) in self.fields.items():
             if name in value and value[name] is not None:
