@@ -17,10 +17,11 @@ if TYPE_CHECKING:
 
 # Catch-up curve: the share of the gap to the frontier a follower closes per
 # quarter is MAX_CATCH_UP * E / (E + HALF_SATURATION_USD_BN), E = effective
-# R&D in USD bn per year. With frontier growth of ~35 %/yr a firm spending
-# ~0.5 bn/yr settles near 85-90 % of the frontier (assumption, see README).
-MAX_CATCH_UP = 0.5
-HALF_SATURATION_USD_BN = 0.5
+# R&D in USD bn per year. With frontier growth of ~35 %/yr a follower settles
+# at r(1+g)/(g+r) of the frontier: ~75 % for E = 0.5, ~87 % for E = 1.5 and
+# ~92 % for E = 3 (assumption: money buys catch-up with diminishing returns).
+MAX_CATCH_UP = 0.6
+HALF_SATURATION_USD_BN = 1.2
 PRICE_RESPONSE = 0.1  # a firm losing share aims 10 % below its reference price
 REVENUE_TO_RD = 0.08  # share of revenue re-invested in R&D on top of the base budget
 COMPUTE_DISCOUNT_MAX = 0.6  # public GPU access cuts training cost 30-60 % (CALIBRATION.md, assumption)
