@@ -91,7 +91,7 @@ def parameters_markdown(scenario: Scenario, language: str = "en") -> str:
     lines = ["| name | kind | default | range | unit | label | help |", "|---|---|---|---|---|---|---|"]
     for spec in scenario.parameters:
         lines.append(
-            f"| `{spec.name}` | {spec.kind} | {scenario.values[spec.name]} | {_range(spec)} | {spec.unit} | "
+            f"| `{spec.name}` | {spec.kind} | {scenario.values[spec.name]} | {_range(spec)} | {spec.unit_for(language)} | "
             f"{spec.label_for(language)} | {spec.help_for(language)} |"
         )
     return "\n".join(lines)
@@ -107,6 +107,6 @@ def parameters_text(scenario: Scenario, language: str = "en") -> str:
         out.append(f"{kind}s:")
         for spec in specs:
             value = scenario.values[spec.name]
-            out.append(f"  {spec.name:<34} = {value!s:<8} [{_range(spec)}] {spec.unit}")
+            out.append(f"  {spec.name:<34} = {value!s:<8} [{_range(spec)}] {spec.unit_for(language)}")
             out.append(f"      {spec.label_for(language)}: {spec.help_for(language)}")
     return "\n".join(out)

@@ -35,7 +35,7 @@ class ParameterSpec:
     min: float | None
     max: float | None
     step: float | None
-    unit: str
+    units: Mapping[str, str]
     label: Mapping[str, str]
     help: Mapping[str, str]
     options: tuple[str, ...] = ()
@@ -44,6 +44,14 @@ class ParameterSpec:
     @property
     def is_numeric(self) -> bool:
         return self.type in ("number", "integer")
+
+    @property
+    def unit(self) -> str:
+        """The unit in English (``units`` has English and Korean)."""
+        return self.units["en"]
+
+    def unit_for(self, language: str = "en") -> str:
+        return self.units.get(language) or self.units["en"]
 
     def label_for(self, language: str = "en") -> str:
         return self.label.get(language) or self.label["en"]

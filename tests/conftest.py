@@ -27,3 +27,14 @@ def small_korea(korea):
     document = dict(korea.document)
     document["population"] = dict(document["population"], adopter_rows=4000)
     return scenario_from_document(document, "small-korea")
+
+
+@pytest.fixture(scope="session")
+def tiny_korea(korea):
+    """Korea, 2024Q1-2025Q4 (the Kakao-OpenAI choice event fires in 2025Q4), 3,000 adopter rows."""
+    from sim.scenario import scenario_from_document
+
+    document = dict(korea.document)
+    document["time"] = {"start": "2024Q1", "end": "2025Q4"}
+    document["population"] = dict(document["population"], adopter_rows=3000)
+    return scenario_from_document(document, "tiny-korea")

@@ -10,7 +10,8 @@ programmes are scaled down when it runs short.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import mesa
 import numpy as np
@@ -50,9 +51,13 @@ class Regulator(mesa.Agent):
         self.reviews: list[tuple[str, str, str]] = []
 
     # --- levers and budget ---------------------------------------------
-    def lever_costs_krw_bn_per_year(self) -> dict[str, float]:
-        """Planned yearly cost of each spending lever at its current value."""
-        p = self.model.params
+    def lever_costs_krw_bn_per_year(self, values: Mapping[str, Any] | None = None) -> dict[str, float]:
+        """Planned yearly cost of each spending lever at its current value.
+
+        ``values`` prices other lever values (e.g. a player's pending changes)
+        without changing the model.
+        """
+        p = {**self.model.params, **(values or {})}
         gpu_cost_krw_bn_per_k = p["gpu_cost_krw_m_per_year"]  # KRW m per GPU = KRW bn per 1k GPUs
         return {
             "sovereign_ai_budget_krw_bn": p["sovereign_ai_budget_krw_bn"],
@@ -62,19 +67,19 @@ class Regulator(mesa.Agent):
             "act_enforcement_probability": p["act_enforcement_probability"]
             * p["act_stringency"]
             * INSPECTION_COST_KRW_BN_PER_YEAR,
-            "rd_tax_credit": self._estimated_tax_credit_krw_bn_per_year(),
-            "procurement_domestic_preference": self._estimated_procurement_premium_krw_bn_per_year(),
+            "rd_tax_credit": self._estimated_tax_credit_krw_bn_per_year(p["rd_tax_credit"]),
+            "procurement_domestic_preference": self._estimated_procurement_premium_krw_bn_per_year(
+                p["procurement_domestic_preference"]
+            ),
         }
 
-    def _estimated_tax_credit_krw_bn_per_year(self) -> float:
-        credit = self.model.params["rd_tax_credit"]
+    def _estimated_tax_credit_krw_bn_per_year(self, credit: float) -> float:
         rd = sum(
             max(f.own_rd_usd_bn_per_year, f.rd_usd_bn_per_year) for f in self.model.firms if f.available and f.domestic
         )
         return credit * rd * self.model.krw_per_usd
 
-    def _estimated_procurement_premium_krw_bn_per_year(self) -> float:
-        preference = self.model.params["procurement_domestic_preference"]
+    def _estimated_procurement_premium_krw_bn_per_year(self, preference: float) -> float:
         public = self.model.segment_index["public"]
         revenue = sum(f.revenue_by_segment[public] for f in self.model.firms if f.domestic)
         return preference * revenue * 4.0 * self.model.krw_per_usd

@@ -1,0 +1,216 @@
+"""The game window: pygame loop, screen manager, global keys, autosave.
+
+Screens (start, dashboard, end) build pygame-gui widgets for the current window
+size and language; on a resize or language switch the app clears the UI and
+asks the screen to build again. Game state lives in :class:`GameSession`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pygame
+import pygame_gui
+
+from sim.errors import UserError
+from sim.game import charts
+from sim.game.i18n import t
+from sim.game.session import GameSession, autosave_path
+from sim.game.theme import theme
+
+DEFAULT_SIZE = (1280, 800)
+MIN_SIZE = (960, 600)  # smaller windows show a "too small" notice instead of the UI
+FPS = 60
+
+
+class App:
+    """The running game.
+
+    Args:
+        size: window size in pixels.
+        lang: "en" or "ko".
+        scenario: a Scenario to preselect on the start screen.
+        seed: the seed new games use.
+        background_ghost: step the ghost baseline on a worker thread (smoother autoplay).
+    """
+
+    def __init__(
+        self,
+        size: tuple[int, int] = DEFAULT_SIZE,
+        lang: str = "en",
+        scenario=None,
+        seed: int = 0,
+        background_ghost: bool = True,
+    ) -> None:
+        pygame.display.init()  # no pygame.init(): the game has no sound, and audio init is noisy without a card
+        pygame.font.init()
+        self.background_ghost = background_ghost
+        pygame.display.set_caption(t("app_title", lang))
+        self.size = (max(200, int(size[0])), max(150, int(size[1])))
+        self.window = pygame.display.set_mode(self.size, pygame.RESIZABLE)
+        self.manager = pygame_gui.UIManager(self.size, theme(), starting_language=lang)
+        self.manager.preload_fonts(
+            [
+                {"name": "noto_sans_kr", "point_size": size, "style": style}
+                for size in (12, 14)
+                for style in ("bold", "italic")
+            ]
+        )
+        self.lang = lang
+        self.seed = int(seed)
+        self.clock = pygame.time.Clock()
+        self.cache = charts.SurfaceCache()
+        self.session: GameSession | None = None
+        self.running = True
+        self.minimised = False
+        self.autoplay = False
+        self.fullscreen = False
+        self.message = ""  # a status line the screens show (saved to ..., errors)
+        self.preselected = scenario
+        self.screen: Any = None
+        from sim.game.screens.start import StartScreen
+
+        self.show(StartScreen)
+
+    # -- screens -----------------------------------------------------------
+    @property
+    def too_small(self) -> bool:
+        return self.size[0] < MIN_SIZE[0] or self.size[1] < MIN_SIZE[1]
+
+    def show(self, screen_class, **kwargs) -> None:
+        """Switch to a screen (it builds its widgets now)."""
+        if self.screen is not None:
+            self.screen.leave()
+        self.manager.clear_and_reset()
+        self.screen = screen_class(self, **kwargs)
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        """Re-create the current screen's widgets for the window size and language."""
+        self.manager.clear_and_reset()
+        if not self.too_small:
+            self.screen.build(pygame.Rect((0, 0), self.size))
+
+    def set_language(self, lang: str) -> None:
+        self.lang = lang
+        self.manager.set_locale(lang)
+        pygame.display.set_caption(t("app_title", lang))
+        self.cache.clear()
+        self.rebuild()
+
+    def resize(self, size: tuple[int, int]) -> None:
+        size = (max(1, int(size[0])), max(1, int(size[1])))
+        if size == self.size:
+            return
+        self.size = size
+        self.manager.set_window_resolution(size)
+        self.cache.clear()
+        self.rebuild()
+
+    def toggle_fullscreen(self) -> None:
+        try:
+            pygame.display.toggle_fullscreen()
+            self.fullscreen = not self.fullscreen
+        except pygame.error as exc:  # e.g. the dummy driver, or a window manager that refuses
+            self.message = f"{t('error', self.lang)}: {exc}"
+
+    def start_game(self, session: GameSession, replay: bool = False) -> None:
+        from sim.game.screens.dashboard import DashboardScreen
+
+        self.session = session
+        self.autoplay = replay
+        self.show(DashboardScreen, replay=replay)
+
+    # -- saving ------------------------------------------------------------
+    def autosave(self) -> Path | None:
+        """Save the game in progress to the autosave file; never raises."""
+        if self.session is None or not self.session.history:
+            return None
+        try:
+            return self.session.save(autosave_path())
+        except UserError:
+            return None
+
+    def quit(self) -> None:
+        self.autosave()
+        self.running = False
+
+    # -- the loop ----------------------------------------------------------
+    def handle(self, event: pygame.event.Event) -> None:
+        if event.type == pygame.QUIT:
+            self.quit()
+            return
+        if event.type == pygame.VIDEORESIZE:
+            self.resize((event.w, event.h))
+            return
+        if event.type == pygame.WINDOWSIZECHANGED:
+            self.resize((event.x, event.y))
+            return
+        if event.type == pygame.WINDOWMINIMIZED:
+            self.minimised = True
+        elif event.type in (pygame.WINDOWRESTORED, pygame.WINDOWEXPOSED, pygame.WINDOWMAXIMIZED):
+            self.minimised = False
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_F11:
+            self.toggle_fullscreen()
+            return
+        self.manager.process_events(event)
+        if not self.too_small:
+            self.screen.handle(event)
+
+    def frame(self, dt: float) -> None:
+        """Process pending events, update and draw one frame (dt in seconds)."""
+        for event in pygame.event.get():
+            self.handle(event)
+            if not self.running:
+                return
+        if not self.too_small:
+            self.screen.update(dt)
+        self.manager.update(dt)
+        if self.minimised:
+            return
+        self.draw()
+
+    def draw(self) -> None:
+        self.window.fill(charts.BG)
+        if self.too_small:
+            charts.text(
+                self.window, t("too_small", self.lang), (self.size[0] // 2, self.size[1] // 2), 14, anchor="center"
+            )
+        else:
+            self.screen.draw(self.window)
+            self.manager.draw_ui(self.window)
+        pygame.display.flip()
+
+    def run(self) -> None:
+        """Run until the window closes (autosaving the game in progress)."""
+        try:
+            while self.running:
+                dt = self.clock.tick(FPS) / 1000.0
+                self.frame(dt)
+        finally:
+            self.autosave()
+
+    def pump(self, frames: int = 1, dt: float = 1 / FPS) -> None:
+        """Run ``frames`` frames without waiting (for tests and headless capture)."""
+        for _ in range(frames):
+            if not self.running:
+                return
+            self.frame(dt)
+
+    def screenshot(self, path: str | Path) -> Path:
+        """Draw a frame and save the window as a PNG."""
+        self.draw()
+        path = Path(path)
+        if path.parent and not path.parent.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+        pygame.image.save(self.window, str(path))
+        return path
+
+
+def headless_environment() -> None:
+    """Use SDL's dummy video and audio drivers (call before the window opens)."""
+    os.environ["SDL_VIDEODRIVER"] = "dummy"
+    os.environ["SDL_AUDIODRIVER"] = "dummy"
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")

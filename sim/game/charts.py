@@ -1,0 +1,445 @@
+"""Charts and info panels drawn with ``pygame.draw`` onto cached surfaces.
+
+Each ``draw_*`` function renders a complete surface from plain data. The
+:class:`SurfaceCache` keeps the last surface per slot and re-draws only when
+its key (data version, size, language) changes, so a frame costs a blit no
+matter how long the game has run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pygame
+
+from sim.game.i18n import t
+from sim.model.metrics import METRICS
+
+BG = (24, 28, 36)
+PANEL = (32, 37, 48)
+GRID = (60, 66, 80)
+TEXT = (225, 230, 240)
+DIM = (150, 158, 172)
+GOOD = (90, 200, 120)
+BAD = (235, 95, 90)
+ACCENT = (250, 200, 80)
+DOMESTIC = [
+    (66, 135, 245),
+    (40, 100, 200),
+    (110, 170, 255),
+    (30, 75, 160),
+    (140, 195, 255),
+    (70, 120, 190),
+    (20, 60, 130),
+    (170, 210, 250),
+    (95, 150, 225),
+    (55, 90, 150),
+]
+FOREIGN = [(230, 70, 60), (250, 140, 60), (190, 40, 70), (245, 110, 120), (170, 80, 40), (250, 180, 110), (140, 30, 40)]
+
+_FONT_CACHE: dict[tuple[int, bool], pygame.font.Font] = {}
+
+
+def font_path(bold: bool = False) -> Path:
+    """The NotoSansKR font pygame-gui bundles (covers Latin and Hangul)."""
+    import pygame_gui
+
+    name = "NotoSansKR-Bold.ttf" if bold else "NotoSansKR-Regular.ttf"
+    return Path(pygame_gui.__file__).parent / "data" / name
+
+
+def font(size: int, bold: bool = False) -> pygame.font.Font:
+    key = (size, bold)
+    if key not in _FONT_CACHE:
+        _FONT_CACHE[key] = pygame.font.Font(str(font_path(bold)), size)
+    return _FONT_CACHE[key]
+
+
+def text(
+    surface: pygame.Surface,
+    value: str,
+    pos: tuple[int, int],
+    size: int = 14,
+    color=TEXT,
+    bold: bool = False,
+    anchor: str = "topleft",
+    max_width: int | None = None,
+) -> pygame.Rect:
+    """Draw one line of text (clipped with an ellipsis to ``max_width``); returns its rect."""
+    f = font(size, bold)
+    if max_width is not None and f.size(value)[0] > max_width:
+        while value and f.size(value + "…")[0] > max_width:
+            value = value[:-1]
+        value += "…"
+    image = f.render(value, True, color)
+    rect = image.get_rect(**{anchor: pos})
+    surface.blit(image, rect)
+    return rect
+
+
+def wrap(value: str, size: int, width: int, bold: bool = False) -> list[str]:
+    """Split text into lines that fit ``width`` pixels (words, or characters for long words)."""
+    f = font(size, bold)
+    lines: list[str] = []
+    for paragraph in value.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}".strip()
+            if f.size(candidate)[0] <= width:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            line = word
+            while f.size(line)[0] > width and len(line) > 1:
+                cut = len(line)
+                while cut > 1 and f.size(line[:cut])[0] > width:
+                    cut -= 1
+                lines.append(line[:cut])
+                line = line[cut:]
+        lines.append(line)
+    return lines
+
+
+class SurfaceCache:
+    """Keeps one rendered surface per slot; re-draws only when the slot's key changes."""
+
+    def __init__(self) -> None:
+        self._slots: dict[str, tuple[Hashable, pygame.Surface]] = {}
+        self.draws = 0  # how many surfaces were actually drawn (for tests and the benchmark)
+
+    def get(self, slot: str, key: Hashable, draw: Callable[[], pygame.Surface]) -> pygame.Surface:
+        cached = self._slots.get(slot)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        surface = draw()
+        self.draws += 1
+        self._slots[slot] = (key, surface)
+        return surface
+
+    def clear(self) -> None:
+        self._slots.clear()
+
+
+def firm_colors(firms: Sequence[tuple[str, str]]) -> dict[str, tuple[int, int, int]]:
+    """Colour per firm id: domestic firms in blues, foreign in reds. ``firms``: (id, origin)."""
+    out = {}
+    counts = {"domestic": 0, "foreign": 0}
+    for firm_id, origin in firms:
+        palette = DOMESTIC if origin == "domestic" else FOREIGN
+        kind = "domestic" if origin == "domestic" else "foreign"
+        out[firm_id] = palette[counts[kind] % len(palette)]
+        counts[kind] += 1
+    return out
+
+
+def _blend(color, alpha: float, base=PANEL):
+    return tuple(int(base[i] + (color[i] - base[i]) * alpha) for i in range(3))
+
+
+def _nice_max(value: float) -> float:
+    if value <= 0:
+        return 1.0
+    magnitude = 10 ** len(str(int(value))) / 10
+    for step in (1, 1.2, 1.6, 2, 4, 6, 8, 10):
+        if value <= step * magnitude:
+            return step * magnitude
+    return value
+
+
+def _plot_frame(surface, title: str, size: tuple[int, int], subtitle: str = "") -> pygame.Rect:
+    surface.fill(PANEL)
+    text(surface, title, (10, 6), 14, TEXT, bold=True, max_width=size[0] - 20)
+    if subtitle:
+        pygame.draw.line(surface, (235, 235, 235), (12, 34), (26, 34), 2)
+        text(surface, subtitle, (32, 26), 11, DIM, max_width=size[0] - 44)
+        return pygame.Rect(48, 48, size[0] - 62, size[1] - 74)
+    return pygame.Rect(48, 32, size[0] - 62, size[1] - 58)
+
+
+def _x_labels(surface, plot: pygame.Rect, labels: Sequence[str], total: int) -> None:
+    if total <= 1:
+        return
+    years = [(i, lab[:4]) for i, lab in enumerate(labels) if lab.endswith("Q1")]
+    every = max(1, len(years) // 6 + (1 if len(years) > 6 else 0))
+    for k, (i, year) in enumerate(years):
+        if k % every:
+            continue
+        x = plot.left + plot.width * i / (total - 1)
+        pygame.draw.line(surface, GRID, (x, plot.top), (x, plot.bottom), 1)
+        text(surface, year, (int(x), plot.bottom + 3), 11, DIM, anchor="midtop")
+
+
+def draw_line_chart(
+    size: tuple[int, int],
+    title: str,
+    labels: Sequence[str],
+    total: int,
+    series: Sequence[tuple[Sequence[float], tuple[int, int, int], bool]],
+    fmt: str = "{:.3g}",
+    legend: Sequence[tuple[str, tuple[int, int, int]]] = (),
+    y_max: float | None = None,
+) -> pygame.Surface:
+    """A line chart over the scenario's quarters.
+
+    series: (values, colour, ghost) — ghost lines are drawn faint and thin.
+    total: quarters on the x axis (the whole scenario, so lines grow to the right).
+    """
+    surface = pygame.Surface(size)
+    plot = _plot_frame(surface, title, size)
+    values = [v for s in series for v in s[0]]
+    top = y_max if y_max is not None else _nice_max(max(values, default=0.0) * 1.05)
+    for k in range(5):
+        y = plot.bottom - plot.height * k / 4
+        pygame.draw.line(surface, GRID, (plot.left, y), (plot.right, y), 1)
+        text(surface, fmt.format(top * k / 4), (plot.left - 4, int(y)), 11, DIM, anchor="midright")
+    _x_labels(surface, plot, labels, total)
+    for data, color, ghost in series:
+        points = [
+            (plot.left + plot.width * i / max(total - 1, 1), plot.bottom - plot.height * min(v, top) / top)
+            for i, v in enumerate(data)
+        ]
+        shade = _blend(color, 0.5) if ghost else color
+        if len(points) >= 2:
+            pygame.draw.lines(surface, shade, False, points, 2 if ghost else 3)
+        elif points:
+            pygame.draw.circle(surface, shade, points[0], 3)
+    x = plot.left + 6
+    for label, color in legend:
+        pygame.draw.line(surface, color, (x, plot.top + 9), (x + 14, plot.top + 9), 3)
+        x = text(surface, label, (x + 18, plot.top + 1), 11, DIM).right + 12
+    return surface
+
+
+def draw_stacked_shares(
+    size: tuple[int, int],
+    title: str,
+    labels: Sequence[str],
+    total: int,
+    shares: Sequence[dict[str, float]],
+    colors: dict[str, tuple[int, int, int]],
+    names: dict[str, str],
+    ghost_domestic: Sequence[float] = (),
+    ghost_label: str = "",
+) -> pygame.Surface:
+    """Stacked revenue shares per quarter (domestic firms at the bottom, foreign on top).
+
+    ghost_domestic: the baseline's domestic share, drawn as a faint line for comparison.
+    """
+    surface = pygame.Surface(size)
+    plot = _plot_frame(surface, title, size, ghost_label if len(ghost_domestic) >= 2 else "")
+    for k in range(5):
+        y = plot.bottom - plot.height * k / 4
+        pygame.draw.line(surface, GRID, (plot.left, y), (plot.right, y), 1)
+        text(surface, f"{k * 25}%", (plot.left - 4, int(y)), 11, DIM, anchor="midright")
+    _x_labels(surface, plot, labels, total)
+    order = list(colors)
+    n = len(shares)
+    if n:
+        xs = [plot.left + plot.width * i / max(total - 1, 1) for i in range(n)]
+        if n == 1:
+            xs = [plot.left, plot.left + plot.width / max(total - 1, 1)]
+            shares = [shares[0], shares[0]]
+        lower = [0.0] * len(xs)
+        for firm in order:
+            upper = [lower[i] + shares[i].get(firm, 0.0) for i in range(len(xs))]
+            if max(u - lo for u, lo in zip(upper, lower)) > 0:
+                top_pts = [(xs[i], plot.bottom - plot.height * min(upper[i], 1.0)) for i in range(len(xs))]
+                bottom_pts = [(xs[i], plot.bottom - plot.height * min(lower[i], 1.0)) for i in reversed(range(len(xs)))]
+                pygame.draw.polygon(surface, colors[firm], top_pts + bottom_pts)
+            lower = upper
+        # label the biggest firms at the right edge of their band
+        last = shares[-1]
+        cumulative = 0.0
+        for firm in order:
+            share = last.get(firm, 0.0)
+            if share > 0.07:
+                y = plot.bottom - plot.height * (cumulative + share / 2)
+                text(
+                    surface,
+                    names.get(firm, firm),
+                    (int(xs[-1]) - 4, int(y)),
+                    11,
+                    (255, 255, 255),
+                    anchor="midright",
+                    max_width=120,
+                )
+            cumulative += share
+    if len(ghost_domestic) >= 2:
+        pts = [
+            (plot.left + plot.width * i / max(total - 1, 1), plot.bottom - plot.height * v)
+            for i, v in enumerate(ghost_domestic)
+        ]
+        pygame.draw.lines(surface, (235, 235, 235), False, pts, 2)
+    return surface
+
+
+def gauge_tiles_grid(
+    size: tuple[int, int],
+    metrics: Sequence[str],
+    current: dict[str, Any],
+    ghost: dict[str, Any],
+    previous: dict[str, Any],
+    lang: str,
+    selected: str | None = None,
+    columns: int = 3,
+) -> pygame.Surface:
+    """Outcome tiles in a grid: value now, change since last quarter (green = better), baseline value."""
+    surface = pygame.Surface(size)
+    surface.fill(BG)
+    gap = 6
+    rows = (len(metrics) + columns - 1) // columns
+    width = (size[0] - gap * (columns - 1)) / columns
+    height = (size[1] - gap * (rows - 1)) / rows
+    for k, metric in enumerate(metrics):
+        info = METRICS[metric]
+        row, col = divmod(k, columns)
+        rect = pygame.Rect(int(col * (width + gap)), int(row * (height + gap)), int(width), int(height))
+        pygame.draw.rect(surface, PANEL, rect, border_radius=6)
+        if metric == selected:
+            pygame.draw.rect(surface, ACCENT, rect, 2, border_radius=6)
+        inner = rect.width - 16
+        text(surface, info.label(lang), (rect.x + 8, rect.y + 4), 12, DIM, max_width=inner)
+        value = current.get(metric)
+        shown = info.fmt.format(value) if value is not None else "–"
+        value_rect = text(surface, shown, (rect.x + 8, rect.y + 22), 22, TEXT, bold=True, max_width=inner)
+        if value is not None and metric in previous:
+            delta = value - previous[metric]
+            better = info.higher_is_better
+            color = DIM if better is None or abs(delta) < 1e-12 else (GOOD if (delta > 0) == better else BAD)
+            arrow = "+" if delta > 0 else ("-" if delta < 0 else "=")
+            text(
+                surface,
+                f"{arrow}{info.fmt.format(abs(delta))}",
+                (value_rect.right + 8, rect.y + 32),
+                12,
+                color,
+                max_width=max(10, rect.right - value_rect.right - 12),
+            )
+        if metric in ghost:
+            label = t("baseline", lang)
+            text(
+                surface,
+                f"{label} {info.fmt.format(ghost[metric])}",
+                (rect.x + 8, rect.bottom - 20),
+                11,
+                DIM,
+                max_width=inner,
+            )
+    return surface
+
+
+CARD_COLUMNS = 2
+CARD_HEIGHT = 74
+
+
+def firm_card_rect(size: tuple[int, int], index: int) -> pygame.Rect:
+    """Where the ``index``-th firm card sits on a firm-cards surface of ``size``."""
+    card_w = (size[0] - 8 * (CARD_COLUMNS + 1)) // CARD_COLUMNS
+    row, col = divmod(index, CARD_COLUMNS)
+    return pygame.Rect(8 + col * (card_w + 8), 8 + row * (CARD_HEIGHT + 6), card_w, CARD_HEIGHT)
+
+
+def firm_card_at(size: tuple[int, int], count: int, pos: tuple[int, int]) -> int | None:
+    """Index of the firm card under ``pos`` (relative to the surface), or None."""
+    for index in range(count):
+        rect = firm_card_rect(size, index)
+        if rect.bottom > size[1]:
+            return None
+        if rect.collidepoint(pos):
+            return index
+    return None
+
+
+def draw_firm_cards(size: tuple[int, int], firms: Sequence[dict], colors: dict, lang: str) -> pygame.Surface:
+    """Cards of the active firms, biggest share first: capability, price, cash, partners."""
+    surface = pygame.Surface(size)
+    surface.fill(PANEL)
+    for k, firm in enumerate(firms):
+        rect = firm_card_rect(size, k)
+        card_w = rect.width
+        if rect.bottom > size[1]:
+            break
+        pygame.draw.rect(surface, BG, rect, border_radius=5)
+        pygame.draw.rect(
+            surface,
+            colors.get(firm["id"], DIM),
+            (rect.x, rect.y, 5, rect.height),
+            border_top_left_radius=5,
+            border_bottom_left_radius=5,
+        )
+        text(surface, firm["name"], (rect.x + 10, rect.y + 3), 13, TEXT, bold=True, max_width=card_w - 64)
+        text(surface, f"{firm['share']:.1%}", (rect.right - 6, rect.y + 4), 13, ACCENT, anchor="topright")
+        line1 = f"{t('capability', lang)} {firm['capability']:.2f}  {t('korean', lang)} {firm['korean_quality']:.2f}"
+        line2 = f"{t('price', lang)} {firm['price']:.2f}  {t('cash', lang)} ${firm['cash']:.2f}bn"
+        text(surface, line1, (rect.x + 10, rect.y + 22), 11, DIM, max_width=card_w - 14)
+        text(surface, line2, (rect.x + 10, rect.y + 37), 11, DIM, max_width=card_w - 14)
+        partners = ", ".join(firm["partners"]) or "–"
+        text(surface, f"{t('partners', lang)}: {partners}", (rect.x + 10, rect.y + 52), 11, TEXT, max_width=card_w - 14)
+    return surface
+
+
+def draw_partner_table(size: tuple[int, int], rows: Sequence[dict], colors: dict, lang: str) -> pygame.Surface:
+    """Which partner platform uses which AI provider, with contract end."""
+    surface = pygame.Surface(size)
+    surface.fill(PANEL)
+    y = 10
+    text(surface, t("partners_tip", lang), (10, y), 13, TEXT, bold=True, max_width=size[0] - 20)
+    y += 28
+    for row in rows:
+        pygame.draw.rect(surface, BG, (8, y - 2, size[0] - 16, 42), border_radius=4)
+        text(surface, row["platform"], (16, y), 13, TEXT, bold=True, max_width=size[0] // 2 - 24)
+        color = colors.get(row["provider_id"], DIM)
+        pygame.draw.circle(surface, color, (size[0] // 2 + 10, y + 10), 6)
+        text(surface, row["provider"], (size[0] // 2 + 22, y), 13, color, max_width=size[0] // 2 - 34)
+        text(surface, row["detail"], (16, y + 19), 11, DIM, max_width=size[0] - 32)
+        y += 48
+        if y > size[1] - 40:
+            break
+    return surface
+
+
+def draw_why(
+    size: tuple[int, int], title: str, drivers: Sequence[dict], lang: str, share_line: str = ""
+) -> pygame.Surface:
+    """Horizontal bars of the drivers' changes (green helped, red hurt), biggest first."""
+    surface = pygame.Surface(size)
+    surface.fill(PANEL)
+    text(surface, title, (10, 8), 13, TEXT, bold=True, max_width=size[0] - 20)
+    y = 30
+    if share_line:
+        text(surface, share_line, (10, y), 12, ACCENT, max_width=size[0] - 20)
+        y += 20
+    if not drivers:
+        for line in wrap(t("why_empty", lang), 12, size[0] - 20):
+            text(surface, line, (10, y), 12, DIM)
+            y += 18
+        return surface
+    for line in wrap(t("why_note", lang), 11, size[0] - 20):
+        text(surface, line, (10, y), 11, DIM)
+        y += 16
+    y += 6
+    biggest = max(abs(d["change"]) for d in drivers) or 1.0
+    label_w = int(size[0] * 0.45)
+    mid = label_w + (size[0] - label_w - 10) // 2
+    half = (size[0] - label_w - 14) // 2
+    pygame.draw.line(surface, GRID, (mid, y - 2), (mid, y + 26 * len(drivers)), 1)
+    for d in drivers:
+        text(surface, d["label"], (10, y + 2), 12, TEXT, max_width=label_w - 16)
+        length = int(half * abs(d["change"]) / biggest)
+        color = GOOD if d["change"] > 0 else BAD
+        rect = pygame.Rect(mid if d["change"] > 0 else mid - length, y + 4, max(length, 1), 14)
+        pygame.draw.rect(surface, color, rect)
+        positive = d["change"] > 0
+        text(
+            surface,
+            f"{d['change']:+.3f}",
+            (mid - 4 if positive else mid + 4, y + 2),
+            10,
+            DIM,
+            anchor="topright" if positive else "topleft",
+        )
+        y += 26
+    return surface

@@ -1,0 +1,195 @@
+"""``aisim play`` (the game window, or a headless capture) and ``aisim replay`` (a save, headless)."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+from sim.errors import UserError
+
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+
+class GameArgumentError(UserError):
+    """A bad ``aisim play`` / ``aisim replay`` argument."""
+
+
+def register(sub) -> None:
+    """Add the ``play`` and ``replay`` subcommands to the ``aisim`` parser."""
+    play = sub.add_parser(
+        "play",
+        help="play the game (a window; --headless to capture a screenshot)",
+        description="Open the game window. With --headless the game runs with SDL's dummy driver: "
+        "it plays --autoplay N quarters (default: stay on the start screen) and saves --screenshot FILE.png.",
+    )
+    play.add_argument("scenario", nargs="?", default=None, help="bundled scenario name or YAML path")
+    play.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default: 0)")
+    play.add_argument("--lang", choices=("en", "ko"), default="en", help="language (default: en)")
+    play.add_argument("--size", default="1280x800", metavar="WxH", help="window size (default: 1280x800)")
+    play.add_argument("--load", metavar="FILE", help="resume a saved game")
+    play.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="LEVER=VALUE",
+        help="set a policy lever for the first quarter of a new game (repeatable)",
+    )
+    play.add_argument("--headless", action="store_true", help="no window: SDL dummy driver (for captures)")
+    play.add_argument("--autoplay", type=int, metavar="N", help="play N quarters at once (default levers)")
+    play.add_argument("--screenshot", metavar="FILE.png", help="save the final screen as PNG (with --headless)")
+    play.add_argument("--tab", choices=("firms", "partners", "news", "why"), help="dashboard side panel to show")
+    play.add_argument(
+        "--event", action="store_true", help="headless: stop at the first event that asks a choice and show it"
+    )
+    play.set_defaults(handler=cmd_play)
+
+    replay = sub.add_parser(
+        "replay",
+        help="replay a saved game headless and write the same outputs as `aisim run`",
+        description="Rebuild a saved game from its scenario, seed and decisions, run it to the end and "
+        "write quarters.csv, firms.csv, news.csv, run.json and scenario.json.",
+    )
+    replay.add_argument("file", metavar="FILE", help="a save file written by the game")
+    replay.add_argument("--out", metavar="DIR", help="output folder (default: runs/<scenario>-<timestamp>/)")
+    replay.add_argument("--force", action="store_true", help="replace a non-empty output folder")
+    replay.add_argument("--quiet", action="store_true", help="print only the output folder")
+    replay.set_defaults(handler=cmd_replay)
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """``"1280x800"`` -> (1280, 800); raises GameArgumentError."""
+    match = re.fullmatch(r"\s*(\d{2,5})\s*[xX*]\s*(\d{2,5})\s*", text or "")
+    if not match:
+        raise GameArgumentError(f"--size: expected WIDTHxHEIGHT like 1280x800, got {text!r}")
+    width, height = int(match.group(1)), int(match.group(2))
+    if width < 320 or height < 240 or width > 10000 or height > 10000:
+        raise GameArgumentError(f"--size: expected at least 320x240 and at most 10000x10000, got {text!r}")
+    return width, height
+
+
+def cmd_play(args) -> int:
+    size = parse_size(args.size)
+    if args.seed < 0:
+        raise GameArgumentError(f"--seed must be >= 0, got {args.seed}")
+    if args.autoplay is not None and args.autoplay < 0:
+        raise GameArgumentError(f"--autoplay must be >= 0, got {args.autoplay}")
+    if args.screenshot and not args.screenshot.lower().endswith(".png"):
+        raise GameArgumentError(f"--screenshot: expected a .png file name, got {args.screenshot!r}")
+    if args.load and args.scenario:
+        raise GameArgumentError("give a SCENARIO or --load FILE, not both")
+    # Check every input before a window opens, so errors are one line and exit 2.
+    from sim.scenario import load_scenario
+
+    saved = None
+    scenario = None
+    if args.load:
+        from sim.saves import load_save
+
+        saved = load_save(args.load)
+    elif args.scenario or args.autoplay is not None or args.set:
+        scenario = load_scenario(args.scenario)
+    levers = {}
+    if args.set:
+        if scenario is None:
+            raise GameArgumentError("--set applies to a new game, not to --load")
+        levers = scenario.parameters.parse_assignments(args.set)
+        for name in levers:
+            if scenario.parameters[name].kind != "lever":
+                raise GameArgumentError(f"--set {name}: not a policy lever of {scenario.name}")
+    if args.headless:
+        from sim.game.app import headless_environment
+
+        headless_environment()
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    import pygame
+
+    from sim.game.app import App
+    from sim.game.session import GameSession
+
+    try:
+        app = App(size=size, lang=args.lang, scenario=scenario, seed=args.seed)
+    except pygame.error as exc:
+        raise GameArgumentError(f"cannot open a window ({exc}); run with --headless or on a display") from None
+    if saved is not None:
+        session = GameSession.from_save(saved)
+        app.start_game(session)
+        if session.finished:
+            from sim.game.screens.end import EndScreen
+
+            app.show(EndScreen)
+    elif args.autoplay is not None or levers:
+        session = GameSession(scenario, args.seed)
+        for name, value in levers.items():
+            session.set_lever(name, value)
+        app.start_game(session)
+    if args.tab and app.session is not None and hasattr(app.screen, "tab"):
+        app.screen.tab = args.tab
+        app.rebuild()
+    if args.autoplay:
+        autoplay(app, args.autoplay, stop_at_event=args.event)
+    if args.headless:
+        if app.session is not None:
+            app.session.sync_ghost()  # the capture shows the baseline of the same quarter
+        app.pump(3)
+        if args.screenshot:
+            path = app.screenshot(args.screenshot)
+            print(path)
+        app.autosave()
+        return 0
+    app.run()
+    return 0
+
+
+def autoplay(app, quarters: int, stop_at_event: bool = False) -> int:
+    """Play up to ``quarters`` quarters through the dashboard (choice events get their default answer).
+
+    With ``stop_at_event`` it stops with the first choice event's dialog open. Returns quarters played.
+    """
+    from sim.game.screens.dashboard import DashboardScreen
+
+    played = 0
+    while played < quarters and app.session is not None and not app.session.finished:
+        screen = app.screen
+        if not isinstance(screen, DashboardScreen):
+            break
+        before = app.session.played_quarters
+        screen.request_step()
+        if screen.event_window is not None:
+            if stop_at_event:
+                return played
+            while screen.event_window is not None:
+                event = app.session.unanswered_events()[0]
+                screen.answer(event["id"], event["default_choice"])
+        app.pump(1)
+        if app.session.played_quarters == before:
+            break
+        played += 1
+    return played
+
+
+def cmd_replay(args) -> int:
+    from sim.runner import check_out_dir, collect, default_out_dir, format_summary, simulate, write_run
+    from sim.saves import load_save
+
+    saved = load_save(args.file)
+    scenario = saved.scenario
+    out = Path(args.out) if args.out else default_out_dir(scenario)
+    check_out_dir(out, args.force)
+    started = time.perf_counter()
+    run = simulate(scenario, saved.seed, saved.decisions)
+    result = collect(scenario, [run], time.perf_counter() - started, saved.decisions)
+    write_run(result, out, {}, force=args.force, extra={"replay_of": str(Path(args.file).resolve())})
+    if args.quiet:
+        print(out)
+        return 0
+    year = int(result.quarters["year"].max())
+    print(
+        f"{scenario.title['en']}  (replay of {args.file}, seed {saved.seed}, "
+        f"{len(saved.decisions)} decision quarter(s), {result.seconds:.1f} s)"
+    )
+    print(format_summary(result.summary(year), year))
+    print(f"\nResults: {out}/ (quarters.csv, firms.csv, news.csv, run.json)", file=sys.stdout)
+    return 0

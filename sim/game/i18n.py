@@ -1,0 +1,158 @@
+"""UI strings in English and Korean. ``t(key, lang)``; scenario text carries its own en/ko."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+STRINGS: dict[str, tuple[str, str]] = {
+    "app_title": ("AI Market Game", "AI 시장 게임"),
+    "scenarios": ("Scenarios", "시나리오"),
+    "scenario_file": ("Scenario file (path):", "시나리오 파일(경로):"),
+    "open_file": ("Open", "열기"),
+    "open_file_tip": (
+        "Load the scenario YAML at the path typed on the left",
+        "왼쪽에 입력한 경로의 시나리오 YAML 불러오기",
+    ),
+    "browse": ("Browse...", "찾아보기..."),
+    "browse_tip": ("Pick a scenario YAML file", "시나리오 YAML 파일 선택"),
+    "new_game": ("New game", "새 게임"),
+    "new_game_tip": ("Start playing the selected scenario", "선택한 시나리오로 게임 시작"),
+    "load_game": ("Load save...", "저장 불러오기..."),
+    "load_game_tip": ("Resume a saved game (.json)", "저장된 게임(.json) 이어하기"),
+    "continue": ("Continue autosave", "자동 저장 이어하기"),
+    "continue_tip": (
+        "Resume the game saved automatically when you last quit",
+        "마지막 종료 때 자동 저장된 게임 이어하기",
+    ),
+    "quit": ("Quit", "종료"),
+    "quit_tip": ("Close the game (your game is autosaved)", "게임 종료(자동 저장됨)"),
+    "lang_toggle": ("한국어", "English"),
+    "lang_tip": ("Switch language: English / Korean", "언어 전환: 영어 / 한국어"),
+    "seed": ("Seed", "시드"),
+    "seed_tip": (
+        "Random seed: same seed and decisions give the same game",
+        "난수 시드: 같은 시드와 결정이면 같은 결과",
+    ),
+    "objectives": ("Objectives", "목표"),
+    "story": ("Your role", "당신의 역할"),
+    "levers": ("Policy levers", "정책 수단"),
+    "quarter": ("Quarter", "분기"),
+    "planning": ("Planning", "계획 분기"),
+    "next_quarter": ("Next quarter", "다음 분기"),
+    "next_tip": ("Simulate one quarter with these policies (Space)", "이 정책으로 한 분기 진행(스페이스)"),
+    "autoplay": ("Autoplay", "자동 진행"),
+    "pause": ("Pause", "일시정지"),
+    "autoplay_tip": ("Play quarters automatically; pause with P", "분기를 자동 진행, P로 일시정지"),
+    "speed_tip": ("Autoplay speed (quarters per second)", "자동 진행 속도(초당 분기)"),
+    "undo": ("Undo", "되돌리기"),
+    "undo_tip": ("Take back the last quarter", "직전 분기 되돌리기"),
+    "save": ("Save", "저장"),
+    "save_tip": ("Save this game to a file", "이 게임을 파일로 저장"),
+    "menu": ("Menu", "메뉴"),
+    "menu_tip": ("Game menu (Esc)", "게임 메뉴(Esc)"),
+    "fullscreen_tip": ("Toggle fullscreen (F11)", "전체 화면 전환(F11)"),
+    "reset": ("Reset", "초기화"),
+    "reset_tip": ("Undo the lever changes not yet played", "아직 적용되지 않은 정책 변경 취소"),
+    "budget": ("Budget", "예산"),
+    "planned": ("planned", "계획"),
+    "cost": ("cost", "비용"),
+    "per_year": ("/yr", "/년"),
+    "on": ("On", "켜짐"),
+    "off": ("Off", "꺼짐"),
+    "market_revenue": ("Market revenue (USD bn / quarter)", "시장 매출(분기, 십억 달러)"),
+    "share_by_firm": (
+        "Revenue share by firm (blue: domestic, red: foreign)",
+        "기업별 매출 점유율(파랑: 국내, 빨강: 해외)",
+    ),
+    "domestic_share_chart": ("Domestic revenue share", "국내 기업 매출 점유율"),
+    "ghost_legend": ("faint: no policy change", "흐린 선: 정책 변경 없음"),
+    "ghost_domestic": ("white line: domestic share with no policy change", "흰 선: 정책 변경 없을 때 국내 점유율"),
+    "chart_tip": (
+        "Outcome to chart (you vs no policy change); or click a tile",
+        "차트로 볼 성과(나 vs 정책 변경 없음), 타일 클릭도 가능",
+    ),
+    "quit_confirm": (
+        "Quit the game? A game in progress is autosaved.",
+        "게임을 종료할까요? 진행 중인 게임은 자동 저장됩니다.",
+    ),
+    "you": ("you", "나"),
+    "baseline": ("baseline", "기준"),
+    "firms": ("Firms", "기업"),
+    "partners": ("Partners", "제휴"),
+    "news": ("News", "뉴스"),
+    "why": ("Why?", "왜?"),
+    "firms_tip": (
+        "Firm cards: capability, price, cash, partners. Click a card to see why its share moved",
+        "기업 카드: 역량, 가격, 현금, 제휴. 카드를 누르면 점유율 변화 원인",
+    ),
+    "partners_tip": ("Which platform uses which AI provider", "어느 플랫폼이 어떤 AI를 쓰는지"),
+    "news_tip": ("Events and news so far", "지금까지의 사건과 뉴스"),
+    "why_tip": ("What drove last quarter's change", "지난 분기 변화의 원인"),
+    "why_select_tip": ("Explain a firm, or the domestic side", "기업 또는 국내 기업 전체를 설명"),
+    "domestic_side": ("Domestic firms (outcome)", "국내 기업 전체(성과)"),
+    "why_empty": ("Play two quarters to see what drives the change.", "두 분기를 진행하면 변화의 원인이 보입니다."),
+    "why_header": ("Drivers of the change in share last quarter", "지난 분기 점유율 변화의 원인"),
+    "why_note": (
+        "Change in mean utility vs rivals (logit units). Right/green helped; left/red hurt. "
+        "Shares also lag: adopters review their provider only now and then.",
+        "경쟁사 대비 평균 효용 변화(로짓 단위). 오른쪽/초록은 도움, 왼쪽/빨강은 불리. "
+        "이용자는 가끔씩만 공급자를 재검토하므로 점유율은 늦게 움직입니다.",
+    ),
+    "share_change": ("share change", "점유율 변화"),
+    "capability": ("capability", "역량"),
+    "price": ("price", "가격"),
+    "cash": ("cash", "현금"),
+    "share": ("share", "점유율"),
+    "korean": ("Korean", "한국어"),
+    "exited": ("exited", "퇴출"),
+    "not_entered": ("not yet entered", "미진입"),
+    "own_model": ("own model", "자체 모델"),
+    "provider": ("provider", "공급자"),
+    "until": ("until", "까지"),
+    "no_news": ("No news yet.", "아직 뉴스가 없습니다."),
+    "coming_up": ("Coming up next quarter", "다음 분기 예정"),
+    "event": ("Event", "사건"),
+    "decide": ("Decide", "결정"),
+    "event_tip": ("Choose how the regulator responds", "규제 당국의 대응 선택"),
+    "game_over": ("Game over", "게임 종료"),
+    "score": ("Score", "점수"),
+    "grade": ("Grade", "등급"),
+    "met": ("met", "달성"),
+    "missed": ("missed", "미달"),
+    "baseline_score": ("baseline (no policy change)", "기준(정책 변경 없음)"),
+    "save_game": ("Save game", "게임 저장"),
+    "export": ("Export charts + summary", "차트·요약 내보내기"),
+    "export_tip": ("Write a PNG of the charts and a text summary", "차트 PNG와 텍스트 요약 저장"),
+    "replay": ("Watch replay", "다시 보기"),
+    "replay_tip": ("Replay this game quarter by quarter", "이 게임을 분기별로 다시 재생"),
+    "play_again": ("Play again", "다시 하기"),
+    "play_again_tip": ("Back to the start screen", "시작 화면으로"),
+    "saved_to": ("Saved to", "저장 위치"),
+    "exported_to": ("Exported", "내보냄"),
+    "resume": ("Resume", "계속"),
+    "main_menu": ("Main menu", "메인 메뉴"),
+    "main_menu_tip": ("Back to the start screen (game is autosaved)", "시작 화면으로(자동 저장)"),
+    "error": ("Error", "오류"),
+    "too_small": ("Window too small: enlarge it to play", "창이 너무 작습니다: 창을 키우세요"),
+    "replaying": ("Replay", "다시 보기"),
+    "view_end": ("Results", "결과"),
+    "view_end_tip": ("Show the end screen", "결과 화면 보기"),
+    "key_help": (
+        "Space: next quarter  P: pause  Esc: menu  F11: fullscreen",
+        "스페이스: 다음 분기  P: 일시정지  Esc: 메뉴  F11: 전체 화면",
+    ),
+    "final_outcomes": ("Final outcomes (you vs baseline)", "최종 성과(나 vs 기준)"),
+}
+
+
+def t(key: str, lang: str = "en") -> str:
+    """The UI string ``key`` in ``lang`` ("en" or "ko")."""
+    en, ko = STRINGS[key]
+    return ko if lang == "ko" else en
+
+
+def pick(text: Mapping[str, str] | None, lang: str = "en") -> str:
+    """A scenario's localized text ({en, ko}) in ``lang``, falling back to English."""
+    if not text:
+        return ""
+    return text.get(lang) or text.get("en") or ""

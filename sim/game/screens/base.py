@@ -1,0 +1,64 @@
+"""What every screen shares: widget helpers and the build/handle/update/draw protocol."""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING, Any
+
+import pygame
+import pygame_gui
+from pygame_gui.elements import UIButton
+
+from sim.game.i18n import t
+
+if TYPE_CHECKING:
+    from sim.game.app import App
+
+
+def escape(value: str) -> str:
+    """Text made safe for a pygame-gui UITextBox (which reads simple HTML)."""
+    return html.escape(value, quote=False)
+
+
+class Screen:
+    """A screen: ``build`` creates widgets for a window rect; ``handle`` gets events."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.buttons: dict[Any, str] = {}  # widget -> action name
+
+    @property
+    def lang(self) -> str:
+        return self.app.lang
+
+    @property
+    def manager(self) -> pygame_gui.UIManager:
+        return self.app.manager
+
+    def button(self, rect, label: str, action: str, tip: str, container=None) -> UIButton:
+        """A UIButton with a tooltip that triggers ``self.act(action)`` when pressed."""
+        widget = UIButton(pygame.Rect(rect), label, self.manager, container=container, tool_tip_text=tip)
+        self.buttons[widget] = action
+        return widget
+
+    def tr(self, key: str) -> str:
+        return t(key, self.lang)
+
+    def build(self, rect: pygame.Rect) -> None:
+        self.buttons = {}
+
+    def handle(self, event: pygame.event.Event) -> None:
+        if event.type == pygame_gui.UI_BUTTON_PRESSED and event.ui_element in self.buttons:
+            self.act(self.buttons[event.ui_element])
+
+    def act(self, action: str) -> None:  # pragma: no cover - overridden
+        pass
+
+    def update(self, dt: float) -> None:
+        pass
+
+    def draw(self, surface: pygame.Surface) -> None:
+        pass
+
+    def leave(self) -> None:
+        pass

@@ -1,0 +1,772 @@
+"""Dashboard: charts, outcome gauges, firm cards, partners, news, why panel, policy levers, events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pygame
+import pygame_gui
+from pygame_gui.elements import (
+    UIButton,
+    UIDropDownMenu,
+    UIHorizontalSlider,
+    UILabel,
+    UIScrollingContainer,
+    UITextBox,
+    UIWindow,
+)
+from pygame_gui.windows import UIFileDialog
+
+from sim.errors import UserError
+from sim.game import charts
+from sim.game.i18n import pick
+from sim.game.screens.base import Screen, escape
+from sim.game.session import save_dir
+from sim.model.metrics import METRICS
+from sim.params import ParameterSpec
+from sim.timeline import quarter_label
+
+GAUGES = (
+    "domestic_revenue_share",
+    "hhi",
+    "consumer_surplus",
+    "capability_gap",
+    "sovereignty_index",
+    "budget_left_krw_bn",
+)
+SPEEDS = (("0.5 q/s", 0.5), ("1 q/s", 1.0), ("2 q/s", 2.0), ("4 q/s", 4.0), ("10 q/s", 10.0))
+TABS = ("firms", "partners", "news", "why")
+TOP = 48
+
+
+def lever_text(spec: ParameterSpec, value, lang: str) -> str:
+    """A lever's value with its unit, as shown next to its control."""
+    if spec.type == "bool":
+        return charts.t("on" if value else "off", lang)
+    if spec.type == "choice":
+        return str(value)
+    shown = f"{value:g}" if spec.type == "integer" else f"{value:.4g}"
+    return f"{shown} {spec.unit_for(lang)}".strip()
+
+
+def snap(spec: ParameterSpec, raw: float):
+    """A slider position -> the nearest allowed value on the spec's step grid."""
+    assert spec.min is not None and spec.max is not None and spec.step
+    value = spec.min + round((raw - spec.min) / spec.step) * spec.step
+    value = min(max(value, spec.min), spec.max)
+    return int(round(value)) if spec.type == "integer" else round(value, 10)
+
+
+def firm_cards(model) -> list[dict]:
+    """Data for the firm cards: active firms by revenue share, with their partner platforms."""
+    partners: dict[int, list[str]] = {}
+    for p in model.partners:
+        if p.provider >= 0:
+            partners.setdefault(p.provider, []).append(p.name.split(" (")[0])
+    rows = []
+    for firm in model.firms:
+        if not firm.available:
+            continue
+        rows.append(
+            {
+                "id": firm.firm_id,
+                "name": firm.name,
+                "share": firm.revenue_share,
+                "capability": firm.capability,
+                "korean_quality": firm.korean_quality,
+                "price": firm.price,
+                "cash": firm.cash_usd_bn,
+                "partners": partners.get(firm.index, []),
+            }
+        )
+    rows.sort(key=lambda r: -r["share"])
+    return rows
+
+
+def partner_rows(model, lang: str) -> list[dict]:
+    """Which AI provider each partner platform uses."""
+    rows = []
+    for p in model.partners:
+        provider = model.firms[p.provider] if p.provider >= 0 else None
+        own = model.firms[p.own_model].name if p.own_model >= 0 else None
+        detail = (
+            f"{charts.t('until', lang)} {quarter_label(p.contract_end)}"
+            if lang == "en"
+            else f"{quarter_label(p.contract_end)} {charts.t('until', lang)}"
+        )
+        if own:
+            detail += f" · {charts.t('own_model', lang)}: {own}"
+        rows.append(
+            {
+                "platform": p.name,
+                "provider": provider.name if provider else "–",
+                "provider_id": provider.firm_id if provider else "",
+                "detail": detail,
+            }
+        )
+    return rows
+
+
+def news_html(model, lang: str) -> str:
+    """The news feed, newest first, with next quarter's scheduled events on top."""
+    parts = []
+    coming = [e for e in model.pending_events]
+    if coming:
+        items = "<br>".join(f"• {escape(pick(e['title'], lang))}" for e in coming)
+        parts.append(f"<font color='#FAC850'><b>{escape(charts.t('coming_up', lang))}</b><br>{items}</font>")
+    if not model.news:
+        parts.append(escape(charts.t("no_news", lang)))
+    for item in reversed(model.news[-80:]):
+        text = item["ko"] if lang == "ko" else item["en"]
+        color = {"event": "#FAC850", "entry": "#5AC878", "exit": "#EB5F5A"}.get(item["kind"], "#DCE1EB")
+        parts.append(f"<font color='{color}'><b>{item['quarter']}</b></font> {escape(text)}")
+    return "<br>".join(parts)
+
+
+class DashboardScreen(Screen):
+    """The main game screen."""
+
+    def __init__(self, app, replay: bool = False) -> None:
+        super().__init__(app)
+        self.replay = replay
+        self.tab = "firms"
+        self.chart_metric = "market_revenue_usd_bn"
+        self.why_target: str | None = None
+        self.speed = 2.0
+        self.clock = 0.0
+        self.event_window: UIWindow | None = None
+        self.menu_window: UIWindow | None = None
+        self.file_dialog: UIFileDialog | None = None
+        self.step_after_answers = False
+        self.message_timer = 0.0
+
+    @property
+    def session(self):
+        return self.app.session
+
+    # -- layout ------------------------------------------------------------
+    def build(self, rect: pygame.Rect) -> None:
+        super().build(rect)
+        w, h = rect.size
+        self.event_window = self.menu_window = self.file_dialog = None
+        self.left = pygame.Rect(8, TOP + 4, 330, h - TOP - 12)
+        self.right = pygame.Rect(w - 388, TOP + 4, 380, h - TOP - 12)
+        self.center = pygame.Rect(self.left.right + 8, TOP + 4, self.right.left - self.left.right - 16, h - TOP - 12)
+        self.gauge_rect = pygame.Rect(self.center.x, self.center.y, self.center.width, 166)
+        charts_top = self.gauge_rect.bottom + 6
+        chart_h = (self.center.bottom - 30 - charts_top - 6) // 2
+        self.chart_a = pygame.Rect(self.center.x, charts_top, self.center.width, chart_h)
+        self.chart_b = pygame.Rect(self.center.x, self.chart_a.bottom + 6, self.center.width, chart_h)
+        self.ticker = pygame.Rect(self.center.x, self.chart_b.bottom + 4, self.center.width, 24)
+        self.build_top_bar(w)
+        self.build_levers()
+        self.build_right()
+        options = [METRICS[m].label(self.lang) for m in METRICS if m in self._metric_names()]
+        self.metric_by_label = {METRICS[m].label(self.lang): m for m in METRICS}
+        self.chart_menu = UIDropDownMenu(
+            options,
+            METRICS[self.chart_metric].label(self.lang),
+            pygame.Rect(self.chart_a.right - 250, self.chart_a.y + 2, 246, 26),
+            self.manager,
+        )
+        self.chart_menu.set_tooltip(self.tr("chart_tip"))
+
+    def _metric_names(self) -> list[str]:
+        return [m for m in METRICS if not self.session.history or m in self.session.history[-1]]
+
+    def build_top_bar(self, w: int) -> None:
+        x = w - 8
+        specs = [
+            ("menu", "menu", "menu_tip", 80),
+            ("fullscreen", "F11", "fullscreen_tip", 52),
+            ("lang", "lang_toggle", "lang_tip", 90),
+            ("save", "save", "save_tip", 70),
+            ("undo", "undo", "undo_tip", 90),
+        ]
+        for action, label, tip, width in specs:
+            x -= width
+            text = label if label == "F11" else self.tr(label)
+            widget = self.button((x, 8, width, 34), text, action, self.tr(tip))
+            if action == "undo":
+                self.undo_button = widget
+                if not self.session.can_undo or self.replay:
+                    widget.disable()
+            x -= 6
+        x -= 6
+        self.speed_menu = UIDropDownMenu(
+            [s[0] for s in SPEEDS],
+            next(s[0] for s in SPEEDS if s[1] == self.speed),
+            pygame.Rect(x - 96, 8, 96, 34),
+            self.manager,
+        )
+        self.speed_menu.set_tooltip(self.tr("speed_tip"))
+        x -= 102
+        self.auto_button = self.button(
+            (x - 120, 8, 120, 34),
+            self.tr("pause" if self.app.autoplay else "autoplay"),
+            "autoplay",
+            self.tr("autoplay_tip"),
+        )
+        x -= 126
+        self.next_button = self.button((x - 140, 8, 140, 34), self.tr("next_quarter"), "next", self.tr("next_tip"))
+        if self.session.finished or self.replay:
+            self.next_button.disable()
+        self.title_right = x - 150
+
+    def build_levers(self) -> None:
+        """One control per lever, generated from the parameter spec."""
+        lw = self.left.width
+        self.lever_widgets: dict[str, dict] = {}
+        self.widget_lever: dict = {}
+        self.choice_of: dict = {}  # option button -> option
+        top = self.left.y + 52
+        self.button((self.left.right - 90, self.left.y + 4, 86, 26), self.tr("reset"), "reset", self.tr("reset_tip"))
+        self.lever_box = UIScrollingContainer(
+            pygame.Rect(self.left.x, top, lw, self.left.bottom - top), self.manager, allow_scroll_x=False
+        )
+        inner = lw - 24
+        y = 4
+        costs = self.session.lever_costs()
+        for spec in self.session.levers:
+            value = self.session.lever_value(spec.name)
+            row: dict = {"spec": spec}
+            label = UILabel(
+                pygame.Rect(4, y, inner, 22),
+                spec.label_for(self.lang),
+                self.manager,
+                container=self.lever_box,
+                object_id="#lever_label",
+            )
+            label.set_tooltip(spec.help_for(self.lang))
+            row["label"] = label
+            if spec.type == "bool":
+                control = UIButton(
+                    pygame.Rect(4, y + 24, inner - 140, 26),
+                    lever_text(spec, value, self.lang),
+                    self.manager,
+                    container=self.lever_box,
+                    tool_tip_text=spec.help_for(self.lang),
+                )
+            elif spec.type == "choice":
+                # a row of option buttons: a drop-down inside the scrolling panel would be clipped
+                count = len(spec.options)
+                width = (inner - 4 * (count - 1)) // count
+                row["choices"] = {}
+                for k, option in enumerate(spec.options):
+                    choice = UIButton(
+                        pygame.Rect(4 + k * (width + 4), y + 24, width, 26),
+                        option,
+                        self.manager,
+                        container=self.lever_box,
+                        tool_tip_text=f"{spec.label_for(self.lang)}: {option}. {spec.help_for(self.lang)}",
+                    )
+                    if option == value:
+                        choice.select()
+                    row["choices"][option] = choice
+                    self.widget_lever[choice] = spec.name
+                    self.choice_of[choice] = option
+                control = row["choices"][spec.options[0]]
+            else:
+                control = UIHorizontalSlider(
+                    pygame.Rect(4, y + 24, inner - 140, 26),
+                    float(value),
+                    (float(spec.min), float(spec.max)),
+                    self.manager,
+                    container=self.lever_box,
+                    click_increment=spec.step,
+                )
+                control.set_tooltip(spec.help_for(self.lang))
+                for part in (control.left_button, control.right_button, control.sliding_button):
+                    if part is not None:
+                        part.set_tooltip(spec.help_for(self.lang))
+            row["control"] = control
+            self.widget_lever[control] = spec.name
+            if spec.type == "choice":
+                row["value"] = None
+            else:
+                row["value"] = UILabel(
+                    pygame.Rect(inner - 132, y + 24, 140, 26),
+                    lever_text(spec, value, self.lang),
+                    self.manager,
+                    container=self.lever_box,
+                    object_id="#small_label",
+                )
+            height = 54
+            if spec.name in costs:
+                row["cost"] = UILabel(
+                    pygame.Rect(4, y + 50, inner, 20),
+                    self._cost_text(costs[spec.name]),
+                    self.manager,
+                    container=self.lever_box,
+                    object_id="#small_label",
+                )
+                height += 18
+            self.lever_widgets[spec.name] = row
+            y += height + 8
+        self.lever_box.set_scrollable_area_dimensions((lw - 20, y))
+
+    def _cost_text(self, cost: float) -> str:
+        return f"{self.tr('cost')} {cost:,.0f} KRW bn{self.tr('per_year')}"
+
+    def build_right(self) -> None:
+        r = self.right
+        width = (r.width - 6 * 3) // 4
+        self.tab_buttons = {}
+        for k, tab in enumerate(TABS):
+            widget = self.button(
+                (r.x + k * (width + 6), r.y, width, 30), self.tr(tab), "tab:" + tab, self.tr(tab + "_tip")
+            )
+            if tab == self.tab:
+                widget.select()
+            self.tab_buttons[tab] = widget
+        self.content = pygame.Rect(r.x, r.y + 36, r.width, r.height - 36)
+        self.news_box = None
+        self.why_menu = None
+        if self.tab == "news":
+            self.news_box = UITextBox(news_html(self.session.model, self.lang), self.content, self.manager)
+        elif self.tab == "why":
+            options = [self.tr("domestic_side")] + [f.name for f in self.session.model.firms if f.available]
+            self.why_names = {f.name: f.firm_id for f in self.session.model.firms}
+            current = self.tr("domestic_side")
+            if self.why_target is not None:
+                current = next((f.name for f in self.session.model.firms if f.firm_id == self.why_target), current)
+            if current not in options:  # the firm has left the market (or undo went back before it entered)
+                current, self.why_target = self.tr("domestic_side"), None
+            self.why_menu = UIDropDownMenu(
+                options, current, pygame.Rect(self.content.x, self.content.y, self.content.width, 30), self.manager
+            )
+            self.why_menu.set_tooltip(self.tr("why_select_tip"))
+
+    # -- acting ------------------------------------------------------------
+    def request_step(self) -> None:
+        """Next quarter: ask any pending event choices first, then step."""
+        session = self.session
+        if session.finished or self.event_window is not None:
+            return
+        if not session.script and session.unanswered_events():
+            self.step_after_answers = True
+            self.app.autoplay = False
+            self.open_event_window(session.unanswered_events()[0])
+            return
+        session.step(background_ghost=self.app.background_ghost)
+        self.after_step()
+
+    def after_step(self) -> None:
+        self.app.message = ""
+        if self.session.finished:
+            from sim.game.screens.end import EndScreen
+
+            self.app.autoplay = False
+            self.app.show(EndScreen)
+            return
+        self.refresh_widgets()
+
+    def refresh_widgets(self) -> None:
+        """Bring controls in line with the model after a step or undo (events can move levers)."""
+        for name, row in self.lever_widgets.items():
+            spec, value = row["spec"], self.session.lever_value(name)
+            control = row["control"]
+            if spec.type == "choice":
+                self._select_choice(row, value)
+            elif spec.type == "bool":
+                control.set_text(lever_text(spec, value, self.lang))
+            elif spec.is_numeric and snap(spec, control.get_current_value()) != value:
+                control.set_current_value(float(value))
+            if row["value"] is not None:
+                row["value"].set_text(lever_text(spec, value, self.lang))
+        self.refresh_costs()
+        if self.news_box is not None:
+            self.news_box.set_text(news_html(self.session.model, self.lang))
+        if self.session.can_undo and not self.replay:
+            self.undo_button.enable()
+        else:
+            self.undo_button.disable()
+        self.auto_button.set_text(self.tr("pause" if self.app.autoplay else "autoplay"))
+
+    def refresh_costs(self) -> None:
+        costs = self.session.lever_costs()
+        for name, row in self.lever_widgets.items():
+            if "cost" in row:
+                row["cost"].set_text(self._cost_text(costs[name]))
+
+    def set_lever(self, name: str, value) -> None:
+        try:
+            typed = self.session.set_lever(name, value)
+        except UserError as exc:
+            self.app.message = str(exc)
+            return
+        row = self.lever_widgets[name]
+        if row["value"] is not None:
+            row["value"].set_text(lever_text(row["spec"], typed, self.lang))
+        if row["spec"].type == "bool":
+            row["control"].set_text(lever_text(row["spec"], typed, self.lang))
+        if row["spec"].type == "choice":
+            self._select_choice(row, typed)
+        self.refresh_costs()
+
+    @staticmethod
+    def _select_choice(row: dict, value) -> None:
+        for option, choice in row["choices"].items():
+            if option == value:
+                choice.select()
+            else:
+                choice.unselect()
+
+    def open_event_window(self, event: dict) -> None:
+        w, h = self.app.size
+        width, height = 560, 180 + 44 * len(event["choices"])
+        window = UIWindow(
+            pygame.Rect(w // 2 - width // 2, h // 2 - height // 2, width, height),
+            self.manager,
+            window_display_title=f"{self.tr('event')}: {pick(event['title'], self.lang)}",
+            resizable=False,
+        )
+        body = f"<b>{escape(pick(event['title'], self.lang))}</b><br>{escape(pick(event.get('text'), self.lang))}"
+        UITextBox(body, pygame.Rect(8, 8, width - 48, 120), self.manager, container=window)
+        y = 136
+        for choice in event["choices"]:
+            label = pick(choice["label"], self.lang)
+            self.button(
+                (8, y, width - 48, 36),
+                label,
+                f"choice:{event['id']}:{choice['id']}",
+                self.tr("event_tip"),
+                container=window,
+            )
+            y += 44
+        self.event_window = window
+
+    def answer(self, event_id: str, choice_id: str) -> None:
+        try:
+            self.session.answer(event_id, choice_id)
+        except UserError as exc:
+            self.app.message = str(exc)
+        if self.event_window is not None:
+            self.event_window.kill()
+            self.event_window = None
+        remaining = self.session.unanswered_events()
+        if remaining:
+            self.open_event_window(remaining[0])
+        elif self.step_after_answers:
+            self.step_after_answers = False
+            self.request_step()
+
+    def open_menu(self) -> None:
+        if self.menu_window is not None:
+            return
+        w, h = self.app.size
+        window = UIWindow(
+            pygame.Rect(w // 2 - 150, h // 2 - 130, 300, 262),
+            self.manager,
+            window_display_title=self.tr("menu"),
+            resizable=False,
+        )
+        y = 10
+        for label, action, tip in (
+            ("resume", "resume", "menu_tip"),
+            ("save", "save", "save_tip"),
+            ("main_menu", "main_menu", "main_menu_tip"),
+            ("quit", "quit", "quit_tip"),
+        ):
+            self.button((10, y, 250, 40), self.tr(label), action, self.tr(tip), container=window)
+            y += 50
+        self.menu_window = window
+        self.app.autoplay = False
+
+    def close_menu(self) -> None:
+        if self.menu_window is not None:
+            self.menu_window.kill()
+            self.menu_window = None
+
+    def default_save_path(self):
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        return save_dir() / f"{self.session.scenario.name}-{self.session.model.quarter_label}-{stamp}.json"
+
+    def save_to(self, path) -> None:
+        try:
+            saved = self.session.save(path)
+        except UserError as exc:
+            self.app.message = str(exc)
+            return
+        self.app.message = f"{self.tr('saved_to')} {saved}"
+        self.message_timer = 6.0
+
+    def act(self, action: str) -> None:
+        if action == "next":
+            self.request_step()
+        elif action == "autoplay":
+            self.app.autoplay = not self.app.autoplay
+            self.clock = 0.0
+            self.auto_button.set_text(self.tr("pause" if self.app.autoplay else "autoplay"))
+        elif action == "undo":
+            self.app.autoplay = False
+            if self.session.undo():
+                self.refresh_widgets()
+        elif action == "reset":
+            self.session.reset_levers()
+            self.app.rebuild()
+        elif action == "save":
+            self.close_menu()
+            w, h = self.app.size
+            save_dir().mkdir(parents=True, exist_ok=True)
+            self.file_dialog = UIFileDialog(
+                pygame.Rect(w // 2 - 300, h // 2 - 250, 600, 500),
+                self.manager,
+                window_title=self.tr("save_game"),
+                initial_file_path=str(self.default_save_path()),
+            )
+        elif action == "lang":
+            self.app.set_language("en" if self.lang == "ko" else "ko")
+        elif action == "fullscreen":
+            self.app.toggle_fullscreen()
+        elif action == "menu":
+            self.open_menu()
+        elif action == "resume":
+            self.close_menu()
+        elif action == "main_menu":
+            from sim.game.screens.start import StartScreen
+
+            self.app.autosave()
+            self.app.autoplay = False
+            self.app.preselected = self.session.scenario
+            self.app.show(StartScreen)
+        elif action == "quit":
+            self.app.quit()
+        elif action.startswith("tab:"):
+            self.tab = action[4:]
+            self.app.rebuild()
+        elif action.startswith("choice:"):
+            _, event_id, choice_id = action.split(":", 2)
+            self.answer(event_id, choice_id)
+
+    def handle(self, event: pygame.event.Event) -> None:
+        super().handle(event)
+        if event.type == pygame_gui.UI_HORIZONTAL_SLIDER_MOVED and event.ui_element in self.widget_lever:
+            name = self.widget_lever[event.ui_element]
+            self.set_lever(name, snap(self.lever_widgets[name]["spec"], event.value))
+        elif event.type == pygame_gui.UI_BUTTON_PRESSED and event.ui_element in self.choice_of:
+            self.set_lever(self.widget_lever[event.ui_element], self.choice_of[event.ui_element])
+        elif event.type == pygame_gui.UI_BUTTON_PRESSED and event.ui_element in self.widget_lever:
+            name = self.widget_lever[event.ui_element]
+            self.set_lever(name, not self.session.lever_value(name))
+        elif event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED:
+            if event.ui_element is self.speed_menu:
+                self.speed = dict(SPEEDS)[event.text]
+            elif event.ui_element is self.chart_menu:
+                self.chart_metric = self.metric_by_label.get(event.text, self.chart_metric)
+            elif event.ui_element is self.why_menu:
+                self.why_target = self.why_names.get(event.text)
+        elif event.type == pygame_gui.UI_WINDOW_CLOSE:
+            if event.ui_element is self.event_window:
+                self.event_window = None
+                self.step_after_answers = False
+            elif event.ui_element is self.menu_window:
+                self.menu_window = None
+            elif event.ui_element is self.file_dialog:
+                self.file_dialog = None
+        elif event.type == pygame_gui.UI_FILE_DIALOG_PATH_PICKED and event.ui_element is self.file_dialog:
+            self.file_dialog = None
+            self.save_to(event.text)
+        elif (
+            event.type == pygame.MOUSEBUTTONDOWN
+            and event.button == 1
+            and self.tab == "firms"
+            and self.content.collidepoint(event.pos)
+            and not self.manager.get_hovering_any_element()
+        ):
+            cards = firm_cards(self.session.model)
+            pos = (event.pos[0] - self.content.x, event.pos[1] - self.content.y)
+            index = charts.firm_card_at(self.content.size, len(cards), pos)
+            if index is not None:  # a click on a firm card explains that firm
+                self.why_target = cards[index]["id"]
+                self.tab = "why"
+                self.app.rebuild()
+        elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1 and self.gauge_rect.collidepoint(event.pos):
+            if self.manager.get_hovering_any_element():
+                return
+            metric = self.gauge_at(event.pos)
+            if metric:
+                self.chart_metric = "market_revenue_usd_bn" if metric == self.chart_metric else metric
+        elif event.type == pygame.KEYDOWN and not self.text_focus():
+            if event.key == pygame.K_SPACE:
+                if not self.replay:
+                    self.request_step()
+            elif event.key == pygame.K_p:
+                self.app.autoplay = False
+                self.auto_button.set_text(self.tr("autoplay"))
+            elif event.key == pygame.K_ESCAPE:
+                if self.menu_window is not None:
+                    self.close_menu()
+                else:
+                    self.open_menu()
+
+    def text_focus(self) -> bool:
+        focused = self.manager.get_focus_set()
+        return bool(focused) and any(type(e).__name__ == "UITextEntryLine" for e in focused)
+
+    def gauge_at(self, pos) -> str | None:
+        cols, rows = 3, 2
+        cw = self.gauge_rect.width / cols
+        rh = self.gauge_rect.height / rows
+        col = int((pos[0] - self.gauge_rect.x) // cw)
+        row = int((pos[1] - self.gauge_rect.y) // rh)
+        index = row * cols + col
+        return GAUGES[index] if 0 <= col < cols and 0 <= index < len(GAUGES) else None
+
+    def update(self, dt: float) -> None:
+        self.session.catch_up_ghost_in_background() if self.app.background_ghost else self.session.sync_ghost()
+        if self.message_timer > 0:
+            self.message_timer -= dt
+            if self.message_timer <= 0:
+                self.app.message = ""
+        if not self.app.autoplay or self.event_window is not None or self.menu_window is not None:
+            return
+        self.clock += dt
+        if self.clock >= 1.0 / self.speed:
+            self.clock = 0.0
+            self.request_step()
+
+    # -- drawing -----------------------------------------------------------
+    def key(self, *extra):
+        return (self.session.data_key, self.app.size, self.lang, *extra)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        session = self.session
+        model = session.model
+        cache = self.app.cache
+        played = session.played_quarters
+        label = f"{self.tr('planning')} {model.quarter_label}" if not session.finished else self.tr("game_over")
+        head = f"{pick(session.scenario.title, self.lang)}"
+        charts.text(surface, head, (12, 4), 15, charts.TEXT, bold=True, max_width=self.title_right - 12)
+        mode = f" · {self.tr('replaying')}" if self.replay else ""
+        charts.text(
+            surface,
+            f"{label}  ({played}/{session.total_quarters}){mode}",
+            (12, 25),
+            13,
+            charts.ACCENT,
+            max_width=self.title_right - 12,
+        )
+        # budget line over the levers
+        costs = session.lever_costs()
+        planned = sum(costs.values())
+        budget = session.budget_krw_bn_per_year()
+        over = planned > budget > 0
+        charts.text(surface, self.tr("levers"), (self.left.x + 4, self.left.y + 4), 14, bold=True)
+        line = f"{self.tr('budget')} {budget:,.0f} · {self.tr('planned')} {planned:,.0f} KRW bn{self.tr('per_year')}"
+        charts.text(
+            surface,
+            line,
+            (self.left.x + 4, self.left.y + 30),
+            11,
+            charts.BAD if over else charts.DIM,
+            max_width=self.left.width - 8,
+        )
+        self.draw_center(surface, cache)
+        self.draw_right(surface, cache)
+        message = self.app.message or self.tr("key_help")
+        charts.text(
+            surface,
+            message,
+            (self.ticker.x + 4, self.ticker.y + 3),
+            12,
+            charts.ACCENT if self.app.message else charts.DIM,
+            max_width=self.ticker.width - 8,
+        )
+
+    def draw_center(self, surface, cache) -> None:
+        session = self.session
+        history = session.history
+        ghost = session.ghost_history
+        current = history[-1] if history else {}
+        previous = history[-2] if len(history) > 1 else {}
+        # the baseline of the same quarter only (it may still be catching up on its thread)
+        ghost_now = ghost[-1] if ghost and len(ghost) == len(history) else {}
+        gauges = cache.get(
+            "gauges",
+            self.key(self.chart_metric),
+            lambda: charts.gauge_tiles_grid(
+                self.gauge_rect.size, GAUGES, current, ghost_now, previous, self.lang, self.chart_metric
+            ),
+        )
+        surface.blit(gauges, self.gauge_rect)
+        labels = [quarter_label(q) for q in range(session.scenario.start, session.scenario.end + 1)]
+        total = len(labels)
+        metric = self.chart_metric
+        info = METRICS[metric]
+
+        def chart_a():
+            you = [r[metric] for r in history]
+            base = [r[metric] for r in ghost]
+            fmt = "{:.0%}" if info.unit == "share" else "{:.3g}"
+            return charts.draw_line_chart(
+                self.chart_a.size,
+                f"{info.label(self.lang)} ({info.unit})",
+                labels,
+                total,
+                [(base, charts.ACCENT, True), (you, charts.ACCENT, False)],
+                fmt=fmt,
+                legend=[(self.tr("you"), charts.ACCENT), (self.tr("baseline"), charts._blend(charts.ACCENT, 0.5))],
+                y_max=1.0 if info.unit == "share" else None,
+            )
+
+        surface.blit(cache.get("chart_a", self.key(metric), chart_a), self.chart_a)
+        surface.blit(cache.get("chart_b", self.key(), lambda: self.stacked(labels, total)), self.chart_b)
+
+    def stacked(self, labels, total) -> pygame.Surface:
+        model = self.session.model
+        colors = charts.firm_colors([(f.firm_id, f.origin) for f in model.firms])
+        order = [f.firm_id for f in model.firms if f.origin == "domestic"] + [
+            f.firm_id for f in model.firms if f.origin != "domestic"
+        ]
+        colors = {k: colors[k] for k in order}
+        shares: list[dict[str, float]] = []
+        last = None
+        for row in model.firm_history:
+            if row["quarter"] != last:
+                shares.append({})
+                last = row["quarter"]
+            shares[-1][row["firm"]] = row["revenue_share"]
+        names = {f.firm_id: f.name.split(" ")[0] for f in model.firms}
+        ghost = [r["domestic_revenue_share"] for r in self.session.ghost_history]
+        title = self.tr("share_by_firm")
+        return charts.draw_stacked_shares(
+            self.chart_b.size, title, labels, total, shares, colors, names, ghost, self.tr("ghost_domestic")
+        )
+
+    def draw_right(self, surface, cache) -> None:
+        model = self.session.model
+        colors = charts.firm_colors([(f.firm_id, f.origin) for f in model.firms])
+        if self.tab == "firms":
+            image = cache.get(
+                "firms",
+                self.key(),
+                lambda: charts.draw_firm_cards(self.content.size, firm_cards(model), colors, self.lang),
+            )
+            surface.blit(image, self.content)
+        elif self.tab == "partners":
+            image = cache.get(
+                "partners",
+                self.key(),
+                lambda: charts.draw_partner_table(self.content.size, partner_rows(model, self.lang), colors, self.lang),
+            )
+            surface.blit(image, self.content)
+        elif self.tab == "why":
+            area = pygame.Rect(self.content.x, self.content.y + 36, self.content.width, self.content.height - 36)
+            image = cache.get("why", self.key(self.why_target), lambda: self.why_surface(area.size))
+            surface.blit(image, area)
+
+    def why_surface(self, size) -> pygame.Surface:
+        model = self.session.model
+        drivers = model.explain(self.why_target, self.lang)
+        history = self.session.history
+        share_line = ""
+        if len(history) >= 2:
+            if self.why_target is None:
+                now, before = history[-1]["domestic_revenue_share"], history[-2]["domestic_revenue_share"]
+            else:
+                rows = [r for r in model.firm_history if r["firm"] == self.why_target]
+                now = rows[-1]["revenue_share"] if rows else 0.0
+                before = rows[-2]["revenue_share"] if len(rows) > 1 else now
+            share_line = f"{self.tr('share_change')}: {before:.1%} → {now:.1%} ({(now - before) * 100:+.2f} pp)"
+        return charts.draw_why(size, self.tr("why_header"), drivers, self.lang, share_line)

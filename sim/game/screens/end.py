@@ -1,0 +1,205 @@
+"""End screen: objectives met or missed, score and grade, key charts; save, export, replay, play again."""
+
+from __future__ import annotations
+
+import pygame
+import pygame_gui
+from pygame_gui.windows import UIFileDialog
+
+from sim.errors import UserError
+from sim.game import charts
+from sim.game.i18n import pick
+from sim.game.report import SUMMARY_METRICS, export_report, objective_line
+from sim.game.screens.base import Screen
+from sim.game.session import GameSession, save_dir
+from sim.model.metrics import METRICS
+from sim.timeline import quarter_label
+
+
+class EndScreen(Screen):
+    """Shown when the scenario's last quarter has been played."""
+
+    def __init__(self, app) -> None:
+        super().__init__(app)
+        self.file_dialog = None
+        app.session.sync_ghost()  # the baseline must be complete for the scorecard
+
+    @property
+    def session(self) -> GameSession:
+        return self.app.session
+
+    def build(self, rect: pygame.Rect) -> None:
+        super().build(rect)
+        w, h = rect.size
+        self.left = pygame.Rect(16, 16, int(w * 0.42), h - 80)
+        self.right = pygame.Rect(self.left.right + 16, 16, w - self.left.right - 32, h - 80)
+        y = h - 54
+        x = 16
+        for label, action, tip, width in (
+            ("save_game", "save", "save_tip", 150),
+            ("export", "export", "export_tip", 230),
+            ("replay", "replay", "replay_tip", 150),
+            ("play_again", "again", "play_again_tip", 140),
+            ("lang_toggle", "lang", "lang_tip", 100),
+            ("quit", "quit", "quit_tip", 90),
+        ):
+            self.button((x, y, width, 40), self.tr(label), action, self.tr(tip))
+            x += width + 10
+
+    def act(self, action: str) -> None:
+        if action == "save":
+            w, h = self.app.size
+            save_dir().mkdir(parents=True, exist_ok=True)
+            path = save_dir() / f"{self.session.scenario.name}-seed{self.session.seed}-final.json"
+            self.file_dialog = UIFileDialog(
+                pygame.Rect(w // 2 - 300, h // 2 - 250, 600, 500),
+                self.manager,
+                window_title=self.tr("save_game"),
+                initial_file_path=str(path),
+            )
+        elif action == "export":
+            self.export(save_dir() / "exports")
+        elif action == "replay":
+            s = self.session
+            self.app.start_game(GameSession(s.scenario, s.seed, script=s.decisions), replay=True)
+        elif action == "again":
+            from sim.game.screens.start import StartScreen
+
+            self.app.preselected = self.session.scenario
+            self.app.show(StartScreen)
+        elif action == "lang":
+            self.app.set_language("en" if self.lang == "ko" else "ko")
+        elif action == "quit":
+            self.app.quit()
+
+    def export(self, out_dir) -> tuple | None:
+        try:
+            png, txt = export_report(self.session, out_dir, self.lang)
+        except (OSError, pygame.error) as exc:
+            self.app.message = f"{self.tr('error')}: {exc}"
+            return None
+        self.app.message = f"{self.tr('exported_to')}: {png} , {txt.name}"
+        return png, txt
+
+    def save_to(self, path) -> None:
+        try:
+            saved = self.session.save(path)
+        except UserError as exc:
+            self.app.message = str(exc)
+            return
+        self.app.message = f"{self.tr('saved_to')} {saved}"
+
+    def handle(self, event: pygame.event.Event) -> None:
+        super().handle(event)
+        if event.type == pygame_gui.UI_FILE_DIALOG_PATH_PICKED and event.ui_element is self.file_dialog:
+            self.file_dialog = None
+            self.save_to(event.text)
+        elif event.type == pygame_gui.UI_WINDOW_CLOSE and event.ui_element is self.file_dialog:
+            self.file_dialog = None
+        elif event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE and self.file_dialog is None:
+            self.act("again")
+
+    def draw(self, surface: pygame.Surface) -> None:
+        cache = self.app.cache
+        key = (self.session.data_key, self.app.size, self.lang, id(self.session))
+        surface.blit(cache.get("end_left", key, lambda: self.scorecard(self.left.size)), self.left)
+        surface.blit(cache.get("end_right", key, lambda: self.charts(self.right.size)), self.right)
+        if self.app.message:
+            charts.text(
+                surface,
+                self.app.message,
+                (16, self.app.size[1] - 76),
+                12,
+                charts.ACCENT,
+                max_width=self.app.size[0] - 32,
+            )
+
+    def scorecard(self, size) -> pygame.Surface:
+        surface = pygame.Surface(size)
+        surface.fill(charts.PANEL)
+        session = self.session
+        w = size[0]
+        y = 10
+        charts.text(surface, self.tr("game_over"), (14, y), 16, charts.DIM)
+        y += 24
+        charts.text(
+            surface, pick(session.scenario.title, self.lang), (14, y), 18, charts.TEXT, bold=True, max_width=w - 28
+        )
+        y += 30
+        span = f"{quarter_label(session.scenario.start)} – {quarter_label(session.model.quarter - 1)} · seed {session.seed}"
+        charts.text(surface, span, (14, y), 12, charts.DIM)
+        y += 26
+        card = session.scorecard()
+        if card is not None:
+            charts.text(surface, f"{card.grade}", (14, y), 56, charts.ACCENT, bold=True)
+            charts.text(surface, f"{self.tr('score')} {card.score:.0f}/100", (100, y + 12), 22, charts.TEXT, bold=True)
+            ghost = session.ghost_scorecard()
+            if ghost is not None:
+                charts.text(
+                    surface,
+                    f"{self.tr('baseline_score')}: {ghost.score:.0f} ({ghost.grade})",
+                    (100, y + 46),
+                    12,
+                    charts.DIM,
+                    max_width=w - 110,
+                )
+            y += 90
+            charts.text(surface, self.tr("objectives"), (14, y), 15, charts.TEXT, bold=True)
+            y += 24
+            for result in card.results:
+                color = charts.GOOD if result.met else charts.BAD
+                pygame.draw.circle(surface, color, (22, y + 9), 6)
+                for k, line in enumerate(charts.wrap(objective_line(result, self.lang), 12, w - 50)):
+                    charts.text(surface, line, (34, y), 12, charts.TEXT if k == 0 else charts.DIM)
+                    y += 18
+                y += 6
+        y += 8
+        charts.text(surface, self.tr("final_outcomes"), (14, y), 15, charts.TEXT, bold=True)
+        y += 24
+        now = session.history[-1] if session.history else {}
+        base = session.ghost_history[-1] if session.ghost_history else {}
+        for metric in SUMMARY_METRICS:
+            if metric not in now or y > size[1] - 20:
+                continue
+            info = METRICS[metric]
+            charts.text(surface, info.label(self.lang), (14, y), 12, charts.DIM, max_width=int(w * 0.5))
+            charts.text(
+                surface, info.fmt.format(now[metric]), (int(w * 0.62), y), 12, charts.TEXT, bold=True, anchor="topright"
+            )
+            if metric in base:
+                charts.text(
+                    surface,
+                    f"{self.tr('baseline')} {info.fmt.format(base[metric])}",
+                    (int(w * 0.66), y),
+                    12,
+                    charts.DIM,
+                    max_width=int(w * 0.33),
+                )
+            y += 19
+        return surface
+
+    def charts(self, size) -> pygame.Surface:
+        surface = pygame.Surface(size)
+        surface.fill(charts.BG)
+        session = self.session
+        labels = [quarter_label(q) for q in range(session.scenario.start, session.scenario.end + 1)]
+        height = (size[1] - 12) // 3
+        metrics = ("domestic_revenue_share", "market_revenue_usd_bn", "sovereignty_index")
+        for k, metric in enumerate(metrics):
+            info = METRICS[metric]
+            share = info.unit == "share"
+            image = charts.draw_line_chart(
+                (size[0], height),
+                f"{info.label(self.lang)} — {self.tr('ghost_legend')}",
+                labels,
+                len(labels),
+                [
+                    ([r[metric] for r in session.ghost_history], charts.ACCENT, True),
+                    ([r[metric] for r in session.history], charts.ACCENT, False),
+                ],
+                fmt="{:.0%}" if share else "{:.3g}",
+                legend=[(self.tr("you"), charts.ACCENT), (self.tr("baseline"), charts._blend(charts.ACCENT, 0.5))],
+                y_max=1.0 if share else None,
+            )
+            surface.blit(image, (0, k * (height + 6)))
+        return surface

@@ -1,0 +1,251 @@
+"""A game in progress: the player's model, the ghost baseline, undo snapshots, saves.
+
+Pure Python (no pygame), so the whole game logic is testable headless. The
+player's choices reach the model only through ``apply_decision`` right before a
+quarter is stepped, which is exactly what :func:`sim.runner.simulate` does on
+replay, so a saved game replays to identical numbers.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from sim.errors import OverrideError
+from sim.objectives import Scorecard, evaluate
+from sim.params import ParameterSpec, Value
+from sim.saves import SavedGame, load_save, write_save
+from sim.scenario import Scenario
+
+MAX_UNDO = 16  # snapshots kept (~4 MB each for the full Korea scenario)
+
+
+def save_dir() -> Path:
+    """Where the game keeps its autosave (``$AISIM_SAVE_DIR`` or ``~/.aisim``)."""
+    return Path(os.environ.get("AISIM_SAVE_DIR") or Path.home() / ".aisim").expanduser()
+
+
+def autosave_path() -> Path:
+    return save_dir() / "autosave.json"
+
+
+class GameSession:
+    """One played game.
+
+    Args:
+        scenario: the scenario being played.
+        seed: the run's seed.
+        script: decisions to replay (quarter -> decision), applied as the game reaches
+            each quarter (used by ``--load`` to fast-forward and by "watch replay").
+        ghost: keep a second model stepped with no decisions, for the baseline lines.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int = 0,
+        script: Mapping[int, Mapping[str, Any]] | None = None,
+        ghost: bool = True,
+    ) -> None:
+        from sim.model.model import AIMarketModel  # imported here: mesa takes ~1 s, the start screen needs none
+
+        self.scenario = scenario
+        self.seed = int(seed)
+        self.model = AIMarketModel(scenario, seed=self.seed)
+        self.ghost = AIMarketModel(scenario, seed=self.seed) if ghost else None
+        self.script: dict[int, dict[str, Any]] = {int(q): dict(d) for q, d in (script or {}).items()}
+        self.pending: dict[str, Value] = {}
+        self.answers: dict[str, str] = {}
+        self.undo_stack: list[bytes] = []
+        self.version = 0  # bumps whenever the player's data changes (charts re-draw on it)
+        self._ghost_thread: threading.Thread | None = None
+
+    # -- reading -----------------------------------------------------------
+    @property
+    def finished(self) -> bool:
+        return self.model.finished
+
+    @property
+    def history(self) -> list[dict]:
+        return self.model.history
+
+    @property
+    def ghost_history(self) -> list[dict]:
+        """The baseline's outcome rows for the quarters the player has played."""
+        if self.ghost is None:
+            return []
+        return self.ghost.history[: len(self.model.history)]
+
+    @property
+    def data_key(self) -> tuple[int, int]:
+        """Changes whenever anything drawn from this session changes (player or ghost)."""
+        return self.version, len(self.ghost.history) if self.ghost is not None else 0
+
+    @property
+    def ghost_behind(self) -> bool:
+        return self.ghost is not None and not self.ghost.finished and len(self.ghost.history) < len(self.model.history)
+
+    @property
+    def decisions(self) -> dict[int, dict[str, Any]]:
+        """Decisions applied so far, quarter -> decision (what a save holds)."""
+        return {q: dict(d) for q, d in self.model.decision_log.items() if d}
+
+    @property
+    def levers(self) -> list[ParameterSpec]:
+        return list(self.scenario.parameters.of_kind("lever"))
+
+    @property
+    def total_quarters(self) -> int:
+        return self.scenario.end - self.scenario.start + 1
+
+    @property
+    def played_quarters(self) -> int:
+        return len(self.model.history)
+
+    def lever_value(self, name: str) -> Value:
+        """The value a lever will have next quarter (the pending change, else current)."""
+        return self.pending.get(name, self.model.params[name])
+
+    def choice_events(self) -> list[dict]:
+        """Events firing next quarter that ask the player to choose."""
+        return [e for e in self.model.pending_events if e["choices"]]
+
+    def unanswered_events(self) -> list[dict]:
+        return [e for e in self.choice_events() if e["id"] not in self.answers]
+
+    def lever_costs(self) -> dict[str, float]:
+        """Planned KRW bn/yr of each spending lever at the values set for next quarter."""
+        return self.model.regulator.lever_costs_krw_bn_per_year(self.pending)
+
+    def budget_krw_bn_per_year(self) -> float:
+        return float(self.model.params.get("policy_budget_krw_bn_per_year", 0.0))
+
+    def scorecard(self) -> Scorecard | None:
+        """Objectives judged on the quarters played (None before the first quarter)."""
+        if not self.history or not self.scenario.objectives:
+            return None
+        return evaluate(self.scenario.objectives, self.history)
+
+    def ghost_scorecard(self) -> Scorecard | None:
+        rows = self.ghost_history
+        if not rows or not self.scenario.objectives:
+            return None
+        return evaluate(self.scenario.objectives, rows)
+
+    # -- acting ------------------------------------------------------------
+    def set_lever(self, name: str, value: Any) -> Value:
+        """Set a lever for next quarter; returns the typed value. Raises OverrideError."""
+        spec = self.scenario.parameters[name] if name in self.scenario.parameters else None
+        if spec is None or spec.kind != "lever":
+            raise OverrideError(f"{name!r} is not a lever of this scenario")
+        try:
+            typed = spec.coerce(value)
+        except ValueError as exc:
+            raise OverrideError(f"parameter {name}: {exc}") from None
+        if typed == self.model.params[name]:
+            self.pending.pop(name, None)
+        else:
+            self.pending[name] = typed
+        return typed
+
+    def reset_levers(self) -> None:
+        self.pending.clear()
+
+    def answer(self, event_id: str, choice_id: str) -> None:
+        """Answer a choice event that fires next quarter. Raises OverrideError."""
+        event = next((e for e in self.choice_events() if e["id"] == event_id), None)
+        if event is None:
+            raise OverrideError(f"no event {event_id!r} asks for a choice this quarter")
+        if choice_id not in [c["id"] for c in event["choices"]]:
+            raise OverrideError(f"event {event_id}: no choice {choice_id!r}")
+        self.answers[event_id] = choice_id
+
+    def step(self, background_ghost: bool = False) -> None:
+        """Simulate one quarter with the pending levers and answers (or the script's).
+
+        With ``background_ghost`` the baseline model catches up on a worker thread
+        (it shares nothing with the player's model), so the window stays smooth.
+        """
+        if self.finished:
+            return
+        self.undo_stack.append(self.model.snapshot())
+        del self.undo_stack[:-MAX_UNDO]
+        decision: dict[str, Any] = {}
+        scripted = self.script.get(self.model.quarter)
+        if scripted is not None:
+            decision.update(scripted)
+        else:
+            decision.update(self.pending)
+            live = {e["id"] for e in self.choice_events()}
+            decision.update({f"choice:{k}": v for k, v in self.answers.items() if k in live})
+        if decision:
+            self.model.apply_decision(decision)
+        self.pending = {}
+        self.answers = {}
+        self.model.step()
+        self.version += 1
+        if background_ghost:
+            self.catch_up_ghost_in_background()
+        else:
+            self.sync_ghost()
+            self._advance_ghost()
+
+    def _advance_ghost(self) -> None:
+        if self.ghost is None:
+            return
+        while len(self.ghost.history) < len(self.model.history) and not self.ghost.finished:
+            self.ghost.step()
+
+    def catch_up_ghost_in_background(self) -> None:
+        """Start a worker thread stepping the ghost up to the player's quarter (if behind and none runs)."""
+        if not self.ghost_behind or (self._ghost_thread is not None and self._ghost_thread.is_alive()):
+            return
+        self._ghost_thread = threading.Thread(target=self._advance_ghost, name="ghost-baseline", daemon=True)
+        self._ghost_thread.start()
+
+    def sync_ghost(self) -> None:
+        """Wait for the ghost to catch up with the player."""
+        if self._ghost_thread is not None:
+            self._ghost_thread.join()
+            self._ghost_thread = None
+        self._advance_ghost()
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self.undo_stack)
+
+    def undo(self) -> bool:
+        """Go back one quarter (the model as it was before the last step). False if nothing to undo."""
+        if not self.undo_stack:
+            return False
+        from sim.model.model import AIMarketModel
+
+        self.model = AIMarketModel.restore(self.undo_stack.pop())
+        self.pending = {}
+        self.answers = {}
+        self.version += 1
+        return True
+
+    # -- saving ------------------------------------------------------------
+    def save(self, path: str | Path) -> Path:
+        """Write a save file (scenario, seed, decisions so far)."""
+        return write_save(path, self.scenario, self.seed, self.decisions, quarter=self.model.quarter)
+
+    @classmethod
+    def from_save(cls, saved: SavedGame, ghost: bool = True, fast_forward: bool = True) -> GameSession:
+        """Rebuild a saved game; with ``fast_forward`` replay to the quarter it reached."""
+        session = cls(saved.scenario, saved.seed, script=saved.decisions, ghost=ghost)
+        if fast_forward:
+            target = saved.quarter if saved.quarter is not None else max(saved.decisions, default=saved.scenario.start)
+            while not session.finished and session.model.quarter < target:
+                session.step()
+            session.undo_stack.clear()
+        session.script = {}
+        return session
+
+    @classmethod
+    def load(cls, path: str | Path, ghost: bool = True) -> GameSession:
+        return cls.from_save(load_save(path), ghost=ghost)

@@ -1,0 +1,49 @@
+"""The pygame-gui theme: NotoSansKR for every widget (Hangul renders in English mode too), left-aligned labels.
+
+pygame-gui keys fonts by locale; a font given without ``locale`` is the English one.
+In Korean pygame-gui already uses its bundled NotoSansKR.
+"""
+
+from __future__ import annotations
+
+from sim.game.charts import font_path
+
+ELEMENTS = (
+    "button",
+    "label",
+    "text_box",
+    "text_entry_line",
+    "drop_down_menu",
+    "selection_list",
+    "horizontal_slider",
+    "window",
+    "tool_tip",
+    "file_dialog",
+    "confirmation_dialog",
+    "title_bar",
+)
+
+
+def theme() -> dict:
+    """A theme dict for ``UIManager(size, theme)``."""
+    regular, bold = str(font_path(False)), str(font_path(True))
+    font = {
+        "name": "noto_sans_kr",
+        "size": "14",
+        "regular_path": regular,
+        "bold_path": bold,
+        "italic_path": regular,
+        "bold_italic_path": bold,
+    }
+    out: dict = {name: {"font": dict(font)} for name in ELEMENTS}
+    out["label"]["misc"] = {"text_horiz_alignment": "left"}
+    out["#lever_label"] = {
+        "font": [dict(font, size="13", bold="1"), dict(font, size="13", bold="1", locale="ko")],
+        "misc": {"text_horiz_alignment": "left"},
+    }
+    out["#small_label"] = {
+        "font": [dict(font, size="12"), dict(font, size="12", locale="ko")],
+        "misc": {"text_horiz_alignment": "left"},
+        "colours": {"normal_text": "#A8B0C0"},
+    }
+    return out

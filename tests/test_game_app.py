@@ -1,0 +1,421 @@
+"""The game window, driven headless with posted events: levers, next quarter, events, screens, bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pygame
+import pygame_gui
+import pytest
+
+from sim.game.app import App
+from sim.game.screens.dashboard import DashboardScreen
+from sim.game.screens.end import EndScreen
+from sim.game.screens.start import StartScreen
+from sim.game.session import GameSession, autosave_path
+
+
+@pytest.fixture()
+def app(tmp_path, monkeypatch):
+    monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path / "saves"))
+    game = App(size=(1280, 800))
+    game.pump(2)
+    return game
+
+
+def playing(app, scenario, seed=0) -> DashboardScreen:
+    app.start_game(GameSession(scenario, seed))
+    app.pump(2)
+    assert isinstance(app.screen, DashboardScreen)
+    return app.screen
+
+
+def click(app, widget) -> None:
+    """A real mouse click: button down and up in separate frames."""
+    pos = widget.rect.center
+    pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0)))
+    app.pump(1)
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=1))
+    app.pump(1)
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=pos, button=1))
+    app.pump(4, dt=0.05)  # sliders report their move a frame or two later
+
+
+def key(app, code) -> None:
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=code, mod=0, unicode="", scancode=0))
+    pygame.event.post(pygame.event.Event(pygame.KEYUP, key=code, mod=0, unicode="", scancode=0))
+    app.pump(2)
+
+
+def button(screen, action):
+    return next(w for w, a in screen.buttons.items() if a == action)
+
+
+def colours(path_or_surface) -> int:
+    surface = (
+        pygame.image.load(str(path_or_surface)) if not isinstance(path_or_surface, pygame.Surface) else path_or_surface
+    )
+    pixels = pygame.surfarray.array2d(surface)
+    return len(np.unique(pixels))
+
+
+def assert_rendered(app, path) -> None:
+    app.screenshot(path)
+    assert path.exists()
+    assert colours(path) > 200, f"{path.name} looks blank"
+
+
+def test_slider_click_then_next_quarter_changes_the_model(app, tiny_korea):
+    screen = playing(app, tiny_korea)
+    session = app.session
+    slider = screen.lever_widgets["sovereign_ai_budget_krw_bn"]["control"]
+    spec = screen.lever_widgets["sovereign_ai_budget_krw_bn"]["spec"]
+    before = session.model.params["sovereign_ai_budget_krw_bn"]
+    click(app, slider.right_button)
+    click(app, slider.right_button)
+    assert session.pending["sovereign_ai_budget_krw_bn"] == pytest.approx(before + 2 * spec.step)
+    click(app, screen.next_button)
+    assert session.played_quarters == 1
+    assert session.model.params["sovereign_ai_budget_krw_bn"] == pytest.approx(before + 2 * spec.step)
+    assert session.decisions[tiny_korea.start] == {"sovereign_ai_budget_krw_bn": pytest.approx(before + 2 * spec.step)}
+    key(app, pygame.K_SPACE)
+    assert session.played_quarters == 2
+
+
+def test_every_lever_gets_a_control_with_tooltip(app, tiny_korea):
+    screen = playing(app, tiny_korea)
+    levers = [spec.name for spec in tiny_korea.parameters.of_kind("lever")]
+    assert list(screen.lever_widgets) == levers
+    for row in screen.lever_widgets.values():
+        assert row["control"].tool_tip_text
+        kinds = {"bool": "UIButton", "choice": "UIButton"}
+        assert type(row["control"]).__name__ == kinds.get(row["spec"].type, "UIHorizontalSlider")
+        if row["spec"].type == "choice":
+            assert list(row["choices"]) == list(row["spec"].options)
+            assert all(b.tool_tip_text for b in row["choices"].values())
+        if row["spec"].is_numeric:
+            assert row["control"].right_button.tool_tip_text  # hovering the arrows shows the help too
+    for widget in screen.buttons:
+        assert widget.tool_tip_text, widget.text
+
+
+def test_choice_lever_buttons(app, tiny_korea):
+    screen = playing(app, tiny_korea)
+    row = screen.lever_widgets["partnership_review"]
+    screen.lever_box.vert_scroll_bar.set_scroll_from_start_percentage(1.0)  # scroll the option row into view
+    app.pump(3)
+    click(app, row["choices"]["block"])
+    assert app.session.pending["partnership_review"] == "block"
+    assert row["choices"]["block"].is_selected and not row["choices"]["allow"].is_selected
+    screen.request_step()
+    assert app.session.model.params["partnership_review"] == "block"
+
+
+def test_event_choice_is_asked_and_applied_then_game_ends(app, tiny_korea, tmp_path):
+    screen = playing(app, tiny_korea)
+    session = app.session
+    while screen.event_window is None:
+        click(app, screen.next_button)
+        assert session.played_quarters < 8
+    assert session.model.quarter_label == "2025Q4"
+    assert_rendered(app, tmp_path / "event.png")
+    block = next(w for w, a in screen.buttons.items() if a == "choice:kakao_openai:block")
+    click(app, block)
+    # answering the last open question plays the quarter the player asked for
+    assert session.decisions[tiny_korea.end]["choice:kakao_openai"] == "block"
+    assert isinstance(app.screen, EndScreen)
+    assert session.model.params["partnership_review"] == "block"
+    kakao = session.model.partner_by_id["kakao_talk"]
+    assert session.model.firms[kakao.provider].firm_id != "openai"
+    assert_rendered(app, tmp_path / "end.png")
+
+
+def test_autoplay_runs_quarters_and_pause_stops_it(app, tiny_korea):
+    screen = playing(app, tiny_korea)
+    click(app, screen.auto_button)
+    assert app.autoplay
+    app.pump(40, dt=0.1)  # 4 s at 2 quarters/s
+    played = app.session.played_quarters
+    assert played >= 4 or screen.event_window is not None
+    key(app, pygame.K_p)
+    assert not app.autoplay
+    app.pump(30, dt=0.1)
+    assert app.session.played_quarters == played
+
+
+def test_undo_button(app, tiny_korea):
+    screen = playing(app, tiny_korea)
+    click(app, screen.next_button)
+    first = [dict(r) for r in app.session.history]
+    click(app, screen.next_button)
+    click(app, screen.undo_button)
+    assert app.session.history == first
+
+
+def test_every_screen_renders_in_both_languages_and_sizes(app, tiny_korea, tmp_path):
+    for size in ((1280, 800), (1280, 720)):
+        app.resize(size)
+        for lang in ("en", "ko"):
+            app.set_language(lang)
+            app.show(StartScreen)
+            app.pump(2)
+            assert_rendered(app, tmp_path / f"start-{lang}-{size[1]}.png")
+            screen = playing(app, tiny_korea)
+            for _ in range(3):
+                screen.request_step()
+            for tab in ("firms", "partners", "news", "why"):
+                click(app, button(screen, "tab:" + tab))
+                screen = app.screen
+                assert screen.tab == tab
+                assert_rendered(app, tmp_path / f"dash-{tab}-{lang}-{size[1]}.png")
+            key(app, pygame.K_ESCAPE)
+            assert screen.menu_window is not None
+            assert_rendered(app, tmp_path / f"menu-{lang}-{size[1]}.png")
+            key(app, pygame.K_ESCAPE)
+            assert screen.menu_window is None
+
+
+def test_korean_text_is_drawn_not_boxes(app, tiny_korea):
+    from sim.game import charts
+
+    hangul = charts.font(14).render("국내 기업", True, (255, 255, 255))
+    tofu = charts.font(14).render("\uffff\uffff \uffff\uffff", True, (255, 255, 255))
+    assert pygame.image.tobytes(hangul, "RGB") != pygame.image.tobytes(tofu, "RGB")
+    app.set_language("ko")
+    screen = playing(app, tiny_korea)
+    assert button(screen, "next").text == "다음 분기"
+
+
+def test_language_toggle_button(app):
+    click(app, button(app.screen, "lang"))
+    assert app.lang == "ko"
+    click(app, button(app.screen, "lang"))
+    assert app.lang == "en"
+
+
+def test_broken_scenario_shows_the_error_and_the_game_goes_on(app, tmp_path):
+    bad = tmp_path / "broken.yaml"
+    bad.write_text("schema: aisim/scenario-1\nname: broken\ntime: {start: 2024Q1}\n", encoding="utf-8")
+    screen = app.screen
+    screen.path_entry.set_text(str(bad))
+    click(app, button(screen, "open_path"))
+    assert app.running
+    assert "broken.yaml" in app.screen.error
+    assert app.screen.document.get("title")  # the previous choice is kept
+    assert_rendered(app, tmp_path / "start-error.png")
+    click(app, button(app.screen, "new"))
+    assert isinstance(app.screen, DashboardScreen)
+
+
+def test_corrupt_save_shows_a_message_in_game(app, tmp_path):
+    bad = tmp_path / "corrupt.json"
+    bad.write_text('{"format": "aisim-save", "version": 1, "scenario": 3}', encoding="utf-8")
+    app.screen.load_save(bad)
+    assert isinstance(app.screen, StartScreen)
+    assert "corrupt.json" in app.screen.error and "scenario" in app.screen.error
+    app.pump(2)
+
+
+def test_tiny_window_minimise_and_close_during_autoplay_keep_the_game(app, tiny_korea):
+    screen = playing(app, tiny_korea)
+    screen.request_step()
+    screen.request_step()
+    pygame.event.post(pygame.event.Event(pygame.VIDEORESIZE, w=120, h=90, size=(120, 90)))
+    app.pump(3)
+    assert app.too_small and app.running
+    pygame.event.post(pygame.event.Event(pygame.VIDEORESIZE, w=1280, h=720, size=(1280, 720)))
+    pygame.event.post(pygame.event.Event(pygame.WINDOWMINIMIZED))
+    app.pump(2)
+    pygame.event.post(pygame.event.Event(pygame.WINDOWRESTORED))
+    app.pump(2)
+    assert not app.too_small
+    assert isinstance(app.screen, DashboardScreen)
+    app.session.set_lever("rd_tax_credit", 0.6)
+    app.autoplay = True
+    app.pump(10, dt=0.2)
+    pygame.event.post(pygame.event.Event(pygame.QUIT))
+    app.pump(1)
+    assert not app.running
+    resumed = GameSession.load(autosave_path(), ghost=False)
+    assert resumed.history == app.session.history
+    assert resumed.decisions == app.session.decisions
+    assert any("rd_tax_credit" in d for d in resumed.decisions.values())
+
+
+def test_end_screen_buttons_save_export_replay(app, tiny_korea, tmp_path):
+    playing(app, tiny_korea)
+    session = app.session
+    session.set_lever("public_compute_gpus_k", 40)
+    while not session.finished:
+        app.screen.request_step()
+        if app.screen.event_window is not None:
+            app.screen.answer("kakao_openai", "conditions")
+    assert isinstance(app.screen, EndScreen)
+    app.pump(2)
+    png, txt = app.screen.export(tmp_path / "export")
+    assert colours(png) > 100
+    summary = txt.read_text(encoding="utf-8")
+    assert "Score" in summary and "public_compute_gpus_k=40" in summary
+    app.screen.save_to(tmp_path / "final.json")
+    again = GameSession.load(tmp_path / "final.json", ghost=False)
+    assert again.history == session.history
+    click(app, button(app.screen, "replay"))
+    assert isinstance(app.screen, DashboardScreen) and app.screen.replay and app.autoplay
+    app.pump(80, dt=0.1)
+    assert isinstance(app.screen, EndScreen)
+    assert app.session is not session and app.session.history == session.history
+
+
+def test_headless_capture_command(tiny_korea, tmp_path, monkeypatch):
+    from sim.cli import main
+
+    monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path / "saves"))
+    path = tmp_path / "tiny_korea.yaml"
+    path.write_text(tiny_korea.document_text(), encoding="utf-8")
+    shot = tmp_path / "shot.png"
+    assert (
+        main(
+            [
+                "play",
+                str(path),
+                "--headless",
+                "--autoplay",
+                "3",
+                "--screenshot",
+                str(shot),
+                "--lang",
+                "ko",
+                "--size",
+                "1280x720",
+            ]
+        )
+        == 0
+    )
+    assert colours(shot) > 200
+    assert pygame.image.load(str(shot)).get_size() == (1280, 720)
+    end = tmp_path / "end.png"
+    assert main(["play", str(path), "--headless", "--autoplay", "99", "--screenshot", str(end)]) == 0
+    assert colours(end) > 200
+    saved = GameSession.load(autosave_path(), ghost=False)
+    assert saved.finished
+
+
+def test_cli_load_resumes_and_set_applies_levers(tiny_korea, tmp_path, monkeypatch):
+    from sim.cli import main
+
+    monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path / "saves"))
+    path = tmp_path / "tiny_korea.yaml"
+    path.write_text(tiny_korea.document_text(), encoding="utf-8")
+    shot = tmp_path / "a.png"
+    argv = ["play", str(path), "--headless", "--set", "public_compute_gpus_k=30", "--autoplay", "3"]
+    assert main([*argv, "--screenshot", str(shot)]) == 0
+    first = GameSession.load(autosave_path(), ghost=False)
+    assert first.played_quarters == 3
+    assert first.decisions == {tiny_korea.start: {"public_compute_gpus_k": 30.0}}
+    copy = tmp_path / "copy.json"
+    copy.write_bytes(autosave_path().read_bytes())
+    assert main(["play", "--load", str(copy), "--headless", "--autoplay", "2"]) == 0
+    resumed = GameSession.load(autosave_path(), ghost=False)
+    assert resumed.played_quarters == 5
+    assert resumed.history[:3] == first.history
+    assert main(["play", str(path), "--headless", "--set", "frontier_growth_per_year=0.5"]) == 2
+
+
+def test_save_button_writes_the_file_picked_in_the_dialog(app, tiny_korea, tmp_path):
+    screen = playing(app, tiny_korea)
+    screen.request_step()
+    click(app, button(screen, "save"))
+    assert screen.file_dialog is not None
+    target = tmp_path / "picked.json"
+    pygame.event.post(
+        pygame.event.Event(pygame_gui.UI_FILE_DIALOG_PATH_PICKED, text=str(target), ui_element=screen.file_dialog)
+    )
+    app.pump(2)
+    assert GameSession.load(target, ghost=False).history == app.session.history
+    assert "picked.json" in app.message
+
+
+def test_continue_autosave_and_quit_confirmation(app, tiny_korea):
+    screen = playing(app, tiny_korea)
+    screen.request_step()
+    screen.act("main_menu")
+    assert isinstance(app.screen, StartScreen)
+    click(app, button(app.screen, "continue"))
+    assert isinstance(app.screen, DashboardScreen) and app.session.played_quarters == 1
+    app.show(StartScreen)
+    key(app, pygame.K_ESCAPE)
+    assert app.running and app.screen.confirm is not None
+    pygame.event.post(pygame.event.Event(pygame_gui.UI_CONFIRMATION_DIALOG_CONFIRMED, ui_element=app.screen.confirm))
+    app.pump(1)
+    assert not app.running
+
+
+def test_charts_redraw_only_when_data_changes(app, tiny_korea):
+    screen = playing(app, tiny_korea)
+    screen.request_step()
+    app.session.sync_ghost()
+    app.pump(3)
+    before = app.cache.draws
+    app.pump(30)
+    assert app.cache.draws == before  # idle frames only blit cached surfaces
+    screen.request_step()
+    app.session.sync_ghost()
+    app.pump(3)
+    assert app.cache.draws > before
+
+
+def test_domestic_firms_are_blue_and_foreign_red():
+    from sim.game.charts import firm_colors
+
+    colors = firm_colors([("a", "domestic"), ("b", "foreign"), ("c", "domestic"), ("d", "foreign")])
+    for firm in ("a", "c"):
+        assert colors[firm][2] > colors[firm][0]
+    for firm in ("b", "d"):
+        assert colors[firm][0] > colors[firm][2]
+    assert colors["a"] != colors["c"] and colors["b"] != colors["d"]
+
+
+def test_clicking_a_firm_card_explains_that_firm(app, tiny_korea):
+    from sim.game import charts
+    from sim.game.screens.dashboard import firm_cards
+
+    screen = playing(app, tiny_korea)
+    for _ in range(3):
+        screen.request_step()
+    app.pump(2)
+    second = firm_cards(app.session.model)[1]
+    rect = charts.firm_card_rect(screen.content.size, 1).move(screen.content.topleft)
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=rect.center, button=1))
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=rect.center, button=1))
+    app.pump(2)
+    screen = app.screen
+    assert screen.tab == "why" and screen.why_target == second["id"]
+    drivers = app.session.model.explain(second["id"])
+    assert drivers and screen.why_menu.selected_option[0] == second["name"]
+
+
+def test_gauges_compare_with_the_baseline_of_the_same_quarter(app, tiny_korea):
+    screen = playing(app, tiny_korea)
+    screen.request_step()
+    screen.request_step()
+    session = app.session
+    session.sync_ghost()
+    session.model.step()  # the player moves on; the baseline is one quarter behind, as while its thread runs
+    session.version += 1
+    seen = {}
+    original = screen.draw_center.__globals__["charts"].gauge_tiles_grid
+
+    def spy(size, metrics, current, ghost_now, *rest):
+        seen["ghost"] = ghost_now
+        return original(size, metrics, current, ghost_now, *rest)
+
+    screen.draw_center.__globals__["charts"].gauge_tiles_grid = spy
+    try:
+        app.cache.clear()
+        app.draw()
+        assert seen["ghost"] == {}
+        session.sync_ghost()  # catches up again
+        app.cache.clear()
+        app.draw()
+        assert seen["ghost"]["quarter"] == session.history[-1]["quarter"]
+    finally:
+        screen.draw_center.__globals__["charts"].gauge_tiles_grid = original

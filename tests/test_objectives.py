@@ -1,0 +1,99 @@
+"""Objective scoring: aggregates, met/missed, score and grade."""
+
+from __future__ import annotations
+
+import pytest
+
+from sim.objectives import aggregate, evaluate, grade_for, judge
+
+
+def rows():
+    # two years, two quarters each (enough to tell the aggregates apart)
+    return [
+        {"year": 2030, "x": 1.0},
+        {"year": 2030, "x": 3.0},
+        {"year": 2031, "x": 2.0},
+        {"year": 2031, "x": 6.0},
+    ]
+
+
+@pytest.mark.parametrize(
+    "how, expected",
+    [
+        ("final_year_mean", 4.0),
+        ("final_year_sum", 8.0),
+        ("final", 6.0),
+        ("mean", 3.0),
+        ("min", 1.0),
+        ("max", 6.0),
+        ("sum", 12.0),
+    ],
+)
+def test_aggregates(how, expected):
+    assert aggregate(rows(), "x", how) == pytest.approx(expected)
+
+
+def test_aggregate_rejects_unknown_metric_and_empty_rows():
+    with pytest.raises(ValueError, match="unknown metric"):
+        aggregate(rows(), "nope", "final")
+    with pytest.raises(ValueError, match="no outcome rows"):
+        aggregate([], "x", "final")
+    with pytest.raises(ValueError, match="unknown aggregate"):
+        aggregate(rows(), "x", "median")
+
+
+def test_judge_met_and_near_miss():
+    assert judge({"op": ">=", "target": 0.35}, 0.40) == (True, 1.0)
+    assert judge({"op": "<=", "target": 2500}, 2400) == (True, 1.0)
+    met, credit = judge({"op": ">=", "target": 0.4}, 0.3)  # 25 % short -> half of half credit
+    assert not met and credit == pytest.approx(0.25)
+    met, credit = judge({"op": "<=", "target": 100}, 500)  # far off -> nothing
+    assert not met and credit == 0.0
+
+
+def test_evaluate_weights_score_and_grade():
+    objectives = [
+        {
+            "id": "a",
+            "label": {"en": "A", "ko": "가"},
+            "metric": "x",
+            "aggregate": "final",
+            "op": ">=",
+            "target": 5,
+            "weight": 3,
+        },
+        {
+            "id": "b",
+            "label": {"en": "B", "ko": "나"},
+            "metric": "x",
+            "aggregate": "min",
+            "op": ">=",
+            "target": 100,
+            "weight": 1,
+        },
+    ]
+    card = evaluate(objectives, rows())
+    assert [r.met for r in card.results] == [True, False]
+    assert card.results[0].value == 6.0
+    assert card.score == pytest.approx(75.0)
+    assert card.grade == "B"
+    assert card.met == 1
+    assert card.results[1].label_for("ko") == "나"
+
+
+def test_grades_are_ordered():
+    assert [grade_for(s) for s in (100, 85, 70, 55, 40, 0)] == ["A", "A", "B", "C", "D", "E"]
+
+
+def test_korea_objectives_score_a_real_run(small_korea):
+    from sim.model.model import AIMarketModel
+
+    model = AIMarketModel(small_korea, seed=0)
+    for _ in range(8):
+        model.step()
+    card = evaluate(small_korea.objectives, model.history)
+    assert len(card.results) == len(small_korea.objectives)
+    assert 0.0 <= card.score <= 100.0
+    last = model.history[-1]
+    by_id = {r.id: r for r in card.results}
+    assert by_id["capability_gap"].value == last["capability_gap"]
