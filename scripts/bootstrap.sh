@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Create .venv with a Python >= 3.12 and install the project with its test, Dask
-# and Parquet extras. Safe to run again: it only installs when something changed.
+# Create .venv with a Python >= 3.12 and install the project with its test, Dask,
+# Parquet and charts extras. Safe to run again: it only installs when something changed.
 # Usage: scripts/bootstrap.sh        (sourced by run.sh and test.sh)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -41,7 +41,7 @@ if [ ! -f "$stamp" ] || [ "$root/pyproject.toml" -nt "$stamp" ]; then
   echo "bootstrap: installing aisim and its dependencies into .venv" >&2
   "$venv/bin/python" -m pip install --quiet --upgrade pip >/dev/null 2>&1 || true
   log="$venv/install.log"
-  if ! "$venv/bin/python" -m pip install -e "$root[test,dask,parquet]" >"$log" 2>&1; then
+  if ! "$venv/bin/python" -m pip install -e "$root[test,dask,parquet,charts]" >"$log" 2>&1; then
     tail -n 30 "$log" >&2
     echo "bootstrap: installation failed; full log in $log" >&2
     exit 1

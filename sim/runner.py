@@ -6,19 +6,15 @@ CLI (``aisim run``, ``aisim replay``), the Python API and the batch runner use i
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
-import multiprocessing
 import os
-import platform
 import shutil
 import sys
 import tempfile
 import time
-import warnings
-from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import Executor, ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -28,10 +24,12 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import OutputError
-from sim.model.metrics import METRICS
+from sim.model.metrics import METRICS, YEARLY_RULES
 from sim.model.model import AIMarketModel
+from sim.pool import default_workers, process_pool, quiet_fork_warning, stop_process_pool
 from sim.scenario import Scenario
 from sim.timeline import parse_quarter
+from sim.versions import package_versions
 
 Decisions = Mapping[int, Mapping[str, Any]]
 
@@ -86,43 +84,6 @@ def _simulate_job(job: tuple[Scenario, int, Decisions | None]) -> SeedRun:
     return simulate(scenario, seed, decisions)
 
 
-def process_pool(workers: int) -> ProcessPoolExecutor:
-    """A process pool that starts workers quickly and safely on every platform.
-
-    On POSIX a single-threaded parent forks (fast, and scripts need no
-    ``__main__`` guard); a parent with threads uses a fork server that preloads
-    the model, so no threads are forked; elsewhere workers are spawned.
-    """
-    import threading
-
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
-        context = multiprocessing.get_context("fork")
-    elif "forkserver" in methods:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["sim.model.model", "sim.runner"])
-    else:
-        context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
-
-
-@contextlib.contextmanager
-def quiet_fork_warning():
-    """Silence Python's warning about forking a multi-threaded process, for our pools only.
-
-    The only threads in a parent that Python sees as single-threaded are
-    numpy's BLAS workers, which re-initialise at fork; the warning would only
-    confuse users.
-    """
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=r".*multi-threaded, use of fork", category=DeprecationWarning)
-        yield
-
-
-def default_workers(jobs: int) -> int:
-    return max(1, min(jobs, os.cpu_count() or 1))
-
-
 @dataclass
 class RunResult:
     """Outcomes of a scenario over seeds, as pandas DataFrames.
@@ -149,26 +110,17 @@ class RunResult:
         return summarise_year(self.quarters, year)
 
 
-FLOW_METRICS = {
-    "market_revenue_usd_bn",
-    "consumer_surplus",
-    "public_spend_krw_bn",
-    "entries",
-    "exits",
-    "compliance_cost_krw_bn",
-    "firm_profits_usd_bn",
-}
+FLOW_METRICS = {name for name, rule in YEARLY_RULES.items() if rule == "sum"}
 
 
-def yearly(quarters: pd.DataFrame) -> pd.DataFrame:
-    """Quarter rows -> one row per seed and year (flows summed, levels averaged)."""
-    metrics = [m for m in METRICS if m in quarters.columns]
-    how = {m: ("sum" if m in FLOW_METRICS else "mean") for m in metrics}
-    if "budget_left_krw_bn" in how:
-        how["budget_left_krw_bn"] = "last"
-    if "active_firms" in how:
-        how["active_firms"] = "last"
-    return quarters.groupby(["seed", "year"], sort=True).agg(how).reset_index()
+def yearly(quarters: pd.DataFrame, keys: Sequence[str] = ("seed",)) -> pd.DataFrame:
+    """Quarter rows -> one row per run (``keys``) and year, by each metric's rule.
+
+    Flows are summed, levels averaged, stocks (budget left, active firms) take
+    the year's last quarter; see ``MetricInfo.per_year``.
+    """
+    how = {m: YEARLY_RULES[m] for m in METRICS if m in quarters.columns}
+    return quarters.groupby([*keys, "year"], sort=True).agg(how).reset_index()
 
 
 def summarise_year(quarters: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -228,9 +180,13 @@ def run_scenario(
                 runs.append(run)
                 if progress:
                     progress(done, len(jobs))
-        finally:
+        except BaseException:
             if own:
-                pool.shutdown(cancel_futures=True)
+                stop_process_pool(pool)
+            raise
+        else:
+            if own:
+                pool.shutdown()
     return collect(scenario, runs, time.perf_counter() - started, decisions)
 
 
@@ -251,29 +207,6 @@ def collect(scenario: Scenario, runs: list[SeedRun], seconds: float, decisions: 
         seconds=seconds,
         decisions={int(k): dict(v) for k, v in (decisions or {}).items()},
     )
-
-
-def package_versions() -> dict[str, str]:
-    from importlib import metadata
-
-    out = {"python": platform.python_version()}
-    for name in (
-        "aisim",
-        "mesa",
-        "numpy",
-        "pandas",
-        "pyyaml",
-        "pygame-ce",
-        "pygame-gui",
-        "pyarrow",
-        "dask",
-        "distributed",
-    ):
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            continue
-    return out
 
 
 def default_out_dir(scenario: Scenario) -> Path:

@@ -1,0 +1,456 @@
+"""Analysis of a sweep: outcome ranges per design point, global sensitivity, charts.
+
+* ``summary.csv``: per design point and outcome, the mean and 5-95 % range over
+  replications of the final year (flows summed over the year, levels averaged).
+* ``sensitivity.csv``: per outcome, how much each varied parameter matters:
+  standardised regression coefficients (SRC, signed; for a choice parameter the
+  square root of the R^2 its dummies add) and a first-order index (the share of the
+  outcome's variance explained by the parameter alone, estimated by binning, i.e.
+  a given-data estimate of the first-order Sobol index). ``r2`` tells how much of
+  the variance the linear model explains: SRCs are trustworthy when it is high.
+* PNG charts (matplotlib, optional): fan charts of outcomes over time per policy,
+  a tornado chart of SRCs, a trade-off scatter of two outcomes.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.errors import ExperimentError
+from sim.experiments.store import ResultStore, atomic_write_text
+from sim.model.metrics import METRICS
+
+KEY_METRICS = (
+    "market_revenue_usd_bn",
+    "domestic_revenue_share",
+    "hhi",
+    "consumer_surplus",
+    "capability_gap",
+    "sovereignty_index",
+)
+MAX_FAN_POLICIES = 8
+MAX_BINS = 10
+
+
+@dataclass
+class Analysis:
+    """What ``analyze`` produced: tables and the files written."""
+
+    folder: Path
+    out: Path
+    runs: int
+    failed: int
+    final_year: int
+    summary: pd.DataFrame
+    sensitivity: pd.DataFrame
+    files: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------- tables
+def per_run_years(data: pd.DataFrame, keep: str) -> pd.DataFrame:
+    """Result rows -> one row per run and year (quarter rows are aggregated like ``sim.runner.yearly``)."""
+    if keep != "every_quarter":
+        return data
+    from sim.runner import yearly
+
+    id_columns = [c for c in data.columns if c not in METRICS and c not in ("quarter", "year")]
+    ids = data[id_columns].drop_duplicates("run_id").set_index("run_id")
+    years = yearly(data.drop(columns=["quarter"]), keys=("run_id",))
+    return ids.join(years.set_index("run_id"), how="inner").reset_index()
+
+
+def final_year_rows(years: pd.DataFrame) -> pd.DataFrame:
+    """The last year of every run."""
+    return years[years["year"] == years["year"].max()].reset_index(drop=True)
+
+
+def outcome_columns(frame: pd.DataFrame) -> list[str]:
+    return [m for m in METRICS if m in frame.columns]
+
+
+def summarise_points(final: pd.DataFrame, varied: Sequence[str]) -> pd.DataFrame:
+    """Per design point and outcome: mean, 5th and 95th percentile and number of runs."""
+    rows = []
+    metrics = outcome_columns(final)
+    for point, group in final.groupby("point", sort=True):
+        first = group.iloc[0]
+        base = {"point": int(point), "policy": int(first["policy"]), "future": int(first["future"])}
+        base.update({name: first[name] for name in varied})
+        for metric in metrics:
+            values = group[metric].to_numpy(dtype=float)
+            rows.append(
+                {
+                    **base,
+                    "metric": metric,
+                    "mean": float(values.mean()),
+                    "p05": float(np.percentile(values, 5)),
+                    "p95": float(np.percentile(values, 95)),
+                    "runs": len(values),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _design_columns(frame: pd.DataFrame, varied: Mapping[str, str]) -> tuple[list[np.ndarray], list[str]]:
+    """Varied parameters -> lists of standardised columns (a choice gives one dummy per option but the first)."""
+    blocks, names = [], []
+    for name, type_ in varied.items():
+        column = frame[name]
+        if type_ == "choice":
+            options = sorted(column.astype(str).unique())
+            cols = [(column.astype(str) == option).to_numpy(dtype=float) for option in options[1:]]
+        else:
+            cols = [column.to_numpy(dtype=float)]
+        cols = [(c - c.mean()) / c.std() for c in cols if c.std() > 0]
+        blocks.append(np.column_stack(cols) if cols else np.empty((len(frame), 0)))
+        names.append(name)
+    return blocks, names
+
+
+def _r2(x: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+    design = np.column_stack([np.ones(len(y)), x]) if x.size else np.ones((len(y), 1))
+    coef, *_ = np.linalg.lstsq(design, y, rcond=None)
+    residual = y - design @ coef
+    return 1.0 - float(residual @ residual) / float(y @ y), coef[1:]
+
+
+def first_order_index(x: pd.Series, y: np.ndarray, discrete: bool) -> float:
+    """Share of Var(y) explained by E[y | x] (a given-data first-order Sobol estimate).
+
+    A discrete ``x`` (a choice, or a list or grid of values crossed with the rest of the
+    design) is grouped by value. A sampled ``x`` is cut into at most 10 quantile bins
+    holding at least 4 distinct values each, so that a bin never stands for a single
+    future (which would credit ``x`` with everything that future's other values do);
+    with fewer than 8 distinct values there is no estimate (NaN).
+    """
+    total = float(np.var(y))
+    if total <= 0:
+        return float("nan")
+    if discrete:
+        groups = x.astype(str).to_numpy()
+    else:
+        distinct = np.sort(x.unique())
+        bins = min(MAX_BINS, len(distinct) // 4)
+        if bins < 2:
+            return float("nan")
+        edges = distinct[np.linspace(0, len(distinct), bins + 1).astype(int)[1:-1]]
+        groups = np.searchsorted(edges, x.to_numpy(), side="right")
+    frame = pd.DataFrame({"g": groups, "y": y})
+    means = frame.groupby("g")["y"].agg(["mean", "size"])
+    between = float(np.sum(means["size"] * (means["mean"] - y.mean()) ** 2) / len(y))
+    return between / total
+
+
+def sensitivity(
+    final: pd.DataFrame,
+    varied: Mapping[str, str],
+    metrics: Sequence[str] | None = None,
+    discrete: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Per outcome and varied parameter: SRC, importance, first-order index and rank (1 = matters most).
+
+    Args:
+        final: one row per run (inputs and outcomes).
+        varied: parameter name -> its type (number, integer, bool, choice).
+        discrete: parameters that took a fixed list of values crossed with the others
+            (grids, value lists); bools and choices always are.
+    """
+    metrics = list(metrics or outcome_columns(final))
+    blocks, names = _design_columns(final, varied)
+    widths = [b.shape[1] for b in blocks]
+    x_all = np.column_stack(blocks) if sum(widths) else np.empty((len(final), 0))
+    rows = []
+    for metric in metrics:
+        y_raw = final[metric].to_numpy(dtype=float)
+        spread = y_raw.std()
+        if len(final) < 3 or not spread > 1e-9 * max(1.0, abs(float(y_raw.mean()))):
+            for name in names:
+                rows.append(
+                    {
+                        "metric": metric,
+                        "parameter": name,
+                        "src": math.nan,
+                        "importance": 0.0,
+                        "first_order": math.nan,
+                        "r2": math.nan,
+                    }
+                )
+            continue
+        y = (y_raw - y_raw.mean()) / spread
+        r2_full, coef = _r2(x_all, y)
+        start = 0
+        for name, width in zip(names, widths):
+            if width == 0:
+                src, importance = math.nan, 0.0
+            elif varied[name] == "choice":
+                rest = np.delete(x_all, range(start, start + width), axis=1)
+                r2_rest, _ = _r2(rest, y)
+                src, importance = math.nan, math.sqrt(max(0.0, r2_full - r2_rest))
+            else:
+                src = float(coef[start])
+                importance = abs(src)
+            rows.append(
+                {
+                    "metric": metric,
+                    "parameter": name,
+                    "src": src,
+                    "importance": importance,
+                    "first_order": first_order_index(
+                        final[name], y, varied[name] in ("choice", "bool") or name in discrete
+                    ),
+                    "r2": r2_full,
+                }
+            )
+            start += width
+    table = pd.DataFrame(rows)
+    if len(table):
+        table["rank"] = table.groupby("metric")["importance"].rank(ascending=False, method="first").astype(int)
+        table = table.sort_values(["metric", "rank"], key=lambda s: s.map(metrics.index) if s.name == "metric" else s)
+    return table.reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------- charts
+def _policy_labels(design: pd.DataFrame, policy_names: Sequence[str]) -> dict[int, str]:
+    labels = {}
+    for policy, group in design.groupby("policy", sort=True):
+        first = group.iloc[0]
+        text = ", ".join(f"{name}={_show(first[name])}" for name in policy_names)
+        labels[int(policy)] = text or "baseline policy"
+    return labels
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, (float, np.floating)):
+        return f"{value:g}"
+    return str(value)
+
+
+def _pyplot():
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return None
+    return plt
+
+
+def _metric_title(metric: str) -> str:
+    info = METRICS[metric]
+    return f"{info.label_en} ({info.unit})"
+
+
+def fan_charts(years: pd.DataFrame, labels: Mapping[int, str], metrics: Sequence[str], path: Path) -> Path:
+    """Outcomes over years per policy: median line and 5-95 % band over futures and replications."""
+    plt = _pyplot()
+    policies = sorted(years["policy"].unique())[:MAX_FAN_POLICIES]
+    cols = 3 if len(metrics) > 4 else 2
+    rows = math.ceil(len(metrics) / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, 3.6 * rows + 1.2), squeeze=False)
+    colours = plt.get_cmap("tab10")
+    for ax, metric in zip(axes.flat, metrics):
+        for i, policy in enumerate(policies):
+            grouped = years[years["policy"] == policy].groupby("year")[metric]
+            stats = grouped.quantile([0.05, 0.5, 0.95]).unstack()
+            ax.fill_between(stats.index, stats[0.05], stats[0.95], color=colours(i % 10), alpha=0.18, linewidth=0)
+            ax.plot(
+                stats.index, stats[0.5], color=colours(i % 10), linewidth=2, label=labels.get(int(policy), str(policy))
+            )
+        ax.set_title(_metric_title(metric), fontsize=10)
+        ax.set_xlabel("year")
+        ax.grid(alpha=0.3)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+    for ax in list(axes.flat)[len(metrics) :]:
+        ax.axis("off")
+    handles, names = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="lower center", ncol=min(2, len(names)), fontsize=9, frameon=False)
+    fig.suptitle(
+        "Outcomes over time per policy (line: median; band: 5-95 % over futures and replications)", fontsize=11
+    )
+    fig.tight_layout(rect=(0, 0.04 + 0.03 * math.ceil(len(names) / 2), 1, 0.96))
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def tornado_chart(table: pd.DataFrame, labels: Mapping[str, str], metrics: Sequence[str], path: Path) -> Path:
+    """Per outcome, the varied parameters by importance: signed SRC bars (choices: importance, hatched)."""
+    plt = _pyplot()
+    cols = 3 if len(metrics) > 4 else 2
+    rows = math.ceil(len(metrics) / cols)
+    parameters = table["parameter"].nunique()
+    height = max(2.4, 0.42 * parameters + 1.2)
+    fig, axes = plt.subplots(rows, cols, figsize=(5.6 * cols, height * rows + 0.8), squeeze=False)
+    for ax, metric in zip(axes.flat, metrics):
+        part = table[table["metric"] == metric].sort_values("importance")
+        values = [r.src if not math.isnan(r.src) else r.importance for r in part.itertuples()]
+        colours = [
+            "#7f7f7f" if math.isnan(r.src) else ("#2a7ab9" if r.src >= 0 else "#d1495b") for r in part.itertuples()
+        ]
+        bars = ax.barh([labels.get(p, p) for p in part["parameter"]], values, color=colours)
+        for bar, r in zip(bars, part.itertuples()):
+            if math.isnan(r.src):
+                bar.set_hatch("//")
+        r2 = part["r2"].iloc[0] if len(part) else float("nan")
+        ax.set_title(f"{METRICS[metric].label_en}  (R² {r2:.2f})", fontsize=10)
+        ax.axvline(0, color="black", linewidth=0.8)
+        ax.set_xlim(-1.05, 1.05)
+        ax.grid(axis="x", alpha=0.3)
+        ax.tick_params(axis="y", labelsize=8)
+    for ax in list(axes.flat)[len(metrics) :]:
+        ax.axis("off")
+    fig.suptitle(
+        "What matters most: standardised regression coefficients (blue +, red -; grey hatched: choice, unsigned)",
+        fontsize=11,
+    )
+    fig.tight_layout(rect=(0, 0, 1, 0.95))
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def tradeoff_chart(final: pd.DataFrame, labels: Mapping[int, str], x: str, y: str, path: Path) -> Path:
+    """One dot per run (final year) coloured by policy; the policy means as large markers."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(8.5, 6.2))
+    colours = plt.get_cmap("tab10")
+    policies = sorted(final["policy"].unique())
+    for i, policy in enumerate(policies[:MAX_FAN_POLICIES]):
+        part = final[final["policy"] == policy]
+        colour = colours(i % 10)
+        ax.scatter(part[x], part[y], s=24, alpha=0.6, color=colour, linewidths=0)
+        ax.scatter(
+            [part[x].mean()],
+            [part[y].mean()],
+            s=140,
+            color=colour,
+            edgecolors="black",
+            marker="D",
+            label=labels.get(int(policy), str(policy)),
+        )
+    if len(policies) > MAX_FAN_POLICIES:
+        rest = final[final["policy"].isin(policies[MAX_FAN_POLICIES:])]
+        ax.scatter(
+            rest[x],
+            rest[y],
+            s=10,
+            alpha=0.3,
+            color="#999999",
+            label=f"{len(policies) - MAX_FAN_POLICIES} other policies",
+        )
+    ax.set_xlabel(_metric_title(x))
+    ax.set_ylabel(_metric_title(y))
+    ax.grid(alpha=0.3)
+    ax.set_title(
+        f"Trade-off in the final year: {METRICS[x].label_en} vs {METRICS[y].label_en}\n(dots: runs; diamonds: policy means)",
+        fontsize=11,
+    )
+    ax.legend(fontsize=8, loc="best", framealpha=0.85)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+# ---------------------------------------------------------------------- driver
+def analyze_folder(
+    folder: Path,
+    out: Path | None = None,
+    x: str = "consumer_surplus",
+    y: str = "sovereignty_index",
+    charts: bool = True,
+) -> Analysis:
+    """Read a sweep folder and write summary.csv, sensitivity.csv and charts into ``out`` (default DIR/analysis)."""
+    store = ResultStore.open(folder)
+    manifest = store.manifest
+    data = store.read_results()
+    _, failed = store.status()
+    if data.empty:
+        raise ExperimentError("no finished runs to analyse yet (run `aisim sweep` first)", file=str(folder))
+    varied = {name: info["type"] for name, info in manifest["varied"].items()}
+    keep = manifest["keep"]
+    years = per_run_years(data, keep)
+    final = final_year_rows(years)
+    out = Path(out) if out else Path(folder) / "analysis"
+    out.mkdir(parents=True, exist_ok=True)
+    result = Analysis(
+        folder=Path(folder),
+        out=out,
+        runs=int(final["run_id"].nunique()),
+        failed=len(failed),
+        final_year=int(final["year"].max()),
+        summary=summarise_points(final, list(varied)),
+        sensitivity=sensitivity(
+            final, varied, discrete=[n for n, info in manifest["varied"].items() if info.get("discrete")]
+        ),
+    )
+    summary_path, sensitivity_path = out / "summary.csv", out / "sensitivity.csv"
+    atomic_write_text(summary_path, result.summary.to_csv(index=False, float_format="%.6g"))
+    atomic_write_text(sensitivity_path, result.sensitivity.to_csv(index=False, float_format="%.4g"))
+    result.files += [summary_path, sensitivity_path]
+    if result.runs < len(varied) + 2:
+        result.notes.append(
+            f"only {result.runs} runs for {len(varied)} varied parameters: sensitivity is not meaningful"
+        )
+    if not charts:
+        return result
+    if _pyplot() is None:
+        result.notes.append("charts skipped: install matplotlib (pip install 'aisim[charts]')")
+        return result
+    design = store.read_design()
+    policy_names = [n for n, info in manifest["varied"].items() if info["kind"] == "lever"]
+    labels = _policy_labels(design, policy_names)
+    parameter_labels = _parameter_labels(folder)
+    metrics = [m for m in KEY_METRICS if m in final.columns]
+    if years["year"].nunique() > 1:
+        result.files.append(fan_charts(years, labels, metrics, out / "fan-charts.png"))
+    else:
+        result.notes.append("fan charts skipped: the sweep kept only the final year (keep: yearly or every_quarter)")
+    if varied and len(final) >= 3:
+        result.files.append(tornado_chart(result.sensitivity, parameter_labels, metrics, out / "tornado.png"))
+    result.files.append(tradeoff_chart(final, labels, x, y, out / "tradeoff.png"))
+    if int(final["policy"].nunique()) > MAX_FAN_POLICIES:
+        result.notes.append(f"charts show the first {MAX_FAN_POLICIES} policies only; summary.csv has them all")
+    return result
+
+
+def _parameter_labels(folder: Path) -> dict[str, str]:
+    """Parameter name -> English label, from the scenario stored with the sweep."""
+    try:
+        from sim.scenario import scenario_from_document
+
+        scenario = scenario_from_document(
+            json.loads((Path(folder) / "scenario.json").read_text(encoding="utf-8")), "scenario.json"
+        )
+    except Exception:  # noqa: BLE001 - labels are cosmetic; fall back to names
+        return {}
+    return {spec.name: spec.label_for("en") for spec in scenario.parameters}
+
+
+def format_report(result: Analysis, top: int = 3) -> str:
+    """Plain-text report: runs, the top drivers per outcome, files written."""
+    lines = [f"{result.runs:,} runs analysed ({result.failed} failed), final year {result.final_year}", ""]
+    if len(result.sensitivity):
+        lines.append(f"What matters most (|SRC|; first-order index in brackets; top {top}):")
+        for metric, group in result.sensitivity.groupby("metric", sort=False):
+            r2 = group["r2"].iloc[0]
+            if math.isnan(r2):
+                lines.append(f"  {METRICS[metric].label_en:<40} (the same in every run)")
+                continue
+            best = group.sort_values("rank").head(top)
+            parts = [f"{r.parameter} {r.importance:.2f} [{r.first_order:.2f}]" for r in best.itertuples()]
+            lines.append(f"  {METRICS[metric].label_en:<40} {'; '.join(parts)}   (R² {r2:.2f})")
+        lines.append("")
+    lines += [f"  wrote {path}" for path in result.files]
+    lines += [f"  note: {note}" for note in result.notes]
+    return "\n".join(lines)

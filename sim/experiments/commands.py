@@ -1,0 +1,203 @@
+"""The ``aisim sweep`` and ``aisim analyze`` commands (registered by :mod:`sim.cli`)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from concurrent.futures import BrokenExecutor
+from pathlib import Path
+
+from sim.errors import UserError
+
+
+class SweepArgumentError(UserError):
+    """A bad sweep or analyze argument."""
+
+
+def register(sub) -> None:
+    """Add ``sweep`` and ``analyze`` to the ``aisim`` sub-command parsers."""
+    from sim.experiments.backends import BACKENDS
+
+    sweep = sub.add_parser(
+        "sweep",
+        help="run a batch experiment (policies x futures x replications), resumable",
+        description="Run every run of an experiment file, streaming results to DIR in partitions. "
+        "Run the same command again after a crash or Ctrl-C to finish only the missing runs.",
+    )
+    sweep.add_argument("experiment", metavar="EXPERIMENT.yaml", help="the experiment file")
+    sweep.add_argument("--out", metavar="DIR", help="result folder (default: sweeps/<experiment name>/)")
+    sweep.add_argument("--workers", type=int, metavar="N", help="worker processes (default: one per core)")
+    sweep.add_argument("--backend", choices=BACKENDS, default="process", help="where runs happen (default: process)")
+    sweep.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (implies --backend dask)")
+    sweep.add_argument(
+        "--flush-every", type=int, default=100, metavar="K", help="write a partition every K runs (default: 100)"
+    )
+    sweep.add_argument(
+        "--chunk", type=int, default=1, metavar="N", help="runs per task; raise for very short runs (default: 1)"
+    )
+    sweep.add_argument("--retry-failed", action="store_true", help="run again the runs that failed before")
+    sweep.add_argument("--dry-run", action="store_true", help="validate and print the design size, run nothing")
+    sweep.add_argument("--quiet", action="store_true", help="no progress bar; print only the result folder")
+    sweep.set_defaults(handler=cmd_sweep)
+
+    analyze = sub.add_parser(
+        "analyze",
+        help="summarise a sweep: outcome ranges per design point, sensitivity, charts",
+        description="Read a sweep folder and write summary.csv, sensitivity.csv and PNG charts "
+        "(fan charts per policy, a tornado chart, a trade-off scatter) into DIR/analysis/.",
+    )
+    analyze.add_argument("folder", metavar="DIR", help="a folder written by `aisim sweep`")
+    analyze.add_argument(
+        "--x", metavar="METRIC", default=None, help="trade-off chart x axis (default: consumer_surplus)"
+    )
+    analyze.add_argument(
+        "--y", metavar="METRIC", default=None, help="trade-off chart y axis (default: sovereignty_index)"
+    )
+    analyze.add_argument("--out", metavar="DIR", help="where to write the analysis (default: DIR/analysis/)")
+    analyze.add_argument("--no-charts", action="store_true", help="write the CSV files only")
+    analyze.set_defaults(handler=cmd_analyze)
+
+
+def _progress(total: int, initial: int, quiet: bool):
+    """A tqdm bar (runs done, failures, ETA) on a terminal, else a no-op."""
+    if quiet or not sys.stderr.isatty():
+        return None, lambda: None
+    import tqdm as tqdm_module
+    from tqdm import tqdm
+
+    tqdm_module.tqdm.monitor_interval = 0  # no monitor thread in the parent of worker processes
+    bar = tqdm(total=total, initial=initial, unit="run", desc="runs", file=sys.stderr, leave=False, dynamic_ncols=True)
+
+    def update(ok: int, failed: int) -> None:
+        bar.update(initial + ok + failed - bar.n)
+        bar.set_postfix(failed=failed, refresh=False)
+
+    return update, bar.close
+
+
+def cmd_sweep(args) -> int:
+    from sim.experiments.backends import default_workers, open_executor
+    from sim.experiments.design import make_design
+    from sim.experiments.runner import run_sweep
+    from sim.experiments.spec import load_experiment
+    from sim.experiments.store import ResultStore
+
+    for option in ("workers", "flush_every", "chunk"):
+        value = getattr(args, option)
+        if value is not None and value < 1:
+            raise SweepArgumentError(f"--{option.replace('_', '-')} must be at least 1, got {value}")
+    backend = "dask" if args.scheduler else args.backend
+    if args.scheduler and args.backend not in ("process", "dask"):
+        raise SweepArgumentError(f"--scheduler needs --backend dask, not {args.backend}")
+    experiment = load_experiment(args.experiment)
+    design = make_design(experiment)
+    out = Path(args.out) if args.out else Path("sweeps") / experiment.name
+    shape = (
+        f"{len(design.policies)} polic{'y' if len(design.policies) == 1 else 'ies'} x {len(design.futures)} "
+        f"future(s) x {experiment.replications} replication(s) = {design.total_runs:,} runs"
+    )
+    if args.dry_run:
+        print(
+            f"{experiment.name}: {shape}; scenario {experiment.scenario.name}; keep {experiment.keep}; would write {out}/"
+        )
+        return 0
+    existing = ResultStore.check_folder(out, experiment)
+    ok_before, failed_before = existing.status() if existing else (set(), {})
+    done_before = len(ok_before) + (0 if args.retry_failed else len(failed_before))
+    remaining = design.total_runs - done_before
+    if not args.quiet:
+        resumed = f"; {done_before:,} already done" if done_before else ""
+        print(f"{experiment.name}: {shape}{resumed}", file=sys.stderr)
+    if remaining == 0:
+        if not args.quiet:
+            print(f"Nothing to do: all runs are in {out}/ ({len(failed_before)} failed)", file=sys.stderr)
+        else:
+            print(out)
+        return 0
+    update, close = _progress(design.total_runs, done_before, args.quiet)
+    started = time.perf_counter()
+    try:
+        with open_executor(backend, args.workers, args.scheduler) as executor:
+            # created only once the backend is up, so a bad scheduler address leaves nothing behind
+            store = ResultStore.create_or_resume(out, experiment, design)
+            report = run_sweep(
+                experiment,
+                store,
+                executor,
+                design=design,
+                workers=args.workers or default_workers(),
+                chunk=args.chunk,
+                flush_every=args.flush_every,
+                retry_failed=args.retry_failed,
+                progress=update,
+            )
+            if report.interrupted:
+                raise KeyboardInterrupt
+    except KeyboardInterrupt:
+        close()
+        print(
+            f"aisim: interrupted; {_kept(out, experiment):,} of {design.total_runs:,} runs kept in {out}/. "
+            "Run the same command again to finish the rest.",
+            file=sys.stderr,
+        )
+        return 130
+    except BrokenExecutor as exc:
+        close()
+        print(
+            f"aisim: error: a worker process died ({exc}); {_kept(out, experiment):,} runs kept in {out}/. "
+            "Run the same command again to resume.",
+            file=sys.stderr,
+        )
+        return 1
+    finally:
+        close()
+    seconds = time.perf_counter() - started
+    if report.failed:
+        store.errors().to_csv(out / "errors.csv", index=False)
+    if args.quiet:
+        print(out)
+    else:
+        rate = report.done / seconds if seconds > 0 else 0.0
+        print(
+            f"Done: {report.ok:,} ok, {report.failed:,} failed in {seconds:.1f} s ({rate:.1f} runs/s). Results: {out}/"
+        )
+        for run_id, error in list(report.errors.items())[:5]:
+            print(f"  run {run_id} failed: {error}")
+        if report.failed:
+            print(f"  all failures: {out / 'errors.csv'}")
+        print(f"Next: aisim analyze {out}")
+    return 1 if report.failed else 0
+
+
+def _kept(out: Path, experiment) -> int:
+    """Runs recorded in ``out`` (0 if the folder was never created)."""
+    from sim.experiments.store import ResultStore
+
+    store = ResultStore.check_folder(out, experiment)
+    if store is None:
+        return 0
+    ok, failed = store.status()
+    return len(ok) + len(failed)
+
+
+def cmd_analyze(args) -> int:
+    from sim.experiments.analysis import analyze_folder, format_report
+    from sim.model.metrics import METRICS
+
+    for option in ("x", "y"):
+        metric = getattr(args, option)
+        if metric is not None and metric not in METRICS:
+            import difflib
+
+            hint = difflib.get_close_matches(metric, list(METRICS), n=1)
+            extra = f"; did you mean {hint[0]!r}?" if hint else f"; known: {', '.join(METRICS)}"
+            raise SweepArgumentError(f"--{option}: unknown outcome {metric!r}{extra}")
+    result = analyze_folder(
+        Path(args.folder),
+        out=Path(args.out) if args.out else None,
+        x=args.x or "consumer_surplus",
+        y=args.y or "sovereignty_index",
+        charts=not args.no_charts,
+    )
+    print(format_report(result))
+    return 0

@@ -1,0 +1,445 @@
+"""Experiment files: YAML -> a validated, frozen :class:`Experiment`.
+
+An experiment names a scenario and says which of its parameters vary. Levers vary
+under ``policies:``, uncertainties (and settings) under ``futures:``; every design
+point is one policy crossed with one future. Ranges default to the parameter
+spec's own min/max/step, so ``vary: [network_effect]`` means "its whole range".
+Errors name the file, the key path and the line, exactly like scenario errors.
+
+Example::
+
+    scenario: korea-2025
+    policies:
+      design: grid
+      vary:
+        sovereign_ai_budget_krw_bn: {values: [0, 200, 1000]}
+        partnership_review: {}
+    futures:
+      design: latin_hypercube
+      points: 20
+      vary: [network_effect, foreign_trust]
+    replications: 3
+    seed: 2025
+    keep: yearly
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from statistics import NormalDist
+from typing import Any
+
+from sim.errors import ExperimentError, ScenarioError
+from sim.params import ParameterSpec, Value
+from sim.scenario import Scenario, canonical_json, load_scenario
+from sim.schema import REQUIRED, Any_, Context, ListOf, Localized, MapOf, Num, Record, Str, describe
+from sim.yamlio import LoadedYaml, load_yaml_file, load_yaml_text
+
+SCHEMA_ID = "aisim/experiment-1"
+DESIGNS = ("grid", "monte_carlo", "latin_hypercube")
+DISTRIBUTIONS = ("uniform", "triangular", "normal")
+KEEP = ("every_quarter", "yearly", "final_year")
+SEEDING = ("common", "independent")
+MAX_RUNS = 10_000_000
+# Which parameter kinds each block may vary: policies are what a government chooses,
+# futures what it cannot (settings are scenario constants one may still explore).
+BLOCK_KINDS = {"policies": ("lever",), "futures": ("uncertainty", "setting")}
+
+AXIS = Record(
+    {
+        "values": (ListOf(Any_(), min_len=1), None),
+        "min": (Num(), None),
+        "max": (Num(), None),
+        "step": (Num(), None),
+        "distribution": (Str(choices=DISTRIBUTIONS), None),
+        "mode": (Num(), None),
+        "mean": (Num(), None),
+        "sd": (Num(), None),
+    }
+)
+BLOCK = Record(
+    {
+        "design": (Str(choices=DESIGNS), "grid"),
+        "points": (Num(1, MAX_RUNS, integer=True), None),
+        "vary": (Any_(), REQUIRED),
+    }
+)
+TOP = Record(
+    {
+        "schema": (Str(choices=(SCHEMA_ID,)), None),
+        "name": (Str(pattern=r"[a-z0-9][a-z0-9_.-]*", what="a name (lower-case letters, digits, - _ .)"), None),
+        "title": (Localized(), None),
+        "description": (Localized(), None),
+        "scenario": (Str(), "korea-2025"),
+        "set": (MapOf(Any_()), dict),
+        "policies": (BLOCK, None),
+        "futures": (BLOCK, None),
+        "replications": (Num(1, 100_000, integer=True), 1),
+        "seed": (Num(0, 2**63 - 1, integer=True), 0),
+        "seeding": (Str(choices=SEEDING), "common"),
+        "keep": (Str(choices=KEEP), "yearly"),
+    }
+)
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One varied parameter and the values it may take.
+
+    ``values`` is set for a discrete axis (a list, a grid, or a bool/choice);
+    otherwise values are drawn between ``low`` and ``high`` from ``distribution``.
+    """
+
+    spec: ParameterSpec
+    values: tuple[Value, ...] | None
+    low: float | None = None
+    high: float | None = None
+    step: float | None = None
+    distribution: str = "uniform"
+    mode: float | None = None
+    mean: float | None = None
+    sd: float | None = None
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    def value_at(self, u: float) -> Value:
+        """The value at quantile ``u`` in [0, 1) (a sampled design's inverse transform)."""
+        if self.values is not None:
+            return self.values[min(len(self.values) - 1, int(u * len(self.values)))]
+        assert self.low is not None and self.high is not None
+        low, high = self.low, self.high
+        if high == low:
+            x = low
+        elif self.distribution == "triangular":
+            mode = self.mode if self.mode is not None else (low + high) / 2
+            cut = (mode - low) / (high - low)
+            if u < cut:
+                x = low + math.sqrt(u * (high - low) * (mode - low))
+            else:
+                x = high - math.sqrt((1 - u) * (high - low) * (high - mode))
+        elif self.distribution == "normal":
+            assert self.mean is not None and self.sd is not None
+            dist = NormalDist(self.mean, self.sd)
+            # truncated to [low, high]: map u into the CDF range of the bounds
+            lo_p, hi_p = dist.cdf(low), dist.cdf(high)
+            p = min(max(lo_p + u * (hi_p - lo_p), 1e-12), 1 - 1e-12)
+            x = dist.inv_cdf(p)
+        else:
+            x = low + u * (high - low)
+        if self.step:
+            x = low + round((x - low) / self.step) * self.step
+        x = min(max(x, low), high)
+        return int(round(x)) if self.spec.type == "integer" else round(float(x), 12)
+
+
+@dataclass(frozen=True)
+class Block:
+    """The policies or the futures: a design over some axes."""
+
+    role: str
+    design: str
+    points: int | None
+    axes: tuple[Axis, ...]
+
+    @property
+    def size(self) -> int:
+        """Number of points this block yields (1 when nothing varies)."""
+        if not self.axes:
+            return 1
+        if self.design == "grid":
+            return math.prod(len(axis.values or ()) for axis in self.axes)
+        return int(self.points or 0)
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A validated experiment: a scenario, a design, replications and what to keep.
+
+    ``hash`` identifies the experiment's meaning (its normalised content and the
+    scenario's content hash), not its comments or layout.
+    """
+
+    name: str
+    file: str
+    text: str
+    scenario: Scenario
+    fixed: Mapping[str, Value]
+    policies: Block
+    futures: Block
+    replications: int
+    seed: int
+    seeding: str
+    keep: str
+    title: str = ""
+    hash: str = ""
+    normalised: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def axes(self) -> tuple[Axis, ...]:
+        return self.policies.axes + self.futures.axes
+
+    @property
+    def varied(self) -> list[str]:
+        return [axis.name for axis in self.axes]
+
+    @property
+    def points(self) -> int:
+        return self.policies.size * self.futures.size
+
+    @property
+    def total_runs(self) -> int:
+        return self.points * self.replications
+
+
+def load_experiment(file: str | Path) -> Experiment:
+    """Read and validate an experiment file; raises :class:`ExperimentError` naming file, key path and line."""
+    doc = load_yaml_file(file, ExperimentError)
+    return _build(doc, Path(file))
+
+
+def experiment_from_text(text: str, source: str = "<experiment>", base_dir: str | Path = ".") -> Experiment:
+    """Validate experiment YAML text (scenario paths are relative to ``base_dir``)."""
+    doc = load_yaml_text(text, source, ExperimentError)
+    return _build(doc, Path(base_dir) / Path(source).name, text=text)
+
+
+def _build(doc: LoadedYaml, path: Path, text: str | None = None) -> Experiment:
+    ctx = Context(doc, ExperimentError)
+    if not isinstance(doc.data, dict):
+        raise ctx.fail((), f"expected a mapping at the top level, got {describe(doc.data)}")
+    data = TOP.check(doc.data, ctx, ())
+    scenario = _load_scenario(data["scenario"], path, ctx)
+    space = scenario.parameters
+    fixed: dict[str, Value] = {}
+    for name, value in data["set"].items():
+        if name not in space:
+            raise space.unknown_name_error(
+                name, ExperimentError, file=doc.file, path=f"set.{name}", line=doc.line_of(("set", name))
+            )
+        try:
+            fixed[name] = space[name].coerce(value)
+        except ValueError as exc:
+            raise ctx.fail(("set", name), str(exc)) from None
+    scenario = scenario.with_values(fixed) if fixed else scenario
+    blocks = {role: _block(role, data[role], scenario, ctx) for role in ("policies", "futures")}
+    seen: dict[str, str] = {}
+    for role, block in blocks.items():
+        for axis in block.axes:
+            if axis.name in fixed:
+                raise ctx.fail((role, "vary", axis.name), f"{axis.name} is both fixed in set: and varied")
+            seen[axis.name] = role
+    if not seen:
+        raise ctx.fail(
+            (), "nothing varies: give policies: or futures: with vary: (one run per replication is `aisim run`)"
+        )
+    experiment_len = blocks["policies"].size * blocks["futures"].size * data["replications"]
+    if experiment_len > MAX_RUNS:
+        raise ctx.fail(
+            (),
+            f"the design has {experiment_len:,} runs, more than the {MAX_RUNS:,} allowed; use fewer values or a sampled design",
+        )
+    normalised = {
+        "schema": SCHEMA_ID,
+        "scenario_hash": scenario.content_hash,
+        "set": fixed,
+        "policies": _block_document(blocks["policies"]),
+        "futures": _block_document(blocks["futures"]),
+        "replications": data["replications"],
+        "seed": data["seed"],
+        "seeding": data["seeding"],
+        "keep": data["keep"],
+    }
+    digest = hashlib.sha256(canonical_json(normalised).encode("utf-8")).hexdigest()
+    title = data["title"]["en"] if data["title"] else ""
+    return Experiment(
+        name=data["name"] or path.stem,
+        file=str(path),
+        text=text if text is not None else path.read_text(encoding="utf-8-sig"),
+        scenario=scenario,
+        fixed=fixed,
+        policies=blocks["policies"],
+        futures=blocks["futures"],
+        replications=data["replications"],
+        seed=data["seed"],
+        seeding=data["seeding"],
+        keep=data["keep"],
+        title=title,
+        hash=digest,
+        normalised=normalised,
+    )
+
+
+def _load_scenario(ref: str, path: Path, ctx: Context) -> Scenario:
+    """A bundled name, or a path relative to the experiment file (then to the working folder)."""
+    candidate = Path(ref)
+    if candidate.suffix in (".yaml", ".yml") and not candidate.is_absolute():
+        beside = path.parent / candidate
+        if beside.exists():
+            ref = str(beside)
+    try:
+        return load_scenario(ref)
+    except ScenarioError as exc:
+        if exc.file is None or exc.message == "file not found":
+            raise ctx.fail(("scenario",), f"{exc.message}" + (f" ({exc.file})" if exc.file else "")) from None
+        raise
+
+
+def _block(role: str, raw: dict | None, scenario: Scenario, ctx: Context) -> Block:
+    if raw is None:
+        return Block(role=role, design="grid", points=None, axes=())
+    base = (role,)
+    design = raw["design"]
+    if design != "grid" and raw["points"] is None:
+        raise ctx.fail(base, f"a {design} design needs points: (how many to draw)")
+    if design == "grid" and raw["points"] is not None:
+        raise ctx.fail(
+            base + ("points",), "points: is for monte_carlo and latin_hypercube designs; a grid takes every value"
+        )
+    vary = raw["vary"]
+    if isinstance(vary, list):
+        entries = []
+        for i, item in enumerate(vary):
+            if not isinstance(item, str):
+                raise ctx.fail(base + ("vary", i), f"expected a parameter name, got {describe(item)}")
+            entries.append((item, None, base + ("vary", i)))
+    elif isinstance(vary, dict):
+        entries = [(str(name), value, base + ("vary", name)) for name, value in vary.items()]
+    else:
+        raise ctx.fail(
+            base + ("vary",), f"expected a list of parameter names or a mapping name -> range, got {describe(vary)}"
+        )
+    if not entries:
+        raise ctx.fail(base + ("vary",), "expected at least one parameter to vary")
+    axes = []
+    names: set[str] = set()
+    for name, value, where in entries:
+        if name in names:
+            raise ctx.fail(where, f"{name} is listed twice")
+        names.add(name)
+        axes.append(_axis(role, design, name, value, scenario, ctx, where))
+    return Block(role=role, design=design, points=raw["points"], axes=tuple(axes))
+
+
+def _axis(role: str, design: str, name: str, raw: Any, scenario: Scenario, ctx: Context, where: tuple) -> Axis:
+    space = scenario.parameters
+    if name not in space:
+        raise space.unknown_name_error(
+            name, ExperimentError, file=ctx.doc.file, path=_path_text(where), line=ctx.doc.line_of(where)
+        )
+    spec = space[name]
+    if spec.kind not in BLOCK_KINDS[role]:
+        other = "policies" if spec.kind == "lever" else "futures"
+        raise ctx.fail(
+            where, f"{name} is a{'n' if spec.kind[0] in 'aeiou' else ''} {spec.kind}; vary it under {other}:"
+        )
+    if isinstance(raw, list):
+        raw = {"values": raw}
+    elif raw is not None and not isinstance(raw, dict):
+        raise ctx.fail(
+            where,
+            f"a single value ({describe(raw)}) does not vary; fix it under set:, or give values: [..] or min:/max:",
+        )
+    raw = AXIS.check(raw if raw is not None else {}, ctx, where)
+    sampled = design != "grid"
+    if raw["values"] is not None:
+        extra = [k for k in ("min", "max", "step", "distribution", "mode", "mean", "sd") if raw[k] is not None]
+        if extra:
+            raise ctx.fail(where + (extra[0],), f"{extra[0]}: cannot be combined with values:")
+        values = []
+        for i, item in enumerate(raw["values"]):
+            try:
+                values.append(spec.coerce(item))
+            except ValueError as exc:
+                raise ctx.fail(where + ("values", i), f"{name}: {exc}") from None
+        if len(set(values)) != len(values):
+            raise ctx.fail(where + ("values",), "values are repeated")
+        return Axis(spec=spec, values=tuple(values))
+    if not spec.is_numeric:
+        extra = [k for k in ("min", "max", "step", "distribution", "mode", "mean", "sd") if raw[k] is not None]
+        if extra:
+            raise ctx.fail(
+                where + (extra[0],),
+                f"{name} is a {spec.type} parameter; give values: [..] or nothing (all of {', '.join(map(str, spec.grid()))})",
+            )
+        return Axis(spec=spec, values=tuple(spec.grid()))
+    assert spec.min is not None and spec.max is not None
+    low = raw["min"] if raw["min"] is not None else spec.min
+    high = raw["max"] if raw["max"] is not None else spec.max
+    for key, bound in (("min", low), ("max", high)):
+        if not spec.min <= bound <= spec.max:
+            raise ctx.fail(
+                where + (key,), f"{key} {bound:g} is outside {name}'s spec range {spec.min:g} to {spec.max:g}"
+            )
+    if low > high:
+        raise ctx.fail(where + ("min",), f"min {low:g} is greater than max {high:g}")
+    step = raw["step"]
+    if step is not None and step <= 0:
+        raise ctx.fail(where + ("step",), f"expected a step > 0, got {step:g}")
+    if spec.type == "integer" and step is not None and step != int(step):
+        raise ctx.fail(where + ("step",), f"{name} is a whole number; expected a whole step, got {step:g}")
+    distribution = raw["distribution"] or "uniform"
+    if not sampled:
+        for key in ("distribution", "mode", "mean", "sd"):
+            if raw[key] is not None:
+                raise ctx.fail(
+                    where + (key,), f"{key}: needs a sampled design (monte_carlo or latin_hypercube), not grid"
+                )
+        step = step if step is not None else spec.step
+        count = int(math.floor((high - low) / step + 1e-9)) + 1
+        if count > 100_000:
+            raise ctx.fail(where, f"{count:,} grid values; give a larger step or fewer values")
+        grid = [low + i * step for i in range(count)]
+        if spec.type == "integer":
+            values = sorted({int(round(v)) for v in grid})
+        else:
+            values = [round(v, 12) for v in grid]
+        return Axis(spec=spec, values=tuple(values), low=low, high=high, step=step)
+    if distribution == "triangular":
+        mode = raw["mode"] if raw["mode"] is not None else float(spec.default)
+        if not low <= mode <= high:
+            raise ctx.fail(where + ("mode",), f"mode {mode:g} is outside {low:g} to {high:g}")
+        return Axis(spec=spec, values=None, low=low, high=high, step=step, distribution=distribution, mode=mode)
+    if distribution == "normal":
+        if raw["sd"] is None or raw["sd"] <= 0:
+            raise ctx.fail(where + ("sd",), "a normal distribution needs sd: > 0")
+        mean = raw["mean"] if raw["mean"] is not None else float(spec.default)
+        return Axis(
+            spec=spec, values=None, low=low, high=high, step=step, distribution=distribution, mean=mean, sd=raw["sd"]
+        )
+    for key in ("mode", "mean", "sd"):
+        if raw[key] is not None:
+            raise ctx.fail(where + (key,), f"{key}: does not apply to a {distribution} distribution")
+    return Axis(spec=spec, values=None, low=low, high=high, step=step, distribution=distribution)
+
+
+def _path_text(path: tuple) -> str:
+    from sim.yamlio import format_path
+
+    return format_path(path)
+
+
+def _block_document(block: Block) -> dict[str, Any]:
+    return {
+        "design": block.design,
+        "points": block.points,
+        "axes": [
+            {
+                "name": a.name,
+                "values": list(a.values) if a.values is not None else None,
+                "low": a.low,
+                "high": a.high,
+                "step": a.step,
+                "distribution": a.distribution,
+                "mode": a.mode,
+                "mean": a.mean,
+                "sd": a.sd,
+            }
+            for a in block.axes
+        ],
+    }
