@@ -419,3 +419,33 @@ def test_gauges_compare_with_the_baseline_of_the_same_quarter(app, tiny_korea):
         assert seen["ghost"]["quarter"] == session.history[-1]["quarter"]
     finally:
         screen.draw_center.__globals__["charts"].gauge_tiles_grid = original
+
+
+def test_why_panel_explains_an_outcome_chosen_in_the_menu(app, tiny_korea, monkeypatch):
+    screen = playing(app, tiny_korea)
+    for _ in range(3):
+        screen.request_step()
+    app.pump(2)
+    click(app, screen.tab_buttons["why"])
+    screen = app.screen
+    assert screen.tab == "why"
+    label = "Capability gap to frontier"
+    assert label in screen.why_names
+    shown = {}
+
+    def spy(size, title, drivers, *rest, **options):
+        shown.update(title=title, drivers=drivers, options=options)
+        return pygame.Surface(size)
+
+    monkeypatch.setattr("sim.game.screens.dashboard.charts.draw_why", spy)
+    pygame.event.post(
+        pygame.event.Event(pygame_gui.UI_DROP_DOWN_MENU_CHANGED, {"ui_element": screen.why_menu, "text": label})
+    )
+    app.pump(3)
+    assert screen.why_target == "metric:capability_gap"
+    assert label in shown["title"]
+    assert {d["driver"] for d in shown["drivers"]} >= {"frontier", "catch_up"}
+    assert shown["options"]["good_when_positive"] is False  # a wider gap is bad
+    model = screen.session.model
+    change = model.history[-1]["capability_gap"] - model.history[-2]["capability_gap"]
+    assert sum(d["change"] for d in shown["drivers"]) == pytest.approx(change, abs=1e-9)

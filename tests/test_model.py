@@ -196,3 +196,31 @@ def test_invariants_over_random_levers(short_small_korea, data):
 def test_model_parameters_table_matches_korea(korea):
     for name, (kind, type_) in MODEL_PARAMETERS.items():
         assert korea.parameters[name].kind == kind and korea.parameters[name].type == type_
+
+
+@pytest.mark.parametrize("metric", ["market_revenue_usd_bn", "consumer_surplus", "hhi", "capability_gap"])
+def test_outcome_explanations_add_up_to_the_change(korea, metric):
+    model = AIMarketModel(korea, seed=6)
+    assert model.explain_outcome(metric) == []
+    for quarter in range(14):
+        model.step()
+        if quarter == 0:
+            continue
+        parts = model.explain_outcome(metric)
+        change = model.history[-1][metric] - model.history[-2][metric]
+        assert parts, metric
+        assert sum(p["change"] for p in parts) == pytest.approx(change, rel=1e-6, abs=1e-9)
+        assert abs(parts[0]["change"]) >= abs(parts[-1]["change"])
+
+
+def test_outcome_explanation_names_drivers(korea):
+    model = AIMarketModel(korea, seed=6)
+    for _ in range(8):
+        model.step()
+    revenue = {p["driver"] for p in model.explain_outcome("market_revenue_usd_bn")}
+    assert revenue == {"adopters", "spend", "prices"}
+    gap = {p["driver"] for p in model.explain_outcome("capability_gap")}
+    assert {"frontier", "catch_up"} <= gap
+    hhi = model.explain_outcome("hhi", language="ko")
+    assert any(p["label"] == "OpenAI" for p in hhi)
+    assert model.explain_outcome("domestic_revenue_share") == model.explain(None)

@@ -402,9 +402,19 @@ def draw_partner_table(size: tuple[int, int], rows: Sequence[dict], colors: dict
 
 
 def draw_why(
-    size: tuple[int, int], title: str, drivers: Sequence[dict], lang: str, share_line: str = ""
+    size: tuple[int, int],
+    title: str,
+    drivers: Sequence[dict],
+    lang: str,
+    share_line: str = "",
+    note_key: str = "why_note",
+    good_when_positive: bool = True,
+    value_format: str = "{:+.3f}",
 ) -> pygame.Surface:
-    """Horizontal bars of the drivers' changes (green helped, red hurt), biggest first."""
+    """Horizontal bars of the drivers' changes (green helped, red hurt), biggest first.
+
+    ``good_when_positive`` is False for outcomes where a rise is bad (HHI, the capability gap).
+    """
     surface = pygame.Surface(size)
     surface.fill(PANEL)
     text(surface, title, (10, 8), 13, TEXT, bold=True, max_width=size[0] - 20)
@@ -417,7 +427,7 @@ def draw_why(
             text(surface, line, (10, y), 12, DIM)
             y += 18
         return surface
-    for line in wrap(t("why_note", lang), 11, size[0] - 20):
+    for line in wrap(t(note_key, lang), 11, size[0] - 20):
         text(surface, line, (10, y), 11, DIM)
         y += 16
     y += 6
@@ -429,13 +439,13 @@ def draw_why(
     for d in drivers:
         text(surface, d["label"], (10, y + 2), 12, TEXT, max_width=label_w - 16)
         length = int(half * abs(d["change"]) / biggest)
-        color = GOOD if d["change"] > 0 else BAD
+        color = GOOD if (d["change"] > 0) == good_when_positive else BAD
         rect = pygame.Rect(mid if d["change"] > 0 else mid - length, y + 4, max(length, 1), 14)
         pygame.draw.rect(surface, color, rect)
         positive = d["change"] > 0
         text(
             surface,
-            f"{d['change']:+.3f}",
+            value_format.format(d["change"]),
             (mid - 4 if positive else mid + 4, y + 2),
             10,
             DIM,

@@ -88,7 +88,18 @@ STRINGS: dict[str, tuple[str, str]] = {
     "partners_tip": ("Which platform uses which AI provider", "어느 플랫폼이 어떤 AI를 쓰는지"),
     "news_tip": ("Events and news so far", "지금까지의 사건과 뉴스"),
     "why_tip": ("What drove last quarter's change", "지난 분기 변화의 원인"),
-    "why_select_tip": ("Explain a firm, or the domestic side", "기업 또는 국내 기업 전체를 설명"),
+    "why_select_tip": (
+        "Explain an outcome (market revenue, HHI, consumer surplus, capability gap), a firm, or the domestic side",
+        "성과(시장 매출·HHI·소비자 잉여·역량 격차), 기업, 또는 국내 기업 전체를 설명",
+    ),
+    "why_outcome_header": ("Why {metric} moved", "{metric} 변화의 원인"),
+    "why_outcome_note": (
+        "Each bar is one driver's part of last quarter's change, in the outcome's own units; the parts add up "
+        "to it. Green moved the outcome the good way, red the bad way. Catch-up comes from R&D, grants, "
+        "public compute and talent.",
+        "막대는 지난 분기 변화에 각 원인이 기여한 몫(성과 단위)이며 합하면 전체 변화가 됩니다. "
+        "초록은 좋은 방향, 빨강은 나쁜 방향. 추격은 R&D·지원금·공공 컴퓨팅·인재에서 나옵니다.",
+    ),
     "domestic_side": ("Domestic firms (outcome)", "국내 기업 전체(성과)"),
     "why_empty": ("Play two quarters to see what drives the change.", "두 분기를 진행하면 변화의 원인이 보입니다."),
     "why_header": ("Drivers of the change in share last quarter", "지난 분기 점유율 변화의 원인"),

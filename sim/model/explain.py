@@ -150,3 +150,136 @@ def explain(model: AIMarketModel, firm_id: str | None = None, language: str = "e
         {"driver": name, "label": DRIVERS[name][index], "change": change}
         for name, change in relative_change(model.previous_drivers, model.drivers, revenue, mask)
     ]
+
+
+# ---------------------------------------------------------------------- outcomes
+OUTCOME_DRIVERS = {
+    "adopters": ("More adopters", "이용자 증가"),
+    "spend": ("Spending per adopter", "이용자당 지출"),
+    "prices": ("Prices", "가격"),
+    "choice_value": ("Better or cheaper choices", "더 좋거나 싼 선택지"),
+    "frontier": ("Frontier moved ahead", "최첨단의 전진"),
+    "catch_up": ("Domestic catch-up", "국내 추격"),
+    "leader": ("New best domestic model", "최고 국산 모델 교체"),
+}
+
+SHARE_OUTCOMES = (
+    "domestic_revenue_share",
+    "foreign_revenue_share",
+    "sovereignty_index",
+    "domestic_share_consumer",
+    "domestic_share_enterprise",
+    "domestic_share_public",
+)
+
+
+def outcome_parts(model: AIMarketModel, shares: np.ndarray) -> dict:
+    """The quantities outcome explanations compare between quarters (recorded every quarter)."""
+    a = model.adopters
+    segments = len(SEGMENTS)
+    adopted = np.bincount(a.segment[a.adopted], weights=a.weight[a.adopted], minlength=segments)
+    years = (model.quarter - model.scenario_def.start) / 4.0
+    spend = np.array(
+        [
+            model.segment_state[s]["spend_usd_per_adopter_per_year"]
+            * (1.0 + model.segment_state[s]["spend_growth_per_year"] + model.params["spend_growth_shift"]) ** years
+            / 4.0
+            for s in SEGMENTS
+        ]
+    )
+    revenue = model.segment_revenue.sum(axis=1) * 1e9
+    price = np.divide(revenue, adopted * spend, out=np.ones(segments), where=adopted * spend > 0)
+    domestic = [f for f in model.firms if f.available and f.domestic]
+    best = max(domestic, key=lambda f: (f.capability, -f.index), default=None)
+    growth = (1.0 + model.params["frontier_growth_per_year"]) ** 0.25 - 1.0
+    return {
+        "adopters": adopted,
+        "spend": spend,
+        "price": price,
+        "firm_shares": {f.firm_id: float(shares[f.index]) for f in model.firms if f.index < shares.shape[0]},
+        "firm_names": {f.firm_id: f.name for f in model.firms},
+        "surplus": dict(model.surplus_parts),
+        "best_domestic": None
+        if best is None
+        else {"id": best.firm_id, "name": best.name, "rate": best.catch_up_rate, "growth": growth},
+        "capability_before": {f.firm_id: f.capability for f in model.firms},
+    }
+
+
+def _log_parts(before: float, after: float, parts: dict[str, tuple[float, float]]) -> dict[str, float]:
+    """Split ``after - before`` of a product into its factors' shares (log-change weights)."""
+    total = after - before
+    logs = {k: np.log(b1 / b0) if b0 > 0 and b1 > 0 else 0.0 for k, (b0, b1) in parts.items()}
+    log_total = sum(logs.values())
+    if abs(log_total) < 1e-12:
+        return {k: 0.0 for k in parts}
+    return {k: total * v / log_total for k, v in logs.items()}
+
+
+def explain_outcome(model: AIMarketModel, metric: str, language: str = "en") -> list[dict]:
+    """The drivers of last quarter's change in an outcome, in the outcome's own units.
+
+    Market revenue splits into adopters, spend per adopter and prices (per
+    segment, log-change shares); consumer surplus into adopters, spend and the
+    value of the choice set; HHI into the firms whose squared shares moved; the
+    capability gap into the frontier's advance and domestic catch-up; domestic
+    shares and sovereignty into utility parts (see :func:`explain`). Each item:
+    ``driver``, ``label``, ``change``; empty when there is nothing to compare.
+    """
+    if metric in SHARE_OUTCOMES:
+        return explain(model, None, language)
+    before, after = model.previous_outcome_parts, model.outcome_parts
+    if not before or not after or len(model.history) < 2:
+        return []
+    index = 1 if language == "ko" else 0
+    out: list[tuple[str, str, float]] = []
+
+    def label(key: str) -> str:
+        return OUTCOME_DRIVERS[key][index]
+
+    if metric == "market_revenue_usd_bn":
+        totals = {"adopters": 0.0, "spend": 0.0, "prices": 0.0}
+        for s in range(len(SEGMENTS)):
+            r0 = before["adopters"][s] * before["spend"][s] * before["price"][s] / 1e9
+            r1 = after["adopters"][s] * after["spend"][s] * after["price"][s] / 1e9
+            parts = _log_parts(
+                r0,
+                r1,
+                {
+                    "adopters": (before["adopters"][s], after["adopters"][s]),
+                    "spend": (before["spend"][s], after["spend"][s]),
+                    "prices": (before["price"][s], after["price"][s]),
+                },
+            )
+            for key, value in parts.items():
+                totals[key] += value
+        out = [(k, label(k), v) for k, v in totals.items()]
+    elif metric == "consumer_surplus":
+        b, a = before["surplus"], after["surplus"]
+        if b and a:
+            cs0 = b["adopters"] * b["spend"] * b["choice_value"] / 1e9
+            cs1 = a["adopters"] * a["spend"] * a["choice_value"] / 1e9
+            parts = _log_parts(cs0, cs1, {k: (b[k], a[k]) for k in ("adopters", "spend", "choice_value")})
+            out = [(k, label(k), v) for k, v in parts.items()]
+    elif metric == "hhi":
+        names = after["firm_names"]
+        ids = set(before["firm_shares"]) | set(after["firm_shares"])
+        for firm_id in sorted(ids):
+            s0 = before["firm_shares"].get(firm_id, 0.0)
+            s1 = after["firm_shares"].get(firm_id, 0.0)
+            out.append((f"firm:{firm_id}", names.get(firm_id, firm_id), (100 * s1) ** 2 - (100 * s0) ** 2))
+    elif metric == "capability_gap":
+        best0, best1 = before["best_domestic"], after["best_domestic"]
+        if best0 and best1:
+            c0 = before["capability_before"][best0["id"]]  # best firm's capability a quarter ago
+            g, r = best1["growth"], next(f.catch_up_rate for f in model.firms if f.firm_id == best0["id"])
+            # c' = c (1 - r) / (1 + g) + r  =>  c' - c = r (1 - c / (1 + g)) - c g / (1 + g)
+            frontier = c0 * g / (1.0 + g)  # the gap widens by this much
+            catch_up = r * (1.0 - c0 / (1.0 + g))  # and narrows by this much
+            total = model.history[-1]["capability_gap"] - model.history[-2]["capability_gap"]
+            out = [("frontier", label("frontier"), frontier), ("catch_up", label("catch_up"), -catch_up)]
+            rest = total - (frontier - catch_up)
+            if best0["id"] != best1["id"] or abs(rest) > 1e-9:
+                out.append(("leader", label("leader"), rest))
+    out.sort(key=lambda item: -abs(item[2]))
+    return [{"driver": d, "label": lab, "change": float(v)} for d, lab, v in out]

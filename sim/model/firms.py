@@ -74,6 +74,7 @@ class Firm(mesa.Agent):
         self.profit_usd_bn: float = 0.0
         self.effective_rd_usd_bn: float = 0.0
         self.own_rd_usd_bn_per_year: float = 0.0
+        self.catch_up_rate: float = 0.0
 
     @property
     def domestic(self) -> bool:
@@ -104,6 +105,7 @@ class Firm(mesa.Agent):
             # a frontier lab keeps its position relative to the frontier
             return
         rate = MAX_CATCH_UP * effective / (effective + HALF_SATURATION_USD_BN)
+        self.catch_up_rate = rate
         # relative form of c' = c + rate (F' - c), with F' = F (1 + g)
         self.capability = self.capability * (1.0 - rate) / (1.0 + frontier_growth_quarter) + rate
         learning = KOREAN_LEARNING * self.korea_focus + DATA_LEARNING * data_openness * (1.5 if self.domestic else 0.5)

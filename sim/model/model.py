@@ -25,7 +25,7 @@ import numpy as np
 from sim.errors import OverrideError
 from sim.model import market
 from sim.model.events import apply_effects, due_events
-from sim.model.explain import explain, utility_components
+from sim.model.explain import explain, explain_outcome, outcome_parts, utility_components
 from sim.model.firms import Firm
 from sim.model.metrics import hhi, safe_share
 from sim.model.parameters import SEGMENTS
@@ -98,6 +98,9 @@ class AIMarketModel(mesa.Model):
         self.segment_firm_shares = np.zeros((len(SEGMENTS), len(self.firms)))
         self.drivers: dict[str, dict[str, np.ndarray]] = {}
         self.previous_drivers: dict[str, dict[str, np.ndarray]] = {}
+        self.outcome_parts: dict[str, Any] = {}
+        self.previous_outcome_parts: dict[str, Any] = {}
+        self.surplus_parts: dict[str, float] = {}
         # The starting market is history: brand constants and the first providers
         # come from the reference world (the spec's defaults), so a run's own
         # levers take effect from the first quarter instead of being absorbed.
@@ -287,6 +290,10 @@ class AIMarketModel(mesa.Model):
         """Drivers of last quarter's change for a firm (or the domestic side); see :mod:`sim.model.explain`."""
         return explain(self, firm_id, language)
 
+    def explain_outcome(self, metric: str, language: str = "en") -> list[dict]:
+        """Drivers of last quarter's change in an outcome (in its own units); see :mod:`sim.model.explain`."""
+        return explain_outcome(self, metric, language)
+
     def add_news(self, quarter: int, kind: str, en: str, ko: str | None = None) -> None:
         self.news.append({"quarter": quarter_label(quarter), "kind": kind, "en": en, "ko": ko or en})
 
@@ -468,6 +475,8 @@ class AIMarketModel(mesa.Model):
         self.history.append(row)
         self.previous_drivers = self.drivers
         self.drivers = utility_components(self)
+        self.previous_outcome_parts = self.outcome_parts
+        self.outcome_parts = outcome_parts(self, shares)
         partners_of: dict[int, list[str]] = {}
         for partner in self.partners:
             if partner.provider >= 0:
@@ -652,4 +661,13 @@ class AIMarketModel(mesa.Model):
         utility = self._utilities(rows, include_inertia=False)
         spend = self._spend_per_row_quarter()[rows]
         surplus = market.surplus_per_row(utility, a.price_taste[rows], spend)
-        return float((surplus * a.weight[rows] * self.panel_scale[a.segment[rows]]).sum() / 1e9)
+        weight = a.weight[rows] * self.panel_scale[a.segment[rows]]
+        # parts for explaining its change: adopters, spend per adopter, choice value per unit of spend
+        adopters = weight.sum()
+        mean_spend = float((spend * weight).sum() / adopters)
+        self.surplus_parts = {
+            "adopters": float(adopters),
+            "spend": mean_spend,
+            "choice_value": float((surplus * weight).sum() / adopters / mean_spend),
+        }
+        return float((surplus * weight).sum() / 1e9)

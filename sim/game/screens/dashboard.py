@@ -36,6 +36,8 @@ GAUGES = (
 )
 SPEEDS = (("0.5 q/s", 0.5), ("1 q/s", 1.0), ("2 q/s", 2.0), ("4 q/s", 4.0), ("10 q/s", 10.0))
 TABS = ("firms", "partners", "news", "why")
+WHY_OUTCOMES = ("market_revenue_usd_bn", "hhi", "consumer_surplus", "capability_gap")
+WHY_MAX_ROWS = 10  # outcome drivers shown (largest first; those under 1 % of the largest are hidden)
 TOP = 48
 
 
@@ -325,11 +327,12 @@ class DashboardScreen(Screen):
         if self.tab == "news":
             self.news_box = UITextBox(news_html(self.session.model, self.lang), self.content, self.manager)
         elif self.tab == "why":
-            options = [self.tr("domestic_side")] + [f.name for f in self.session.model.firms if f.available]
-            self.why_names = {f.name: f.firm_id for f in self.session.model.firms}
+            outcomes = {METRICS[m].label(self.lang): f"metric:{m}" for m in WHY_OUTCOMES}
+            options = [self.tr("domestic_side"), *outcomes] + [f.name for f in self.session.model.firms if f.available]
+            self.why_names = {f.name: f.firm_id for f in self.session.model.firms} | outcomes
             current = self.tr("domestic_side")
             if self.why_target is not None:
-                current = next((f.name for f in self.session.model.firms if f.firm_id == self.why_target), current)
+                current = next((label for label, key in self.why_names.items() if key == self.why_target), current)
             if current not in options:  # the firm has left the market (or undo went back before it entered)
                 current, self.why_target = self.tr("domestic_side"), None
             self.why_menu = UIDropDownMenu(
@@ -758,8 +761,28 @@ class DashboardScreen(Screen):
 
     def why_surface(self, size) -> pygame.Surface:
         model = self.session.model
-        drivers = model.explain(self.why_target, self.lang)
         history = self.session.history
+        if self.why_target is not None and self.why_target.startswith("metric:"):
+            metric = self.why_target.split(":", 1)[1]
+            info = METRICS[metric]
+            drivers = model.explain_outcome(metric, self.lang)
+            biggest = max((abs(d["change"]) for d in drivers), default=0.0)
+            drivers = [d for d in drivers if abs(d["change"]) >= 0.01 * biggest][:WHY_MAX_ROWS]
+            line = ""
+            if len(history) >= 2:
+                before, now = history[-2][metric], history[-1][metric]
+                line = f"{info.label(self.lang)}: {info.fmt.format(before)} → {info.fmt.format(now)}"
+            return charts.draw_why(
+                size,
+                self.tr("why_outcome_header").format(metric=info.label(self.lang)),
+                drivers,
+                self.lang,
+                line,
+                note_key="why_outcome_note",
+                good_when_positive=info.higher_is_better is not False,
+                value_format="{:+.3g}",
+            )
+        drivers = model.explain(self.why_target, self.lang)
         share_line = ""
         if len(history) >= 2:
             if self.why_target is None:
