@@ -26,16 +26,9 @@ import pandas as pd
 
 from sim.errors import ExperimentError
 from sim.experiments.store import ResultStore, atomic_write_text
-from sim.model.metrics import METRICS
+from sim.model.metrics import HEADLINE_METRICS, METRICS
 
-KEY_METRICS = (
-    "market_revenue_usd_bn",
-    "domestic_revenue_share",
-    "hhi",
-    "consumer_surplus",
-    "capability_gap",
-    "sovereignty_index",
-)
+KEY_METRICS = HEADLINE_METRICS
 MAX_FAN_POLICIES = 8
 MAX_BINS = 10
 

@@ -453,3 +453,33 @@ def draw_why(
         )
         y += 26
     return surface
+
+
+def draw_session_shares(size: tuple[int, int], session, labels: Sequence[str], total: int, lang: str) -> pygame.Surface:
+    """The stacked revenue-share chart of a game: domestic firms (blues) below foreign (reds),
+    with the baseline's domestic share as a line."""
+    model = session.model
+    colors = firm_colors([(f.firm_id, f.origin) for f in model.firms])
+    order = [f.firm_id for f in model.firms if f.origin == "domestic"] + [
+        f.firm_id for f in model.firms if f.origin != "domestic"
+    ]
+    shares: list[dict[str, float]] = []
+    last = None
+    for row in model.firm_history:
+        if row["quarter"] != last:
+            shares.append({})
+            last = row["quarter"]
+        shares[-1][row["firm"]] = row["revenue_share"]
+    names = {f.firm_id: f.name.split(" ")[0] for f in model.firms}
+    ghost = [r["domestic_revenue_share"] for r in session.ghost_history]
+    return draw_stacked_shares(
+        size,
+        t("share_by_firm", lang),
+        labels,
+        total,
+        shares,
+        {k: colors[k] for k in order},
+        names,
+        ghost,
+        t("ghost_domestic", lang),
+    )

@@ -10,16 +10,11 @@ import pygame
 from sim.game import charts
 from sim.game.i18n import pick, t
 from sim.game.session import GameSession
-from sim.model.metrics import METRICS
+from sim.model.metrics import HEADLINE_METRICS, METRICS
 from sim.timeline import quarter_label
 
 SUMMARY_METRICS = (
-    "market_revenue_usd_bn",
-    "domestic_revenue_share",
-    "hhi",
-    "consumer_surplus",
-    "capability_gap",
-    "sovereignty_index",
+    *HEADLINE_METRICS,
     "public_spend_krw_bn",
     "adoption_rate",
     "active_firms",
@@ -107,30 +102,7 @@ def report_surface(session: GameSession, lang: str = "en", size: tuple[int, int]
             y_max=1.0 if share else None,
         )
         surface.blit(image, (20 + k * (half + 10), top))
-    model = session.model
-    colors = charts.firm_colors([(f.firm_id, f.origin) for f in model.firms])
-    order = [f.firm_id for f in model.firms if f.origin == "domestic"] + [
-        f.firm_id for f in model.firms if f.origin != "domestic"
-    ]
-    shares: list[dict[str, float]] = []
-    last = None
-    for row in model.firm_history:
-        if row["quarter"] != last:
-            shares.append({})
-            last = row["quarter"]
-        shares[-1][row["firm"]] = row["revenue_share"]
-    names = {f.firm_id: f.name.split(" ")[0] for f in model.firms}
-    stacked = charts.draw_stacked_shares(
-        (w - 40, chart_h),
-        t("share_by_firm", lang),
-        labels,
-        len(labels),
-        shares,
-        {k: colors[k] for k in order},
-        names,
-        [r["domestic_revenue_share"] for r in session.ghost_history],
-        t("ghost_domestic", lang),
-    )
+    stacked = charts.draw_session_shares((w - 40, chart_h), session, labels, len(labels), lang)
     surface.blit(stacked, (20, top + chart_h + 12))
     return surface
 

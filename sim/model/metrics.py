@@ -56,6 +56,16 @@ METRICS: dict[str, MetricInfo] = {
 }
 
 
+# The outcomes shown first everywhere (game report, sweep fan charts).
+HEADLINE_METRICS = (
+    "market_revenue_usd_bn",
+    "domestic_revenue_share",
+    "hhi",
+    "consumer_surplus",
+    "capability_gap",
+    "sovereignty_index",
+)
+
 YEARLY_RULES: dict[str, str] = {name: info.per_year for name, info in METRICS.items()}
 
 

@@ -9,6 +9,7 @@ import pygame
 import pygame_gui
 from pygame_gui.elements import UIButton
 
+from sim.errors import UserError
 from sim.game.i18n import t
 
 if TYPE_CHECKING:
@@ -53,6 +54,16 @@ class Screen:
 
     def act(self, action: str) -> None:  # pragma: no cover - overridden
         pass
+
+    def save_to(self, path) -> bool:
+        """Save the app's game to ``path`` and say where (or why not) in the message line."""
+        try:
+            saved = self.app.session.save(path)
+        except UserError as exc:
+            self.app.message = str(exc)
+            return False
+        self.app.message = f"{self.tr('saved_to')} {saved}"
+        return True
 
     def update(self, dt: float) -> None:
         pass

@@ -485,14 +485,11 @@ class DashboardScreen(Screen):
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         return save_dir() / f"{self.session.scenario.name}-{self.session.model.quarter_label}-{stamp}.json"
 
-    def save_to(self, path) -> None:
-        try:
-            saved = self.session.save(path)
-        except UserError as exc:
-            self.app.message = str(exc)
-            return
-        self.app.message = f"{self.tr('saved_to')} {saved}"
-        self.message_timer = 6.0
+    def save_to(self, path) -> bool:
+        if super().save_to(path):
+            self.message_timer = 6.0
+            return True
+        return False
 
     def act(self, action: str) -> None:
         if action == "next":
@@ -717,25 +714,7 @@ class DashboardScreen(Screen):
         surface.blit(cache.get("chart_b", self.key(), lambda: self.stacked(labels, total)), self.chart_b)
 
     def stacked(self, labels, total) -> pygame.Surface:
-        model = self.session.model
-        colors = charts.firm_colors([(f.firm_id, f.origin) for f in model.firms])
-        order = [f.firm_id for f in model.firms if f.origin == "domestic"] + [
-            f.firm_id for f in model.firms if f.origin != "domestic"
-        ]
-        colors = {k: colors[k] for k in order}
-        shares: list[dict[str, float]] = []
-        last = None
-        for row in model.firm_history:
-            if row["quarter"] != last:
-                shares.append({})
-                last = row["quarter"]
-            shares[-1][row["firm"]] = row["revenue_share"]
-        names = {f.firm_id: f.name.split(" ")[0] for f in model.firms}
-        ghost = [r["domestic_revenue_share"] for r in self.session.ghost_history]
-        title = self.tr("share_by_firm")
-        return charts.draw_stacked_shares(
-            self.chart_b.size, title, labels, total, shares, colors, names, ghost, self.tr("ghost_domestic")
-        )
+        return charts.draw_session_shares(self.chart_b.size, self.session, labels, total, self.lang)
 
     def draw_right(self, surface, cache) -> None:
         model = self.session.model

@@ -6,7 +6,6 @@ import pygame
 import pygame_gui
 from pygame_gui.windows import UIFileDialog
 
-from sim.errors import UserError
 from sim.game import charts
 from sim.game.i18n import pick
 from sim.game.report import SUMMARY_METRICS, export_report, objective_line
@@ -80,14 +79,6 @@ class EndScreen(Screen):
             return None
         self.app.message = f"{self.tr('exported_to')}: {png} , {txt.name}"
         return png, txt
-
-    def save_to(self, path) -> None:
-        try:
-            saved = self.session.save(path)
-        except UserError as exc:
-            self.app.message = str(exc)
-            return
-        self.app.message = f"{self.tr('saved_to')} {saved}"
 
     def handle(self, event: pygame.event.Event) -> None:
         super().handle(event)
