@@ -132,7 +132,7 @@ def part_a(runs_wanted: int) -> None:
         f"scheduling + storage overhead (CPU, serial backend): {serial_overhead:+.1%} of the runs' CPU time (target <= 10 %)",
         f"parent CPU (scheduling + storage) per worker CPU: 1 worker {parent1 / report1.cpu_seconds:.1%}, "
         f"2 workers {parent2 / report2.cpu_seconds:.1%}",
-        f"pool start (forkserver preloading the model): {start_cost:.2f} s",
+        f"pool start: {start_cost:.2f} s",
         f"2 workers: inside runs {report2.run_seconds / (2 * two):.0%} of the wall time (the rest: waiting on the parent)",
         f"CPU share of a run's wall time: 1 worker {report1.cpu_seconds / report1.run_seconds:.0%}, "
         f"2 workers {report2.cpu_seconds / report2.run_seconds:.0%} (below ~95 %: cores shared with other processes)",
@@ -253,7 +253,7 @@ def part_b(runs: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--runs", type=int, default=18, help="real runs in part A (multiple of 6)")
+    parser.add_argument("--runs", type=int, default=36, help="real runs in part A (multiple of 6)")
     parser.add_argument("--memory-runs", type=int, default=10_000, help="micro runs in part B")
     parser.add_argument("--skip-a", action="store_true")
     parser.add_argument("--skip-b", action="store_true")

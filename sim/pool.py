@@ -21,8 +21,16 @@ DEFAULT_PRELOAD = ("sim.model.model", "sim.runner")
 
 
 def _init_worker(parent_pid: int) -> None:
-    """Set up a worker: ignore Ctrl-C, and exit when the parent process is gone."""
+    """Set up a worker: ignore Ctrl-C, one maths-library thread, exit when the parent is gone.
+
+    A worker runs one model at a time, so BLAS threads would only fight the
+    other workers for cores; a forked worker inherits the parent's thread pool,
+    which environment variables cannot shrink any more, hence threadpoolctl.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)
 
     def watch() -> None:
         while True:

@@ -175,9 +175,8 @@ SHARE_OUTCOMES = (
 
 def outcome_parts(model: AIMarketModel, shares: np.ndarray) -> dict:
     """The quantities outcome explanations compare between quarters (recorded every quarter)."""
-    a = model.adopters
     segments = len(SEGMENTS)
-    adopted = np.bincount(a.segment[a.adopted], weights=a.weight[a.adopted], minlength=segments)
+    adopted = model.served_weight
     years = (model.quarter - model.scenario_def.start) / 4.0
     spend = np.array(
         [

@@ -43,6 +43,15 @@ class Adopters:
     group_platforms: np.ndarray
 
     @property
+    def segment_group(self) -> np.ndarray:
+        """segment * groups + platform group, per row (cached: both never change)."""
+        cached = self.__dict__.get("_segment_group")
+        if cached is None:
+            cached = self.segment * self.group_platforms.shape[0] + self.platform_group
+            self.__dict__["_segment_group"] = cached
+        return cached
+
+    @property
     def rows(self) -> int:
         return int(self.segment.shape[0])
 

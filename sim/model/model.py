@@ -155,7 +155,9 @@ class AIMarketModel(mesa.Model):
             reach = np.array([partner.reach.get(s, 0.0) for s in SEGMENTS])
             platforms[:, k] = rng.random(n) < reach[segment]
         group, group_platforms = market.group_memberships(platforms)
-        self.review_rate = np.array([self.scenario_def.segments[s]["review_rate_per_quarter"] for s in SEGMENTS])
+        review_rate = np.array([self.scenario_def.segments[s]["review_rate_per_quarter"] for s in SEGMENTS])
+        self.row_review_rate = review_rate[segment]
+        self.segment_weight = np.bincount(segment, weights=weight, minlength=len(SEGMENTS))
         self.panel = self._choose_panel(segment, rng)
         panel_counts = np.bincount(segment[self.panel], minlength=len(SEGMENTS))
         self.panel_scale = np.array(counts, dtype=float) / np.maximum(panel_counts, 1)
@@ -362,8 +364,8 @@ class AIMarketModel(mesa.Model):
         rng = self.streams["market"]
         p = self.params
         segments = len(SEGMENTS)
-        total = np.bincount(a.segment, weights=a.weight, minlength=segments)
-        adopted_weight = np.bincount(a.segment[a.adopted], weights=a.weight[a.adopted], minlength=segments)
+        total = self.segment_weight
+        adopted_weight = self.served_weight  # every adopter has a provider after the last choice
         probability = np.zeros(segments)
         for s, name in enumerate(SEGMENTS):
             state = self.segment_state[name]
@@ -376,14 +378,17 @@ class AIMarketModel(mesa.Model):
                 state["bass_p"] * speed, state["bass_q"] * speed, fraction / max(ceiling, 1e-9)
             )
             probability[s] = hazard * (ceiling - fraction) / (1.0 - fraction)
-        channel_any = (self._channel_by_group().max(axis=0) > 0)[a.platform_group]
-        row_probability = probability[a.segment] * np.where(channel_any, 1.0 + CHANNEL_ADOPTION_BOOST, 1.0)
+        # one probability per (segment, membership group): users of a platform offering AI adopt faster
+        boost = np.where(self._channel_by_group().max(axis=0) > 0, 1.0 + CHANNEL_ADOPTION_BOOST, 1.0)
+        row_probability = (probability[:, None] * boost[None, :]).ravel()[a.segment_group]
         new = ~a.adopted & (rng.random(a.rows) < row_probability)
         a.adopted |= new
         review_draws = rng.random(a.rows)
         available = np.array([f.available for f in self.firms])
-        orphaned = a.adopted & ((a.provider < 0) | ~available[np.maximum(a.provider, 0)])
-        reviewing = review_draws < self.review_rate[a.segment]
+        orphaned = a.adopted & (a.provider < 0)
+        if not available.all():
+            orphaned |= a.adopted & ~available[np.maximum(a.provider, 0)]
+        reviewing = review_draws < self.row_review_rate
         if self.platform_changed.any():
             group_switched = a.group_platforms[:, self.platform_changed].any(axis=1)
             reviewing |= group_switched[a.platform_group] & (review_draws < PLATFORM_SWITCH_REVIEW)
@@ -650,6 +655,7 @@ class AIMarketModel(mesa.Model):
         self._served = (served, a.segment[served] * firms + a.provider[served], firms)
         counts = self._sum_by_segment_and_firm(a.weight)
         totals = counts.sum(axis=1, keepdims=True)
+        self.served_weight = totals[:, 0]  # adopters with a provider, per segment
         self.segment_firm_shares = np.divide(counts, totals, out=np.zeros_like(counts), where=totals > 0)
 
     def _consumer_surplus_usd_bn(self) -> float:
