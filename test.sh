@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up (first time only), lint, and run the test suite headless.
-# Extra arguments go to pytest, e.g. ./test.sh -m slow   or   ./test.sh -k market
+# Extra arguments go to pytest, e.g. ./test.sh -k market   or   ./test.sh -x -q
 set -euo pipefail
 root="$(cd "$(dirname "$0")" && pwd)"
 "$root/scripts/bootstrap.sh"
