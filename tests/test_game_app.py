@@ -449,3 +449,11 @@ def test_why_panel_explains_an_outcome_chosen_in_the_menu(app, tiny_korea, monke
     model = screen.session.model
     change = model.history[-1]["capability_gap"] - model.history[-2]["capability_gap"]
     assert sum(d["change"] for d in shown["drivers"]) == pytest.approx(change, abs=1e-9)
+
+
+def test_korean_mode_translates_costs_and_review_options(app, tiny_korea):
+    app.lang = "ko"
+    screen = playing(app, tiny_korea)
+    buttons = {w.text for w in screen.widget_lever if screen.widget_lever[w] == "partnership_review"}
+    assert buttons == {"허용", "조건부", "불허"}
+    assert "십억 원/년" in screen._cost_text(200.0) and "KRW" not in screen._cost_text(200.0)

@@ -57,6 +57,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "planned": ("planned", "계획"),
     "cost": ("cost", "비용"),
     "per_year": ("/yr", "/년"),
+    "krw_bn": ("KRW bn", "십억 원"),
+    "option_allow": ("allow", "허용"),
+    "option_conditions": ("conditions", "조건부"),
+    "option_block": ("block", "불허"),
     "on": ("On", "켜짐"),
     "off": ("Off", "꺼짐"),
     "market_revenue": ("Market revenue (USD bn / quarter)", "시장 매출(분기, 십억 달러)"),
@@ -167,3 +171,9 @@ def pick(text: Mapping[str, str] | None, lang: str = "en") -> str:
     if not text:
         return ""
     return text.get(lang) or text.get("en") or ""
+
+
+def option_label(option: str, lang: str = "en") -> str:
+    """A choice lever's option as shown: translated when the UI knows it, else the scenario's id."""
+    key = f"option_{option}"
+    return t(key, lang) if key in STRINGS else option

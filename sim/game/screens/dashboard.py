@@ -19,7 +19,7 @@ from pygame_gui.windows import UIFileDialog
 
 from sim.errors import UserError
 from sim.game import charts
-from sim.game.i18n import pick
+from sim.game.i18n import option_label, pick
 from sim.game.screens.base import Screen, escape
 from sim.game.session import save_dir
 from sim.model.metrics import METRICS
@@ -257,10 +257,11 @@ class DashboardScreen(Screen):
                 for k, option in enumerate(spec.options):
                     choice = UIButton(
                         pygame.Rect(4 + k * (width + 4), y + 24, width, 26),
-                        option,
+                        option_label(option, self.lang),
                         self.manager,
                         container=self.lever_box,
-                        tool_tip_text=f"{spec.label_for(self.lang)}: {option}. {spec.help_for(self.lang)}",
+                        tool_tip_text=f"{spec.label_for(self.lang)}: {option_label(option, self.lang)}. "
+                        f"{spec.help_for(self.lang)}",
                     )
                     if option == value:
                         choice.select()
@@ -308,7 +309,7 @@ class DashboardScreen(Screen):
         self.lever_box.set_scrollable_area_dimensions((lw - 20, y))
 
     def _cost_text(self, cost: float) -> str:
-        return f"{self.tr('cost')} {cost:,.0f} KRW bn{self.tr('per_year')}"
+        return f"{self.tr('cost')} {cost:,.0f} {self.tr('krw_bn')}{self.tr('per_year')}"
 
     def build_right(self) -> None:
         r = self.right
@@ -653,7 +654,10 @@ class DashboardScreen(Screen):
         budget = session.budget_krw_bn_per_year()
         over = planned > budget > 0
         charts.text(surface, self.tr("levers"), (self.left.x + 4, self.left.y + 4), 14, bold=True)
-        line = f"{self.tr('budget')} {budget:,.0f} · {self.tr('planned')} {planned:,.0f} KRW bn{self.tr('per_year')}"
+        line = (
+            f"{self.tr('budget')} {budget:,.0f} · {self.tr('planned')} {planned:,.0f} "
+            f"{self.tr('krw_bn')}{self.tr('per_year')}"
+        )
         charts.text(
             surface,
             line,
