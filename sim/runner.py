@@ -28,7 +28,6 @@ from sim.model.metrics import METRICS, YEARLY_RULES
 from sim.model.model import AIMarketModel
 from sim.pool import default_workers, process_pool, quiet_fork_warning, stop_process_pool
 from sim.scenario import Scenario
-from sim.timeline import parse_quarter
 from sim.versions import package_versions
 
 Decisions = Mapping[int, Mapping[str, Any]]
@@ -283,17 +282,6 @@ def run_metadata(result: RunResult, overrides: Mapping[str, Any]) -> dict[str, A
         "created": datetime.now().isoformat(timespec="seconds"),
         "command": " ".join(sys.argv),
     }
-
-
-def decisions_from_labels(labelled: Mapping[str, Mapping[str, Any]]) -> dict[int, dict[str, Any]]:
-    """``{"2026Q1": {...}}`` -> ``{quarter number: {...}}`` (labels already validated)."""
-    out = {}
-    for label, decision in labelled.items():
-        quarter = parse_quarter(label)
-        if quarter is None:
-            raise ValueError(f"not a quarter: {label}")
-        out[quarter] = dict(decision)
-    return out
 
 
 def format_summary(summary: pd.DataFrame, year: int) -> str:

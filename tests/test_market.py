@@ -134,11 +134,6 @@ def test_calibrate_constants_reproduces_target_shares():
     assert constants[0, 3] == pytest.approx(constants[0, :3].min())
 
 
-def test_weighted_counts_ignores_unassigned():
-    counts = market.weighted_counts(np.array([0, 2, -1, 2]), np.array([1.0, 2.0, 5.0, 3.0]), 3)
-    np.testing.assert_allclose(counts, [1.0, 0.0, 5.0])
-
-
 def test_network_bonus_zero_at_zero_share():
     bonus = market.network_bonus(np.array([0.0, 1.0]), 0.5)
     assert bonus[0] == 0.0

@@ -177,15 +177,7 @@ def outcome_parts(model: AIMarketModel, shares: np.ndarray) -> dict:
     """The quantities outcome explanations compare between quarters (recorded every quarter)."""
     segments = len(SEGMENTS)
     adopted = model.served_weight
-    years = (model.quarter - model.scenario_def.start) / 4.0
-    spend = np.array(
-        [
-            model.segment_state[s]["spend_usd_per_adopter_per_year"]
-            * (1.0 + model.segment_state[s]["spend_growth_per_year"] + model.params["spend_growth_shift"]) ** years
-            / 4.0
-            for s in SEGMENTS
-        ]
-    )
+    spend = model.spend_per_adopter_quarter()
     revenue = model.segment_revenue.sum(axis=1) * 1e9
     price = np.divide(revenue, adopted * spend, out=np.ones(segments), where=adopted * spend > 0)
     domestic = [f for f in model.firms if f.available and f.domestic]

@@ -213,12 +213,6 @@ def surplus_per_row(utility: np.ndarray, price_taste: np.ndarray, money_per_pric
     return log_sum(utility) / np.maximum(price_taste, 1e-9) * money_per_price_unit
 
 
-def weighted_counts(index: np.ndarray, weights: np.ndarray, size: int) -> np.ndarray:
-    """Sum of ``weights`` per value of ``index`` (negative indices ignored)."""
-    keep = index >= 0
-    return np.bincount(index[keep], weights=weights[keep], minlength=size)[:size]
-
-
 def calibrate_constants(
     base_utility: np.ndarray, segment: np.ndarray, target: np.ndarray, iterations: int = 200
 ) -> np.ndarray:

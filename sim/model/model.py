@@ -581,11 +581,11 @@ class AIMarketModel(mesa.Model):
         brand[:, self.brand.shape[1] :] = self.brand.min(axis=1, keepdims=True)
         self.brand = brand
 
-    def _spend_per_row_quarter(self) -> np.ndarray:
-        """USD spend per real adopter this quarter, by row (before the firm's price index)."""
+    def spend_per_adopter_quarter(self) -> np.ndarray:
+        """USD spend per real adopter this quarter, by segment (before the firm's price index)."""
         years = (self.quarter - self.scenario_def.start) / 4.0
         shift = self.params["spend_growth_shift"]
-        per_segment = np.array(
+        return np.array(
             [
                 self.segment_state[s]["spend_usd_per_adopter_per_year"]
                 * (1.0 + self.segment_state[s]["spend_growth_per_year"] + shift) ** years
@@ -593,7 +593,10 @@ class AIMarketModel(mesa.Model):
                 for s in SEGMENTS
             ]
         )
-        return per_segment[self.adopters.segment]
+
+    def _spend_per_row_quarter(self) -> np.ndarray:
+        """:meth:`spend_per_adopter_quarter` for every adopter row."""
+        return self.spend_per_adopter_quarter()[self.adopters.segment]
 
     def _offer(self) -> market.FirmOffer:
         firms = self.firms
