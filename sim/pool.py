@@ -51,10 +51,8 @@ def process_pool(workers: int, preload: Sequence[str] = DEFAULT_PRELOAD) -> Proc
     On POSIX a parent with no Python threads forks (fast, and scripts need no
     ``__main__`` guard); a parent with threads uses a fork server that preloads
     ``preload``, so no threads are forked; elsewhere workers are spawned. Each
-    worker keeps its maths libraries to one thread (they run one model each).
+    worker keeps its maths libraries to one thread (see :func:`_init_worker`).
     """
-    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(name, "1")  # read by fork-server and spawned workers at start
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods and threading.active_count() == 1:
         context = multiprocessing.get_context("fork")
