@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import OutputError
-from sim.model.metrics import METRICS, YEARLY_RULES
+from sim.model.outcomes import METRICS, YEARLY_RULES
 from sim.model.model import AIMarketModel
 from sim.pool import default_workers, process_pool, quiet_fork_warning, stop_process_pool
 from sim.scenario import Scenario

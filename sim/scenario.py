@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import ScenarioError
-from sim.model.metrics import METRICS
+from sim.model.outcomes import METRICS
 from sim.model.parameters import MODEL_PARAMETERS, PARTNERSHIP_REVIEW_OPTIONS, SEGMENTS
 from sim.params import KINDS, TYPES, ParameterSpace, ParameterSpec, Value
 from sim.schema import (

@@ -26,7 +26,7 @@ import pandas as pd
 
 from sim.errors import ExperimentError
 from sim.experiments.store import ResultStore, atomic_write_text
-from sim.model.metrics import HEADLINE_METRICS, METRICS
+from sim.model.outcomes import HEADLINE_METRICS, METRICS
 
 KEY_METRICS = HEADLINE_METRICS
 MAX_FAN_POLICIES = 8

@@ -182,7 +182,7 @@ def _kept(out: Path, experiment) -> int:
 
 def cmd_analyze(args) -> int:
     from sim.experiments.analysis import analyze_folder, format_report
-    from sim.model.metrics import METRICS
+    from sim.model.outcomes import METRICS
 
     for option in ("x", "y"):
         metric = getattr(args, option)

@@ -27,7 +27,7 @@ from typing import Any
 
 import mesa
 
-from sim.model.metrics import METRICS
+from sim.model.outcomes import METRICS
 from sim.model.model import AIMarketModel
 
 

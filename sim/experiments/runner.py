@@ -22,7 +22,7 @@ from typing import Any
 from sim.experiments.design import Design, RunSpec, make_design
 from sim.experiments.spec import Experiment
 from sim.experiments.store import ResultStore
-from sim.model.metrics import YEARLY_RULES
+from sim.model.outcomes import YEARLY_RULES
 from sim.scenario import Scenario
 
 ID_COLUMNS = ["run_id", "point", "policy", "future", "replication", "seed"]

@@ -15,7 +15,7 @@ from typing import Any
 import pygame
 
 from sim.game.i18n import t
-from sim.model.metrics import METRICS
+from sim.model.outcomes import METRICS
 
 BG = (24, 28, 36)
 PANEL = (32, 37, 48)

@@ -10,7 +10,7 @@ import pygame
 from sim.game import charts
 from sim.game.i18n import pick, t
 from sim.game.session import GameSession
-from sim.model.metrics import HEADLINE_METRICS, METRICS
+from sim.model.outcomes import HEADLINE_METRICS, METRICS
 from sim.timeline import quarter_label
 
 SUMMARY_METRICS = (

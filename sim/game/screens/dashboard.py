@@ -22,7 +22,7 @@ from sim.game import charts
 from sim.game.i18n import option_label, pick
 from sim.game.screens.base import Screen, escape
 from sim.game.session import save_dir
-from sim.model.metrics import METRICS
+from sim.model.outcomes import METRICS
 from sim.params import ParameterSpec
 from sim.timeline import quarter_label
 

@@ -11,7 +11,7 @@ from sim.game.i18n import pick
 from sim.game.report import SUMMARY_METRICS, export_report, objective_line
 from sim.game.screens.base import Screen
 from sim.game.session import GameSession, save_dir
-from sim.model.metrics import METRICS
+from sim.model.outcomes import METRICS
 from sim.timeline import quarter_label
 
 
