@@ -13,7 +13,7 @@ from typing import Any
 
 from sim.errors import OverrideError, UserError
 
-KINDS = ("lever", "uncertainty", "setting")
+KINDS = ("lever", "uncertainty", "setting", "constant")
 TYPES = ("number", "integer", "bool", "choice")
 
 Value = float | int | bool | str
@@ -24,8 +24,11 @@ class ParameterSpec:
     """One tunable parameter.
 
     ``kind``: ``lever`` (a policy the player or analyst sets, may change every quarter),
-    ``uncertainty`` (a fact about the world nobody controls), or ``setting`` (a
-    fixed scenario constant that can still be overridden with ``--set``).
+    ``uncertainty`` (a fact about the world nobody controls), ``setting`` (a
+    fixed scenario constant that can still be overridden with ``--set``), or
+    ``constant`` (a behavioural constant of the model, declared under ``model:``
+    with its source; sweepable like an uncertainty). ``source`` says where the
+    number comes from (a citation or "assumption").
     """
 
     name: str
@@ -40,6 +43,7 @@ class ParameterSpec:
     help: Mapping[str, str]
     options: tuple[str, ...] = ()
     group: str = "general"
+    source: str = ""
 
     @property
     def is_numeric(self) -> bool:

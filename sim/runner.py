@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import OutputError
+from sim.model.outcomes import FIRM_COLUMNS as FIRM_ROW_COLUMNS
 from sim.model.outcomes import METRICS, YEARLY_RULES
 from sim.model.model import AIMarketModel
 from sim.pool import default_workers, process_pool, quiet_fork_warning, stop_process_pool
@@ -33,28 +34,7 @@ from sim.versions import package_versions
 Decisions = Mapping[int, Mapping[str, Any]]
 
 QUARTER_COLUMNS = ["seed", "quarter", "year"] + list(METRICS)
-FIRM_COLUMNS = [
-    "seed",
-    "quarter",
-    "firm",
-    "name",
-    "origin",
-    "size",
-    "active",
-    "revenue_usd_bn",
-    "revenue_share",
-    "share_consumer",
-    "share_enterprise",
-    "share_public",
-    "capability",
-    "korean_quality",
-    "price",
-    "cash_usd_bn",
-    "profit_usd_bn",
-    "compliance_cost_usd_bn",
-    "grant_usd_bn",
-    "partners",
-]
+FIRM_COLUMNS = ["seed", *FIRM_ROW_COLUMNS]
 
 
 @dataclass(frozen=True)

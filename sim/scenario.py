@@ -18,7 +18,8 @@ from typing import Any
 
 from sim.errors import ScenarioError
 from sim.model.outcomes import METRICS
-from sim.model.parameters import MODEL_PARAMETERS, PARTNERSHIP_REVIEW_OPTIONS, SEGMENTS
+from sim.model.events import FIRM_LIMITS, SEGMENT_LIMITS
+from sim.model.parameters import MODEL_CONSTANTS, NEEDED, PARTNERSHIP_REVIEW_OPTIONS, SEGMENTS
 from sim.params import KINDS, TYPES, ParameterSpace, ParameterSpec, Value
 from sim.schema import (
     ID,
@@ -60,18 +61,20 @@ POPULATION = Record(
     {
         "adopter_rows": (Num(30, 20_000_000, integer=True), REQUIRED),
         "row_share": (_segment_map(Num(0.01, 1.0), "the share of rows"), None),
+        "panel_rows": (Num(50, 1_000_000, integer=True), 2500),
     }
 )
 SEGMENT = Record(
     {
         "label": (Localized(), REQUIRED),
         "potential_adopters": (Num(1, 1e10), REQUIRED),
-        "adoption_ceiling": (SHARE, REQUIRED),
+        "initial_awareness": (SHARE, REQUIRED),
         "initial_adoption": (SHARE, REQUIRED),
         "bass_p": (Num(0.0, 1.0), REQUIRED),
-        "bass_q": (Num(0.0, 3.0), REQUIRED),
+        "bass_q": (Num(0.0, 10.0), REQUIRED),
         "spend_usd_per_adopter_per_year": (Num(0.0, 1e9), REQUIRED),
-        "spend_growth_per_year": (Num(-0.5, 2.0), REQUIRED),
+        "frontier_value_weight": (Num(0.0, 10.0), REQUIRED),
+        "intensity_spread": (Num(0.0, 3.0), 0.0),
         "price_sensitivity": (Num(0.0, 50.0), REQUIRED),
         "capability_weight": (Num(0.0, 50.0), REQUIRED),
         "korean_weight": (Num(0.0, 50.0), REQUIRED),
@@ -86,26 +89,26 @@ FIRM = Record(
     {
         "id": (ID, REQUIRED),
         "name": (Str(), REQUIRED),
+        "name_ko": (Str(), None),
         "origin": (Str(choices=("foreign", "domestic")), REQUIRED),
         "size": (Str(choices=("large", "small")), REQUIRED),
         "capability": (Num(0.0, 1.5), REQUIRED),
         "korean_quality": (SHARE, REQUIRED),
-        "price": (Num(0.1, 10.0), 1.0),
-        "unit_cost": (Num(0.0, 10.0), 0.5),
+        "price": (Num(0.1, 5.0), 1.0),
         "compute_k_gpus": (Num(0.0, 10_000.0), REQUIRED),
         "cash_usd_bn": (Num(0.0, 10_000.0), REQUIRED),
         "rd_usd_bn_per_year": (Num(0.0, 1_000.0), REQUIRED),
         "fixed_cost_usd_bn_per_year": (Num(0.0, 1_000.0), 0.0),
         "frontier_lab": (Bool(), False),
-        "sovereign_team": (Bool(), False),
+        "sovereign_applicant": (Bool(), False),
         "initial_share": (_segment_map(SHARE, "a share of that segment's adopters"), dict),
         "enters": (Quarter(), None),
         "strategy": (
             Record(
                 {
-                    "price_agility": (Num(0.0, 0.5), 0.03),
-                    "partner_offer": (Num(0.0, 2.0), 0.0),
+                    "partner_offer": (Num(0.0, 20.0), 0.0),
                     "korea_focus": (SHARE, 0.5),
+                    "public_affairs_usd_bn_per_year": (Num(0.0, 0.5), 0.0),
                 }
             ),
             dict,
@@ -116,6 +119,7 @@ PARTNER = Record(
     {
         "id": (ID, REQUIRED),
         "name": (Str(), REQUIRED),
+        "name_ko": (Str(), None),
         "reach": (_segment_map(SHARE, "the share of that segment's adopters the platform reaches"), REQUIRED),
         "own_model": (ID, None),
         "provider": (ID, None),
@@ -162,7 +166,19 @@ REGULATOR = Record(
             ),
             REQUIRED,
         ),
-        "sovereign_teams": (Num(0, 50, integer=True), 3),
+        "sovereign_programme": (
+            Record(
+                {
+                    "selection": (Quarter(), REQUIRED),
+                    "teams": (Num(0, 50, integer=True), REQUIRED),
+                    "reviews": (
+                        ListOf(Record({"at": (Quarter(), REQUIRED), "keep": (Num(0, 50, integer=True), REQUIRED)})),
+                        list,
+                    ),
+                }
+            ),
+            None,
+        ),
         "review_reach_threshold": (SHARE, 0.1),
     }
 )
@@ -207,8 +223,37 @@ PARAMETER = Record(
         "help": (Localized(), REQUIRED),
         "options": (ListOf(ID), list),
         "group": (ID, "general"),
+        "source": (Str(), ""),
     },
     check_all=_check_param_spec,
+)
+
+
+def _check_constant(spec: dict, ctx: Context, path: tuple) -> None:
+    if spec["min"] > spec["max"]:
+        raise ctx.fail(path + ("min",), f"min {spec['min']:g} is greater than max {spec['max']:g}")
+    Num(spec["min"], spec["max"]).check(spec["value"], ctx, path + ("value",))
+
+
+# A behavioural constant: its value, the range a sweep may explore, unit and source.
+CONSTANT = Record(
+    {
+        "value": (Num(), REQUIRED),
+        "min": (Num(), REQUIRED),
+        "max": (Num(), REQUIRED),
+        "unit": (Str(), REQUIRED),
+        "source": (Str(), REQUIRED),
+        "help": (Str(), REQUIRED),
+    },
+    check_all=_check_constant,
+)
+DEAL = Record(
+    {
+        "label": (Localized(), REQUIRED),
+        "quarters": (Num(1, 80, integer=True), REQUIRED),
+        "channel_strength": (Num(0.0, 3.0), REQUIRED),
+        "min_bid_usd_bn_per_year": (Num(0.0, 100.0), 0.0),
+    }
 )
 
 
@@ -223,8 +268,8 @@ def _check_effect(effect: dict, ctx: Context, path: tuple) -> None:
         raise ctx.fail(path, "a parameter effect needs value:")
 
 
-FIRM_FIELDS = ("capability", "korean_quality", "price", "cash_usd_bn", "compute_k_gpus", "rd_usd_bn_per_year", "trust")
-SEGMENT_FIELDS = ("spend_usd_per_adopter_per_year", "foreign_trust", "adoption_ceiling", "bass_q")
+FIRM_FIELDS = tuple(FIRM_LIMITS)
+SEGMENT_FIELDS = tuple(SEGMENT_LIMITS)
 
 EFFECT = Record(
     {
@@ -239,6 +284,7 @@ EFFECT = Record(
                     "partner": (ID, REQUIRED),
                     "provider": (ID, REQUIRED),
                     "quarters": (Num(1, 40, integer=True), 8),
+                    "deal": (ID, None),
                 }
             ),
             None,
@@ -289,6 +335,7 @@ EVENT = Record(
         "start": (Quarter(), None),
         "until": (Quarter(), None),
         "once": (Bool(), True),
+        "half_life_quarters": (Num(0.1, 400.0), None),
         "effects": (ListOf(EFFECT), list),
         "choices": (ListOf(CHOICE, unique_key="id"), list),
         "default_choice": (ID, None),
@@ -326,6 +373,8 @@ SECTIONS: dict[str, tuple[Any, bool]] = {
     "partners": (ListOf(PARTNER, unique_key="id"), False),
     "regulator": (REGULATOR, True),
     "parameters": (MapOf(PARAMETER, min_len=1), True),
+    "model": (MapOf(CONSTANT, min_len=1), True),
+    "deals": (MapOf(DEAL, min_len=1), False),
     "set": (MapOf(Any_()), False),
     "events": (ListOf(EVENT, unique_key="id"), False),
     "objectives": (ListOf(OBJECTIVE, unique_key="id"), False),
@@ -532,7 +581,7 @@ def _build(doc: LoadedYaml, path: Path, stack: tuple, allow_extends: bool = True
     name = sections.get("name") or path.stem
     sections["name"] = name
     ctx_of = {key: Context(origin, ScenarioError) for key, (_, origin) in raw.items()}
-    parameters = _parameter_space(sections["parameters"], ctx_of["parameters"])
+    parameters = _parameter_space(sections["parameters"], ctx_of["parameters"], sections["model"], ctx_of["model"])
     values = parameters.defaults()
     set_ctx = ctx_of.get("set")
     for pname, pvalue in sections["set"].items():
@@ -585,7 +634,12 @@ def _to_document(sections: dict) -> dict:
     return doc
 
 
-def _parameter_space(declared: dict[str, dict], ctx: Context) -> ParameterSpace:
+def _parameter_space(declared: dict[str, dict], ctx: Context, constants: dict[str, dict], model_ctx: Context) -> ParameterSpace:
+    """The one parameter spec: ``parameters:`` (levers, uncertainties, settings) then ``model:`` (constants).
+
+    Every name the model reads must be declared with the type it needs, and a
+    declared range may narrow the model's hard bounds but never widen them.
+    """
     specs = []
     for name, spec in declared.items():
         specs.append(
@@ -604,21 +658,53 @@ def _parameter_space(declared: dict[str, dict], ctx: Context) -> ParameterSpace:
                 help=spec["help"],
                 options=tuple(spec["options"]),
                 group=spec["group"],
+                source=spec["source"],
+            )
+        )
+    for name, spec in constants.items():
+        if name in declared:
+            raise model_ctx.fail(("model", name), f"{name!r} is already declared under parameters:")
+        if name not in MODEL_CONSTANTS:
+            raise model_ctx.fail(("model", name), f"unknown model constant {name!r}{suggest(name, tuple(MODEL_CONSTANTS))}")
+        label = name.replace("_", " ")
+        specs.append(
+            ParameterSpec(
+                name=name,
+                kind="constant",
+                type="integer" if name == "max_entrants" else "number",
+                default=int(spec["value"]) if name == "max_entrants" else float(spec["value"]),
+                min=spec["min"],
+                max=spec["max"],
+                step=(spec["max"] - spec["min"]) / 20 or 1.0,
+                units={"en": spec["unit"], "ko": spec["unit"]},
+                label={"en": label, "ko": label},
+                help={"en": spec["help"], "ko": spec["help"]},
+                group="model",
+                source=spec["source"],
             )
         )
     space = ParameterSpace(specs)
-    for name, (kind, type_) in MODEL_PARAMETERS.items():
+    for name, needed in NEEDED.items():
+        where_ctx, section = (model_ctx, "model") if needed.kind == "constant" else (ctx, "parameters")
         if name not in space:
-            raise ctx.fail(("parameters",), f"missing parameter {name!r} ({kind}, {type_}) that the model needs")
+            raise where_ctx.fail(
+                (section,), f"missing {'constant' if needed.kind == 'constant' else 'parameter'} {name!r} that the model needs"
+            )
         spec = space[name]
-        if spec.type != type_:
+        if needed.kind != "constant" and spec.type != needed.type:
             raise ctx.fail(
-                ("parameters", name, "type"), f"the model needs {name} to be of type {type_}, got {spec.type}"
+                ("parameters", name, "type"), f"the model needs {name} to be of type {needed.type}, got {spec.type}"
             )
         if name == "partnership_review" and tuple(spec.options) != PARTNERSHIP_REVIEW_OPTIONS:
             raise ctx.fail(
                 ("parameters", name, "options"), f"expected options [{', '.join(PARTNERSHIP_REVIEW_OPTIONS)}]"
             )
+        if needed.low is not None and spec.min is not None and spec.min < needed.low:
+            key = (section, name, "min")
+            raise where_ctx.fail(key, f"the model takes {name} from {needed.low:g} to {needed.high:g}; min {spec.min:g} is below")
+        if needed.high is not None and spec.max is not None and spec.max > needed.high:
+            key = (section, name, "max")
+            raise where_ctx.fail(key, f"the model takes {name} from {needed.low:g} to {needed.high:g}; max {spec.max:g} is above")
     return space
 
 
@@ -633,11 +719,17 @@ def _cross_check(sections: dict, parameters: ParameterSpace, ctx_of: dict[str, C
     def unknown(kind: str, value: str, known: list[str]) -> str:
         return f"unknown {kind} {value!r}{suggest(value, known, 'known')}"
 
+    segments_ctx = ctx_of["segments"]
+    for name, seg in sections["segments"].items():
+        if seg["initial_adoption"] > seg["initial_awareness"]:
+            raise segments_ctx.fail(
+                ("segments", name, "initial_adoption"), "initial_adoption cannot exceed initial_awareness (users know of AI)"
+            )
     firms_ctx = ctx_of["firms"]
     for i, firm in enumerate(sections["firms"]):
         if firm["enters"] is not None and firm["initial_share"]:
             raise firms_ctx.fail(("firms", i, "initial_share"), "a firm that enters later cannot have an initial share")
-    for segment in ("consumer", "enterprise", "public"):
+    for segment in SEGMENTS:
         total = sum(f["initial_share"].get(segment, 0.0) for f in sections["firms"])
         if total > 1.0 + 1e-9:
             raise firms_ctx.fail(("firms",), f"initial shares of segment {segment} add up to {total:.3f}, more than 1")
@@ -686,6 +778,9 @@ def _cross_check(sections: dict, parameters: ParameterSpace, ctx_of: dict[str, C
                             raise ectx.fail(
                                 where + ("partnership", "provider"), unknown("firm", deal["provider"], firm_ids)
                             )
+                        deals = list(sections.get("deals") or {})
+                        if deal["deal"] is not None and deal["deal"] not in deals:
+                            raise ectx.fail(where + ("partnership", "deal"), unknown("deal kind", deal["deal"], deals))
                     if effect["parameter"] is not None:
                         if effect["parameter"] not in parameters:
                             raise ectx.fail(

@@ -46,8 +46,8 @@ KEEP = ("every_quarter", "yearly", "final_year")
 SEEDING = ("common", "independent")
 MAX_RUNS = 10_000_000
 # Which parameter kinds each block may vary: policies are what a government chooses,
-# futures what it cannot (settings are scenario constants one may still explore).
-BLOCK_KINDS = {"policies": ("lever",), "futures": ("uncertainty", "setting")}
+# futures what it cannot (settings and model constants are assumptions one may still explore).
+BLOCK_KINDS = {"policies": ("lever",), "futures": ("uncertainty", "setting", "constant")}
 
 AXIS = Record(
     {

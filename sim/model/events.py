@@ -4,6 +4,8 @@ Events due next quarter are drawn at the end of the previous one (from their
 own random stream), so a caller can show them and answer choice events before
 they take effect. An effect changes a firm, a segment, a parameter, signs a
 partnership (subject to the regulator's review), or brings a firm in or out.
+Shocks fade: trust shocks decay with the scenario's trust half-life, and the
+additive effects of an event with ``half_life_quarters`` decay with it.
 """
 
 from __future__ import annotations
@@ -49,33 +51,66 @@ def _apply_fields(target, fields: dict, op: str, clamp: dict[str, tuple[float, f
             setattr(target, name, new)
 
 
+# Fields an event may change, and the range each is kept in (what the equations can take).
 FIRM_LIMITS = {
     "capability": (0.0, 1.5),
+    "anchor_capability": (0.0, 1.5),
     "korean_quality": (0.0, 1.0),
-    "price": (0.1, 3.0),
-    "compute_k_gpus": (0.0, 1e6),
-    "rd_usd_bn_per_year": (0.0, 1e4),
+    "price": (0.05, 5.0),
+    "cash_usd_bn": (-1e4, 1e4),
+    "base_investment_usd_bn_per_year": (0.0, 1e4),
+    "trust": (-10.0, 10.0),
 }
-SEGMENT_LIMITS = {"adoption_ceiling": (0.0, 1.0), "bass_q": (0.0, 3.0), "spend_usd_per_adopter_per_year": (0.0, 1e9)}
+SEGMENT_LIMITS = {
+    "foreign_trust": (-10.0, 10.0),
+    "bass_p": (0.0, 1.0),
+    "bass_q": (0.0, 10.0),
+    "outside_utility": (-50.0, 50.0),
+    "frontier_value_weight": (0.0, 10.0),
+}
 
 
-def apply_effects(model: AIMarketModel, effects: list[dict], quarter: int) -> None:
-    """Apply a list of validated effects to the model."""
+def fade_shocks(model: AIMarketModel) -> None:
+    """Start of quarter: market-wide trust shocks decay; events' fading additive effects decay."""
+    decay = 0.5 ** (1.0 / model.params["trust_half_life_quarters"])
+    for state in model.segment_state.values():
+        state["foreign_trust"] *= decay
+    kept = []
+    for shock in model.shocks:
+        fade = shock["remaining"] * (1.0 - 0.5 ** (1.0 / shock["half_life"]))
+        target = model.firm_by_id[shock["id"]] if shock["kind"] == "firm" else model.segment_state[shock["id"]]
+        _apply_fields(target, {shock["field"]: -fade}, "add", FIRM_LIMITS if shock["kind"] == "firm" else SEGMENT_LIMITS)
+        shock["remaining"] -= fade
+        if abs(shock["remaining"]) > 1e-6:
+            kept.append(shock)
+    model.shocks = kept
+
+
+def apply_effects(model: AIMarketModel, effects: list[dict], quarter: int, half_life: float | None = None) -> None:
+    """Apply a list of validated effects to the model; with ``half_life`` (quarters) additive ones fade."""
     for effect in effects:
-        if effect["firm"] is not None:
-            firm = model.firm_by_id[effect["firm"]]
+        if effect["firm"] is not None or effect["segment"] is not None:
+            is_firm = effect["firm"] is not None
+            key = effect["firm"] if is_firm else effect["segment"]
+            target = model.firm_by_id[key] if is_firm else model.segment_state[key]
+            limits = FIRM_LIMITS if is_firm else SEGMENT_LIMITS
             for op in ("add", "multiply", "set"):
-                _apply_fields(firm, effect[op], op, FIRM_LIMITS)
-        elif effect["segment"] is not None:
-            state = model.segment_state[effect["segment"]]
-            for op in ("add", "multiply", "set"):
-                _apply_fields(state, effect[op], op, SEGMENT_LIMITS)
+                _apply_fields(target, effect[op], op, limits)
+            if half_life:
+                for name, amount in effect["add"].items():
+                    kind = "firm" if is_firm else "segment"
+                    model.shocks.append({"kind": kind, "id": key, "field": name, "remaining": amount, "half_life": half_life})
         elif effect["partnership"] is not None:
             deal = effect["partnership"]
             partner = model.partner_by_id[deal["partner"]]
             firm = model.firm_by_id[deal["provider"]]
             if not firm.available:
-                model.add_news(quarter, "partnership_void", f"{partner.name}–{firm.name}: provider not in the market")
+                model.add_news(
+                    quarter,
+                    "partnership_void",
+                    f"{partner.name}–{firm.name}: the provider is not in the market; no deal",
+                    f"{partner.name_ko}–{firm.name_ko}: 제공 기업이 시장에 없어 제휴 무산",
+                )
                 continue
             decision = model.regulator.review(partner, firm)
             if decision == "block":
@@ -83,16 +118,18 @@ def apply_effects(model: AIMarketModel, effects: list[dict], quarter: int) -> No
                     quarter,
                     "review",
                     f"Regulator blocks {partner.name}–{firm.name} partnership",
-                    f"규제 당국이 {partner.name}–{firm.name} 제휴를 불허",
+                    f"규제 당국, {partner.name_ko}–{firm.name_ko} 제휴 불허",
                 )
                 continue
-            partner.sign(firm.index, deal["quarters"], quarter, decision)
+            kind = deal.get("deal") or model.default_deal
+            partner.sign(firm.index, quarter, decision, kind)
+            partner.contract_end = quarter + deal["quarters"]
             suffix = " (with conditions)" if decision == "conditions" else ""
             model.add_news(
                 quarter,
                 "partnership",
-                f"{partner.name} partners with {firm.name}{suffix}",
-                f"{partner.name}, {firm.name}와 제휴" + (" (조건부)" if decision == "conditions" else ""),
+                f"{partner.name} partners with {firm.name}: {kind}{suffix}",
+                f"{partner.name_ko}–{firm.name_ko} 제휴" + (" (조건부)" if decision == "conditions" else ""),
             )
         elif effect["parameter"] is not None:
             model.params[effect["parameter"]] = effect["value"]

@@ -51,8 +51,9 @@ def utility_components(model: AIMarketModel) -> dict[str, np.ndarray]:
     for s, name in enumerate(SEGMENTS):
         trust[s] = offer.trust + (p["foreign_trust"] + model.segment_state[name]["foreign_trust"]) * foreign
     procurement[public] = (
-        p["procurement_domestic_preference"]
+        model.regulator.effective_procurement_preference
         * model.scenario_def.segments["public"]["price_sensitivity"]
+        * offer.price
         * offer.domestic
     )
     return {
@@ -154,7 +155,7 @@ def explain(model: AIMarketModel, firm_id: str | None = None, language: str = "e
 
 # ---------------------------------------------------------------------- outcomes
 OUTCOME_DRIVERS = {
-    "adopters": ("More adopters", "이용자 증가"),
+    "adopters": ("More people using or aware of AI", "AI를 알거나 쓰는 사람 증가"),
     "spend": ("Spending per adopter", "이용자당 지출"),
     "prices": ("Prices", "가격"),
     "choice_value": ("Better or cheaper choices", "더 좋거나 싼 선택지"),
@@ -177,7 +178,8 @@ def outcome_parts(model: AIMarketModel, shares: np.ndarray) -> dict:
     """The quantities outcome explanations compare between quarters (recorded every quarter)."""
     segments = len(SEGMENTS)
     adopted = model.served_weight
-    spend = model.spend_per_adopter_quarter()
+    e = model.params["usage_capability_elasticity"]
+    spend = model._usage_base() * model.frontier_level**e * model.price_level  # per adopter at price index 1
     revenue = model.segment_revenue.sum(axis=1) * 1e9
     price = np.divide(revenue, adopted * spend, out=np.ones(segments), where=adopted * spend > 0)
     domestic = [f for f in model.firms if f.available and f.domestic]
@@ -248,9 +250,9 @@ def explain_outcome(model: AIMarketModel, metric: str, language: str = "en") -> 
     elif metric == "consumer_surplus":
         b, a = before["surplus"], after["surplus"]
         if b and a:
-            cs0 = b["adopters"] * b["spend"] * b["choice_value"] / 1e9
-            cs1 = a["adopters"] * a["spend"] * a["choice_value"] / 1e9
-            parts = _log_parts(cs0, cs1, {k: (b[k], a[k]) for k in ("adopters", "spend", "choice_value")})
+            cs0 = b["aware"] * b["per_person_usd"] / 1e9
+            cs1 = a["aware"] * a["per_person_usd"] / 1e9
+            parts = _log_parts(cs0, cs1, {"adopters": (b["aware"], a["aware"]), "choice_value": (b["per_person_usd"], a["per_person_usd"])})
             out = [(k, label(k), v) for k, v in parts.items()]
     elif metric == "hhi":
         names = after["firm_names"]

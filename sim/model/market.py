@@ -1,11 +1,13 @@
 """The adopter market: pure, vectorised functions over numpy arrays.
 
 Adopters are rows of arrays, not agents: one row stands for many real users or
-organisations (``weight``). Each quarter some non-adopters adopt (Bass 1969:
-innovation ``p`` plus imitation ``q`` times the adopted fraction), and new or
-reviewing adopters pick a provider by multinomial logit (McFadden 1974),
-sampled by inverse-CDF with one uniform draw per row. Consumer surplus is the logit log-sum
-divided by the marginal utility of money (Small & Rosen 1981).
+organisations (``weight``). Each quarter some unaware rows hear of AI
+assistants (Bass 1969: innovation ``p`` plus imitation ``q`` times the share using
+them), and newly aware or reviewing rows choose between not paying for AI (the
+outside option) and the providers by multinomial logit (McFadden 1974), sampled
+by inverse-CDF with one uniform draw per row. Consumer surplus is the logit
+log-sum over the providers and the outside option, minus the outside option's
+utility, divided by the marginal utility of money (Small & Rosen 1981).
 
 Nothing here knows about Mesa, files or the game; the model wires it in.
 """
@@ -24,8 +26,11 @@ UNAVAILABLE = -1e9  # utility of a firm that cannot be chosen
 class Adopters:
     """Per-row state of the adopter population (all arrays have one entry per row).
 
-    segment: segment index of the row; weight: real adopters the row stands for;
-    adopted: has adopted AI; provider: firm index or -1; tastes: (rows x 4)
+    segment: segment index of the row; weight: real people or organisations the
+    row stands for; aware: has heard of AI assistants (Bass diffusion); adopted:
+    uses a provider (aware and chose one over the outside option); provider:
+    firm index or -1; intensity: the row's usage relative to its segment's
+    average (mean one; heavy users hear of AI first); tastes: (rows x 4)
     utility weights on capability, Korean quality, price (negative) and
     domestic origin; switching_cost: utility of staying with the current
     provider; platform_group: index of the row's set of platform memberships,
@@ -35,8 +40,10 @@ class Adopters:
 
     segment: np.ndarray
     weight: np.ndarray
+    aware: np.ndarray
     adopted: np.ndarray
     provider: np.ndarray
+    intensity: np.ndarray
     tastes: np.ndarray
     switching_cost: np.ndarray
     platform_group: np.ndarray
@@ -187,6 +194,14 @@ def sample_choices(utility: np.ndarray, draws: np.ndarray) -> np.ndarray:
     return picks
 
 
+def sample_with_outside(utility: np.ndarray, outside: np.ndarray, draws: np.ndarray) -> np.ndarray:
+    """Like :func:`sample_choices` with an outside option (utility per row); -1 where it is chosen."""
+    stacked = np.vstack([utility, outside[None, :]])
+    picks = sample_choices(stacked, draws)
+    picks[picks == utility.shape[0]] = -1
+    return picks
+
+
 def choice_probabilities(utility: np.ndarray) -> np.ndarray:
     """Logit choice probabilities of a firm-major (firms x rows) utility array; columns sum to 1."""
     shifted = utility - utility.max(axis=0)
@@ -203,14 +218,19 @@ def log_sum(utility: np.ndarray) -> np.ndarray:
     return top + np.log(shifted.sum(axis=0))
 
 
-def surplus_per_row(utility: np.ndarray, price_taste: np.ndarray, money_per_price_unit: np.ndarray) -> np.ndarray:
-    """Consumer surplus of each row in money: log-sum / marginal utility of money.
+def surplus_per_row(
+    utility: np.ndarray, outside: np.ndarray, price_taste: np.ndarray, money_per_price_unit: np.ndarray
+) -> np.ndarray:
+    """Consumer surplus of each row in money, relative to having only the outside option.
 
-    ``utility`` is firm-major (firms x rows); ``price_taste`` is utility per unit
-    of the price index; ``money_per_price_unit`` converts one unit of the price
-    index into money for that row (its spend).
+    (log-sum over providers and outside option - outside utility) / marginal
+    utility of money. ``utility`` is firm-major (firms x rows); ``outside`` the
+    outside option's utility per row; ``price_taste`` is utility per unit of the
+    price index; ``money_per_price_unit`` converts one unit of the price index
+    into money for that row. Always >= 0.
     """
-    return log_sum(utility) / np.maximum(price_taste, 1e-9) * money_per_price_unit
+    gain = log_sum(np.vstack([utility, outside[None, :]])) - outside
+    return gain / np.maximum(price_taste, 1e-9) * money_per_price_unit
 
 
 def calibrate_constants(

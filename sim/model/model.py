@@ -2,19 +2,30 @@
 
 A quarter reads as named phases::
 
-    events -> regulate -> invest -> price -> partner -> adopt -> settle -> record
+    events -> regulate -> plan -> invest -> price -> partner -> adopt -> settle -> record
 
 Firms, partner platforms and the regulator are Mesa agents; adopters are numpy
-arrays (see :mod:`sim.model.market`). Randomness comes from separate streams
-spawned from one seed (population, market, events, firms, partners,
-regulator), so a change in one subsystem does not reshuffle the others' draws.
-Between steps a caller may :meth:`apply_decision` (set lever values, answer
-event choices) and read :meth:`metrics`; :meth:`snapshot` / :meth:`restore`
-give exact copies that continue identically.
+arrays (see :mod:`sim.model.market`). Demand emerges: people hear of AI
+assistants Bass-style, then choose between the providers and not paying for AI
+(the outside option) by logit; revenue is usage times price, with usage growing
+with capability and the price level falling with inference cost. Firms set
+prices as logit-Bertrand best responses and invest by their policy
+(:mod:`sim.model.policies`). Every behavioural constant is read from the
+scenario (``model:`` section); this package holds mechanisms only. The full
+description (ODD) is ``docs/model.md``.
+
+Randomness comes from separate streams spawned from one seed (population,
+market, events, firms, partners, regulator), so a change in one subsystem does
+not reshuffle the others' draws. Between steps a caller may
+:meth:`~AIMarketModel.apply_decision` (lever values, event choices, firm and
+platform decisions) and read :meth:`~AIMarketModel.metrics`;
+:meth:`~AIMarketModel.snapshot` / :meth:`~AIMarketModel.restore` give exact
+copies that continue identically.
 """
 
 from __future__ import annotations
 
+import functools
 import pickle
 from collections.abc import Mapping
 from typing import Any
@@ -24,37 +35,46 @@ import numpy as np
 
 from sim.errors import OverrideError
 from sim.model import market
-from sim.model.events import apply_effects, due_events
-from sim.model.explain import explain, explain_outcome, outcome_parts, utility_components
-from sim.model.firms import Firm
-from sim.model.metrics import hhi, safe_share
+from sim.model.events import apply_effects, due_events, fade_shocks
+from sim.model.explain import explain, explain_outcome
+from sim.model.firms import Firm, FirmSpec, InvestWorld, Strategy
+from sim.model.outcomes import METRICS, record_quarter
 from sim.model.parameters import SEGMENTS
 from sim.model.partners import Partner
+from sim.model.policies import FirmView, RuleFirmPolicy, apply_override, check_firm_decision
 from sim.model.regulator import Regulator
 from sim.timeline import quarter_label
 
 STREAMS = ("population", "market", "events", "firms", "partners", "regulator")
-CHANNEL_ADOPTION_BOOST = 0.6  # a platform offering AI in-app speeds its users' adoption by this much
-PLATFORM_SWITCH_REVIEW = 0.5  # share of a platform's adopters who reconsider when it changes provider
-MAX_RANDOM_ENTRANTS = 12
-TASTE_SIGMA = 0.35  # log-normal spread of row tastes around the segment's weights
-DEFAULT_ROW_SHARE = {"consumer": 0.6, "enterprise": 0.3, "public": 0.1}
-PANEL_ROWS = 2500
-CHOICE_CHUNK_ROWS = 4096  # rows per block when evaluating choices  # rows per segment used to estimate consumer surplus and to calibrate brands
-MIN_INITIAL_SHARE = 0.004  # floor share of an active firm a segment's initial_share omits
+CHOICE_CHUNK_ROWS = 4096  # rows per block when evaluating choices (speed only: results do not depend on it)
+DEFAULT_SCENARIO = "korea-2025"
+
+
+def _metric_of(model: AIMarketModel, name: str) -> float:
+    """Mesa DataCollector reporter: one metric of the last quarter (module-level, so models pickle)."""
+    return model.history[-1][name] if model.history else float("nan")
 
 
 class AIMarketModel(mesa.Model):
     """A national AI market over quarters.
 
     Args:
-        scenario: a validated :class:`sim.scenario.Scenario`.
+        scenario: a validated :class:`sim.scenario.Scenario`, a bundled scenario
+            name or path, or ``None`` for the default (``korea-2025``). Anything
+            else (e.g. the ``scenario=`` Mesa's SolaraViz passes on Reset) also
+            means the default.
         seed: the run's seed; all random streams derive from it.
         values: parameter values to use instead of the scenario's (validated).
     """
 
-    def __init__(self, scenario, seed: int = 0, values: Mapping[str, Any] | None = None) -> None:
+    def __init__(self, scenario: Any = None, seed: int = 0, values: Mapping[str, Any] | None = None, **_: Any) -> None:
+        from sim.scenario import Scenario, load_scenario
+
+        if isinstance(scenario, str) or scenario is None or not isinstance(scenario, Scenario):
+            scenario = load_scenario(scenario if isinstance(scenario, str) else DEFAULT_SCENARIO)
         super().__init__(rng=int(seed))
+        self._mesa_step = self.step
+        self.step = self._guarded_step
         self.scenario_def = scenario
         self.seed = int(seed)
         self.params: dict[str, Any] = dict(scenario.values)
@@ -67,53 +87,69 @@ class AIMarketModel(mesa.Model):
         self.segment_index = {name: i for i, name in enumerate(SEGMENTS)}
         self.segment_state = {
             name: {
-                "spend_usd_per_adopter_per_year": seg["spend_usd_per_adopter_per_year"],
-                "spend_growth_per_year": seg["spend_growth_per_year"],
-                "adoption_ceiling": seg["adoption_ceiling"],
+                "usage_usd_per_adopter_per_quarter": seg["spend_usd_per_adopter_per_year"] / 4.0,
                 "bass_p": seg["bass_p"],
                 "bass_q": seg["bass_q"],
+                "frontier_value_weight": seg["frontier_value_weight"],
                 "foreign_trust": 0.0,
+                "outside_utility": 0.0,
             }
             for name, seg in scenario.segments.items()
         }
+        self.deals: dict[str, dict] = dict(scenario.sections.get("deals") or {})
+        self.frontier_level = 1.0  # absolute frontier capability (1 at the start)
+        self.price_level = 1.0  # inference cost index (1 at the start)
         self.firms: list[Firm] = []
         self.firm_by_id: dict[str, Firm] = {}
+        self.firm_policies: dict[str, Any] = {}
+        self.firm_overrides: dict[str, dict[str, float]] = {}
         for spec in scenario.firms:
-            self._add_firm(spec)
+            self._add_firm(FirmSpec.from_section(spec))
         index = {f.firm_id: f.index for f in self.firms}
+        self.platform_changed = np.zeros(len(scenario.partners), dtype=bool)
         self.partners = [Partner(self, spec, i, index) for i, spec in enumerate(scenario.partners)]
         self.partner_by_id = {p.partner_id: p for p in self.partners}
-        self.platform_changed = np.zeros(len(self.partners), dtype=bool)
         self.regulator = Regulator(self, scenario.regulator)
         self.adopters = self._make_adopters()
         self.random_entrants = 0
         self.entries = 0
         self.exits = 0
         self.fired: set[str] = set()
+        self.shocks: list[dict] = []
         self.news: list[dict] = []
         self.history: list[dict] = []
         self.firm_history: list[dict] = []
         self.decision_log: dict[int, dict[str, Any]] = {}
         self.choices: dict[str, str] = {}
         self.segment_firm_shares = np.zeros((len(SEGMENTS), len(self.firms)))
-        self.drivers: dict[str, dict[str, np.ndarray]] = {}
-        self.previous_drivers: dict[str, dict[str, np.ndarray]] = {}
+        self.segment_revenue = np.zeros((len(SEGMENTS), len(self.firms)))
+        self.segment_users = np.zeros((len(SEGMENTS), len(self.firms)))
+        self.drivers: dict[str, np.ndarray] = {}
+        self.previous_drivers: dict[str, np.ndarray] = {}
         self.outcome_parts: dict[str, Any] = {}
         self.previous_outcome_parts: dict[str, Any] = {}
         self.surplus_parts: dict[str, float] = {}
-        # The starting market is history: brand constants and the first providers
-        # come from the reference world (the spec's defaults), so a run's own
-        # levers take effect from the first quarter instead of being absorbed.
+        # The starting market is history: brand constants, the outside option and
+        # marginal costs come from the reference world (the spec's defaults), so a
+        # run's own levers take effect from the first quarter instead of being absorbed.
         run_params = self.params
-        self.params = scenario.parameters.defaults()
-        self._assign_initial_providers()
+        self.params = dict(scenario.parameters.defaults())
+        self._calibrate_start()
         self.params = run_params
+        self.datacollector = mesa.DataCollector(
+            model_reporters={name: functools.partial(_metric_of, name=name) for name in METRICS}
+        )
         self.pending_events: list[dict] = due_events(scenario.events, self.quarter, self.fired, self.streams["events"])
+
+    @property
+    def constants(self) -> Mapping[str, Any]:
+        """The behavioural constants (declared under the scenario's ``model:``; sweepable like any parameter)."""
+        return self.params
 
     # ------------------------------------------------------------------
     # construction
     # ------------------------------------------------------------------
-    def _add_firm(self, spec: dict) -> Firm:
+    def _add_firm(self, spec: FirmSpec) -> Firm:
         firm = Firm(self, spec, len(self.firms))
         self.firms.append(firm)
         self.firm_by_id[firm.firm_id] = firm
@@ -121,17 +157,22 @@ class AIMarketModel(mesa.Model):
 
     def _make_adopters(self) -> market.Adopters:
         rng = self.streams["population"]
+        c = self.params
         population = self.scenario_def.sections["population"]
-        row_share = population["row_share"] or DEFAULT_ROW_SHARE
+        row_share = population["row_share"] or {s: 1.0 for s in SEGMENTS}
         total_share = sum(row_share.get(s, 0.0) for s in SEGMENTS)
         rows_total = population["adopter_rows"]
         counts = [max(10, int(round(rows_total * row_share.get(s, 0.0) / total_share))) for s in SEGMENTS]
         segment = np.concatenate([np.full(n, i, dtype=np.int64) for i, n in enumerate(counts)])
         n = segment.shape[0]
         weight = np.empty(n)
+        aware = np.zeros(n, dtype=bool)
         adopted = np.zeros(n, dtype=bool)
+        intensity = np.empty(n)
         tastes = np.empty((n, 4))  # capability, Korean quality, price (negative), domestic
         switching = np.empty(n)
+        self.awareness_norm = np.ones(len(SEGMENTS))
+        sigma = c["taste_sigma"]
         start = 0
         for i, name in enumerate(SEGMENTS):
             seg = self.scenario_def.segments[name]
@@ -139,16 +180,23 @@ class AIMarketModel(mesa.Model):
             block = slice(start, start + count)
             weight[block] = seg["potential_adopters"] / count
 
-            def lognormal(count: int = count) -> np.ndarray:
-                """Mean-one log-normal spread of tastes around the segment's weight."""
-                return rng.lognormal(-(TASTE_SIGMA**2) / 2, TASTE_SIGMA, count)
+            def lognormal(spread: float, count: int = count) -> np.ndarray:
+                """Mean-one log-normal draws."""
+                return rng.lognormal(-(spread**2) / 2, spread, count)
 
-            adopted[block] = rng.random(count) < seg["initial_adoption"]
-            tastes[block, 0] = seg["capability_weight"] * lognormal()
-            tastes[block, 1] = seg["korean_weight"] * lognormal()
-            tastes[block, 2] = -seg["price_sensitivity"] * lognormal()
+            intensity[block] = lognormal(seg["intensity_spread"])
+            pull = intensity[block] ** c["intensity_awareness_bias"]
+            self.awareness_norm[i] = float(pull.mean())
+            # heavy users heard of AI first; users are drawn among the aware
+            aware_probability = np.minimum(1.0, seg["initial_awareness"] * pull / self.awareness_norm[i])
+            aware[block] = rng.random(count) < aware_probability
+            use_given_aware = min(1.0, seg["initial_adoption"] / max(seg["initial_awareness"], 1e-9))
+            adopted[block] = aware[block] & (rng.random(count) < use_given_aware)
+            tastes[block, 0] = seg["capability_weight"] * lognormal(sigma)
+            tastes[block, 1] = seg["korean_weight"] * lognormal(sigma)
+            tastes[block, 2] = -seg["price_sensitivity"] * lognormal(sigma)
             tastes[block, 3] = seg["sovereignty_weight"] * (1.0 + seg["taste_spread"] * rng.standard_normal(count))
-            switching[block] = seg["switching_cost"] * lognormal()
+            switching[block] = seg["switching_cost"] * lognormal(sigma)
             start += count
         platforms = np.zeros((n, len(self.partners)))
         for k, partner in enumerate(self.partners):
@@ -158,14 +206,16 @@ class AIMarketModel(mesa.Model):
         review_rate = np.array([self.scenario_def.segments[s]["review_rate_per_quarter"] for s in SEGMENTS])
         self.row_review_rate = review_rate[segment]
         self.segment_weight = np.bincount(segment, weights=weight, minlength=len(SEGMENTS))
-        self.panel = self._choose_panel(segment, rng)
+        self.panel = self._choose_panel(segment, rng, population["panel_rows"])
         panel_counts = np.bincount(segment[self.panel], minlength=len(SEGMENTS))
         self.panel_scale = np.array(counts, dtype=float) / np.maximum(panel_counts, 1)
         return market.Adopters(
             segment=segment,
             weight=weight,
+            aware=aware,
             adopted=adopted,
             provider=np.full(n, -1, dtype=np.int64),
+            intensity=intensity,
             tastes=tastes,
             switching_cost=switching,
             platform_group=group,
@@ -173,37 +223,62 @@ class AIMarketModel(mesa.Model):
         )
 
     @staticmethod
-    def _choose_panel(segment: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """A fixed random subset of rows (about PANEL_ROWS per segment) for estimates."""
+    def _choose_panel(segment: np.ndarray, rng: np.random.Generator, per_segment: int) -> np.ndarray:
+        """A fixed random subset of rows (about ``per_segment`` per segment) for estimates."""
         counts = np.bincount(segment, minlength=len(SEGMENTS))
-        keep = rng.random(segment.shape[0]) < np.minimum(1.0, PANEL_ROWS / np.maximum(counts, 1))[segment]
+        keep = rng.random(segment.shape[0]) < np.minimum(1.0, per_segment / np.maximum(counts, 1))[segment]
         return np.nonzero(keep)[0]
 
-    def _assign_initial_providers(self) -> None:
-        """Calibrate brand constants to the scenario's initial shares, then draw providers.
+    def _calibrate_start(self) -> None:
+        """Brand constants, outside options and marginal costs that reproduce the starting market.
 
-        Firms active at the start that a segment's ``initial_share`` does not
-        list get a small floor share; shares are normalised to sum to 1.
+        Brand constants (Berry 1994) match each segment's initial provider shares;
+        the outside option's utility matches the share of aware rows that use AI;
+        marginal costs are backed out of the starting prices with the logit-Bertrand
+        first-order condition (as in BLP 1995). Then providers are drawn.
         """
         a = self.adopters
+        c = self.params
         targets = np.zeros((len(SEGMENTS), len(self.firms)))
         for s, name in enumerate(SEGMENTS):
-            for firm, spec in zip(self.firms, self.scenario_def.firms):
+            for firm in self.firms:
                 if firm.available:
-                    targets[s, firm.index] = max(spec["initial_share"].get(name, 0.0), MIN_INITIAL_SHARE)
+                    targets[s, firm.index] = max(firm.spec.initial_share.get(name, 0.0), c["min_initial_share"])
             targets[s] /= targets[s].sum()
         self.segment_firm_shares = targets
         self.brand = np.zeros_like(targets)
         rows = self.panel[a.adopted[self.panel]]
         base = self._utilities(rows, include_inertia=False)
         self.brand = market.calibrate_constants(base, a.segment[rows], targets)
+        aware_rows = self.panel[a.aware[self.panel]]
+        inside = self._utilities(aware_rows, include_inertia=False)
+        outside_rest = self._outside_utilities(aware_rows)
+        for s, name in enumerate(SEGMENTS):
+            seg = self.scenario_def.segments[name]
+            mine = a.segment[aware_rows] == s
+            if not mine.any():
+                continue
+            target_use = min(0.999, seg["initial_adoption"] / max(seg["initial_awareness"], 1e-9))
+            log_inside = market.log_sum(inside[:, mine])
+            u0 = 0.0
+            for _ in range(100):  # contraction on the outside option's constant
+                used = np.mean(1.0 / (1.0 + np.exp(outside_rest[mine] + u0 - log_inside)))
+                step = np.log(max(used, 1e-12) / target_use) - np.log(max(1 - used, 1e-12) / (1 - target_use))
+                u0 += step
+                if abs(step) < 1e-6:
+                    break
+            self.segment_state[name]["outside_utility"] = u0
+        # marginal costs from the first-order condition at the starting prices
+        markup = self._markups()
+        for firm in self.firms:
+            firm.marginal_cost = max(firm.price - markup[firm.index], 0.1 * firm.price)
         adopted = np.nonzero(a.adopted)[0]
         utility = self._utilities(adopted, include_inertia=False)
         a.provider[adopted] = market.choose_providers(utility, self.streams["population"])
         self._update_segment_shares()
 
     # ------------------------------------------------------------------
-    # the public API for callers (game, runner, experiments)
+    # the public API for callers (game, runner, experiments, classroom)
     # ------------------------------------------------------------------
     @property
     def finished(self) -> bool:
@@ -220,36 +295,94 @@ class AIMarketModel(mesa.Model):
         return self.params["gpu_cost_krw_m_per_year"] / self.krw_per_usd
 
     def apply_decision(self, decision: Mapping[str, Any]) -> None:
-        """Set lever values and answer event choices for the next quarter.
+        """Set lever values, answer event choices and set firm or platform decisions for the next quarter.
 
-        Keys are parameter names, or ``choice:EVENT_ID`` with a choice id.
-        Raises :class:`OverrideError` for unknown names or bad values.
+        Keys are parameter names (levers), ``choice:EVENT_ID`` with a choice id,
+        ``firm:FIRM_ID`` with a mapping of firm decision fields (this quarter only;
+        see :mod:`sim.model.policies`), or ``partner:PARTNER_ID`` with
+        ``{"provider": FIRM_ID, "deal": KIND}`` (used when that contract is next up).
+        Raises :class:`OverrideError` for unknown names or bad values; nothing is
+        applied unless everything is valid.
         """
         levers: dict[str, Any] = {}
+        choices: dict[str, str] = {}
+        firm_moves: dict[str, dict[str, float]] = {}
+        partner_moves: dict[str, dict] = {}
         for key, value in decision.items():
-            if key.startswith("choice:"):
-                event_id = key.split(":", 1)[1]
-                event = next((e for e in self.scenario_def.events if e["id"] == event_id), None)
-                if event is None or not event["choices"]:
-                    raise OverrideError(f"no event with choices named {event_id!r}")
-                ids = [c["id"] for c in event["choices"]]
-                if value not in ids:
-                    raise OverrideError(f"event {event_id}: expected one of {', '.join(ids)}, got {value!r}")
-                self.choices[event_id] = value
-            else:
+            kind, _, name = key.partition(":")
+            if not name:
                 levers[key] = value
+            elif kind == "choice":
+                event = next((e for e in self.scenario_def.events if e["id"] == name), None)
+                if event is None or not event["choices"]:
+                    raise OverrideError(f"no event with choices named {name!r}")
+                ids = [ch["id"] for ch in event["choices"]]
+                if value not in ids:
+                    raise OverrideError(f"event {name}: expected one of {', '.join(ids)}, got {value!r}")
+                choices[name] = value
+            elif kind == "firm":
+                if name not in self.firm_by_id:
+                    raise OverrideError(f"{key}: no firm named {name!r}")
+                try:
+                    firm_moves[name] = check_firm_decision(value)
+                except ValueError as exc:
+                    raise OverrideError(f"{key}: {exc}") from None
+            elif kind == "partner":
+                partner_moves[name] = self._check_partner_decision(key, name, value)
+            else:
+                raise OverrideError(f"unknown decision {key!r}; expected a lever, choice:, firm: or partner: key")
         checked = self.scenario_def.parameters.check(levers)
+        for name in checked:
+            if self.scenario_def.parameters[name].kind != "lever":
+                raise OverrideError(f"{name} is a {self.scenario_def.parameters[name].kind}, not a decision")
         self.params.update(checked)
+        self.choices.update(choices)
+        for name, fields in firm_moves.items():
+            self.firm_overrides.setdefault(name, {}).update(fields)
+        for name, move in partner_moves.items():
+            self.partner_by_id[name].pending = move
         logged = self.decision_log.setdefault(self.quarter, {})
         logged.update(checked)
-        logged.update({k: v for k, v in decision.items() if k.startswith("choice:")})
+        logged.update({f"choice:{k}": v for k, v in choices.items()})
+        logged.update({f"firm:{k}": dict(v) for k, v in firm_moves.items()})
+        logged.update({f"partner:{k}": dict(v) for k, v in partner_moves.items()})
+
+    def _check_partner_decision(self, key: str, name: str, value: Any) -> dict:
+        if name not in self.partner_by_id:
+            raise OverrideError(f"{key}: no partner platform named {name!r}")
+        if not isinstance(value, Mapping) or not set(value) <= {"provider", "deal"} or "provider" not in value:
+            raise OverrideError(f"{key}: expected a mapping with provider: FIRM_ID and optionally deal: KIND")
+        if value["provider"] not in self.firm_by_id:
+            raise OverrideError(f"{key}: no firm named {value['provider']!r}")
+        deal = value.get("deal")
+        if deal is not None and deal not in self.deals and deal != "own":
+            raise OverrideError(f"{key}: deal: expected one of {', '.join(self.deals)}, got {deal!r}")
+        return {"provider": str(value["provider"]), "deal": deal}
+
+    def set_firm_policy(self, firm_id: str, policy: Any | None) -> None:
+        """Install a policy (an object with ``decide(firm, view)``) for a firm from now on; ``None`` restores the rule."""
+        if firm_id not in self.firm_by_id:
+            raise OverrideError(f"no firm named {firm_id!r}")
+        if policy is None:
+            self.firm_policies.pop(firm_id, None)
+        else:
+            self.firm_policies[firm_id] = policy
+
+    def _guarded_step(self) -> None:
+        """Mesa's step, except that after the scenario's end nothing changes (not even ``time``)."""
+        if self.finished:
+            self.running = False
+            return
+        self._mesa_step()
 
     def step(self) -> None:
-        """Simulate one quarter."""
+        """Simulate one quarter (after the scenario's end: nothing)."""
         if self.finished:
-            raise RuntimeError("the scenario has ended; no more quarters to simulate")
+            self.running = False
+            return
         self.events()
         self.regulate()
+        self.plan()
         self.invest()
         self.price()
         self.partner()
@@ -299,12 +432,32 @@ class AIMarketModel(mesa.Model):
     def add_news(self, quarter: int, kind: str, en: str, ko: str | None = None) -> None:
         self.news.append({"quarter": quarter_label(quarter), "kind": kind, "en": en, "ko": ko or en})
 
+    # deals --------------------------------------------------------------
+    @property
+    def default_deal(self) -> str:
+        return next(iter(self.deals), "integration")
+
+    def deal_strength(self, deal: str) -> float:
+        return float(self.deals[deal]["channel_strength"]) if deal in self.deals else 1.0
+
+    def deal_quarters(self, deal: str, default: int) -> int:
+        return int(self.deals[deal]["quarters"]) if deal in self.deals else default
+
+    def deal_for_bid(self, bid_usd_bn_per_year: float) -> str:
+        """The strongest kind of deal whose minimum bid the offer meets."""
+        best = self.default_deal
+        for name, spec in self.deals.items():
+            if bid_usd_bn_per_year >= spec["min_bid_usd_bn_per_year"] >= self.deals[best]["min_bid_usd_bn_per_year"]:
+                best = name
+        return best
+
     # ------------------------------------------------------------------
     # phases of a quarter
     # ------------------------------------------------------------------
     def events(self) -> None:
-        """Scheduled entries and the events drawn for this quarter take effect."""
+        """Scheduled entries and the events drawn for this quarter take effect; old shocks fade."""
         q = self.quarter
+        fade_shocks(self)
         for firm in self.firms:
             if firm.enters is not None and firm.enters == q and not firm.active and not firm.exited:
                 self.activate_firm(firm, q)
@@ -314,32 +467,64 @@ class AIMarketModel(mesa.Model):
             if event["choices"]:
                 # the answer's effects come first: a choice may set a policy the event then meets
                 chosen = self.choices.get(event["id"], event["default_choice"])
-                choice = next(c for c in event["choices"] if c["id"] == chosen)
+                choice = next(ch for ch in event["choices"] if ch["id"] == chosen)
                 effects = list(choice["effects"]) + effects
             title = event["title"]
             self.add_news(q, "event", title["en"], title["ko"])
-            apply_effects(self, effects, q)
+            apply_effects(self, effects, q, event.get("half_life_quarters"))
 
     def regulate(self) -> None:
         """The regulator funds programmes and enforces the AI Basic Act."""
         self.regulator.allocate(self.quarter)
         self.regulator.enforce(self.quarter, self.streams["regulator"])
 
+    def plan(self) -> None:
+        """Every firm decides (its policy, or a caller's decision for this quarter)."""
+        markups = self._markups()
+        credit = self.regulator.effective_rd_tax_credit
+        rule = RuleFirmPolicy()
+        for firm in self.firms:
+            if not firm.available:
+                firm.decision = None
+                continue
+            tax = min(firm.compliance_cost_usd_bn / firm.revenue_usd_bn, 0.5) if firm.revenue_usd_bn > 0 else 0.0
+            best = (self._marginal_cost(firm) + markups[firm.index]) / (1.0 - tax)
+            serving = firm.revenue_usd_bn * self._marginal_cost(firm) / max(firm.price, 1e-9)
+            operating = 4.0 * (
+                firm.revenue_usd_bn - serving - firm.fixed_cost_usd_bn_per_year / 4.0 - firm.compliance_cost_usd_bn
+            )
+            view = FirmView(best, credit if firm.domestic else 0.0, operating, self.params)
+            policy = self.firm_policies.get(firm.firm_id, rule)
+            decision = policy.decide(firm, view)
+            override = self.firm_overrides.pop(firm.firm_id, None)
+            firm.decision = apply_override(decision, override) if override else decision
+        self.firm_overrides.clear()
+
     def invest(self) -> None:
-        """Firms spend on R&D; capability and Korean quality move."""
-        growth_quarter = (1.0 + self.params["frontier_growth_per_year"]) ** 0.25 - 1.0
-        talent = self.regulator.talent_factor()
-        credit = self.params["rd_tax_credit"]
-        openness = self.params["public_data_openness"]
+        """Firms' investment moves capability and Korean quality; the frontier and inference costs move."""
+        p = self.params
+        growth_quarter = (1.0 + p["frontier_growth_per_year"]) ** 0.25 - 1.0
+        self.frontier_level *= 1.0 + growth_quarter
+        self.price_level *= (1.0 - p["inference_cost_decline_per_year"]) ** 0.25
+        world = InvestWorld(
+            constants=self.params,
+            frontier_growth_quarter=growth_quarter,
+            open_weight_level=(1.0 + p["frontier_growth_per_year"]) ** (-p["open_weight_lag_years"]),
+            talent_factor=self.regulator.talent_factor(),
+            data_openness=p["public_data_openness"] * self.regulator.programme_scale,
+            gpu_usd_bn_per_k_per_year=self.gpu_usd_bn_per_k_per_year,
+            launch_delay_quarters=self.regulator.launch_delay_quarters(self.quarter),
+            rng=self.streams["firms"],
+        )
         for firm in self.firms:
             if firm.available:
-                firm.invest(growth_quarter, credit, talent, openness)
+                firm.invest(firm.decision, world)
 
     def price(self) -> None:
-        """Firms adjust prices to last quarter's share movement."""
+        """Firms move their prices towards their decision, in bounded steps."""
         for firm in self.firms:
             if firm.available:
-                firm.set_price()
+                firm.set_price(firm.decision.price, self.params["price_step_max"], self._marginal_cost(firm))
 
     def partner(self) -> None:
         """Platforms whose contracts ended (or whose provider left) choose again."""
@@ -354,35 +539,28 @@ class AIMarketModel(mesa.Model):
                     self.add_news(
                         self.quarter,
                         "partnership",
-                        f"{partner.name} switches its AI to {firm.name}",
-                        f"{partner.name}, AI 제공사를 {firm.name}(으)로 변경",
+                        f"{partner.name} switches its AI to {firm.name} ({partner.deal})",
+                        f"{partner.name_ko}, AI 제공 기업을 {firm.name_ko}(으)로 변경",
                     )
 
     def adopt(self) -> None:
-        """Non-adopters adopt (Bass); new and reviewing adopters choose a provider (logit)."""
+        """People hear of AI (Bass); the newly aware and those reviewing choose a provider or none (logit)."""
         a = self.adopters
         rng = self.streams["market"]
         p = self.params
-        segments = len(SEGMENTS)
-        total = self.segment_weight
-        adopted_weight = self.served_weight  # every adopter has a provider after the last choice
-        probability = np.zeros(segments)
+        c = self.params
+        used_fraction = self.served_weight / np.maximum(self.segment_weight, 1e-12)
+        hazard = np.zeros(len(SEGMENTS))
         for s, name in enumerate(SEGMENTS):
             state = self.segment_state[name]
-            fraction = adopted_weight[s] / total[s] if total[s] > 0 else 0.0
-            ceiling = min(1.0, state["adoption_ceiling"] * p["adoption_ceiling_scale"])
-            if fraction >= ceiling or fraction >= 1.0:
-                continue
-            speed = p["adoption_speed"]
-            hazard = market.bass_adoption_probability(
-                state["bass_p"] * speed, state["bass_q"] * speed, fraction / max(ceiling, 1e-9)
-            )
-            probability[s] = hazard * (ceiling - fraction) / (1.0 - fraction)
-        # one probability per (segment, membership group): users of a platform offering AI adopt faster
-        boost = np.where(self._channel_by_group().max(axis=0) > 0, 1.0 + CHANNEL_ADOPTION_BOOST, 1.0)
-        row_probability = (probability[:, None] * boost[None, :]).ravel()[a.segment_group]
-        new = ~a.adopted & (rng.random(a.rows) < row_probability)
-        a.adopted |= new
+            hazard[s] = max(0.0, (state["bass_p"] + state["bass_q"] * used_fraction[s]) * p["adoption_speed"])
+        # users of a platform offering AI hear of it sooner
+        boost = np.where(self._channel_by_group().max(axis=0) > 0, 1.0 + c["channel_awareness_boost"], 1.0)
+        group_hazard = (hazard[:, None] * boost[None, :]).ravel()[a.segment_group]
+        pull = a.intensity ** c["intensity_awareness_bias"] / self.awareness_norm[a.segment]
+        hear = 1.0 - np.exp(-group_hazard * pull / 4.0)
+        new = ~a.aware & (rng.random(a.rows) < hear)
+        a.aware |= new
         review_draws = rng.random(a.rows)
         available = np.array([f.available for f in self.firms])
         orphaned = a.adopted & (a.provider < 0)
@@ -391,132 +569,64 @@ class AIMarketModel(mesa.Model):
         reviewing = review_draws < self.row_review_rate
         if self.platform_changed.any():
             group_switched = a.group_platforms[:, self.platform_changed].any(axis=1)
-            reviewing |= group_switched[a.platform_group] & (review_draws < PLATFORM_SWITCH_REVIEW)
-        choosers = np.nonzero(new | (a.adopted & reviewing) | orphaned)[0]
+            reviewing |= group_switched[a.platform_group] & (review_draws < c["platform_switch_review"])
+        choosers = np.nonzero(new | (a.aware & reviewing) | orphaned)[0]
         a.provider[orphaned] = -1
         draws = rng.random(choosers.size)
         offer = self._offer()
-        terms = self._segment_terms(offer)
+        terms = self._segment_terms(offer, for_choice=True)
         channel = self._channel_by_group()
         # chunks keep the (rows x firms) temporaries in cache; draws are taken up
         # front, so the result does not depend on the chunk size
         for start in range(0, choosers.size, CHOICE_CHUNK_ROWS):
             rows = choosers[start : start + CHOICE_CHUNK_ROWS]
             utility = market.utilities(a, rows, offer, terms, channel[:, a.platform_group[rows]], include_inertia=True)
-            a.provider[rows] = market.sample_choices(utility, draws[start : start + CHOICE_CHUNK_ROWS])
+            outside = self._outside_utilities(rows)
+            a.provider[rows] = market.sample_with_outside(utility, outside, draws[start : start + CHOICE_CHUNK_ROWS])
+        a.adopted = a.provider >= 0
         self._update_segment_shares()
 
     def settle(self) -> None:
         """Revenue is booked, firms pay costs; broke firms exit; new firms may enter."""
         a = self.adopters
-        prices = np.array([f.price for f in self.firms])
-        money = a.weight * self._spend_per_row_quarter() * prices[np.maximum(a.provider, 0)]
+        firms = self.firms
+        served = self._served[0]
+        money = np.zeros(a.rows)
+        money[served] = a.weight[served] * self._revenue_per_row(served, a.provider[served])
         revenue = self._sum_by_segment_and_firm(money) / 1e9
         self.segment_revenue = revenue
+        self.segment_users = self._sum_by_segment_and_firm(a.weight) / 1e6
         total = revenue.sum()
-        for firm in self.firms:
+        deals = np.zeros(len(firms))
+        for partner in self.partners:
+            if partner.provider >= 0 and partner.deal != "own":
+                deals[partner.provider] += 1
+        for firm in firms:
             firm.previous_share = firm.revenue_share
             firm.revenue_by_segment = [float(x) for x in revenue[:, firm.index]]
+            firm.users_by_segment = [float(x) for x in self.segment_users[:, firm.index]]
             firm.revenue_usd_bn = float(revenue[:, firm.index].sum())
-            firm.revenue_share = safe_share(firm.revenue_usd_bn, total)
+            firm.revenue_share = float(firm.revenue_usd_bn / total) if total > 0 else 0.0
         self.regulator.book_spend()
         self.exits = 0
-        for firm in self.firms:
+        for firm in firms:
             if firm.available:
-                firm.settle()
+                serving = firm.revenue_usd_bn * self._marginal_cost(firm) / max(firm.price, 1e-9)
+                bids = firm.decision.partner_bid_usd_bn_per_year * deals[firm.index] / 4.0
+                firm.settle(serving, bids)
                 if firm.exited:
                     self.retire_firm(firm, self.quarter, reason="cash")
-        self._random_entry()
+        self._brand_convergence()
+        self._entry()
 
     def record(self) -> None:
-        """Compute this quarter's outcomes and append them to the history."""
-        q = self.quarter
-        revenue = self.segment_revenue
-        total = float(revenue.sum())
-        domestic = np.array([f.domestic for f in self.firms])
-        firm_revenue = revenue.sum(axis=0)
-        shares = firm_revenue / total if total > 0 else np.zeros_like(firm_revenue)
-        frontier = max((f.capability for f in self.firms if f.available), default=1.0)
-        best_domestic = max((f.capability for f in self.firms if f.available and f.domestic), default=0.0)
-        sovereign_rows = [self.segment_index["enterprise"], self.segment_index["public"]]
-        sovereign_total = revenue[sovereign_rows].sum()
-        large = [f for f in self.firms if f.available and f.size == "large" and f.revenue_usd_bn > 0]
-        small = [f for f in self.firms if f.available and f.size == "small" and f.revenue_usd_bn > 0]
-
-        def burden(group: list[Firm]) -> float:
-            """The average firm's compliance cost and fines as a share of its revenue (capped at 1)."""
-            if not group:
-                return 0.0
-            return float(
-                np.mean([min(1.0, (f.compliance_cost_usd_bn + f.fines_usd_bn) / f.revenue_usd_bn) for f in group])
-            )
-
-        a = self.adopters
-        total_weight = a.weight.sum()
-        row = {
-            "quarter": quarter_label(q),
-            "year": q // 4,
-            "market_revenue_usd_bn": total,
-            "domestic_revenue_share": float(shares[domestic].sum()),
-            "foreign_revenue_share": float(shares[~domestic].sum()) if total > 0 else 0.0,
-            "domestic_share_consumer": safe_share(revenue[0, domestic].sum(), revenue[0].sum()),
-            "domestic_share_enterprise": safe_share(revenue[1, domestic].sum(), revenue[1].sum()),
-            "domestic_share_public": safe_share(revenue[2, domestic].sum(), revenue[2].sum()),
-            "hhi": hhi(shares),
-            "consumer_surplus": self._consumer_surplus_usd_bn(),
-            "capability_gap": max(0.0, 1.0 - best_domestic / frontier) if frontier > 0 else 0.0,
-            "sovereignty_index": safe_share(revenue[sovereign_rows][:, domestic].sum(), sovereign_total),
-            "public_spend_krw_bn": self.regulator.spend_krw_bn,
-            "budget_left_krw_bn": self.regulator.budget_left_krw_bn(),
-            "adoption_rate": safe_share(a.weight[a.adopted].sum(), total_weight),
-            "active_firms": sum(1 for f in self.firms if f.available),
-            "entries": self.entries,
-            "exits": self.exits,
-            "compliance_cost_krw_bn": self.regulator.compliance_cost_krw_bn,
-            "small_firm_compliance_burden": burden(small),
-            "large_firm_compliance_burden": burden(large),
-            "firm_profits_usd_bn": float(sum(f.profit_usd_bn for f in self.firms if f.available or f.exited)),
-        }
-        self.history.append(row)
-        self.previous_drivers = self.drivers
-        self.drivers = utility_components(self)
-        self.previous_outcome_parts = self.outcome_parts
-        self.outcome_parts = outcome_parts(self, shares)
-        partners_of: dict[int, list[str]] = {}
-        for partner in self.partners:
-            if partner.provider >= 0:
-                partners_of.setdefault(partner.provider, []).append(partner.partner_id)
-        for firm in self.firms:
-            if not (firm.available or firm.revenue_usd_bn > 0 or (firm.exited and firm.exit_quarter == q)):
-                continue
-            self.firm_history.append(
-                {
-                    "quarter": quarter_label(q),
-                    "firm": firm.firm_id,
-                    "name": firm.name,
-                    "origin": firm.origin,
-                    "size": firm.size,
-                    "active": firm.available,
-                    "revenue_usd_bn": firm.revenue_usd_bn,
-                    "revenue_share": float(shares[firm.index]),
-                    **{
-                        f"share_{name}": safe_share(revenue[s, firm.index], revenue[s].sum())
-                        for s, name in enumerate(SEGMENTS)
-                    },
-                    "capability": firm.capability,
-                    "korean_quality": firm.korean_quality,
-                    "price": firm.price,
-                    "cash_usd_bn": firm.cash_usd_bn,
-                    "profit_usd_bn": firm.profit_usd_bn,
-                    "compliance_cost_usd_bn": firm.compliance_cost_usd_bn,
-                    "grant_usd_bn": firm.grant_usd_bn,
-                    "partners": ";".join(partners_of.get(firm.index, [])),
-                }
-            )
+        """Compute this quarter's outcomes (see :mod:`sim.model.outcomes`) and append them to the history."""
+        record_quarter(self)
+        self.datacollector.collect(self)
         self.entries = 0
 
     # ------------------------------------------------------------------
-    # helpers
+    # entry and exit
     # ------------------------------------------------------------------
     def activate_firm(self, firm: Firm, quarter: int) -> None:
         if firm.active or firm.exited:
@@ -524,84 +634,162 @@ class AIMarketModel(mesa.Model):
         firm.active = True
         firm.enters = quarter
         self.entries += 1
-        self.add_news(quarter, "entry", f"{firm.name} enters the market", f"{firm.name} 시장 진입")
+        self.add_news(quarter, "entry", f"{firm.name} enters the market", f"{firm.name_ko}, 시장에 진입")
 
     def retire_firm(self, firm: Firm, quarter: int, reason: str) -> None:
         firm.active = False
         firm.exited = True
         firm.exit_quarter = quarter
         self.exits += 1
-        why = {"cash": "runs out of cash", "event": "leaves"}.get(reason, "leaves")
-        why_ko = {"cash": "자금 고갈", "event": "철수"}.get(reason, "철수")
-        self.add_news(quarter, "exit", f"{firm.name} {why} and exits", f"{firm.name} {why_ko}로 시장 퇴출")
+        why = {"cash": "runs out of cash and exits", "event": "leaves the market"}.get(reason, "leaves the market")
+        why_ko = {"cash": "자금이 바닥나 시장에서 퇴출", "event": "시장에서 철수"}.get(reason, "시장에서 철수")
+        self.add_news(quarter, "exit", f"{firm.name} {why}", f"{firm.name_ko}, {why_ko}")
 
-    def _random_entry(self) -> None:
+    def _entry(self) -> None:
+        """Potential entrants arrive (Poisson) and enter when the expected profit repays the entry cost."""
         rng = self.streams["firms"]
-        rate = self.params["entry_rate_per_year"] / 4.0
-        arrivals = int(rng.poisson(rate))
-        for _ in range(arrivals):
-            if self.random_entrants >= MAX_RANDOM_ENTRANTS:
-                break
-            self.random_entrants += 1
-            number = self.random_entrants
-            best = max((f.capability for f in self.firms if f.available and f.domestic), default=0.6)
-            spec = {
-                "id": f"startup_{number}",
-                "name": f"Startup {number}",
-                "origin": "domestic",
-                "size": "small",
-                "capability": best * float(rng.uniform(0.75, 0.95)),
-                "korean_quality": float(rng.uniform(0.75, 0.9)),
-                "price": float(rng.uniform(0.6, 0.9)),
-                "unit_cost": 0.45,
-                "compute_k_gpus": 0.3,
-                "cash_usd_bn": float(rng.uniform(0.03, 0.12)),
-                "rd_usd_bn_per_year": 0.03,
-                "fixed_cost_usd_bn_per_year": 0.01,
-                "frontier_lab": False,
-                "sovereign_team": False,
-                "enters": self.quarter,
-                "strategy": {"price_agility": 0.05, "partner_offer": 0.2, "korea_focus": 0.8},
-                "initial_share": {},
-            }
-            firm = self._add_firm(spec)
-            self._grow_firm_arrays()
-            self.activate_firm(firm, self.quarter)
+        p = self.params
+        arrivals = [("domestic", int(rng.poisson(p["entry_rate_per_year"] / 4.0)))]
+        arrivals.append(("foreign", int(rng.poisson(p["foreign_entry_rate_per_year"] / 4.0))))
+        for origin, count in arrivals:
+            for _ in range(count):
+                if self.random_entrants >= p["max_entrants"]:
+                    return
+                spec = self._entrant_spec(origin, rng)
+                candidate = Firm(self, spec, len(self.firms))
+                candidate.marginal_cost = self._typical_cost_ratio() * spec.price / self._cost_factor()
+                profit = self._expected_entrant_profit(candidate)
+                candidate.remove()
+                if profit * p["entry_payback_years"] < spec.cash_usd_bn:
+                    continue
+                self.random_entrants += 1
+                firm = self._add_firm(spec)
+                firm.marginal_cost = candidate.marginal_cost
+                self._grow_firm_arrays()
+                self.activate_firm(firm, self.quarter)
+
+    def _entrant_spec(self, origin: str, rng: np.random.Generator) -> FirmSpec:
+        p = self.params
+        number = self.random_entrants + 1
+        open_weights = (1.0 + p["frontier_growth_per_year"]) ** (-p["open_weight_lag_years"])
+        domestic = origin == "domestic"
+        prices = [f.price for f in self.firms if f.available and f.domestic == domestic]
+        return FirmSpec(
+            id=f"entrant_{number}",
+            name=f"{'Start-up' if domestic else 'Foreign lab'} {number}",
+            name_ko=f"{'스타트업' if domestic else '해외 연구소'} {number}",
+            origin=origin,
+            size="small" if domestic else "large",
+            capability=min(1.0, open_weights * p["entrant_capability_vs_open_weights"])
+            if domestic
+            else p["foreign_entrant_capability"],
+            korean_quality=p["entrant_korean_quality"] if domestic else p["foreign_entrant_korean_quality"],
+            price=float(np.median(prices)) if prices else 1.0,
+            compute_k_gpus=0.0,
+            cash_usd_bn=p["entrant_cash_usd_bn"],
+            rd_usd_bn_per_year=p["entrant_base_investment_usd_bn_per_year"],
+            fixed_cost_usd_bn_per_year=p["entrant_fixed_cost_usd_bn_per_year"],
+            frontier_lab=False,
+            sovereign_applicant=False,
+            initial_share={},
+            enters=self.quarter,
+            strategy=Strategy(korea_focus=1.0 if domestic else 0.3),
+        )
+
+    def _typical_cost_ratio(self) -> float:
+        """Median marginal cost / price of active firms today."""
+        ratios = [self._marginal_cost(f) / f.price for f in self.firms if f.available and f.price > 0]
+        return float(np.median(ratios)) if ratios else 0.5
+
+    def _expected_entrant_profit(self, candidate: Firm) -> float:
+        """Yearly profit a candidate expects: its logit demand on the panel at today's offers, less costs."""
+        a = self.adopters
+        rows = self.panel[a.aware[self.panel]]
+        if rows.size == 0:
+            return -1.0
+        utility = self._utilities(rows, include_inertia=False)
+        taste = a.tastes[rows]
+        seg = a.segment[rows]
+        brand = self.brand.min(axis=1)[seg]
+        foreign = 0.0 if candidate.domestic else 1.0
+        trust = (self.params["foreign_trust"] + np.array([self.segment_state[s]["foreign_trust"] for s in SEGMENTS]))[seg]
+        own = (
+            taste[:, 0] * candidate.offered_capability
+            + taste[:, 1] * candidate.korean_quality
+            + taste[:, 2] * candidate.price
+            + taste[:, 3] * (0.0 if foreign else 1.0)
+            + brand
+            + trust * foreign
+        )
+        everything = np.vstack([utility, self._outside_utilities(rows)[None, :], own[None, :]])
+        share = market.choice_probabilities(everything)[-1]
+        per_row = self._revenue_per_row(rows, None, candidate)
+        revenue = float((a.weight[rows] * self.panel_scale[seg] * share * per_row).sum() / 1e9) * 4.0
+        margin = 1.0 - self._marginal_cost(candidate) / candidate.price
+        fixed = candidate.fixed_cost_usd_bn_per_year + candidate.base_investment_usd_bn_per_year
+        compliance = self.regulator.obligation_cost_krw_bn_per_year(candidate) / self.krw_per_usd
+        if self.regulator.act_phase(self.quarter) == "before":
+            compliance = 0.0
+        return revenue * margin - fixed - compliance
 
     def _grow_firm_arrays(self) -> None:
-        grown = np.zeros((len(SEGMENTS), len(self.firms)))
-        grown[:, : self.segment_firm_shares.shape[1]] = self.segment_firm_shares
-        self.segment_firm_shares = grown
-        revenue = np.zeros((len(SEGMENTS), len(self.firms)))
-        revenue[:, : self.segment_revenue.shape[1]] = self.segment_revenue
-        self.segment_revenue = revenue
+        firms = len(self.firms)
+        for name in ("segment_firm_shares", "segment_revenue", "segment_users"):
+            old = getattr(self, name)
+            grown = np.zeros((len(SEGMENTS), firms))
+            grown[:, : old.shape[1]] = old
+            setattr(self, name, grown)
         # a newcomer starts with the lowest brand constant of each segment
-        brand = np.zeros((len(SEGMENTS), len(self.firms)))
+        brand = np.zeros((len(SEGMENTS), firms))
         brand[:, : self.brand.shape[1]] = self.brand
         brand[:, self.brand.shape[1] :] = self.brand.min(axis=1, keepdims=True)
         self.brand = brand
 
-    def spend_per_adopter_quarter(self) -> np.ndarray:
-        """USD spend per real adopter this quarter, by segment (before the firm's price index)."""
-        years = (self.quarter - self.scenario_def.start) / 4.0
-        shift = self.params["spend_growth_shift"]
-        return np.array(
-            [
-                self.segment_state[s]["spend_usd_per_adopter_per_year"]
-                * (1.0 + self.segment_state[s]["spend_growth_per_year"] + shift) ** years
-                / 4.0
-                for s in SEGMENTS
-            ]
-        )
+    def _brand_convergence(self) -> None:
+        """Brand advantages erode as users learn what models can do: constants shrink towards the segment's mean."""
+        rate = self.params["brand_convergence_per_quarter"]
+        active = np.array([f.available for f in self.firms])
+        if rate <= 0 or not active.any():
+            return
+        mean = self.brand[:, active].mean(axis=1, keepdims=True)
+        self.brand[:, active] += rate * (mean - self.brand[:, active])
 
-    def _spend_per_row_quarter(self) -> np.ndarray:
-        """:meth:`spend_per_adopter_quarter` for every adopter row."""
-        return self.spend_per_adopter_quarter()[self.adopters.segment]
+    # ------------------------------------------------------------------
+    # demand helpers
+    # ------------------------------------------------------------------
+    def _marginal_cost(self, firm: Firm) -> float:
+        """Serving cost per unit of the price index: backed out at the start, falling with inference
+        cost (the price level) and scaled by the GPU cost."""
+        return firm.marginal_cost * self._cost_factor()
+
+    def _cost_factor(self) -> float:
+        """Serving cost now relative to the start: inference cost index times GPU cost relative to the reference."""
+        reference = self.scenario_def.parameters["gpu_cost_krw_m_per_year"].default
+        return self.price_level * self.params["gpu_cost_krw_m_per_year"] / reference
+
+    def _revenue_per_row(self, rows: np.ndarray, provider: np.ndarray | None, firm: Firm | None = None) -> np.ndarray:
+        """USD per quarter one real adopter of each row pays its provider (or ``firm``).
+
+        usage (segment base x intensity x (capability x frontier) ** elasticity) x price index.
+        """
+        a = self.adopters
+        e = self.params["usage_capability_elasticity"]
+        base = self._usage_base()[a.segment[rows]] * a.intensity[rows]
+        if firm is not None:
+            capability = np.full(rows.shape[0], firm.offered_capability)
+            price = np.full(rows.shape[0], firm.price)
+        else:
+            capability = np.array([f.offered_capability for f in self.firms])[provider]
+            price = np.array([f.price for f in self.firms])[provider]
+        return base * (np.maximum(capability, 1e-6) * self.frontier_level) ** e * price
+
+    def _usage_base(self) -> np.ndarray:
+        return np.array([self.segment_state[s]["usage_usd_per_adopter_per_quarter"] for s in SEGMENTS])
 
     def _offer(self) -> market.FirmOffer:
         firms = self.firms
         return market.FirmOffer(
-            capability=np.array([f.capability for f in firms]),
+            capability=np.array([f.offered_capability for f in firms]),
             korean_quality=np.array([f.korean_quality for f in firms]),
             price=np.array([f.price for f in firms]),
             domestic=np.array([1.0 if f.domestic else 0.0 for f in firms]),
@@ -609,7 +797,12 @@ class AIMarketModel(mesa.Model):
             available=np.array([f.available for f in firms]),
         )
 
-    def _segment_terms(self, offer: market.FirmOffer) -> market.SegmentTerms:
+    def _segment_terms(self, offer: market.FirmOffer, for_choice: bool = False) -> market.SegmentTerms:
+        """Segment-level utility terms; ``for_choice`` adds the procurement preference public buyers act on.
+
+        The preference steers choices but is not a benefit to buyers, so welfare
+        (consumer surplus) is measured without it.
+        """
         p = self.params
         firms = len(self.firms)
         bonus = np.zeros((len(SEGMENTS), firms))
@@ -622,10 +815,25 @@ class AIMarketModel(mesa.Model):
             )
             bonus[s] += (p["foreign_trust"] + self.segment_state[name]["foreign_trust"]) * foreign
             channel_weight[s] = seg["channel_weight"]
-        public = self.segment_index["public"]
-        price_weight = self.scenario_def.segments["public"]["price_sensitivity"]
-        bonus[public] += p["procurement_domestic_preference"] * price_weight * offer.domestic
+        if for_choice:
+            public = self.segment_index["public"]
+            price_weight = self.scenario_def.segments["public"]["price_sensitivity"]
+            preference = self.regulator.effective_procurement_preference
+            bonus[public] += preference * price_weight * offer.price * offer.domestic
         return market.SegmentTerms(bonus=bonus, channel_weight=channel_weight)
+
+    def _outside_utilities(self, rows: np.ndarray) -> np.ndarray:
+        """Utility of not paying for AI, per row: it falls as the frontier advances and for heavy users."""
+        a = self.adopters
+        seg = a.segment[rows]
+        base = np.array([self.segment_state[s]["outside_utility"] for s in SEGMENTS])
+        value = np.array([self.segment_state[s]["frontier_value_weight"] for s in SEGMENTS])
+        return (
+            base[seg]
+            + self.params["outside_option_shift"]
+            - value[seg] * np.log(self.frontier_level)
+            - self.params["intensity_value_weight"] * np.log(a.intensity[rows])
+        )
 
     def _channel_by_group(self) -> np.ndarray:
         """(firms x membership groups) channel strength under the current partnerships."""
@@ -637,13 +845,39 @@ class AIMarketModel(mesa.Model):
         """(firms x rows) channel strength for the given rows."""
         return self._channel_by_group()[:, self.adopters.platform_group[rows]]
 
-    def _utilities(self, rows: np.ndarray, include_inertia: bool) -> np.ndarray:
+    def _utilities(self, rows: np.ndarray, include_inertia: bool, for_choice: bool = False) -> np.ndarray:
         offer = self._offer()
-        terms = self._segment_terms(offer)
+        terms = self._segment_terms(offer, for_choice)
         return market.utilities(self.adopters, rows, offer, terms, self._channel_rows(rows), include_inertia)
 
+    def _markups(self) -> np.ndarray:
+        """Logit-Bertrand markup per firm (price-index units) at current offers: D_j / (-dD_j/dp_j).
+
+        Demand is estimated on the aware panel rows, each weighted by what it pays
+        per unit of price; the outside option is part of the choice set.
+        """
+        a = self.adopters
+        firms = len(self.firms)
+        rows = self.panel[a.aware[self.panel]]
+        if rows.size == 0:
+            return np.full(firms, 0.5)
+        utility = self._utilities(rows, include_inertia=False, for_choice=True)
+        stacked = np.vstack([utility, self._outside_utilities(rows)[None, :]])
+        probability = market.choice_probabilities(stacked)[:firms]
+        e = self.params["usage_capability_elasticity"]
+        capability = np.array([max(f.offered_capability, 1e-6) for f in self.firms])
+        pays = (
+            (a.weight[rows] * self.panel_scale[a.segment[rows]] * a.intensity[rows])
+            * self._usage_base()[a.segment[rows]]
+        )
+        pays = pays[None, :] * (capability[:, None] * self.frontier_level) ** e
+        alpha = -a.tastes[rows, 2]  # utility per unit of the price index
+        demand = (pays * probability).sum(axis=1)
+        slope = (pays * alpha[None, :] * probability * (1.0 - probability)).sum(axis=1)
+        return np.divide(demand, slope, out=np.full(firms, 0.5), where=slope > 0)
+
     def _sum_by_segment_and_firm(self, values: np.ndarray) -> np.ndarray:
-        """(segments x firms) sums of a per-row quantity over adopted rows with a provider.
+        """(segments x firms) sums of a per-row quantity over rows with a provider.
 
         Uses the served rows found by the last :meth:`_update_segment_shares`.
         """
@@ -654,29 +888,38 @@ class AIMarketModel(mesa.Model):
     def _update_segment_shares(self) -> None:
         a = self.adopters
         firms = len(self.firms)
-        served = np.nonzero(a.adopted & (a.provider >= 0))[0]
+        served = np.nonzero(a.provider >= 0)[0]
         self._served = (served, a.segment[served] * firms + a.provider[served], firms)
         counts = self._sum_by_segment_and_firm(a.weight)
         totals = counts.sum(axis=1, keepdims=True)
         self.served_weight = totals[:, 0]  # adopters with a provider, per segment
         self.segment_firm_shares = np.divide(counts, totals, out=np.zeros_like(counts), where=totals > 0)
 
-    def _consumer_surplus_usd_bn(self) -> float:
-        """Consumer surplus this quarter, estimated on the fixed panel of rows (USD bn)."""
+    def aware_share(self, segment: int) -> float:
+        """Share of a segment's people (or organisations) who have heard of and tried AI assistants."""
         a = self.adopters
-        rows = self.panel[a.adopted[self.panel]]
+        mine = a.segment == segment
+        return float(a.weight[mine & a.aware].sum() / max(a.weight[mine].sum(), 1e-12))
+
+    def consumer_surplus_usd_bn(self) -> float:
+        """Consumer surplus this quarter against a world with only the outside option (USD bn), on the panel.
+
+        Measured at true utilities: the procurement preference steers public
+        buyers' choices but is not counted as a gain to them.
+        """
+        a = self.adopters
+        rows = self.panel[a.aware[self.panel]]
         if rows.size == 0:
             return 0.0
         utility = self._utilities(rows, include_inertia=False)
-        spend = self._spend_per_row_quarter()[rows]
-        surplus = market.surplus_per_row(utility, a.price_taste[rows], spend)
+        # what one unit of the price index costs the row per quarter
+        e = self.params["usage_capability_elasticity"]
+        money = self._usage_base()[a.segment[rows]] * a.intensity[rows] * self.frontier_level**e
+        surplus = market.surplus_per_row(utility, self._outside_utilities(rows), a.price_taste[rows], money)
         weight = a.weight[rows] * self.panel_scale[a.segment[rows]]
-        # parts for explaining its change: adopters, spend per adopter, choice value per unit of spend
-        adopters = weight.sum()
-        mean_spend = float((spend * weight).sum() / adopters)
+        aware = weight.sum()
         self.surplus_parts = {
-            "adopters": float(adopters),
-            "spend": mean_spend,
-            "choice_value": float((surplus * weight).sum() / adopters / mean_spend),
+            "aware": float(aware),
+            "per_person_usd": float((surplus * weight).sum() / aware),
         }
         return float((surplus * weight).sum() / 1e9)

@@ -1,10 +1,26 @@
-"""Outcome metrics: their names, labels, units, and the pure functions behind them."""
+"""Outcomes: the one home of metric definitions and of building each quarter's rows.
+
+``METRICS`` names every column of ``quarters.csv`` after ``quarter`` and
+``year``, with labels, unit, period and how quarters make a year;
+``FIRM_COLUMNS`` names the columns of ``firms.csv``. :func:`record_quarter`
+builds both rows from the model (the model's ``record`` phase calls it), and a
+test checks the keys against these declarations.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+from sim.model.explain import outcome_parts, utility_components
+from sim.model.parameters import SEGMENTS
+from sim.timeline import quarter_label
+
+if TYPE_CHECKING:
+    from sim.model.firms import Firm
+    from sim.model.model import AIMarketModel
 
 
 @dataclass(frozen=True)
@@ -17,29 +33,62 @@ class MetricInfo:
     higher_is_better: bool | None  # None: neither (e.g. market size depends on view)
     fmt: str = "{:.3g}"
     per_year: str = "mean"  # how quarters make a year: "sum" (flows), "mean" (levels) or "last" (stocks)
+    headline: bool = False  # shown first everywhere (game report, sweep charts, lever-effect table)
+
+    @property
+    def period(self) -> str:
+        """``per quarter`` for flows (a year is their sum), ``level`` otherwise."""
+        return "per quarter" if self.per_year == "sum" else "level"
 
     def label(self, language: str = "en") -> str:
         return self.label_ko if language == "ko" else self.label_en
 
 
 METRICS: dict[str, MetricInfo] = {
-    "market_revenue_usd_bn": MetricInfo("Market revenue", "시장 매출", "USD bn", None, "{:.2f}", per_year="sum"),
-    "domestic_revenue_share": MetricInfo("Domestic revenue share", "국내 기업 매출 점유율", "share", True, "{:.1%}"),
+    "market_revenue_usd_bn": MetricInfo(
+        "Market revenue", "시장 매출", "USD bn", None, "{:.2f}", per_year="sum", headline=True
+    ),
+    "domestic_revenue_share": MetricInfo(
+        "Domestic revenue share", "국내 기업 매출 점유율", "share", True, "{:.1%}", headline=True
+    ),
     "foreign_revenue_share": MetricInfo("Foreign revenue share", "해외 기업 매출 점유율", "share", False, "{:.1%}"),
     "domestic_share_consumer": MetricInfo("Domestic share, consumers", "국내 점유율(소비자)", "share", True, "{:.1%}"),
     "domestic_share_enterprise": MetricInfo("Domestic share, enterprise", "국내 점유율(기업)", "share", True, "{:.1%}"),
     "domestic_share_public": MetricInfo("Domestic share, public sector", "국내 점유율(공공)", "share", True, "{:.1%}"),
-    "hhi": MetricInfo("Concentration (HHI)", "시장 집중도(HHI)", "points (0-10000)", False, "{:.0f}"),
-    "consumer_surplus": MetricInfo("Consumer surplus", "소비자 잉여", "USD bn", True, "{:.2f}", per_year="sum"),
-    "capability_gap": MetricInfo(
-        "Capability gap to frontier", "최첨단 대비 역량 격차", "frontier index", False, "{:.3f}"
+    "hhi": MetricInfo("Concentration (HHI)", "시장 집중도(HHI)", "points (0-10000)", False, "{:.0f}", headline=True),
+    "consumer_surplus": MetricInfo(
+        "Consumer surplus", "소비자 잉여", "USD bn", True, "{:.2f}", per_year="sum", headline=True
     ),
-    "sovereignty_index": MetricInfo("Sovereignty index", "AI 주권 지수", "share", True, "{:.1%}"),
+    "capability_gap": MetricInfo(
+        "Capability gap to frontier", "최첨단 대비 역량 격차", "frontier index", False, "{:.3f}", headline=True
+    ),
+    "domestic_capability_weighted": MetricInfo(
+        "Domestic capability (revenue-weighted)", "국내 모델 역량(매출 가중)", "frontier index", True, "{:.3f}"
+    ),
+    "sovereignty_index": MetricInfo(
+        "Sovereignty index", "AI 주권 지수", "share", True, "{:.1%}", headline=True
+    ),
+    "incidents": MetricInfo("AI incidents", "AI 사고", "incidents", False, "{:.0f}", per_year="sum", headline=True),
+    "public_pressure": MetricInfo("Public pressure after incidents", "사고 후 여론 압력", "index", None, "{:.2f}"),
     "public_spend_krw_bn": MetricInfo("Public spend", "공공 지출", "KRW bn", None, "{:.0f}", per_year="sum"),
+    "tax_expenditure_krw_bn": MetricInfo(
+        "Tax credits paid", "세액공제 지급액", "KRW bn", None, "{:.0f}", per_year="sum"
+    ),
     "budget_left_krw_bn": MetricInfo(
         "Budget left this year", "올해 남은 예산", "KRW bn", None, "{:.0f}", per_year="last"
     ),
+    "budget_scale": MetricInfo("Share of programmes funded", "사업 집행률", "share", None, "{:.0%}"),
+    "budget_shortfall_krw_bn": MetricInfo(
+        "Programmes cut for lack of budget", "예산 부족으로 축소된 사업", "KRW bn", False, "{:.0f}", per_year="sum"
+    ),
     "adoption_rate": MetricInfo("Adoption (share of potential)", "도입률", "share", True, "{:.1%}"),
+    "consumer_adoption": MetricInfo(
+        "Consumers using AI monthly", "AI 월간 이용 소비자 비율", "share", True, "{:.1%}"
+    ),
+    "consumer_awareness": MetricInfo(
+        "Consumers who have used AI", "AI 사용 경험 소비자 비율", "share", None, "{:.1%}"
+    ),
+    "users_m": MetricInfo("Users and organisations served", "이용자·기관 수", "millions", True, "{:.1f}"),
     "active_firms": MetricInfo("Active firms", "활동 기업 수", "firms", True, "{:.0f}", per_year="last"),
     "entries": MetricInfo("Entries", "신규 진입", "firms", None, "{:.0f}", per_year="sum"),
     "exits": MetricInfo("Exits", "퇴출", "firms", False, "{:.0f}", per_year="sum"),
@@ -55,18 +104,42 @@ METRICS: dict[str, MetricInfo] = {
     "firm_profits_usd_bn": MetricInfo("Firm profits", "기업 이익", "USD bn", None, "{:.2f}", per_year="sum"),
 }
 
-
-# The outcomes shown first everywhere (game report, sweep fan charts).
-HEADLINE_METRICS = (
-    "market_revenue_usd_bn",
-    "domestic_revenue_share",
-    "hhi",
-    "consumer_surplus",
-    "capability_gap",
-    "sovereignty_index",
-)
+# The outcomes shown first everywhere (game report, sweep fan charts, lever-effect table).
+HEADLINE_METRICS = tuple(name for name, info in METRICS.items() if info.headline)
 
 YEARLY_RULES: dict[str, str] = {name: info.per_year for name, info in METRICS.items()}
+
+# Columns of firms.csv, in order (money per quarter unless the name says per year).
+FIRM_COLUMNS = (
+    "quarter",
+    "firm",
+    "name",
+    "origin",
+    "size",
+    "active",
+    "revenue_usd_bn",
+    "revenue_share",
+    *(f"share_{s}" for s in SEGMENTS),
+    *(f"users_{s}_m" for s in SEGMENTS),
+    "capability",
+    "offered_capability",
+    "korean_quality",
+    "price",
+    "marginal_cost",
+    "cash_usd_bn",
+    "profit_usd_bn",
+    "investment_usd_bn",
+    "tax_credit_usd_bn",
+    "compliance_cost_usd_bn",
+    "fines_usd_bn",
+    "grant_usd_bn",
+    "public_gpus_k",
+    "trust",
+    "incidents",
+    "influence",
+    "sovereign_team",
+    "partners",
+)
 
 
 def hhi(shares: np.ndarray) -> float:
@@ -77,3 +150,118 @@ def hhi(shares: np.ndarray) -> float:
 def safe_share(part: float, whole: float) -> float:
     """part / whole, 0 when the whole is 0."""
     return float(part / whole) if whole > 0 else 0.0
+
+
+def _burden(group: list[Firm]) -> float:
+    """The average firm's compliance cost and fines as a share of its revenue (capped at 1)."""
+    if not group:
+        return 0.0
+    return float(np.mean([min(1.0, (f.compliance_cost_usd_bn + f.fines_usd_bn) / f.revenue_usd_bn) for f in group]))
+
+
+def record_quarter(model: AIMarketModel) -> None:
+    """Append this quarter's outcome row to ``model.history`` and its firm rows to ``model.firm_history``."""
+    q = model.quarter
+    revenue = model.segment_revenue
+    total = float(revenue.sum())
+    firms = model.firms
+    domestic = np.array([f.domestic for f in firms])
+    firm_revenue = revenue.sum(axis=0)
+    shares = firm_revenue / total if total > 0 else np.zeros_like(firm_revenue)
+    live = [f for f in firms if f.available]
+    frontier = max((f.offered_capability for f in live), default=1.0)
+    best_domestic = max((f.offered_capability for f in live if f.domestic), default=0.0)
+    domestic_live = [f for f in live if f.domestic]
+    domestic_revenue = sum(f.revenue_usd_bn for f in domestic_live)
+    weighted = (
+        sum(f.offered_capability * f.revenue_usd_bn for f in domestic_live) / domestic_revenue / frontier
+        if domestic_revenue > 0 and frontier > 0
+        else 0.0
+    )
+    index = {name: i for i, name in enumerate(SEGMENTS)}
+    sovereign_rows = [index["enterprise"], index["public"]]
+    sovereign_total = revenue[sovereign_rows].sum()
+    large = [f for f in live if f.size == "large" and f.revenue_usd_bn > 0]
+    small = [f for f in live if f.size == "small" and f.revenue_usd_bn > 0]
+    regulator = model.regulator
+    consumer = index["consumer"]
+    row = {
+        "quarter": quarter_label(q),
+        "year": q // 4,
+        "market_revenue_usd_bn": total,
+        "domestic_revenue_share": float(shares[domestic].sum()),
+        "foreign_revenue_share": float(shares[~domestic].sum()) if total > 0 else 0.0,
+        "domestic_share_consumer": safe_share(revenue[consumer, domestic].sum(), revenue[consumer].sum()),
+        "domestic_share_enterprise": safe_share(revenue[1, domestic].sum(), revenue[1].sum()),
+        "domestic_share_public": safe_share(revenue[2, domestic].sum(), revenue[2].sum()),
+        "hhi": hhi(shares),
+        "consumer_surplus": model.consumer_surplus_usd_bn(),
+        "capability_gap": max(0.0, 1.0 - best_domestic / frontier) if frontier > 0 else 0.0,
+        "domestic_capability_weighted": float(weighted),
+        "sovereignty_index": safe_share(revenue[sovereign_rows][:, domestic].sum(), sovereign_total),
+        "incidents": int(regulator.incidents),
+        "public_pressure": float(regulator.pressure),
+        "public_spend_krw_bn": regulator.spend_krw_bn,
+        "tax_expenditure_krw_bn": regulator.tax_expenditure_krw_bn,
+        "budget_left_krw_bn": regulator.budget_left_krw_bn(),
+        "budget_scale": regulator.programme_scale,
+        "budget_shortfall_krw_bn": sum(regulator.scaled_back.values()) / 4.0,
+        "adoption_rate": safe_share(model.served_weight.sum(), model.segment_weight.sum()),
+        "consumer_adoption": safe_share(model.served_weight[consumer], model.segment_weight[consumer]),
+        "consumer_awareness": model.aware_share(consumer),
+        "users_m": float(model.served_weight.sum() / 1e6),
+        "active_firms": len(live),
+        "entries": int(model.entries),
+        "exits": int(model.exits),
+        "compliance_cost_krw_bn": regulator.compliance_cost_krw_bn,
+        "small_firm_compliance_burden": _burden(small),
+        "large_firm_compliance_burden": _burden(large),
+        "firm_profits_usd_bn": float(sum(f.profit_usd_bn for f in firms if f.available or f.exited)),
+    }
+    model.history.append(row)
+    model.previous_drivers = model.drivers
+    model.drivers = utility_components(model)
+    model.previous_outcome_parts = model.outcome_parts
+    model.outcome_parts = outcome_parts(model, shares)
+    partners_of: dict[int, list[str]] = {}
+    for partner in model.partners:
+        if partner.provider >= 0:
+            partners_of.setdefault(partner.provider, []).append(partner.partner_id)
+    for firm in firms:
+        if not (firm.available or firm.revenue_usd_bn > 0 or (firm.exited and firm.exit_quarter == q)):
+            continue
+        model.firm_history.append(
+            {
+                "quarter": quarter_label(q),
+                "firm": firm.firm_id,
+                "name": firm.name,
+                "origin": firm.origin,
+                "size": firm.size,
+                "active": firm.available,
+                "revenue_usd_bn": firm.revenue_usd_bn,
+                "revenue_share": float(shares[firm.index]),
+                **{
+                    f"share_{name}": safe_share(revenue[s, firm.index], revenue[s].sum())
+                    for s, name in enumerate(SEGMENTS)
+                },
+                **{f"users_{name}_m": firm.users_by_segment[s] for s, name in enumerate(SEGMENTS)},
+                "capability": firm.capability,
+                "offered_capability": firm.offered_capability,
+                "korean_quality": firm.korean_quality,
+                "price": firm.price,
+                "marginal_cost": model._marginal_cost(firm),
+                "cash_usd_bn": firm.cash_usd_bn,
+                "profit_usd_bn": firm.profit_usd_bn,
+                "investment_usd_bn": firm.investment_usd_bn,
+                "tax_credit_usd_bn": firm.tax_credit_usd_bn,
+                "compliance_cost_usd_bn": firm.compliance_cost_usd_bn,
+                "fines_usd_bn": firm.fines_usd_bn,
+                "grant_usd_bn": firm.grant_usd_bn,
+                "public_gpus_k": firm.public_gpus_k,
+                "trust": firm.trust,
+                "incidents": firm.incidents,
+                "influence": firm.influence,
+                "sovereign_team": firm.sovereign_team,
+                "partners": ";".join(partners_of.get(firm.index, [])),
+            }
+        )

@@ -1,0 +1,162 @@
+"""Decision rules: what each firm and platform decides every quarter, and how a caller replaces it.
+
+Every firm's quarterly decisions come from a policy object with a ``decide(firm,
+view) -> FirmDecision`` method; the default is :class:`RuleFirmPolicy`, the
+behavioural rule of the model (ODD, "firm decisions"). A caller can replace the
+decisions of one firm for one quarter by passing ``{"firm:<id>": {...}}`` to
+``AIMarketModel.apply_decision`` (any subset of :data:`FIRM_DECISION_FIELDS`; the rest
+follow the rule), or install another policy for good with
+``AIMarketModel.set_firm_policy``. Platforms likewise: ``{"partner:<id>":
+{"provider": "<firm id>", "deal": "<deal kind>"}}`` is used the next time that
+platform's contract is up. Policies must be picklable (module-level classes) so
+snapshots and parallel runs stay exact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from sim.model.firms import Firm
+
+
+@dataclass(frozen=True)
+class FirmDecision:
+    """One firm's decisions for one quarter (money per year, price as an index: 1 = benchmark)."""
+
+    price: float
+    rd_usd_bn_per_year: float
+    compute_usd_bn_per_year: float
+    korean_usd_bn_per_year: float
+    partner_bid_usd_bn_per_year: float
+    public_affairs_usd_bn_per_year: float
+
+
+def _field(low: float, high: float, step: float, unit: tuple[str, str], label: tuple[str, str]) -> dict[str, Any]:
+    return {
+        "min": low,
+        "max": high,
+        "step": step,
+        "unit_en": unit[0],
+        "unit_ko": unit[1],
+        "label_en": label[0],
+        "label_ko": label[1],
+    }
+
+
+_USD_BN_YEAR = ("USD bn/yr", "연 10억 달러")
+
+# What a firm role may set (bounds of the decision space, not of the model's equations).
+FIRM_DECISION_FIELDS: dict[str, dict[str, Any]] = {
+    "price": _field(0.05, 5.0, 0.05, ("price index (1 = benchmark)", "가격 지수(1 = 기준)"), ("Price", "가격")),
+    "rd_usd_bn_per_year": _field(0.0, 20.0, 0.01, _USD_BN_YEAR, ("R&D (talent, data)", "연구개발(인력·데이터)")),
+    "compute_usd_bn_per_year": _field(0.0, 20.0, 0.01, _USD_BN_YEAR, ("Compute (GPUs)", "컴퓨팅(GPU)")),
+    "korean_usd_bn_per_year": _field(0.0, 5.0, 0.005, _USD_BN_YEAR, ("Korean-language investment", "한국어 투자")),
+    "partner_bid_usd_bn_per_year": _field(
+        0.0, 2.0, 0.005, _USD_BN_YEAR, ("Bid to partner platforms (per deal)", "제휴 플랫폼 제안액(계약당)")
+    ),
+    "public_affairs_usd_bn_per_year": _field(
+        0.0, 0.5, 0.001, _USD_BN_YEAR, ("Public affairs (shaping the rules)", "대관·정책 활동")
+    ),
+}
+
+PARTNER_DECISION_FIELDS: dict[str, dict[str, Any]] = {
+    "provider": {"type": "firm", "label_en": "AI provider", "label_ko": "AI 제공 기업"},
+    "deal": {"type": "deal", "label_en": "Kind of deal", "label_ko": "계약 형태"},
+}
+
+
+@dataclass(frozen=True)
+class FirmView:
+    """What a firm knows when it decides (prepared by the model each quarter)."""
+
+    best_response_price: float  # the logit-Bertrand best response to rivals' current prices
+    rd_tax_credit: float  # the credit rate it can claim this quarter (0 for foreign firms)
+    operating_profit_usd_bn_per_year: float  # last quarter's revenue minus running costs, x4
+    constants: Mapping[str, float]
+
+
+class FirmPolicy(Protocol):
+    """Anything with ``decide(firm, view) -> FirmDecision``."""
+
+    def decide(self, firm: Firm, view: FirmView) -> FirmDecision: ...
+
+
+class RuleFirmPolicy:
+    """The model's behavioural rule for firms.
+
+    Investment: a base budget plus a share of revenue, raised by the after-tax
+    price of R&D falling with the credit (elasticity ``rd_credit_elasticity``),
+    and capped by what operating profit plus cash allows over
+    ``min_runway_years``. A follower splits it into Korean-language work
+    (``korean_investment_share`` x its Korea focus), then compute and R&D in the
+    production function's proportions; a frontier lab's Korean budget all goes
+    to localisation (its capability is built abroad). Price: the best response.
+    Bids and public affairs: the firm's standing strategy.
+    """
+
+    def decide(self, firm: Firm, view: FirmView) -> FirmDecision:
+        c = view.constants
+        credit = view.rd_tax_credit if firm.domestic else 0.0
+        revenue_year = 4.0 * firm.revenue_usd_bn
+        desired = (firm.base_investment_usd_bn_per_year + c["rd_revenue_intensity"] * revenue_year) * (
+            1.0 / (1.0 - credit)
+        ) ** c["rd_credit_elasticity"]
+        affordable = max(view.operating_profit_usd_bn_per_year, 0.0) + max(firm.cash_usd_bn, 0.0) / c[
+            "min_runway_years"
+        ]
+        budget = max(0.0, min(desired, affordable / (1.0 - credit)))
+        if firm.frontier_lab:
+            korean, rd, compute = budget, 0.0, 0.0
+        else:
+            korean = budget * c["korean_investment_share"] * firm.strategy.korea_focus
+            rest = budget - korean
+            compute = rest * c["compute_output_share"]
+            rd = rest - compute
+        return FirmDecision(
+            price=view.best_response_price,
+            rd_usd_bn_per_year=rd,
+            compute_usd_bn_per_year=compute,
+            korean_usd_bn_per_year=korean,
+            partner_bid_usd_bn_per_year=firm.strategy.partner_offer * c["partner_bid_unit_usd_bn"],
+            public_affairs_usd_bn_per_year=firm.strategy.public_affairs_usd_bn_per_year,
+        )
+
+
+@dataclass(frozen=True)
+class FixedFirmPolicy:
+    """A scripted policy: the rule's decisions with some fields fixed (e.g. a firm role's standing choices)."""
+
+    values: tuple[tuple[str, float], ...]
+
+    @classmethod
+    def of(cls, values: Mapping[str, float]) -> FixedFirmPolicy:
+        return cls(tuple(sorted(check_firm_decision(values).items())))
+
+    def decide(self, firm: Firm, view: FirmView) -> FirmDecision:
+        return replace(RuleFirmPolicy().decide(firm, view), **dict(self.values))
+
+
+def check_firm_decision(values: Mapping[str, Any]) -> dict[str, float]:
+    """Validate a firm decision override; returns typed values. Raises ValueError naming the field."""
+    if not isinstance(values, Mapping):
+        raise ValueError(f"expected a mapping of {', '.join(FIRM_DECISION_FIELDS)}, got {type(values).__name__}")
+    out: dict[str, float] = {}
+    for key, value in values.items():
+        spec = FIRM_DECISION_FIELDS.get(key)
+        if spec is None:
+            raise ValueError(f"unknown firm decision {key!r}; expected one of {', '.join(FIRM_DECISION_FIELDS)}")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+            raise ValueError(f"{key}: expected a number from {spec['min']:g} to {spec['max']:g}, got {value!r}")
+        if not spec["min"] <= float(value) <= spec["max"]:
+            raise ValueError(f"{key}: expected a number from {spec['min']:g} to {spec['max']:g}, got {value!r}")
+        out[key] = float(value)
+    return out
+
+
+def apply_override(decision: FirmDecision, override: Mapping[str, float]) -> FirmDecision:
+    """The decision with the overridden fields replaced."""
+    known = {f.name for f in fields(FirmDecision)}
+    return replace(decision, **{k: v for k, v in override.items() if k in known})
