@@ -90,9 +90,25 @@ def parameters_markdown(scenario: Scenario, language: str = "en") -> str:
     """The scenario's parameter spec as a Markdown table."""
     lines = ["| name | kind | default | range | unit | label | help |", "|---|---|---|---|---|---|---|"]
     for spec in scenario.parameters:
+        if spec.kind == "constant":
+            continue  # listed by constants_markdown (docs/constants.md)
         lines.append(
             f"| `{spec.name}` | {spec.kind} | {scenario.values[spec.name]} | {_range(spec)} | {spec.unit_for(language)} | "
             f"{spec.label_for(language)} | {spec.help_for(language)} |"
+        )
+    return "\n".join(lines)
+
+
+def constants_markdown(scenario: Scenario) -> str:
+    """The scenario's behavioural constants (``model:``) as a Markdown table with their sources."""
+    lines = [
+        "| constant | value | sweep range | unit | what it does | source |",
+        "|---|---|---|---|---|---|",
+    ]
+    for spec in scenario.parameters.of_kind("constant"):
+        lines.append(
+            f"| `{spec.name}` | {scenario.values[spec.name]:g} | {spec.min:g} .. {spec.max:g} | {spec.unit} | "
+            f"{spec.help_for('en')} | {spec.source} |"
         )
     return "\n".join(lines)
 

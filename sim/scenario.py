@@ -618,7 +618,7 @@ EVENT_LIST = ListOf(EVENT, unique_key="id")
 
 def _to_document(sections: dict) -> dict:
     """Normalised sections -> plain data that validates again (quarters back to labels)."""
-    quarter_keys = {"start", "end", "enters", "contract_start", "effective", "at", "until"}
+    quarter_keys = {"start", "end", "enters", "contract_start", "effective", "at", "until", "selection"}
 
     def convert(value: Any, key: str | None = None) -> Any:
         if isinstance(value, dict):

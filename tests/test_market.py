@@ -47,11 +47,23 @@ def test_sample_choices_by_hand():
     np.testing.assert_array_equal(market.sample_choices(u, np.array([0.8, 0.6])), [2, 2])
 
 
-def test_surplus_is_logsum_over_price_taste():
-    u = np.array([[0.0], [0.0]])  # two firms, one row
-    # log 2 utility units, 2 utils per price unit, 100 USD per price unit -> 50 log 2 USD
-    value = market.surplus_per_row(u, np.array([2.0]), np.array([100.0]))
-    assert value[0] == pytest.approx(50 * math.log(2.0))
+def test_surplus_is_logsum_over_price_taste_relative_to_outside_option():
+    u = np.array([[0.0], [0.0]])  # two firms, one row, outside option utility 0
+    # log 3 - 0 utility units over the outside option, 2 utils per price unit, 100 USD per price unit
+    value = market.surplus_per_row(u, np.array([0.0]), np.array([2.0]), np.array([100.0]))
+    assert value[0] == pytest.approx(50 * math.log(3.0))
+
+
+def test_surplus_is_zero_when_the_outside_option_dominates():
+    u = np.array([[-50.0], [-60.0]])
+    value = market.surplus_per_row(u, np.array([0.0]), np.array([1.0]), np.array([10.0]))
+    assert 0.0 <= value[0] < 1e-15
+
+
+def test_sample_with_outside_returns_minus_one_for_the_outside_option():
+    u = np.array([[0.0, 0.0], [0.0, 0.0]])  # two firms, two rows; outside equally good
+    picks = market.sample_with_outside(u, np.array([0.0, 0.0]), np.array([0.1, 0.9]))
+    np.testing.assert_array_equal(picks, [0, -1])
 
 
 def test_channel_matrix_caps_at_one_and_uses_strength():
@@ -77,8 +89,10 @@ def _adopters(tastes, segment=None, provider=None):
     return market.Adopters(
         segment=np.zeros(n, dtype=np.int64) if segment is None else segment,
         weight=np.ones(n),
+        aware=np.ones(n, dtype=bool),
         adopted=np.ones(n, dtype=bool),
         provider=np.full(n, -1) if provider is None else provider,
+        intensity=np.ones(n),
         tastes=tastes,
         switching_cost=np.full(n, 0.5),
         platform_group=np.zeros(n, dtype=np.int64),

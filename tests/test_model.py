@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from sim.errors import OverrideError
 from sim.model.model import STREAMS, AIMarketModel
-from sim.model.parameters import MODEL_PARAMETERS
+from sim.model.parameters import NEEDED
 from sim.runner import simulate
 
 
@@ -36,8 +36,9 @@ def test_runs_to_the_end_with_one_row_per_quarter(small_korea):
     assert model.finished and not model.running
     assert len(model.history) == small_korea.quarters == 40
     assert model.history[0]["quarter"] == "2024Q1" and model.history[-1]["quarter"] == "2033Q4"
-    with pytest.raises(RuntimeError):
-        model.step()
+    time, steps, rows = model.time, model.steps, len(model.history)
+    model.step()  # past the end: nothing changes (Mesa callers may step on)
+    assert (model.time, model.steps, len(model.history)) == (time, steps, rows)
 
 
 def test_same_seed_same_numbers_different_seed_different(small_korea):
@@ -91,10 +92,17 @@ def test_decision_changes_params_and_is_logged(small_korea):
 
 def test_decisions_change_outcomes(small_korea):
     plain = simulate(small_korea, 2).quarters
-    funded = simulate(
-        small_korea, 2, {2024 * 4: {"sovereign_ai_budget_krw_bn": 2000, "policy_budget_krw_bn_per_year": 8000}}
-    )
+    funded = simulate(small_korea, 2, {2024 * 4: {"public_compute_gpus_k": 30, "talent_programme_krw_bn": 500}})
     assert funded.quarters[-1]["public_spend_krw_bn"] > plain[-1]["public_spend_krw_bn"]
+
+
+def test_only_levers_are_decisions(small_korea):
+    model = AIMarketModel(small_korea, seed=0)
+    with pytest.raises(OverrideError, match="not a decision"):
+        model.apply_decision({"policy_budget_krw_bn_per_year": 20000})
+    with pytest.raises(OverrideError, match="not a decision"):
+        model.apply_decision({"frontier_growth_per_year": 0.8})
+    assert model.params["policy_budget_krw_bn_per_year"] == small_korea.values["policy_budget_krw_bn_per_year"]
 
 
 def test_choice_event_answer_is_applied(small_korea):
@@ -138,11 +146,19 @@ def test_explain_names_the_partner_channel(korea):
 
 
 def test_firm_cash_exit_and_entry_possible(small_korea):
-    model = AIMarketModel(small_korea.with_values({"entry_rate_per_year": 4.0}), seed=5).run()
+    from sim.scenario import scenario_from_document
+
+    document = dict(small_korea.document)
+    # a firm whose fixed costs its revenue cannot cover runs out of cash and exits
+    document["firms"] = [dict(f, fixed_cost_usd_bn_per_year=2.0) if f["id"] == "motif" else f for f in document["firms"]]
+    scenario = scenario_from_document(document, "costly-motif").with_values({"entry_rate_per_year": 4.0})
+    model = AIMarketModel(scenario, seed=5).run()
     assert sum(row["entries"] for row in model.history) > 0
     assert sum(row["exits"] for row in model.history) > 0
+    assert model.firm_by_id["motif"].exited
     exited = [f for f in model.firms if f.exited]
     assert all(not f.available for f in exited)
+    assert any("runs out of cash" in item["en"] for item in model.news)
 
 
 def _lever_strategy(scenario):
@@ -194,8 +210,13 @@ def test_invariants_over_random_levers(short_small_korea, data):
 
 
 def test_model_parameters_table_matches_korea(korea):
-    for name, (kind, type_) in MODEL_PARAMETERS.items():
-        assert korea.parameters[name].kind == kind and korea.parameters[name].type == type_
+    for name, needed in NEEDED.items():
+        spec = korea.parameters[name]
+        assert spec.kind == needed.kind
+        if needed.kind != "constant":
+            assert spec.type == needed.type
+        if needed.low is not None:
+            assert needed.low <= spec.min <= spec.default <= spec.max <= needed.high, name
 
 
 @pytest.mark.parametrize("metric", ["market_revenue_usd_bn", "consumer_surplus", "hhi", "capability_gap"])

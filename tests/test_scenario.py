@@ -81,7 +81,7 @@ def test_wrong_type_names_key_and_line():
 
 
 def test_unknown_key_suggests_the_right_one():
-    text = broken("    bass_q: 0.55", "    bass_qq: 0.55")
+    text = broken("    bass_q: 3.2", "    bass_qq: 3.2")
     error = error_for(text)
     assert "did you mean 'bass_q'" in error.message
     assert error.path == "segments.consumer.bass_qq"
@@ -100,7 +100,7 @@ def test_missing_key():
 
 
 def test_value_outside_range():
-    text = broken("    adoption_ceiling: 0.75", "    adoption_ceiling: 1.75")
+    text = broken("    initial_awareness: 0.12", "    initial_awareness: 1.75")
     assert "from 0.0 to 1.0" in error_for(text).message
 
 
@@ -112,7 +112,7 @@ def test_parameter_default_outside_its_own_range():
 
 @pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
 def test_nan_and_infinity_rejected(value):
-    text = broken("    bass_p: 0.03\n    bass_q: 0.55", f"    bass_p: {value}\n    bass_q: 0.55")
+    text = broken("    bass_p: 0.06\n    bass_q: 3.2", f"    bass_p: {value}\n    bass_q: 3.2")
     error = error_for(text)
     assert "finite" in error.message and error.path == "segments.consumer.bass_p"
 

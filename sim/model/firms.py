@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING
 
 import mesa
 
+from sim.model.events import FIRM_LIMITS
+
 if TYPE_CHECKING:
     from sim.model.model import AIMarketModel
     from sim.model.policies import FirmDecision
@@ -170,7 +172,8 @@ class Firm(mesa.Agent):
             # set abroad: mean reversion to the lab's own position, with noise
             shock = c["frontier_lab_noise_sd"] * world.rng.standard_normal()
             self.capability += c["frontier_lab_reversion_per_quarter"] * (self.anchor_capability - self.capability)
-            self.capability = min(max(self.capability + shock, 0.5), 1.2)
+            low, high = FIRM_LIMITS["capability"]
+            self.capability = min(max(self.capability + shock, low), high)
             self.catch_up_rate = 0.0
             self.effective_investment_usd_bn = 0.0
         else:
@@ -201,7 +204,7 @@ class Firm(mesa.Agent):
     def set_price(self, target: float, step_max: float, marginal_cost: float) -> None:
         """Move the price towards ``target`` by at most ``step_max`` of itself; never below marginal cost."""
         step = min(max(target - self.price, -step_max * self.price), step_max * self.price)
-        self.price = float(max(self.price + step, marginal_cost * 1.01, 0.01))
+        self.price = float(max(self.price + step, marginal_cost))
 
     # --- settle --------------------------------------------------------
     def settle(self, serving_cost_usd_bn: float, bid_cost_usd_bn: float) -> None:

@@ -181,8 +181,8 @@ class AIMarketModel(mesa.Model):
             weight[block] = seg["potential_adopters"] / count
 
             def lognormal(spread: float, count: int = count) -> np.ndarray:
-                """Mean-one log-normal draws."""
-                return rng.lognormal(-(spread**2) / 2, spread, count)
+                """Mean-one log-normal draws, stratified (one per probability band, shuffled)."""
+                return np.exp(-(spread**2) / 2 + spread * market.stratified_normal(count, rng))
 
             intensity[block] = lognormal(seg["intensity_spread"])
             pull = intensity[block] ** c["intensity_awareness_bias"]
@@ -195,7 +195,7 @@ class AIMarketModel(mesa.Model):
             tastes[block, 0] = seg["capability_weight"] * lognormal(sigma)
             tastes[block, 1] = seg["korean_weight"] * lognormal(sigma)
             tastes[block, 2] = -seg["price_sensitivity"] * lognormal(sigma)
-            tastes[block, 3] = seg["sovereignty_weight"] * (1.0 + seg["taste_spread"] * rng.standard_normal(count))
+            tastes[block, 3] = seg["sovereignty_weight"] * (1.0 + seg["taste_spread"] * market.stratified_normal(count, rng))
             switching[block] = seg["switching_cost"] * lognormal(sigma)
             start += count
         platforms = np.zeros((n, len(self.partners)))
@@ -206,7 +206,7 @@ class AIMarketModel(mesa.Model):
         review_rate = np.array([self.scenario_def.segments[s]["review_rate_per_quarter"] for s in SEGMENTS])
         self.row_review_rate = review_rate[segment]
         self.segment_weight = np.bincount(segment, weights=weight, minlength=len(SEGMENTS))
-        self.panel = self._choose_panel(segment, rng, population["panel_rows"])
+        self.panel = self._choose_panel(segment, intensity, population["panel_rows"])
         panel_counts = np.bincount(segment[self.panel], minlength=len(SEGMENTS))
         self.panel_scale = np.array(counts, dtype=float) / np.maximum(panel_counts, 1)
         return market.Adopters(
@@ -223,11 +223,21 @@ class AIMarketModel(mesa.Model):
         )
 
     @staticmethod
-    def _choose_panel(segment: np.ndarray, rng: np.random.Generator, per_segment: int) -> np.ndarray:
-        """A fixed random subset of rows (about ``per_segment`` per segment) for estimates."""
-        counts = np.bincount(segment, minlength=len(SEGMENTS))
-        keep = rng.random(segment.shape[0]) < np.minimum(1.0, per_segment / np.maximum(counts, 1))[segment]
-        return np.nonzero(keep)[0]
+    def _choose_panel(segment: np.ndarray, intensity: np.ndarray, per_segment: int) -> np.ndarray:
+        """About ``per_segment`` rows per segment for estimates, evenly spread over usage intensity.
+
+        Revenue and surplus weigh rows by intensity, so a systematic sample over
+        intensity keeps the estimates' sampling error small.
+        """
+        chosen = []
+        for s in range(len(SEGMENTS)):
+            rows = np.nonzero(segment == s)[0]
+            if rows.size == 0:
+                continue
+            ordered = rows[np.argsort(intensity[rows], kind="stable")]
+            take = min(per_segment, rows.size)
+            chosen.append(ordered[np.linspace(0, rows.size - 1, take).round().astype(np.int64)])
+        return np.sort(np.unique(np.concatenate(chosen)))
 
     def _calibrate_start(self) -> None:
         """Brand constants, outside options and marginal costs that reproduce the starting market.
@@ -271,7 +281,7 @@ class AIMarketModel(mesa.Model):
         # marginal costs from the first-order condition at the starting prices
         markup = self._markups()
         for firm in self.firms:
-            firm.marginal_cost = max(firm.price - markup[firm.index], 0.1 * firm.price)
+            firm.marginal_cost = max(firm.price - markup[firm.index], c["min_marginal_cost_share"] * firm.price)
         adopted = np.nonzero(a.adopted)[0]
         utility = self._utilities(adopted, include_inertia=False)
         a.provider[adopted] = market.choose_providers(utility, self.streams["population"])
@@ -557,7 +567,7 @@ class AIMarketModel(mesa.Model):
         # users of a platform offering AI hear of it sooner
         boost = np.where(self._channel_by_group().max(axis=0) > 0, 1.0 + c["channel_awareness_boost"], 1.0)
         group_hazard = (hazard[:, None] * boost[None, :]).ravel()[a.segment_group]
-        pull = a.intensity ** c["intensity_awareness_bias"] / self.awareness_norm[a.segment]
+        pull = self._awareness_pull()
         hear = 1.0 - np.exp(-group_hazard * pull / 4.0)
         new = ~a.aware & (rng.random(a.rows) < hear)
         a.aware |= new
@@ -693,7 +703,7 @@ class AIMarketModel(mesa.Model):
             sovereign_applicant=False,
             initial_share={},
             enters=self.quarter,
-            strategy=Strategy(korea_focus=1.0 if domestic else 0.3),
+            strategy=Strategy(korea_focus=1.0) if domestic else Strategy(),
         )
 
     def _typical_cost_ratio(self) -> float:
@@ -775,13 +785,19 @@ class AIMarketModel(mesa.Model):
         a = self.adopters
         e = self.params["usage_capability_elasticity"]
         base = self._usage_base()[a.segment[rows]] * a.intensity[rows]
-        if firm is not None:
-            capability = np.full(rows.shape[0], firm.offered_capability)
-            price = np.full(rows.shape[0], firm.price)
-        else:
-            capability = np.array([f.offered_capability for f in self.firms])[provider]
-            price = np.array([f.price for f in self.firms])[provider]
-        return base * (np.maximum(capability, 1e-6) * self.frontier_level) ** e * price
+        firms = [firm] if firm is not None else self.firms
+        per_firm = np.array([(max(f.offered_capability, 1e-6) * self.frontier_level) ** e * f.price for f in firms])
+        return base * (per_firm[0] if firm is not None else per_firm[provider])
+
+    def _awareness_pull(self) -> np.ndarray:
+        """Per row: how much faster than average it hears of AI (intensity ** bias, mean one per segment)."""
+        bias = self.params["intensity_awareness_bias"]
+        cached = getattr(self, "_pull_cache", None)
+        if cached is None or cached[0] != bias:
+            a = self.adopters
+            cached = (bias, a.intensity**bias / self.awareness_norm[a.segment])
+            self._pull_cache = cached
+        return cached[1]
 
     def _usage_base(self) -> np.ndarray:
         return np.array([self.segment_state[s]["usage_usd_per_adopter_per_quarter"] for s in SEGMENTS])

@@ -68,7 +68,10 @@ METRICS: dict[str, MetricInfo] = {
     "sovereignty_index": MetricInfo(
         "Sovereignty index", "AI 주권 지수", "share", True, "{:.1%}", headline=True
     ),
-    "incidents": MetricInfo("AI incidents", "AI 사고", "incidents", False, "{:.0f}", per_year="sum", headline=True),
+    "incidents": MetricInfo("AI incidents", "AI 사고", "incidents", False, "{:.0f}", per_year="sum"),
+    "incident_risk": MetricInfo(
+        "Expected AI incidents", "AI 사고 기대 건수", "incidents", False, "{:.2f}", per_year="sum", headline=True
+    ),
     "public_pressure": MetricInfo("Public pressure after incidents", "사고 후 여론 압력", "index", None, "{:.2f}"),
     "public_spend_krw_bn": MetricInfo("Public spend", "공공 지출", "KRW bn", None, "{:.0f}", per_year="sum"),
     "tax_expenditure_krw_bn": MetricInfo(
@@ -200,6 +203,7 @@ def record_quarter(model: AIMarketModel) -> None:
         "domestic_capability_weighted": float(weighted),
         "sovereignty_index": safe_share(revenue[sovereign_rows][:, domestic].sum(), sovereign_total),
         "incidents": int(regulator.incidents),
+        "incident_risk": float(regulator.incident_risk),
         "public_pressure": float(regulator.pressure),
         "public_spend_krw_bn": regulator.spend_krw_bn,
         "tax_expenditure_krw_bn": regulator.tax_expenditure_krw_bn,

@@ -71,6 +71,7 @@ MODEL_CONSTANTS: dict[str, Needed] = {
         "usage_capability_elasticity": (0, 5),
         "brand_convergence_per_quarter": (0, 1),
         "min_initial_share": (0, 0.1),
+        "min_marginal_cost_share": (0, 1),
         # capability and investment
         "catch_up_max_per_quarter": (0, 1),
         "catch_up_half_saturation_usd_bn": (1e-6, 1e3),

@@ -85,6 +85,7 @@ class Regulator(mesa.Agent):
         self.fines_krw_bn: float = 0.0
         self.inspections: int = 0
         self.incidents: int = 0
+        self.incident_risk: float = 0.0  # expected incidents this quarter, given firms' practice
         self.pressure: float = 0.0
         self.deal_reviews: list[tuple[str, str, str]] = []
 
@@ -306,6 +307,7 @@ class Regulator(mesa.Agent):
         self.compliance_cost_krw_bn = 0.0
         self.fines_krw_bn = 0.0
         self.incidents = 0
+        self.incident_risk = 0.0
         yearly_inspection = self.effective_enforcement
         per_quarter = 1.0 - (1.0 - yearly_inspection) ** 0.25
         stringency = p["act_stringency"]
@@ -341,7 +343,9 @@ class Regulator(mesa.Agent):
             unsafe = (1.0 - c["voluntary_safety"]) * np.exp(
                 -c["stringency_safety_effect"] * stringency * firm.compliance_level
             )
-            if rng.random() < c["incident_rate_per_quarter"] * unsafe:
+            risk = c["incident_rate_per_quarter"] * unsafe
+            self.incident_risk += risk
+            if rng.random() < risk:
                 firm.incidents = 1
                 self.incidents += 1
                 firm.trust -= c["incident_trust_hit"]

@@ -1,0 +1,55 @@
+"""Every lever moves its outcome by more than one seed sd, with the expected sign (common random numbers)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sim.effects import EXPECTED, lever_effects
+from sim.scenario import load_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def effects():
+    return lever_effects(load_scenario("korea-2025"), seeds=6)
+
+
+def test_every_lever_has_an_expected_effect_with_a_reason(korea):
+    levers = {spec.name for spec in korea.parameters.of_kind("lever")}
+    assert set(EXPECTED) == levers
+    assert all(e.reason_en and e.reason_ko and e.sign in (-1, 1) for e in EXPECTED.values())
+
+
+@pytest.mark.parametrize("lever", sorted(EXPECTED))
+def test_lever_moves_its_outcome_beyond_seed_noise_with_the_expected_sign(effects, lever):
+    row = next(r for r in effects if r["lever"] == lever and r["expected_sign"] is not None)
+    assert row["effect"] * row["expected_sign"] > 0, row
+    assert abs(row["effect"]) > row["spread"], row
+
+
+def test_constants_doc_is_current():
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "constants_doc.py"), "--check"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_no_behavioural_numbers_in_the_model_package():
+    """Mechanisms only: inside sim/model/'s functions, a number is a unit conversion (4 quarters,
+    a half-life's 0.5, shares' 1) or a numerical guard; behaviour lives in the scenario."""
+    import ast
+
+    allowed = {0.0, 1.0, 4.0, 0.5, 0.25, 100.0, 1e-6, 1e-9, 1e-12, 1e-300, 1e-4, 1e3, 1e6, 1e9, 1e12, 1000.0, 0.999}
+    found = []
+    for path in (ROOT / "sim" / "model").glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for function in ast.walk(tree):
+            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for node in ast.walk(function):
+                if isinstance(node, ast.Constant) and isinstance(node.value, float) and node.value not in allowed:
+                    found.append(f"{path.name}:{node.lineno}: {node.value}")
+    assert not found, found
