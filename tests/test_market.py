@@ -10,11 +10,17 @@ import pytest
 from sim.model import market
 
 
-def test_bass_probability_matches_hazard():
-    # p + q F = 0.1 + 0.4 * 0.5 = 0.3 per year -> 1 - exp(-0.3/4) per quarter
-    assert market.bass_adoption_probability(0.1, 0.4, 0.5) == pytest.approx(1 - math.exp(-0.075))
-    assert market.bass_adoption_probability(0.0, 0.0, 0.9) == 0.0
-
+def test_bass_hazard_follows_the_closed_form():
+    # from 10 % reached, one year of p=0.1, q=0.4 by the closed form, taken in four quarterly steps
+    p, q, fraction = 0.1, 0.4, 0.1
+    for _ in range(4):
+        reached = 1 - math.exp(-market.bass_hazard(p, q, fraction) / 4)
+        fraction += (1 - fraction) * reached
+    c = (1 - 0.1) / (1 + q / p * 0.1)
+    exact = (1 - c * math.exp(-(p + q))) / (1 + q / p * c * math.exp(-(p + q)))
+    assert fraction == pytest.approx(exact, rel=1e-9)
+    assert market.bass_hazard(0.0, 0.0, 0.9) == 0.0
+    assert market.bass_hazard(0.0, 0.5, 0.0) == 0.0  # nobody to imitate, no innovators
 
 def test_choice_probabilities_are_softmax():
     u = np.array([[0.0, math.log(3.0)], [1.0, 1.0]]).T  # firm-major: firms x rows

@@ -245,3 +245,31 @@ def test_outcome_explanation_names_drivers(korea):
     hhi = model.explain_outcome("hhi", language="ko")
     assert any(p["label"] == "OpenAI" for p in hhi)
     assert model.explain_outcome("domestic_revenue_share") == model.explain(None)
+
+
+def test_adoption_follows_the_analytic_bass_curve_when_everything_else_is_off(korea):
+    """No outside option, no channels, no heavy-user bias: the share using AI is Bass (1969) with the segment's p and q."""
+    import copy
+
+    from sim.scenario import scenario_from_document
+
+    document = copy.deepcopy(dict(korea.document))
+    document["events"] = []
+    consumer = document["segments"]["consumer"]
+    consumer["initial_awareness"] = consumer["initial_adoption"] = 0.05
+    p, q = consumer["bass_p"], consumer["bass_q"]
+    document["parameters"]["outside_option_shift"].update(min=-5, default=-5)
+    for name in ("intensity_awareness_bias", "channel_awareness_boost"):
+        document["model"][name]["value"] = 0.0
+    for segment in document["segments"].values():
+        segment["frontier_value_weight"] = 0.0
+    model = AIMarketModel(scenario_from_document(document, "bass-only"), seed=4)
+    start = model.served_weight[0] / model.segment_weight[0]
+    shares = []
+    for _ in range(16):
+        model.step()
+        shares.append(model.history[-1]["consumer_adoption"])
+    t = np.arange(1, 17) / 4.0
+    c = (1.0 - start) / (1.0 + q / p * start)
+    analytic = (1.0 - c * np.exp(-(p + q) * t)) / (1.0 + q / p * c * np.exp(-(p + q) * t))
+    assert np.max(np.abs(np.array(shares) - analytic)) < 0.03, (shares, analytic.tolist())

@@ -116,10 +116,25 @@ def stratified_normal(count: int, rng: np.random.Generator) -> np.ndarray:
     return ndtri(np.clip(bands, 1e-12, 1.0 - 1e-12))
 
 
-def bass_adoption_probability(p: float, q: float, adopted_fraction: float) -> float:
-    """Probability that a non-adopter adopts this quarter (Bass hazard, p and q per year)."""
-    hazard_per_year = p + q * adopted_fraction
-    return float(1.0 - np.exp(-max(hazard_per_year, 0.0) / 4.0))
+def bass_hazard(p: float, q: float, fraction: float, years: float = 0.25) -> float:
+    """Average yearly hazard over the next ``years`` for someone not yet reached, from Bass (1969).
+
+    Solves dF/dt = (p + q F)(1 - F) exactly from ``fraction`` over the step, so
+    quarterly steps follow the continuous curve; returns -ln(1 - P) / years where P
+    is the chance of being reached during the step. p and q are per year.
+    """
+    fraction = min(max(fraction, 0.0), 1.0 - 1e-12)
+    if p <= 0.0 and q <= 0.0:
+        return 0.0
+    if p <= 0.0:
+        grown = fraction * np.exp(q * years)
+        after = grown / (1.0 - fraction + grown)
+    else:
+        c = (1.0 - fraction) / (1.0 + q / p * fraction)
+        decay = c * np.exp(-(p + q) * years)
+        after = (1.0 - decay) / (1.0 + q / p * decay)
+    reached = min(max((after - fraction) / (1.0 - fraction), 0.0), 1.0 - 1e-12)
+    return float(-np.log1p(-reached) / years)
 
 
 def group_memberships(platforms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

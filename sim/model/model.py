@@ -563,7 +563,8 @@ class AIMarketModel(mesa.Model):
         hazard = np.zeros(len(SEGMENTS))
         for s, name in enumerate(SEGMENTS):
             state = self.segment_state[name]
-            hazard[s] = max(0.0, (state["bass_p"] + state["bass_q"] * used_fraction[s]) * p["adoption_speed"])
+            speed = p["adoption_speed"]
+            hazard[s] = market.bass_hazard(state["bass_p"] * speed, state["bass_q"] * speed, used_fraction[s])
         # users of a platform offering AI hear of it sooner
         boost = np.where(self._channel_by_group().max(axis=0) > 0, 1.0 + c["channel_awareness_boost"], 1.0)
         group_hazard = (hazard[:, None] * boost[None, :]).ravel()[a.segment_group]
