@@ -2,7 +2,8 @@
 
 Every lever is run at its minimum and at its maximum over the same seeds (common
 random numbers), everything else at the scenario's values; the effect is the
-mean difference in the final year's value (flows summed over the year), beside
+mean difference of the outcome (a flow's yearly average over the run, a
+level's final-year mean), beside
 the seed standard deviation of that outcome. ``EXPECTED`` states, for each
 lever, the outcome it must move, the sign, and the economic reason; the tests
 assert every lever moves its outcome by more than one seed sd with that sign,
@@ -33,19 +34,21 @@ class Expected:
 
 EXPECTED: dict[str, Expected] = {
     "sovereign_ai_budget_krw_bn": Expected(
-        "capability_gap",
-        -1,
-        "Grants raise the sovereign teams' effective investment, so the best domestic model closes more of its gap.",
-        "지원금이 선정 팀의 실효 투자를 늘려 최고 국산 모델이 격차를 더 좁힌다.",
+        "domestic_revenue_share",
+        1,
+        "Grants raise the sovereign teams' effective investment, so their models improve and win customers."
+        " (The best-domestic gap need not move: the best domestic model may not be a team's.)",
+        "지원금이 선정 팀의 실효 투자를 늘려 모델이 나아지고 고객을 얻는다."
+        " (최고 국산 모델이 선정 팀 것이 아니면 최고 모델 기준 격차는 움직이지 않을 수 있다.)",
     ),
     "public_compute_gpus_k": Expected(
-        "capability_gap",
-        -1,
-        "Public GPUs add compute to domestic firms' capability production at no cost to them.",
-        "공공 GPU가 국내 기업의 역량 생산에 무상으로 컴퓨팅을 더한다.",
+        "domestic_revenue_share",
+        1,
+        "Public GPUs add free compute to domestic firms' training and serving: better, cheaper models win users.",
+        "공공 GPU가 국내 기업의 학습·서비스에 무상 컴퓨팅을 더해, 더 좋고 싼 국산 모델이 이용자를 얻는다.",
     ),
     "procurement_domestic_preference": Expected(
-        "sovereignty_index",
+        "domestic_share_public",
         1,
         "Public buyers act as if domestic models were cheaper, so more public spending goes to them.",
         "공공 구매자가 국산 모델을 더 싸게 평가해 공공 지출이 국산으로 옮겨간다.",
@@ -69,10 +72,10 @@ EXPECTED: dict[str, Expected] = {
         "계도 기간에는 기업이 일부만 준비해 사고가 더 많이 난다.",
     ),
     "public_data_openness": Expected(
-        "domestic_revenue_share",
+        "consumer_surplus",
         1,
-        "Open Korean data raises Korean-language quality, most for firms that train locally.",
-        "공개된 한국어 데이터가 한국어 품질을 높이며, 국내에서 학습하는 기업에 효과가 크다.",
+        "Open Korean data makes models better in Korean (most for firms that train locally), so users gain.",
+        "공개된 한국어 데이터가 모델의 한국어 품질을 높여(국내 학습 기업에 더 크게) 이용자가 이득을 본다.",
     ),
     "partnership_review": Expected(
         "domestic_revenue_share",
@@ -95,11 +98,14 @@ EXPECTED: dict[str, Expected] = {
 }
 
 
-def _final_year(quarters, metric: str) -> np.ndarray:
-    """Per seed, the final year's value of ``metric`` (flows summed, levels averaged)."""
+def _outcome(quarters, metric: str) -> np.ndarray:
+    """Per seed: a flow's yearly average over the whole run (policies that act early count),
+    a level's mean over the final year (where it ends up)."""
+    if YEARLY_RULES[metric] == "sum":
+        years = quarters["year"].nunique()
+        return (quarters.groupby("seed")[metric].sum() / years).to_numpy()
     year = quarters["year"].max()
-    rows = quarters[quarters["year"] == year].groupby("seed")[metric]
-    return (rows.sum() if YEARLY_RULES[metric] == "sum" else rows.mean()).to_numpy()
+    return quarters[quarters["year"] == year].groupby("seed")[metric].mean().to_numpy()
 
 
 def lever_effects(scenario: Scenario, seeds: int = 8, workers: int | None = None) -> list[dict]:
@@ -118,7 +124,7 @@ def lever_effects(scenario: Scenario, seeds: int = 8, workers: int | None = None
         }
         expected = EXPECTED.get(spec.name)
         for metric in HEADLINE_METRICS:
-            before, after = _final_year(arms["low"], metric), _final_year(arms["high"], metric)
+            before, after = _outcome(arms["low"], metric), _outcome(arms["high"], metric)
             named = expected is not None and expected.metric == metric
             rows.append(
                 {

@@ -24,9 +24,9 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import OutputError
+from sim.model.model import AIMarketModel
 from sim.model.outcomes import FIRM_COLUMNS as FIRM_ROW_COLUMNS
 from sim.model.outcomes import METRICS, YEARLY_RULES
-from sim.model.model import AIMarketModel
 from sim.pool import default_workers, process_pool, quiet_fork_warning, stop_process_pool
 from sim.scenario import Scenario
 from sim.versions import package_versions

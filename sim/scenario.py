@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import ScenarioError
-from sim.model.outcomes import METRICS
 from sim.model.events import FIRM_LIMITS, SEGMENT_LIMITS
+from sim.model.outcomes import METRICS
 from sim.model.parameters import MODEL_CONSTANTS, NEEDED, PARTNERSHIP_REVIEW_OPTIONS, SEGMENTS
 from sim.params import KINDS, TYPES, ParameterSpace, ParameterSpec, Value
 from sim.schema import (
@@ -634,7 +634,9 @@ def _to_document(sections: dict) -> dict:
     return doc
 
 
-def _parameter_space(declared: dict[str, dict], ctx: Context, constants: dict[str, dict], model_ctx: Context) -> ParameterSpace:
+def _parameter_space(
+    declared: dict[str, dict], ctx: Context, constants: dict[str, dict], model_ctx: Context
+) -> ParameterSpace:
     """The one parameter spec: ``parameters:`` (levers, uncertainties, settings) then ``model:`` (constants).
 
     Every name the model reads must be declared with the type it needs, and a
@@ -665,7 +667,9 @@ def _parameter_space(declared: dict[str, dict], ctx: Context, constants: dict[st
         if name in declared:
             raise model_ctx.fail(("model", name), f"{name!r} is already declared under parameters:")
         if name not in MODEL_CONSTANTS:
-            raise model_ctx.fail(("model", name), f"unknown model constant {name!r}{suggest(name, tuple(MODEL_CONSTANTS))}")
+            raise model_ctx.fail(
+                ("model", name), f"unknown model constant {name!r}{suggest(name, tuple(MODEL_CONSTANTS))}"
+            )
         label = name.replace("_", " ")
         specs.append(
             ParameterSpec(
@@ -688,7 +692,8 @@ def _parameter_space(declared: dict[str, dict], ctx: Context, constants: dict[st
         where_ctx, section = (model_ctx, "model") if needed.kind == "constant" else (ctx, "parameters")
         if name not in space:
             raise where_ctx.fail(
-                (section,), f"missing {'constant' if needed.kind == 'constant' else 'parameter'} {name!r} that the model needs"
+                (section,),
+                f"missing {'constant' if needed.kind == 'constant' else 'parameter'} {name!r} that the model needs",
             )
         spec = space[name]
         if needed.kind != "constant" and spec.type != needed.type:
@@ -701,10 +706,14 @@ def _parameter_space(declared: dict[str, dict], ctx: Context, constants: dict[st
             )
         if needed.low is not None and spec.min is not None and spec.min < needed.low:
             key = (section, name, "min")
-            raise where_ctx.fail(key, f"the model takes {name} from {needed.low:g} to {needed.high:g}; min {spec.min:g} is below")
+            raise where_ctx.fail(
+                key, f"the model takes {name} from {needed.low:g} to {needed.high:g}; min {spec.min:g} is below"
+            )
         if needed.high is not None and spec.max is not None and spec.max > needed.high:
             key = (section, name, "max")
-            raise where_ctx.fail(key, f"the model takes {name} from {needed.low:g} to {needed.high:g}; max {spec.max:g} is above")
+            raise where_ctx.fail(
+                key, f"the model takes {name} from {needed.low:g} to {needed.high:g}; max {spec.max:g} is above"
+            )
     return space
 
 
@@ -723,7 +732,8 @@ def _cross_check(sections: dict, parameters: ParameterSpace, ctx_of: dict[str, C
     for name, seg in sections["segments"].items():
         if seg["initial_adoption"] > seg["initial_awareness"]:
             raise segments_ctx.fail(
-                ("segments", name, "initial_adoption"), "initial_adoption cannot exceed initial_awareness (users know of AI)"
+                ("segments", name, "initial_adoption"),
+                "initial_adoption cannot exceed initial_awareness (users know of AI)",
             )
     firms_ctx = ctx_of["firms"]
     for i, firm in enumerate(sections["firms"]):

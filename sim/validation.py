@@ -44,14 +44,21 @@ PATTERNS: tuple[Pattern, ...] = (
     Pattern("openai_users_2025q2_m", *_within(10.7, 0.25), "Apr 2025 (Mobile Index)"),
     Pattern("openai_users_2025q4_m", *_within(13.1, 0.25), "Oct 2025 (Mobile Index)"),
     Pattern("openai_users_2026q1_m", *_within(14.3, 0.25), "Jan 2026 (Mobile Index)"),
-    Pattern("consumer_awareness_2025", *_within(0.74, 0.15), "74 % have used an AI service, Dec 2025 (Consumer Insight)"),
+    Pattern(
+        "consumer_awareness_2025", *_within(0.74, 0.15), "74 % have used an AI service, Dec 2025 (Consumer Insight)"
+    ),
     Pattern(
         "consumer_adoption_2025",
         14.3 / 44.0,
         0.74,
         "monthly users: at least ChatGPT's 14.3M of 44M aged 15+, at most the 74 % who ever used AI",
     ),
-    Pattern("domestic_consumer_app_alive_2033", 0.5, 1.0, "share of seeds where Wrtn is still active (13 % use it, Dec 2025)"),
+    Pattern(
+        "domestic_consumer_app_alive_2033",
+        0.5,
+        1.0,
+        "share of seeds where Wrtn is still active (13 % use it, Dec 2025)",
+    ),
 )
 
 
@@ -69,9 +76,7 @@ def measure_patterns(seeds: int = 20, values: Mapping[str, Any] | None = None, w
     end_2025 = quarters[quarters["quarter"] == "2025Q4"]
     last = firms[firms["quarter"] == firms["quarter"].max()]
     wrtn_alive = last[last["firm"] == "wrtn"]["active"].astype(bool)
-    per_seed_users = {
-        q: _firm_users(firms, "openai", q) for q in ("2025Q1", "2025Q2", "2025Q4", "2026Q1")
-    }
+    per_seed_users = {q: _firm_users(firms, "openai", q) for q in ("2025Q1", "2025Q2", "2025Q4", "2026Q1")}
     return {
         "revenue_2024_usd_bn": float(by_year.loc[2024]),
         "revenue_2033_usd_bn": float(by_year.loc[2033]),

@@ -22,6 +22,7 @@ def test_bass_hazard_follows_the_closed_form():
     assert market.bass_hazard(0.0, 0.0, 0.9) == 0.0
     assert market.bass_hazard(0.0, 0.5, 0.0) == 0.0  # nobody to imitate, no innovators
 
+
 def test_choice_probabilities_are_softmax():
     u = np.array([[0.0, math.log(3.0)], [1.0, 1.0]]).T  # firm-major: firms x rows
     probabilities = market.choice_probabilities(u)

@@ -150,7 +150,9 @@ def test_firm_cash_exit_and_entry_possible(small_korea):
 
     document = dict(small_korea.document)
     # a firm whose fixed costs its revenue cannot cover runs out of cash and exits
-    document["firms"] = [dict(f, fixed_cost_usd_bn_per_year=2.0) if f["id"] == "motif" else f for f in document["firms"]]
+    document["firms"] = [
+        dict(f, fixed_cost_usd_bn_per_year=2.0) if f["id"] == "motif" else f for f in document["firms"]
+    ]
     scenario = scenario_from_document(document, "costly-motif").with_values({"entry_rate_per_year": 4.0})
     model = AIMarketModel(scenario, seed=5).run()
     assert sum(row["entries"] for row in model.history) > 0
@@ -206,7 +208,48 @@ def test_invariants_over_random_levers(short_small_korea, data):
         assert 0.0 <= row["capability_gap"] <= 1.0
         assert 0.0 <= row["adoption_rate"] <= 1.0
         assert row["public_spend_krw_bn"] >= 0.0
+        assert row["budget_left_krw_bn"] >= -1e-9
         assert np.isfinite([f.cash_usd_bn for f in model.firms]).all()
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_budget_is_never_overspent(short_small_korea, data):
+    """One budget identity: whatever the levers (changed every quarter) and budgets, nothing spends past either line."""
+    levers = [spec for spec in short_small_korea.parameters.of_kind("lever")]
+    budget = data.draw(st.sampled_from([0.0, 1.0, 200.0, 1500.0, 20000.0]))
+    tax_cap = data.draw(st.sampled_from([0.0, 50.0, 1000.0]))
+    scenario = short_small_korea.with_values(
+        {"policy_budget_krw_bn_per_year": budget, "tax_credit_cap_krw_bn_per_year": tax_cap}
+    )
+    model = AIMarketModel(scenario, seed=data.draw(st.integers(0, 1000)))
+    spent_by_year: dict[int, float] = {}
+    tax_by_year: dict[int, float] = {}
+    while not model.finished:
+        extreme = {
+            spec.name: data.draw(st.sampled_from(list(spec.options) if spec.type == "choice" else [spec.min, spec.max]))
+            for spec in levers
+        }
+        model.apply_decision(extreme)
+        model.step()
+        row = model.metrics()
+        assert row["budget_left_krw_bn"] >= -1e-9
+        spent_by_year[row["year"]] = spent_by_year.get(row["year"], 0.0) + row["public_spend_krw_bn"]
+        tax_by_year[row["year"]] = tax_by_year.get(row["year"], 0.0) + row["tax_expenditure_krw_bn"]
+    assert all(total <= budget + 1e-6 for total in spent_by_year.values())
+    assert all(total <= tax_cap + 1e-6 for total in tax_by_year.values())
+    if budget == 0.0:
+        assert sum(spent_by_year.values()) == 0.0
+
+
+def test_budget_shortfall_is_reported(small_korea):
+    model = AIMarketModel(small_korea.with_values({"policy_budget_krw_bn_per_year": 300}), seed=0)
+    model.apply_decision({"public_compute_gpus_k": 100, "sovereign_ai_budget_krw_bn": 2000})
+    for _ in range(4):
+        model.step()
+    row = model.metrics()
+    assert row["budget_scale"] < 1.0 and row["budget_shortfall_krw_bn"] > 0
+    assert any(item["kind"] == "budget" and "Public GPU provision" in item["en"] for item in model.news)
 
 
 def test_model_parameters_table_matches_korea(korea):

@@ -28,7 +28,9 @@ def main(argv: list[str]) -> int:
         "deviation of the outcome at the minimum. **Bold**: the outcome the lever is expected to move,",
         "with the sign and reason asserted by `tests/test_lever_effects.py`.",
         "",
-        "| lever | range | " + " | ".join(f"{METRICS[m].label_en} ({METRICS[m].unit})" for m in METRICS if m in {r['metric'] for r in rows}) + " |",
+        "| lever | range | "
+        + " | ".join(f"{METRICS[m].label_en} ({METRICS[m].unit})" for m in METRICS if m in {r["metric"] for r in rows})
+        + " |",
     ]
     metrics = list(dict.fromkeys(r["metric"] for r in rows))
     lines = lines[:-1] + ["| lever | range | " + " | ".join(f"{METRICS[m].label_en}" for m in metrics) + " |"]

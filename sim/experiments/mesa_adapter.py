@@ -27,8 +27,8 @@ from typing import Any
 
 import mesa
 
-from sim.model.outcomes import METRICS
 from sim.model.model import AIMarketModel
+from sim.model.outcomes import METRICS
 
 
 @lru_cache(maxsize=8)

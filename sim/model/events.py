@@ -79,7 +79,9 @@ def fade_shocks(model: AIMarketModel) -> None:
     for shock in model.shocks:
         fade = shock["remaining"] * (1.0 - 0.5 ** (1.0 / shock["half_life"]))
         target = model.firm_by_id[shock["id"]] if shock["kind"] == "firm" else model.segment_state[shock["id"]]
-        _apply_fields(target, {shock["field"]: -fade}, "add", FIRM_LIMITS if shock["kind"] == "firm" else SEGMENT_LIMITS)
+        _apply_fields(
+            target, {shock["field"]: -fade}, "add", FIRM_LIMITS if shock["kind"] == "firm" else SEGMENT_LIMITS
+        )
         shock["remaining"] -= fade
         if abs(shock["remaining"]) > 1e-6:
             kept.append(shock)
@@ -99,7 +101,9 @@ def apply_effects(model: AIMarketModel, effects: list[dict], quarter: int, half_
             if half_life:
                 for name, amount in effect["add"].items():
                     kind = "firm" if is_firm else "segment"
-                    model.shocks.append({"kind": kind, "id": key, "field": name, "remaining": amount, "half_life": half_life})
+                    model.shocks.append(
+                        {"kind": kind, "id": key, "field": name, "remaining": amount, "half_life": half_life}
+                    )
         elif effect["partnership"] is not None:
             deal = effect["partnership"]
             partner = model.partner_by_id[deal["partner"]]

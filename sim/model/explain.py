@@ -252,7 +252,11 @@ def explain_outcome(model: AIMarketModel, metric: str, language: str = "en") -> 
         if b and a:
             cs0 = b["aware"] * b["per_person_usd"] / 1e9
             cs1 = a["aware"] * a["per_person_usd"] / 1e9
-            parts = _log_parts(cs0, cs1, {"adopters": (b["aware"], a["aware"]), "choice_value": (b["per_person_usd"], a["per_person_usd"])})
+            parts = _log_parts(
+                cs0,
+                cs1,
+                {"adopters": (b["aware"], a["aware"]), "choice_value": (b["per_person_usd"], a["per_person_usd"])},
+            )
             out = [(k, label(k), v) for k, v in parts.items()]
     elif metric == "hhi":
         names = after["firm_names"]

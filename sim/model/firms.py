@@ -194,10 +194,13 @@ class Firm(mesa.Agent):
             self.capability += c["open_weight_spillover_per_quarter"] * (world.open_weight_level - self.capability)
         self.delay_quarters = world.launch_delay_quarters * (c["small_firm_delay_multiplier"] if self.small else 1.0)
         self.offered_capability = self.capability / (1.0 + growth) ** self.delay_quarters
+        # Korean quality learns towards a ceiling that open public data raises, most for local training
         locality = 1.0 if self.domestic else c["foreign_data_locality"]
+        ceiling = min(1.0, c["korean_quality_ceiling"] + c["data_ceiling_gain"] * world.data_openness * locality)
         learning = c["korean_learning_per_quarter"] * korean / (korean + c["korean_half_saturation_usd_bn"])
         learning += c["data_learning_per_quarter"] * world.data_openness * locality
-        self.korean_quality += min(learning, 1.0) * (1.0 - self.korean_quality)
+        if self.korean_quality < ceiling:
+            self.korean_quality += min(learning, 1.0) * (ceiling - self.korean_quality)
         self.compute_k_gpus = compute / max(world.gpu_usd_bn_per_k_per_year, 1e-9) + self.public_gpus_k
 
     # --- price ---------------------------------------------------------

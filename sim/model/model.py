@@ -195,7 +195,9 @@ class AIMarketModel(mesa.Model):
             tastes[block, 0] = seg["capability_weight"] * lognormal(sigma)
             tastes[block, 1] = seg["korean_weight"] * lognormal(sigma)
             tastes[block, 2] = -seg["price_sensitivity"] * lognormal(sigma)
-            tastes[block, 3] = seg["sovereignty_weight"] * (1.0 + seg["taste_spread"] * market.stratified_normal(count, rng))
+            tastes[block, 3] = seg["sovereignty_weight"] * (
+                1.0 + seg["taste_spread"] * market.stratified_normal(count, rng)
+            )
             switching[block] = seg["switching_cost"] * lognormal(sigma)
             start += count
         platforms = np.zeros((n, len(self.partners)))
@@ -723,7 +725,9 @@ class AIMarketModel(mesa.Model):
         seg = a.segment[rows]
         brand = self.brand.min(axis=1)[seg]
         foreign = 0.0 if candidate.domestic else 1.0
-        trust = (self.params["foreign_trust"] + np.array([self.segment_state[s]["foreign_trust"] for s in SEGMENTS]))[seg]
+        trust = (self.params["foreign_trust"] + np.array([self.segment_state[s]["foreign_trust"] for s in SEGMENTS]))[
+            seg
+        ]
         own = (
             taste[:, 0] * candidate.offered_capability
             + taste[:, 1] * candidate.korean_quality
@@ -770,8 +774,12 @@ class AIMarketModel(mesa.Model):
     # ------------------------------------------------------------------
     def _marginal_cost(self, firm: Firm) -> float:
         """Serving cost per unit of the price index: backed out at the start, falling with inference
-        cost (the price level) and scaled by the GPU cost."""
-        return firm.marginal_cost * self._cost_factor()
+        cost (the price level), scaled by the GPU cost, and lower for firms serving on public GPUs."""
+        c = self.params
+        relief = (
+            c["public_gpu_serving_relief"] * firm.public_gpus_k / (firm.public_gpus_k + c["public_gpu_serving_half_k"])
+        )
+        return firm.marginal_cost * self._cost_factor() * (1.0 - relief)
 
     def _cost_factor(self) -> float:
         """Serving cost now relative to the start: inference cost index times GPU cost relative to the reference."""
@@ -883,10 +891,9 @@ class AIMarketModel(mesa.Model):
         probability = market.choice_probabilities(stacked)[:firms]
         e = self.params["usage_capability_elasticity"]
         capability = np.array([max(f.offered_capability, 1e-6) for f in self.firms])
-        pays = (
-            (a.weight[rows] * self.panel_scale[a.segment[rows]] * a.intensity[rows])
-            * self._usage_base()[a.segment[rows]]
-        )
+        pays = (a.weight[rows] * self.panel_scale[a.segment[rows]] * a.intensity[rows]) * self._usage_base()[
+            a.segment[rows]
+        ]
         pays = pays[None, :] * (capability[:, None] * self.frontier_level) ** e
         alpha = -a.tastes[rows, 2]  # utility per unit of the price index
         demand = (pays * probability).sum(axis=1)

@@ -54,7 +54,9 @@ METRICS: dict[str, MetricInfo] = {
     "foreign_revenue_share": MetricInfo("Foreign revenue share", "해외 기업 매출 점유율", "share", False, "{:.1%}"),
     "domestic_share_consumer": MetricInfo("Domestic share, consumers", "국내 점유율(소비자)", "share", True, "{:.1%}"),
     "domestic_share_enterprise": MetricInfo("Domestic share, enterprise", "국내 점유율(기업)", "share", True, "{:.1%}"),
-    "domestic_share_public": MetricInfo("Domestic share, public sector", "국내 점유율(공공)", "share", True, "{:.1%}"),
+    "domestic_share_public": MetricInfo(
+        "Domestic share, public sector", "국내 점유율(공공)", "share", True, "{:.1%}", headline=True
+    ),
     "hhi": MetricInfo("Concentration (HHI)", "시장 집중도(HHI)", "points (0-10000)", False, "{:.0f}", headline=True),
     "consumer_surplus": MetricInfo(
         "Consumer surplus", "소비자 잉여", "USD bn", True, "{:.2f}", per_year="sum", headline=True
@@ -65,9 +67,7 @@ METRICS: dict[str, MetricInfo] = {
     "domestic_capability_weighted": MetricInfo(
         "Domestic capability (revenue-weighted)", "국내 모델 역량(매출 가중)", "frontier index", True, "{:.3f}"
     ),
-    "sovereignty_index": MetricInfo(
-        "Sovereignty index", "AI 주권 지수", "share", True, "{:.1%}", headline=True
-    ),
+    "sovereignty_index": MetricInfo("Sovereignty index", "AI 주권 지수", "share", True, "{:.1%}", headline=True),
     "incidents": MetricInfo("AI incidents", "AI 사고", "incidents", False, "{:.0f}", per_year="sum"),
     "incident_risk": MetricInfo(
         "Expected AI incidents", "AI 사고 기대 건수", "incidents", False, "{:.2f}", per_year="sum", headline=True
@@ -85,12 +85,8 @@ METRICS: dict[str, MetricInfo] = {
         "Programmes cut for lack of budget", "예산 부족으로 축소된 사업", "KRW bn", False, "{:.0f}", per_year="sum"
     ),
     "adoption_rate": MetricInfo("Adoption (share of potential)", "도입률", "share", True, "{:.1%}"),
-    "consumer_adoption": MetricInfo(
-        "Consumers using AI monthly", "AI 월간 이용 소비자 비율", "share", True, "{:.1%}"
-    ),
-    "consumer_awareness": MetricInfo(
-        "Consumers who have used AI", "AI 사용 경험 소비자 비율", "share", None, "{:.1%}"
-    ),
+    "consumer_adoption": MetricInfo("Consumers using AI monthly", "AI 월간 이용 소비자 비율", "share", True, "{:.1%}"),
+    "consumer_awareness": MetricInfo("Consumers who have used AI", "AI 사용 경험 소비자 비율", "share", None, "{:.1%}"),
     "users_m": MetricInfo("Users and organisations served", "이용자·기관 수", "millions", True, "{:.1f}"),
     "active_firms": MetricInfo("Active firms", "활동 기업 수", "firms", True, "{:.0f}", per_year="last"),
     "entries": MetricInfo("Entries", "신규 진입", "firms", None, "{:.0f}", per_year="sum"),

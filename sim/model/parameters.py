@@ -83,6 +83,8 @@ MODEL_CONSTANTS: dict[str, Needed] = {
         "korean_learning_per_quarter": (0, 1),
         "korean_half_saturation_usd_bn": (1e-6, 1e3),
         "data_learning_per_quarter": (0, 1),
+        "korean_quality_ceiling": (0.5, 1),
+        "data_ceiling_gain": (0, 0.5),
         "foreign_data_locality": (0, 1),
         "talent_max_boost": (0, 5),
         "talent_half_saturation_krw_bn": (1e-6, 1e6),
@@ -127,6 +129,8 @@ MODEL_CONSTANTS: dict[str, Needed] = {
         "data_programme_cost_krw_bn_per_year": (0, 1e5),
         "inspection_cost_krw_bn_per_year": (0, 1e5),
         "team_compute_share": (0, 1),
+        "public_gpu_serving_relief": (0, 1),
+        "public_gpu_serving_half_k": (1e-3, 1e4),
     }.items()
 }
 

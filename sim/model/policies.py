@@ -104,9 +104,9 @@ class RuleFirmPolicy:
         desired = (firm.base_investment_usd_bn_per_year + c["rd_revenue_intensity"] * revenue_year) * (
             1.0 / (1.0 - credit)
         ) ** c["rd_credit_elasticity"]
-        affordable = max(view.operating_profit_usd_bn_per_year, 0.0) + max(firm.cash_usd_bn, 0.0) / c[
-            "min_runway_years"
-        ]
+        affordable = (
+            max(view.operating_profit_usd_bn_per_year, 0.0) + max(firm.cash_usd_bn, 0.0) / c["min_runway_years"]
+        )
         budget = max(0.0, min(desired, affordable / (1.0 - credit)))
         if firm.frontier_lab:
             korean, rd, compute = budget, 0.0, 0.0

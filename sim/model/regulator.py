@@ -102,7 +102,9 @@ class Regulator(mesa.Agent):
     def effective_enforcement(self) -> float:
         """Yearly inspection probability: the lever, as funded, raised by public pressure."""
         c = self.model.constants
-        raised = self.model.params["act_enforcement_probability"] * (1.0 + c["pressure_enforcement_response"] * self.pressure)
+        raised = self.model.params["act_enforcement_probability"] * (
+            1.0 + c["pressure_enforcement_response"] * self.pressure
+        )
         return min(1.0, raised * self.programme_scale)
 
     # --- levers and budget ---------------------------------------------
@@ -121,7 +123,9 @@ class Regulator(mesa.Agent):
         public = self.model.segment_index["public"]
         public_domestic_revenue = sum(f.revenue_by_segment[public] * 4.0 for f in domestic)
         return {
-            "sovereign_ai_budget_krw_bn": p["sovereign_ai_budget_krw_bn"] if self.team_ids or self._before_selection() else 0.0,
+            "sovereign_ai_budget_krw_bn": p["sovereign_ai_budget_krw_bn"]
+            if self.team_ids or self._before_selection()
+            else 0.0,
             "public_compute_gpus_k": p["public_compute_gpus_k"] * gpu_cost_krw_bn_per_k,
             "talent_programme_krw_bn": p["talent_programme_krw_bn"],
             "public_data_openness": p["public_data_openness"] * c["data_programme_cost_krw_bn_per_year"],
@@ -163,7 +167,9 @@ class Regulator(mesa.Agent):
         before = self.programme_scale
         self.programme_scale = 1.0 if asked <= self.allowance_krw_bn else self.allowance_krw_bn / asked
         self.scaled_back = {
-            name: cost * (1.0 - self.programme_scale) for name, cost in costs.items() if cost > 0 and self.programme_scale < 1.0
+            name: cost * (1.0 - self.programme_scale)
+            for name, cost in costs.items()
+            if cost > 0 and self.programme_scale < 1.0
         }
         if self.programme_scale < 0.999 and (before >= 0.999 or quarter % 4 == 0):
             names = ", ".join(self.model.scenario_def.parameters[n].label_for("en") for n in self.scaled_back)
