@@ -81,7 +81,7 @@ def test_wrong_type_names_key_and_line():
 
 
 def test_unknown_key_suggests_the_right_one():
-    text = broken("    bass_q: 3.2", "    bass_qq: 3.2")
+    text = broken("    bass_q: 2.0", "    bass_qq: 2.0")
     error = error_for(text)
     assert "did you mean 'bass_q'" in error.message
     assert error.path == "segments.consumer.bass_qq"
@@ -112,7 +112,7 @@ def test_parameter_default_outside_its_own_range():
 
 @pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
 def test_nan_and_infinity_rejected(value):
-    text = broken("    bass_p: 0.06\n    bass_q: 3.2", f"    bass_p: {value}\n    bass_q: 3.2")
+    text = broken("    bass_p: 0.015\n    bass_q: 2.0", f"    bass_p: {value}\n    bass_q: 2.0")
     error = error_for(text)
     assert "finite" in error.message and error.path == "segments.consumer.bass_p"
 
@@ -224,7 +224,7 @@ def test_model_parameter_missing():
 
 
 def test_initial_shares_over_one():
-    text = broken("initial_share: {consumer: 0.6,", "initial_share: {consumer: 0.95,")
+    text = broken("initial_share: {consumer: 0.5,", "initial_share: {consumer: 0.95,")
     assert "add up to" in error_for(text).message
 
 
