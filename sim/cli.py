@@ -30,11 +30,14 @@ class Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from sim import __version__
+
     parser = Parser(
         prog="aisim",
         description="Agent-based simulation game of a national AI market (default: South Korea 2024-2033).",
         epilog="Run `aisim COMMAND --help` for a command's options.",
     )
+    parser.add_argument("--version", action="version", version=f"aisim {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     run = sub.add_parser(

@@ -24,7 +24,9 @@ def register(sub) -> None:
         description="Run every run of an experiment file, streaming results to DIR in partitions. "
         "Run the same command again after a crash or Ctrl-C to finish only the missing runs.",
     )
-    sweep.add_argument("experiment", metavar="EXPERIMENT.yaml", help="the experiment file")
+    sweep.add_argument(
+        "experiment", metavar="EXPERIMENT", help="an experiment file, or a bundled experiment's name (e.g. quick-look)"
+    )
     sweep.add_argument("--out", metavar="DIR", help="result folder (default: sweeps/<experiment name>/)")
     sweep.add_argument("--workers", type=int, metavar="N", help="worker processes (default: one per core)")
     sweep.add_argument("--backend", choices=BACKENDS, default="process", help="where runs happen (default: process)")

@@ -33,10 +33,11 @@ from pathlib import Path
 from statistics import NormalDist
 from typing import Any
 
+from sim import bundled
 from sim.errors import ExperimentError, ScenarioError
 from sim.params import ParameterSpec, Value
 from sim.scenario import Scenario, canonical_json, load_scenario
-from sim.schema import REQUIRED, Any_, Context, ListOf, Localized, MapOf, Num, Record, Str, describe
+from sim.schema import REQUIRED, Any_, Context, ListOf, Localized, MapOf, Num, Record, Str, describe, suggest
 from sim.yamlio import LoadedYaml, load_yaml_file, load_yaml_text
 
 SCHEMA_ID = "aisim/experiment-1"
@@ -197,10 +198,25 @@ class Experiment:
         return self.points * self.replications
 
 
+def resolve_experiment_path(name_or_path: str | Path) -> Path:
+    """A bundled experiment name (``quick-look``) or a file path -> the file's path."""
+    candidate = Path(name_or_path)
+    if candidate.suffix in (".yaml", ".yml") or candidate.exists() or len(candidate.parts) > 1:
+        return candidate
+    found = bundled.find("experiments", str(name_or_path))
+    if found is None:
+        names = [path.stem for path in bundled.files("experiments")]
+        raise ExperimentError(
+            f"no bundled experiment or file named {str(name_or_path)!r}{suggest(str(name_or_path), names, 'bundled')}"
+        )
+    return found
+
+
 def load_experiment(file: str | Path) -> Experiment:
-    """Read and validate an experiment file; raises :class:`ExperimentError` naming file, key path and line."""
-    doc = load_yaml_file(file, ExperimentError)
-    return _build(doc, Path(file))
+    """Read and validate an experiment file (or bundled name); raises :class:`ExperimentError` naming file, key path and line."""
+    path = resolve_experiment_path(file)
+    doc = load_yaml_file(path, ExperimentError)
+    return _build(doc, path)
 
 
 def experiment_from_text(text: str, source: str = "<experiment>", base_dir: str | Path = ".") -> Experiment:
