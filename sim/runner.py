@@ -13,16 +13,16 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
+from sim.core.stats import summary_stats, yearly
 from sim.errors import OutputError
 from sim.model.metrics import METRICS, YEARLY_RULES
 from sim.model.model import AIMarketModel
@@ -112,32 +112,20 @@ class RunResult:
 FLOW_METRICS = {name for name, rule in YEARLY_RULES.items() if rule == "sum"}
 
 
-def yearly(quarters: pd.DataFrame, keys: Sequence[str] = ("seed",)) -> pd.DataFrame:
-    """Quarter rows -> one row per run (``keys``) and year, by each metric's rule.
-
-    Flows are summed, levels averaged, stocks (budget left, active firms) take
-    the year's last quarter; see ``MetricInfo.per_year``.
-    """
-    how = {m: YEARLY_RULES[m] for m in METRICS if m in quarters.columns}
-    return quarters.groupby([*keys, "year"], sort=True).agg(how).reset_index()
-
-
 def summarise_year(quarters: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Each outcome's mean and 5-95 % range over seeds in ``year`` (see :mod:`sim.core.stats`)."""
     per_seed = yearly(quarters)
     per_seed = per_seed[per_seed["year"] == year]
     rows = []
     for metric in METRICS:
         if metric not in per_seed:
             continue
-        values = per_seed[metric].to_numpy(dtype=float)
         rows.append(
             {
                 "metric": metric,
                 "label": METRICS[metric].label_en,
                 "unit": ("per year, " if metric in FLOW_METRICS else "") + METRICS[metric].unit,
-                "mean": float(values.mean()),
-                "p05": float(np.percentile(values, 5)),
-                "p95": float(np.percentile(values, 95)),
+                **summary_stats(per_seed[metric].to_numpy(dtype=float)),
             }
         )
     return pd.DataFrame(rows)

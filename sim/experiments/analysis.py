@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.core.stats import summary_stats, yearly
 from sim.errors import ExperimentError
 from sim.experiments.store import ResultStore, atomic_write_text
 from sim.model.metrics import HEADLINE_METRICS, METRICS
@@ -50,11 +51,9 @@ class Analysis:
 
 # ---------------------------------------------------------------------- tables
 def per_run_years(data: pd.DataFrame, keep: str) -> pd.DataFrame:
-    """Result rows -> one row per run and year (quarter rows are aggregated like ``sim.runner.yearly``)."""
+    """Result rows -> one row per run and year (quarter rows aggregated by :func:`sim.core.stats.yearly`)."""
     if keep != "every_quarter":
         return data
-    from sim.runner import yearly
-
     id_columns = [c for c in data.columns if c not in METRICS and c not in ("quarter", "year")]
     ids = data[id_columns].drop_duplicates("run_id").set_index("run_id")
     years = yearly(data.drop(columns=["quarter"]), keys=("run_id",))
@@ -80,16 +79,7 @@ def summarise_points(final: pd.DataFrame, varied: Sequence[str]) -> pd.DataFrame
         base.update({name: first[name] for name in varied})
         for metric in metrics:
             values = group[metric].to_numpy(dtype=float)
-            rows.append(
-                {
-                    **base,
-                    "metric": metric,
-                    "mean": float(values.mean()),
-                    "p05": float(np.percentile(values, 5)),
-                    "p95": float(np.percentile(values, 95)),
-                    "runs": len(values),
-                }
-            )
+            rows.append({**base, "metric": metric, **summary_stats(values), "runs": len(values)})
     return pd.DataFrame(rows)
 
 
