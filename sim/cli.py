@@ -71,7 +71,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     params = sub.add_parser("params", help="list a scenario's levers and uncertainties (the parameter spec)")
     params.add_argument("scenario", nargs="?", default=None)
-    params.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    params_format = params.add_mutually_exclusive_group()
+    params_format.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    params_format.add_argument(
+        "--json",
+        action="store_true",
+        help="print JSON: a list of {name, kind, type, default, value, min, max, step, unit, choices, group, label, help}",
+    )
     params.add_argument("--lang", choices=("en", "ko"), default="en")
     params.set_defaults(handler=cmd_params)
 
@@ -195,6 +201,12 @@ def cmd_params(args) -> int:
     from sim.scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
+    if args.json:
+        import json
+
+        items = [{**spec.to_dict(), "value": scenario.values[spec.name]} for spec in scenario.parameters]
+        print(json.dumps(items, indent=2, ensure_ascii=False))
+        return 0
     print(parameters_markdown(scenario, args.lang) if args.markdown else parameters_text(scenario, args.lang))
     return 0
 

@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from sim.core.stats import summary_stats, yearly
+from sim.core.tables import write_csv
 from sim.errors import OutputError
 from sim.model.metrics import METRICS, YEARLY_RULES
 from sim.model.model import AIMarketModel
@@ -234,9 +235,9 @@ def write_run(
     except OSError as exc:
         raise OutputError(f"cannot create output folder ({exc.strerror})", file=str(out)) from None
     try:
-        result.quarters.to_csv(staging / "quarters.csv", index=False, float_format="%.10g")
-        result.firms.to_csv(staging / "firms.csv", index=False, float_format="%.10g")
-        result.news.to_csv(staging / "news.csv", index=False)
+        write_csv(result.quarters, staging / "quarters.csv")
+        write_csv(result.firms, staging / "firms.csv")
+        write_csv(result.news, staging / "news.csv")
         meta = run_metadata(result, overrides)
         if extra:
             meta.update(extra)

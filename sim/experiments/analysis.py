@@ -10,6 +10,9 @@
   the variance the linear model explains: SRCs are trustworthy when it is high.
 * PNG charts (matplotlib, optional): fan charts of outcomes over time per policy,
   a tornado chart of SRCs, a trade-off scatter of two outcomes.
+* ``morris.csv`` or ``sobol.csv`` (``method="morris"`` or ``"sobol"``, needs SALib): the
+  indices SALib computes from a sweep of its own sample (an explicit-points experiment
+  run in sample order); outputs are each point's final-year mean over replications.
 """
 
 from __future__ import annotations
@@ -25,11 +28,13 @@ import numpy as np
 import pandas as pd
 
 from sim.core.stats import summary_stats, yearly
+from sim.core.tables import to_csv_text
 from sim.errors import ExperimentError
 from sim.experiments.store import ResultStore, atomic_write_text
 from sim.model.metrics import HEADLINE_METRICS, METRICS
 
 KEY_METRICS = HEADLINE_METRICS
+METHODS = ("regression", "morris", "sobol")
 MAX_FAN_POLICIES = 8
 MAX_BINS = 10
 
@@ -47,6 +52,7 @@ class Analysis:
     sensitivity: pd.DataFrame
     files: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    salib: pd.DataFrame | None = None  # Morris or Sobol indices, when asked for
 
 
 # ---------------------------------------------------------------------- tables
@@ -201,6 +207,88 @@ def sensitivity(
     return table.reset_index(drop=True)
 
 
+def salib_indices(
+    final: pd.DataFrame,
+    design: pd.DataFrame,
+    names: Sequence[str],
+    method: str,
+    morris_levels: int = 4,
+    metrics: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """SALib Morris or Sobol indices per outcome and varied parameter.
+
+    ``design`` has one row per design point (``point`` and the varied values) in the
+    order SALib sampled them; ``final`` one row per run in its final year. Outputs are
+    averaged over replications per point. Bounds are the sampled values' min and max.
+    Sobol infers second-order indices from the sample size (N(2D+2) rows) else first
+    and total only (N(D+2) rows).
+    """
+    try:
+        from SALib.analyze import morris as morris_analyze
+        from SALib.analyze import sobol as sobol_analyze
+    except ImportError:
+        raise ExperimentError(f"--method {method} needs SALib: pip install 'aisim[salib]'") from None
+    design = design.sort_values("point").reset_index(drop=True)
+    x = design[list(names)].to_numpy(dtype=float)
+    means = final.groupby("point").mean(numeric_only=True)
+    missing = sorted(set(design["point"]) - set(means.index))
+    if missing:
+        raise ExperimentError(
+            f"{len(missing)} design point(s) have no finished run (first: {missing[0]}); "
+            f"SALib's {method} analysis needs every point of its sample: finish the sweep first"
+        )
+    problem = {
+        "num_vars": len(names),
+        "names": list(names),
+        "bounds": [[float(x[:, j].min()), float(x[:, j].max())] for j in range(len(names))],
+    }
+    rows = []
+    for metric in metrics or outcome_columns(final):
+        y = means.loc[design["point"], metric].to_numpy(dtype=float)
+        if not np.std(y) > 0:  # the same in every run: no index to estimate
+            columns = (
+                ("mu", "mu_star", "sigma", "mu_star_conf") if method == "morris" else ("S1", "S1_conf", "ST", "ST_conf")
+            )
+            rows += [{"metric": metric, "parameter": name, **dict.fromkeys(columns, math.nan)} for name in names]
+            continue
+        if method == "morris":
+            result = morris_analyze.analyze(problem, x, y, num_levels=morris_levels, seed=0)
+            for j, name in enumerate(names):
+                rows.append(
+                    {
+                        "metric": metric,
+                        "parameter": name,
+                        "mu": float(result["mu"][j]),
+                        "mu_star": float(result["mu_star"][j]),
+                        "sigma": float(result["sigma"][j]),
+                        "mu_star_conf": float(result["mu_star_conf"][j]),
+                    }
+                )
+        else:
+            d = len(names)
+            if len(y) % (2 * d + 2) == 0:
+                second = True
+            elif len(y) % (d + 2) == 0:
+                second = False
+            else:
+                raise ExperimentError(
+                    f"{len(y)} points is not a Saltelli/Sobol sample of {d} parameters (N x {2 * d + 2} or N x {d + 2})"
+                )
+            result = sobol_analyze.analyze(problem, y, calc_second_order=second, seed=0)
+            for j, name in enumerate(names):
+                rows.append(
+                    {
+                        "metric": metric,
+                        "parameter": name,
+                        "S1": float(result["S1"][j]),
+                        "S1_conf": float(result["S1_conf"][j]),
+                        "ST": float(result["ST"][j]),
+                        "ST_conf": float(result["ST_conf"][j]),
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
 # ---------------------------------------------------------------------- charts
 def _policy_labels(design: pd.DataFrame, policy_names: Sequence[str]) -> dict[int, str]:
     labels = {}
@@ -352,8 +440,16 @@ def analyze_folder(
     x: str = "consumer_surplus",
     y: str = "sovereignty_index",
     charts: bool = True,
+    method: str = "regression",
+    morris_levels: int = 4,
 ) -> Analysis:
-    """Read a sweep folder and write summary.csv, sensitivity.csv and charts into ``out`` (default DIR/analysis)."""
+    """Read a sweep folder and write summary.csv, sensitivity.csv and charts into ``out`` (default DIR/analysis).
+
+    ``method`` ``morris`` or ``sobol`` also writes SALib's indices (``morris.csv`` or ``sobol.csv``);
+    ``morris_levels`` must equal the ``num_levels`` the Morris sample was drawn with.
+    """
+    if method not in METHODS:
+        raise ExperimentError(f"unknown analysis method {method!r}; expected one of {', '.join(METHODS)}")
     store = ResultStore.open(folder)
     manifest = store.manifest
     data = store.read_results()
@@ -378,9 +474,15 @@ def analyze_folder(
         ),
     )
     summary_path, sensitivity_path = out / "summary.csv", out / "sensitivity.csv"
-    atomic_write_text(summary_path, result.summary.to_csv(index=False, float_format="%.6g"))
-    atomic_write_text(sensitivity_path, result.sensitivity.to_csv(index=False, float_format="%.4g"))
+    atomic_write_text(summary_path, to_csv_text(result.summary, digits=6))
+    atomic_write_text(sensitivity_path, to_csv_text(result.sensitivity, digits=4))
     result.files += [summary_path, sensitivity_path]
+    if method != "regression":
+        table = salib_indices(final, store.read_design(), list(varied), method, morris_levels)
+        path = out / f"{method}.csv"
+        atomic_write_text(path, to_csv_text(table, digits=4))
+        result.files.append(path)
+        result.salib = table
     if result.runs < len(varied) + 2:
         result.notes.append(
             f"only {result.runs} runs for {len(varied)} varied parameters: sensitivity is not meaningful"

@@ -57,6 +57,16 @@ def register(sub) -> None:
     )
     analyze.add_argument("--out", metavar="DIR", help="where to write the analysis (default: DIR/analysis/)")
     analyze.add_argument("--no-charts", action="store_true", help="write the CSV files only")
+    analyze.add_argument(
+        "--method",
+        choices=("regression", "morris", "sobol"),
+        default="regression",
+        help="sensitivity method: regression (SRC and first-order index, any design; default), or SALib's "
+        "morris or sobol on a sweep of their own sample (an experiment with points:); writes DIR/analysis/METHOD.csv",
+    )
+    analyze.add_argument(
+        "--levels", type=int, default=4, metavar="N", help="morris: num_levels the sample was drawn with (default: 4)"
+    )
     analyze.set_defaults(handler=cmd_analyze)
 
 
@@ -94,10 +104,15 @@ def cmd_sweep(args) -> int:
     experiment = load_experiment(args.experiment)
     design = make_design(experiment)
     out = Path(args.out) if args.out else Path("sweeps") / experiment.name
-    shape = (
-        f"{len(design.policies)} polic{'y' if len(design.policies) == 1 else 'ies'} x {len(design.futures)} "
-        f"future(s) x {experiment.replications} replication(s) = {design.total_runs:,} runs"
-    )
+    if experiment.policies.design == "points":
+        shape = (
+            f"{len(design.policies):,} point(s) x {experiment.replications} replication(s) = {design.total_runs:,} runs"
+        )
+    else:
+        shape = (
+            f"{len(design.policies)} polic{'y' if len(design.policies) == 1 else 'ies'} x {len(design.futures)} "
+            f"future(s) x {experiment.replications} replication(s) = {design.total_runs:,} runs"
+        )
     if args.dry_run:
         print(
             f"{experiment.name}: {shape}; scenario {experiment.scenario.name}; keep {experiment.keep}; would write {out}/"
@@ -200,6 +215,8 @@ def cmd_analyze(args) -> int:
         x=args.x or "consumer_surplus",
         y=args.y or "sovereignty_index",
         charts=not args.no_charts,
+        method=args.method,
+        morris_levels=args.levels,
     )
     print(format_report(result))
     return 0
