@@ -81,8 +81,27 @@ def build_parser() -> argparse.ArgumentParser:
     params.add_argument("--lang", choices=("en", "ko"), default="en")
     params.set_defaults(handler=cmd_params)
 
-    schema = sub.add_parser("schema", help="print the scenario file reference (Markdown)")
+    schema = sub.add_parser(
+        "schema",
+        help="print the scenario file reference (Markdown)",
+        description="Print the reference of every scenario file section and key, with types, ranges and defaults, "
+        "as Markdown (docs/scenario-reference.md is this output).",
+    )
     schema.set_defaults(handler=cmd_schema)
+
+    web = sub.add_parser(
+        "web",
+        help="serve a Mesa SolaraViz page of the model in a browser (needs the web extra)",
+        description="Serve a Mesa SolaraViz page built from the scenario's parameter spec: sliders for every lever "
+        "and uncertainty, Step, Play and Reset, plots of headline outcomes. Needs pip install 'aisim[web]'.",
+    )
+    web.add_argument(
+        "scenario", nargs="?", default=None, help="bundled scenario name or YAML path (default: korea-2025)"
+    )
+    web.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default: 0)")
+    web.add_argument("--port", type=int, default=8765, metavar="PORT", help="port to serve on (default: 8765)")
+    web.add_argument("--host", default="127.0.0.1", metavar="HOST", help="address to serve on (default: 127.0.0.1)")
+    web.set_defaults(handler=cmd_web)
 
     for name in EXTENSION_MODULES:
         try:
@@ -209,6 +228,22 @@ def cmd_params(args) -> int:
         return 0
     print(parameters_markdown(scenario, args.lang) if args.markdown else parameters_text(scenario, args.lang))
     return 0
+
+
+def cmd_web(args) -> int:
+    """Serve sim.web with solara (a separate process, so the core never imports the web stack)."""
+    import importlib.util
+    import subprocess
+
+    if importlib.util.find_spec("solara") is None:
+        raise ArgumentError("aisim web needs the web extra: pip install 'aisim[web]'")
+    from sim.scenario import load_scenario
+
+    scenario = load_scenario(args.scenario)  # check it before the server starts
+    env = dict(os.environ, AISIM_WEB_SCENARIO=str(scenario.source), AISIM_WEB_SEED=str(args.seed))
+    command = [sys.executable, "-m", "solara", "run", "sim.web", "--port", str(args.port), "--host", args.host]
+    print(f"Serving {scenario.name} at http://{args.host}:{args.port}/ (Ctrl-C stops)", file=sys.stderr)
+    return subprocess.call(command, env=env)
 
 
 def cmd_schema(args) -> int:
