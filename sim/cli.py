@@ -1,21 +1,20 @@
-"""The ``aisim`` command: run, validate, scenarios, params, schema (and play, sweep, ... where installed).
+"""The ``aisim`` command: run, replay, validate, scenarios, params, schema, web; play; sweep, analyze.
 
-Every error a user can cause ends as one line on stderr and exit code 2.
+Every error a user can cause ends as one line on stderr, ``aisim: error: ...``, and exit code 2.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import sys
 from pathlib import Path
 
 from sim.errors import UserError
+from sim.experiments import commands as experiment_commands
+from sim.game import commands as game_commands
 
-# Modules that add subcommands with ``register(subparsers)``; each is optional so
-# the core works where the game or batch tools are not built in.
-EXTENSION_MODULES = ("sim.game.commands", "sim.experiments.commands")
+LANGUAGE_HELP = "language of titles, labels and help: en (English, default) or ko (Korean)"
 
 
 class ArgumentError(UserError):
@@ -26,11 +25,14 @@ class Parser(argparse.ArgumentParser):
     """argparse, but usage errors become :class:`ArgumentError` (exit 2, one line)."""
 
     def error(self, message: str):  # type: ignore[override]
-        raise ArgumentError(f"{self.prog}: {message}")
+        # main() prints the one "aisim: error:" prefix; name the subcommand if there is one
+        command = self.prog.removeprefix("aisim").strip()
+        raise ArgumentError(f"{command}: {message}" if command else message)
 
 
 def build_parser() -> argparse.ArgumentParser:
     from sim import __version__
+    from sim.core.outputs import RUN_FILES
 
     parser = Parser(
         prog="aisim",
@@ -44,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
         "run",
         help="run a scenario headless over seeds and write CSV results",
         description="Run a scenario headless over one or more seeds (in parallel on local cores), "
-        "print a summary of the last year and write quarters.csv, firms.csv, news.csv and run.json.",
+        f"print a summary of the last year and write {', '.join(RUN_FILES)} into the output folder.",
     )
     run.add_argument(
         "scenario", nargs="?", default=None, help="bundled scenario name or YAML path (default: korea-2025)"
@@ -61,16 +63,32 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="no progress bar or summary; print only the output folder")
     run.set_defaults(handler=cmd_run)
 
-    validate = sub.add_parser("validate", help="check scenario files (exit 0 if all valid, 2 otherwise)")
+    validate = sub.add_parser(
+        "validate",
+        help="check scenario files (exit 0 if all valid, 2 otherwise)",
+        description="Load and check each scenario file or bundled name; print `ok:` per valid file and one "
+        "`aisim: error:` line (file, key path, line) per invalid one. Exit 0 if all are valid, 2 otherwise.",
+    )
     validate.add_argument("files", nargs="+", metavar="FILE", help="scenario YAML files or bundled names")
     validate.set_defaults(handler=cmd_validate)
 
-    scenarios = sub.add_parser("scenarios", help="list the bundled scenarios")
-    scenarios.add_argument("--lang", choices=("en", "ko"), default="en")
+    scenarios = sub.add_parser(
+        "scenarios",
+        help="list the bundled scenarios",
+        description="List the scenarios shipped with aisim: name, title and the first sentence of the story.",
+    )
+    scenarios.add_argument("--lang", choices=("en", "ko"), default="en", help=LANGUAGE_HELP)
     scenarios.set_defaults(handler=cmd_scenarios)
 
-    params = sub.add_parser("params", help="list a scenario's levers and uncertainties (the parameter spec)")
-    params.add_argument("scenario", nargs="?", default=None)
+    params = sub.add_parser(
+        "params",
+        help="list a scenario's levers and uncertainties (the parameter spec)",
+        description="Print a scenario's parameter spec: every lever, uncertainty and setting with its value, "
+        "range, step, unit, label and help (as text, a Markdown table or JSON).",
+    )
+    params.add_argument(
+        "scenario", nargs="?", default=None, help="bundled scenario name or YAML path (default: korea-2025)"
+    )
     params_format = params.add_mutually_exclusive_group()
     params_format.add_argument("--markdown", action="store_true", help="print a Markdown table")
     params_format.add_argument(
@@ -78,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print JSON: a list of {name, kind, type, default, value, min, max, step, unit, choices, group, label, help}",
     )
-    params.add_argument("--lang", choices=("en", "ko"), default="en")
+    params.add_argument("--lang", choices=("en", "ko"), default="en", help=LANGUAGE_HELP)
     params.set_defaults(handler=cmd_params)
 
     schema = sub.add_parser(
@@ -103,15 +121,20 @@ def build_parser() -> argparse.ArgumentParser:
     web.add_argument("--host", default="127.0.0.1", metavar="HOST", help="address to serve on (default: 127.0.0.1)")
     web.set_defaults(handler=cmd_web)
 
-    for name in EXTENSION_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            # absent extension (the module or its package): skip; a missing dependency inside it: raise
-            if exc.name is None or not (name == exc.name or name.startswith(exc.name + ".")):
-                raise
-            continue
-        module.register(sub)
+    replay = sub.add_parser(
+        "replay",
+        help="replay a saved game headless and write the same outputs as `aisim run`",
+        description="Rebuild a saved game from its scenario, seed and decisions, run it to the end and "
+        f"write {', '.join(RUN_FILES)} into the output folder.",
+    )
+    replay.add_argument("file", metavar="FILE", help="a save file written by the game")
+    replay.add_argument("--out", metavar="DIR", help="output folder (default: runs/<scenario>-<timestamp>/)")
+    replay.add_argument("--force", action="store_true", help="replace a non-empty output folder")
+    replay.add_argument("--quiet", action="store_true", help="print only the output folder")
+    replay.set_defaults(handler=cmd_replay)
+
+    game_commands.register(sub)
+    experiment_commands.register(sub)
     return parser
 
 
@@ -162,6 +185,7 @@ def progress_printer(total: int, quiet: bool, label: str = "seeds"):
 
 
 def cmd_run(args) -> int:
+    from sim.core.outputs import RUN_FILES
     from sim.runner import check_out_dir, default_out_dir, format_summary, run_scenario, write_run
     from sim.scenario import load_scenario
 
@@ -185,7 +209,30 @@ def cmd_run(args) -> int:
     year = int(result.quarters["year"].max())
     print(f"{scenario.title['en']}  ({scenario.name}, {len(seeds)} seed(s), {result.seconds:.1f} s)")
     print(format_summary(result.summary(year), year))
-    print(f"\nResults: {out}/ (quarters.csv, firms.csv, news.csv, run.json)")
+    print(f"\nResults: {out}/ ({', '.join(RUN_FILES)})")
+    return 0
+
+
+def cmd_replay(args) -> int:
+    from sim.core.outputs import RUN_FILES
+    from sim.runner import check_out_dir, default_out_dir, format_summary, replay_save, write_run
+    from sim.saves import load_save
+
+    saved = load_save(args.file)
+    out = Path(args.out) if args.out else default_out_dir(saved.scenario)
+    check_out_dir(out, args.force)
+    result = replay_save(saved)
+    write_run(result, out, {}, force=args.force, extra={"replay_of": str(Path(args.file).resolve())})
+    if args.quiet:
+        print(out)
+        return 0
+    year = int(result.quarters["year"].max())
+    print(
+        f"{saved.scenario.title['en']}  (replay of {args.file}, seed {saved.seed}, "
+        f"{len(saved.decisions)} decision quarter(s), {result.seconds:.1f} s)"
+    )
+    print(format_summary(result.summary(year), year))
+    print(f"\nResults: {out}/ ({', '.join(RUN_FILES)})")
     return 0
 
 
@@ -197,7 +244,7 @@ def cmd_validate(args) -> int:
         try:
             scenario = load_scenario(name)
         except UserError as exc:
-            print(f"error: {exc}", file=sys.stderr)
+            print(f"aisim: error: {exc}", file=sys.stderr)
             failed += 1
             continue
         print(f"ok: {name} ({scenario.name}, {len(scenario.parameters)} parameters, hash {scenario.content_hash[:12]})")

@@ -100,11 +100,11 @@ def parameters_markdown(scenario: Scenario, language: str = "en") -> str:
 def parameters_text(scenario: Scenario, language: str = "en") -> str:
     """The scenario's parameter spec as plain text, grouped by kind."""
     out = []
-    for kind in ("lever", "uncertainty", "setting"):
+    for kind, heading in (("lever", "levers"), ("uncertainty", "uncertainties"), ("setting", "settings")):
         specs = scenario.parameters.of_kind(kind)
         if not specs:
             continue
-        out.append(f"{kind}s:")
+        out.append(f"{heading}:")
         for spec in specs:
             value = scenario.values[spec.name]
             out.append(f"  {spec.name:<34} = {value!s:<8} [{_range(spec)}] {spec.unit_for(language)}")

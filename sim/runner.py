@@ -197,7 +197,18 @@ def collect(scenario: Scenario, runs: list[SeedRun], seconds: float, decisions: 
     )
 
 
+def replay_save(saved: Any) -> RunResult:
+    """Run a saved game's scenario, seed and decisions to the end (headless), as a one-seed RunResult.
+
+    ``saved`` is a :class:`sim.saves.SavedGame` (anything with ``scenario``, ``seed`` and ``decisions``).
+    """
+    started = time.perf_counter()
+    run = simulate(saved.scenario, saved.seed, saved.decisions)
+    return collect(saved.scenario, [run], time.perf_counter() - started, saved.decisions)
+
+
 def default_out_dir(scenario: Scenario) -> Path:
+    """``runs/<scenario>-<timestamp>``, the default output folder of a run."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     return Path("runs") / f"{scenario.name}-{stamp}"
 
@@ -223,7 +234,7 @@ def write_run(
     force: bool = False,
     extra: Mapping[str, Any] | None = None,
 ) -> Path:
-    """Write quarters.csv, firms.csv, news.csv and run.json atomically into ``out``.
+    """Write :data:`sim.core.outputs.RUN_FILES` (quarters.csv, firms.csv, news.csv, run.json, scenario.json) atomically into ``out``.
 
     Files are written into a temporary folder beside ``out`` and moved into
     place at the end, so a failed write never leaves a folder that looks complete.

@@ -51,3 +51,9 @@ def test_pandas_polars_and_duckdb_read_the_same_types(run_folder, name):
         assert by_pandas[column].dtype == "int64", column
         assert by_polars[column].dtype == polars.Int64, column
         assert str(by_duckdb[column].dtype) == "int64", column
+
+
+def test_a_run_folder_holds_exactly_the_documented_files(run_folder):
+    from sim.core.outputs import RUN_FILES
+
+    assert sorted(path.name for path in run_folder.iterdir()) == sorted(RUN_FILES)
