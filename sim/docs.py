@@ -6,6 +6,7 @@ scenario reference is this output, so the docs cannot drift from the code.
 
 from __future__ import annotations
 
+from sim.model.parameters import SEGMENTS
 from sim.scenario import REQUIRED, SECTIONS, Scenario
 from sim.schema import Field, ListOf, MapOf, Record
 
@@ -19,7 +20,7 @@ SECTION_HELP = {
     "time": "Simulated span, in quarters (`2024Q1`) or dates (`2026-01-22`, taken as its quarter).",
     "currency": "Currency conversion used for KRW figures.",
     "population": "How many adopter rows to simulate; each row stands for potential_adopters / rows real adopters.",
-    "segments": "The three segments `consumer`, `enterprise`, `public` (all required).",
+    "segments": f"The {len(SEGMENTS)} segments {', '.join(f'`{name}`' for name in SEGMENTS)} (all required).",
     "firms": "AI model providers. `capability` is relative to the global frontier (1.0).",
     "partners": "Platforms that distribute one AI provider to their users.",
     "regulator": "The AI Basic Act calendar, obligations and fines; sovereign-AI teams; partnership review threshold.",

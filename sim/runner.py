@@ -27,6 +27,7 @@ from sim.core.tables import write_csv
 from sim.errors import OutputError
 from sim.model.metrics import METRICS, YEARLY_RULES
 from sim.model.model import AIMarketModel
+from sim.model.parameters import SEGMENTS
 from sim.pool import default_workers, process_pool, quiet_fork_warning, stop_process_pool
 from sim.scenario import Scenario
 from sim.versions import package_versions
@@ -44,9 +45,7 @@ FIRM_COLUMNS = [
     "active",
     "revenue_usd_bn",
     "revenue_share",
-    "share_consumer",
-    "share_enterprise",
-    "share_public",
+    *(f"share_{segment}" for segment in SEGMENTS),
     "capability",
     "korean_quality",
     "price",

@@ -49,7 +49,7 @@ SEGMENT_ID = Str(choices=SEGMENTS)
 
 def _segment_map(value_field: Num, what: str) -> MapOf:
     out = MapOf(value_field, key=SEGMENT_ID)
-    out.expected = f"a mapping from segment (consumer, enterprise, public) to {what}"
+    out.expected = f"a mapping from segment ({', '.join(SEGMENTS)}) to {what}"
     return out
 
 
@@ -646,7 +646,7 @@ def _cross_check(sections: dict, parameters: ParameterSpace, ctx_of: dict[str, C
     for i, firm in enumerate(sections["firms"]):
         if firm["enters"] is not None and firm["initial_share"]:
             raise firms_ctx.fail(("firms", i, "initial_share"), "a firm that enters later cannot have an initial share")
-    for segment in ("consumer", "enterprise", "public"):
+    for segment in SEGMENTS:
         total = sum(f["initial_share"].get(segment, 0.0) for f in sections["firms"])
         if total > 1.0 + 1e-9:
             raise firms_ctx.fail(("firms",), f"initial shares of segment {segment} add up to {total:.3f}, more than 1")
