@@ -24,7 +24,7 @@ class ArgumentError(UserError):
 class Parser(argparse.ArgumentParser):
     """argparse, but usage errors become :class:`ArgumentError` (exit 2, one line)."""
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str):
         # main() prints the one "aisim: error:" prefix; name the subcommand if there is one
         command = self.prog.removeprefix("aisim").strip()
         raise ArgumentError(f"{command}: {message}" if command else message)

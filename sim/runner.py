@@ -169,7 +169,7 @@ def run_scenario(
                     progress(done, len(jobs))
         except BaseException:
             if own:
-                stop_process_pool(pool)
+                stop_process_pool(pool)  # type: ignore[arg-type]  # own means the process pool made above
             raise
         else:
             if own:

@@ -49,7 +49,7 @@ class WebModel(AIMarketModel):
 
     def _step_until_end(self) -> None:
         if self.finished:
-            self.running = False
+            self.running = False  # type: ignore[has-type]  # Mesa's attribute, untyped there
             return
         self._guarded_step()
 

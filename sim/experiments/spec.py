@@ -430,6 +430,7 @@ def _axis(role: str, design: str, name: str, raw: Any, scenario: Scenario, ctx: 
                     where + (key,), f"{key}: needs a sampled design (monte_carlo or latin_hypercube), not grid"
                 )
         step = step if step is not None else spec.step
+        assert step is not None  # numeric specs always have a step
         count = int(math.floor((high - low) / step + 1e-9)) + 1
         if count > 100_000:
             raise ctx.fail(where, f"{count:,} grid values; give a larger step or fewer values")
@@ -513,7 +514,7 @@ def _points_block(raw: Any, path: Path, scenario: Scenario, ctx: Context) -> Blo
         spec = space[name]
         column = [row[name] for row in rows]
         if spec.is_numeric:
-            axes.append(Axis(spec=spec, values=None, low=float(min(column)), high=float(max(column))))  # type: ignore[type-var]
+            axes.append(Axis(spec=spec, values=None, low=float(min(column)), high=float(max(column))))
         else:
             axes.append(Axis(spec=spec, values=tuple(dict.fromkeys(column))))
     return Block(role="policies", design="points", points=len(rows), axes=tuple(axes), rows=tuple(rows))
