@@ -26,11 +26,13 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str):
         # main() prints the one "aisim: error:" prefix; name the subcommand if there is one
+        """Raise the usage error as an ArgumentError (main prints it once, exit 2)."""
         command = self.prog.removeprefix("aisim").strip()
         raise ArgumentError(f"{command}: {message}" if command else message)
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``aisim`` argument parser with every subcommand."""
     from sim import __version__
     from sim.core.outputs import RUN_FILES
 
@@ -139,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the ``aisim`` command with ``argv`` (default: the process's); returns the exit code."""
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -185,6 +188,7 @@ def progress_printer(total: int, quiet: bool, label: str = "seeds"):
 
 
 def cmd_run(args) -> int:
+    """``aisim run``: run a scenario over seeds, print the summary, write the result folder."""
     from sim.core.outputs import RUN_FILES
     from sim.runner import check_out_dir, default_out_dir, format_summary, run_scenario, write_run
     from sim.scenario import load_scenario
@@ -214,6 +218,7 @@ def cmd_run(args) -> int:
 
 
 def cmd_replay(args) -> int:
+    """``aisim replay``: rerun a saved game headless and write the same files as ``aisim run``."""
     from sim.core.outputs import RUN_FILES
     from sim.runner import check_out_dir, default_out_dir, format_summary, replay_save, write_run
     from sim.saves import load_save
@@ -237,6 +242,7 @@ def cmd_replay(args) -> int:
 
 
 def cmd_validate(args) -> int:
+    """``aisim validate``: check each file; exit 2 if any is invalid."""
     from sim.scenario import load_scenario
 
     failed = 0
@@ -252,6 +258,7 @@ def cmd_validate(args) -> int:
 
 
 def cmd_scenarios(args) -> int:
+    """``aisim scenarios``: list the bundled scenarios with their title and first sentence."""
     from sim.scenario import bundled_scenarios, load_scenario
 
     for path in bundled_scenarios():
@@ -263,6 +270,7 @@ def cmd_scenarios(args) -> int:
 
 
 def cmd_params(args) -> int:
+    """``aisim params``: print a scenario's parameter spec as text, Markdown or JSON."""
     from sim.docs import parameters_markdown, parameters_text
     from sim.scenario import load_scenario
 
@@ -294,6 +302,7 @@ def cmd_web(args) -> int:
 
 
 def cmd_schema(args) -> int:
+    """``aisim schema``: print the scenario file reference as Markdown."""
     from sim.docs import scenario_reference_markdown
 
     print(scenario_reference_markdown())

@@ -38,6 +38,7 @@ class ObjectiveResult:
     credit: float
 
     def label_for(self, language: str = "en") -> str:
+        """The objective's label in ``language`` (English if missing)."""
         return self.label.get(language) or self.label.get("en", self.id)
 
 
@@ -51,6 +52,7 @@ class Scorecard:
 
     @property
     def met(self) -> int:
+        """How many objectives were met."""
         return sum(r.met for r in self.results)
 
 

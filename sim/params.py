@@ -43,6 +43,7 @@ class ParameterSpec:
 
     @property
     def is_numeric(self) -> bool:
+        """True for number and integer parameters (they have min, max and step)."""
         return self.type in ("number", "integer")
 
     @property
@@ -51,12 +52,15 @@ class ParameterSpec:
         return self.units["en"]
 
     def unit_for(self, language: str = "en") -> str:
+        """The unit in ``language`` (English if missing)."""
         return self.units.get(language) or self.units["en"]
 
     def label_for(self, language: str = "en") -> str:
+        """The label in ``language`` (English if missing)."""
         return self.label.get(language) or self.label["en"]
 
     def help_for(self, language: str = "en") -> str:
+        """The help sentence in ``language`` (English if missing)."""
         return self.help.get(language) or self.help["en"]
 
     def expected(self) -> str:
@@ -169,9 +173,11 @@ class ParameterSpace:
 
     @property
     def names(self) -> list[str]:
+        """Parameter names in declaration order."""
         return list(self._specs)
 
     def of_kind(self, kind: str) -> list[ParameterSpec]:
+        """The specs of one kind (lever, uncertainty or setting), in declaration order."""
         return [spec for spec in self._specs.values() if spec.kind == kind]
 
     def defaults(self) -> dict[str, Value]:
@@ -221,6 +227,7 @@ class ParameterSpace:
         return ema_problem(self, scenario=scenario, seed=seed, year=year, name=name)
 
     def unknown_name_error(self, name: str, error_type: type[UserError] = OverrideError, **where) -> UserError:
+        """A user error for an unknown parameter name, with a did-you-mean suggestion."""
         from sim.schema import suggest
 
         extra = suggest(name, self.names, None)

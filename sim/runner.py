@@ -266,6 +266,7 @@ def write_run(
 
 
 def run_metadata(result: RunResult, overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """The contents of run.json: scenario, hash, seeds, overrides, decisions, values, versions, timing, command."""
     from sim.timeline import quarter_label
 
     return {

@@ -72,6 +72,7 @@ def final_year_rows(years: pd.DataFrame) -> pd.DataFrame:
 
 
 def outcome_columns(frame: pd.DataFrame) -> list[str]:
+    """The outcome metrics present in ``frame``, in METRICS order."""
     return [m for m in METRICS if m in frame.columns]
 
 

@@ -88,6 +88,7 @@ def _progress(total: int, initial: int, quiet: bool):
 
 
 def cmd_sweep(args) -> int:
+    """``aisim sweep``: run the missing runs of an experiment into its result folder."""
     from sim.experiments.backends import default_workers, open_executor
     from sim.experiments.design import make_design
     from sim.experiments.runner import run_sweep
@@ -198,6 +199,7 @@ def _kept(out: Path, experiment) -> int:
 
 
 def cmd_analyze(args) -> int:
+    """``aisim analyze``: summarise a sweep folder (tables, sensitivity, charts)."""
     from sim.experiments.analysis import analyze_folder, format_report
     from sim.model.metrics import METRICS
 

@@ -83,13 +83,16 @@ class Design:
 
     @property
     def points(self) -> int:
+        """Number of design points (policies x futures)."""
         return len(self.policies) * len(self.futures)
 
     @property
     def total_runs(self) -> int:
+        """Number of runs (design points x replications)."""
         return self.points * self.experiment.replications
 
     def point_values(self, point: int) -> dict[str, Value]:
+        """The parameter values of design point ``point`` (its policy's and its future's)."""
         policy, future = divmod(point, len(self.futures))
         return {**self.policies[policy], **self.futures[future]}
 

@@ -105,6 +105,7 @@ class SweepReport:
 
     @property
     def done(self) -> int:
+        """Runs finished in this session, ok or failed."""
         return self.ok + self.failed
 
 

@@ -118,6 +118,7 @@ class Axis:
 
     @property
     def name(self) -> str:
+        """The varied parameter's name."""
         return self.spec.name
 
     def value_at(self, u: float) -> Value:
@@ -197,18 +198,22 @@ class Experiment:
 
     @property
     def axes(self) -> tuple[Axis, ...]:
+        """Every varied axis, policies first."""
         return self.policies.axes + self.futures.axes
 
     @property
     def varied(self) -> list[str]:
+        """Names of the varied parameters, policies first."""
         return [axis.name for axis in self.axes]
 
     @property
     def points(self) -> int:
+        """Number of design points (policies x futures)."""
         return self.policies.size * self.futures.size
 
     @property
     def total_runs(self) -> int:
+        """Number of runs (design points x replications)."""
         return self.points * self.replications
 
 
