@@ -261,7 +261,12 @@ def cmd_scenarios(args) -> int:
     """``aisim scenarios``: list the bundled scenarios with their title and first sentence."""
     from sim.scenario import bundled_scenarios, load_scenario
 
-    for path in bundled_scenarios():
+    paths = bundled_scenarios()
+    if not paths:
+        from sim import bundled
+
+        raise ArgumentError(f"no bundled scenarios in {bundled.folder('scenarios')}: the installation is incomplete")
+    for path in paths:
         scenario = load_scenario(path)
         title = scenario.title[args.lang]
         first = scenario.description[args.lang].split(". ")[0].rstrip(".")

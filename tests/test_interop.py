@@ -168,3 +168,15 @@ def test_ema_workbench_runs_the_model_from_the_spec():
     )
     assert len(experiments) == 2
     assert np.isfinite(outcomes["market_revenue_usd_bn"]).all() and len(outcomes["hhi"]) == 2
+
+
+def test_a_points_sweep_resumes_and_keeps_counts_whole(tmp_path, capsys):
+    out = sweep_sample(tmp_path, ["network_effect"], np.array([[0.1], [0.5]]))
+    assert main(["sweep", str(tmp_path / "salib.yaml"), "--out", str(out), "--backend", "serial"]) == 0
+    assert "Nothing to do" in capsys.readouterr().err
+    from sim.experiments.store import ResultStore
+
+    data = ResultStore.open(out).read_results()
+    assert sorted(data["point"]) == [0, 1]
+    for column in ("entries", "exits", "active_firms"):
+        assert data[column].dtype == np.int64, column
