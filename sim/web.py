@@ -42,7 +42,9 @@ class WebModel(AIMarketModel):
             aisim_scenario = scenario
         resolved = resolve_scenario(aisim_scenario)
         super().__init__(resolved, seed=int(seed), values=values or None)
-        if getattr(self, "datacollector", None) is None:
+        # the model may bring its own collector (and collect in its step); else we add one
+        self._own_collector = getattr(self, "datacollector", None) is None
+        if self._own_collector:
             self.datacollector = mesa.DataCollector(model_reporters=dict(_reporters()))
         self._guarded_step = self.step
         self.step = self._step_until_end  # type: ignore[method-assign]
@@ -56,8 +58,7 @@ class WebModel(AIMarketModel):
     def step(self) -> None:
         """Simulate one quarter and record its outcomes."""
         super().step()
-        collect = getattr(self, "collect", None)
-        if self.datacollector is not None and collect is None:
+        if self._own_collector:
             self.datacollector.collect(self)
 
 
