@@ -537,6 +537,14 @@ def format_report(result: Analysis, top: int = 3) -> str:
             parts = [f"{r.parameter} {r.importance:.2f} [{r.first_order:.2f}]" for r in best.itertuples()]
             lines.append(f"  {METRICS[metric].label_en:<40} {'; '.join(parts)}   (R² {r2:.2f})")
         lines.append("")
+    if result.salib is not None and len(result.salib):
+        key = "mu_star" if "mu_star" in result.salib.columns else "ST"
+        lines.append(f"SALib {'Morris mu*' if key == 'mu_star' else 'Sobol total index ST'} (top {top}):")
+        for metric, group in result.salib.groupby("metric", sort=False):
+            best = group.dropna(subset=[key]).sort_values(key, ascending=False).head(top)
+            parts = [f"{r.parameter} {getattr(r, key):.3g}" for r in best.itertuples()]
+            lines.append(f"  {METRICS[metric].label_en:<40} {'; '.join(parts) or '(the same in every run)'}")
+        lines.append("")
     lines += [f"  wrote {path}" for path in result.files]
     lines += [f"  note: {note}" for note in result.notes]
     return "\n".join(lines)

@@ -171,7 +171,9 @@ def cmd_sweep(args) -> int:
         close()
     seconds = time.perf_counter() - started
     if report.failed:
-        store.errors().to_csv(out / "errors.csv", index=False)
+        from sim.core.tables import write_csv
+
+        write_csv(store.errors(), out / "errors.csv")
     if args.quiet:
         print(out)
     else:
