@@ -84,8 +84,8 @@ def model_params(scenario: Any = "korea-2025", seed: int = 0, language: str = "e
         "seed": {"type": "SliderInt", "value": seed, "min": 0, "max": 99, "step": 1, "label": "Seed"},
     }
     for spec in resolved.parameters:
-        if spec.kind == "setting":
-            continue
+        if spec.kind not in ("lever", "uncertainty"):
+            continue  # settings and model constants stay as the scenario has them
         label = spec.label_for(language) + (f" ({spec.unit_for(language)})" if spec.unit_for(language) else "")
         value = resolved.values[spec.name]
         if spec.type == "bool":
