@@ -7,7 +7,11 @@ Notebook use::
     result.quarters.groupby("year").market_revenue_usd_bn.sum()
 
 ``result.quarters`` has a row per seed and quarter, ``result.firms`` a row per
-seed, quarter and firm. For step-by-step control build the model yourself:
+seed, quarter and firm. One run's outcomes as a dict (for EMA Workbench, SALib or an optimiser)::
+
+    sim.outcomes({"network_effect": 0.4}, seed=1, year=2030)
+
+For step-by-step control build the model yourself:
 ``model = sim.build(scenario, seed=0); model.apply_decision({...}); model.step()``.
 """
 
@@ -20,7 +24,7 @@ from sim.errors import UserError
 from sim.scenario import Scenario, load_scenario
 
 __version__ = "0.1.0"
-__all__ = ["Scenario", "UserError", "build", "load_scenario", "run"]
+__all__ = ["Scenario", "UserError", "build", "load_scenario", "outcomes", "run"]
 
 
 def build(scenario: Scenario | str | None = None, seed: int = 0, **values: Any):
@@ -47,3 +51,16 @@ def run(
         scenario = scenario.with_values(overrides)
     seed_list = range(seeds) if isinstance(seeds, int) else seeds
     return run_scenario(scenario, seeds=seed_list, workers=workers)
+
+
+def outcomes(
+    values: Mapping[str, Any] | None = None, *, seed: int = 0, year: int | None = None, scenario: Any = None
+) -> dict[str, Any]:
+    """Run the model once and return one year's outcomes (default: the last year) as a dict.
+
+    ``values`` are parameter values by name (numpy scalars welcome); ``scenario`` a bundled
+    name, a path or a loaded scenario (default: korea-2025). See :func:`sim.interop.outcomes`.
+    """
+    from sim.interop import outcomes as run_once
+
+    return run_once(values, seed=seed, year=year, scenario=scenario)

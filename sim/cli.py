@@ -1,21 +1,20 @@
-"""The ``aisim`` command: run, validate, scenarios, params, schema (and play, sweep, ... where installed).
+"""The ``aisim`` command: run, replay, validate, scenarios, params, schema, web; play; sweep, analyze.
 
-Every error a user can cause ends as one line on stderr and exit code 2.
+Every error a user can cause ends as one line on stderr, ``aisim: error: ...``, and exit code 2.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import sys
 from pathlib import Path
 
 from sim.errors import UserError
+from sim.experiments import commands as experiment_commands
+from sim.game import commands as game_commands
 
-# Modules that add subcommands with ``register(subparsers)``; each is optional so
-# the core works where the game or batch tools are not built in.
-EXTENSION_MODULES = ("sim.game.commands", "sim.experiments.commands")
+LANGUAGE_HELP = "language of titles, labels and help: en (English, default) or ko (Korean)"
 
 
 class ArgumentError(UserError):
@@ -25,23 +24,31 @@ class ArgumentError(UserError):
 class Parser(argparse.ArgumentParser):
     """argparse, but usage errors become :class:`ArgumentError` (exit 2, one line)."""
 
-    def error(self, message: str):  # type: ignore[override]
-        raise ArgumentError(f"{self.prog}: {message}")
+    def error(self, message: str):
+        # main() prints the one "aisim: error:" prefix; name the subcommand if there is one
+        """Raise the usage error as an ArgumentError (main prints it once, exit 2)."""
+        command = self.prog.removeprefix("aisim").strip()
+        raise ArgumentError(f"{command}: {message}" if command else message)
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``aisim`` argument parser with every subcommand."""
+    from sim import __version__
+    from sim.core.outputs import RUN_FILES
+
     parser = Parser(
         prog="aisim",
         description="Agent-based simulation game of a national AI market (default: South Korea 2024-2033).",
         epilog="Run `aisim COMMAND --help` for a command's options.",
     )
+    parser.add_argument("--version", action="version", version=f"aisim {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     run = sub.add_parser(
         "run",
         help="run a scenario headless over seeds and write CSV results",
         description="Run a scenario headless over one or more seeds (in parallel on local cores), "
-        "print a summary of the last year and write quarters.csv, firms.csv, news.csv and run.json.",
+        f"print a summary of the last year and write {', '.join(RUN_FILES)} into the output folder.",
     )
     run.add_argument(
         "scenario", nargs="?", default=None, help="bundled scenario name or YAML path (default: korea-2025)"
@@ -58,36 +65,83 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="no progress bar or summary; print only the output folder")
     run.set_defaults(handler=cmd_run)
 
-    validate = sub.add_parser("validate", help="check scenario files (exit 0 if all valid, 2 otherwise)")
+    validate = sub.add_parser(
+        "validate",
+        help="check scenario files (exit 0 if all valid, 2 otherwise)",
+        description="Load and check each scenario file or bundled name; print `ok:` per valid file and one "
+        "`aisim: error:` line (file, key path, line) per invalid one. Exit 0 if all are valid, 2 otherwise.",
+    )
     validate.add_argument("files", nargs="+", metavar="FILE", help="scenario YAML files or bundled names")
     validate.set_defaults(handler=cmd_validate)
 
-    scenarios = sub.add_parser("scenarios", help="list the bundled scenarios")
-    scenarios.add_argument("--lang", choices=("en", "ko"), default="en")
+    scenarios = sub.add_parser(
+        "scenarios",
+        help="list the bundled scenarios",
+        description="List the scenarios shipped with aisim: name, title and the first sentence of the story.",
+    )
+    scenarios.add_argument("--lang", choices=("en", "ko"), default="en", help=LANGUAGE_HELP)
     scenarios.set_defaults(handler=cmd_scenarios)
 
-    params = sub.add_parser("params", help="list a scenario's levers and uncertainties (the parameter spec)")
-    params.add_argument("scenario", nargs="?", default=None)
-    params.add_argument("--markdown", action="store_true", help="print a Markdown table")
-    params.add_argument("--lang", choices=("en", "ko"), default="en")
+    params = sub.add_parser(
+        "params",
+        help="list a scenario's levers and uncertainties (the parameter spec)",
+        description="Print a scenario's parameter spec: every lever, uncertainty and setting with its value, "
+        "range, step, unit, label and help (as text, a Markdown table or JSON).",
+    )
+    params.add_argument(
+        "scenario", nargs="?", default=None, help="bundled scenario name or YAML path (default: korea-2025)"
+    )
+    params_format = params.add_mutually_exclusive_group()
+    params_format.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    params_format.add_argument(
+        "--json",
+        action="store_true",
+        help="print JSON: a list of {name, kind, type, default, value, min, max, step, unit, choices, group, label, help}",
+    )
+    params.add_argument("--lang", choices=("en", "ko"), default="en", help=LANGUAGE_HELP)
     params.set_defaults(handler=cmd_params)
 
-    schema = sub.add_parser("schema", help="print the scenario file reference (Markdown)")
+    schema = sub.add_parser(
+        "schema",
+        help="print the scenario file reference (Markdown)",
+        description="Print the reference of every scenario file section and key, with types, ranges and defaults, "
+        "as Markdown (docs/scenario-reference.md is this output).",
+    )
     schema.set_defaults(handler=cmd_schema)
 
-    for name in EXTENSION_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            # absent extension (the module or its package): skip; a missing dependency inside it: raise
-            if exc.name is None or not (name == exc.name or name.startswith(exc.name + ".")):
-                raise
-            continue
-        module.register(sub)
+    web = sub.add_parser(
+        "web",
+        help="serve a Mesa SolaraViz page of the model in a browser (needs the web extra)",
+        description="Serve a Mesa SolaraViz page built from the scenario's parameter spec: sliders for every lever "
+        "and uncertainty, Step, Play and Reset, plots of headline outcomes. Needs pip install 'aisim[web]'.",
+    )
+    web.add_argument(
+        "scenario", nargs="?", default=None, help="bundled scenario name or YAML path (default: korea-2025)"
+    )
+    web.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default: 0)")
+    web.add_argument("--port", type=int, default=8765, metavar="PORT", help="port to serve on (default: 8765)")
+    web.add_argument("--host", default="127.0.0.1", metavar="HOST", help="address to serve on (default: 127.0.0.1)")
+    web.set_defaults(handler=cmd_web)
+
+    replay = sub.add_parser(
+        "replay",
+        help="replay a saved game headless and write the same outputs as `aisim run`",
+        description="Rebuild a saved game from its scenario, seed and decisions, run it to the end and "
+        f"write {', '.join(RUN_FILES)} into the output folder.",
+    )
+    replay.add_argument("file", metavar="FILE", help="a save file written by the game")
+    replay.add_argument("--out", metavar="DIR", help="output folder (default: runs/<scenario>-<timestamp>/)")
+    replay.add_argument("--force", action="store_true", help="replace a non-empty output folder")
+    replay.add_argument("--quiet", action="store_true", help="print only the output folder")
+    replay.set_defaults(handler=cmd_replay)
+
+    game_commands.register(sub)
+    experiment_commands.register(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the ``aisim`` command with ``argv`` (default: the process's); returns the exit code."""
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -134,6 +188,8 @@ def progress_printer(total: int, quiet: bool, label: str = "seeds"):
 
 
 def cmd_run(args) -> int:
+    """``aisim run``: run a scenario over seeds, print the summary, write the result folder."""
+    from sim.core.outputs import RUN_FILES
     from sim.runner import check_out_dir, default_out_dir, format_summary, run_scenario, write_run
     from sim.scenario import load_scenario
 
@@ -157,11 +213,36 @@ def cmd_run(args) -> int:
     year = int(result.quarters["year"].max())
     print(f"{scenario.title['en']}  ({scenario.name}, {len(seeds)} seed(s), {result.seconds:.1f} s)")
     print(format_summary(result.summary(year), year))
-    print(f"\nResults: {out}/ (quarters.csv, firms.csv, news.csv, run.json)")
+    print(f"\nResults: {out}/ ({', '.join(RUN_FILES)})")
+    return 0
+
+
+def cmd_replay(args) -> int:
+    """``aisim replay``: rerun a saved game headless and write the same files as ``aisim run``."""
+    from sim.core.outputs import RUN_FILES
+    from sim.runner import check_out_dir, default_out_dir, format_summary, replay_save, write_run
+    from sim.saves import load_save
+
+    saved = load_save(args.file)
+    out = Path(args.out) if args.out else default_out_dir(saved.scenario)
+    check_out_dir(out, args.force)
+    result = replay_save(saved)
+    write_run(result, out, {}, force=args.force, extra={"replay_of": str(Path(args.file).resolve())})
+    if args.quiet:
+        print(out)
+        return 0
+    year = int(result.quarters["year"].max())
+    print(
+        f"{saved.scenario.title['en']}  (replay of {args.file}, seed {saved.seed}, "
+        f"{len(saved.decisions)} decision quarter(s), {result.seconds:.1f} s)"
+    )
+    print(format_summary(result.summary(year), year))
+    print(f"\nResults: {out}/ ({', '.join(RUN_FILES)})")
     return 0
 
 
 def cmd_validate(args) -> int:
+    """``aisim validate``: check each file; exit 2 if any is invalid."""
     from sim.scenario import load_scenario
 
     failed = 0
@@ -169,7 +250,7 @@ def cmd_validate(args) -> int:
         try:
             scenario = load_scenario(name)
         except UserError as exc:
-            print(f"error: {exc}", file=sys.stderr)
+            print(f"aisim: error: {exc}", file=sys.stderr)
             failed += 1
             continue
         print(f"ok: {name} ({scenario.name}, {len(scenario.parameters)} parameters, hash {scenario.content_hash[:12]})")
@@ -177,9 +258,15 @@ def cmd_validate(args) -> int:
 
 
 def cmd_scenarios(args) -> int:
+    """``aisim scenarios``: list the bundled scenarios with their title and first sentence."""
     from sim.scenario import bundled_scenarios, load_scenario
 
-    for path in bundled_scenarios():
+    paths = bundled_scenarios()
+    if not paths:
+        from sim import bundled
+
+        raise ArgumentError(f"no bundled scenarios in {bundled.folder('scenarios')}: the installation is incomplete")
+    for path in paths:
         scenario = load_scenario(path)
         title = scenario.title[args.lang]
         first = scenario.description[args.lang].split(". ")[0].rstrip(".")
@@ -188,15 +275,39 @@ def cmd_scenarios(args) -> int:
 
 
 def cmd_params(args) -> int:
+    """``aisim params``: print a scenario's parameter spec as text, Markdown or JSON."""
     from sim.docs import parameters_markdown, parameters_text
     from sim.scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
+    if args.json:
+        import json
+
+        items = [{**spec.to_dict(), "value": scenario.values[spec.name]} for spec in scenario.parameters]
+        print(json.dumps(items, indent=2, ensure_ascii=False))
+        return 0
     print(parameters_markdown(scenario, args.lang) if args.markdown else parameters_text(scenario, args.lang))
     return 0
 
 
+def cmd_web(args) -> int:
+    """Serve sim.web with solara (a separate process, so the core never imports the web stack)."""
+    import importlib.util
+    import subprocess
+
+    if importlib.util.find_spec("solara") is None:
+        raise ArgumentError("aisim web needs the web extra: pip install 'aisim[web]'")
+    from sim.scenario import load_scenario
+
+    scenario = load_scenario(args.scenario)  # check it before the server starts
+    env = dict(os.environ, AISIM_WEB_SCENARIO=str(scenario.source), AISIM_WEB_SEED=str(args.seed))
+    command = [sys.executable, "-m", "solara", "run", "sim.web", "--port", str(args.port), "--host", args.host]
+    print(f"Serving {scenario.name} at http://{args.host}:{args.port}/ (Ctrl-C stops)", file=sys.stderr)
+    return subprocess.call(command, env=env)
+
+
 def cmd_schema(args) -> int:
+    """``aisim schema``: print the scenario file reference as Markdown."""
     from sim.docs import scenario_reference_markdown
 
     print(scenario_reference_markdown())

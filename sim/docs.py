@@ -6,6 +6,7 @@ scenario reference is this output, so the docs cannot drift from the code.
 
 from __future__ import annotations
 
+from sim.model.parameters import SEGMENTS
 from sim.scenario import REQUIRED, SECTIONS, Scenario
 from sim.schema import Field, ListOf, MapOf, Record
 
@@ -19,7 +20,7 @@ SECTION_HELP = {
     "time": "Simulated span, in quarters (`2024Q1`) or dates (`2026-01-22`, taken as its quarter).",
     "currency": "Currency conversion used for KRW figures.",
     "population": "How many adopter rows to simulate; each row stands for potential_adopters / rows real adopters.",
-    "segments": "The three segments `consumer`, `enterprise`, `public` (all required).",
+    "segments": f"The {len(SEGMENTS)} segments {', '.join(f'`{name}`' for name in SEGMENTS)} (all required).",
     "firms": "AI model providers. `capability` is relative to the global frontier (1.0).",
     "partners": "Platforms that distribute one AI provider to their users.",
     "regulator": "The AI Basic Act calendar, obligations and fines; sovereign-AI teams; partnership review threshold.",
@@ -116,11 +117,11 @@ def constants_markdown(scenario: Scenario) -> str:
 def parameters_text(scenario: Scenario, language: str = "en") -> str:
     """The scenario's parameter spec as plain text, grouped by kind."""
     out = []
-    for kind in ("lever", "uncertainty", "setting"):
+    for kind, heading in (("lever", "levers"), ("uncertainty", "uncertainties"), ("setting", "settings")):
         specs = scenario.parameters.of_kind(kind)
         if not specs:
             continue
-        out.append(f"{kind}s:")
+        out.append(f"{heading}:")
         for spec in specs:
             value = scenario.values[spec.name]
             out.append(f"  {spec.name:<34} = {value!s:<8} [{_range(spec)}] {spec.unit_for(language)}")

@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sim.core.stats import combine, rows_by_year
+
 NEAR_MISS_CREDIT = 0.5  # the most a missed objective can earn
 AGGREGATES = ("final_year_mean", "final_year_sum", "final", "mean", "min", "max", "sum")
 
@@ -36,6 +38,7 @@ class ObjectiveResult:
     credit: float
 
     def label_for(self, language: str = "en") -> str:
+        """The objective's label in ``language`` (English if missing)."""
         return self.label.get(language) or self.label.get("en", self.id)
 
 
@@ -49,6 +52,7 @@ class Scorecard:
 
     @property
     def met(self) -> int:
+        """How many objectives were met."""
         return sum(r.met for r in self.results)
 
 
@@ -65,9 +69,8 @@ def aggregate(rows: Sequence[Mapping[str, Any]], metric: str, how: str) -> float
     if metric not in rows[-1]:
         raise ValueError(f"unknown metric {metric!r}")
     if how.startswith("final_year"):
-        year = rows[-1]["year"]
-        values = [float(r[metric]) for r in rows if r["year"] == year]
-        return sum(values) / len(values) if how == "final_year_mean" else sum(values)
+        final_year = list(rows_by_year(rows).values())[-1]
+        return float(combine([float(r[metric]) for r in final_year], "mean" if how == "final_year_mean" else "sum"))
     values = [float(r[metric]) for r in rows]
     if how == "final":
         return values[-1]

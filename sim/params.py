@@ -47,6 +47,7 @@ class ParameterSpec:
 
     @property
     def is_numeric(self) -> bool:
+        """True for number and integer parameters (they have min, max and step)."""
         return self.type in ("number", "integer")
 
     @property
@@ -55,12 +56,15 @@ class ParameterSpec:
         return self.units["en"]
 
     def unit_for(self, language: str = "en") -> str:
+        """The unit in ``language`` (English if missing)."""
         return self.units.get(language) or self.units["en"]
 
     def label_for(self, language: str = "en") -> str:
+        """The label in ``language`` (English if missing)."""
         return self.label.get(language) or self.label["en"]
 
     def help_for(self, language: str = "en") -> str:
+        """The help sentence in ``language`` (English if missing)."""
         return self.help.get(language) or self.help["en"]
 
     def expected(self) -> str:
@@ -75,8 +79,12 @@ class ParameterSpec:
     def coerce(self, value: Any) -> Value:
         """Check ``value`` (a Python value or text from the command line) and return it typed.
 
-        Raises ``ValueError`` with a message saying what was expected.
+        Accepts numpy scalars (``np.int64``, ``np.float32``, ``np.bool_``, ``np.str_``), as
+        EMA Workbench, SALib and pandas hand them out. Raises ``ValueError`` with a
+        message saying what was expected.
         """
+        if type(value).__module__ == "numpy" and hasattr(value, "item"):
+            value = value.item()  # numpy scalar -> the Python int, float, bool or str
         if isinstance(value, str):
             value = value.strip()
         if self.type == "bool":
@@ -110,6 +118,24 @@ class ParameterSpec:
         if not self.min <= value <= self.max:
             raise ValueError(f"expected {self.expected()}, got {value:g}")
         return value
+
+    def to_dict(self) -> dict[str, Any]:
+        """The spec as plain JSON data: name, kind, type, default, min, max, step, unit, choices, label, help, source."""
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "type": self.type,
+            "default": self.default,
+            "min": self.min,
+            "max": self.max,
+            "step": self.step,
+            "unit": self.unit,
+            "choices": list(self.grid()) if self.type in ("bool", "choice") else None,
+            "group": self.group,
+            "label": dict(self.label),
+            "help": dict(self.help),
+            "source": self.source,
+        }
 
     def as_number(self, value: Value) -> float:
         """Value on a numeric axis (bools as 0/1, choices as their index)."""
@@ -152,15 +178,61 @@ class ParameterSpace:
 
     @property
     def names(self) -> list[str]:
+        """Parameter names in declaration order."""
         return list(self._specs)
 
     def of_kind(self, kind: str) -> list[ParameterSpec]:
+        """The specs of one kind (lever, uncertainty, setting or constant), in declaration order."""
         return [spec for spec in self._specs.values() if spec.kind == kind]
 
     def defaults(self) -> dict[str, Value]:
+        """Every parameter's default value, by name."""
         return {name: spec.default for name, spec in self._specs.items()}
 
+    def _select(self, names: Iterable[str] | None, kinds: Iterable[str]) -> list[ParameterSpec]:
+        if names is None:
+            return [spec for spec in self._specs.values() if spec.kind in tuple(kinds)]
+        missing = [name for name in names if name not in self._specs]
+        if missing:
+            raise self.unknown_name_error(missing[0])
+        return [self._specs[name] for name in names]
+
+    def to_salib_problem(
+        self, names: Iterable[str] | None = None, kinds: Iterable[str] = ("lever", "uncertainty")
+    ) -> dict[str, Any]:
+        """A SALib problem (``num_vars``, ``names``, ``bounds``) over numeric parameters.
+
+        Args:
+            names: the parameters to vary (default: every number or integer of ``kinds``).
+        Integer parameters are included with their bounds; a sample's values for them are
+        rounded when run through an explicit-points experiment.
+        """
+        specs = [spec for spec in self._select(names, kinds) if names is not None or spec.is_numeric]
+        for spec in specs:
+            if not spec.is_numeric:
+                raise OverrideError(f"{spec.name} is a {spec.type} parameter; SALib samples numbers only")
+        return {
+            "num_vars": len(specs),
+            "names": [spec.name for spec in specs],
+            "bounds": [[float(spec.min), float(spec.max)] for spec in specs],  # type: ignore[arg-type]
+        }
+
+    def to_ema(self, scenario: Any = None, seed: int = 0, year: int | None = None, name: str = "aisim"):
+        """EMA Workbench levers, uncertainties and a ready ``Model`` running this scenario.
+
+        Args:
+            scenario: the scenario the model runs (name, path or :class:`sim.scenario.Scenario`;
+                default: the Korea baseline). Its parameter spec should be this space.
+            seed: the model's seed; year: the outcome year (default: the last).
+        Returns an :class:`sim.interop.EmaProblem` (``levers``, ``uncertainties``, ``model``).
+        Needs ``pip install 'aisim[ema]'``.
+        """
+        from sim.interop import ema_problem
+
+        return ema_problem(self, scenario=scenario, seed=seed, year=year, name=name)
+
     def unknown_name_error(self, name: str, error_type: type[UserError] = OverrideError, **where) -> UserError:
+        """A user error for an unknown parameter name, with a did-you-mean suggestion."""
         from sim.schema import suggest
 
         extra = suggest(name, self.names, None)

@@ -54,11 +54,13 @@ def process_pool(workers: int, preload: Sequence[str] = DEFAULT_PRELOAD) -> Proc
     worker keeps its maths libraries to one thread (see :func:`_init_worker`).
     """
     methods = multiprocessing.get_all_start_methods()
+    context: multiprocessing.context.BaseContext
     if "fork" in methods and threading.active_count() == 1:
         context = multiprocessing.get_context("fork")
     elif "forkserver" in methods:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(list(preload))
+        forkserver = multiprocessing.get_context("forkserver")
+        forkserver.set_forkserver_preload(list(preload))
+        context = forkserver
     else:
         context = multiprocessing.get_context("spawn")
     return ProcessPoolExecutor(

@@ -13,16 +13,17 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
+from sim.core.stats import summary_stats, yearly
+from sim.core.tables import write_csv
 from sim.errors import OutputError
 from sim.model.model import AIMarketModel
 from sim.model.outcomes import FIRM_COLUMNS as FIRM_ROW_COLUMNS
@@ -92,32 +93,20 @@ class RunResult:
 FLOW_METRICS = {name for name, rule in YEARLY_RULES.items() if rule == "sum"}
 
 
-def yearly(quarters: pd.DataFrame, keys: Sequence[str] = ("seed",)) -> pd.DataFrame:
-    """Quarter rows -> one row per run (``keys``) and year, by each metric's rule.
-
-    Flows are summed, levels averaged, stocks (budget left, active firms) take
-    the year's last quarter; see ``MetricInfo.per_year``.
-    """
-    how = {m: YEARLY_RULES[m] for m in METRICS if m in quarters.columns}
-    return quarters.groupby([*keys, "year"], sort=True).agg(how).reset_index()
-
-
 def summarise_year(quarters: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Each outcome's mean and 5-95 % range over seeds in ``year`` (see :mod:`sim.core.stats`)."""
     per_seed = yearly(quarters)
     per_seed = per_seed[per_seed["year"] == year]
     rows = []
     for metric in METRICS:
         if metric not in per_seed:
             continue
-        values = per_seed[metric].to_numpy(dtype=float)
         rows.append(
             {
                 "metric": metric,
                 "label": METRICS[metric].label_en,
                 "unit": ("per year, " if metric in FLOW_METRICS else "") + METRICS[metric].unit,
-                "mean": float(values.mean()),
-                "p05": float(np.percentile(values, 5)),
-                "p95": float(np.percentile(values, 95)),
+                **summary_stats(per_seed[metric].to_numpy(dtype=float)),
             }
         )
     return pd.DataFrame(rows)
@@ -161,7 +150,7 @@ def run_scenario(
                     progress(done, len(jobs))
         except BaseException:
             if own:
-                stop_process_pool(pool)
+                stop_process_pool(pool)  # type: ignore[arg-type]  # own means the process pool made above
             raise
         else:
             if own:
@@ -188,7 +177,18 @@ def collect(scenario: Scenario, runs: list[SeedRun], seconds: float, decisions: 
     )
 
 
+def replay_save(saved: Any) -> RunResult:
+    """Run a saved game's scenario, seed and decisions to the end (headless), as a one-seed RunResult.
+
+    ``saved`` is a :class:`sim.saves.SavedGame` (anything with ``scenario``, ``seed`` and ``decisions``).
+    """
+    started = time.perf_counter()
+    run = simulate(saved.scenario, saved.seed, saved.decisions)
+    return collect(saved.scenario, [run], time.perf_counter() - started, saved.decisions)
+
+
 def default_out_dir(scenario: Scenario) -> Path:
+    """``runs/<scenario>-<timestamp>``, the default output folder of a run."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     return Path("runs") / f"{scenario.name}-{stamp}"
 
@@ -214,7 +214,7 @@ def write_run(
     force: bool = False,
     extra: Mapping[str, Any] | None = None,
 ) -> Path:
-    """Write quarters.csv, firms.csv, news.csv and run.json atomically into ``out``.
+    """Write :data:`sim.core.outputs.RUN_FILES` (quarters.csv, firms.csv, news.csv, run.json, scenario.json) atomically into ``out``.
 
     Files are written into a temporary folder beside ``out`` and moved into
     place at the end, so a failed write never leaves a folder that looks complete.
@@ -226,9 +226,9 @@ def write_run(
     except OSError as exc:
         raise OutputError(f"cannot create output folder ({exc.strerror})", file=str(out)) from None
     try:
-        result.quarters.to_csv(staging / "quarters.csv", index=False, float_format="%.10g")
-        result.firms.to_csv(staging / "firms.csv", index=False, float_format="%.10g")
-        result.news.to_csv(staging / "news.csv", index=False)
+        write_csv(result.quarters, staging / "quarters.csv")
+        write_csv(result.firms, staging / "firms.csv")
+        write_csv(result.news, staging / "news.csv")
         meta = run_metadata(result, overrides)
         if extra:
             meta.update(extra)
@@ -247,6 +247,7 @@ def write_run(
 
 
 def run_metadata(result: RunResult, overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """The contents of run.json: scenario, hash, seeds, overrides, decisions, values, versions, timing, command."""
     from sim.timeline import quarter_label
 
     return {

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from sim import bundled
 from sim.errors import ScenarioError
 from sim.model.events import FIRM_LIMITS, SEGMENT_LIMITS
 from sim.model.outcomes import METRICS
@@ -40,7 +41,7 @@ from sim.schema import (
 from sim.timeline import quarter_label
 from sim.yamlio import LoadedYaml, load_yaml_file, load_yaml_text
 
-SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+SCENARIO_DIR = bundled.folder("scenarios")  # the packaged copy in an installed wheel
 DEFAULT_SCENARIO = "korea-2025"
 SCHEMA_ID = "aisim/scenario-1"
 
@@ -49,7 +50,7 @@ SEGMENT_ID = Str(choices=SEGMENTS)
 
 def _segment_map(value_field: Num, what: str) -> MapOf:
     out = MapOf(value_field, key=SEGMENT_ID)
-    out.expected = f"a mapping from segment (consumer, enterprise, public) to {what}"
+    out.expected = f"a mapping from segment ({', '.join(SEGMENTS)}) to {what}"
     return out
 
 
@@ -468,7 +469,15 @@ def canonical_json(data: Any) -> str:
 
 def bundled_scenarios() -> list[Path]:
     """Paths of the scenarios shipped in ``scenarios/``, sorted by name."""
-    return sorted(SCENARIO_DIR.glob("*.yaml"))
+    return bundled.files("scenarios")
+
+
+def bundled_scenario_path(name: str) -> Path:
+    """The bundled scenario ``name`` (found with importlib.resources in an installed wheel).
+
+    The path may not exist: the caller reports a missing base or file.
+    """
+    return bundled.folder("scenarios") / f"{name}.yaml"
 
 
 def resolve_scenario_path(name_or_path: str | None) -> Path:
@@ -477,9 +486,9 @@ def resolve_scenario_path(name_or_path: str | None) -> Path:
     candidate = Path(name)
     if candidate.suffix in (".yaml", ".yml") or candidate.exists() or "/" in name or "\\" in name:
         return candidate
-    bundled = SCENARIO_DIR / f"{name}.yaml"
-    if bundled.exists():
-        return bundled
+    path = bundled_scenario_path(name)
+    if path.is_file():
+        return path
     names = [p.stem for p in bundled_scenarios()]
     raise ScenarioError(f"no bundled scenario or file named {name!r}{suggest(name, names, 'bundled')}")
 
@@ -551,7 +560,7 @@ def _base_path(base_name: str, path: Path) -> Path:
     candidate = Path(base_name)
     if candidate.suffix in (".yaml", ".yml"):
         return candidate if candidate.is_absolute() else (path.parent / candidate)
-    return SCENARIO_DIR / f"{base_name}.yaml"
+    return bundled_scenario_path(base_name)
 
 
 def _build(doc: LoadedYaml, path: Path, stack: tuple, allow_extends: bool = True) -> Scenario:

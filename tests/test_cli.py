@@ -168,3 +168,33 @@ def test_scenarios_params_schema(capsys):
 def test_help_lists_commands():
     result = run_cli("--help")
     assert result.returncode == 0 and "run" in result.stdout and "validate" in result.stdout
+
+
+def test_one_error_prefix_and_every_option_documented(capsys):
+    from sim.cli import build_parser
+
+    assert main(["run", "--bogus"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("aisim") == 1 and err.startswith("aisim: error: ")
+    assert main(["validate", "no-such-scenario"]) == 2
+    assert capsys.readouterr().err.startswith("aisim: error: ")
+    parser = build_parser()
+    commands = parser._subparsers._group_actions[0].choices  # noqa: SLF001 - argparse has no public accessor
+    for name, sub in commands.items():
+        assert sub.description, f"aisim {name} has no description"
+        for action in sub._actions:  # noqa: SLF001
+            assert action.help, f"aisim {name} {action.option_strings or action.dest} has no help"
+
+
+def test_version(capsys):
+    import sim
+
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0 and capsys.readouterr().out.strip() == f"aisim {sim.__version__}"
+
+
+def test_params_headings_are_spelled_right(capsys):
+    assert main(["params"]) == 0
+    out = capsys.readouterr().out
+    assert "uncertainties:" in out and "uncertaintys" not in out

@@ -355,7 +355,7 @@ def test_analysis_summarises_points_and_writes_charts(tmp_path):
 def test_yearly_rows_of_a_run_match_the_core_yearly_aggregation(small_korea):
     import pandas as pd
 
-    from sim.experiments.runner import aggregate_years
+    from sim.core.stats import yearly_rows as aggregate_years
     from sim.runner import yearly
 
     history = simulate_history(small_korea, 3, {})[:10]

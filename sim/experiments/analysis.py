@@ -10,6 +10,9 @@
   the variance the linear model explains: SRCs are trustworthy when it is high.
 * PNG charts (matplotlib, optional): fan charts of outcomes over time per policy,
   a tornado chart of SRCs, a trade-off scatter of two outcomes.
+* ``morris.csv`` or ``sobol.csv`` (``method="morris"`` or ``"sobol"``, needs SALib): the
+  indices SALib computes from a sweep of its own sample (an explicit-points experiment
+  run in sample order); outputs are each point's final-year mean over replications.
 """
 
 from __future__ import annotations
@@ -24,11 +27,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.core.stats import summary_stats, yearly
+from sim.core.tables import to_csv_text
 from sim.errors import ExperimentError
 from sim.experiments.store import ResultStore, atomic_write_text
 from sim.model.outcomes import HEADLINE_METRICS, METRICS
 
 KEY_METRICS = HEADLINE_METRICS
+METHODS = ("regression", "morris", "sobol")
 MAX_FAN_POLICIES = 8
 MAX_BINS = 10
 
@@ -46,15 +52,14 @@ class Analysis:
     sensitivity: pd.DataFrame
     files: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    salib: pd.DataFrame | None = None  # Morris or Sobol indices, when asked for
 
 
 # ---------------------------------------------------------------------- tables
 def per_run_years(data: pd.DataFrame, keep: str) -> pd.DataFrame:
-    """Result rows -> one row per run and year (quarter rows are aggregated like ``sim.runner.yearly``)."""
+    """Result rows -> one row per run and year (quarter rows aggregated by :func:`sim.core.stats.yearly`)."""
     if keep != "every_quarter":
         return data
-    from sim.runner import yearly
-
     id_columns = [c for c in data.columns if c not in METRICS and c not in ("quarter", "year")]
     ids = data[id_columns].drop_duplicates("run_id").set_index("run_id")
     years = yearly(data.drop(columns=["quarter"]), keys=("run_id",))
@@ -67,6 +72,7 @@ def final_year_rows(years: pd.DataFrame) -> pd.DataFrame:
 
 
 def outcome_columns(frame: pd.DataFrame) -> list[str]:
+    """The outcome metrics present in ``frame``, in METRICS order."""
     return [m for m in METRICS if m in frame.columns]
 
 
@@ -80,16 +86,7 @@ def summarise_points(final: pd.DataFrame, varied: Sequence[str]) -> pd.DataFrame
         base.update({name: first[name] for name in varied})
         for metric in metrics:
             values = group[metric].to_numpy(dtype=float)
-            rows.append(
-                {
-                    **base,
-                    "metric": metric,
-                    "mean": float(values.mean()),
-                    "p05": float(np.percentile(values, 5)),
-                    "p95": float(np.percentile(values, 95)),
-                    "runs": len(values),
-                }
-            )
+            rows.append({**base, "metric": metric, **summary_stats(values), "runs": len(values)})
     return pd.DataFrame(rows)
 
 
@@ -209,6 +206,88 @@ def sensitivity(
         table["rank"] = table.groupby("metric")["importance"].rank(ascending=False, method="first").astype(int)
         table = table.sort_values(["metric", "rank"], key=lambda s: s.map(metrics.index) if s.name == "metric" else s)
     return table.reset_index(drop=True)
+
+
+def salib_indices(
+    final: pd.DataFrame,
+    design: pd.DataFrame,
+    names: Sequence[str],
+    method: str,
+    morris_levels: int = 4,
+    metrics: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """SALib Morris or Sobol indices per outcome and varied parameter.
+
+    ``design`` has one row per design point (``point`` and the varied values) in the
+    order SALib sampled them; ``final`` one row per run in its final year. Outputs are
+    averaged over replications per point. Bounds are the sampled values' min and max.
+    Sobol infers second-order indices from the sample size (N(2D+2) rows) else first
+    and total only (N(D+2) rows).
+    """
+    try:
+        from SALib.analyze import morris as morris_analyze
+        from SALib.analyze import sobol as sobol_analyze
+    except ImportError:
+        raise ExperimentError(f"--method {method} needs SALib: pip install 'aisim[salib]'") from None
+    design = design.sort_values("point").reset_index(drop=True)
+    x = design[list(names)].to_numpy(dtype=float)
+    means = final.groupby("point").mean(numeric_only=True)
+    missing = sorted(set(design["point"]) - set(means.index))
+    if missing:
+        raise ExperimentError(
+            f"{len(missing)} design point(s) have no finished run (first: {missing[0]}); "
+            f"SALib's {method} analysis needs every point of its sample: finish the sweep first"
+        )
+    problem = {
+        "num_vars": len(names),
+        "names": list(names),
+        "bounds": [[float(x[:, j].min()), float(x[:, j].max())] for j in range(len(names))],
+    }
+    rows = []
+    for metric in metrics or outcome_columns(final):
+        y = means.loc[design["point"], metric].to_numpy(dtype=float)
+        if not np.std(y) > 0:  # the same in every run: no index to estimate
+            columns = (
+                ("mu", "mu_star", "sigma", "mu_star_conf") if method == "morris" else ("S1", "S1_conf", "ST", "ST_conf")
+            )
+            rows += [{"metric": metric, "parameter": name, **dict.fromkeys(columns, math.nan)} for name in names]
+            continue
+        if method == "morris":
+            result = morris_analyze.analyze(problem, x, y, num_levels=morris_levels, seed=0)
+            for j, name in enumerate(names):
+                rows.append(
+                    {
+                        "metric": metric,
+                        "parameter": name,
+                        "mu": float(result["mu"][j]),
+                        "mu_star": float(result["mu_star"][j]),
+                        "sigma": float(result["sigma"][j]),
+                        "mu_star_conf": float(result["mu_star_conf"][j]),
+                    }
+                )
+        else:
+            d = len(names)
+            if len(y) % (2 * d + 2) == 0:
+                second = True
+            elif len(y) % (d + 2) == 0:
+                second = False
+            else:
+                raise ExperimentError(
+                    f"{len(y)} points is not a Saltelli/Sobol sample of {d} parameters (N x {2 * d + 2} or N x {d + 2})"
+                )
+            result = sobol_analyze.analyze(problem, y, calc_second_order=second, seed=0)
+            for j, name in enumerate(names):
+                rows.append(
+                    {
+                        "metric": metric,
+                        "parameter": name,
+                        "S1": float(result["S1"][j]),
+                        "S1_conf": float(result["S1_conf"][j]),
+                        "ST": float(result["ST"][j]),
+                        "ST_conf": float(result["ST_conf"][j]),
+                    }
+                )
+    return pd.DataFrame(rows)
 
 
 # ---------------------------------------------------------------------- charts
@@ -362,8 +441,16 @@ def analyze_folder(
     x: str = "consumer_surplus",
     y: str = "sovereignty_index",
     charts: bool = True,
+    method: str = "regression",
+    morris_levels: int = 4,
 ) -> Analysis:
-    """Read a sweep folder and write summary.csv, sensitivity.csv and charts into ``out`` (default DIR/analysis)."""
+    """Read a sweep folder and write summary.csv, sensitivity.csv and charts into ``out`` (default DIR/analysis).
+
+    ``method`` ``morris`` or ``sobol`` also writes SALib's indices (``morris.csv`` or ``sobol.csv``);
+    ``morris_levels`` must equal the ``num_levels`` the Morris sample was drawn with.
+    """
+    if method not in METHODS:
+        raise ExperimentError(f"unknown analysis method {method!r}; expected one of {', '.join(METHODS)}")
     store = ResultStore.open(folder)
     manifest = store.manifest
     data = store.read_results()
@@ -388,9 +475,15 @@ def analyze_folder(
         ),
     )
     summary_path, sensitivity_path = out / "summary.csv", out / "sensitivity.csv"
-    atomic_write_text(summary_path, result.summary.to_csv(index=False, float_format="%.6g"))
-    atomic_write_text(sensitivity_path, result.sensitivity.to_csv(index=False, float_format="%.4g"))
+    atomic_write_text(summary_path, to_csv_text(result.summary, digits=6))
+    atomic_write_text(sensitivity_path, to_csv_text(result.sensitivity, digits=4))
     result.files += [summary_path, sensitivity_path]
+    if method != "regression":
+        table = salib_indices(final, store.read_design(), list(varied), method, morris_levels)
+        path = out / f"{method}.csv"
+        atomic_write_text(path, to_csv_text(table, digits=4))
+        result.files.append(path)
+        result.salib = table
     if result.runs < len(varied) + 2:
         result.notes.append(
             f"only {result.runs} runs for {len(varied)} varied parameters: sensitivity is not meaningful"
@@ -443,6 +536,14 @@ def format_report(result: Analysis, top: int = 3) -> str:
             best = group.sort_values("rank").head(top)
             parts = [f"{r.parameter} {r.importance:.2f} [{r.first_order:.2f}]" for r in best.itertuples()]
             lines.append(f"  {METRICS[metric].label_en:<40} {'; '.join(parts)}   (R² {r2:.2f})")
+        lines.append("")
+    if result.salib is not None and len(result.salib):
+        key = "mu_star" if "mu_star" in result.salib.columns else "ST"
+        lines.append(f"SALib {'Morris mu*' if key == 'mu_star' else 'Sobol total index ST'} (top {top}):")
+        for metric, group in result.salib.groupby("metric", sort=False):
+            best = group.dropna(subset=[key]).sort_values(key, ascending=False).head(top)
+            parts = [f"{r.parameter} {getattr(r, key):.3g}" for r in best.itertuples()]
+            lines.append(f"  {METRICS[metric].label_en:<40} {'; '.join(parts) or '(the same in every run)'}")
         lines.append("")
     lines += [f"  wrote {path}" for path in result.files]
     lines += [f"  note: {note}" for note in result.notes]

@@ -25,6 +25,7 @@ class SerialExecutor(Executor):
     """Runs each task in the calling thread when submitted (no processes; easy to debug)."""
 
     def submit(self, fn, /, *args, **kwargs) -> Future:
+        """Run ``fn`` now and return a finished Future holding its result or exception."""
         future: Future = Future()
         try:
             future.set_result(fn(*args, **kwargs))

@@ -24,7 +24,9 @@ def register(sub) -> None:
         description="Run every run of an experiment file, streaming results to DIR in partitions. "
         "Run the same command again after a crash or Ctrl-C to finish only the missing runs.",
     )
-    sweep.add_argument("experiment", metavar="EXPERIMENT.yaml", help="the experiment file")
+    sweep.add_argument(
+        "experiment", metavar="EXPERIMENT", help="an experiment file, or a bundled experiment's name (e.g. quick-look)"
+    )
     sweep.add_argument("--out", metavar="DIR", help="result folder (default: sweeps/<experiment name>/)")
     sweep.add_argument("--workers", type=int, metavar="N", help="worker processes (default: one per core)")
     sweep.add_argument("--backend", choices=BACKENDS, default="process", help="where runs happen (default: process)")
@@ -55,6 +57,16 @@ def register(sub) -> None:
     )
     analyze.add_argument("--out", metavar="DIR", help="where to write the analysis (default: DIR/analysis/)")
     analyze.add_argument("--no-charts", action="store_true", help="write the CSV files only")
+    analyze.add_argument(
+        "--method",
+        choices=("regression", "morris", "sobol"),
+        default="regression",
+        help="sensitivity method: regression (SRC and first-order index, any design; default), or SALib's "
+        "morris or sobol on a sweep of their own sample (an experiment with points:); writes DIR/analysis/METHOD.csv",
+    )
+    analyze.add_argument(
+        "--levels", type=int, default=4, metavar="N", help="morris: num_levels the sample was drawn with (default: 4)"
+    )
     analyze.set_defaults(handler=cmd_analyze)
 
 
@@ -76,6 +88,7 @@ def _progress(total: int, initial: int, quiet: bool):
 
 
 def cmd_sweep(args) -> int:
+    """``aisim sweep``: run the missing runs of an experiment into its result folder."""
     from sim.experiments.backends import default_workers, open_executor
     from sim.experiments.design import make_design
     from sim.experiments.runner import run_sweep
@@ -92,10 +105,15 @@ def cmd_sweep(args) -> int:
     experiment = load_experiment(args.experiment)
     design = make_design(experiment)
     out = Path(args.out) if args.out else Path("sweeps") / experiment.name
-    shape = (
-        f"{len(design.policies)} polic{'y' if len(design.policies) == 1 else 'ies'} x {len(design.futures)} "
-        f"future(s) x {experiment.replications} replication(s) = {design.total_runs:,} runs"
-    )
+    if experiment.policies.design == "points":
+        shape = (
+            f"{len(design.policies):,} point(s) x {experiment.replications} replication(s) = {design.total_runs:,} runs"
+        )
+    else:
+        shape = (
+            f"{len(design.policies)} polic{'y' if len(design.policies) == 1 else 'ies'} x {len(design.futures)} "
+            f"future(s) x {experiment.replications} replication(s) = {design.total_runs:,} runs"
+        )
     if args.dry_run:
         print(
             f"{experiment.name}: {shape}; scenario {experiment.scenario.name}; keep {experiment.keep}; would write {out}/"
@@ -153,7 +171,9 @@ def cmd_sweep(args) -> int:
         close()
     seconds = time.perf_counter() - started
     if report.failed:
-        store.errors().to_csv(out / "errors.csv", index=False)
+        from sim.core.tables import write_csv
+
+        write_csv(store.errors(), out / "errors.csv")
     if args.quiet:
         print(out)
     else:
@@ -181,6 +201,7 @@ def _kept(out: Path, experiment) -> int:
 
 
 def cmd_analyze(args) -> int:
+    """``aisim analyze``: summarise a sweep folder (tables, sensitivity, charts)."""
     from sim.experiments.analysis import analyze_folder, format_report
     from sim.model.outcomes import METRICS
 
@@ -198,6 +219,8 @@ def cmd_analyze(args) -> int:
         x=args.x or "consumer_surplus",
         y=args.y or "sovereignty_index",
         charts=not args.no_charts,
+        method=args.method,
+        morris_levels=args.levels,
     )
     print(format_report(result))
     return 0

@@ -1,7 +1,8 @@
 """Designs: which parameter values each run uses, and its seed.
 
 Policies and futures each get a design (full grid, Monte Carlo, or Latin
-hypercube); design points are policies crossed with futures, point index
+hypercube), or the experiment lists explicit points (``points:``, kept in order as
+the policies, with one empty future); design points are policies crossed with futures, point index
 ``policy * futures + future``. Every point is run ``replications`` times.
 A run's id is ``point * replications + replication``, stable for a given
 experiment, so a result folder can be resumed without duplicates.
@@ -42,6 +43,8 @@ class RunSpec:
 
 def block_points(block: Block, root_seed: int) -> list[dict[str, Value]]:
     """The block's points as parameter-value dicts (one empty dict when nothing varies)."""
+    if block.rows is not None:
+        return [dict(row) for row in block.rows]
     if not block.axes:
         return [{}]
     names = [axis.name for axis in block.axes]
@@ -80,13 +83,16 @@ class Design:
 
     @property
     def points(self) -> int:
+        """Number of design points (policies x futures)."""
         return len(self.policies) * len(self.futures)
 
     @property
     def total_runs(self) -> int:
+        """Number of runs (design points x replications)."""
         return self.points * self.experiment.replications
 
     def point_values(self, point: int) -> dict[str, Value]:
+        """The parameter values of design point ``point`` (its policy's and its future's)."""
         policy, future = divmod(point, len(self.futures))
         return {**self.policies[policy], **self.futures[future]}
 

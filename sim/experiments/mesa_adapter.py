@@ -69,5 +69,6 @@ class BatchRunModel(AIMarketModel):
         raise AttributeError(name)
 
     def step(self) -> None:
+        """Simulate one quarter and collect every outcome."""
         super().step()
         self.datacollector.collect(self)

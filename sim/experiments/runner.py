@@ -11,7 +11,6 @@ keeping every finished run. The executor is any :class:`concurrent.futures.Execu
 from __future__ import annotations
 
 import itertools
-import math
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -19,10 +18,10 @@ from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future
 from dataclasses import dataclass, field
 from typing import Any
 
+from sim.core.stats import yearly_rows
 from sim.experiments.design import Design, RunSpec, make_design
 from sim.experiments.spec import Experiment
 from sim.experiments.store import ResultStore
-from sim.model.outcomes import YEARLY_RULES
 from sim.scenario import Scenario
 
 ID_COLUMNS = ["run_id", "point", "policy", "future", "replication", "seed"]
@@ -48,32 +47,6 @@ class RunOutcome:
     cpu_seconds: float = 0.0
 
 
-def aggregate_years(history: list[dict]) -> list[dict]:
-    """One run's quarter rows -> one row per year by each metric's rule (as :func:`sim.runner.yearly`).
-
-    Plain Python: a single run's rows do not need a pandas group-by.
-    """
-    rules = YEARLY_RULES
-    by_year: dict[int, list[dict]] = {}
-    for row in history:
-        by_year.setdefault(int(row["year"]), []).append(row)
-    out = []
-    for year, rows in sorted(by_year.items()):
-        item: dict[str, Any] = {"year": year}
-        for metric, rule in rules.items():
-            if metric not in rows[0]:
-                continue
-            values = [r[metric] for r in rows]
-            if rule == "sum":
-                item[metric] = float(math.fsum(values))
-            elif rule == "mean":
-                item[metric] = float(math.fsum(values) / len(values))
-            else:
-                item[metric] = values[-1]
-        out.append(item)
-    return out
-
-
 def shape_rows(spec: RunSpec, history: list[dict], keep: str) -> list[dict]:
     """Quarter rows of one run -> the rows to keep, each prefixed with the run's ids and values."""
     prefix = {
@@ -87,7 +60,7 @@ def shape_rows(spec: RunSpec, history: list[dict], keep: str) -> list[dict]:
     }
     if keep == "every_quarter":
         return [{**prefix, **row} for row in history]
-    years = aggregate_years(history)
+    years = yearly_rows(history)
     if keep == "final_year":
         years = years[-1:]
     return [{**prefix, **row} for row in years]
@@ -132,6 +105,7 @@ class SweepReport:
 
     @property
     def done(self) -> int:
+        """Runs finished in this session, ok or failed."""
         return self.ok + self.failed
 
 

@@ -21,6 +21,16 @@ Example::
     replications: 3
     seed: 2025
     keep: yearly
+
+Instead of policies and futures, ``points:`` lists explicit design points, inline
+(a list of mappings) or as a CSV file (one column per parameter, one row per point;
+a path relative to the experiment file). Any external sample (SALib's Saltelli or
+Morris, EMA Workbench, a hand-made table) runs this way, in file order, so
+``aisim analyze --method sobol|morris`` can pair outputs with inputs::
+
+    scenario: korea-2025
+    points: salib-sample.csv
+    replications: 1
 """
 
 from __future__ import annotations
@@ -33,10 +43,11 @@ from pathlib import Path
 from statistics import NormalDist
 from typing import Any
 
+from sim import bundled
 from sim.errors import ExperimentError, ScenarioError
 from sim.params import ParameterSpec, Value
 from sim.scenario import Scenario, canonical_json, load_scenario
-from sim.schema import REQUIRED, Any_, Context, ListOf, Localized, MapOf, Num, Record, Str, describe
+from sim.schema import REQUIRED, Any_, Context, ListOf, Localized, MapOf, Num, Record, Str, describe, suggest
 from sim.yamlio import LoadedYaml, load_yaml_file, load_yaml_text
 
 SCHEMA_ID = "aisim/experiment-1"
@@ -78,6 +89,7 @@ TOP = Record(
         "set": (MapOf(Any_()), dict),
         "policies": (BLOCK, None),
         "futures": (BLOCK, None),
+        "points": (Any_(), None),
         "replications": (Num(1, 100_000, integer=True), 1),
         "seed": (Num(0, 2**63 - 1, integer=True), 0),
         "seeding": (Str(choices=SEEDING), "common"),
@@ -106,6 +118,7 @@ class Axis:
 
     @property
     def name(self) -> str:
+        """The varied parameter's name."""
         return self.spec.name
 
     def value_at(self, u: float) -> Value:
@@ -146,10 +159,13 @@ class Block:
     design: str
     points: int | None
     axes: tuple[Axis, ...]
+    rows: tuple[Mapping[str, Value], ...] | None = None  # the explicit points of a ``points:`` design
 
     @property
     def size(self) -> int:
         """Number of points this block yields (1 when nothing varies)."""
+        if self.rows is not None:
+            return len(self.rows)
         if not self.axes:
             return 1
         if self.design == "grid":
@@ -182,25 +198,44 @@ class Experiment:
 
     @property
     def axes(self) -> tuple[Axis, ...]:
+        """Every varied axis, policies first."""
         return self.policies.axes + self.futures.axes
 
     @property
     def varied(self) -> list[str]:
+        """Names of the varied parameters, policies first."""
         return [axis.name for axis in self.axes]
 
     @property
     def points(self) -> int:
+        """Number of design points (policies x futures)."""
         return self.policies.size * self.futures.size
 
     @property
     def total_runs(self) -> int:
+        """Number of runs (design points x replications)."""
         return self.points * self.replications
 
 
+def resolve_experiment_path(name_or_path: str | Path) -> Path:
+    """A bundled experiment name (``quick-look``) or a file path -> the file's path."""
+    candidate = Path(name_or_path)
+    if candidate.suffix in (".yaml", ".yml") or candidate.exists() or len(candidate.parts) > 1:
+        return candidate
+    found = bundled.find("experiments", str(name_or_path))
+    if found is None:
+        names = [path.stem for path in bundled.files("experiments")]
+        raise ExperimentError(
+            f"no bundled experiment or file named {str(name_or_path)!r}{suggest(str(name_or_path), names, 'bundled')}"
+        )
+    return found
+
+
 def load_experiment(file: str | Path) -> Experiment:
-    """Read and validate an experiment file; raises :class:`ExperimentError` naming file, key path and line."""
-    doc = load_yaml_file(file, ExperimentError)
-    return _build(doc, Path(file))
+    """Read and validate an experiment file (or bundled name); raises :class:`ExperimentError` naming file, key path and line."""
+    path = resolve_experiment_path(file)
+    doc = load_yaml_file(path, ExperimentError)
+    return _build(doc, path)
 
 
 def experiment_from_text(text: str, source: str = "<experiment>", base_dir: str | Path = ".") -> Experiment:
@@ -227,7 +262,16 @@ def _build(doc: LoadedYaml, path: Path, text: str | None = None) -> Experiment:
         except ValueError as exc:
             raise ctx.fail(("set", name), str(exc)) from None
     scenario = scenario.with_values(fixed) if fixed else scenario
-    blocks = {role: _block(role, data[role], scenario, ctx) for role in ("policies", "futures")}
+    if data["points"] is not None:
+        for role in ("policies", "futures"):
+            if data[role] is not None:
+                raise ctx.fail((role,), "points: lists every design point; give it without policies: or futures:")
+        blocks = {
+            "policies": _points_block(data["points"], path, scenario, ctx),
+            "futures": Block(role="futures", design="grid", points=None, axes=()),
+        }
+    else:
+        blocks = {role: _block(role, data[role], scenario, ctx) for role in ("policies", "futures")}
     seen: dict[str, str] = {}
     for role, block in blocks.items():
         for axis in block.axes:
@@ -391,6 +435,7 @@ def _axis(role: str, design: str, name: str, raw: Any, scenario: Scenario, ctx: 
                     where + (key,), f"{key}: needs a sampled design (monte_carlo or latin_hypercube), not grid"
                 )
         step = step if step is not None else spec.step
+        assert step is not None  # numeric specs always have a step
         count = int(math.floor((high - low) / step + 1e-9)) + 1
         if count > 100_000:
             raise ctx.fail(where, f"{count:,} grid values; give a larger step or fewer values")
@@ -424,7 +469,93 @@ def _path_text(path: tuple) -> str:
     return format_path(path)
 
 
+def _points_block(raw: Any, path: Path, scenario: Scenario, ctx: Context) -> Block:
+    """Explicit design points from a list of mappings or a CSV file (a ``points`` design)."""
+    if isinstance(raw, str):
+        csv_path = Path(raw) if Path(raw).is_absolute() else path.parent / raw
+        if not csv_path.exists() and Path(raw).exists():
+            csv_path = Path(raw)
+        items, where = _read_points_csv(csv_path, ctx)
+    elif isinstance(raw, list):
+        items = raw
+        where = [(("points", i), ctx.doc.file, ctx.doc.line_of(("points", i))) for i in range(len(raw))]
+    else:
+        raise ctx.fail(("points",), f"expected a CSV file name or a list of mappings, got {describe(raw)}")
+    if not items:
+        raise ctx.fail(("points",), "expected at least one point")
+    space = scenario.parameters
+    names: list[str] = []
+    rows: list[dict[str, Value]] = []
+    for i, item in enumerate(items):
+        key, file, line = where[i]
+        if not isinstance(item, dict):
+            raise ExperimentError(
+                f"expected a mapping parameter -> value, got {describe(item)}",
+                file=file,
+                path=_path_text(key),
+                line=line,
+            )
+        if i == 0:
+            names = [str(name) for name in item]
+            for name in names:
+                if name not in space:
+                    raise space.unknown_name_error(name, ExperimentError, file=file, path=_path_text(key), line=line)
+        elif sorted(map(str, item)) != sorted(names):
+            raise ExperimentError(
+                f"every point must set the same parameters ({', '.join(names)}); this one sets {', '.join(map(str, item))}",
+                file=file,
+                path=_path_text(key),
+                line=line,
+            )
+        row = {}
+        for name in names:
+            try:
+                row[name] = _point_value(space[name], item[name])
+            except ValueError as exc:
+                raise ExperimentError(f"{name}: {exc}", file=file, path=_path_text(key), line=line) from None
+        rows.append(row)
+    axes = []
+    for name in names:
+        spec = space[name]
+        column = [row[name] for row in rows]
+        if spec.is_numeric:
+            axes.append(Axis(spec=spec, values=None, low=float(min(column)), high=float(max(column))))
+        else:
+            axes.append(Axis(spec=spec, values=tuple(dict.fromkeys(column))))
+    return Block(role="policies", design="points", points=len(rows), axes=tuple(axes), rows=tuple(rows))
+
+
+def _point_value(spec: ParameterSpec, raw: Any) -> Value:
+    """A point's value, typed; integers drawn as reals by a sampler are rounded to the nearest whole number."""
+    if spec.type == "integer" and not isinstance(raw, bool):
+        try:
+            raw = round(float(raw))
+        except (TypeError, ValueError):
+            pass  # coerce says what was expected
+    return spec.coerce(raw)
+
+
+def _read_points_csv(csv_path: Path, ctx: Context) -> tuple[list[dict[str, str]], list[tuple]]:
+    import csv
+
+    try:
+        with open(csv_path, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            items = [dict(row) for row in reader]
+            fields = reader.fieldnames or []
+    except OSError as exc:
+        raise ctx.fail(("points",), f"cannot read points file {str(csv_path)!r} ({exc.strerror})") from None
+    if not fields:
+        raise ExperimentError("expected a header row of parameter names", file=str(csv_path), line=1)
+    for i, item in enumerate(items):
+        if None in item or any(value is None for value in item.values()):
+            raise ExperimentError(f"expected {len(fields)} values, one per column", file=str(csv_path), line=i + 2)
+    return items, [((f"row {i + 2}",), str(csv_path), i + 2) for i in range(len(items))]
+
+
 def _block_document(block: Block) -> dict[str, Any]:
+    if block.rows is not None:
+        return {"design": block.design, "points": [dict(row) for row in block.rows]}
     return {
         "design": block.design,
         "points": block.points,

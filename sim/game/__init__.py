@@ -1,4 +1,4 @@
-"""The pygame front end: ``aisim play`` and ``aisim replay``.
+"""The pygame front end: ``aisim play`` (``aisim replay`` is headless and lives in the CLI and runner).
 
 ``session`` holds the game state (pure Python, no pygame); ``app`` runs the
 window and its screens; ``charts`` draws cached chart surfaces; ``commands``

@@ -1,12 +1,9 @@
-"""``aisim play`` (the game window, or a headless capture) and ``aisim replay`` (a save, headless)."""
+"""``aisim play``: the game window, or a headless capture (``aisim replay`` is in :mod:`sim.cli`)."""
 
 from __future__ import annotations
 
 import os
 import re
-import sys
-import time
-from pathlib import Path
 
 from sim.errors import UserError
 
@@ -14,11 +11,11 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 
 class GameArgumentError(UserError):
-    """A bad ``aisim play`` / ``aisim replay`` argument."""
+    """A bad ``aisim play`` argument."""
 
 
 def register(sub) -> None:
-    """Add the ``play`` and ``replay`` subcommands to the ``aisim`` parser."""
+    """Add the ``play`` subcommand to the ``aisim`` parser."""
     play = sub.add_parser(
         "play",
         help="play the game (a window; --headless to capture a screenshot)",
@@ -45,18 +42,6 @@ def register(sub) -> None:
         "--event", action="store_true", help="headless: stop at the first event that asks a choice and show it"
     )
     play.set_defaults(handler=cmd_play)
-
-    replay = sub.add_parser(
-        "replay",
-        help="replay a saved game headless and write the same outputs as `aisim run`",
-        description="Rebuild a saved game from its scenario, seed and decisions, run it to the end and "
-        "write quarters.csv, firms.csv, news.csv, run.json and scenario.json.",
-    )
-    replay.add_argument("file", metavar="FILE", help="a save file written by the game")
-    replay.add_argument("--out", metavar="DIR", help="output folder (default: runs/<scenario>-<timestamp>/)")
-    replay.add_argument("--force", action="store_true", help="replace a non-empty output folder")
-    replay.add_argument("--quiet", action="store_true", help="print only the output folder")
-    replay.set_defaults(handler=cmd_replay)
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -168,28 +153,3 @@ def autoplay(app, quarters: int, stop_at_event: bool = False) -> int:
             break
         played += 1
     return played
-
-
-def cmd_replay(args) -> int:
-    from sim.runner import check_out_dir, collect, default_out_dir, format_summary, simulate, write_run
-    from sim.saves import load_save
-
-    saved = load_save(args.file)
-    scenario = saved.scenario
-    out = Path(args.out) if args.out else default_out_dir(scenario)
-    check_out_dir(out, args.force)
-    started = time.perf_counter()
-    run = simulate(scenario, saved.seed, saved.decisions)
-    result = collect(scenario, [run], time.perf_counter() - started, saved.decisions)
-    write_run(result, out, {}, force=args.force, extra={"replay_of": str(Path(args.file).resolve())})
-    if args.quiet:
-        print(out)
-        return 0
-    year = int(result.quarters["year"].max())
-    print(
-        f"{scenario.title['en']}  (replay of {args.file}, seed {saved.seed}, "
-        f"{len(saved.decisions)} decision quarter(s), {result.seconds:.1f} s)"
-    )
-    print(format_summary(result.summary(year), year))
-    print(f"\nResults: {out}/ (quarters.csv, firms.csv, news.csv, run.json)", file=sys.stdout)
-    return 0

@@ -1,0 +1,89 @@
+"""Yearly aggregation and summary statistics: the one home for both.
+
+A year of an outcome is made from its quarters by the metric's own rule
+(``MetricInfo.per_year``): flows (revenue, spend, entries, exits...) are summed,
+levels averaged, stocks (budget left, active firms) take the year's last quarter.
+Over seeds or replications an outcome is summarised by its mean and 5-95 % range.
+The batch runner, the experiments runner and analysis, the objectives and
+:func:`sim.outcomes` all use these functions.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from sim.model.outcomes import METRICS, YEARLY_RULES
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+SUMMARY_QUANTILES = (5.0, 95.0)  # the range reported beside every mean
+
+
+def rows_by_year(rows: Iterable[Mapping[str, Any]]) -> dict[int, list[Mapping[str, Any]]]:
+    """Outcome rows (each with a ``year``) grouped by year, years in order."""
+    by_year: dict[int, list[Mapping[str, Any]]] = {}
+    for row in rows:
+        by_year.setdefault(int(row["year"]), []).append(row)
+    return dict(sorted(by_year.items()))
+
+
+def combine(values: Sequence[Any], rule: str) -> Any:
+    """One year's value from its quarters' values by ``rule`` (sum, mean or last).
+
+    Sums of whole numbers stay whole numbers (entries and exits are counts).
+    """
+    if rule == "sum":
+        if all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values):
+            return int(sum(int(v) for v in values))
+        return float(math.fsum(values))
+    if rule == "mean":
+        return float(math.fsum(values) / len(values))
+    if rule == "last":
+        return values[-1]
+    raise ValueError(f"unknown yearly rule {rule!r}; expected sum, mean or last")
+
+
+def yearly_rows(history: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """One run's quarter rows -> one row per year (``year`` and every metric present).
+
+    Plain Python, for one run (a worker process); :func:`yearly` does the same for a table.
+    """
+    out = []
+    for year, rows in rows_by_year(history).items():
+        item: dict[str, Any] = {"year": year}
+        for metric, rule in YEARLY_RULES.items():
+            if metric in rows[0]:
+                item[metric] = combine([r[metric] for r in rows], rule)
+        out.append(item)
+    return out
+
+
+def yearly(quarters: pd.DataFrame, keys: Sequence[str] = ("seed",)) -> pd.DataFrame:
+    """A table of quarter rows -> one row per run (``keys``) and year, by each metric's rule."""
+    how = {m: YEARLY_RULES[m] for m in METRICS if m in quarters.columns}
+    return quarters.groupby([*keys, "year"], sort=True).agg(how).reset_index()
+
+
+def year_outcomes(history: Sequence[Mapping[str, Any]], year: int | None = None) -> dict[str, Any]:
+    """One run's outcomes in ``year`` (default: its last year), aggregated by each metric's rule."""
+    years = yearly_rows(history)
+    if not years:
+        raise ValueError("no outcome rows")
+    if year is None:
+        return years[-1]
+    for row in years:
+        if row["year"] == year:
+            return row
+    raise ValueError(f"no outcomes for year {year}; the run covers {years[0]['year']} to {years[-1]['year']}")
+
+
+def summary_stats(values: Sequence[float] | np.ndarray) -> dict[str, float]:
+    """Mean and 5th/95th percentiles of ``values`` as ``{"mean", "p05", "p95"}``."""
+    array = np.asarray(values, dtype=float)
+    low, high = np.percentile(array, SUMMARY_QUANTILES)
+    return {"mean": float(array.mean()), "p05": float(low), "p95": float(high)}

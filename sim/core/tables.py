@@ -1,0 +1,46 @@
+"""CSV text for every table the project writes: one float format.
+
+A float is written with a decimal point or an exponent even when it is whole
+(``0.0``, not ``0``), so pandas, polars and DuckDB, which guess a column's type
+from its first rows, all read float columns as floats; integer columns (counts)
+stay integers.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import pandas as pd
+
+DEFAULT_DIGITS = 10  # significant digits of floats in CSV files
+
+
+def format_float(value: float, digits: int = DEFAULT_DIGITS) -> str:
+    """``value`` with ``digits`` significant digits, always readable as a float (``2`` -> ``2.0``)."""
+    text = f"{value:.{digits}g}"
+    if text.lstrip("-").isdigit():
+        text += ".0"
+    return text
+
+
+class FloatFormat:
+    """A pandas ``float_format`` callable using :func:`format_float` (picklable, unlike a lambda)."""
+
+    def __init__(self, digits: int = DEFAULT_DIGITS) -> None:
+        self.digits = digits
+
+    def __call__(self, value: float) -> str:
+        return format_float(value, self.digits)
+
+
+def to_csv_text(frame: pd.DataFrame, digits: int = DEFAULT_DIGITS) -> str:
+    """A DataFrame as CSV text (no index) with every float written by :func:`format_float`."""
+    return frame.to_csv(index=False, float_format=FloatFormat(digits), lineterminator="\n")
+
+
+def write_csv(frame: pd.DataFrame, path: Path, digits: int = DEFAULT_DIGITS) -> None:
+    """Write a DataFrame as CSV (no index) with every float written by :func:`format_float`."""
+    frame.to_csv(path, index=False, float_format=FloatFormat(digits), lineterminator="\n")

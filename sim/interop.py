@@ -1,0 +1,119 @@
+"""Glue-free use from other tools: one-run outcomes, EMA Workbench and SALib.
+
+* :func:`outcomes` runs the model once and returns one year's outcomes as a dict of
+  plain numbers (also ``sim.outcomes``): the function EMA Workbench, SALib loops or
+  any optimiser can call. Parameter values may be numpy scalars.
+* :func:`ema_problem` (``ParameterSpace.to_ema()``) builds EMA Workbench levers,
+  uncertainties and a ready ``Model`` from the parameter spec.
+* ``ParameterSpace.to_salib_problem()`` gives a SALib problem; run its sample with an
+  explicit-points experiment (``points:`` in an experiment file) and ``aisim sweep``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from sim.core.stats import year_outcomes
+from sim.model.outcomes import METRICS
+
+if TYPE_CHECKING:
+    from sim.params import ParameterSpace
+    from sim.scenario import Scenario
+
+
+@lru_cache(maxsize=8)
+def _load(name_or_path: str | None) -> Scenario:
+    from sim.scenario import load_scenario
+
+    return load_scenario(name_or_path)
+
+
+def resolve_scenario(scenario: Any = None) -> Scenario:
+    """A scenario object, or one loaded (and cached) from a bundled name or path."""
+    from sim.scenario import Scenario
+
+    return scenario if isinstance(scenario, Scenario) else _load(None if scenario is None else str(scenario))
+
+
+def outcomes(
+    values: Mapping[str, Any] | None = None, *, seed: int = 0, year: int | None = None, scenario: Any = None
+) -> dict[str, Any]:
+    """Run the model once and return its outcomes in one year.
+
+    Args:
+        values: parameter values by name (levers, uncertainties, settings; numpy scalars welcome).
+        seed: the run's seed.
+        year: the calendar year to report (default: the scenario's last year).
+        scenario: a bundled name, a path or a loaded scenario (default: korea-2025).
+    Returns ``{"year": ..., metric: value, ...}``: flows summed over the year, levels averaged,
+    stocks at the year's end (see :mod:`sim.core.stats`); counts are ints, the rest floats.
+    Raises :class:`sim.errors.OverrideError` for an unknown parameter or a bad value.
+    """
+    from sim.model.model import AIMarketModel
+
+    resolved = resolve_scenario(scenario)
+    checked = resolved.parameters.check(dict(values or {}))
+    model = AIMarketModel(resolved, seed=int(seed), values=checked or None)
+    model.run()
+    row = year_outcomes(model.history, None if year is None else int(year))
+    return {"year": row["year"], **{metric: row[metric] for metric in METRICS if metric in row}}
+
+
+def ema_run(scenario: Any = None, seed: int = 0, year: int | None = None, **values: Any) -> dict[str, Any]:
+    """The function behind :func:`ema_problem`'s Model: EMA passes levers and uncertainties as keywords."""
+    result = outcomes(values, seed=seed, year=year, scenario=scenario)
+    result.pop("year")
+    return result
+
+
+@dataclass(frozen=True)
+class EmaProblem:
+    """EMA Workbench parameters and a ``Model`` made from a parameter spec."""
+
+    levers: list
+    uncertainties: list
+    outcomes: list
+    model: Any
+
+
+def ema_parameter(spec):
+    """One spec -> an EMA Workbench parameter of the matching type, with the spec's default."""
+    import ema_workbench as ema
+
+    if spec.type == "integer":
+        return ema.IntegerParameter(spec.name, int(spec.min), int(spec.max), default=int(spec.default))
+    if spec.type == "number":
+        return ema.RealParameter(spec.name, float(spec.min), float(spec.max), default=float(spec.default))
+    if spec.type == "bool":
+        return ema.BooleanParameter(spec.name, default=bool(spec.default))
+    return ema.CategoricalParameter(spec.name, list(spec.options), default=spec.default)
+
+
+def ema_problem(
+    space: ParameterSpace, scenario: Any = None, seed: int = 0, year: int | None = None, name: str = "aisim"
+) -> EmaProblem:
+    """Levers (policy levers), uncertainties and a ready EMA ``Model`` over every outcome metric.
+
+    Settings are not varied (they are scenario constants). The model's function is
+    :func:`ema_run` (a module function, so ``MultiprocessingEvaluator`` can pickle it).
+    """
+    import ema_workbench as ema
+
+    levers = [ema_parameter(spec) for spec in space.of_kind("lever")]
+    uncertainties = [ema_parameter(spec) for spec in space.of_kind("uncertainty")]
+    outcome_list = [ema.ScalarOutcome(metric) for metric in METRICS]
+    model = ema.Model(name, function=ema_run)
+    model.levers = levers
+    model.uncertainties = uncertainties
+    model.outcomes = outcome_list
+    constants = [
+        ema.Constant("scenario", scenario if scenario is not None else "korea-2025"),
+        ema.Constant("seed", seed),
+    ]
+    if year is not None:
+        constants.append(ema.Constant("year", year))
+    model.constants = constants
+    return EmaProblem(levers=levers, uncertainties=uncertainties, outcomes=outcome_list, model=model)
