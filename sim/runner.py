@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor
@@ -23,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.core.files import check_output_folder, replace_folder, staging_folder
 from sim.errors import OutputError
 from sim.model.metrics import METRICS, YEARLY_RULES
 from sim.model.model import AIMarketModel
@@ -214,17 +213,11 @@ def default_out_dir(scenario: Scenario) -> Path:
 
 
 def check_out_dir(out: Path, force: bool = False) -> None:
-    """Refuse an output folder we cannot or should not write, before any work is done."""
-    if out.exists() and not out.is_dir():
-        raise OutputError("exists and is not a folder", file=str(out))
-    if out.is_dir() and any(out.iterdir()) and not force:
-        raise OutputError("folder exists and is not empty; choose another --out or pass --force", file=str(out))
-    parent = out.parent if not out.exists() else out
-    probe_parent = parent
-    while not probe_parent.exists():
-        probe_parent = probe_parent.parent
-    if not os.access(probe_parent, os.W_OK | os.X_OK):
-        raise OutputError("cannot write here (permission denied)", file=str(out))
+    """Refuse an output folder we cannot or should not write, before any work is done.
+
+    See :func:`sim.core.files.check_output_folder`: ``--force`` replaces only an earlier aisim result.
+    """
+    check_output_folder(out, force)
 
 
 def write_run(
@@ -236,13 +229,13 @@ def write_run(
 ) -> Path:
     """Write quarters.csv, firms.csv, news.csv and run.json atomically into ``out``.
 
-    Files are written into a temporary folder beside ``out`` and moved into
-    place at the end, so a failed write never leaves a folder that looks complete.
+    Files are written into a staging folder beside ``out`` and moved into place at
+    the end, so a failed write never leaves a folder that looks complete; staging
+    folders left by killed runs are removed.
     """
     check_out_dir(out, force)
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+        staging = staging_folder(out)
     except OSError as exc:
         raise OutputError(f"cannot create output folder ({exc.strerror})", file=str(out)) from None
     try:
@@ -254,12 +247,10 @@ def write_run(
             meta.update(extra)
         (staging / "run.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         (staging / "scenario.json").write_text(result.scenario.document_text() + "\n", encoding="utf-8")
-        if out.exists():
-            shutil.rmtree(out)
-        os.replace(staging, out)
+        replace_folder(staging, out)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        raise OutputError(f"cannot write output ({exc.strerror})", file=str(out)) from None
+        raise OutputError(f"cannot write output ({exc.strerror or exc})", file=str(out)) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

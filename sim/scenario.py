@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -34,6 +35,7 @@ from sim.schema import (
     Record,
     Str,
     describe,
+    short_repr,
     suggest,
 )
 from sim.timeline import quarter_label
@@ -422,11 +424,21 @@ def bundled_scenarios() -> list[Path]:
     return sorted(SCENARIO_DIR.glob("*.yaml"))
 
 
+BUNDLED_NAME = re.compile(r"[a-z0-9][a-z0-9-]*", re.ASCII)
+
+
 def resolve_scenario_path(name_or_path: str | None) -> Path:
-    """A bundled scenario name (``korea-2025``) or a file path -> the file's path."""
+    """A bundled scenario name (``korea-2025``) or a file path (from the command line) -> the file's path.
+
+    Bundled names are ``[a-z0-9-]+``; anything else is taken as a path. Only the
+    command line (and the Python API) may name a file anywhere; ``extends:`` and an
+    experiment's ``scenario:`` go through :func:`referenced_scenario_path`.
+    """
     name = name_or_path or DEFAULT_SCENARIO
+    if "\x00" in name:
+        raise ScenarioError("a scenario name or path cannot contain a NUL byte")
     candidate = Path(name)
-    if candidate.suffix in (".yaml", ".yml") or candidate.exists() or "/" in name or "\\" in name:
+    if not BUNDLED_NAME.fullmatch(name) or candidate.exists():
         return candidate
     bundled = SCENARIO_DIR / f"{name}.yaml"
     if bundled.exists():
@@ -461,7 +473,10 @@ def _raw_sections(doc: LoadedYaml, path: Path, stack: tuple, allow_extends: bool
     """Merge this file's sections over its base's; each value keeps the document it came from."""
     ctx = Context(doc, ScenarioError)
     if not isinstance(doc.data, dict):
-        raise ctx.fail((), f"expected a mapping of sections at the top level, got {describe(doc.data)}")
+        raise ctx.fail((), f"not an aisim scenario: expected a mapping of sections, got {type(doc.data).__name__}")
+    if doc.data and not any(key in SECTIONS for key in doc.data):
+        # say nothing of its content: it may be any YAML file on the machine
+        raise ctx.fail((), "not an aisim scenario (none of its top-level keys is a scenario section)")
     for key in doc.data:
         if key not in SECTIONS:
             raise ctx.fail((key,), f"unknown section {key!r}{suggest(key, tuple(SECTIONS))}")
@@ -472,14 +487,14 @@ def _raw_sections(doc: LoadedYaml, path: Path, stack: tuple, allow_extends: bool
             raise ctx.fail(("extends",), "extends: is not allowed here")
         if not isinstance(base_name, str):
             raise ctx.fail(("extends",), f"expected a scenario name or path, got {describe(base_name)}")
-        base_path = _base_path(base_name, path)
+        base_path = referenced_scenario_path(base_name, path, ctx)
         if base_path.resolve() in stack:
             raise ctx.fail(("extends",), f"circular extends: {base_name!r} extends this file again")
         try:
             base_doc = load_yaml_file(base_path, ScenarioError)
         except ScenarioError as exc:
             if exc.message == "file not found":
-                raise ctx.fail(("extends",), f"base scenario {base_name!r} not found ({base_path})") from None
+                raise ctx.fail(("extends",), f"base scenario {short_repr(base_name)} not found") from None
             raise
         merged = _raw_sections(base_doc, base_path, stack + (path.resolve(),), True)
         merged.pop("name", None)
@@ -498,11 +513,33 @@ def _raw_sections(doc: LoadedYaml, path: Path, stack: tuple, allow_extends: bool
     return merged
 
 
-def _base_path(base_name: str, path: Path) -> Path:
+def referenced_scenario_path(base_name: str, including: Path, ctx: Context, key: tuple = ("extends",)) -> Path:
+    """Where a scenario named inside a file lives: a bundled name, or a path relative to that file.
+
+    Relative paths must stay inside the including file's folder (after following links);
+    absolute paths and ``..`` that leave it are refused, so a file cannot make aisim read
+    (and quote) files elsewhere on the machine. Outside files may be named on the command line.
+    """
+    if "\x00" in base_name:
+        raise ctx.fail(key, "expected a scenario name or path, got text with a NUL byte")
+    if BUNDLED_NAME.fullmatch(base_name):
+        return SCENARIO_DIR / f"{base_name}.yaml"
     candidate = Path(base_name)
-    if candidate.suffix in (".yaml", ".yml"):
-        return candidate if candidate.is_absolute() else (path.parent / candidate)
-    return SCENARIO_DIR / f"{base_name}.yaml"
+    if candidate.suffix not in (".yaml", ".yml"):
+        raise ctx.fail(
+            key,
+            f"expected a bundled scenario name (lower-case letters, digits and -) or a .yaml path, "
+            f"got {short_repr(base_name)}",
+        )
+    if candidate.is_absolute() or candidate.drive:
+        raise ctx.fail(key, "an absolute path is not allowed here; give a path relative to this file")
+    folder = including.parent.resolve()
+    target = (folder / candidate).resolve()
+    if not target.is_relative_to(folder):
+        raise ctx.fail(
+            key, "the path leads outside this file's folder; copy the file beside it or name it on the command line"
+        )
+    return target
 
 
 def _build(doc: LoadedYaml, path: Path, stack: tuple, allow_extends: bool = True) -> Scenario:

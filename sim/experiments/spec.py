@@ -35,9 +35,9 @@ from typing import Any
 
 from sim.errors import ExperimentError, ScenarioError
 from sim.params import ParameterSpec, Value
-from sim.scenario import Scenario, canonical_json, load_scenario
-from sim.schema import REQUIRED, Any_, Context, ListOf, Localized, MapOf, Num, Record, Str, describe
-from sim.yamlio import LoadedYaml, load_yaml_file, load_yaml_text
+from sim.scenario import Scenario, canonical_json, load_scenario, referenced_scenario_path
+from sim.schema import REQUIRED, Any_, Context, ListOf, Localized, MapOf, Num, Record, Str, describe, short_repr
+from sim.yamlio import LoadedYaml, load_yaml_text, read_text
 
 SCHEMA_ID = "aisim/experiment-1"
 DESIGNS = ("grid", "monte_carlo", "latin_hypercube")
@@ -199,8 +199,8 @@ class Experiment:
 
 def load_experiment(file: str | Path) -> Experiment:
     """Read and validate an experiment file; raises :class:`ExperimentError` naming file, key path and line."""
-    doc = load_yaml_file(file, ExperimentError)
-    return _build(doc, Path(file))
+    text = read_text(file, ExperimentError)
+    return _build(load_yaml_text(text, str(file), ExperimentError), Path(file), text=text)
 
 
 def experiment_from_text(text: str, source: str = "<experiment>", base_dir: str | Path = ".") -> Experiment:
@@ -260,7 +260,7 @@ def _build(doc: LoadedYaml, path: Path, text: str | None = None) -> Experiment:
     return Experiment(
         name=data["name"] or path.stem,
         file=str(path),
-        text=text if text is not None else path.read_text(encoding="utf-8-sig"),
+        text=text if text is not None else read_text(path, ExperimentError),
         scenario=scenario,
         fixed=fixed,
         policies=blocks["policies"],
@@ -276,17 +276,13 @@ def _build(doc: LoadedYaml, path: Path, text: str | None = None) -> Experiment:
 
 
 def _load_scenario(ref: str, path: Path, ctx: Context) -> Scenario:
-    """A bundled name, or a path relative to the experiment file (then to the working folder)."""
-    candidate = Path(ref)
-    if candidate.suffix in (".yaml", ".yml") and not candidate.is_absolute():
-        beside = path.parent / candidate
-        if beside.exists():
-            ref = str(beside)
+    """A bundled name, or a path relative to the experiment file that stays in its folder."""
+    scenario_path = referenced_scenario_path(ref, path, Context(ctx.doc, ExperimentError), ("scenario",))
     try:
-        return load_scenario(ref)
+        return load_scenario(scenario_path)
     except ScenarioError as exc:
         if exc.file is None or exc.message == "file not found":
-            raise ctx.fail(("scenario",), f"{exc.message}" + (f" ({exc.file})" if exc.file else "")) from None
+            raise ctx.fail(("scenario",), f"scenario {short_repr(ref)} not found") from None
         raise
 
 
