@@ -101,7 +101,9 @@ def parse_save(data: Any, source: str) -> SavedGame:
         )
     version = data.get("version")
     if version != VERSION:
-        raise _fail(source, f"unsupported save version {_short(version)} (this aisim reads version {VERSION})", "version")
+        raise _fail(
+            source, f"unsupported save version {_short(version)} (this aisim reads version {VERSION})", "version"
+        )
     block = data.get("scenario")
     if not isinstance(block, dict) or not isinstance(block.get("document"), dict):
         raise _fail(source, "expected the scenario as a mapping with a document", "scenario")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -46,6 +47,11 @@ DEFAULT_SCENARIO = "korea-2025"
 SCHEMA_ID = "aisim/scenario-1"
 
 SEGMENT_ID = Str(choices=SEGMENTS)
+# Limits measured on a 2-core machine (docs/guarantees.md): a run costs about 180 bytes and
+# 0.3 microseconds per adopter row and quarter, plus ~150 MB per process.
+MAX_ADOPTER_ROWS = 2_000_000  # ~520 MB per worker process
+MAX_QUARTERS = 200  # 50 years; the bundled scenarios span 40 quarters
+MAX_PARAMETER_STEPS = 1_000_000  # a slider or grid over min..max
 
 
 def _segment_map(value_field: Num, what: str) -> MapOf:
@@ -60,7 +66,7 @@ TIME = Record({"start": (Quarter(), REQUIRED), "end": (Quarter(), REQUIRED)})
 CURRENCY = Record({"krw_per_usd": (Num(100.0, 10_000.0), REQUIRED)})
 POPULATION = Record(
     {
-        "adopter_rows": (Num(30, 20_000_000, integer=True), REQUIRED),
+        "adopter_rows": (Num(30, MAX_ADOPTER_ROWS, integer=True), REQUIRED),
         "row_share": (_segment_map(Num(0.01, 1.0), "the share of rows"), None),
     }
 )
@@ -191,6 +197,12 @@ def _check_param_spec(spec: dict, ctx: Context, path: tuple) -> None:
         raise ctx.fail(path + ("min",), f"min {spec['min']:g} is greater than max {spec['max']:g}")
     if spec["step"] <= 0:
         raise ctx.fail(path + ("step",), f"expected a step > 0, got {spec['step']:g}")
+    span = (spec["max"] - spec["min"]) / spec["step"]
+    if not math.isfinite(span) or span > MAX_PARAMETER_STEPS:
+        raise ctx.fail(
+            path + ("step",),
+            f"step {spec['step']:g} is too small: more than {MAX_PARAMETER_STEPS:,} steps from min to max",
+        )
     default = spec["default"]
     number = Num(spec["min"], spec["max"], integer=kind_type == "integer")
     number.check(default, ctx, path + ("default",))
@@ -523,7 +535,11 @@ def referenced_scenario_path(base_name: str, including: Path, ctx: Context, key:
     if "\x00" in base_name:
         raise ctx.fail(key, "expected a scenario name or path, got text with a NUL byte")
     if BUNDLED_NAME.fullmatch(base_name):
-        return SCENARIO_DIR / f"{base_name}.yaml"
+        bundled = SCENARIO_DIR / f"{base_name}.yaml"
+        if not bundled.is_file():
+            names = [p.stem for p in bundled_scenarios()]
+            raise ctx.fail(key, f"no bundled scenario named {base_name!r}{suggest(base_name, names, 'bundled')}")
+        return bundled
     candidate = Path(base_name)
     if candidate.suffix not in (".yaml", ".yml"):
         raise ctx.fail(
@@ -664,6 +680,11 @@ def _cross_check(sections: dict, parameters: ParameterSpace, ctx_of: dict[str, C
     time_ctx = ctx_of["time"]
     if sections["time"]["start"] > sections["time"]["end"]:
         raise time_ctx.fail(("time", "start"), "start is after end")
+    span = sections["time"]["end"] - sections["time"]["start"] + 1
+    if span > MAX_QUARTERS:
+        raise time_ctx.fail(
+            ("time", "end"), f"the scenario spans {span:,} quarters, more than the {MAX_QUARTERS} allowed"
+        )
     firm_ids = [f["id"] for f in sections["firms"]]
     partner_ids = [p["id"] for p in sections["partners"]]
 

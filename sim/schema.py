@@ -115,7 +115,9 @@ class Str(Field):
         if not isinstance(value, str):
             raise ctx.fail(path, f"expected {self.expected}, got {describe(value)}")
         if self.choices is not None and value not in self.choices:
-            raise ctx.fail(path, f"expected {self.expected}, got {short_repr(value)}{suggest(value, self.choices, None)}")
+            raise ctx.fail(
+                path, f"expected {self.expected}, got {short_repr(value)}{suggest(value, self.choices, None)}"
+            )
         if self.pattern is not None and not self.pattern.fullmatch(value):
             raise ctx.fail(path, f"expected {self.expected}, got {short_repr(value)}")
         return value

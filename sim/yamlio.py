@@ -35,7 +35,10 @@ def _strict(base, expected: str):
             return base(loader, node)
         except (ValueError, TypeError, KeyError, OverflowError, AttributeError):
             raise yaml.constructor.ConstructorError(
-                None, None, f"{node.tag.rsplit(':', 1)[-1]} value {_cut(node.value)!r} is not {expected}", node.start_mark
+                None,
+                None,
+                f"{node.tag.rsplit(':', 1)[-1]} value {_cut(node.value)!r} is not {expected}",
+                node.start_mark,
             ) from None
 
     return construct
@@ -100,9 +103,7 @@ def _check_tree(node: yaml.Node, file: str, error_type: type[UserError]) -> None
     while stack:
         current, depth, via_alias = stack.pop()
         if depth > MAX_DEPTH:
-            raise error_type(
-                f"nested more than {MAX_DEPTH} levels deep", file=file, line=current.start_mark.line + 1
-            )
+            raise error_type(f"nested more than {MAX_DEPTH} levels deep", file=file, line=current.start_mark.line + 1)
         key = id(current)
         if key in seen:
             added += _subtree_size(current, sizes)

@@ -117,7 +117,7 @@ def test_existing_nonempty_out_refused_then_forced(tmp_path, capsys):
         (["run", "--seeds", "x"], "invalid int value"),
         (["run", "--seeds", "2", "--seed", "1"], "not allowed with argument"),
         (["run", "no-such-scenario"], "no bundled scenario or file named"),
-        (["run", "--workers", "0"], "--workers must be at least 1"),
+        (["run", "--workers", "0"], "--workers must be from 1"),
         (["bogus"], "invalid choice"),
     ],
 )

@@ -16,7 +16,7 @@ pytest.importorskip("dask.distributed")
 
 TINY = (Path(__file__).parent / "data" / "experiments" / "tiny-korea.yaml").resolve()
 TEXT = f"""
-scenario: {TINY}
+scenario: {TINY.name}
 policies: {{vary: {{partnership_review: [allow, block]}}}}
 futures: {{design: latin_hypercube, points: 3, vary: [network_effect]}}
 replications: 1
@@ -26,7 +26,7 @@ keep: final_year
 
 
 def test_dask_local_cluster_gives_the_same_results_as_serial(tmp_path):
-    experiment = experiment_from_text(TEXT, "dask.yaml")
+    experiment = experiment_from_text(TEXT, "dask.yaml", base_dir=TINY.parent)
     design = make_design(experiment)
     serial = ResultStore.create_or_resume(tmp_path / "serial", experiment, design)
     run_sweep(experiment, serial, SerialExecutor())

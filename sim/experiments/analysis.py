@@ -24,8 +24,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.errors import ExperimentError
-from sim.experiments.store import ResultStore, atomic_write_text
+from sim.core.files import LOCK_NAME, atomic_write, atomic_write_text, check_path_text, holds_aisim_result
+from sim.errors import ExperimentError, OutputError
+from sim.experiments.store import ResultStore
 from sim.model.metrics import HEADLINE_METRICS, METRICS
 
 KEY_METRICS = HEADLINE_METRICS
@@ -271,8 +272,10 @@ def fan_charts(years: pd.DataFrame, labels: Mapping[int, str], metrics: Sequence
         "Outcomes over time per policy (line: median; band: 5-95 % over futures and replications)", fontsize=11
     )
     fig.tight_layout(rect=(0, 0.04 + 0.03 * math.ceil(len(names) / 2), 1, 0.96))
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    try:
+        atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=110, format="png"))
+    finally:
+        plt.close(fig)
     return path
 
 
@@ -307,8 +310,10 @@ def tornado_chart(table: pd.DataFrame, labels: Mapping[str, str], metrics: Seque
         fontsize=11,
     )
     fig.tight_layout(rect=(0, 0, 1, 0.95))
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    try:
+        atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=110, format="png"))
+    finally:
+        plt.close(fig)
     return path
 
 
@@ -350,8 +355,10 @@ def tradeoff_chart(final: pd.DataFrame, labels: Mapping[int, str], x: str, y: st
     )
     ax.legend(fontsize=8, loc="best", framealpha=0.85)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    try:
+        atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=110, format="png"))
+    finally:
+        plt.close(fig)
     return path
 
 
@@ -366,19 +373,35 @@ def analyze_folder(
     """Read a sweep folder and write summary.csv, sensitivity.csv and charts into ``out`` (default DIR/analysis)."""
     store = ResultStore.open(folder)
     manifest = store.manifest
-    data = store.read_results()
-    _, failed = store.status()
+    notes: list[str] = []
+    data = store.read_results(notes)
+    ok, failed = store.status()
     if data.empty:
         raise ExperimentError("no finished runs to analyse yet (run `aisim sweep` first)", file=str(folder))
+    total = manifest.get("total_runs")
+    if isinstance(total, int) and len(ok) + len(failed) < total:
+        busy = " (a sweep is writing into it now)" if _locked(Path(folder)) else ""
+        notes.append(
+            f"the sweep is unfinished{busy}: {len(ok) + len(failed):,} of {total:,} runs done; "
+            "these results cover only the finished runs (run the sweep command again to finish)"
+        )
     varied = {name: info["type"] for name, info in manifest["varied"].items()}
     keep = manifest["keep"]
     years = per_run_years(data, keep)
     final = final_year_rows(years)
-    out = Path(out) if out else Path(folder) / "analysis"
-    out.mkdir(parents=True, exist_ok=True)
+    out = check_path_text(str(out)) if out is not None else Path(folder) / "analysis"
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        raise OutputError("expected a folder for the analysis (not a file or a symbolic link)", file=str(out))
+    if out.is_dir() and any(out.iterdir()) and out != Path(folder) / "analysis" and holds_aisim_result(out):
+        raise OutputError("holds an aisim result; write the analysis elsewhere", file=str(out))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the analysis folder ({exc.strerror or exc})", file=str(out)) from None
     result = Analysis(
         folder=Path(folder),
         out=out,
+        notes=notes,
         runs=int(final["run_id"].nunique()),
         failed=len(failed),
         final_year=int(final["year"].max()),
@@ -415,6 +438,24 @@ def analyze_folder(
     if int(final["policy"].nunique()) > MAX_FAN_POLICIES:
         result.notes.append(f"charts show the first {MAX_FAN_POLICIES} policies only; summary.csv has them all")
     return result
+
+
+def _locked(folder: Path) -> bool:
+    """True if a sweep holds ``folder``'s lock right now."""
+    import fcntl
+    import os
+
+    try:
+        fd = os.open(folder / LOCK_NAME, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+    return False
 
 
 def _parameter_labels(folder: Path) -> dict[str, str]:

@@ -44,7 +44,10 @@ DESIGNS = ("grid", "monte_carlo", "latin_hypercube")
 DISTRIBUTIONS = ("uniform", "triangular", "normal")
 KEEP = ("every_quarter", "yearly", "final_year")
 SEEDING = ("common", "independent")
-MAX_RUNS = 10_000_000
+# Limits measured on a 2-core, 8 GB machine (docs/guarantees.md): design points are held in
+# memory (~1.3 KB each; 200,000 take ~260 MB and ~8 s to lay out), runs are generated lazily.
+MAX_POINTS = 200_000
+MAX_RUNS = 2_000_000
 # Which parameter kinds each block may vary: policies are what a government chooses,
 # futures what it cannot (settings are scenario constants one may still explore).
 BLOCK_KINDS = {"policies": ("lever",), "futures": ("uncertainty", "setting")}
@@ -64,7 +67,7 @@ AXIS = Record(
 BLOCK = Record(
     {
         "design": (Str(choices=DESIGNS), "grid"),
-        "points": (Num(1, MAX_RUNS, integer=True), None),
+        "points": (Num(1, MAX_POINTS, integer=True), None),
         "vary": (Any_(), REQUIRED),
     }
 )
@@ -238,7 +241,14 @@ def _build(doc: LoadedYaml, path: Path, text: str | None = None) -> Experiment:
         raise ctx.fail(
             (), "nothing varies: give policies: or futures: with vary: (one run per replication is `aisim run`)"
         )
-    experiment_len = blocks["policies"].size * blocks["futures"].size * data["replications"]
+    points = blocks["policies"].size * blocks["futures"].size
+    if points > MAX_POINTS:
+        raise ctx.fail(
+            (),
+            f"the design has {points:,} points (policies x futures), more than the {MAX_POINTS:,} allowed; "
+            "use fewer values or a sampled design",
+        )
+    experiment_len = points * data["replications"]
     if experiment_len > MAX_RUNS:
         raise ctx.fail(
             (),
@@ -377,6 +387,12 @@ def _axis(role: str, design: str, name: str, raw: Any, scenario: Scenario, ctx: 
     step = raw["step"]
     if step is not None and step <= 0:
         raise ctx.fail(where + ("step",), f"expected a step > 0, got {step:g}")
+    if step is not None and high > low:
+        ratio = (high - low) / step
+        if not math.isfinite(ratio) or ratio > 100_000:
+            raise ctx.fail(
+                where + ("step",), f"step {step:g} is too small: more than 100,000 values from {low:g} to {high:g}"
+            )
     if spec.type == "integer" and step is not None and step != int(step):
         raise ctx.fail(where + ("step",), f"{name} is a whole number; expected a whole step, got {step:g}")
     distribution = raw["distribution"] or "uniform"
