@@ -40,7 +40,7 @@ from sim.schema import (
     suggest,
 )
 from sim.timeline import quarter_label
-from sim.yamlio import LoadedYaml, load_yaml_file, load_yaml_text
+from sim.yamlio import LoadedYaml, load_yaml_file, load_yaml_text, read_text
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 DEFAULT_SCENARIO = "korea-2025"
@@ -503,11 +503,12 @@ def _raw_sections(doc: LoadedYaml, path: Path, stack: tuple, allow_extends: bool
         if base_path.resolve() in stack:
             raise ctx.fail(("extends",), f"circular extends: {base_name!r} extends this file again")
         try:
-            base_doc = load_yaml_file(base_path, ScenarioError)
+            base_text = read_text(base_path, ScenarioError)
         except ScenarioError as exc:
             if exc.message == "file not found":
                 raise ctx.fail(("extends",), f"base scenario {short_repr(base_name)} not found") from None
-            raise
+            raise ctx.fail(("extends",), f"base scenario {short_repr(base_name)} {exc.message}") from None
+        base_doc = load_yaml_text(base_text, str(base_path), ScenarioError)
         merged = _raw_sections(base_doc, base_path, stack + (path.resolve(),), True)
         merged.pop("name", None)
         merged.pop("extends", None)

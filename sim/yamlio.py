@@ -34,6 +34,9 @@ def _strict(base, expected: str):
         try:
             return base(loader, node)
         except (ValueError, TypeError, KeyError, OverflowError, AttributeError):
+            if isinstance(node.value, str) and len(node.value) > 100:
+                problem = f"number with {len(node.value):,} characters is too large (at most {MAX_INT})"
+                raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from None
             raise yaml.constructor.ConstructorError(
                 None,
                 None,

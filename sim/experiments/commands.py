@@ -118,6 +118,11 @@ def _sweep_locked(args, experiment, design, out: Path, shape: str, backend: str)
     from sim.experiments.store import ResultStore
 
     existing = ResultStore.check_folder(out, experiment)
+    if existing is not None:
+        # set aside corrupt records (and records whose data is gone) before counting what is done
+        for note in existing.repair():
+            print(f"aisim: note: {note}", file=sys.stderr)
+        existing.clean()
     ok_before, failed_before = _status_for_resume(existing)
     done_before = len(ok_before) + (0 if args.retry_failed else len(failed_before))
     remaining = design.total_runs - done_before
