@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-import textwrap
 from pathlib import Path
 
 import pandas as pd
@@ -561,4 +560,3 @@ def test_check_output_folder_accepts_new_and_empty_folders(tmp_path):
     assert check_output_folder(tmp_path / "new" / "deeper") == tmp_path / "new" / "deeper"
     (tmp_path / "empty").mkdir()
     check_output_folder(tmp_path / "empty")
-    textwrap.dedent("")  # keep the import used in every branch

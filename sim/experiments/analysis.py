@@ -24,7 +24,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.core.files import LOCK_NAME, atomic_write, atomic_write_text, check_path_text, holds_aisim_result
+from sim.core.files import (
+    LOCK_NAME,
+    MAX_USER_FILE_BYTES,
+    atomic_write,
+    atomic_write_text,
+    check_path_text,
+    holds_aisim_result,
+    read_user_bytes,
+)
 from sim.errors import ExperimentError, OutputError
 from sim.experiments.store import ResultStore
 from sim.model.metrics import HEADLINE_METRICS, METRICS
@@ -464,7 +472,7 @@ def _parameter_labels(folder: Path) -> dict[str, str]:
         from sim.scenario import scenario_from_document
 
         scenario = scenario_from_document(
-            json.loads((Path(folder) / "scenario.json").read_text(encoding="utf-8")), "scenario.json"
+            json.loads(read_user_bytes(Path(folder) / "scenario.json", limit=MAX_USER_FILE_BYTES)), "scenario.json"
         )
     except Exception:  # noqa: BLE001 - labels are cosmetic; fall back to names
         return {}

@@ -451,7 +451,10 @@ class ResultStore:
         return data.sort_values(order, kind="stable").reset_index(drop=True)
 
     def read_design(self) -> pd.DataFrame:
-        return pd.read_csv(self.root / "design.csv")
+        import io
+
+        raw = read_user_bytes(self.root / "design.csv", limit=1_000_000_000, error_type=ExperimentError)
+        return pd.read_csv(io.BytesIO(raw))
 
     def errors(self) -> pd.DataFrame:
         """Failed runs: run id and error text."""
