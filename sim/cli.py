@@ -151,19 +151,24 @@ def _seed_list(args) -> list[int]:
     return list(range(count))
 
 
-def estimate_text(scenario, seeds: int, workers: int) -> str | None:
-    """A one-line estimate of time and memory for a large run, or None for a small one."""
+def estimate_text(scenario, runs: int, workers: int | None, in_memory: bool = True, what: str = "seeds") -> str | None:
+    """A one-line estimate of time and memory for a large job, or None for a small one.
+
+    From measurements on a 2-core machine (docs/guarantees.md): a run costs ~0.3 us per
+    adopter row and quarter plus ~0.1 s, a worker ~150 MB plus ~180 bytes per adopter row,
+    and ``aisim run`` keeps ~0.15 MB per seed (``in_memory``); a sweep streams to disk.
+    """
     from sim.pool import default_workers
 
-    workers = max(1, min(workers or default_workers(seeds), seeds))
+    workers = max(1, min(workers or default_workers(runs), runs))
     rows = scenario.sections["population"]["adopter_rows"]
-    seconds = 0.3e-6 * rows * scenario.quarters * seeds / workers + 0.1 * seeds / workers
-    memory_mb = workers * (150 + 180e-6 * rows) + 0.15 * seeds
+    seconds = (0.3e-6 * rows * scenario.quarters + 0.1) * runs / workers
+    memory_mb = workers * (150 + 180e-6 * rows) + (0.15 * runs if in_memory else 0)
     if seconds < 30 and memory_mb < 2000:
         return None
     return (
         f"estimate: about {seconds / 60:.0f} min and {memory_mb / 1000:.1f} GB of memory "
-        f"({seeds:,} seeds x {scenario.quarters} quarters x {rows:,} adopter rows on {workers} worker(s))"
+        f"({runs:,} {what} x {scenario.quarters} quarters x {rows:,} adopter rows on {workers} worker(s))"
     )
 
 

@@ -112,6 +112,7 @@ def cmd_sweep(args) -> int:
 
 
 def _sweep_locked(args, experiment, design, out: Path, shape: str, backend: str) -> int:
+    from sim.cli import estimate_text
     from sim.core.files import atomic_write_text
     from sim.experiments.backends import default_workers, open_executor
     from sim.experiments.runner import run_sweep
@@ -136,8 +137,9 @@ def _sweep_locked(args, experiment, design, out: Path, shape: str, backend: str)
             print(out)
         return 0
     workers = min(args.workers or default_workers(), remaining)  # no idle processes for a few runs
-    if not args.quiet and remaining >= 1000:
-        print(f"aisim: {remaining:,} runs to do on {workers} worker(s)", file=sys.stderr)
+    estimate = estimate_text(experiment.scenario, remaining, workers, in_memory=False, what="runs")
+    if estimate and not args.quiet:
+        print(f"aisim: {estimate}", file=sys.stderr)
     update, close = _progress(design.total_runs, done_before, args.quiet)
     started = time.perf_counter()
     try:
