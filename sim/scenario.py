@@ -436,7 +436,7 @@ def bundled_scenarios() -> list[Path]:
     return sorted(SCENARIO_DIR.glob("*.yaml"))
 
 
-BUNDLED_NAME = re.compile(r"[a-z0-9][a-z0-9-]*", re.ASCII)
+BUNDLED_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,99}", re.ASCII)
 
 
 def resolve_scenario_path(name_or_path: str | None) -> Path:
@@ -450,7 +450,11 @@ def resolve_scenario_path(name_or_path: str | None) -> Path:
     if "\x00" in name:
         raise ScenarioError("a scenario name or path cannot contain a NUL byte")
     candidate = Path(name)
-    if not BUNDLED_NAME.fullmatch(name) or candidate.exists():
+    try:
+        exists = candidate.exists()
+    except (OSError, ValueError):  # a name too long for the file system: reading it says so
+        exists = False
+    if not BUNDLED_NAME.fullmatch(name) or exists:
         return candidate
     bundled = SCENARIO_DIR / f"{name}.yaml"
     if bundled.exists():

@@ -478,6 +478,20 @@ def test_a_non_scenario_file_is_never_quoted(tmp_path):
     assert "hunter2" not in str(error) and "password" not in str(error)
 
 
+def test_a_non_experiment_file_is_never_quoted(tmp_path, capsys):
+    (tmp_path / "passwd").write_text("root:x:0:0:root:/root:/bin/bash\n")
+    (tmp_path / "keys.yaml").write_text("aws_secret: abc123\n")
+    for name in ("passwd", "keys.yaml"):
+        code, _, err = cli(capsys, "sweep", tmp_path / name)
+        assert_contract(code, err, "not an aisim experiment")
+        assert "root:x" not in err and "abc123" not in err and "aws_secret" not in err
+
+
+def test_over_long_scenario_names_are_one_line(capsys):
+    code, _, err = cli(capsys, "run", "x" * 300, "--seed", "0")
+    assert_contract(code, err, "File name too long")
+
+
 def test_outside_paths_are_fine_from_the_command_line(tmp_path, capsys):
     path = small_scenario(tmp_path)
     code, out, _ = cli(capsys, "validate", path)

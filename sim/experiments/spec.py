@@ -215,7 +215,12 @@ def experiment_from_text(text: str, source: str = "<experiment>", base_dir: str 
 def _build(doc: LoadedYaml, path: Path, text: str | None = None) -> Experiment:
     ctx = Context(doc, ExperimentError)
     if not isinstance(doc.data, dict):
-        raise ctx.fail((), f"expected a mapping at the top level, got {describe(doc.data)}")
+        raise ctx.fail(
+            (), f"not an aisim experiment: expected a mapping at the top level, got {type(doc.data).__name__}"
+        )
+    if doc.data and not any(key in TOP.fields for key in doc.data):
+        # say nothing of its content: it may be any YAML file on the machine
+        raise ctx.fail((), "not an aisim experiment (none of its top-level keys is an experiment key)")
     data = TOP.check(doc.data, ctx, ())
     scenario = _load_scenario(data["scenario"], path, ctx)
     space = scenario.parameters
