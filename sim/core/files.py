@@ -338,6 +338,10 @@ def replace_folder(staging: Path, out: Path) -> None:
     The old folder is first renamed aside, so ``out`` is never missing its files for
     longer than two renames, and is deleted only once the new one is in place.
     """
+    for path in staging.iterdir():  # on disk before the folder becomes visible under its name
+        if path.is_file() and not path.is_symlink():
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())
     old = None
     if out.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{out.name[:150]}.old-", dir=out.parent))
@@ -349,6 +353,7 @@ def replace_folder(staging: Path, out: Path) -> None:
             os.replace(old / "x", out)
             shutil.rmtree(old, ignore_errors=True)
         raise
+    _fsync_dir(out.parent)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 

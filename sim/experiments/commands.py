@@ -143,7 +143,7 @@ def _sweep_locked(args, experiment, design, out: Path, shape: str, backend: str)
     update, close = _progress(design.total_runs, done_before, args.quiet)
     started = time.perf_counter()
     try:
-        with open_executor(backend, workers if backend != "dask" or args.workers else None, args.scheduler) as executor:
+        with open_executor(backend, workers, args.scheduler) as executor:
             # created only once the backend is up, so a bad scheduler address leaves nothing behind
             store = ResultStore.create_or_resume(out, experiment, design)
             for note in store.repaired:
