@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,7 @@ def test_cli_dask_backend(tmp_path, capsys):
     from sim.cli import main
 
     (tmp_path / "e.yaml").write_text(TEXT, encoding="utf-8")
+    shutil.copy(TINY, tmp_path / TINY.name)  # a file names its scenario beside it (issue 10)
     code = main(
         ["sweep", str(tmp_path / "e.yaml"), "--backend", "dask", "--workers", "1", "--out", str(tmp_path / "o")]
     )

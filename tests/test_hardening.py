@@ -179,6 +179,9 @@ def test_parts_folder_is_one_parquet_dataset(sweep_dir):
     assert sorted(frame["run_id"].unique()) == [0, 1, 2]
     polars = pytest.importorskip("polars")
     assert polars.scan_parquet(str(sweep_dir / "parts" / "*.parquet")).collect().height == len(frame)
+    duckdb = pytest.importorskip("duckdb")
+    query = f"select count(*) from read_parquet('{sweep_dir / 'parts' / '*.parquet'}')"
+    assert duckdb.connect().execute(query).fetchone()[0] == len(frame)
 
 
 def test_analyze_keeps_each_run_once_and_warns_on_an_unfinished_sweep(sweep_dir, capsys):
