@@ -13,6 +13,7 @@ import hashlib
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -582,7 +583,7 @@ def _build(doc: LoadedYaml, path: Path, stack: tuple, allow_extends: bool = True
         base_events = EVENT_LIST.check(value, Context(origin, ScenarioError), ("events",))
         sections["events"] = base_events + sections["events"]
         ids = [e["id"] for e in sections["events"]]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        dupes = sorted(i for i, n in Counter(ids).items() if n > 1)  # Counter: 20,000 events stay fast
         if dupes:
             raise Context(raw["events"][1], ScenarioError).fail(
                 ("events",), f"event id {dupes[0]!r} is already used by the base scenario"

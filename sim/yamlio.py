@@ -25,8 +25,12 @@ MAX_INT = 2**63 - 1  # larger integers are refused: no value in aisim needs them
 PLAIN_TYPES = (str, int, float, bool, type(None), list, dict)
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader whose scalar constructors fail with a line number instead of a Python error."""
+# libyaml's parser when present (~6x faster, and it caps nesting itself); same safe constructors.
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BASE_LOADER):  # type: ignore[misc, valid-type]
+    """Safe loader whose scalar constructors fail with a line number instead of a Python error."""
 
 
 def _strict(base, expected: str):
@@ -189,31 +193,37 @@ def load_yaml_text(text: str, file: str, error_type: type[UserError] = UserError
     """Parse YAML text safely; errors name the file and line."""
     if not text.strip():
         raise error_type("file is empty, expected a YAML mapping", file=file)
+    loader = _Loader(text)
     try:
-        node = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        problem = exc.problem or "invalid YAML"
-        raise error_type(f"YAML syntax error: {_cut(problem, 200)}", file=file, line=line) from None
-    except yaml.YAMLError as exc:
-        raise error_type(f"YAML error: {_cut(exc, 200)}", file=file) from None
-    except RecursionError:
-        raise error_type(f"nested more than {MAX_DEPTH} levels deep", file=file) from None
-    if node is None:
-        raise error_type("file holds no data, expected a YAML mapping", file=file)
-    _check_tree(node, file, error_type)
-    try:
-        data = _Loader(text).get_single_data()
-    except yaml.constructor.ConstructorError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        problem = exc.problem or "unsupported value"
-        if "could not determine a constructor" in problem:
-            problem = f"unsupported YAML tag ({_cut(problem, 120)}); only plain data is allowed"
-        raise error_type(problem, file=file, line=line) from None
-    except yaml.YAMLError as exc:
-        raise error_type(f"YAML error: {_cut(exc, 200)}", file=file) from None
-    except RecursionError:
-        raise error_type(f"nested more than {MAX_DEPTH} levels deep", file=file) from None
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            line = exc.problem_mark.line + 1 if exc.problem_mark else None
+            problem = exc.problem or "invalid YAML"
+            if "nesting depth" in problem:
+                problem = f"nested more than {MAX_DEPTH} levels deep"
+            raise error_type(f"YAML syntax error: {_cut(problem, 200)}", file=file, line=line) from None
+        except yaml.YAMLError as exc:
+            raise error_type(f"YAML error: {_cut(exc, 200)}", file=file) from None
+        except RecursionError:
+            raise error_type(f"nested more than {MAX_DEPTH} levels deep", file=file) from None
+        if node is None:
+            raise error_type("file holds no data, expected a YAML mapping", file=file)
+        _check_tree(node, file, error_type)
+        try:
+            data = loader.construct_document(node)
+        except yaml.constructor.ConstructorError as exc:
+            line = exc.problem_mark.line + 1 if exc.problem_mark else None
+            problem = exc.problem or "unsupported value"
+            if "could not determine a constructor" in problem:
+                problem = f"unsupported YAML tag ({_cut(problem, 120)}); only plain data is allowed"
+            raise error_type(problem, file=file, line=line) from None
+        except yaml.YAMLError as exc:
+            raise error_type(f"YAML error: {_cut(exc, 200)}", file=file) from None
+        except RecursionError:
+            raise error_type(f"nested more than {MAX_DEPTH} levels deep", file=file) from None
+    finally:
+        loader.dispose()
     lines: dict[tuple, int] = {}
     _node_lines(node, (), lines)
     doc = LoadedYaml(data, lines, file)
