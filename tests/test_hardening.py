@@ -202,6 +202,17 @@ def test_analyze_keeps_each_run_once_and_warns_on_an_unfinished_sweep(sweep_dir,
     assert code == 0 and "unfinished" in out and "2 of 3 runs" in out
 
 
+def test_a_flush_repeated_after_ctrl_c_does_not_record_runs_twice(sweep_dir):
+    from sim.experiments.store import ResultStore
+
+    store = ResultStore.open(sweep_dir)
+    rows = [{"run_id": 7, "year": 2024, "x": 1.0}]
+    assert store.write_partition(rows, [7], {}) is not None
+    # Ctrl-C landed after the record was written, before the caller cleared its buffer
+    assert store.write_partition(rows, [7], {}) is None
+    assert sorted(store.status()[0]) == [0, 1, 2, 7]
+
+
 # ----------------------------------------------------------------------------- 4. malformed input
 @pytest.mark.parametrize(
     "text, fragment",

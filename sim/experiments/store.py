@@ -125,6 +125,9 @@ class ResultStore:
         self.manifest = dict(manifest)
         self.format = self.manifest.get("format", "csv")
         self.repaired: list[str] = []
+        # what this object committed: a repeated flush must not record it again (see write_partition)
+        self._written_ok: set[int] = set()
+        self._written_failed: dict[int, str] = {}
         numbers = [self._part_number(p) for p in self._records(all_names=True)]
         if self.parts.is_dir():
             numbers += [int(m.group(1)) for p in self.parts.iterdir() if (m := DATA_NAME.fullmatch(p.name))]
@@ -379,8 +382,23 @@ class ResultStore:
             failed.pop(run_id, None)
         return ok, failed
 
-    def write_partition(self, rows: list[dict], ok: Iterable[int], failed: Mapping[int, str]) -> Path:
-        """Commit one partition: its rows (may be empty when all runs failed) and its record."""
+    def write_partition(self, rows: list[dict], ok: Iterable[int], failed: Mapping[int, str]) -> Path | None:
+        """Commit one partition: its rows (may be empty when all runs failed) and its record.
+
+        Run ids this store already committed are left out (None when nothing is left): a
+        Ctrl-C that lands after a record is written but before the caller clears its buffer
+        makes the caller flush the same runs again, which must not record them twice.
+        """
+        ok = [int(i) for i in ok if int(i) not in self._written_ok]
+        failed = {
+            int(k): v
+            for k, v in failed.items()
+            if int(k) not in self._written_ok and self._written_failed.get(int(k)) != v
+        }
+        if not ok and not failed:
+            return None
+        keep = set(ok)
+        rows = [row for row in rows if row.get("run_id") in keep]
         name = f"part-{self._next_part:06d}"
         self._next_part += 1
         data_file = None
@@ -400,6 +418,8 @@ class ResultStore:
         }
         self.commits.mkdir(exist_ok=True)
         atomic_write_text(self.commits / f"{name}.json", json.dumps(record) + "\n")
+        self._written_ok.update(ok)
+        self._written_failed.update(failed)
         return self.commits / f"{name}.json"
 
     # ------------------------------------------------------------------ reading
