@@ -148,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         if not getattr(args, "handler", None):
             parser.print_help()
             return 0
+        check_common_arguments(args)
         return int(args.handler(args) or 0)
     except UserError as exc:
         print(f"aisim: error: {exc}", file=sys.stderr)
@@ -160,15 +161,69 @@ def main(argv: list[str] | None = None) -> int:
 
 
 # ----------------------------------------------------------------------
+# Limits (measured; see docs/guarantees.md). `aisim run` keeps every seed's tables in memory
+# (~0.15 MB per seed of the Korea scenario); for more seeds use `aisim sweep`, which streams to disk.
+MAX_SEEDS = 10_000
+MAX_SEED = 2**63 - 1
+MAX_WORKERS = 256
+
+
+def check_common_arguments(args) -> None:
+    """Checks shared by every subcommand, before any work: output names, counts, file names."""
+    for option in ("out", "screenshot"):
+        value = getattr(args, option, None)
+        if value is not None:
+            from sim.core.files import check_path_text
+
+            check_path_text(value, f"--{option}", ArgumentError)
+    workers = getattr(args, "workers", None)
+    if workers is not None and not 1 <= workers <= MAX_WORKERS:
+        raise ArgumentError(f"--workers must be from 1 to {MAX_WORKERS}, got {workers}")
+    screenshot = getattr(args, "screenshot", None)
+    if screenshot:
+        folder = Path(screenshot).parent
+        probe = folder
+        while not probe.exists() and probe != probe.parent:
+            probe = probe.parent
+        if not probe.is_dir() or not os.access(probe, os.W_OK | os.X_OK):
+            raise ArgumentError(f"--screenshot: cannot write into {folder} (not a writable folder)")
+
+
 def _seed_list(args) -> list[int]:
     if args.seed is not None:
-        if args.seed < 0:
-            raise ArgumentError(f"--seed must be >= 0, got {args.seed}")
+        if not 0 <= args.seed <= MAX_SEED:
+            raise ArgumentError(f"--seed must be from 0 to 2**63-1, got {args.seed}")
         return [args.seed]
     count = 10 if args.seeds is None else args.seeds
     if count < 1:
         raise ArgumentError(f"--seeds must be at least 1, got {count}")
+    if count > MAX_SEEDS:
+        raise ArgumentError(
+            f"--seeds must be at most {MAX_SEEDS:,} (aisim run keeps every seed in memory); "
+            "for more, use `aisim sweep` with replications:, which streams results to disk"
+        )
     return list(range(count))
+
+
+def estimate_text(scenario, runs: int, workers: int | None, in_memory: bool = True, what: str = "seeds") -> str | None:
+    """A one-line estimate of time and memory for a large job, or None for a small one.
+
+    From measurements on a 2-core machine (docs/guarantees.md): a run costs ~0.3 us per
+    adopter row and quarter plus ~0.1 s, a worker ~150 MB plus ~180 bytes per adopter row,
+    and ``aisim run`` keeps ~0.15 MB per seed (``in_memory``); a sweep streams to disk.
+    """
+    from sim.pool import default_workers
+
+    workers = max(1, min(workers or default_workers(runs), runs))
+    rows = scenario.sections["population"]["adopter_rows"]
+    seconds = (0.3e-6 * rows * scenario.quarters + 0.1) * runs / workers
+    memory_mb = workers * (150 + 180e-6 * rows) + (0.15 * runs if in_memory else 0)
+    if seconds < 30 and memory_mb < 2000:
+        return None
+    return (
+        f"estimate: about {seconds / 60:.0f} min and {memory_mb / 1000:.1f} GB of memory "
+        f"({runs:,} {what} x {scenario.quarters} quarters x {rows:,} adopter rows on {workers} worker(s))"
+    )
 
 
 def progress_printer(total: int, quiet: bool, label: str = "seeds"):
@@ -197,10 +252,11 @@ def cmd_run(args) -> int:
     overrides = scenario.parameters.parse_assignments(args.set)
     scenario = scenario.with_values(overrides)
     seeds = _seed_list(args)
-    if args.workers is not None and args.workers < 1:
-        raise ArgumentError(f"--workers must be at least 1, got {args.workers}")
-    out = Path(args.out) if args.out else default_out_dir(scenario)
+    out = Path(args.out) if args.out is not None else default_out_dir(scenario)
     check_out_dir(out, args.force)
+    estimate = estimate_text(scenario, len(seeds), args.workers)
+    if estimate and not args.quiet:
+        print(f"aisim: {estimate}", file=sys.stderr)
     update, close = progress_printer(len(seeds), args.quiet)
     try:
         result = run_scenario(scenario, seeds=seeds, workers=args.workers, progress=update)

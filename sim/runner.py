@@ -6,15 +6,14 @@ CLI (``aisim run``, ``aisim replay``), the Python API and the batch runner use i
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
-import os
 import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import Executor
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 
+from sim.core.files import check_output_folder, replace_folder, staging_folder
 from sim.core.stats import summary_stats, yearly
 from sim.core.tables import write_csv
 from sim.errors import OutputError
@@ -36,6 +36,9 @@ Decisions = Mapping[int, Mapping[str, Any]]
 
 QUARTER_COLUMNS = ["seed", "quarter", "year"] + list(METRICS)
 FIRM_COLUMNS = ["seed", *FIRM_ROW_COLUMNS]
+
+
+NEWS_COLUMNS = ["seed", "quarter", "kind", "en", "ko"]
 
 
 @dataclass(frozen=True)
@@ -131,11 +134,12 @@ def run_scenario(
     seeds = [int(s) for s in seeds]
     started = time.perf_counter()
     jobs = [(scenario, seed, decisions) for seed in seeds]
-    workers = default_workers(len(seeds)) if workers is None else workers
-    runs: list[SeedRun] = []
+    # never more workers than seeds: a process per core costs ~150 MB and a second to start
+    workers = default_workers(len(seeds)) if workers is None else max(1, min(workers, len(seeds)))
+    parts: list[_SeedFrames] = []
     if executor is None and (workers <= 1 or len(seeds) <= 1):
         for done, job in enumerate(jobs, 1):
-            runs.append(_simulate_job(job))
+            parts.append(_SeedFrames.of(_simulate_job(job)))
             if progress:
                 progress(done, len(jobs))
     else:
@@ -143,11 +147,21 @@ def run_scenario(
         pool = executor or process_pool(workers)
         try:
             with quiet_fork_warning():
-                results = pool.map(_simulate_job, jobs)
-            for done, run in enumerate(results, 1):
-                runs.append(run)
-                if progress:
-                    progress(done, len(jobs))
+                # a bounded number of seeds in flight; each result is shrunk to DataFrames as it
+                # arrives, so the parent holds ~0.1 MB per finished seed, not its Python rows
+                pending: set[Future] = set()
+                queue = iter(jobs)
+                limit = 2 * workers
+                for job in itertools.islice(queue, limit):
+                    pending.add(pool.submit(_simulate_job, job))
+                while pending:
+                    finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        parts.append(_SeedFrames.of(future.result()))
+                        if progress:
+                            progress(len(parts), len(jobs))
+                    for job in itertools.islice(queue, len(finished)):
+                        pending.add(pool.submit(_simulate_job, job))
         except BaseException:
             if own:
                 stop_process_pool(pool)  # type: ignore[arg-type]  # own means the process pool made above
@@ -155,26 +169,51 @@ def run_scenario(
         else:
             if own:
                 pool.shutdown()
-    return collect(scenario, runs, time.perf_counter() - started, decisions)
+    return _collect_frames(scenario, parts, time.perf_counter() - started, decisions)
+
+
+@dataclass(frozen=True)
+class _SeedFrames:
+    """One seed's rows as DataFrames (compact, unlike lists of dicts)."""
+
+    seed: int
+    quarters: pd.DataFrame
+    firms: pd.DataFrame
+    news: pd.DataFrame
+
+    @classmethod
+    def of(cls, run: SeedRun) -> _SeedFrames:
+        return cls(
+            seed=run.seed,
+            quarters=pd.DataFrame([{"seed": run.seed, **row} for row in run.quarters], columns=QUARTER_COLUMNS),
+            firms=pd.DataFrame([{"seed": run.seed, **row} for row in run.firms], columns=FIRM_COLUMNS),
+            news=pd.DataFrame([{"seed": run.seed, **item} for item in run.news], columns=NEWS_COLUMNS),
+        )
+
+
+def _collect_frames(
+    scenario: Scenario, parts: list[_SeedFrames], seconds: float, decisions: Decisions | None
+) -> RunResult:
+    parts = sorted(parts, key=lambda p: p.seed)
+
+    def concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+        frames = [f for f in frames if len(f)]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
+    return RunResult(
+        scenario=scenario,
+        seeds=[p.seed for p in parts],
+        quarters=concat([p.quarters for p in parts], QUARTER_COLUMNS),
+        firms=concat([p.firms for p in parts], FIRM_COLUMNS),
+        news=concat([p.news for p in parts], NEWS_COLUMNS),
+        seconds=seconds,
+        decisions={int(k): dict(v) for k, v in (decisions or {}).items()},
+    )
 
 
 def collect(scenario: Scenario, runs: list[SeedRun], seconds: float, decisions: Decisions | None = None) -> RunResult:
     """Seed runs -> a RunResult with DataFrames sorted by seed and quarter."""
-    runs = sorted(runs, key=lambda r: r.seed)
-    quarters = pd.DataFrame([{"seed": r.seed, **row} for r in runs for row in r.quarters], columns=QUARTER_COLUMNS)
-    firms = pd.DataFrame([{"seed": r.seed, **row} for r in runs for row in r.firms], columns=FIRM_COLUMNS)
-    news = pd.DataFrame(
-        [{"seed": r.seed, **item} for r in runs for item in r.news], columns=["seed", "quarter", "kind", "en", "ko"]
-    )
-    return RunResult(
-        scenario=scenario,
-        seeds=[r.seed for r in runs],
-        quarters=quarters,
-        firms=firms,
-        news=news,
-        seconds=seconds,
-        decisions={int(k): dict(v) for k, v in (decisions or {}).items()},
-    )
+    return _collect_frames(scenario, [_SeedFrames.of(r) for r in runs], seconds, decisions)
 
 
 def replay_save(saved: Any) -> RunResult:
@@ -194,17 +233,11 @@ def default_out_dir(scenario: Scenario) -> Path:
 
 
 def check_out_dir(out: Path, force: bool = False) -> None:
-    """Refuse an output folder we cannot or should not write, before any work is done."""
-    if out.exists() and not out.is_dir():
-        raise OutputError("exists and is not a folder", file=str(out))
-    if out.is_dir() and any(out.iterdir()) and not force:
-        raise OutputError("folder exists and is not empty; choose another --out or pass --force", file=str(out))
-    parent = out.parent if not out.exists() else out
-    probe_parent = parent
-    while not probe_parent.exists():
-        probe_parent = probe_parent.parent
-    if not os.access(probe_parent, os.W_OK | os.X_OK):
-        raise OutputError("cannot write here (permission denied)", file=str(out))
+    """Refuse an output folder we cannot or should not write, before any work is done.
+
+    See :func:`sim.core.files.check_output_folder`: ``--force`` replaces only an earlier aisim result.
+    """
+    check_output_folder(out, force)
 
 
 def write_run(
@@ -216,13 +249,13 @@ def write_run(
 ) -> Path:
     """Write :data:`sim.core.outputs.RUN_FILES` (quarters.csv, firms.csv, news.csv, run.json, scenario.json) atomically into ``out``.
 
-    Files are written into a temporary folder beside ``out`` and moved into
-    place at the end, so a failed write never leaves a folder that looks complete.
+    Files are written into a staging folder beside ``out`` and moved into place at
+    the end, so a failed write never leaves a folder that looks complete; staging
+    folders left by killed runs are removed.
     """
     check_out_dir(out, force)
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+        staging = staging_folder(out)
     except OSError as exc:
         raise OutputError(f"cannot create output folder ({exc.strerror})", file=str(out)) from None
     try:
@@ -234,12 +267,10 @@ def write_run(
             meta.update(extra)
         (staging / "run.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         (staging / "scenario.json").write_text(result.scenario.document_text() + "\n", encoding="utf-8")
-        if out.exists():
-            shutil.rmtree(out)
-        os.replace(staging, out)
+        replace_folder(staging, out)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        raise OutputError(f"cannot write output ({exc.strerror})", file=str(out)) from None
+        raise OutputError(f"cannot write output ({exc.strerror or exc})", file=str(out)) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -7,20 +7,25 @@ file becomes a :class:`SaveFileError` naming the file and what was wrong.
 
 from __future__ import annotations
 
+import hashlib
 import json
-import os
-import tempfile
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sim.core.files import atomic_write, read_user_text
 from sim.errors import SaveFileError, UserError
-from sim.scenario import Scenario, scenario_from_document
+from sim.scenario import Scenario, canonical_json, scenario_from_document
 from sim.timeline import parse_quarter, quarter_label
 
 FORMAT = "aisim-save"
 VERSION = 1
+MAX_SAVE_BYTES = 5_000_000
+MAX_DEPTH = 64  # a save nests about 8 levels; anything far deeper is not a save
+# Decision keys other than lever names: an event answer, or a role's decision (a mapping).
+ROLE_PREFIXES = ("firm:", "partner:")
 
 
 @dataclass
@@ -41,8 +46,8 @@ def save_document(
     quarter: int | None = None,
     extra: Mapping[str, Any] | None = None,
 ) -> dict:
-    """The JSON-ready content of a save file."""
-    return {
+    """The JSON-ready content of a save file (with its checksum)."""
+    document = {
         "format": FORMAT,
         "version": VERSION,
         "scenario": {
@@ -57,6 +62,15 @@ def save_document(
         ],
         "extra": dict(extra or {}),
     }
+    # the checksum covers the document as a reader will decode it
+    document["checksum"] = save_checksum(json.loads(json.dumps(document, ensure_ascii=False)))
+    return document
+
+
+def save_checksum(data: Mapping[str, Any]) -> str:
+    """SHA-256 of a save's content (everything but the checksum itself), so edits are detected."""
+    body = {k: v for k, v in data.items() if k != "checksum"}
+    return hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
 
 
 def write_save(
@@ -70,15 +84,7 @@ def write_save(
     """Write a save file atomically (a crash never leaves half a save). Returns the path."""
     path = Path(path)
     text = json.dumps(save_document(scenario, seed, decisions, quarter, extra), ensure_ascii=False, indent=1)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, tmp = tempfile.mkstemp(prefix=".save-", suffix=".tmp", dir=path.parent)
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise SaveFileError(f"cannot write the save file: {exc.strerror or exc}", file=str(path)) from None
-    return path
+    return atomic_write(path, text, error_type=SaveFileError, make_parents=True)
 
 
 def _fail(path: str, message: str, key: str | None = None) -> SaveFileError:
@@ -91,11 +97,13 @@ def parse_save(data: Any, source: str) -> SavedGame:
         raise _fail(source, "not an aisim save file (expected a JSON object)")
     if data.get("format") != FORMAT:
         raise _fail(
-            source, f"not an aisim save file (expected format {FORMAT!r}, got {data.get('format')!r})", "format"
+            source, f"not an aisim save file (expected format {FORMAT!r}, got {_short(data.get('format'))})", "format"
         )
     version = data.get("version")
     if version != VERSION:
-        raise _fail(source, f"unsupported save version {version!r} (this aisim reads version {VERSION})", "version")
+        raise _fail(
+            source, f"unsupported save version {_short(version)} (this aisim reads version {VERSION})", "version"
+        )
     block = data.get("scenario")
     if not isinstance(block, dict) or not isinstance(block.get("document"), dict):
         raise _fail(source, "expected the scenario as a mapping with a document", "scenario")
@@ -106,8 +114,12 @@ def parse_save(data: Any, source: str) -> SavedGame:
     if block.get("content_hash") != scenario.content_hash:
         raise _fail(source, "the saved scenario does not match its content_hash (edited or corrupt)", "scenario")
     seed = data.get("seed")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise _fail(source, f"expected a seed >= 0, got {seed!r}", "seed")
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
+        raise _fail(source, f"expected a seed from 0 to 2**63-1, got {_short(seed)}", "seed")
+    reached = data.get("quarter")
+    quarter = parse_quarter(reached) if isinstance(reached, str) else None
+    if reached is not None and (quarter is None or not scenario.start <= quarter <= scenario.end + 1):
+        raise _fail(source, f"expected the quarter reached, got {_short(reached)}", "quarter")
     raw = data.get("decisions")
     if not isinstance(raw, list):
         raise _fail(source, "expected decisions as a list", "decisions")
@@ -116,33 +128,66 @@ def parse_save(data: Any, source: str) -> SavedGame:
         key = f"decisions[{i}]"
         if not isinstance(item, dict) or not isinstance(item.get("decision"), dict):
             raise _fail(source, "expected {quarter: ..., decision: {...}}", key)
-        quarter = parse_quarter(str(item.get("quarter", "")))
-        if quarter is None or not scenario.start <= quarter <= scenario.end:
+        when = item.get("quarter")
+        at = parse_quarter(when) if isinstance(when, str) else None
+        if at is None or not scenario.start <= at <= scenario.end:
             span = f"{quarter_label(scenario.start)}..{quarter_label(scenario.end)}"
-            raise _fail(source, f"expected a quarter in {span}, got {item.get('quarter')!r}", key + ".quarter")
-        if quarter in decisions:
-            raise _fail(source, f"quarter {quarter_label(quarter)} appears twice", key + ".quarter")
+            raise _fail(source, f"expected a quarter in {span}, got {_short(when)}", key + ".quarter")
+        if quarter is not None and at > quarter:
+            raise _fail(
+                source,
+                f"decision dated {quarter_label(at)}, after the quarter the game reached ({quarter_label(quarter)})",
+                key + ".quarter",
+            )
+        if at in decisions:
+            raise _fail(source, f"quarter {quarter_label(at)} appears twice", key + ".quarter")
         decision = item["decision"]
         _check_decision(scenario, decision, source, key + ".decision")
-        decisions[quarter] = dict(decision)
-    reached = data.get("quarter")
-    quarter = parse_quarter(str(reached)) if reached is not None else None
-    if reached is not None and (quarter is None or not scenario.start <= quarter <= scenario.end + 1):
-        raise _fail(source, f"expected the quarter reached, got {reached!r}", "quarter")
+        decisions[at] = dict(decision)
     extra = data.get("extra") if isinstance(data.get("extra"), dict) else {}
+    checksum = data.get("checksum")
+    if not isinstance(checksum, str):
+        raise _fail(source, "the save has no checksum (edited, or not written by aisim)", "checksum")
+    if checksum != save_checksum(data):
+        raise _fail(source, "the save does not match its checksum (edited or corrupt); edited saves are refused")
     return SavedGame(scenario=scenario, seed=seed, decisions=decisions, quarter=quarter, extra=extra)
 
 
+def _short(value: Any, limit: int = 60) -> str:
+    """``repr`` of a value, cut to ``limit`` characters (errors never echo a whole file)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _check_decision(scenario: Scenario, decision: dict, source: str, key: str) -> None:
+    """Only levers, event answers and role decisions (``firm:ID``/``partner:ID`` -> mapping) may be decisions."""
     levers = {}
+    firm_ids = {f["id"] for f in scenario.firms}
+    partner_ids = {p["id"] for p in scenario.partners}
     for name, value in decision.items():
+        where = f"{key}.{_short(name, 40)}"
         if name.startswith("choice:"):
             event_id = name.split(":", 1)[1]
             event = next((e for e in scenario.events if e["id"] == event_id and e["choices"]), None)
             if event is None:
-                raise _fail(source, f"no event with choices named {event_id!r}", f"{key}.{name}")
+                raise _fail(source, f"no event with choices named {_short(event_id, 40)}", where)
             if value not in [c["id"] for c in event["choices"]]:
-                raise _fail(source, f"event {event_id} has no choice {value!r}", f"{key}.{name}")
+                raise _fail(source, f"event {event_id} has no choice {_short(value)}", where)
+        elif name.startswith(ROLE_PREFIXES):
+            role, _, role_id = name.partition(":")
+            known = firm_ids if role == "firm" else partner_ids
+            if role_id not in known:
+                raise _fail(source, f"no {role} named {_short(role_id, 40)} in the saved scenario", where)
+            if not isinstance(value, dict):
+                raise _fail(source, f"expected a mapping as the {role}'s decision, got {type(value).__name__}", where)
+        elif name in scenario.parameters and scenario.parameters[name].kind != "lever":
+            kind = scenario.parameters[name].kind
+            raise _fail(
+                source,
+                f"{name} is a{'n' if kind[0] in 'aeiou' else ''} {kind}, not a lever; "
+                "a save's decisions may only set levers and answer events",
+                where,
+            )
         else:
             levers[name] = value
     try:
@@ -151,22 +196,49 @@ def _check_decision(scenario: Scenario, decision: dict, source: str, key: str) -
         raise _fail(source, exc.message, key) from None
 
 
+def _check_plain(value: Any, source: str, path: str = "", depth: int = 0) -> None:
+    """Refuse what JSON allows but a save never holds: deep nesting, lone surrogates, non-finite numbers."""
+    if depth > MAX_DEPTH:
+        raise _fail(source, f"nested more than {MAX_DEPTH} levels deep; not an aisim save file", path or None)
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise _fail(source, "text holds an invalid character (a lone surrogate)", path or None) from None
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise _fail(source, f"{value} is not allowed, expected a finite number", path or None)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _check_plain(k, source, path, depth + 1)
+            _check_plain(v, source, f"{path}.{_short(k, 40)}" if path else _short(k, 40), depth + 1)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _check_plain(v, source, f"{path}[{i}]", depth + 1)
+
+
+def _reject_constant(name: str) -> float:
+    raise ValueError(f"{name} is not allowed, expected a finite number")
+
+
 def load_save(path: str | Path) -> SavedGame:
     """Read and validate a save file; raises :class:`SaveFileError` for any problem."""
     path = Path(path)
     source = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise _fail(source, "no such save file") from None
-    except IsADirectoryError:
-        raise _fail(source, "expected a save file, got a folder") from None
-    except UnicodeDecodeError:
-        raise _fail(source, "not an aisim save file (not UTF-8 text)") from None
-    except OSError as exc:
-        raise _fail(source, f"cannot read the save file: {exc.strerror or exc}") from None
+        text = read_user_text(path, limit=MAX_SAVE_BYTES, error_type=SaveFileError, what="a save file")
+    except SaveFileError as exc:
+        if exc.message == "file not found":
+            raise _fail(source, "no such save file") from None
+        if exc.message.startswith(("is not UTF-8", "looks like a binary")):
+            raise _fail(source, f"not an aisim save file ({exc.message})") from None
+        raise
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise SaveFileError(f"not valid JSON: {exc.msg}", file=source, line=exc.lineno) from None
+    except RecursionError:
+        raise _fail(source, "nested too deeply; not an aisim save file") from None
+    except ValueError as exc:  # a number with too many digits, or NaN/Infinity
+        raise _fail(source, f"not a valid save: {_short(str(exc), 100)}") from None
+    _check_plain(data, source)
     return parse_save(data, source)

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -36,16 +39,22 @@ from sim.schema import (
     Record,
     Str,
     describe,
+    short_repr,
     suggest,
 )
 from sim.timeline import quarter_label
-from sim.yamlio import LoadedYaml, load_yaml_file, load_yaml_text
+from sim.yamlio import LoadedYaml, load_yaml_file, load_yaml_text, read_text
 
 SCENARIO_DIR = bundled.folder("scenarios")  # the packaged copy in an installed wheel
 DEFAULT_SCENARIO = "korea-2025"
 SCHEMA_ID = "aisim/scenario-1"
 
 SEGMENT_ID = Str(choices=SEGMENTS)
+# Limits measured on a 2-core machine (docs/guarantees.md): a run costs about 180 bytes and
+# 0.3 microseconds per adopter row and quarter, plus ~150 MB per process.
+MAX_ADOPTER_ROWS = 2_000_000  # ~520 MB per worker process
+MAX_QUARTERS = 200  # 50 years; the bundled scenarios span 40 quarters
+MAX_PARAMETER_STEPS = 1_000_000  # a slider or grid over min..max
 
 
 def _segment_map(value_field: Num, what: str) -> MapOf:
@@ -60,7 +69,7 @@ TIME = Record({"start": (Quarter(), REQUIRED), "end": (Quarter(), REQUIRED)})
 CURRENCY = Record({"krw_per_usd": (Num(100.0, 10_000.0), REQUIRED)})
 POPULATION = Record(
     {
-        "adopter_rows": (Num(30, 20_000_000, integer=True), REQUIRED),
+        "adopter_rows": (Num(30, MAX_ADOPTER_ROWS, integer=True), REQUIRED),
         "row_share": (_segment_map(Num(0.01, 1.0), "the share of rows"), None),
         "panel_rows": (Num(50, 1_000_000, integer=True), 2500),
     }
@@ -206,6 +215,12 @@ def _check_param_spec(spec: dict, ctx: Context, path: tuple) -> None:
         raise ctx.fail(path + ("min",), f"min {spec['min']:g} is greater than max {spec['max']:g}")
     if spec["step"] <= 0:
         raise ctx.fail(path + ("step",), f"expected a step > 0, got {spec['step']:g}")
+    span = (spec["max"] - spec["min"]) / spec["step"]
+    if not math.isfinite(span) or span > MAX_PARAMETER_STEPS:
+        raise ctx.fail(
+            path + ("step",),
+            f"step {spec['step']:g} is too small: more than {MAX_PARAMETER_STEPS:,} steps from min to max",
+        )
     default = spec["default"]
     number = Num(spec["min"], spec["max"], integer=kind_type == "integer")
     number.check(default, ctx, path + ("default",))
@@ -480,11 +495,25 @@ def bundled_scenario_path(name: str) -> Path:
     return bundled.folder("scenarios") / f"{name}.yaml"
 
 
+BUNDLED_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,99}", re.ASCII)
+
+
 def resolve_scenario_path(name_or_path: str | None) -> Path:
-    """A bundled scenario name (``korea-2025``) or a file path -> the file's path."""
+    """A bundled scenario name (``korea-2025``) or a file path (from the command line) -> the file's path.
+
+    Bundled names are ``[a-z0-9-]+``; anything else is taken as a path. Only the
+    command line (and the Python API) may name a file anywhere; ``extends:`` and an
+    experiment's ``scenario:`` go through :func:`referenced_scenario_path`.
+    """
     name = name_or_path or DEFAULT_SCENARIO
+    if "\x00" in name:
+        raise ScenarioError("a scenario name or path cannot contain a NUL byte")
     candidate = Path(name)
-    if candidate.suffix in (".yaml", ".yml") or candidate.exists() or "/" in name or "\\" in name:
+    try:
+        exists = candidate.exists()
+    except (OSError, ValueError):  # a name too long for the file system: reading it says so
+        exists = False
+    if not BUNDLED_NAME.fullmatch(name) or exists:
         return candidate
     path = bundled_scenario_path(name)
     if path.is_file():
@@ -519,7 +548,10 @@ def _raw_sections(doc: LoadedYaml, path: Path, stack: tuple, allow_extends: bool
     """Merge this file's sections over its base's; each value keeps the document it came from."""
     ctx = Context(doc, ScenarioError)
     if not isinstance(doc.data, dict):
-        raise ctx.fail((), f"expected a mapping of sections at the top level, got {describe(doc.data)}")
+        raise ctx.fail((), f"not an aisim scenario: expected a mapping of sections, got {type(doc.data).__name__}")
+    if doc.data and not any(key in SECTIONS for key in doc.data):
+        # say nothing of its content: it may be any YAML file on the machine
+        raise ctx.fail((), "not an aisim scenario (none of its top-level keys is a scenario section)")
     for key in doc.data:
         if key not in SECTIONS:
             raise ctx.fail((key,), f"unknown section {key!r}{suggest(key, tuple(SECTIONS))}")
@@ -530,15 +562,16 @@ def _raw_sections(doc: LoadedYaml, path: Path, stack: tuple, allow_extends: bool
             raise ctx.fail(("extends",), "extends: is not allowed here")
         if not isinstance(base_name, str):
             raise ctx.fail(("extends",), f"expected a scenario name or path, got {describe(base_name)}")
-        base_path = _base_path(base_name, path)
+        base_path = referenced_scenario_path(base_name, path, ctx)
         if base_path.resolve() in stack:
             raise ctx.fail(("extends",), f"circular extends: {base_name!r} extends this file again")
         try:
-            base_doc = load_yaml_file(base_path, ScenarioError)
+            base_text = read_text(base_path, ScenarioError)
         except ScenarioError as exc:
             if exc.message == "file not found":
-                raise ctx.fail(("extends",), f"base scenario {base_name!r} not found ({base_path})") from None
-            raise
+                raise ctx.fail(("extends",), f"base scenario {short_repr(base_name)} not found") from None
+            raise ctx.fail(("extends",), f"base scenario {short_repr(base_name)} {exc.message}") from None
+        base_doc = load_yaml_text(base_text, str(base_path), ScenarioError)
         merged = _raw_sections(base_doc, base_path, stack + (path.resolve(),), True)
         merged.pop("name", None)
         merged.pop("extends", None)
@@ -556,11 +589,37 @@ def _raw_sections(doc: LoadedYaml, path: Path, stack: tuple, allow_extends: bool
     return merged
 
 
-def _base_path(base_name: str, path: Path) -> Path:
+def referenced_scenario_path(base_name: str, including: Path, ctx: Context, key: tuple = ("extends",)) -> Path:
+    """Where a scenario named inside a file lives: a bundled name, or a path relative to that file.
+
+    Relative paths must stay inside the including file's folder (after following links);
+    absolute paths and ``..`` that leave it are refused, so a file cannot make aisim read
+    (and quote) files elsewhere on the machine. Outside files may be named on the command line.
+    """
+    if "\x00" in base_name:
+        raise ctx.fail(key, "expected a scenario name or path, got text with a NUL byte")
+    if BUNDLED_NAME.fullmatch(base_name):
+        found = bundled_scenario_path(base_name)
+        if not found.is_file():
+            names = [p.stem for p in bundled_scenarios()]
+            raise ctx.fail(key, f"no bundled scenario named {base_name!r}{suggest(base_name, names, 'bundled')}")
+        return found
     candidate = Path(base_name)
-    if candidate.suffix in (".yaml", ".yml"):
-        return candidate if candidate.is_absolute() else (path.parent / candidate)
-    return bundled_scenario_path(base_name)
+    if candidate.suffix not in (".yaml", ".yml"):
+        raise ctx.fail(
+            key,
+            f"expected a bundled scenario name (lower-case letters, digits and -) or a .yaml path, "
+            f"got {short_repr(base_name)}",
+        )
+    if candidate.is_absolute() or candidate.drive:
+        raise ctx.fail(key, "an absolute path is not allowed here; give a path relative to this file")
+    folder = including.parent.resolve()
+    target = (folder / candidate).resolve()
+    if not target.is_relative_to(folder):
+        raise ctx.fail(
+            key, "the path leads outside this file's folder; copy the file beside it or name it on the command line"
+        )
+    return target
 
 
 def _build(doc: LoadedYaml, path: Path, stack: tuple, allow_extends: bool = True) -> Scenario:
@@ -582,7 +641,7 @@ def _build(doc: LoadedYaml, path: Path, stack: tuple, allow_extends: bool = True
         base_events = EVENT_LIST.check(value, Context(origin, ScenarioError), ("events",))
         sections["events"] = base_events + sections["events"]
         ids = [e["id"] for e in sections["events"]]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        dupes = sorted(i for i, n in Counter(ids).items() if n > 1)  # Counter: 20,000 events stay fast
         if dupes:
             raise Context(raw["events"][1], ScenarioError).fail(
                 ("events",), f"event id {dupes[0]!r} is already used by the base scenario"
@@ -731,6 +790,11 @@ def _cross_check(sections: dict, parameters: ParameterSpace, ctx_of: dict[str, C
     time_ctx = ctx_of["time"]
     if sections["time"]["start"] > sections["time"]["end"]:
         raise time_ctx.fail(("time", "start"), "start is after end")
+    span = sections["time"]["end"] - sections["time"]["start"] + 1
+    if span > MAX_QUARTERS:
+        raise time_ctx.fail(
+            ("time", "end"), f"the scenario spans {span:,} quarters, more than the {MAX_QUARTERS} allowed"
+        )
     firm_ids = [f["id"] for f in sections["firms"]]
     partner_ids = [p["id"] for p in sections["partners"]]
 

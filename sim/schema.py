@@ -26,7 +26,7 @@ def suggest(value: object, known: list[str] | tuple[str, ...], listing: str | No
 
     ``listing`` names the fallback list (``None``: no list when nothing is close).
     """
-    hint = difflib.get_close_matches(str(value), list(known), n=1)
+    hint = difflib.get_close_matches(str(value)[:100], list(known), n=1)
     if hint:
         return f"; did you mean {hint[0]!r}?"
     return f"; {listing}: {', '.join(known)}" if listing and known else ""
@@ -43,6 +43,14 @@ class Context:
         return self.error_type(message, file=self.doc.file, path=format_path(path), line=self.doc.line_of(path))
 
 
+def short_repr(value: Any, limit: int = 40) -> str:
+    """``repr`` of a user's value cut to about ``limit`` characters (errors never echo a whole file)."""
+    if isinstance(value, str) and len(value) > limit:
+        return repr(value[: limit - 3] + "...")
+    text = repr(value)
+    return text if len(text) <= limit + 2 else text[:limit] + "..."
+
+
 def describe(value: Any) -> str:
     """Short description of a value for 'got ...' messages."""
     if value is None:
@@ -52,8 +60,7 @@ def describe(value: Any) -> str:
     if isinstance(value, (int, float)):
         return f"number {value}"
     if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        return f"text {shown!r}"
+        return f"text {short_repr(value)}"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
@@ -108,9 +115,11 @@ class Str(Field):
         if not isinstance(value, str):
             raise ctx.fail(path, f"expected {self.expected}, got {describe(value)}")
         if self.choices is not None and value not in self.choices:
-            raise ctx.fail(path, f"expected {self.expected}, got {value!r}{suggest(value, self.choices, None)}")
+            raise ctx.fail(
+                path, f"expected {self.expected}, got {short_repr(value)}{suggest(value, self.choices, None)}"
+            )
         if self.pattern is not None and not self.pattern.fullmatch(value):
-            raise ctx.fail(path, f"expected {self.expected}, got {value!r}")
+            raise ctx.fail(path, f"expected {self.expected}, got {short_repr(value)}")
         return value
 
 
@@ -215,13 +224,16 @@ class Record(Field):
             raise ctx.fail(path, f"expected a mapping with keys {', '.join(self.fields)}, got {describe(value)}")
         for key in value:
             if key not in self.fields:
-                raise ctx.fail(path + (key,), f"unknown key {key!r}{suggest(key, tuple(self.fields))}")
+                raise ctx.fail(path + (key,), f"unknown key {short_repr(key)}{suggest(key, tuple(self.fields))}")
         out = {}
         for name, (field, default) in self.fields.items():
             if name in value and value[name] is not None:
                 out[name] = field.check(value[name], ctx, path + (name,))
             elif default is REQUIRED:
                 raise ctx.fail(path, f"missing required key {name!r} ({field.expected})")
+            elif isinstance(field, Record) and default is dict:
+                # an omitted sub-record gets its own defaults, so whatever validates also runs
+                out[name] = field.check({}, ctx, path + (name,))
             else:
                 out[name] = default() if callable(default) else default
         if self.check_all is not None:

@@ -1,7 +1,10 @@
 """Safe YAML loading that remembers the line of every key path.
 
-Only ``yaml.SafeLoader`` is used: tags that would construct Python objects are
-rejected, and alias expansion is bounded so that an "alias bomb" cannot eat memory.
+Only a ``yaml.SafeLoader`` subclass is used: tags that would construct Python objects
+are rejected, and so is anything that is not plain data (``!!binary``, ``!!set``;
+dates stay text and are checked where a quarter is expected). Malformed tagged values
+(``!!float abc``), integers too large for a float, duplicate keys, nesting deeper than
+:data:`MAX_DEPTH` and alias bombs are refused with the file and line.
 """
 
 from __future__ import annotations
@@ -12,20 +15,73 @@ from typing import Any
 
 import yaml
 
+from sim.core.files import MAX_USER_FILE_BYTES, read_user_text
 from sim.errors import UserError
 
-MAX_FILE_BYTES = 5_000_000
-MAX_EXPANDED_NODES = 200_000
+MAX_FILE_BYTES = MAX_USER_FILE_BYTES
+MAX_DEPTH = 64  # bundled scenarios nest 7 levels
+MAX_ALIAS_EXPANSION = 200_000  # nodes that aliases may add beyond the file's own
+MAX_INT = 2**63 - 1  # larger integers are refused: no value in aisim needs them, and float() of them overflows
+PLAIN_TYPES = (str, int, float, bool, type(None), list, dict)
+
+
+# libyaml's parser when present (~6x faster, and it caps nesting itself); same safe constructors.
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BASE_LOADER):  # type: ignore[misc, valid-type]
+    """Safe loader whose scalar constructors fail with a line number instead of a Python error."""
+
+
+def _strict(base, expected: str):
+    def construct(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+        try:
+            return base(loader, node)
+        except (ValueError, TypeError, KeyError, OverflowError, AttributeError):
+            if isinstance(node.value, str) and len(node.value) > 100:
+                problem = f"number with {len(node.value):,} characters is too large (at most {MAX_INT})"
+                raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from None
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"{node.tag.rsplit(':', 1)[-1]} value {_cut(node.value)!r} is not {expected}",
+                node.start_mark,
+            ) from None
+
+    return construct
+
+
+def _as_text(loader: yaml.SafeLoader, node: yaml.Node) -> str:
+    # Dates stay text: the schema checks them as quarters (and an impossible date is then one clear error).
+    return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _strict(yaml.SafeLoader.construct_yaml_int, "a whole number"))
+_Loader.add_constructor("tag:yaml.org,2002:float", _strict(yaml.SafeLoader.construct_yaml_float, "a number"))
+_Loader.add_constructor("tag:yaml.org,2002:bool", _strict(yaml.SafeLoader.construct_yaml_bool, "true or false"))
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _as_text)
+_Loader.add_constructor("tag:yaml.org,2002:binary", _strict(yaml.SafeLoader.construct_yaml_binary, "base64"))
+
+
+def _cut(text: Any, limit: int = 40) -> str:
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def format_path(path: tuple) -> str:
-    """Turn ``("firms", 2, "capability")`` into ``firms[2].capability``."""
+    """Turn ``("firms", 2, "capability")`` into ``firms[2].capability``.
+
+    Keys that are not plain names (control characters, spaces, very long) are shown quoted and cut.
+    """
     text = ""
     for part in path:
-        if isinstance(part, int):
+        if isinstance(part, int) and not isinstance(part, bool):
             text += f"[{part}]"
         else:
-            text += ("." if text else "") + str(part)
+            name = str(part)
+            if not name.isprintable() or len(name) > 40 or not name or " " in name:
+                name = repr(_cut(name))
+            text += ("." if text else "") + name
     return text or "(top level)"
 
 
@@ -41,26 +97,70 @@ def _node_lines(node: yaml.Node, path: tuple, lines: dict[tuple, int]) -> None:
             _node_lines(item, path + (index,), lines)
 
 
-def _expanded_size(node: yaml.Node, memo: dict[int, int], depth: int = 0) -> int:
-    """Number of nodes after alias expansion (memoised, so bombs stay cheap to measure)."""
+def _check_tree(node: yaml.Node, file: str, error_type: type[UserError]) -> None:
+    """Depth, duplicate keys and alias expansion, checked on the node graph before any value is built.
+
+    Walks iteratively (no recursion limit to hit). A node reached again is an alias
+    use: its subtree counts again, so what aliases add is measured, not the file's size.
+    """
+    seen: set[int] = set()
+    added = 0
+    stack: list[tuple[yaml.Node, int, bool]] = [(node, 0, False)]
+    sizes: dict[int, int] = {}
+    while stack:
+        current, depth, via_alias = stack.pop()
+        if depth > MAX_DEPTH:
+            raise error_type(f"nested more than {MAX_DEPTH} levels deep", file=file, line=current.start_mark.line + 1)
+        key = id(current)
+        if key in seen:
+            added += _subtree_size(current, sizes)
+            if added > MAX_ALIAS_EXPANSION:
+                raise error_type(
+                    f"YAML aliases expand to more than {MAX_ALIAS_EXPANSION:,} extra values (alias bomb?)",
+                    file=file,
+                    line=current.start_mark.line + 1,
+                )
+            continue
+        seen.add(key)
+        if isinstance(current, yaml.MappingNode):
+            first: dict[Any, int] = {}
+            for key_node, value_node in current.value:
+                if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                    line = key_node.start_mark.line + 1
+                    if key_node.value in first:
+                        raise error_type(
+                            f"duplicate key {_cut(key_node.value)!r} (first on line {first[key_node.value]}, "
+                            f"again on line {line})",
+                            file=file,
+                            line=line,
+                        )
+                    first[key_node.value] = line
+                stack.append((key_node, depth + 1, via_alias))
+                stack.append((value_node, depth + 1, via_alias))
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend((item, depth + 1, via_alias) for item in current.value)
+
+
+def _subtree_size(node: yaml.Node, sizes: dict[int, int]) -> int:
+    """Number of nodes under ``node`` with aliases expanded (memoised; capped so bombs stay cheap)."""
     key = id(node)
-    if key in memo:
-        return memo[key]
-    if depth > 200:
-        return MAX_EXPANDED_NODES + 1
-    size = 1
-    if isinstance(node, yaml.MappingNode):
-        for k, v in node.value:
-            size += _expanded_size(k, memo, depth + 1) + _expanded_size(v, memo, depth + 1)
-            if size > MAX_EXPANDED_NODES:
-                break
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            size += _expanded_size(item, memo, depth + 1)
-            if size > MAX_EXPANDED_NODES:
-                break
-    memo[key] = size
-    return size
+    if key in sizes:
+        return sizes[key]
+    total = 0
+    stack = [node]
+    while stack and total <= MAX_ALIAS_EXPANSION:
+        current = stack.pop()
+        if id(current) in sizes:
+            total += sizes[id(current)]
+            continue
+        total += 1
+        if isinstance(current, yaml.MappingNode):
+            for k, v in current.value:
+                stack.extend((k, v))
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+    sizes[key] = total
+    return total
 
 
 class LoadedYaml:
@@ -82,77 +182,78 @@ class LoadedYaml:
 
 
 def read_text(file: str | Path, error_type: type[UserError] = UserError) -> str:
-    """Read a user's text file, refusing missing, huge, binary or non-UTF-8 files."""
-    path = Path(file)
-    name = str(file)
-    if not path.exists():
-        raise error_type("file not found", file=name)
-    if path.is_dir():
-        raise error_type("is a folder, expected a YAML file", file=name)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise error_type(f"cannot read file ({exc.strerror})", file=name) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise error_type(f"file is {len(raw)} bytes, more than the {MAX_FILE_BYTES} allowed", file=name)
-    if b"\x00" in raw:
-        raise error_type("looks like a binary file (contains NUL bytes), expected YAML text", file=name)
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise error_type(f"is not UTF-8 text (bad byte at offset {exc.start})", file=name) from None
+    """Read a user's YAML file, refusing missing, huge, binary, non-UTF-8 and non-regular files.
+
+    FIFOs and devices (a link to ``/dev/zero``) are refused before any byte is read.
+    """
+    return read_user_text(file, limit=MAX_FILE_BYTES, error_type=error_type, what="a YAML file")
 
 
 def load_yaml_text(text: str, file: str, error_type: type[UserError] = UserError) -> LoadedYaml:
     """Parse YAML text safely; errors name the file and line."""
     if not text.strip():
         raise error_type("file is empty, expected a YAML mapping", file=file)
+    loader = _Loader(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        problem = exc.problem or "invalid YAML"
-        raise error_type(f"YAML syntax error: {problem}", file=file, line=line) from None
-    except yaml.YAMLError as exc:
-        raise error_type(f"YAML error: {exc}", file=file) from None
-    if node is None:
-        raise error_type("file holds no data, expected a YAML mapping", file=file)
-    if _expanded_size(node, {}) > MAX_EXPANDED_NODES:
-        raise error_type(
-            f"YAML aliases expand to more than {MAX_EXPANDED_NODES} nodes (alias bomb?)",
-            file=file,
-        )
-    try:
-        data = yaml.SafeLoader(text).get_single_data()
-    except yaml.constructor.ConstructorError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        raise error_type(
-            f"unsupported YAML tag ({exc.problem}); only plain data is allowed",
-            file=file,
-            line=line,
-        ) from None
-    except yaml.YAMLError as exc:
-        raise error_type(f"YAML error: {exc}", file=file) from None
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            line = exc.problem_mark.line + 1 if exc.problem_mark else None
+            problem = exc.problem or "invalid YAML"
+            if "nesting depth" in problem:
+                problem = f"nested more than {MAX_DEPTH} levels deep"
+            raise error_type(f"YAML syntax error: {_cut(problem, 200)}", file=file, line=line) from None
+        except yaml.YAMLError as exc:
+            raise error_type(f"YAML error: {_cut(exc, 200)}", file=file) from None
+        except RecursionError:
+            raise error_type(f"nested more than {MAX_DEPTH} levels deep", file=file) from None
+        if node is None:
+            raise error_type("file holds no data, expected a YAML mapping", file=file)
+        _check_tree(node, file, error_type)
+        try:
+            data = loader.construct_document(node)
+        except yaml.constructor.ConstructorError as exc:
+            line = exc.problem_mark.line + 1 if exc.problem_mark else None
+            problem = exc.problem or "unsupported value"
+            if "could not determine a constructor" in problem:
+                problem = f"unsupported YAML tag ({_cut(problem, 120)}); only plain data is allowed"
+            raise error_type(problem, file=file, line=line) from None
+        except yaml.YAMLError as exc:
+            raise error_type(f"YAML error: {_cut(exc, 200)}", file=file) from None
+        except RecursionError:
+            raise error_type(f"nested more than {MAX_DEPTH} levels deep", file=file) from None
+    finally:
+        loader.dispose()
     lines: dict[tuple, int] = {}
     _node_lines(node, (), lines)
-    _reject_non_finite(data, (), LoadedYaml(data, lines, file), error_type)
-    return LoadedYaml(data, lines, file)
+    doc = LoadedYaml(data, lines, file)
+    _reject_non_plain(data, (), doc, error_type)
+    return doc
 
 
-def _reject_non_finite(value: Any, path: tuple, doc: LoadedYaml, error_type: type[UserError]) -> None:
+def _reject_non_plain(value: Any, path: tuple, doc: LoadedYaml, error_type: type[UserError]) -> None:
+    """Only plain data: finite numbers, integers a float can hold, text keys; no sets, bytes or dates."""
+
+    def fail(message: str) -> UserError:
+        return error_type(message, file=doc.file, path=format_path(path), line=doc.line_of(path))
+
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return
     if isinstance(value, float) and not math.isfinite(value):
-        raise error_type(
-            f"{value} is not allowed, expected a finite number",
-            file=doc.file,
-            path=format_path(path),
-            line=doc.line_of(path),
-        )
+        raise fail(f"{value} is not allowed, expected a finite number")
+    if isinstance(value, int) and abs(value) > MAX_INT:
+        raise fail(f"number with {len(str(abs(value)))} digits is too large (at most {MAX_INT})")
+    if not isinstance(value, PLAIN_TYPES):
+        kind = {bytes: "binary data", set: "a set"}.get(type(value), type(value).__name__)
+        raise fail(f"{kind} is not allowed here, expected plain data (text, numbers, lists, mappings)")
     if isinstance(value, dict):
         for key, item in value.items():
-            _reject_non_finite(item, path + (key,), doc, error_type)
+            if not isinstance(key, (str, int, float, bool)) or key is None:
+                raise fail(f"a key must be text, got {type(key).__name__}")
+            _reject_non_plain(item, path + (key,), doc, error_type)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            _reject_non_finite(item, path + (index,), doc, error_type)
+            _reject_non_plain(item, path + (index,), doc, error_type)
 
 
 def load_yaml_file(file: str | Path, error_type: type[UserError] = UserError) -> LoadedYaml:

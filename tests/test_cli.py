@@ -95,10 +95,16 @@ def test_existing_nonempty_out_refused_then_forced(tmp_path, capsys):
     assert main(["run", str(write_small_scenario(tmp_path)), "--seed", "0", "--out", str(out)]) == 2
     assert "not empty" in capsys.readouterr().err
     assert (out / "keep.txt").exists()
-    assert (
-        main(["run", str(write_small_scenario(tmp_path)), "--seed", "0", "--out", str(out), "--force", "--quiet"]) == 0
-    )
-    assert (out / "quarters.csv").exists() and not (out / "keep.txt").exists()
+    # --force replaces only an earlier aisim result (issue 10): a user's folder stays untouched
+    args = ["run", str(write_small_scenario(tmp_path)), "--seed", "0", "--out", str(out), "--force", "--quiet"]
+    assert main(args) == 2
+    assert "does not hold an earlier aisim result" in capsys.readouterr().err
+    assert (out / "keep.txt").exists()
+    (out / "keep.txt").unlink()
+    assert main(args) == 0  # an empty folder is fine
+    (out / "extra.txt").write_text("x")
+    assert main(args) == 0  # ... and so is an earlier run, with or without stray files
+    assert (out / "quarters.csv").exists() and not (out / "extra.txt").exists()
 
 
 @pytest.mark.parametrize(
@@ -111,7 +117,7 @@ def test_existing_nonempty_out_refused_then_forced(tmp_path, capsys):
         (["run", "--seeds", "x"], "invalid int value"),
         (["run", "--seeds", "2", "--seed", "1"], "not allowed with argument"),
         (["run", "no-such-scenario"], "no bundled scenario or file named"),
-        (["run", "--workers", "0"], "--workers must be at least 1"),
+        (["run", "--workers", "0"], "--workers must be from 1"),
         (["bogus"], "invalid choice"),
     ],
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import textwrap
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -23,8 +24,10 @@ TINY = (DATA / "tiny-korea.yaml").resolve()
 
 
 def write_experiment(folder: Path, body: str, name: str = "exp.yaml") -> Path:
+    # a file may name a scenario only beside it (or below it), not by an absolute path (issue 10)
+    shutil.copy(TINY, folder / TINY.name)
     path = folder / name
-    path.write_text(f"scenario: {TINY}\n" + textwrap.dedent(body), encoding="utf-8")
+    path.write_text(f"scenario: {TINY.name}\n" + textwrap.dedent(body), encoding="utf-8")
     return path
 
 
@@ -253,7 +256,7 @@ def test_uncommitted_partition_is_discarded_on_resume(tmp_path):
     design = make_design(exp)
     store = ResultStore.create_or_resume(tmp_path / "out", exp, design)
     run_sweep(exp, store, SerialExecutor(), flush_every=4)
-    record = sorted((tmp_path / "out" / "parts").glob("*.json"))[-1]
+    record = sorted((tmp_path / "out" / "commits").glob("*.json"))[-1]
     record.unlink()  # as if killed between writing the data and its commit record
     store = ResultStore.create_or_resume(tmp_path / "out", exp, design)
     assert len(store.status()[0]) == 4
@@ -320,7 +323,9 @@ def test_process_backend_matches_serial_results(tmp_path):
 def test_folder_of_another_experiment_is_refused(tmp_path):
     exp = experiment(tmp_path, SMALL)
     ResultStore.create_or_resume(tmp_path / "out", exp, make_design(exp))
-    other = experiment_from_text(f"scenario: {TINY}\n" + SMALL.replace("seed: 11", "seed: 12"), "other.yaml")
+    other = experiment_from_text(
+        f"scenario: {TINY.name}\n" + SMALL.replace("seed: 11", "seed: 12"), "other.yaml", base_dir=tmp_path
+    )
     with pytest.raises(ExperimentError, match="another experiment"):
         ResultStore.create_or_resume(tmp_path / "out", other, make_design(other))
     (tmp_path / "full").mkdir()

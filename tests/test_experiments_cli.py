@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -19,9 +20,16 @@ DATA = Path(__file__).parent / "data" / "experiments"
 TINY = (DATA / "tiny-korea.yaml").resolve()
 ROOT = Path(__file__).resolve().parent.parent
 
+
+@pytest.fixture(autouse=True)
+def _scenario_beside_the_experiments(tmp_path):
+    """Experiment files name their scenario by a path beside them, not an absolute one (issue 10)."""
+    shutil.copy(TINY, tmp_path / TINY.name)
+
+
 MANY = f"""
 name: many
-scenario: {TINY}
+scenario: {TINY.name}
 policies:
   vary: {{sovereign_ai_budget_krw_bn: [0, 500, 1000, 1500]}}
 futures:
@@ -67,8 +75,8 @@ def start_sweep(experiment: Path, out: Path, tag: str = "") -> subprocess.Popen:
 
 def committed(out: Path) -> list[dict]:
     return (
-        [json.loads(p.read_text()) for p in sorted((out / "parts").glob("part-*.json"))]
-        if (out / "parts").exists()
+        [json.loads(p.read_text()) for p in sorted((out / "commits").glob("part-*.json"))]
+        if (out / "commits").exists()
         else []
     )
 
@@ -139,15 +147,15 @@ def run_cli(args: list[str], capsys) -> tuple[int, str, str]:
     "text, expected",
     [
         (
-            f"scenario: {TINY}\nfutures: {{vary: [network_efect]}}\n",
+            f"scenario: {TINY.name}\nfutures: {{vary: [network_efect]}}\n",
             "bad.yaml:2: futures.vary[0]: unknown parameter 'network_efect'; did you mean 'network_effect'?",
         ),
         (
-            f"scenario: {TINY}\nfutures:\n  vary:\n    network_effect: {{max: 3}}\n",
+            f"scenario: {TINY.name}\nfutures:\n  vary:\n    network_effect: {{max: 3}}\n",
             "bad.yaml:4: futures.vary.network_effect.max: max 3 is outside",
         ),
         (
-            f"scenario: {TINY}\nfutures: {{vary: [network_effect]}}\nreplications: 0\n",
+            f"scenario: {TINY.name}\nfutures: {{vary: [network_effect]}}\nreplications: 0\n",
             "bad.yaml:3: replications: expected a whole number from 1",
         ),
         ("futures: [oops\n", "bad.yaml:2: YAML syntax error"),
@@ -164,7 +172,7 @@ def test_bad_experiment_exits_2_with_one_line(tmp_path, capsys, monkeypatch, tex
 
 def test_sweep_refuses_a_folder_of_another_experiment_and_analyze_works(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    small = f"scenario: {TINY}\nfutures: {{design: monte_carlo, points: 3, vary: [network_effect]}}\nseed: 1\nkeep: yearly\n"
+    small = f"scenario: {TINY.name}\nfutures: {{design: monte_carlo, points: 3, vary: [network_effect]}}\nseed: 1\nkeep: yearly\n"
     (tmp_path / "a.yaml").write_text(small, encoding="utf-8")
     (tmp_path / "b.yaml").write_text(small.replace("seed: 1", "seed: 2"), encoding="utf-8")
     code, out, err = run_cli(["sweep", "a.yaml", "--out", "o", "--backend", "serial"], capsys)
@@ -181,7 +189,7 @@ def test_sweep_refuses_a_folder_of_another_experiment_and_analyze_works(tmp_path
     code, out, err = run_cli(["analyze", "nowhere"], capsys)
     assert code == 2 and "nowhere" in err
     code, out, err = run_cli(["sweep", "a.yaml", "--workers", "0"], capsys)
-    assert code == 2 and "--workers must be at least 1" in err
+    assert code == 2 and "--workers must be from 1" in err
 
 
 def test_dry_run_prints_the_design_size(tmp_path, capsys):

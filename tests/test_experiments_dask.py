@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ pytest.importorskip("dask.distributed")
 
 TINY = (Path(__file__).parent / "data" / "experiments" / "tiny-korea.yaml").resolve()
 TEXT = f"""
-scenario: {TINY}
+scenario: {TINY.name}
 policies: {{vary: {{partnership_review: [allow, block]}}}}
 futures: {{design: latin_hypercube, points: 3, vary: [network_effect]}}
 replications: 1
@@ -26,7 +27,7 @@ keep: final_year
 
 
 def test_dask_local_cluster_gives_the_same_results_as_serial(tmp_path):
-    experiment = experiment_from_text(TEXT, "dask.yaml")
+    experiment = experiment_from_text(TEXT, "dask.yaml", base_dir=TINY.parent)
     design = make_design(experiment)
     serial = ResultStore.create_or_resume(tmp_path / "serial", experiment, design)
     run_sweep(experiment, serial, SerialExecutor())
@@ -43,6 +44,7 @@ def test_cli_dask_backend(tmp_path, capsys):
     from sim.cli import main
 
     (tmp_path / "e.yaml").write_text(TEXT, encoding="utf-8")
+    shutil.copy(TINY, tmp_path / TINY.name)  # a file names its scenario beside it (issue 10)
     code = main(
         ["sweep", str(tmp_path / "e.yaml"), "--backend", "dask", "--workers", "1", "--out", str(tmp_path / "o")]
     )

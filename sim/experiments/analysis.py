@@ -27,10 +27,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.core.files import (
+    LOCK_NAME,
+    MAX_USER_FILE_BYTES,
+    atomic_write,
+    atomic_write_text,
+    check_path_text,
+    holds_aisim_result,
+    read_user_bytes,
+)
 from sim.core.stats import summary_stats, yearly
 from sim.core.tables import to_csv_text
-from sim.errors import ExperimentError
-from sim.experiments.store import ResultStore, atomic_write_text
+from sim.errors import ExperimentError, OutputError
+from sim.experiments.store import ResultStore
 from sim.model.outcomes import HEADLINE_METRICS, METRICS
 
 KEY_METRICS = HEADLINE_METRICS
@@ -350,8 +359,10 @@ def fan_charts(years: pd.DataFrame, labels: Mapping[int, str], metrics: Sequence
         "Outcomes over time per policy (line: median; band: 5-95 % over futures and replications)", fontsize=11
     )
     fig.tight_layout(rect=(0, 0.04 + 0.03 * math.ceil(len(names) / 2), 1, 0.96))
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    try:
+        atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=110, format="png"))
+    finally:
+        plt.close(fig)
     return path
 
 
@@ -386,8 +397,10 @@ def tornado_chart(table: pd.DataFrame, labels: Mapping[str, str], metrics: Seque
         fontsize=11,
     )
     fig.tight_layout(rect=(0, 0, 1, 0.95))
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    try:
+        atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=110, format="png"))
+    finally:
+        plt.close(fig)
     return path
 
 
@@ -429,8 +442,10 @@ def tradeoff_chart(final: pd.DataFrame, labels: Mapping[int, str], x: str, y: st
     )
     ax.legend(fontsize=8, loc="best", framealpha=0.85)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    try:
+        atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=110, format="png"))
+    finally:
+        plt.close(fig)
     return path
 
 
@@ -453,19 +468,35 @@ def analyze_folder(
         raise ExperimentError(f"unknown analysis method {method!r}; expected one of {', '.join(METHODS)}")
     store = ResultStore.open(folder)
     manifest = store.manifest
-    data = store.read_results()
-    _, failed = store.status()
+    notes: list[str] = []
+    data = store.read_results(notes)
+    ok, failed = store.status()
     if data.empty:
         raise ExperimentError("no finished runs to analyse yet (run `aisim sweep` first)", file=str(folder))
+    total = manifest.get("total_runs")
+    if isinstance(total, int) and len(ok) + len(failed) < total:
+        busy = " (a sweep is writing into it now)" if _locked(Path(folder)) else ""
+        notes.append(
+            f"the sweep is unfinished{busy}: {len(ok) + len(failed):,} of {total:,} runs done; "
+            "these results cover only the finished runs (run the sweep command again to finish)"
+        )
     varied = {name: info["type"] for name, info in manifest["varied"].items()}
     keep = manifest["keep"]
     years = per_run_years(data, keep)
     final = final_year_rows(years)
-    out = Path(out) if out else Path(folder) / "analysis"
-    out.mkdir(parents=True, exist_ok=True)
+    out = check_path_text(str(out)) if out is not None else Path(folder) / "analysis"
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        raise OutputError("expected a folder for the analysis (not a file or a symbolic link)", file=str(out))
+    if out.is_dir() and any(out.iterdir()) and out != Path(folder) / "analysis" and holds_aisim_result(out):
+        raise OutputError("holds an aisim result; write the analysis elsewhere", file=str(out))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the analysis folder ({exc.strerror or exc})", file=str(out)) from None
     result = Analysis(
         folder=Path(folder),
         out=out,
+        notes=notes,
         runs=int(final["run_id"].nunique()),
         failed=len(failed),
         final_year=int(final["year"].max()),
@@ -510,13 +541,31 @@ def analyze_folder(
     return result
 
 
+def _locked(folder: Path) -> bool:
+    """True if a sweep holds ``folder``'s lock right now."""
+    import fcntl
+    import os
+
+    try:
+        fd = os.open(folder / LOCK_NAME, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
 def _parameter_labels(folder: Path) -> dict[str, str]:
     """Parameter name -> English label, from the scenario stored with the sweep."""
     try:
         from sim.scenario import scenario_from_document
 
         scenario = scenario_from_document(
-            json.loads((Path(folder) / "scenario.json").read_text(encoding="utf-8")), "scenario.json"
+            json.loads(read_user_bytes(Path(folder) / "scenario.json", limit=MAX_USER_FILE_BYTES)), "scenario.json"
         )
     except Exception:  # noqa: BLE001 - labels are cosmetic; fall back to names
         return {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from concurrent.futures import BrokenExecutor
@@ -89,13 +90,11 @@ def _progress(total: int, initial: int, quiet: bool):
 
 def cmd_sweep(args) -> int:
     """``aisim sweep``: run the missing runs of an experiment into its result folder."""
-    from sim.experiments.backends import default_workers, open_executor
     from sim.experiments.design import make_design
-    from sim.experiments.runner import run_sweep
     from sim.experiments.spec import load_experiment
-    from sim.experiments.store import ResultStore
+    from sim.experiments.store import lock_folder
 
-    for option in ("workers", "flush_every", "chunk"):
+    for option in ("flush_every", "chunk"):
         value = getattr(args, option)
         if value is not None and value < 1:
             raise SweepArgumentError(f"--{option.replace('_', '-')} must be at least 1, got {value}")
@@ -104,7 +103,7 @@ def cmd_sweep(args) -> int:
         raise SweepArgumentError(f"--scheduler needs --backend dask, not {args.backend}")
     experiment = load_experiment(args.experiment)
     design = make_design(experiment)
-    out = Path(args.out) if args.out else Path("sweeps") / experiment.name
+    out = Path(args.out) if args.out is not None else Path("sweeps") / experiment.name
     if experiment.policies.design == "points":
         shape = (
             f"{len(design.policies):,} point(s) x {experiment.replications} replication(s) = {design.total_runs:,} runs"
@@ -119,8 +118,31 @@ def cmd_sweep(args) -> int:
             f"{experiment.name}: {shape}; scenario {experiment.scenario.name}; keep {experiment.keep}; would write {out}/"
         )
         return 0
+    existed = out.exists()
+    lock = lock_folder(out)  # held for the sweep's life: a second sweep into `out` exits 2 naming this one
+    try:
+        return _sweep_locked(args, experiment, design, out, shape, backend)
+    finally:
+        lock.release()
+        if not existed:
+            with contextlib.suppress(OSError):
+                out.rmdir()  # nothing was written (an error before the first file): leave no empty folder
+
+
+def _sweep_locked(args, experiment, design, out: Path, shape: str, backend: str) -> int:
+    from sim.cli import estimate_text
+    from sim.core.files import atomic_write_text
+    from sim.experiments.backends import default_workers, open_executor
+    from sim.experiments.runner import run_sweep
+    from sim.experiments.store import ResultStore
+
     existing = ResultStore.check_folder(out, experiment)
-    ok_before, failed_before = existing.status() if existing else (set(), {})
+    if existing is not None:
+        # set aside corrupt records (and records whose data is gone) before counting what is done
+        for note in existing.repair():
+            print(f"aisim: note: {note}", file=sys.stderr)
+        existing.clean()
+    ok_before, failed_before = _status_for_resume(existing)
     done_before = len(ok_before) + (0 if args.retry_failed else len(failed_before))
     remaining = design.total_runs - done_before
     if not args.quiet:
@@ -132,18 +154,24 @@ def cmd_sweep(args) -> int:
         else:
             print(out)
         return 0
+    workers = min(args.workers or default_workers(), remaining)  # no idle processes for a few runs
+    estimate = estimate_text(experiment.scenario, remaining, workers, in_memory=False, what="runs")
+    if estimate and not args.quiet:
+        print(f"aisim: {estimate}", file=sys.stderr)
     update, close = _progress(design.total_runs, done_before, args.quiet)
     started = time.perf_counter()
     try:
-        with open_executor(backend, args.workers, args.scheduler) as executor:
+        with open_executor(backend, workers, args.scheduler) as executor:
             # created only once the backend is up, so a bad scheduler address leaves nothing behind
             store = ResultStore.create_or_resume(out, experiment, design)
+            for note in store.repaired:
+                print(f"aisim: note: {note}", file=sys.stderr)
             report = run_sweep(
                 experiment,
                 store,
                 executor,
                 design=design,
-                workers=args.workers or default_workers(),
+                workers=workers,
                 chunk=args.chunk,
                 flush_every=args.flush_every,
                 retry_failed=args.retry_failed,
@@ -171,9 +199,9 @@ def cmd_sweep(args) -> int:
         close()
     seconds = time.perf_counter() - started
     if report.failed:
-        from sim.core.tables import write_csv
+        from sim.core.tables import to_csv_text
 
-        write_csv(store.errors(), out / "errors.csv")
+        atomic_write_text(out / "errors.csv", to_csv_text(store.errors()))
     if args.quiet:
         print(out)
     else:
@@ -189,6 +217,24 @@ def cmd_sweep(args) -> int:
     return 1 if report.failed else 0
 
 
+def _status_for_resume(existing) -> tuple[set[int], dict[int, str]]:
+    """Runs already done in an existing folder, not counting those in corrupt records (resume redoes them)."""
+    if existing is None:
+        return set(), {}
+    ok: set[int] = set()
+    failed: dict[int, str] = {}
+    for path in existing._records(all_names=True):
+        try:
+            record = existing._read_record(path)
+        except UserError:
+            continue
+        ok.update(record["ok"])
+        failed.update({int(k): v for k, v in record["failed"].items()})
+    for run_id in ok:
+        failed.pop(run_id, None)
+    return ok, failed
+
+
 def _kept(out: Path, experiment) -> int:
     """Runs recorded in ``out`` (0 if the folder was never created)."""
     from sim.experiments.store import ResultStore
@@ -196,7 +242,7 @@ def _kept(out: Path, experiment) -> int:
     store = ResultStore.check_folder(out, experiment)
     if store is None:
         return 0
-    ok, failed = store.status()
+    ok, failed = _status_for_resume(store)
     return len(ok) + len(failed)
 
 
@@ -215,7 +261,7 @@ def cmd_analyze(args) -> int:
             raise SweepArgumentError(f"--{option}: unknown outcome {metric!r}{extra}")
     result = analyze_folder(
         Path(args.folder),
-        out=Path(args.out) if args.out else None,
+        out=Path(args.out) if args.out is not None else None,
         x=args.x or "consumer_surplus",
         y=args.y or "sovereignty_index",
         charts=not args.no_charts,

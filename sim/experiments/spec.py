@@ -46,16 +46,32 @@ from typing import Any
 from sim import bundled
 from sim.errors import ExperimentError, ScenarioError
 from sim.params import ParameterSpec, Value
-from sim.scenario import Scenario, canonical_json, load_scenario
-from sim.schema import REQUIRED, Any_, Context, ListOf, Localized, MapOf, Num, Record, Str, describe, suggest
-from sim.yamlio import LoadedYaml, load_yaml_file, load_yaml_text
+from sim.scenario import Scenario, canonical_json, load_scenario, referenced_scenario_path
+from sim.schema import (
+    REQUIRED,
+    Any_,
+    Context,
+    ListOf,
+    Localized,
+    MapOf,
+    Num,
+    Record,
+    Str,
+    describe,
+    short_repr,
+    suggest,
+)
+from sim.yamlio import LoadedYaml, load_yaml_text, read_text
 
 SCHEMA_ID = "aisim/experiment-1"
 DESIGNS = ("grid", "monte_carlo", "latin_hypercube")
 DISTRIBUTIONS = ("uniform", "triangular", "normal")
 KEEP = ("every_quarter", "yearly", "final_year")
 SEEDING = ("common", "independent")
-MAX_RUNS = 10_000_000
+# Limits measured on a 2-core, 8 GB machine (docs/guarantees.md): design points are held in
+# memory (~1.3 KB each; 200,000 take ~260 MB and ~8 s to lay out), runs are generated lazily.
+MAX_POINTS = 200_000
+MAX_RUNS = 2_000_000
 # Which parameter kinds each block may vary: policies are what a government chooses,
 # futures what it cannot (settings and model constants are assumptions one may still explore).
 BLOCK_KINDS = {"policies": ("lever",), "futures": ("uncertainty", "setting", "constant")}
@@ -75,7 +91,7 @@ AXIS = Record(
 BLOCK = Record(
     {
         "design": (Str(choices=DESIGNS), "grid"),
-        "points": (Num(1, MAX_RUNS, integer=True), None),
+        "points": (Num(1, MAX_POINTS, integer=True), None),
         "vary": (Any_(), REQUIRED),
     }
 )
@@ -234,8 +250,8 @@ def resolve_experiment_path(name_or_path: str | Path) -> Path:
 def load_experiment(file: str | Path) -> Experiment:
     """Read and validate an experiment file (or bundled name); raises :class:`ExperimentError` naming file, key path and line."""
     path = resolve_experiment_path(file)
-    doc = load_yaml_file(path, ExperimentError)
-    return _build(doc, path)
+    text = read_text(path, ExperimentError)
+    return _build(load_yaml_text(text, str(path), ExperimentError), path, text=text)
 
 
 def experiment_from_text(text: str, source: str = "<experiment>", base_dir: str | Path = ".") -> Experiment:
@@ -247,7 +263,12 @@ def experiment_from_text(text: str, source: str = "<experiment>", base_dir: str 
 def _build(doc: LoadedYaml, path: Path, text: str | None = None) -> Experiment:
     ctx = Context(doc, ExperimentError)
     if not isinstance(doc.data, dict):
-        raise ctx.fail((), f"expected a mapping at the top level, got {describe(doc.data)}")
+        raise ctx.fail(
+            (), f"not an aisim experiment: expected a mapping at the top level, got {type(doc.data).__name__}"
+        )
+    if doc.data and not any(key in TOP.fields for key in doc.data):
+        # say nothing of its content: it may be any YAML file on the machine
+        raise ctx.fail((), "not an aisim experiment (none of its top-level keys is an experiment key)")
     data = TOP.check(doc.data, ctx, ())
     scenario = _load_scenario(data["scenario"], path, ctx)
     space = scenario.parameters
@@ -282,7 +303,14 @@ def _build(doc: LoadedYaml, path: Path, text: str | None = None) -> Experiment:
         raise ctx.fail(
             (), "nothing varies: give policies: or futures: with vary: (one run per replication is `aisim run`)"
         )
-    experiment_len = blocks["policies"].size * blocks["futures"].size * data["replications"]
+    points = blocks["policies"].size * blocks["futures"].size
+    if points > MAX_POINTS:
+        raise ctx.fail(
+            (),
+            f"the design has {points:,} points (policies x futures), more than the {MAX_POINTS:,} allowed; "
+            "use fewer values or a sampled design",
+        )
+    experiment_len = points * data["replications"]
     if experiment_len > MAX_RUNS:
         raise ctx.fail(
             (),
@@ -304,7 +332,7 @@ def _build(doc: LoadedYaml, path: Path, text: str | None = None) -> Experiment:
     return Experiment(
         name=data["name"] or path.stem,
         file=str(path),
-        text=text if text is not None else path.read_text(encoding="utf-8-sig"),
+        text=text if text is not None else read_text(path, ExperimentError),
         scenario=scenario,
         fixed=fixed,
         policies=blocks["policies"],
@@ -320,17 +348,13 @@ def _build(doc: LoadedYaml, path: Path, text: str | None = None) -> Experiment:
 
 
 def _load_scenario(ref: str, path: Path, ctx: Context) -> Scenario:
-    """A bundled name, or a path relative to the experiment file (then to the working folder)."""
-    candidate = Path(ref)
-    if candidate.suffix in (".yaml", ".yml") and not candidate.is_absolute():
-        beside = path.parent / candidate
-        if beside.exists():
-            ref = str(beside)
+    """A bundled name, or a path relative to the experiment file that stays in its folder."""
+    scenario_path = referenced_scenario_path(ref, path, Context(ctx.doc, ExperimentError), ("scenario",))
     try:
-        return load_scenario(ref)
+        return load_scenario(scenario_path)
     except ScenarioError as exc:
         if exc.file is None or exc.message == "file not found":
-            raise ctx.fail(("scenario",), f"{exc.message}" + (f" ({exc.file})" if exc.file else "")) from None
+            raise ctx.fail(("scenario",), f"scenario {short_repr(ref)} not found") from None
         raise
 
 
@@ -425,6 +449,12 @@ def _axis(role: str, design: str, name: str, raw: Any, scenario: Scenario, ctx: 
     step = raw["step"]
     if step is not None and step <= 0:
         raise ctx.fail(where + ("step",), f"expected a step > 0, got {step:g}")
+    if step is not None and high > low:
+        ratio = (high - low) / step
+        if not math.isfinite(ratio) or ratio > 100_000:
+            raise ctx.fail(
+                where + ("step",), f"step {step:g} is too small: more than 100,000 values from {low:g} to {high:g}"
+            )
     if spec.type == "integer" and step is not None and step != int(step):
         raise ctx.fail(where + ("step",), f"{name} is a whole number; expected a whole step, got {step:g}")
     distribution = raw["distribution"] or "uniform"

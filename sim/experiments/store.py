@@ -1,4 +1,4 @@
-"""The result folder of a sweep: partitions written atomically, a manifest, resume.
+"""The result folder of a sweep: partitions written atomically, a manifest, a lock, resume.
 
 Layout::
 
@@ -7,20 +7,24 @@ Layout::
     DIR/scenario.json        the resolved scenario
     DIR/design.csv           one row per design point (policy, future, varied values)
     DIR/parts/part-000001.parquet   result rows of some runs (CSV where pyarrow is missing)
-    DIR/parts/part-000001.json      its commit record: run ids done and failed (with errors)
+    DIR/commits/part-000001.json    its commit record: run ids done and failed (with errors)
+    DIR/.aisim-lock          held by the sweep writing into the folder (pid and host inside)
 
-A partition counts only once its ``.json`` commit record exists; both files are
-written to a temporary name and moved into place with :func:`os.replace`, data
-first. Data files without a record (a crash between the two) are removed on
-resume, so every run id appears exactly once.
+``parts/`` holds nothing but data files, so pandas, polars and DuckDB read it as one
+Parquet dataset. A partition counts only once its commit record exists; both files are
+written to a temporary name and moved into place, data first. On resume, data files
+without a record (a crash between the two) are removed, and records that are corrupt or
+whose data file is gone are set aside (renamed ``commits/.corrupt-*``) so their runs are
+done again: every run id appears exactly once. Folders written before commit records moved
+out of ``parts/`` are still read.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import sys
-import tempfile
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
@@ -28,6 +32,14 @@ from typing import Any
 
 import pandas as pd
 
+from sim.core.files import (
+    LOCK_NAME,
+    FolderLock,
+    atomic_write,
+    check_output_folder,
+    read_user_bytes,
+)
+from sim.core.files import atomic_write_text as _atomic_write_text
 from sim.errors import ExperimentError, OutputError
 from sim.experiments.design import Design
 from sim.experiments.spec import Experiment
@@ -35,6 +47,13 @@ from sim.versions import package_versions
 
 MANIFEST = "manifest.json"
 PARTS = "parts"
+COMMITS = "commits"
+RECORD_NAME = re.compile(r"part-([0-9]{6,9})\.json", re.ASCII)
+DATA_NAME = re.compile(r"part-([0-9]{6,9})\.(parquet|csv)", re.ASCII)
+# What a sweep writes while creating its folder, before the manifest: a folder holding only
+# these (and no manifest) is a sweep killed while being created, which may be started again.
+CREATION_FILES = {"experiment.yaml", "scenario.json", "design.csv", PARTS, COMMITS, LOCK_NAME}
+MAX_RECORD_BYTES = 50_000_000
 
 
 def parquet_available() -> bool:
@@ -47,20 +66,55 @@ def parquet_available() -> bool:
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so a reader sees the old file or the whole new one."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, data)
 
 
 def atomic_write_text(path: Path, text: str) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"))
+    """Write ``text`` (UTF-8) to ``path`` atomically (see :func:`sim.core.files.atomic_write`)."""
+    _atomic_write_text(path, text)
+
+
+class CorruptRecord(ExperimentError):
+    """A commit record that is unreadable, or names a data file that is missing or invalid."""
+
+
+def interrupted_creation(root: Path) -> bool:
+    """True if ``root`` is a sweep folder killed while being created (no manifest, only creation files)."""
+    if not root.is_dir() or (root / MANIFEST).exists():
+        return False
+    names = {p.name for p in root.iterdir()}
+    if not names or not names <= CREATION_FILES:
+        return False
+    if (root / PARTS).is_dir() and any(not p.name.startswith(".") for p in (root / PARTS).iterdir()):
+        return False  # data without a manifest: not ours to remove
+    return not ((root / COMMITS).is_dir() and any((root / COMMITS).iterdir()))
+
+
+def remove_interrupted_creation(root: Path) -> None:
+    """Remove what a sweep killed while creating ``root`` left (see :func:`interrupted_creation`)."""
+    import shutil
+
+    for name in CREATION_FILES - {LOCK_NAME}:
+        path = root / name
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
+def lock_folder(root: Path) -> FolderLock:
+    """Create ``root`` if needed and take its lock; a second sweep into it exits 2 naming the holder.
+
+    Release with ``.release()`` (or use it as a context manager). A lock left by a killed
+    sweep is taken over.
+    """
+    root = Path(root)
+    check_output_folder(root, allow_existing=lambda folder: True)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create output folder ({exc.strerror or exc})", file=str(root)) from None
+    return FolderLock(root).acquire()
 
 
 class ResultStore:
@@ -70,7 +124,14 @@ class ResultStore:
         self.root = Path(root)
         self.manifest = dict(manifest)
         self.format = self.manifest.get("format", "csv")
-        self._next_part = 1 + max((self._part_number(p) for p in self._records()), default=0)
+        self.repaired: list[str] = []
+        # what this object committed: a repeated flush must not record it again (see write_partition)
+        self._written_ok: set[int] = set()
+        self._written_failed: dict[int, str] = {}
+        numbers = [self._part_number(p) for p in self._records(all_names=True)]
+        if self.parts.is_dir():
+            numbers += [int(m.group(1)) for p in self.parts.iterdir() if (m := DATA_NAME.fullmatch(p.name))]
+        self._next_part = 1 + max(numbers, default=0)
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -101,7 +162,9 @@ class ResultStore:
                     )
                 raise ExperimentError(message, file=str(root))
             return store
-        if root.is_dir() and any(root.iterdir()):
+        if interrupted_creation(root):
+            return None  # killed while being created: create_or_resume starts it again
+        if root.is_dir() and any(p.name != LOCK_NAME for p in root.iterdir()):
             raise OutputError(
                 "folder exists, is not empty and holds no sweep (no manifest.json); choose another --out",
                 file=str(root),
@@ -123,10 +186,14 @@ class ResultStore:
         root = Path(root)
         existing = cls.check_folder(root, experiment)
         if existing is not None:
+            existing.repaired = existing.repair()
             existing.clean()
             return existing
+        if interrupted_creation(root):
+            remove_interrupted_creation(root)
         try:
             (root / PARTS).mkdir(parents=True, exist_ok=True)
+            (root / COMMITS).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise OutputError(f"cannot create output folder ({exc.strerror})", file=str(root)) from None
         manifest = {
@@ -149,6 +216,7 @@ class ResultStore:
             "seeding": experiment.seeding,
             "keep": experiment.keep,
             "format": "parquet" if parquet_available() else "csv",
+            "layout": COMMITS,
             "versions": package_versions(),
             "created": datetime.now().isoformat(timespec="seconds"),
             "command": " ".join(sys.argv),
@@ -172,11 +240,17 @@ class ResultStore:
         if not root.is_dir():
             raise ExperimentError("no such result folder", file=str(root))
         if not path.exists():
+            if interrupted_creation(root):
+                raise ExperimentError(
+                    "this sweep was killed while its folder was being created (no manifest.json); "
+                    "run the same `aisim sweep` command again to start it",
+                    file=str(root),
+                )
             raise ExperimentError("not a sweep result folder (no manifest.json)", file=str(root))
         try:
-            manifest = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise ExperimentError(f"manifest.json is unreadable ({exc})", file=str(root)) from None
+            manifest = json.loads(read_user_bytes(path, limit=MAX_RECORD_BYTES, error_type=ExperimentError))
+        except (ValueError, RecursionError) as exc:
+            raise ExperimentError(f"manifest.json is unreadable ({type(exc).__name__})", file=str(root)) from None
         if not isinstance(manifest, dict) or manifest.get("schema") != "aisim/sweep-1":
             raise ExperimentError("manifest.json is not an aisim sweep manifest", file=str(root))
         return cls(root, manifest)
@@ -186,27 +260,116 @@ class ResultStore:
     def parts(self) -> Path:
         return self.root / PARTS
 
-    def _records(self) -> list[Path]:
-        return sorted(self.parts.glob("part-*.json")) if self.parts.is_dir() else []
+    @property
+    def commits(self) -> Path:
+        return self.root / COMMITS
+
+    def _records(self, all_names: bool = False) -> list[Path]:
+        """Commit records, oldest first (``commits/``, and ``parts/`` in folders of older aisim)."""
+        found = []
+        for folder in (self.commits, self.parts):
+            if folder.is_dir():
+                found += [p for p in folder.iterdir() if p.suffix == ".json" and not p.name.startswith(".")]
+        if not all_names:
+            found = [p for p in found if RECORD_NAME.fullmatch(p.name)]
+        return sorted(found, key=lambda p: (self._part_number(p), p.parent.name))
 
     @staticmethod
     def _part_number(path: Path) -> int:
-        return int(path.name.split(".")[0].split("-")[1])
+        match = re.match(r"part-([0-9]+)", path.name)
+        return int(match.group(1)) if match else 0
 
     def clean(self) -> None:
-        """Remove temporary files and data files whose commit record is missing."""
-        committed = {p.name.split(".")[0] for p in self._records()}
-        for path in self.parts.iterdir():
-            if path.name.startswith(".") or (
-                path.suffix in (".parquet", ".csv") and path.name.split(".")[0] not in committed
-            ):
-                path.unlink(missing_ok=True)
+        """Remove temporary files, and data files that no commit record names."""
+        named = set()
+        for path in self._records():
+            try:
+                record = self._read_record(path)
+            except CorruptRecord:
+                continue
+            if record["data"]:
+                named.add(record["data"])
+        for folder in (self.parts, self.commits):
+            if not folder.is_dir():
+                continue
+            for path in folder.iterdir():
+                hidden_temp = path.name.startswith(".") and not path.name.startswith(".corrupt-")
+                orphan = folder == self.parts and DATA_NAME.fullmatch(path.name) and path.name not in named
+                if (hidden_temp or orphan) and path.is_file():
+                    path.unlink(missing_ok=True)
+
+    def _read_record(self, path: Path) -> dict:
+        """One commit record, checked: run ids, errors, and a data file name inside ``parts/``."""
+
+        def corrupt(why: str) -> CorruptRecord:
+            return CorruptRecord(why, file=str(path))
+
+        if not RECORD_NAME.fullmatch(path.name):
+            raise corrupt("a stray file among the commit records (expected part-NNNNNN.json)")
+        try:
+            record = json.loads(read_user_bytes(path, limit=MAX_RECORD_BYTES, error_type=ExperimentError))
+        except (ValueError, RecursionError, ExperimentError):
+            raise corrupt("commit record is truncated or not JSON") from None
+        if not isinstance(record, dict):
+            raise corrupt("commit record is not a JSON object")
+        ok, failed, data = record.get("ok"), record.get("failed"), record.get("data")
+        if not isinstance(ok, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ok):
+            raise corrupt("commit record has no list of run ids under ok")
+        if not isinstance(failed, dict) or not all(str(k).isdigit() and isinstance(v, str) for k, v in failed.items()):
+            raise corrupt("commit record has no mapping of failed run ids under failed")
+        if data is not None:
+            match = DATA_NAME.fullmatch(data) if isinstance(data, str) else None
+            if match is None or int(match.group(1)) != self._part_number(path):
+                raise corrupt("commit record names a data file other than its own part (refused)")
+            if not (self.parts / data).is_file():
+                raise corrupt(f"the data file parts/{data} is missing")
+        elif ok:
+            raise corrupt("commit record lists finished runs but no data file")
+        return record
 
     def _read_records(self) -> list[dict]:
+        return [self._read_record(path) for path in self._records(all_names=True)]
+
+    def problems(self) -> list[str]:
+        """What is wrong with the commit records (empty if nothing), one sentence each."""
         out = []
-        for path in self._records():
-            out.append(json.loads(path.read_text(encoding="utf-8")))
+        for path in self._records(all_names=True):
+            try:
+                self._read_record(path)
+            except CorruptRecord as exc:
+                out.append(str(exc))
         return out
+
+    def repair(self) -> list[str]:
+        """Set aside corrupt records and records whose data is missing or unreadable, so resume redoes their runs.
+
+        Returns one sentence per record set aside. Called when a sweep resumes.
+        """
+        notes = []
+        for path in self._records(all_names=True):
+            try:
+                record = self._read_record(path)
+                if record["data"]:
+                    self._check_data(self.parts / record["data"])
+            except CorruptRecord as exc:
+                aside = self.commits / f".corrupt-{path.name}"
+                self.commits.mkdir(exist_ok=True)
+                path.replace(aside)
+                notes.append(f"{exc.message}: set aside as {COMMITS}/{aside.name}; its runs will be done again")
+        return notes
+
+    @staticmethod
+    def _check_data(path: Path) -> None:
+        """Refuse a data file that cannot be read (truncated Parquet, empty CSV)."""
+        try:
+            if path.suffix == ".parquet":
+                import pyarrow.parquet as pq
+
+                pq.read_metadata(path)
+            elif path.stat().st_size == 0:
+                raise ValueError("empty")
+        except Exception:  # noqa: BLE001 - any reader error means the file is damaged
+            raise CorruptRecord(f"the data file parts/{path.name} is truncated or unreadable", file=str(path)) from None
 
     def status(self) -> tuple[set[int], dict[int, str]]:
         """Run ids finished without error, and failed run ids with their errors (a later success wins)."""
@@ -219,25 +382,33 @@ class ResultStore:
             failed.pop(run_id, None)
         return ok, failed
 
-    def write_partition(self, rows: list[dict], ok: Iterable[int], failed: Mapping[int, str]) -> Path:
-        """Commit one partition: its rows (may be empty when all runs failed) and its record."""
+    def write_partition(self, rows: list[dict], ok: Iterable[int], failed: Mapping[int, str]) -> Path | None:
+        """Commit one partition: its rows (may be empty when all runs failed) and its record.
+
+        Run ids this store already committed are left out (None when nothing is left): a
+        Ctrl-C that lands after a record is written but before the caller clears its buffer
+        makes the caller flush the same runs again, which must not record them twice.
+        """
+        ok = [int(i) for i in ok if int(i) not in self._written_ok]
+        failed = {
+            int(k): v
+            for k, v in failed.items()
+            if int(k) not in self._written_ok and self._written_failed.get(int(k)) != v
+        }
+        if not ok and not failed:
+            return None
+        keep = set(ok)
+        rows = [row for row in rows if row.get("run_id") in keep]
         name = f"part-{self._next_part:06d}"
         self._next_part += 1
         data_file = None
         if rows:
             frame = pd.DataFrame(rows)
             data_file = self.parts / f"{name}.{'parquet' if self.format == 'parquet' else 'csv'}"
-            fd, tmp = tempfile.mkstemp(prefix=f".{data_file.name}.", suffix=".tmp", dir=self.parts)
-            os.close(fd)
-            try:
-                if self.format == "parquet":
-                    frame.to_parquet(tmp, index=False)
-                else:
-                    frame.to_csv(tmp, index=False, float_format="%.17g")
-                os.replace(tmp, data_file)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            if self.format == "parquet":
+                atomic_write(data_file, lambda tmp: frame.to_parquet(tmp, index=False))
+            else:
+                atomic_write(data_file, lambda tmp: frame.to_csv(tmp, index=False, float_format="%.17g"))
         record = {
             "ok": sorted(int(i) for i in ok),
             "failed": {str(k): v for k, v in sorted(failed.items())},
@@ -245,19 +416,54 @@ class ResultStore:
             "rows": len(rows),
             "written": datetime.now().isoformat(timespec="seconds"),
         }
-        atomic_write_text(self.parts / f"{name}.json", json.dumps(record) + "\n")
-        return self.parts / f"{name}.json"
+        self.commits.mkdir(exist_ok=True)
+        atomic_write_text(self.commits / f"{name}.json", json.dumps(record) + "\n")
+        self._written_ok.update(ok)
+        self._written_failed.update(failed)
+        return self.commits / f"{name}.json"
 
     # ------------------------------------------------------------------ reading
-    def read_results(self) -> pd.DataFrame:
-        """All committed result rows, sorted by run id (and time), without superseded duplicates."""
+    def read_results(self, notes: list[str] | None = None) -> pd.DataFrame:
+        """All committed result rows, sorted by run id (and time), each run once.
+
+        A run id recorded by two partitions (two sweeps that wrote into one folder
+        before it was locked) keeps its first partition's rows; ``notes`` gets a
+        sentence saying how many were dropped. A corrupt record or data file raises
+        :class:`ExperimentError` saying how to repair the folder.
+        """
         frames = []
-        for record in self._read_records():
-            if not record.get("data"):
+        seen: set[int] = set()
+        repeated = 0
+        for path in self._records(all_names=True):
+            try:
+                record = self._read_record(path)
+            except CorruptRecord as exc:
+                raise ExperimentError(
+                    f"{exc.message}; run the same `aisim sweep` command again to repair the folder and redo those runs",
+                    file=exc.file,
+                ) from None
+            if not record["data"]:
                 continue
-            path = self.parts / record["data"]
-            frame = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+            data_path = self.parts / record["data"]
+            try:
+                frame = pd.read_parquet(data_path) if data_path.suffix == ".parquet" else pd.read_csv(data_path)
+                if "run_id" not in frame.columns:
+                    raise ValueError("no run_id column")
+            except Exception:  # noqa: BLE001 - any reader error means the file is damaged
+                raise ExperimentError(
+                    "data file is truncated or unreadable; run the same `aisim sweep` command again "
+                    "to repair the folder and redo its runs",
+                    file=str(data_path),
+                ) from None
+            ids = set(int(i) for i in frame["run_id"].unique())
+            dupes = ids & seen
+            if dupes:
+                repeated += len(dupes)
+                frame = frame[~frame["run_id"].isin(dupes)]
+            seen |= ids
             frames.append(frame)
+        if repeated and notes is not None:
+            notes.append(f"{repeated} run id(s) were recorded more than once; the first result of each was kept")
         if not frames:
             return pd.DataFrame()
         data = pd.concat(frames, ignore_index=True)
@@ -265,7 +471,10 @@ class ResultStore:
         return data.sort_values(order, kind="stable").reset_index(drop=True)
 
     def read_design(self) -> pd.DataFrame:
-        return pd.read_csv(self.root / "design.csv")
+        import io
+
+        raw = read_user_bytes(self.root / "design.csv", limit=1_000_000_000, error_type=ExperimentError)
+        return pd.read_csv(io.BytesIO(raw))
 
     def errors(self) -> pd.DataFrame:
         """Failed runs: run id and error text."""

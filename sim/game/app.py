@@ -201,12 +201,10 @@ class App:
 
     def screenshot(self, path: str | Path) -> Path:
         """Draw a frame and save the window as a PNG."""
+        from sim.core.files import atomic_write
+
         self.draw()
-        path = Path(path)
-        if path.parent and not path.parent.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-        pygame.image.save(self.window, str(path))
-        return path
+        return atomic_write(Path(path), lambda tmp: pygame.image.save(self.window, str(tmp)), make_parents=True)
 
 
 def headless_environment() -> None:
