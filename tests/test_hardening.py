@@ -590,11 +590,6 @@ def test_check_output_folder_accepts_new_and_empty_folders(tmp_path):
     check_output_folder(tmp_path / "empty")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="model bug outside this branch: sim/model/model.py _update_segment_shares divides into an int array "
-    "when no adopter row is served (np.bincount of nothing is int64); fix there, then drop this mark",
-)
 def test_a_scenario_with_no_initial_adoption_runs():
     from sim.runner import simulate
     from sim.scenario import scenario_from_document

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,12 @@ from sim.errors import ExperimentError, OverrideError
 from sim.experiments.spec import experiment_from_text
 
 TINY = (Path(__file__).parent / "data" / "experiments" / "tiny-korea.yaml").resolve()
+
+
+@pytest.fixture(autouse=True)
+def tiny_beside_experiments(tmp_path):
+    """Experiment files name their scenario by a path relative to themselves: copy it beside them."""
+    shutil.copy(TINY, tmp_path / TINY.name)
 
 
 @pytest.mark.parametrize(
@@ -84,12 +91,12 @@ def test_points_inline_and_csv_give_the_same_design(tmp_path):
     from sim.experiments.design import make_design
 
     inline = experiment_from_text(
-        f"scenario: {TINY}\npoints:\n  - {{network_effect: 0.1, act_grace_quarters: 2.6}}\n"
+        f"scenario: {TINY.name}\npoints:\n  - {{network_effect: 0.1, act_grace_quarters: 2.6}}\n"
         "  - {network_effect: 0.9, act_grace_quarters: 0}\n",
         base_dir=tmp_path,
     )
     (tmp_path / "points.csv").write_text("network_effect,act_grace_quarters\n0.1,2.6\n0.9,0\n", encoding="utf-8")
-    from_csv = experiment_from_text(f"scenario: {TINY}\npoints: points.csv\n", base_dir=tmp_path)
+    from_csv = experiment_from_text(f"scenario: {TINY.name}\npoints: points.csv\n", base_dir=tmp_path)
     for experiment in (inline, from_csv):
         design = make_design(experiment)
         assert design.total_runs == 2
@@ -112,14 +119,14 @@ def test_points_inline_and_csv_give_the_same_design(tmp_path):
 )
 def test_bad_points(tmp_path, text, message):
     with pytest.raises(ExperimentError, match=message):
-        experiment_from_text(f"scenario: {TINY}\n{text}\n", base_dir=tmp_path)
+        experiment_from_text(f"scenario: {TINY.name}\n{text}\n", base_dir=tmp_path)
 
 
 def sweep_sample(tmp_path: Path, names: list[str], sample: np.ndarray) -> Path:
     """Write a SALib sample as CSV and run it through `aisim sweep` (serially) into a folder."""
     pd.DataFrame(sample, columns=names).to_csv(tmp_path / "sample.csv", index=False)
     (tmp_path / "salib.yaml").write_text(
-        f"name: salib\nscenario: {TINY}\npoints: sample.csv\nkeep: final_year\n", encoding="utf-8"
+        f"name: salib\nscenario: {TINY.name}\npoints: sample.csv\nkeep: final_year\n", encoding="utf-8"
     )
     out = tmp_path / "out"
     assert main(["sweep", str(tmp_path / "salib.yaml"), "--out", str(out), "--backend", "serial", "--quiet"]) == 0

@@ -381,6 +381,7 @@ class FolderLock:
         return _json_file(self.path, limit=10_000) or {}
 
     def acquire(self) -> FolderLock:
+        """Take the lock (exclusive, held until :meth:`release`); raises a user error naming the holder."""
         for _ in range(10):
             fd = self._try_lock()
             # the holder may have unlinked the file between our open and flock: lock the file now there
@@ -418,6 +419,7 @@ class FolderLock:
         return fd
 
     def release(self) -> None:
+        """Give the lock up (safe to call twice)."""
         if self._fd is None:
             return
         with contextlib.suppress(OSError):

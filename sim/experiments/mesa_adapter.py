@@ -25,10 +25,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-import mesa
-
 from sim.model.model import AIMarketModel
-from sim.model.outcomes import METRICS
 
 
 @lru_cache(maxsize=8)
@@ -38,13 +35,8 @@ def _scenario(name_or_path: str):
     return load_scenario(name_or_path)
 
 
-def _reporters() -> dict[str, str]:
-    # attribute names, not lambdas: lambdas make the model unpicklable
-    return {metric: f"outcome_{metric}" for metric in METRICS}
-
-
 class BatchRunModel(AIMarketModel):
-    """:class:`AIMarketModel` with flat keyword arguments and a Mesa DataCollector.
+    """:class:`AIMarketModel` with flat keyword arguments (its DataCollector records every outcome).
 
     Args:
         scenario: bundled scenario name or YAML path (or a loaded :class:`sim.scenario.Scenario`).
@@ -56,19 +48,5 @@ class BatchRunModel(AIMarketModel):
         from sim.scenario import Scenario
 
         resolved = scenario if isinstance(scenario, Scenario) else _scenario(str(scenario))
+        # the model's own DataCollector (every outcome, every quarter) is what batch_run reads
         super().__init__(resolved, seed=0 if rng is None else int(rng), values=values or None)
-        self.datacollector = mesa.DataCollector(model_reporters=_reporters())
-
-    def __getattr__(self, name: str) -> Any:
-        # outcome_<metric> reads the last recorded quarter (used by the DataCollector)
-        if name.startswith("outcome_"):
-            history = self.__dict__.get("history")
-            if history:
-                return history[-1][name[len("outcome_") :]]
-            return float("nan")
-        raise AttributeError(name)
-
-    def step(self) -> None:
-        """Simulate one quarter and collect every outcome."""
-        super().step()
-        self.datacollector.collect(self)

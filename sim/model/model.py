@@ -270,7 +270,7 @@ class AIMarketModel(mesa.Model):
             mine = a.segment[aware_rows] == s
             if not mine.any():
                 continue
-            target_use = min(0.999, seg["initial_adoption"] / max(seg["initial_awareness"], 1e-9))
+            target_use = min(0.999, max(seg["initial_adoption"] / max(seg["initial_awareness"], 1e-9), 1e-6))
             log_inside = market.log_sum(inside[:, mine])
             u0 = 0.0
             for _ in range(100):  # contraction on the outside option's constant
@@ -907,7 +907,7 @@ class AIMarketModel(mesa.Model):
         """
         served, cells, firms = self._served
         sums = np.bincount(cells, weights=values[served], minlength=len(SEGMENTS) * firms)
-        return sums.reshape(len(SEGMENTS), firms)
+        return sums.reshape(len(SEGMENTS), firms).astype(float)  # bincount of nothing is an int array
 
     def _update_segment_shares(self) -> None:
         a = self.adopters
