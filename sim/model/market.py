@@ -62,11 +62,6 @@ class Adopters:
     def rows(self) -> int:
         return int(self.segment.shape[0])
 
-    @property
-    def price_taste(self) -> np.ndarray:
-        """Utility lost per unit of the price index (positive)."""
-        return -self.tastes[:, 2]
-
 
 @dataclass(frozen=True)
 class FirmOffer:

@@ -38,7 +38,7 @@ from sim.model import market
 from sim.model.events import apply_effects, due_events, fade_shocks
 from sim.model.explain import explain, explain_outcome
 from sim.model.firms import Firm, FirmSpec, InvestWorld, Strategy
-from sim.model.outcomes import METRICS, record_quarter
+from sim.model.outcomes import METRICS, OutcomeCollector, record_quarter
 from sim.model.parameters import SEGMENTS
 from sim.model.partners import Partner
 from sim.model.policies import FirmView, RuleFirmPolicy, apply_override, check_firm_decision
@@ -136,7 +136,7 @@ class AIMarketModel(mesa.Model):
         self.params = dict(scenario.parameters.defaults())
         self._calibrate_start()
         self.params = run_params
-        self.datacollector = mesa.DataCollector(
+        self.datacollector = OutcomeCollector(
             model_reporters={name: functools.partial(_metric_of, name=name) for name in METRICS}
         )
         self.pending_events: list[dict] = due_events(scenario.events, self.quarter, self.fired, self.streams["events"])
@@ -939,7 +939,7 @@ class AIMarketModel(mesa.Model):
         # what one unit of the price index costs the row per quarter
         e = self.params["usage_capability_elasticity"]
         money = self._usage_base()[a.segment[rows]] * a.intensity[rows] * self.frontier_level**e
-        surplus = market.surplus_per_row(utility, self._outside_utilities(rows), a.price_taste[rows], money)
+        surplus = market.surplus_per_row(utility, self._outside_utilities(rows), -a.tastes[rows, 2], money)
         weight = a.weight[rows] * self.panel_scale[a.segment[rows]]
         aware = weight.sum()
         self.surplus_parts = {
