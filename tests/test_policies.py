@@ -1,0 +1,99 @@
+"""Firm and platform policies: the rule, per-quarter overrides, installed policies, determinism."""
+
+from __future__ import annotations
+
+import pytest
+
+from sim.errors import OverrideError
+from sim.model.model import AIMarketModel
+from sim.model.policies import FIRM_DECISION_FIELDS, FixedFirmPolicy, FirmDecision, RuleFirmPolicy
+from sim.runner import simulate
+
+
+def test_rule_decisions_are_sensible(small_korea):
+    model = AIMarketModel(small_korea, seed=0)
+    model.step()
+    for firm in model.firms:
+        if not firm.available:
+            continue
+        d = firm.decision
+        assert isinstance(d, FirmDecision)
+        assert d.price > 0 and d.rd_usd_bn_per_year >= 0 and d.compute_usd_bn_per_year >= 0
+        if firm.frontier_lab:
+            assert d.rd_usd_bn_per_year == d.compute_usd_bn_per_year == 0.0  # capability is built abroad
+        else:
+            assert d.korean_usd_bn_per_year > 0
+
+
+def test_a_firm_decision_applies_for_one_quarter_and_is_logged(small_korea):
+    model = AIMarketModel(small_korea, seed=1)
+    model.step()
+    before = model.firm_by_id["upstage"].price
+    model.apply_decision({"firm:upstage": {"price": 0.3, "rd_usd_bn_per_year": 0.2}})
+    model.step()
+    upstage = model.firm_by_id["upstage"]
+    assert upstage.decision.rd_usd_bn_per_year == 0.2
+    assert upstage.price < before  # moved towards 0.3 (bounded step)
+    assert model.decision_log[model.quarter - 1] == {"firm:upstage": {"price": 0.3, "rd_usd_bn_per_year": 0.2}}
+    model.step()
+    assert upstage.decision.rd_usd_bn_per_year != 0.2  # the rule again
+
+
+def test_firm_decisions_replay_bit_identically(small_korea):
+    decisions = {2024 * 4 + 2: {"firm:naver": {"price": 0.6, "compute_usd_bn_per_year": 1.0}, "rd_tax_credit": 0.5}}
+    assert simulate(small_korea, 3, decisions).quarters == simulate(small_korea, 3, decisions).quarters
+    assert simulate(small_korea, 3, decisions).quarters != simulate(small_korea, 3).quarters
+
+
+@pytest.mark.parametrize(
+    "decision, message",
+    [
+        ({"firm:nobody": {"price": 1.0}}, "no firm named"),
+        ({"firm:naver": {"prize": 1.0}}, "unknown firm decision"),
+        ({"firm:naver": {"price": 99.0}}, "from 0.05 to 5"),
+        ({"firm:naver": {"price": "cheap"}}, "expected a number"),
+        ({"firm:naver": 3}, "expected a mapping"),
+        ({"partner:kakao_talk": {"provider": "nobody"}}, "no firm named"),
+        ({"partner:kakao_talk": {"provider": "openai", "deal": "marriage"}}, "deal: expected one of"),
+        ({"partner:nowhere": {"provider": "openai"}}, "no partner platform"),
+        ({"role:x": 1}, "unknown decision"),
+    ],
+)
+def test_bad_role_decisions_are_refused_and_nothing_applies(small_korea, decision, message):
+    model = AIMarketModel(small_korea, seed=0)
+    with pytest.raises(OverrideError, match=message):
+        model.apply_decision({"act_stringency": 2.0, **decision})
+    assert model.params["act_stringency"] == small_korea.values["act_stringency"]
+    assert model.decision_log == {}
+
+
+def test_installed_policy_persists_and_snapshots(small_korea):
+    model = AIMarketModel(small_korea, seed=2)
+    model.set_firm_policy("wrtn", FixedFirmPolicy.of({"price": 0.4}))
+    for _ in range(3):
+        model.step()
+    assert model.firm_by_id["wrtn"].decision.price == 0.4
+    twin = model.copy()
+    model.step()
+    twin.step()
+    assert twin.history == model.history
+    model.set_firm_policy("wrtn", None)
+    model.step()
+    assert model.firm_by_id["wrtn"].decision.price != 0.4
+
+
+def test_partner_decision_is_used_when_the_contract_is_up(small_korea):
+    model = AIMarketModel(small_korea, seed=0)
+    platform = model.partner_by_id["naver_platform"]  # no scheduled deal touches it
+    model.apply_decision({"partner:naver_platform": {"provider": "upstage", "deal": "exclusive"}})
+    while model.quarter < platform.contract_end:
+        model.step()
+    model.step()
+    assert model.firms[platform.provider].firm_id == "upstage"
+    assert platform.deal == "exclusive" and platform.strength == model.deal_strength("exclusive")
+
+
+def test_decision_fields_describe_every_decision():
+    assert set(FIRM_DECISION_FIELDS) == set(FirmDecision.__dataclass_fields__)
+    for spec in FIRM_DECISION_FIELDS.values():
+        assert spec["min"] < spec["max"] and spec["label_ko"] and spec["unit_en"]
