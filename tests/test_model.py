@@ -316,3 +316,14 @@ def test_adoption_follows_the_analytic_bass_curve_when_everything_else_is_off(ko
     c = (1.0 - start) / (1.0 + q / p * start)
     analytic = (1.0 - c * np.exp(-(p + q) * t)) / (1.0 + q / p * c * np.exp(-(p + q) * t))
     assert np.max(np.abs(np.array(shares) - analytic)) < 0.03, (shares, analytic.tolist())
+
+
+def test_recorded_rows_match_the_declared_columns(tiny_korea):
+    """outcomes.py is the one home of column names: rows carry exactly the declared keys, in order."""
+    from sim.model.outcomes import FIRM_COLUMNS, METRICS
+
+    model = AIMarketModel(tiny_korea, seed=0)
+    model.step()
+    assert list(model.history[-1]) == ["quarter", "year", *METRICS]
+    assert all(tuple(row) == FIRM_COLUMNS for row in model.firm_history)
+    assert list(model.datacollector.get_model_vars_dataframe().columns) == list(METRICS)

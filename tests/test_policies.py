@@ -6,7 +6,7 @@ import pytest
 
 from sim.errors import OverrideError
 from sim.model.model import AIMarketModel
-from sim.model.policies import FIRM_DECISION_FIELDS, FixedFirmPolicy, FirmDecision, RuleFirmPolicy
+from sim.model.policies import FIRM_DECISION_FIELDS, FirmDecision, FixedFirmPolicy
 from sim.runner import simulate
 
 

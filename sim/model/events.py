@@ -127,6 +127,7 @@ def apply_effects(model: AIMarketModel, effects: list[dict], quarter: int, half_
                 continue
             kind = deal.get("deal") or model.default_deal
             partner.sign(firm.index, quarter, decision, kind)
+            model.regulator.explain_review(partner, firm, quarter)
             partner.contract_end = quarter + deal["quarters"]
             suffix = " (with conditions)" if decision == "conditions" else ""
             model.add_news(

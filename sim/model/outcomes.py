@@ -109,37 +109,53 @@ HEADLINE_METRICS = tuple(name for name, info in METRICS.items() if info.headline
 
 YEARLY_RULES: dict[str, str] = {name: info.per_year for name, info in METRICS.items()}
 
-# Columns of firms.csv, in order (money per quarter unless the name says per year).
-FIRM_COLUMNS = (
-    "quarter",
-    "firm",
-    "name",
-    "origin",
-    "size",
-    "active",
-    "revenue_usd_bn",
-    "revenue_share",
-    *(f"share_{s}" for s in SEGMENTS),
-    *(f"users_{s}_m" for s in SEGMENTS),
-    "capability",
-    "offered_capability",
-    "korean_quality",
-    "price",
-    "marginal_cost",
-    "cash_usd_bn",
-    "profit_usd_bn",
-    "investment_usd_bn",
-    "tax_credit_usd_bn",
-    "compliance_cost_usd_bn",
-    "fines_usd_bn",
-    "grant_usd_bn",
-    "public_gpus_k",
-    "trust",
-    "incidents",
-    "influence",
-    "sovereign_team",
-    "partners",
-)
+# Columns of firms.csv, in order, with what each holds (money per quarter unless named per year).
+FIRM_COLUMN_DOCS: dict[str, str] = {
+    "quarter": "the quarter (2025Q1)",
+    "firm": "firm id",
+    "name": "firm name",
+    "origin": "foreign or domestic",
+    "size": "large or small",
+    "active": "in the market at the end of the quarter",
+    "revenue_usd_bn": "revenue this quarter, USD bn",
+    "revenue_share": "share of the market's revenue (0-1)",
+    **{f"share_{s}": f"share of the {s} segment's revenue (0-1)" for s in SEGMENTS},
+    **{f"users_{s}_m": f"{s} users served, millions of real users or organisations" for s in SEGMENTS},
+    "capability": "capability relative to the frontier (1 = frontier), before launch delays",
+    "offered_capability": "capability users in Korea get, after the AI Basic Act's launch delay",
+    "korean_quality": "Korean-language quality (0-1)",
+    "price": "price per unit of usage, relative to the 2024 benchmark (1)",
+    "marginal_cost": "serving cost per unit of usage, same units as price",
+    "cash_usd_bn": "cash at the end of the quarter, USD bn (exits below 0)",
+    "profit_usd_bn": "profit this quarter after investment, compliance, fines, bids and public affairs, USD bn",
+    "investment_usd_bn": "R&D, compute and Korean-language investment this quarter, USD bn",
+    "tax_credit_usd_bn": "R&D tax credit received this quarter, USD bn",
+    "compliance_cost_usd_bn": "AI Basic Act compliance cost this quarter, USD bn",
+    "fines_usd_bn": "AI Basic Act fines this quarter, USD bn",
+    "grant_usd_bn": "sovereign AI grant this quarter, USD bn",
+    "public_gpus_k": "public GPUs used, thousands",
+    "trust": "trust (utility; incidents, fines and outages lower it, then it recovers)",
+    "incidents": "incidents this quarter (0 or 1)",
+    "influence": "influence from public affairs spending (0-1)",
+    "sovereign_team": "in the sovereign AI programme this quarter",
+    "partners": "platforms distributing it (;-separated ids)",
+}
+FIRM_COLUMNS = tuple(FIRM_COLUMN_DOCS)
+
+
+def outputs_markdown() -> str:
+    """Markdown tables of quarters.csv's and firms.csv's columns with units and periods (for the docs)."""
+    how = {"sum": "sum of quarters", "mean": "mean of quarters", "last": "last quarter"}
+    lines = [
+        "| `quarters.csv` column | what | unit | period | a year is the |",
+        "|---|---|---|---|---|",
+        "| `seed`, `quarter`, `year` | the run's seed, the quarter (2025Q1), its calendar year | | | |",
+    ]
+    for name, info in METRICS.items():
+        lines.append(f"| `{name}` | {info.label_en} | {info.unit} | {info.period} | {how[info.per_year]} |")
+    lines += ["", "| `firms.csv` column | what |", "|---|---|", "| `seed` | the run's seed |"]
+    lines += [f"| `{name}` | {text} |" for name, text in FIRM_COLUMN_DOCS.items()]
+    return "\n".join(lines)
 
 
 def hhi(shares: np.ndarray) -> float:

@@ -122,6 +122,8 @@ MODEL_CONSTANTS: dict[str, Needed] = {
         "pressure_half_life_quarters": (0.1, 100),
         "pressure_enforcement_response": (0, 10),
         "pressure_review_threshold": (0, 100),
+        "sovereignty_concern_threshold": (0, 1),
+        "sovereignty_pressure_per_quarter": (0, 20),
         "influence_half_saturation_usd_bn": (1e-6, 10),
         "influence_cost_relief": (0, 1),
         "influence_review_threshold": (0, 1),

@@ -90,6 +90,7 @@ class Partner(mesa.Agent):
                 decision = self.model.regulator.review(self, wanted)
                 if decision != "block":
                     self.sign(wanted.index, quarter, decision, deal)
+                    self.model.regulator.explain_review(self, wanted, quarter)
                     return
         preference = self.model.regulator.effective_procurement_preference
         values = np.array([self.value_of(f, preference, self._bid(f)) for f in firms]) + noise[: len(firms)]
@@ -100,6 +101,7 @@ class Partner(mesa.Agent):
             if decision == "block":
                 continue
             self.sign(firm.index, quarter, decision, self._deal_for(firm))
+            self.model.regulator.explain_review(self, firm, quarter)
             return
         self.provider = -1
 

@@ -88,6 +88,7 @@ class Regulator(mesa.Agent):
         self.incident_risk: float = 0.0  # expected incidents this quarter, given firms' practice
         self.pressure: float = 0.0
         self.deal_reviews: list[tuple[str, str, str]] = []
+        self.review_reason: str | None = None  # why the last review departed from the lever
 
     # --- effective lever values after budget scaling --------------------
     @property
@@ -261,12 +262,31 @@ class Regulator(mesa.Agent):
             return "allow"
         c = self.model.constants
         decision = self.model.params["partnership_review"]
+        self.review_reason = None
         if decision == "allow" and self.pressure >= c["pressure_review_threshold"]:
-            decision = "conditions"
+            decision, self.review_reason = "conditions", "pressure"
         if decision == "block" and firm.influence >= c["influence_review_threshold"]:
-            decision = "conditions"
+            decision, self.review_reason = "conditions", "influence"
         self.deal_reviews.append((partner.partner_id, firm.firm_id, decision))
         return decision
+
+    def explain_review(self, partner: Partner, firm: Firm, quarter: int) -> None:
+        """A news item when a deal's review departed from the lever (public pressure, or the firm's influence)."""
+        if self.review_reason == "pressure":
+            self.model.add_news(
+                quarter,
+                "review",
+                f"Under public pressure, the regulator attaches conditions to {partner.name}–{firm.name}",
+                f"여론 압력 속에 규제 당국이 {partner.name_ko}–{firm.name_ko} 제휴에 조건을 붙임",
+            )
+        elif self.review_reason == "influence":
+            self.model.add_news(
+                quarter,
+                "review",
+                f"{firm.name}'s lobbying softens a block into conditions for {partner.name}–{firm.name}",
+                f"{firm.name_ko}의 대관 활동으로 {partner.name_ko}–{firm.name_ko} 제휴 불허가 조건부 허용으로 완화",
+            )
+        self.review_reason = None
 
     # --- AI Basic Act ----------------------------------------------------
     def act_phase(self, quarter: int) -> str:
@@ -372,8 +392,11 @@ class Regulator(mesa.Agent):
         if foreign_hit:
             for state in self.model.segment_state.values():
                 state["foreign_trust"] -= foreign_hit
+        # public pressure: incidents, and concern when foreign firms hold too much of the market
         pressure_decay = 0.5 ** (1.0 / c["pressure_half_life_quarters"])
-        self.pressure = self.pressure * pressure_decay + self.incidents
+        foreign_share = self.model.history[-1]["foreign_revenue_share"] if self.model.history else 0.0
+        concern = c["sovereignty_pressure_per_quarter"] * max(0.0, foreign_share - c["sovereignty_concern_threshold"])
+        self.pressure = self.pressure * pressure_decay + self.incidents + concern
 
     def book_spend(self) -> None:
         """End of quarter: pay entitlements (tax credits, procurement reimbursement) within the allowance."""
