@@ -42,5 +42,7 @@ def to_csv_text(frame: pd.DataFrame, digits: int = DEFAULT_DIGITS) -> str:
 
 
 def write_csv(frame: pd.DataFrame, path: Path, digits: int = DEFAULT_DIGITS) -> None:
-    """Write a DataFrame as CSV (no index) with every float written by :func:`format_float`."""
-    frame.to_csv(path, index=False, float_format=FloatFormat(digits), lineterminator="\n")
+    """Write a DataFrame as CSV (no index), floats by :func:`format_float`, atomically (:mod:`sim.core.files`)."""
+    from sim.core.files import atomic_write_text
+
+    atomic_write_text(path, to_csv_text(frame, digits))

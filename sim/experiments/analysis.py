@@ -263,17 +263,7 @@ def salib_indices(
             continue
         if method == "morris":
             result = morris_analyze.analyze(problem, x, y, num_levels=morris_levels, seed=0)
-            for j, name in enumerate(names):
-                rows.append(
-                    {
-                        "metric": metric,
-                        "parameter": name,
-                        "mu": float(result["mu"][j]),
-                        "mu_star": float(result["mu_star"][j]),
-                        "sigma": float(result["sigma"][j]),
-                        "mu_star_conf": float(result["mu_star_conf"][j]),
-                    }
-                )
+            columns = ("mu", "mu_star", "sigma", "mu_star_conf")
         else:
             d = len(names)
             if len(y) % (2 * d + 2) == 0:
@@ -285,17 +275,11 @@ def salib_indices(
                     f"{len(y)} points is not a Saltelli/Sobol sample of {d} parameters (N x {2 * d + 2} or N x {d + 2})"
                 )
             result = sobol_analyze.analyze(problem, y, calc_second_order=second, seed=0)
-            for j, name in enumerate(names):
-                rows.append(
-                    {
-                        "metric": metric,
-                        "parameter": name,
-                        "S1": float(result["S1"][j]),
-                        "S1_conf": float(result["S1_conf"][j]),
-                        "ST": float(result["ST"][j]),
-                        "ST_conf": float(result["ST_conf"][j]),
-                    }
-                )
+            columns = ("S1", "S1_conf", "ST", "ST_conf")
+        rows += [
+            {"metric": metric, "parameter": name, **{key: float(result[key][j]) for key in columns}}
+            for j, name in enumerate(names)
+        ]
     return pd.DataFrame(rows)
 
 

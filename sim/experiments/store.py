@@ -40,6 +40,7 @@ from sim.core.files import (
     read_user_bytes,
 )
 from sim.core.files import atomic_write_text as _atomic_write_text
+from sim.core.tables import to_csv_text
 from sim.errors import ExperimentError, OutputError
 from sim.experiments.design import Design
 from sim.experiments.spec import Experiment
@@ -224,7 +225,7 @@ class ResultStore:
         try:
             atomic_write_text(root / "experiment.yaml", experiment.text)
             atomic_write_text(root / "scenario.json", experiment.scenario.document_text() + "\n")
-            design_csv = pd.DataFrame(design.table()).to_csv(index=False, float_format="%.12g")
+            design_csv = to_csv_text(pd.DataFrame(design.table()), digits=12)
             atomic_write_text(root / "design.csv", design_csv)
             # the manifest last: a folder without it is not a sweep yet
             atomic_write_text(root / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
@@ -408,7 +409,7 @@ class ResultStore:
             if self.format == "parquet":
                 atomic_write(data_file, lambda tmp: frame.to_parquet(tmp, index=False))
             else:
-                atomic_write(data_file, lambda tmp: frame.to_csv(tmp, index=False, float_format="%.17g"))
+                atomic_write(data_file, to_csv_text(frame, digits=17))
         record = {
             "ok": sorted(int(i) for i in ok),
             "failed": {str(k): v for k, v in sorted(failed.items())},
