@@ -42,10 +42,10 @@ EXPECTED: dict[str, Expected] = {
         " (최고 국산 모델이 선정 팀 것이 아니면 최고 모델 기준 격차는 움직이지 않을 수 있다.)",
     ),
     "public_compute_gpus_k": Expected(
-        "domestic_revenue_share",
-        1,
-        "Public GPUs add free compute to domestic firms' training and serving: better, cheaper models win users.",
-        "공공 GPU가 국내 기업의 학습·서비스에 무상 컴퓨팅을 더해, 더 좋고 싼 국산 모델이 이용자를 얻는다.",
+        "capability_gap",
+        -1,
+        "Public GPUs add free compute to domestic firms' training (and serving), so their best model closes its gap.",
+        "공공 GPU가 국내 기업의 학습(과 서비스)에 무상 컴퓨팅을 더해 최고 국산 모델이 격차를 좁힌다.",
     ),
     "procurement_domestic_preference": Expected(
         "domestic_share_public",
