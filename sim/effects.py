@@ -125,7 +125,7 @@ def lever_effects(scenario: Scenario, seeds: int = 8, workers: int | None = None
         expected = EXPECTED.get(spec.name)
         for metric in HEADLINE_METRICS:
             before, after = _outcome(arms["low"], metric), _outcome(arms["high"], metric)
-            named = expected is not None and expected.metric == metric
+            named = expected if expected is not None and expected.metric == metric else None
             rows.append(
                 {
                     "lever": spec.name,
@@ -134,9 +134,9 @@ def lever_effects(scenario: Scenario, seeds: int = 8, workers: int | None = None
                     "high": high,
                     "effect": float(np.mean(after - before)),
                     "spread": float(np.std(before, ddof=1)) if len(before) > 1 else 0.0,
-                    "expected_sign": expected.sign if named else None,
-                    "reason_en": expected.reason_en if named else "",
-                    "reason_ko": expected.reason_ko if named else "",
+                    "expected_sign": named.sign if named else None,
+                    "reason_en": named.reason_en if named else "",
+                    "reason_ko": named.reason_ko if named else "",
                 }
             )
     return rows

@@ -12,19 +12,18 @@ from __future__ import annotations
 import os
 from typing import Any
 
-import mesa
 import solara
 from mesa.visualization import SolaraViz, make_plot_component
 
 from sim.model.model import AIMarketModel
-from sim.model.outcomes import HEADLINE_METRICS, METRICS
+from sim.model.outcomes import HEADLINE_METRICS
 
 SCENARIO_ENV = "AISIM_WEB_SCENARIO"  # `aisim web SCENARIO` passes the scenario to the page this way
 SEED_ENV = "AISIM_WEB_SEED"
 
 
 class WebModel(AIMarketModel):
-    """:class:`AIMarketModel` as SolaraViz rebuilds it: keyword arguments only, a DataCollector.
+    """:class:`AIMarketModel` as SolaraViz rebuilds it: keyword arguments only (parameter values by name).
 
     Args:
         aisim_scenario: bundled scenario name or YAML path (or a loaded scenario).
@@ -42,36 +41,8 @@ class WebModel(AIMarketModel):
             aisim_scenario = scenario
         resolved = resolve_scenario(aisim_scenario)
         super().__init__(resolved, seed=int(seed), values=values or None)
-        # the model may bring its own collector (and collect in its step); else we add one
-        self._own_collector = getattr(self, "datacollector", None) is None
-        if self._own_collector:
-            self.datacollector = mesa.DataCollector(model_reporters=dict(_reporters()))
-        self._guarded_step = self.step
-        self.step = self._step_until_end  # type: ignore[method-assign]
-
-    def _step_until_end(self) -> None:
-        if self.finished:
-            self.running = False  # type: ignore[has-type]  # Mesa's attribute, untyped there
-            return
-        self._guarded_step()
-
-    def step(self) -> None:
-        """Simulate one quarter and record its outcomes."""
-        super().step()
-        if self._own_collector:
-            self.datacollector.collect(self)
-
-
-def _last(metric: str):
-    def reporter(model: AIMarketModel) -> float:
-        return float(model.history[-1][metric]) if model.history else float("nan")
-
-    reporter.__name__ = f"last_{metric}"
-    return reporter
-
-
-def _reporters() -> dict[str, Any]:
-    return {metric: _last(metric) for metric in METRICS}
+        # AIMarketModel brings its own DataCollector (every outcome, every quarter) and
+        # ignores steps past the scenario's end, which is what SolaraViz needs
 
 
 def model_params(scenario: Any = "korea-2025", seed: int = 0, language: str = "en") -> dict[str, Any]:

@@ -244,7 +244,8 @@ def _reject_non_plain(value: Any, path: tuple, doc: LoadedYaml, error_type: type
     if isinstance(value, int) and abs(value) > MAX_INT:
         raise fail(f"number with {len(str(abs(value)))} digits is too large (at most {MAX_INT})")
     if not isinstance(value, PLAIN_TYPES):
-        kind = {bytes: "binary data", set: "a set"}.get(type(value), type(value).__name__)
+        names: dict[type, str] = {bytes: "binary data", set: "a set"}
+        kind = names.get(type(value), type(value).__name__)
         raise fail(f"{kind} is not allowed here, expected plain data (text, numbers, lists, mappings)")
     if isinstance(value, dict):
         for key, item in value.items():

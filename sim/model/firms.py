@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import mesa
+import numpy as np
 
 from sim.model.events import FIRM_LIMITS
 
@@ -145,14 +146,17 @@ class Firm(mesa.Agent):
 
     @property
     def domestic(self) -> bool:
+        """Whether the firm is domestic."""
         return self.origin == "domestic"
 
     @property
     def available(self) -> bool:
+        """Active and not exited: users can choose it."""
         return self.active and not self.exited
 
     @property
     def small(self) -> bool:
+        """A small firm (bears the Act's costs and delays hardest)."""
         return self.size == "small"
 
     # --- invest --------------------------------------------------------
@@ -241,4 +245,4 @@ class InvestWorld:
     data_openness: float
     gpu_usd_bn_per_k_per_year: float
     launch_delay_quarters: float
-    rng: object
+    rng: np.random.Generator

@@ -60,6 +60,7 @@ class Adopters:
 
     @property
     def rows(self) -> int:
+        """Number of rows."""
         return int(self.segment.shape[0])
 
 
@@ -193,7 +194,7 @@ def utilities(
 
 def choose_providers(utility: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Sample one firm per row (column) of a firm-major utility array, one uniform draw per row."""
-    return sample_choices(utility, rng.random(utility.shape[1]))
+    return sample_choices(utility, np.asarray(rng.random(utility.shape[1])))
 
 
 def sample_choices(utility: np.ndarray, draws: np.ndarray) -> np.ndarray:

@@ -74,7 +74,7 @@ class AIMarketModel(mesa.Model):
             scenario = load_scenario(scenario if isinstance(scenario, str) else DEFAULT_SCENARIO)
         super().__init__(rng=int(seed))
         self._mesa_step = self.step
-        self.step = self._guarded_step
+        self.step = self._guarded_step  # type: ignore[method-assign]  # Mesa wraps step the same way
         self.scenario_def = scenario
         self.seed = int(seed)
         self.params: dict[str, Any] = dict(scenario.values)
@@ -294,6 +294,7 @@ class AIMarketModel(mesa.Model):
     # ------------------------------------------------------------------
     @property
     def finished(self) -> bool:
+        """Whether every quarter of the scenario has been simulated."""
         return self.quarter > self.scenario_def.end
 
     @property
@@ -304,6 +305,7 @@ class AIMarketModel(mesa.Model):
     @property
     def gpu_usd_bn_per_k_per_year(self) -> float:
         # KRW m per GPU-year is KRW bn per thousand GPUs per year
+        """What a thousand GPUs cost per year, USD bn (from the GPU cost uncertainty)."""
         return self.params["gpu_cost_krw_m_per_year"] / self.krw_per_usd
 
     def apply_decision(self, decision: Mapping[str, Any]) -> None:
@@ -431,6 +433,7 @@ class AIMarketModel(mesa.Model):
         return model
 
     def copy(self) -> AIMarketModel:
+        """An independent exact copy (via :meth:`snapshot`)."""
         return AIMarketModel.restore(self.snapshot())
 
     def explain(self, firm_id: str | None = None, language: str = "en") -> list[dict]:
@@ -442,17 +445,21 @@ class AIMarketModel(mesa.Model):
         return explain_outcome(self, metric, language)
 
     def add_news(self, quarter: int, kind: str, en: str, ko: str | None = None) -> None:
+        """Add a news item (English and Korean) for ``quarter``."""
         self.news.append({"quarter": quarter_label(quarter), "kind": kind, "en": en, "ko": ko or en})
 
     # deals --------------------------------------------------------------
     @property
     def default_deal(self) -> str:
+        """The scenario's first kind of deal (an ordinary integration)."""
         return next(iter(self.deals), "integration")
 
     def deal_strength(self, deal: str) -> float:
+        """Channel strength of a kind of deal (1 for in-house or unknown kinds)."""
         return float(self.deals[deal]["channel_strength"]) if deal in self.deals else 1.0
 
     def deal_quarters(self, deal: str, default: int) -> int:
+        """Contract length of a kind of deal (``default`` for in-house or unknown kinds)."""
         return int(self.deals[deal]["quarters"]) if deal in self.deals else default
 
     def deal_for_bid(self, bid_usd_bn_per_year: float) -> str:
@@ -529,13 +536,13 @@ class AIMarketModel(mesa.Model):
             rng=self.streams["firms"],
         )
         for firm in self.firms:
-            if firm.available:
+            if firm.available and firm.decision is not None:
                 firm.invest(firm.decision, world)
 
     def price(self) -> None:
         """Firms move their prices towards their decision, in bounded steps."""
         for firm in self.firms:
-            if firm.available:
+            if firm.available and firm.decision is not None:
                 firm.set_price(firm.decision.price, self.params["price_step_max"], self._marginal_cost(firm))
 
     def partner(self) -> None:
@@ -625,7 +632,8 @@ class AIMarketModel(mesa.Model):
         for firm in firms:
             if firm.available:
                 serving = firm.revenue_usd_bn * self._marginal_cost(firm) / max(firm.price, 1e-9)
-                bids = firm.decision.partner_bid_usd_bn_per_year * deals[firm.index] / 4.0
+                bid = firm.decision.partner_bid_usd_bn_per_year if firm.decision is not None else 0.0
+                bids = bid * deals[firm.index] / 4.0
                 firm.settle(serving, bids)
                 if firm.exited:
                     self.retire_firm(firm, self.quarter, reason="cash")
@@ -642,6 +650,7 @@ class AIMarketModel(mesa.Model):
     # entry and exit
     # ------------------------------------------------------------------
     def activate_firm(self, firm: Firm, quarter: int) -> None:
+        """Bring a firm into the market this quarter (counted as an entry, with news)."""
         if firm.active or firm.exited:
             return
         firm.active = True
@@ -650,6 +659,7 @@ class AIMarketModel(mesa.Model):
         self.add_news(quarter, "entry", f"{firm.name} enters the market", f"{firm.name_ko}, 시장에 진입")
 
     def retire_firm(self, firm: Firm, quarter: int, reason: str) -> None:
+        """Take a firm out of the market (counted as an exit, with news); its users choose again."""
         firm.active = False
         firm.exited = True
         firm.exit_quarter = quarter

@@ -42,6 +42,7 @@ class MetricInfo:
         return "per quarter" if self.per_year == "sum" else "level"
 
     def label(self, language: str = "en") -> str:
+        """The label in ``language`` (en or ko)."""
         return self.label_ko if language == "ko" else self.label_en
 
 

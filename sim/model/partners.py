@@ -48,6 +48,7 @@ class Partner(mesa.Agent):
 
     @property
     def max_reach(self) -> float:
+        """The platform's largest reach over the segments (reviews apply above a threshold)."""
         return max(self.reach.values(), default=0.0)
 
     def value_of(self, firm: Firm, procurement_preference: float, bid_usd_bn_per_year: float) -> float:

@@ -81,7 +81,9 @@ class FirmView:
 class FirmPolicy(Protocol):
     """Anything with ``decide(firm, view) -> FirmDecision``."""
 
-    def decide(self, firm: Firm, view: FirmView) -> FirmDecision: ...
+    def decide(self, firm: Firm, view: FirmView) -> FirmDecision:
+        """This quarter's decisions for ``firm``."""
+        ...
 
 
 class RuleFirmPolicy:
@@ -98,6 +100,7 @@ class RuleFirmPolicy:
     """
 
     def decide(self, firm: Firm, view: FirmView) -> FirmDecision:
+        """The rule's decisions for ``firm`` this quarter (see the class docstring)."""
         c = view.constants
         credit = view.rd_tax_credit if firm.domestic else 0.0
         revenue_year = 4.0 * firm.revenue_usd_bn
@@ -133,9 +136,11 @@ class FixedFirmPolicy:
 
     @classmethod
     def of(cls, values: Mapping[str, float]) -> FixedFirmPolicy:
+        """A policy fixing the given decision fields (validated)."""
         return cls(tuple(sorted(check_firm_decision(values).items())))
 
     def decide(self, firm: Firm, view: FirmView) -> FirmDecision:
+        """The rule's decisions with the fixed fields replaced."""
         return replace(RuleFirmPolicy().decide(firm, view), **dict(self.values))
 
 

@@ -93,10 +93,12 @@ class Regulator(mesa.Agent):
     # --- effective lever values after budget scaling --------------------
     @property
     def effective_rd_tax_credit(self) -> float:
+        """The credit rate paid this quarter: the lever, scaled to the tax line's cap."""
         return self.model.params["rd_tax_credit"] * self.tax_scale
 
     @property
     def effective_procurement_preference(self) -> float:
+        """The preference public buyers act on this quarter: the lever, scaled to the budget."""
         return self.model.params["procurement_domestic_preference"] * self.programme_scale
 
     @property
@@ -141,9 +143,11 @@ class Regulator(mesa.Agent):
         return self.selection_quarter is not None and self.model.quarter < self.selection_quarter
 
     def budget_left_krw_bn(self) -> float:
+        """Policy budget left this year, KRW bn (never negative)."""
         return self.model.params["policy_budget_krw_bn_per_year"] - self.spent_this_year_krw_bn
 
     def tax_room_left_krw_bn(self) -> float:
+        """Tax-credit line left this year, KRW bn."""
         return self.model.params["tax_credit_cap_krw_bn_per_year"] - self.tax_spent_this_year_krw_bn
 
     def allocate(self, quarter: int) -> None:
@@ -322,6 +326,7 @@ class Regulator(mesa.Agent):
         return total * p["act_stringency"] * p["compliance_cost_scale"] * relief
 
     def fine_krw_bn(self) -> float:
+        """The fine for one inspection that finds violations, KRW bn (scales with stringency)."""
         return self.fine_krw_m * self.violations_per_inspection * self.model.params["act_stringency"] / 1000.0
 
     def enforce(self, quarter: int, rng: np.random.Generator) -> None:
