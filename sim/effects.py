@@ -72,10 +72,10 @@ EXPECTED: dict[str, Expected] = {
         "계도 기간에는 기업이 일부만 준비해 사고가 더 많이 난다.",
     ),
     "public_data_openness": Expected(
-        "consumer_surplus",
+        "domestic_revenue_share",
         1,
-        "Open Korean data makes models better in Korean (most for firms that train locally), so users gain.",
-        "공개된 한국어 데이터가 모델의 한국어 품질을 높여(국내 학습 기업에 더 크게) 이용자가 이득을 본다.",
+        "Open Korean data raises the Korean-language quality firms that train locally can reach, so domestic models win users.",
+        "공개된 한국어 데이터가 국내에서 학습하는 기업이 도달할 수 있는 한국어 품질을 높여 국산 모델이 이용자를 얻는다.",
     ),
     "partnership_review": Expected(
         "domestic_revenue_share",
