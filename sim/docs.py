@@ -6,6 +6,7 @@ scenario reference is this output, so the docs cannot drift from the code.
 
 from __future__ import annotations
 
+from sim.model.levers import lever_hint
 from sim.model.parameters import SEGMENTS
 from sim.scenario import REQUIRED, SECTIONS, Scenario
 from sim.schema import Field, ListOf, MapOf, Record
@@ -115,7 +116,7 @@ def constants_markdown(scenario: Scenario) -> str:
 
 
 def parameters_text(scenario: Scenario, language: str = "en") -> str:
-    """The scenario's parameter spec as plain text, grouped by kind."""
+    """The scenario's parameter spec as plain text, grouped by kind, with what each lever does."""
     out = []
     for kind, heading in (("lever", "levers"), ("uncertainty", "uncertainties"), ("setting", "settings")):
         specs = scenario.parameters.of_kind(kind)
@@ -126,4 +127,17 @@ def parameters_text(scenario: Scenario, language: str = "en") -> str:
             value = scenario.values[spec.name]
             out.append(f"  {spec.name:<34} = {value!s:<8} [{_range(spec)}] {spec.unit_for(language)}")
             out.append(f"      {spec.label_for(language)}: {spec.help_for(language)}")
+            hint = lever_hint(spec.name, language) if kind == "lever" else ""
+            if hint:
+                effect = "효과" if language == "ko" else "What it does"
+                out.append(f"      {effect}: {hint}")
+    count = len(scenario.parameters.of_kind("constant"))
+    if count:
+        more = (
+            f"{count}개의 모델 상수(model:)는 docs/constants.md 참고; 레버별 측정 효과는 docs/lever-effects.md"
+            if language == "ko"
+            else f"Also {count} behavioural constants (model:): see docs/constants.md; measured lever effects: "
+            "docs/lever-effects.md"
+        )
+        out.append(more)
     return "\n".join(out)

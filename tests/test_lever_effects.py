@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.effects import EXPECTED, lever_effects
+from sim.effects import lever_effects
+from sim.model.levers import EXPECTED
 from sim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,7 +8,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from sim.effects import EXPECTED, lever_effects
+from sim.effects import lever_effects
+from sim.model.levers import EXPECTED
 from sim.model.outcomes import METRICS
 from sim.scenario import load_scenario
 
