@@ -248,3 +248,47 @@ def test_scenario_path_accepted(tmp_path):
     path.write_text(KOREA_TEXT.replace("name: korea-2025", "name: my-copy"), encoding="utf-8")
     scenario = load_scenario(str(path))
     assert scenario.name == "my-copy" and Path(scenario.source) == path
+
+
+@pytest.mark.parametrize(
+    "old, new, path, message",
+    [
+        (
+            "  entry_rate_per_year:\n    kind: uncertainty\n    group: world\n    default: 1.0\n    min: 0\n",
+            "  entry_rate_per_year:\n    kind: uncertainty\n    group: world\n    default: 1.0\n    min: -1\n",
+            "parameters.entry_rate_per_year.min",
+            "the model takes entry_rate_per_year from 0 to 20",
+        ),
+        (
+            "  frontier_growth_per_year:\n    kind: uncertainty\n    group: world\n    default: 0.35\n    min: 0.1\n",
+            "  frontier_growth_per_year:\n    kind: uncertainty\n    group: world\n    default: 0.35\n    min: -1\n",
+            "parameters.frontier_growth_per_year.min",
+            "min -1 is below",
+        ),
+        (
+            "  price_step_max: {value: 0.1, min: 0.02, max: 0.5,",
+            "  price_step_max: {value: 0.1, min: 0.02, max: 5,",
+            "model.price_step_max.max",
+            "max 5 is above",
+        ),
+        (
+            "  price_step_max: {value: 0.1,",
+            "  price_stepmax: {value: 0.1,",
+            "model.price_stepmax",
+            "did you mean 'price_step_max'",
+        ),
+    ],
+)
+def test_ranges_may_narrow_but_never_widen_the_models_hard_bounds(old, new, path, message):
+    error = error_for(broken(old, new))
+    assert error.path == path and message in error.message, (error.path, error.message)
+    assert error.line is not None
+
+
+def test_every_model_constant_is_declared_with_a_source(korea):
+    from sim.model.parameters import MODEL_CONSTANTS
+
+    for name in MODEL_CONSTANTS:
+        spec = korea.parameters[name]
+        assert spec.kind == "constant" and spec.source and spec.help_for("en"), name
+        assert spec.min <= korea.values[name] <= spec.max
