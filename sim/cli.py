@@ -15,7 +15,7 @@ from sim.errors import UserError
 
 # Modules that add subcommands with ``register(subparsers)``; each is optional so
 # the core works where the game or batch tools are not built in.
-EXTENSION_MODULES = ("sim.game.commands", "sim.experiments.commands")
+EXTENSION_MODULES = ("sim.game.commands", "sim.experiments.commands", "sim.classroom.commands")
 
 
 class ArgumentError(UserError):

@@ -1,0 +1,224 @@
+"""Classroom subcommands: ``lessons``, ``lesson new|check``, ``class new|report``, ``debrief``, ``play --lesson``.
+
+Registered by :mod:`sim.cli` like the game's and the batch tools' commands.
+Every error a user can cause is a :class:`UserError` (one line, exit 2).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from sim.errors import UserError
+
+
+class ClassroomArgumentError(UserError):
+    """A bad argument to a classroom command."""
+
+
+def register(sub) -> None:
+    """Add the classroom subcommands (and ``--lesson``/``--team`` on ``play``) to the ``aisim`` parser."""
+    lessons = sub.add_parser("lessons", help="list the bundled lessons and lesson files in this folder")
+    lessons.add_argument("--lang", choices=("en", "ko"), default="en")
+    lessons.set_defaults(handler=cmd_lessons)
+
+    lesson = sub.add_parser("lesson", help="write or check a lesson file (teachers)")
+    lesson_sub = lesson.add_subparsers(dest="lesson_command", metavar="ACTION", parser_class=sub._parser_class)
+    new = lesson_sub.add_parser("new", help="write a commented lesson template")
+    new.add_argument("name", metavar="NAME", help="lesson name (file NAME.yaml unless --out)")
+    new.add_argument("--out", metavar="FILE", help="file to write (default: NAME.yaml)")
+    new.add_argument("--force", action="store_true", help="replace an existing file")
+    new.set_defaults(handler=cmd_lesson_new)
+    check = lesson_sub.add_parser(
+        "check",
+        help="validate a lesson, play every role's default to the end, check the objectives discriminate",
+    )
+    check.add_argument("file", metavar="FILE", help="lesson file or bundled name")
+    check.add_argument("--workers", type=int, metavar="N", help="worker processes (default: one per core)")
+    check.add_argument("--seeds", type=int, metavar="N", help="use only the first N class seeds (quicker)")
+    check.set_defaults(handler=cmd_lesson_check)
+    lesson.set_defaults(handler=lambda args: (lesson.print_help(), 0)[1])
+
+    klass = sub.add_parser("class", help="prepare a class pack or report on a class's saves (teachers)")
+    class_sub = klass.add_subparsers(dest="class_command", metavar="ACTION", parser_class=sub._parser_class)
+    pack = class_sub.add_parser("new", help="write a folder to hand out: lesson, student instructions, teacher README")
+    pack.add_argument("lesson", metavar="LESSON", help="lesson name or file")
+    pack.add_argument("--out", required=True, metavar="DIR", help="folder to write")
+    pack.add_argument("--force", action="store_true", help="replace a non-empty folder")
+    pack.set_defaults(handler=cmd_class_new)
+    report = class_sub.add_parser(
+        "report", help="replay every team's decisions over the class seeds; ranking, trade-offs, luck"
+    )
+    report.add_argument("saves", metavar="SAVES_DIR", help="folder with the teams' save files")
+    report.add_argument("--out", required=True, metavar="DIR", help="folder for index.html and teams.csv")
+    report.add_argument(
+        "--seeds", type=int, default=None, metavar="N", help="class seeds to use (default: the lesson's)"
+    )
+    report.add_argument("--workers", type=int, metavar="N", help="worker processes (default: one per core)")
+    report.add_argument("--lang", choices=("en", "ko"), default="en")
+    report.add_argument("--force", action="store_true", help="replace a non-empty output folder")
+    report.set_defaults(handler=cmd_class_report)
+    klass.set_defaults(handler=lambda args: (klass.print_help(), 0)[1])
+
+    debrief = sub.add_parser("debrief", help="write a self-contained HTML debrief of one or more saves")
+    debrief.add_argument("saves", nargs="+", metavar="SAVE", help="save files (lesson saves or plain games)")
+    debrief.add_argument("--out", required=True, metavar="DIR", help="folder for index.html")
+    debrief.add_argument("--lang", choices=("en", "ko"), default="en")
+    debrief.add_argument("--workers", type=int, metavar="N", help="worker processes for fair scores")
+    debrief.add_argument("--force", action="store_true", help="replace a non-empty output folder")
+    debrief.set_defaults(handler=cmd_debrief)
+
+    play = sub.choices.get("play")
+    if play is not None:  # the game is built in: let it play lessons
+        play.add_argument("--lesson", metavar="NAME", help="play a lesson (bundled name or file)")
+        play.add_argument("--team", metavar="NAME", help="team name (lesson saves are named by team and lesson)")
+        play.add_argument(
+            "--role",
+            action="append",
+            default=[],
+            metavar="ROLE",
+            help="a role your team(s) play (repeatable; hot-seat)",
+        )
+        game_handler = play.get_default("handler")
+        play.set_defaults(handler=lambda args: cmd_play_lesson(args) if args.lesson else game_handler(args))
+
+
+# ----------------------------------------------------------------------
+def cmd_lessons(args) -> int:
+    from sim.classroom.lesson import bundled_lessons, load_lesson, local_lessons
+
+    for title, paths in (("bundled", bundled_lessons()), ("local", local_lessons())):
+        if not paths:
+            continue
+        print(f"{title}:")
+        for path in paths:
+            try:
+                lesson = load_lesson(path)
+            except UserError as exc:
+                print(f"  {path.stem:<24} (invalid: {exc.message})")
+                continue
+            roles = ", ".join(r.id for r in lesson.roles)
+            label = path.stem if title == "bundled" else str(path)
+            print(
+                f"  {label:<24} {lesson.title[args.lang]}  [{lesson.minutes} min, {lesson.quarters} quarters; roles: {roles}]"
+            )
+    return 0
+
+
+def cmd_lesson_new(args) -> int:
+    from sim.classroom.template import lesson_template
+
+    name = args.name.strip()
+    if not name or not all(c.isalnum() or c in "-_." for c in name) or not name[0].isalnum():
+        raise ClassroomArgumentError(
+            f"lesson name: expected letters, digits, - _ . (like my-lesson), got {args.name!r}"
+        )
+    out = Path(args.out) if args.out else Path(f"{name}.yaml")
+    if out.exists() and not args.force:
+        raise ClassroomArgumentError(f"{out} exists; choose another --out or pass --force")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(lesson_template(name.lower()), encoding="utf-8")
+    print(f"{out}  (edit it, then: aisim lesson check {out})")
+    return 0
+
+
+def cmd_lesson_check(args) -> int:
+    from sim.classroom.check import check_lesson
+
+    if args.workers is not None and args.workers < 1:
+        raise ClassroomArgumentError(f"--workers must be at least 1, got {args.workers}")
+    if args.seeds is not None and args.seeds < 1:
+        raise ClassroomArgumentError(f"--seeds must be at least 1, got {args.seeds}")
+    ok, lines = check_lesson(args.file, workers=args.workers, seeds=args.seeds)
+    for line in lines:
+        print(line)
+    return 0 if ok else 2
+
+
+def cmd_class_new(args) -> int:
+    from sim.classroom.pack import write_class_pack
+
+    out = write_class_pack(args.lesson, Path(args.out), force=args.force)
+    print(f"{out}/  (hand this folder to students; teacher notes in {out}/TEACHER.md)")
+    return 0
+
+
+def cmd_class_report(args) -> int:
+    from sim.classroom.report import write_class_report
+
+    if args.seeds is not None and args.seeds < 1:
+        raise ClassroomArgumentError(f"--seeds must be at least 1, got {args.seeds}")
+    if args.workers is not None and args.workers < 1:
+        raise ClassroomArgumentError(f"--workers must be at least 1, got {args.workers}")
+    out, summary = write_class_report(
+        Path(args.saves), Path(args.out), seeds=args.seeds, workers=args.workers, lang=args.lang, force=args.force
+    )
+    print(summary)
+    print(f"{out}/index.html  {out}/teams.csv")
+    return 0
+
+
+def cmd_debrief(args) -> int:
+    from sim.classroom.debrief import write_debrief
+
+    out = write_debrief(
+        [Path(p) for p in args.saves], Path(args.out), lang=args.lang, workers=args.workers, force=args.force
+    )
+    print(f"{out}/index.html")
+    return 0
+
+
+def cmd_play_lesson(args) -> int:
+    """``aisim play --lesson NAME --team NAME``: a lesson game saved in the team's own slot."""
+    from sim.classroom.lesson import load_lesson
+    from sim.classroom.session import LessonSession, lesson_save_path
+
+    if not args.team or not args.team.strip():
+        raise ClassroomArgumentError("--lesson needs --team NAME (saves are named by team and lesson)")
+    if args.scenario or args.load or args.set:
+        raise ClassroomArgumentError("--lesson plays the lesson's own scenario; drop SCENARIO, --load and --set")
+    lesson = load_lesson(args.lesson)
+    roles = args.role or [lesson.roles[0].id]
+    for role in roles:
+        lesson.role(role)
+    if len(set(roles)) != len(roles):
+        raise ClassroomArgumentError(f"--role: each role once, got {', '.join(roles)}")
+    from sim.game.commands import GameArgumentError, parse_size
+
+    size = parse_size(args.size)
+    if args.autoplay is not None and args.autoplay < 0:
+        raise GameArgumentError(f"--autoplay must be >= 0, got {args.autoplay}")
+    path = lesson_save_path(lesson.name, args.team)
+    session_args = dict(team=args.team, roles=roles)
+    resume = None
+    if path.exists():
+        from sim.classroom.session import lesson_of_save
+        from sim.saves import load_save
+
+        try:
+            saved = load_save(path)
+            lesson_of_save(saved)
+            resume = saved
+        except UserError as exc:
+            print(f"aisim: note: not resuming {path} ({exc.message}); starting again", file=sys.stderr)
+    if args.headless:
+        from sim.game.app import headless_environment
+
+        headless_environment()
+    from sim.classroom.game import start_lesson_game
+
+    app = start_lesson_game(lesson, size=size, lang=args.lang, resume=resume, **session_args)
+    if args.autoplay:
+        from sim.game.commands import autoplay
+
+        autoplay(app, args.autoplay)
+    if args.headless:
+        app.pump(3)
+        if args.screenshot:
+            print(app.screenshot(args.screenshot))
+        saved_path = app.session.save() if app.session is not None and app.session.history else None
+        if saved_path:
+            print(saved_path)
+        return 0
+    app.run()
+    return 0
