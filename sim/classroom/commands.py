@@ -171,7 +171,7 @@ def cmd_debrief(args) -> int:
 def cmd_play_lesson(args) -> int:
     """``aisim play --lesson NAME --team NAME``: a lesson game saved in the team's own slot."""
     from sim.classroom.lesson import load_lesson
-    from sim.classroom.session import LessonSession, lesson_save_path
+    from sim.classroom.session import lesson_save_path
 
     if not args.team or not args.team.strip():
         raise ClassroomArgumentError("--lesson needs --team NAME (saves are named by team and lesson)")
