@@ -200,7 +200,10 @@ def scatter_chart(
             parts.append(
                 f'<rect x="{px(p["x"]) - 5:.1f}" y="{py(p["y"]) - 5:.1f}" width="10" height="10" fill="{color}"/>'
             )
-        parts.append(f'<text x="{px(p["x"]) + 7:.1f}" y="{py(p["y"]) - 6:.1f}" font-size="11">{esc(p["label"])}</text>')
+        dy = 16 if p.get("square") else -6
+        parts.append(
+            f'<text x="{px(p["x"]) + 7:.1f}" y="{py(p["y"]) + dy:.1f}" font-size="11">{esc(p["label"])}</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)
 
