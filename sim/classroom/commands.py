@@ -209,8 +209,10 @@ def cmd_play_lesson(args) -> int:
 
     app = start_lesson_game(lesson, size=size, lang=args.lang, resume=resume, **session_args)
     if args.autoplay:
+        from sim.classroom.game import show_turn
         from sim.game.commands import autoplay
 
+        show_turn(app)  # past the briefing, to the first role's screen (the dashboard for a regulator)
         autoplay(app, args.autoplay)
     if args.headless:
         app.pump(3)

@@ -420,6 +420,16 @@ def _lesson_scenario(base: Scenario, data: dict, doc: LoadedYaml, ctx: Context) 
     document = json.loads(canonical_json(base.document))
     document["name"] = f"{base.name}.{data['name']}"
     document["time"]["end"] = quarter_label(base.start + data["quarters"] - 1)
+    # The game's dashboard and end screen judge the scenario's objectives: make them the
+    # lesson regulator's (market outcomes), so the role's objectives are what players see.
+    regulator = next((r for r in data["roles"] if r["kind"] == "regulator"), None)
+    document["objectives"] = [
+        {k: v for k, v in o.items() if k != "firm"}
+        for o in (regulator["objectives"] if regulator else [])
+        if not o["metric"].startswith("firm.")
+    ]
+    if not document["objectives"]:
+        document.pop("objectives")
     raw_events = doc.data.get("events") or []
     document["events"] = list(document.get("events", [])) + json.loads(canonical_json(raw_events))
     base_count = len(base.events)

@@ -11,11 +11,12 @@ team, never one shared slot, and carry the team, lesson and per-role decisions.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from sim.classroom.lesson import Lesson, LessonError, Role, check_role_decision, role_of_key
+from sim.errors import OverrideError
 from sim.game.session import GameSession, save_dir
 from sim.saves import SavedGame, write_save
 from sim.timeline import parse_quarter, quarter_label
@@ -62,6 +63,26 @@ class LessonSession(GameSession):
         self.role_pending: dict[str, dict[str, Any]] = {}
         self.role_log: dict[int, dict[str, dict[str, Any]]] = {}
         self.save_path = save_path or lesson_save_path(lesson.name, self.team)
+        self.on_turn: Callable[[Role], None] | None = None  # the game shows a hand-off screen
+        self.on_quarter: Callable[[], None] | None = None  # after a quarter ran
+
+    # -- levers: only a human regulator moves them, and only the lesson's ------
+    @property
+    def regulator_role(self) -> Role | None:
+        return next((r for r in self.human_roles if r.kind == "regulator"), None)
+
+    @property
+    def levers(self):
+        role = self.regulator_role
+        if role is None:
+            return []
+        return [spec for spec in self.scenario.parameters.of_kind("lever") if spec.name in role.levers]
+
+    def set_lever(self, name: str, value: Any):
+        role = self.regulator_role
+        if role is None or name not in role.levers:
+            raise OverrideError(f"{name!r} is not a lever of your role in this lesson")
+        return super().set_lever(name, value)
 
     # -- turns ---------------------------------------------------------------
     @property
@@ -82,33 +103,52 @@ class LessonSession(GameSession):
     def submit(self, decision: Mapping[str, Any] | None = None) -> bool:
         """The current role has decided (``decision`` or, for a regulator, the pending levers).
 
-        Returns True when that was the last role and the quarter ran. Raises LessonError.
+        Returns True when that was the last role and the quarter ran (``on_quarter``
+        is called); else the turn passes on (``on_turn`` is called). Raises LessonError.
         """
         role = self.current_role
         if decision is None:
             decision = self.regulator_decision() if role.kind == "regulator" else {}
-            if role.kind == "regulator":
-                self.pending, self.answers = {}, {}
         self.role_pending[role.id] = check_role_decision(role, self.scenario, decision)
         if not self.last_turn:
             self.turn += 1
+            if self.on_turn is not None:
+                self.on_turn(self.current_role)
             return False
-        self.step()
+        self.run_quarter()
         return True
 
     def step(self, background_ghost: bool = False) -> None:
+        """The dashboard's "next quarter": the regulator's turn ends (the quarter runs after the last role).
+
+        Replays (a script for this quarter) and single-regulator games run the quarter at once.
+        """
+        if self.finished:
+            return
+        if self.model.quarter in self.script or len(self.human_roles) == 1 and self.current_role.kind == "regulator":
+            self.run_quarter(background_ghost)
+            return
+        if self.current_role.kind != "regulator":
+            if self.on_turn is not None:
+                self.on_turn(self.current_role)
+            return
+        self.submit()
+
+    def run_quarter(self, background_ghost: bool = False) -> None:
         """Run the quarter with every role's decision merged (the script's when replaying)."""
         if self.finished:
             return
         quarter = self.model.quarter
-        if self.model.quarter not in self.script:
+        has_regulator = any(r.kind == "regulator" for r in self.human_roles)
+        if quarter not in self.script:
             for role in self.human_roles:
                 if role.kind == "regulator" and role.id not in self.role_pending:
                     self.role_pending[role.id] = check_role_decision(role, self.scenario, self.regulator_decision())
             merged: dict[str, Any] = {}
             for decision in self.role_pending.values():
                 merged.update(decision)
-            self.pending = {k: v for k, v in merged.items() if not k.startswith("choice:") and ":" not in k}
+            # levers move only for a human regulator; otherwise the model's rules keep them
+            self.pending = {k: v for k, v in merged.items() if ":" not in k} if has_regulator else {}
             self.answers = {k.split(":", 1)[1]: v for k, v in merged.items() if k.startswith("choice:")}
             extra = {k: v for k, v in merged.items() if k.startswith(("firm:", "partner:"))}
             if extra:
@@ -119,6 +159,8 @@ class LessonSession(GameSession):
         self.role_pending = {}
         self.turn = 0
         super().step(background_ghost=background_ghost)
+        if self.on_quarter is not None:
+            self.on_quarter()
 
     def undo(self) -> bool:
         done = super().undo()
@@ -166,7 +208,7 @@ class LessonSession(GameSession):
         session.script = {q: dict(d) for q, d in saved.decisions.items()}
         target = saved.quarter if saved.quarter is not None else saved.scenario.start
         while not session.finished and session.model.quarter < target:
-            session.step()
+            session.run_quarter()
         session.undo_stack.clear()
         session.script = {}
         for label, roles in (extra.get("role_decisions") or {}).items():

@@ -1,0 +1,129 @@
+"""Lessons in the game window: who decides next (hot-seat), which screen shows it, the glue to the app.
+
+Screens live in ``sim/game/screens/`` (briefing, handoff, role decision, lesson
+picker, lesson end); this module wires a :class:`LessonSession` to the app:
+when a role's turn ends, the hand-off screen hides the others' pending
+choices; when the quarter has run, the next quarter's first role is called.
+"""
+
+from __future__ import annotations
+
+from sim.classroom.lesson import Lesson
+from sim.classroom.session import LessonSession
+
+TEXT = {
+    "en": {
+        "lessons": "Lessons",
+        "lessons_tip": "Classroom lessons: roles, briefings, fair scores",
+        "team": "Team name:",
+        "roles": "Roles your team(s) play (one or more; hot-seat):",
+        "start": "Start lesson",
+        "back": "Back",
+        "briefing": "Briefing",
+        "your_role": "Your role",
+        "objectives": "Objectives",
+        "begin": "Begin",
+        "pass_to": "Pass the screen to",
+        "look_away": "Everyone else: look away. The other roles' choices stay hidden until the quarter runs.",
+        "ready": "I am ready",
+        "done": "Decision made",
+        "quarter": "Quarter",
+        "fair": "Fair score (your decisions over the class seeds)",
+        "seen": "Score of the run you saw",
+        "computing": "Replaying your decisions on the class seeds...",
+        "debrief": "Write debrief (HTML)",
+        "to_start": "Start screen",
+        "no_team": "Type a team name first.",
+        "no_role": "Pick at least one role.",
+        "provider": "Provider",
+        "deal": "Deal",
+        "keep": "(model's rule)",
+        "last_quarter": "Last quarter",
+        "saved": "Saved to",
+    },
+    "ko": {
+        "lessons": "수업",
+        "lessons_tip": "수업용 레슨: 역할, 브리핑, 공정 점수",
+        "team": "팀 이름:",
+        "roles": "팀이 맡을 역할(하나 이상, 교대로 진행):",
+        "start": "수업 시작",
+        "back": "뒤로",
+        "briefing": "브리핑",
+        "your_role": "역할",
+        "objectives": "목표",
+        "begin": "시작",
+        "pass_to": "화면을 넘겨주세요:",
+        "look_away": "다른 분들은 화면을 보지 마세요. 분기가 진행될 때까지 다른 역할의 선택은 숨겨집니다.",
+        "ready": "준비됐습니다",
+        "done": "결정 완료",
+        "quarter": "분기",
+        "fair": "공정 점수(수업 시드에서 재생한 결정)",
+        "seen": "본 게임 점수",
+        "computing": "수업 시드에서 결정을 재생하는 중...",
+        "debrief": "디브리핑 작성(HTML)",
+        "to_start": "시작 화면",
+        "no_team": "먼저 팀 이름을 입력하세요.",
+        "no_role": "역할을 하나 이상 고르세요.",
+        "provider": "공급자",
+        "deal": "계약",
+        "keep": "(모델 규칙)",
+        "last_quarter": "지난 분기",
+        "saved": "저장 위치",
+    },
+}
+
+
+def say(key: str, lang: str) -> str:
+    return TEXT.get(lang, TEXT["en"]).get(key) or TEXT["en"][key]
+
+
+def attach(app, session: LessonSession) -> None:
+    """Make the app follow the session's turns: hand-off between roles, end screen when finished."""
+    from sim.game.screens.handoff import HandoffScreen
+    from sim.game.screens.lesson_end import LessonEndScreen
+
+    def on_turn(role) -> None:
+        app.next_screen = (HandoffScreen, {})
+
+    def on_quarter() -> None:
+        app.autosave()
+        if session.finished:
+            app.next_screen = (LessonEndScreen, {})
+        elif len(session.human_roles) > 1 or session.current_role.kind != "regulator":
+            app.next_screen = (HandoffScreen, {})
+
+    session.on_turn = on_turn
+    session.on_quarter = on_quarter
+    app.session = session
+
+
+def show_turn(app) -> None:
+    """Show the screen where the current role decides (the dashboard for a regulator)."""
+    session = app.session
+    if session.finished:
+        from sim.game.screens.lesson_end import LessonEndScreen
+
+        app.show(LessonEndScreen)
+    elif session.current_role.kind == "regulator":
+        from sim.game.screens.dashboard import DashboardScreen
+
+        app.show(DashboardScreen, replay=False)
+    else:
+        from sim.game.screens.role_decision import RoleDecisionScreen
+
+        app.show(RoleDecisionScreen)
+
+
+def start_lesson_game(lesson: Lesson, size=(1280, 800), lang: str = "en", team: str = "team", roles=None, resume=None):
+    """Open the window on the lesson's briefing (or resume a team's save). Returns the App."""
+    from sim.game.app import App
+    from sim.game.screens.briefing import BriefingScreen
+
+    app = App(size=size, lang=lang)
+    if resume is not None:
+        session = LessonSession.from_lesson_save(lesson, resume)
+    else:
+        session = LessonSession(lesson, team, roles=roles)
+    attach(app, session)
+    app.show(BriefingScreen)
+    return app
