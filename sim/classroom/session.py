@@ -110,6 +110,8 @@ class LessonSession(GameSession):
         if decision is None:
             decision = self.regulator_decision() if role.kind == "regulator" else {}
         self.role_pending[role.id] = check_role_decision(role, self.scenario, decision)
+        if role.kind == "regulator":
+            self.pending, self.answers = {}, {}  # kept in role_pending, out of the next role's sight
         if not self.last_turn:
             self.turn += 1
             if self.on_turn is not None:
