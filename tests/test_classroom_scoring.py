@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from classroom_helpers import SMALL_LESSON
+
 from sim.classroom.lesson import lesson_from_text
 from sim.classroom.measure import builtin_sweep, measure
 from sim.classroom.scoring import FairScore, explain_difference, fair_score, role_rows, score_role

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from classroom_helpers import SMALL_LESSON
+
 from sim.classroom.lesson import LessonError, lesson_from_text
 from sim.classroom.session import LessonSession, decisions_by_role, lesson_save_path, team_slug
 from sim.errors import OverrideError

@@ -430,7 +430,7 @@ def debrief_html(games: Sequence[TeamGame], lang: str = "en", workers=None) -> s
 def write_debrief(paths: Sequence[Path], out: Path, lang: str = "en", workers=None, force: bool = False) -> Path:
     """Write ``out/index.html`` for the given saves. Raises SaveFileError / LessonError / OutputError."""
     check_out_dir(out, force)
-    games = [open_game(Path(p), search=[Path(p).parent]) for p in paths]
+    games = [open_game(Path(p), search=[Path(p).parent, Path(p).parent.parent]) for p in paths]
     text = debrief_html(games, lang, workers)
     return write_html_folder(out, {"index.html": text}, force)
 

@@ -184,7 +184,11 @@ class LessonSession(GameSession):
     def save_extra(self) -> dict[str, Any]:
         return {
             "team": self.team,
-            "lesson": {"name": self.lesson.name, "content_hash": self.lesson.content_hash},
+            "lesson": {
+                "name": self.lesson.name,
+                "content_hash": self.lesson.content_hash,
+                "source": self.lesson.source,
+            },
             "roles": [r.id for r in self.human_roles],
             "role_decisions": {
                 quarter_label(q): {r: dict(d) for r, d in roles.items()} for q, roles in sorted(self.role_log.items())
@@ -239,11 +243,17 @@ def lesson_of_save(saved: SavedGame, search: Sequence[Path] = ()) -> Lesson:
         raise LessonError("not a lesson save (no lesson name in it); play with `aisim play --lesson NAME --team NAME`")
     name = info["name"]
     lesson = None
-    for folder in search:
-        candidate = Path(folder) / f"{name}.yaml"
-        if candidate.exists():
-            lesson = load_lesson(candidate)
-            break
+    # where a teacher keeps a local lesson: beside the saves, the class pack above them, here, the recorded file
+    candidates = [Path(folder) / f"{name}.yaml" for folder in search]
+    candidates += [Path.cwd() / f"{name}.yaml", Path.cwd() / "lessons" / f"{name}.yaml"]
+    if isinstance(info.get("source"), str):
+        candidates.append(Path(info["source"]))
+    for candidate in candidates:
+        if candidate.is_file():
+            found = load_lesson(candidate)
+            if found.name == name and found.scenario.content_hash == saved.scenario.content_hash:
+                lesson = found
+                break
     if lesson is None:
         lesson = load_lesson(name)
     if lesson.scenario.content_hash != saved.scenario.content_hash:
