@@ -3,7 +3,8 @@
 Usage: python benchmarks/bench_class.py [--teams 30] [--seeds 20] [--workers N] [--lesson partnerships-lock-in]
 
 Prints, all measured in this one process:
-- the reference: one replay of the lesson run serially here (median of 5),
+- the reference: one replay of the lesson run serially here (median of 5, measured
+  before and after the report and averaged, since a shared machine's load drifts),
 - the whole ``aisim class report`` (load saves, replay teams x seeds + seen runs +
   baseline on the pool, score, write HTML and CSV), its time per replay, and
 - the ratio of time per replay to the reference (below 1 means the pool's
@@ -55,12 +56,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     lesson = load_lesson(args.lesson)
     workers = args.workers or default_workers()
-    reference = []
-    for seed in range(5):
-        started = time.perf_counter()
-        simulate(lesson.scenario, seed, {})
-        reference.append(time.perf_counter() - started)
-    one = statistics.median(reference)
+
+    def reference_time() -> float:
+        times = []
+        for seed in range(5):
+            started = time.perf_counter()
+            simulate(lesson.scenario, seed, {})
+            times.append(time.perf_counter() - started)
+        return statistics.median(times)
+
+    before = reference_time()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "saves"
         folder.mkdir()
@@ -70,12 +75,16 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         _, summary = write_class_report(folder, Path(tmp) / "report", seeds=args.seeds, workers=workers)
         total = time.perf_counter() - started
+    after = reference_time()  # measured again: a shared machine's load changes during the run
+    one = (before + after) / 2
     replays = args.teams * (args.seeds + 1) + args.seeds
     per = total / replays
     print(
         f"lesson {lesson.name}: {lesson.quarters} quarters; {args.teams} saves x {args.seeds} seeds; {workers} worker(s)"
     )
-    print(f"reference: one replay, serial, here           {one * 1000:8.1f} ms (median of 5)")
+    print(
+        f"reference: one replay, serial, here           {one * 1000:8.1f} ms (median of 5, before {before * 1000:.0f} / after {after * 1000:.0f})"
+    )
     print(f"making {args.teams} saves (not part of the report)   {made:8.1f} s")
     print(f"class report: {replays} replays                 {total:8.1f} s")
     print(f"time per replay                               {per * 1000:8.1f} ms")

@@ -6,8 +6,8 @@ import csv
 import json
 
 import pytest
-
 from classroom_helpers import write_small_lesson
+
 from sim.classroom.lesson import lesson_from_text, load_lesson
 from sim.classroom.session import LessonSession
 from sim.cli import main
