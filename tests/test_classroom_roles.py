@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from classroom_helpers import SMALL_LESSON
+
 from sim.classroom.lesson import lesson_from_text
 from sim.classroom.session import LessonSession
 
