@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sim.classroom.html import Markup, esc, line_chart, page, range_bar, table
+from sim.classroom.html import Markup, esc, line_chart, page, range_bar, range_legend, table
 from sim.classroom.lesson import Lesson, Role
 from sim.classroom.scoring import FairScore, explain_difference, fair_score
 from sim.errors import OutputError
@@ -268,6 +268,7 @@ def _team_section(game: TeamGame, lang: str, workers) -> tuple[str, list]:
         )
         cards.append(f'<div class="card">{parts_obj}</div>')
     parts.append('<div class="cards">' + "".join(cards) + "</div>")
+    parts.append(range_legend(lang))
     # timeline
     events_by_quarter: dict[str, list[str]] = {}
     for item in trace.news:

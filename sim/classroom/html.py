@@ -208,6 +208,13 @@ def scatter_chart(
     return "".join(parts)
 
 
+def range_legend(lang: str = "en") -> str:
+    """One line explaining :func:`range_bar`."""
+    if lang == "ko":
+        return '<p class="muted">● 공정 점수(수업 시드 평균) · 파란 띠: 5-95% 범위 · <span style="color:#d62728">◆</span> 팀이 본 게임 점수</p>'
+    return '<p class="muted">● fair score (mean over class seeds) · blue band: 5-95 % range · <span style="color:#d62728">◆</span> score of the run the team saw</p>'
+
+
 def range_bar(
     mean: float, p05: float, p95: float, lo: float = 0.0, hi: float = 100.0, seen: float | None = None
 ) -> str:

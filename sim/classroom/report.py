@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from sim.classroom.debrief import TeamGame, open_game, write_html_folder
-from sim.classroom.html import Markup, esc, page, range_bar, scatter_chart, table
+from sim.classroom.html import Markup, esc, page, range_bar, range_legend, scatter_chart, table
 from sim.classroom.lesson import Lesson, Role
 from sim.classroom.measure import describe_decisions
 from sim.classroom.scoring import replay_many, score_role
@@ -308,6 +308,7 @@ def report_html(lesson: Lesson | None, results, ranks, baseline, refused, seeds,
                 numeric=(0, 3, 6),
             )
         )
+        parts.append(range_legend(lang))
     points = []
     for r in {id(r.game): r for r in results}.values():
         dom, cs = r.outcomes["domestic_revenue_share"], r.outcomes["consumer_surplus"]

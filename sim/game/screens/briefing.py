@@ -8,6 +8,7 @@ from pygame_gui.elements import UITextBox
 from sim.classroom.game import say, show_turn
 from sim.game import charts
 from sim.game.screens.base import Screen, escape
+from sim.model.metrics import METRICS
 
 
 def role_objectives_html(role, lang: str, scorecard=None) -> str:
@@ -19,7 +20,9 @@ def role_objectives_html(role, lang: str, scorecard=None) -> str:
         result = results.get(objective["id"])
         if result is not None:
             color = "#5AC878" if result.met else "#EB5F5A"
-            line += f" <font color='{color}'>({result.value:.3g})</font>"
+            metric = result.metric.split("@")[0].removeprefix("firm.")
+            shown = METRICS[metric].fmt.format(result.value) if metric in METRICS else f"{result.value:.3g}"
+            line += f" <font color='{color}'>({escape(shown)})</font>"
         lines.append(line)
     return "<br>".join(lines)
 

@@ -7,6 +7,7 @@ responsive; the sentence under each score says why the two differ.
 from __future__ import annotations
 
 import threading
+from concurrent.futures.process import BrokenProcessPool
 
 import pygame
 from pygame_gui.elements import UITextBox
@@ -36,7 +37,10 @@ class LessonEndScreen(Screen):
         try:
             out = []
             for role in session.human_roles:
-                fair = fair_score(session.lesson, role, session.decisions, session.seed, workers=2)
+                try:
+                    fair = fair_score(session.lesson, role, session.decisions, session.seed, workers=2)
+                except BrokenProcessPool:  # a pool cannot start here (e.g. no importable __main__): run serially
+                    fair = fair_score(session.lesson, role, session.decisions, session.seed, workers=1)
                 out.append((role, fair, explain_difference(session.lesson, fair, self.lang)))
             self.results = out
         except Exception as exc:  # shown on screen; the game must not die at its last screen
