@@ -95,6 +95,31 @@ def attach(app, session: LessonSession) -> None:
     session.on_turn = on_turn
     session.on_quarter = on_quarter
     app.session = session
+    app.overlay = lambda surface: draw_objectives_strip(app, surface)
+
+
+def draw_objectives_strip(app, surface) -> None:
+    """On the dashboard, the current role's objectives with their values so far, bottom left."""
+    from sim.game import charts
+    from sim.game.screens.dashboard import DashboardScreen
+
+    session = app.session
+    if not isinstance(app.screen, DashboardScreen) or not isinstance(session, LessonSession) or session.finished:
+        return
+    role = session.current_role
+    card = session.role_scorecard(role)
+    results = {r.id: r for r in card.results} if card is not None else {}
+    lines = [(f"{say('objectives', app.lang)}: {role.label_for(app.lang)}", charts.ACCENT)]
+    for objective in role.objectives:
+        result = results.get(objective["id"])
+        color = charts.DIM if result is None else (charts.GOOD if result.met else charts.BAD)
+        lines.append((("✓ " if result is not None and result.met else "• ") + objective["label"][app.lang], color))
+    height = 20 * len(lines) + 10
+    top = app.size[1] - height - 34
+    panel = surface.subsurface((8, top, 330, height))
+    panel.fill(charts.PANEL)
+    for i, (text, color) in enumerate(lines):
+        charts.text(surface, text, (14, top + 6 + 20 * i), 12, color, bold=i == 0, max_width=318)
 
 
 def show_turn(app) -> None:

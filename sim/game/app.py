@@ -71,6 +71,7 @@ class App:
         self.preselected = scenario
         self.screen: Any = None
         self.next_screen: tuple | None = None  # (screen class, kwargs) to show after this frame's update
+        self.overlay = None  # a callable(surface) drawn over every frame (a lesson's objectives strip)
         from sim.game.screens.start import StartScreen
 
         self.show(StartScreen)
@@ -186,6 +187,8 @@ class App:
         else:
             self.screen.draw(self.window)
             self.manager.draw_ui(self.window)
+            if self.overlay is not None:
+                self.overlay(self.window)
         pygame.display.flip()
 
     def run(self) -> None:
