@@ -134,3 +134,11 @@ def test_class_report_ranks_teams_and_refuses_bad_files(class_folder, tmp_path, 
 def test_class_report_needs_a_folder(tmp_path, capsys):
     assert main(["class", "report", str(tmp_path / "nope"), "--out", str(tmp_path / "r")]) == 2
     assert "no such folder" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "name", ["partnerships-lock-in", "basic-act-startups", "sovereign-ai-payoff", "champion-vs-entrant"]
+)
+def test_bundled_lessons_pass_their_check(name, capsys):
+    assert main(["lesson", "check", name, "--seeds", "10"]) == 0, capsys.readouterr().out

@@ -9,15 +9,27 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sim.classroom.lesson import bundled_lessons, load_lesson  # noqa: E402
+from sim.classroom.lesson import Strategy, bundled_lessons, load_lesson  # noqa: E402
 from sim.classroom.measure import firm_interface_available, measure  # noqa: E402
 from sim.classroom.notes import notes_markdown  # noqa: E402
+
+
+def with_baselines(lesson) -> list[Strategy]:
+    """The lesson's strategies, each role led by "doing nothing" (added where the lesson has none)."""
+    out = []
+    for role in lesson.roles:
+        mine = [s for s in lesson.strategies if s.role == role.id]
+        if not any(not s.decisions for s in mine):
+            label = {"en": "Do nothing (the model's rules)", "ko": "아무것도 하지 않기(모델 규칙)"}
+            mine.insert(0, Strategy(f"do_nothing_{role.id}", role.id, label, {}))
+        out += sorted(mine, key=lambda s: bool(s.decisions))
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,8 +46,8 @@ def main(argv: list[str] | None = None) -> int:
         lesson = load_lesson(name)
         seeds = lesson.class_seeds[: args.seeds] if args.seeds else lesson.class_seeds
         started = time.perf_counter()
-        measured = measure(lesson, lesson.strategies, seeds=seeds, workers=args.workers)
-        stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        measured = measure(lesson, with_baselines(lesson), seeds=seeds, workers=args.workers)
+        stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
         stamp += f" on {len(seeds)} seeds" + ("" if firm_interface_available() else " (no firm policy interface yet)")
         path = out / f"{lesson.name}.md"
         path.write_text(notes_markdown(lesson, measured, stamp) + "\n", encoding="utf-8")
