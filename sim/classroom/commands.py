@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from sim.cli import Parser
 from sim.errors import UserError
 
 
@@ -23,7 +24,7 @@ def register(sub) -> None:
     lessons.set_defaults(handler=cmd_lessons)
 
     lesson = sub.add_parser("lesson", help="write or check a lesson file (teachers)")
-    lesson_sub = lesson.add_subparsers(dest="lesson_command", metavar="ACTION", parser_class=sub._parser_class)
+    lesson_sub = lesson.add_subparsers(dest="lesson_command", metavar="ACTION", parser_class=Parser)
     new = lesson_sub.add_parser("new", help="write a commented lesson template")
     new.add_argument("name", metavar="NAME", help="lesson name (file NAME.yaml unless --out)")
     new.add_argument("--out", metavar="FILE", help="file to write (default: NAME.yaml)")
@@ -40,7 +41,7 @@ def register(sub) -> None:
     lesson.set_defaults(handler=lambda args: (lesson.print_help(), 0)[1])
 
     klass = sub.add_parser("class", help="prepare a class pack or report on a class's saves (teachers)")
-    class_sub = klass.add_subparsers(dest="class_command", metavar="ACTION", parser_class=sub._parser_class)
+    class_sub = klass.add_subparsers(dest="class_command", metavar="ACTION", parser_class=Parser)
     pack = class_sub.add_parser("new", help="write a folder to hand out: lesson, student instructions, teacher README")
     pack.add_argument("lesson", metavar="LESSON", help="lesson name or file")
     pack.add_argument("--out", required=True, metavar="DIR", help="folder to write")

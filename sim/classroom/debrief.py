@@ -223,24 +223,49 @@ def decision_text(decision: Mapping[str, Any]) -> str:
 
 
 def _team_section(game: TeamGame, lang: str, workers) -> tuple[str, list]:
+    """One team's part of the debrief; returns (HTML, [(team, role, FairScore)])."""
     words = TEXT[lang]
     saved = game.saved
-    scenario = saved.scenario
-    trace = trace_run(scenario, saved.seed, saved.decisions, lang)
-    baseline = trace_run(scenario, saved.seed, {}, lang)
+    trace = trace_run(saved.scenario, saved.seed, saved.decisions, lang)
+    baseline = trace_run(saved.scenario, saved.seed, {}, lang)
     labels = [row["quarter"] for row in trace.history]
-    parts = [f"<h2>{esc(words['team'])}: {esc(game.team)}</h2>"]
-    lesson_name = game.lesson.title[lang] if game.lesson else scenario.title[lang]
-    parts.append(
+    lesson_name = game.lesson.title[lang] if game.lesson else saved.scenario.title[lang]
+    parts = [
+        f"<h2>{esc(words['team'])}: {esc(game.team)}</h2>",
         f'<p class="muted">{esc(words["lesson"])}: {esc(lesson_name)} · {esc(words["seed"])} {saved.seed} · '
-        f"{esc(game.path.name)} · {labels[0]}-{labels[-1]}</p>"
-    )
+        f"{esc(game.path.name)} · {labels[0]}-{labels[-1]}</p>",
+    ]
     if game.lesson is None:
         parts.append(f'<p class="muted">{esc(words["no_lesson"])}</p>')
-    summary_rows = []
+    fairs = [(role, game_fair_score(game, role, workers=workers)) for role in game.roles]
+    class_runs = [r for r in fairs[0][1].runs if r.seed in fairs[0][1].seeds]
+    events = events_by_quarter(trace, lang)
+    parts += [
+        _score_cards(game, trace, fairs, lang),
+        _timeline(game, labels, events, lang),
+        _turning_points_table(game, trace, events, lang),
+        _baseline_charts(game, trace, baseline, class_runs, labels, lang),
+        _random_events(game, trace, class_runs, lang),
+    ]
+    return "".join(parts), [(game.team, role, fair) for role, fair in fairs]
+
+
+def events_by_quarter(trace: Trace, lang: str) -> dict[str, list[str]]:
+    """Quarter label -> titles of the events that fired in it."""
+    out: dict[str, list[str]] = {}
+    for item in trace.news:
+        if item.get("kind") == "event":
+            out.setdefault(item["quarter"], []).append(item.get(lang) or item["en"])
+    return out
+
+
+def _score_cards(game: TeamGame, trace: Trace, fairs, lang: str) -> str:
+    """Per role: the fair score, its range, the seen score and why they differ; the objectives met."""
+    from sim.classroom.scoring import score_role
+
+    words = TEXT[lang]
     cards = []
-    for role in game.roles:
-        fair = game_fair_score(game, role, workers=workers)
+    for role, fair in fairs:
         sentence = explain_difference(game.lesson, fair, lang) if game.lesson else ""
         verdict = fair.luck_verdict
         cards.append(
@@ -250,9 +275,6 @@ def _team_section(game: TeamGame, lang: str, workers) -> tuple[str, list]:
             f'<div>{esc(words["seen"])}: <b>{fair.seen_score:.0f}</b> <span class="{verdict}">({esc(verdict)})</span></div>'
             f'<p style="max-width:520px">{esc(sentence)}</p></div>'
         )
-        summary_rows.append((game.team, role, fair))
-        from sim.classroom.scoring import score_role
-
         card = score_role(role, trace.history, trace.firms)
         rows = [
             (
@@ -263,68 +285,69 @@ def _team_section(game: TeamGame, lang: str, workers) -> tuple[str, list]:
             )
             for r in card.results
         ]
-        parts_obj = f"<h3>{esc(words['objectives'])}: {esc(role.label_for(lang))}</h3>" + table(
-            ["", words["value"], words["target"], words["met"]], rows, numeric=(1,)
+        objectives = table(["", words["value"], words["target"], words["met"]], rows, numeric=(1,))
+        cards.append(
+            f'<div class="card"><h3>{esc(words["objectives"])}: {esc(role.label_for(lang))}</h3>{objectives}</div>'
         )
-        cards.append(f'<div class="card">{parts_obj}</div>')
-    parts.append('<div class="cards">' + "".join(cards) + "</div>")
-    parts.append(range_legend(lang))
-    # timeline
-    events_by_quarter: dict[str, list[str]] = {}
-    for item in trace.news:
-        if item.get("kind") == "event":
-            events_by_quarter.setdefault(item["quarter"], []).append(item[lang] if lang in item else item["en"])
+    return '<div class="cards">' + "".join(cards) + "</div>" + range_legend(lang)
+
+
+def _timeline(game: TeamGame, labels: list[str], events: dict[str, list[str]], lang: str) -> str:
+    """Quarters with a decision (by role where the save records it) or an event."""
+    words = TEXT[lang]
+    saved = game.saved
     role_log = (saved.extra or {}).get("role_decisions") or {}
     rows = []
-    for quarter in labels:
-        number = scenario.start + labels.index(quarter)
-        decision = saved.decisions.get(number, {})
+    for index, quarter in enumerate(labels):
         by_role = role_log.get(quarter)
         if by_role:
-            dec = "; ".join(f"{r}: {decision_text(d)}" for r, d in by_role.items())
+            decided = "; ".join(f"{r}: {decision_text(d)}" for r, d in by_role.items())
         else:
-            dec = decision_text(decision)
-        events = events_by_quarter.get(quarter, [])
-        if dec or events:
+            decided = decision_text(saved.decisions.get(saved.scenario.start + index, {}))
+        fired = events.get(quarter, [])
+        if decided or fired:
             rows.append(
                 (
                     quarter,
-                    Markup(f'<span class="dec">{esc(dec)}</span>'),
-                    Markup('<span class="ev">' + esc(" · ".join(events)) + "</span>"),
+                    Markup(f'<span class="dec">{esc(decided)}</span>'),
+                    Markup('<span class="ev">' + esc(" · ".join(fired)) + "</span>"),
                 )
             )
-    parts.append(
-        f"<h3>{esc(words['timeline'])}</h3>" + table([words["quarter"], words["decisions"], words["events"]], rows)
-    )
-    # turning points
-    parts.append(f"<h3>{esc(words['turning'])}</h3><p class='muted'>{esc(words['turning_help'])}</p>")
+    header = [words["quarter"], words["decisions"], words["events"]]
+    return f"<h3>{esc(words['timeline'])}</h3>" + table(header, rows)
+
+
+def _turning_points_table(game: TeamGame, trace: Trace, events: dict[str, list[str]], lang: str) -> str:
+    """The quarters where outcomes moved most, with the model's attribution of the move."""
+    words = TEXT[lang]
     rows = []
     for point in turning_points(trace):
         main = point["main"]
         moved = f"{METRICS[main].label(lang)} {_signed(main, point['changes'][main])}"
         drivers = point["drivers"].get(main) or []
         because = "; ".join(f"{d['label']} {d['change']:+.3g}" for d in drivers[:3]) or words["none"]
-        events = " · ".join(events_by_quarter.get(point["quarter"], []))
-        dec = decision_text(saved.decisions.get(scenario.start + point["index"], {}))
+        fired = " · ".join(events.get(point["quarter"], []))
+        decided = decision_text(game.saved.decisions.get(game.saved.scenario.start + point["index"], {}))
         rows.append(
             (
                 point["quarter"],
                 moved,
                 because,
-                Markup(f'<span class="ev">{esc(events)}</span> <span class="dec">{esc(dec)}</span>'),
+                Markup(f'<span class="ev">{esc(fired)}</span> <span class="dec">{esc(decided)}</span>'),
             )
         )
-    parts.append(
-        table([words["quarter"], words["moved"], words["because"], words["events"] + " / " + words["decisions"]], rows)
-    )
-    # charts: team vs baseline (and the band of the team's decisions over class seeds)
-    parts.append(f"<h3>{esc(words['baseline'])}</h3>")
-    fair_runs = summary_rows[0][2].runs if summary_rows else ()
-    class_runs = [r for r in fair_runs if r.seed in summary_rows[0][2].seeds] if summary_rows else []
+    header = [words["quarter"], words["moved"], words["because"], words["events"] + " / " + words["decisions"]]
+    return f"<h3>{esc(words['turning'])}</h3><p class='muted'>{esc(words['turning_help'])}</p>" + table(header, rows)
+
+
+def _baseline_charts(game: TeamGame, trace: Trace, baseline: Trace, class_runs, labels, lang: str) -> str:
+    """The team's run against the no-decision baseline on its seed, over the band of its decisions on the class seeds."""
+    import numpy as np
+
+    words = TEXT[lang]
+    start = game.saved.scenario.start
+    marks = [(q - start, quarter_label(q)) for q in sorted(game.saved.decisions) if 0 <= q - start < len(labels)]
     charts = []
-    decision_marks = [
-        (q - scenario.start, quarter_label(q)) for q in sorted(saved.decisions) if 0 <= q - scenario.start < len(labels)
-    ]
     for metric in CHART_METRICS:
         series = [
             {"label": words["your_run"], "values": [row[metric] for row in trace.history], "color": "#d62728"},
@@ -336,52 +359,41 @@ def _team_section(game: TeamGame, lang: str, workers) -> tuple[str, list]:
             },
         ]
         if class_runs:
-            import numpy as np
-
             matrix = np.array([[row[metric] for row in r.quarters] for r in class_runs])
+            band = (list(np.percentile(matrix, 5, axis=0)), list(np.percentile(matrix, 95, axis=0)))
             series.insert(
-                0,
-                {
-                    "label": words["band"],
-                    "values": list(np.mean(matrix, axis=0)),
-                    "band": (list(np.percentile(matrix, 5, axis=0)), list(np.percentile(matrix, 95, axis=0))),
-                    "color": "#1f77b4",
-                },
+                0, {"label": words["band"], "values": list(matrix.mean(axis=0)), "band": band, "color": "#1f77b4"}
             )
         fmt = "{:.0%}" if "%" in METRICS[metric].fmt else ("{:,.0f}" if metric == "hhi" else "{:.1f}")
-        charts.append(line_chart(METRICS[metric].label(lang), labels, series, fmt=fmt, markers=decision_marks[:6]))
-    parts.append('<div class="charts">' + "".join(charts) + "</div>")
-    # random events revealed
-    random_events = [e for e in scenario.events if e["probability_per_quarter"] is not None]
-    if random_events:
-        fired_here: dict[str, int] = {}
-        titles = {e["title"]["en"]: e["id"] for e in random_events}
-        for item in trace.news:
-            if item.get("kind") == "event" and item["en"] in titles:
-                fired_here[titles[item["en"]]] = fired_here.get(titles[item["en"]], 0) + 1
-        rows = []
-        for event in random_events:
-            share = ""
-            if class_runs:
-                hits = sum(
-                    any(n.get("kind") == "event" and n["en"] == event["title"]["en"] for n in r.news)
-                    for r in class_runs
-                )
-                share = f"{hits / len(class_runs):.0%}"
-            quarters = [
-                n["quarter"] for n in trace.news if n.get("kind") == "event" and n["en"] == event["title"]["en"]
-            ]
-            rows.append(
-                (
-                    event["title"][lang],
-                    f"{fired_here.get(event['id'], 0)}× " + (", ".join(quarters) if quarters else ""),
-                    f"{event['probability_per_quarter']:.0%}/q",
-                    share,
-                )
+        charts.append(line_chart(METRICS[metric].label(lang), labels, series, fmt=fmt, markers=marks[:6]))
+    return f"<h3>{esc(words['baseline'])}</h3>" + '<div class="charts">' + "".join(charts) + "</div>"
+
+
+def _random_events(game: TeamGame, trace: Trace, class_runs, lang: str) -> str:
+    """The random events: how often each fired in the team's run and on how many class seeds."""
+    words = TEXT[lang]
+    random_events = [e for e in game.saved.scenario.events if e["probability_per_quarter"] is not None]
+    if not random_events:
+        return ""
+
+    def fired(news: list[dict], event: dict) -> list[str]:
+        return [n["quarter"] for n in news if n.get("kind") == "event" and n["en"] == event["title"]["en"]]
+
+    rows = []
+    for event in random_events:
+        quarters = fired(trace.news, event)
+        share = f"{sum(bool(fired(r.news, event)) for r in class_runs) / len(class_runs):.0%}" if class_runs else ""
+        rows.append(
+            (
+                event["title"][lang],
+                f"{len(quarters)}× " + ", ".join(quarters),
+                f"{event['probability_per_quarter']:.0%}/q",
+                share,
             )
-        parts.append(f"<h3>{esc(words['random'])}</h3><p class='muted'>{esc(words['random_help'])}</p>")
-        parts.append(table(["", words["fired"], "p", words["share"]], rows))
-    return "".join(parts), summary_rows
+        )
+    return f"<h3>{esc(words['random'])}</h3><p class='muted'>{esc(words['random_help'])}</p>" + table(
+        ["", words["fired"], "p", words["share"]], rows
+    )
 
 
 def debrief_html(games: Sequence[TeamGame], lang: str = "en", workers=None) -> str:

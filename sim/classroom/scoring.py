@@ -163,19 +163,19 @@ def fair_score(
     executor: Executor | None = None,
     keep_runs: bool = True,
 ) -> FairScore:
-    """Replay ``decisions`` on every class seed (in parallel) and score the role on each."""
+    """Replay ``decisions`` on every class seed (in parallel) and score the role on each.
+
+    ``seen_seed`` (the seed the student played) is scored too; when it is not a
+    class seed it is run as well but never enters the mean. ``runs`` keeps every
+    run (class seeds first) for explanations and charts.
+    """
     seeds = list(lesson.class_seeds if seeds is None else seeds)
     jobs = [(lesson.scenario, s, dict(decisions)) for s in seeds]
-    extra_seen = seen_seed is not None and seen_seed not in seeds
-    if extra_seen:
+    if seen_seed is not None and seen_seed not in seeds:
         jobs.append((lesson.scenario, seen_seed, dict(decisions)))
     runs = replay_many(jobs, workers, executor)
     scores = [score_role(role, r.quarters, r.firms).score for r in runs]
-    seen_score = None
-    if seen_seed is not None:
-        seen_score = scores[-1] if extra_seen else scores[seeds.index(seen_seed)]
-    if extra_seen:
-        scores, runs = scores[:-1], runs[:-1] + runs[-1:]
+    seen_score = None if seen_seed is None else scores[seeds.index(seen_seed) if seen_seed in seeds else -1]
     return FairScore(
         role=role.id,
         seeds=tuple(seeds),
