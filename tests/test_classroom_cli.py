@@ -142,3 +142,16 @@ def test_class_report_needs_a_folder(tmp_path, capsys):
 )
 def test_bundled_lessons_pass_their_check(name, capsys):
     assert main(["lesson", "check", name, "--seeds", "10"]) == 0, capsys.readouterr().out
+
+
+def test_play_lesson_resumes_the_teams_save_and_never_overwrites_a_bad_one(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path))
+    lesson_path = write_small_lesson(tmp_path)
+    args = ["play", "--lesson", str(lesson_path), "--team", "Blue", "--headless", "--autoplay", "2"]
+    assert main(args) == 0 and main(args) == 0
+    save = tmp_path / "lessons" / "small" / "blue.json"
+    assert json.loads(save.read_text(encoding="utf-8"))["quarter"] == "2025Q1"  # 2 + 2 quarters
+    save.write_text("{broken", encoding="utf-8")
+    assert main(args) == 0
+    assert "could not be resumed" in capsys.readouterr().err
+    assert save.with_suffix(".unreadable.json").read_text(encoding="utf-8") == "{broken"

@@ -172,7 +172,6 @@ def cmd_debrief(args) -> int:
 def cmd_play_lesson(args) -> int:
     """``aisim play --lesson NAME --team NAME``: a lesson game saved in the team's own slot."""
     from sim.classroom.lesson import load_lesson
-    from sim.classroom.session import lesson_save_path
 
     if not args.team or not args.team.strip():
         raise ClassroomArgumentError("--lesson needs --team NAME (saves are named by team and lesson)")
@@ -189,26 +188,15 @@ def cmd_play_lesson(args) -> int:
     size = parse_size(args.size)
     if args.autoplay is not None and args.autoplay < 0:
         raise GameArgumentError(f"--autoplay must be >= 0, got {args.autoplay}")
-    path = lesson_save_path(lesson.name, args.team)
-    session_args = dict(team=args.team, roles=roles)
-    resume = None
-    if path.exists():
-        from sim.classroom.session import lesson_of_save
-        from sim.saves import load_save
-
-        try:
-            saved = load_save(path)
-            lesson_of_save(saved)
-            resume = saved
-        except UserError as exc:
-            print(f"aisim: note: not resuming {path} ({exc.message}); starting again", file=sys.stderr)
     if args.headless:
         from sim.game.app import headless_environment
 
         headless_environment()
     from sim.classroom.game import start_lesson_game
 
-    app = start_lesson_game(lesson, size=size, lang=args.lang, resume=resume, **session_args)
+    app = start_lesson_game(lesson, size=size, lang=args.lang, team=args.team, roles=roles)
+    if app.message:
+        print(f"aisim: note: {app.message}", file=sys.stderr)
     if args.autoplay:
         from sim.classroom.game import show_turn
         from sim.game.commands import autoplay

@@ -139,16 +139,38 @@ def show_turn(app) -> None:
         app.show(RoleDecisionScreen)
 
 
-def start_lesson_game(lesson: Lesson, size=(1280, 800), lang: str = "en", team: str = "team", roles=None, resume=None):
-    """Open the window on the lesson's briefing (or resume a team's save). Returns the App."""
+def open_team_session(lesson: Lesson, team: str, roles=None) -> tuple[LessonSession, str]:
+    """The team's game of this lesson: resumed from its save if there is a usable one, else new.
+
+    Returns (session, note); the note says why a save was not resumed (never overwrite silently).
+    """
+    from sim.classroom.session import lesson_of_save, lesson_save_path
+    from sim.errors import UserError
+    from sim.saves import load_save
+
+    path = lesson_save_path(lesson.name, team)
+    if path.exists():
+        try:
+            saved = load_save(path)
+            lesson_of_save(saved)
+            return LessonSession.from_lesson_save(lesson, saved), ""
+        except UserError as exc:
+            backup = path.with_suffix(".unreadable.json")
+            path.replace(backup)
+            return LessonSession(
+                lesson, team, roles=roles
+            ), f"{path} could not be resumed ({exc.message}); kept as {backup}"
+    return LessonSession(lesson, team, roles=roles), ""
+
+
+def start_lesson_game(lesson: Lesson, size=(1280, 800), lang: str = "en", team: str = "team", roles=None):
+    """Open the window on the lesson's briefing, resuming the team's save if it has one. Returns the App."""
     from sim.game.app import App
     from sim.game.screens.briefing import BriefingScreen
 
     app = App(size=size, lang=lang)
-    if resume is not None:
-        session = LessonSession.from_lesson_save(lesson, resume)
-    else:
-        session = LessonSession(lesson, team, roles=roles)
+    session, note = open_team_session(lesson, team, roles)
+    app.message = note
     attach(app, session)
     app.show(BriefingScreen)
     return app

@@ -106,10 +106,11 @@ class LessonPickerScreen(Screen):
         elif not roles:
             self.error = say("no_role", self.lang)
         else:
-            from sim.classroom.session import LessonSession
+            from sim.classroom.game import open_team_session
             from sim.game.screens.briefing import BriefingScreen
 
-            attach(self.app, LessonSession(self.chosen, team, roles=roles))
+            session, self.app.message = open_team_session(self.chosen, team, roles)  # a team's save is resumed
+            attach(self.app, session)
             self.app.show(BriefingScreen)
             return True
         self.team = team
