@@ -85,6 +85,23 @@ def register(sub) -> None:
 
 
 # ----------------------------------------------------------------------
+class LazyProgress:
+    """A progress bar (on a terminal) that learns its total from the first ``(done, total)`` call."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.update = None
+        self.close = lambda: None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.update is None:
+            from sim.cli import progress_printer
+
+            self.update, self.close = progress_printer(total, quiet=False, label=self.label)
+            self.update = self.update or (lambda done, total: None)
+        self.update(done, total)
+
+
 def cmd_lessons(args) -> int:
     from sim.classroom.lesson import bundled_lessons, load_lesson, local_lessons
 
@@ -151,9 +168,19 @@ def cmd_class_report(args) -> int:
         raise ClassroomArgumentError(f"--seeds must be at least 1, got {args.seeds}")
     if args.workers is not None and args.workers < 1:
         raise ClassroomArgumentError(f"--workers must be at least 1, got {args.workers}")
-    out, summary = write_class_report(
-        Path(args.saves), Path(args.out), seeds=args.seeds, workers=args.workers, lang=args.lang, force=args.force
-    )
+    bar = LazyProgress("replays")
+    try:
+        out, summary = write_class_report(
+            Path(args.saves),
+            Path(args.out),
+            seeds=args.seeds,
+            workers=args.workers,
+            lang=args.lang,
+            force=args.force,
+            progress=bar,
+        )
+    finally:
+        bar.close()
     print(summary)
     print(f"{out}/index.html  {out}/teams.csv")
     return 0
