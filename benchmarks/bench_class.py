@@ -15,6 +15,7 @@ No assertions: speed is reported, never tested.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -79,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
     one = (before + after) / 2
     replays = args.teams * (args.seeds + 1) + args.seeds
     per = total / replays
+    if hasattr(os, "getloadavg"):  # a busy machine has no spare core for the pool: read the ratio with this
+        print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end")
     print(
         f"lesson {lesson.name}: {lesson.quarters} quarters; {args.teams} saves x {args.seeds} seeds; {workers} worker(s)"
     )
