@@ -231,7 +231,7 @@ WORDS = {
         "method": "How to read this",
         "dom": "Domestic revenue share, last year",
         "cs": "Consumer surplus, last year (USD bn)",
-        "luck_help": "lucky / unlucky: the run the team saw scored outside its 5-95 % band or more than 5 points from its fair score.",
+        "luck_help": "Rank range: the team's rank on the class seeds (5-95 %). lucky / unlucky: the run the team saw scored outside its 5-95 % band or more than 5 points from its fair score.",
     },
     "ko": {
         "title": "학급 보고서",
@@ -249,7 +249,7 @@ WORDS = {
         "method": "읽는 법",
         "dom": "국내 매출 점유율, 마지막 해",
         "cs": "소비자 잉여, 마지막 해(십억 달러)",
-        "luck_help": "lucky / unlucky: 팀이 본 게임 점수가 5-95% 범위를 벗어나거나 공정 점수와 5점 넘게 차이 남.",
+        "luck_help": "순위 범위: 수업 시드별 순위의 5-95%. lucky / unlucky: 팀이 본 게임 점수가 5-95% 범위를 벗어나거나 공정 점수와 5점 넘게 차이 남.",
     },
 }
 

@@ -219,12 +219,14 @@ def explain_difference(lesson: Lesson, fair: FairScore, language: str = "en") ->
                 head.replace(f"보다 {abs(diff):.0f}점 {'높습니다' if diff >= 0 else '낮습니다'}", "과 거의 같습니다")
                 + ": 운이 결과를 좌우하지 않았습니다."
             )
-        parts = []
-        if drawn_more:
-            parts.append(f"이 시드에서는 '{drawn_more[0]}' 사건이 평소보다 많았고")
-        if drawn_less:
-            parts.append(f"'{drawn_less[0]}' 사건이 평소보다 적었습니다")
-        why = " ".join(parts) if parts else "무작위 사건 외의 시장 변동(채택 속도, 진입) 때문입니다"
+        if drawn_more and drawn_less:
+            why = f"이 시드에서는 '{drawn_more[0]}' 사건이 평소보다 많았고 '{drawn_less[0]}' 사건은 적었습니다"
+        elif drawn_more:
+            why = f"이 시드에서는 '{drawn_more[0]}' 사건이 평소보다 많았습니다"
+        elif drawn_less:
+            why = f"이 시드에서는 '{drawn_less[0]}' 사건이 평소보다 적었습니다"
+        else:
+            why = "무작위 사건이 아니라 시장의 무작위 변동(채택, 진입, 심사) 때문입니다"
         return f"{head}: {why}."
     head = (
         f"Your run scored {fair.seen_score:.0f}, {abs(diff):.0f} points {'above' if diff >= 0 else 'below'} "
