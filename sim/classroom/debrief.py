@@ -19,9 +19,9 @@ from typing import Any
 
 from sim.classroom.html import Markup, esc, line_chart, page, range_bar, range_legend, table
 from sim.classroom.lesson import Lesson, Role
+from sim.classroom.outcomes import METRICS
 from sim.classroom.scoring import FairScore, explain_difference, fair_score
 from sim.errors import OutputError
-from sim.model.metrics import METRICS
 from sim.runner import check_out_dir
 from sim.saves import SavedGame, load_save
 from sim.timeline import quarter_label

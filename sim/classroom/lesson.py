@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sim.classroom.outcomes import METRICS
 from sim.errors import UserError
-from sim.model.metrics import METRICS
 from sim.scenario import EVENT, Scenario, canonical_json, load_scenario, resolve_scenario_path, scenario_from_document
 from sim.schema import ID, REQUIRED, Any_, Context, ListOf, Localized, MapOf, Num, Quarter, Record, Str, suggest
 from sim.timeline import quarter_label

@@ -13,7 +13,7 @@ import numpy as np
 
 from sim.classroom.lesson import Lesson
 from sim.classroom.measure import CONTEXT_METRICS, Measured, describe_decisions
-from sim.model.metrics import METRICS
+from sim.classroom.outcomes import METRICS
 
 NOTES_COMMAND = "python tools/lesson_notes.py"
 CLEARLY_BETTER_POINTS = 5.0  # a policy this many points above doing nothing "clearly" beats it

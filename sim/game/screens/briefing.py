@@ -6,9 +6,9 @@ import pygame
 from pygame_gui.elements import UITextBox
 
 from sim.classroom.game import say, show_turn
+from sim.classroom.outcomes import METRICS
 from sim.game import charts
 from sim.game.screens.base import Screen, escape
-from sim.model.metrics import METRICS
 
 
 def role_objectives_html(role, lang: str, scorecard=None) -> str:
