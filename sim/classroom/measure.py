@@ -96,6 +96,22 @@ def builtin_sweep(lesson: Lesson, role: Role) -> list[Strategy]:
         key = f"firm:{role.firm}"
         add("price_low", "price 0.7", {key: {"price": 0.7}})
         add("price_high", "price 1.5", {key: {"price": 1.5}})
+        add("rd_high", "R&D USD 3 bn/yr", {key: {"rd_usd_bn_per_year": 3.0}})
+        add("korean_high", "Korean-language USD 0.5 bn/yr", {key: {"korean_usd_bn_per_year": 0.5}})
+        add("bids_high", "partner bids USD 0.5 bn/yr", {key: {"partner_bid_usd_bn_per_year": 0.5}})
+    elif role.kind == "partner":
+        key = f"partner:{role.partner}"
+        spec = next(p for p in lesson.scenario.partners if p["id"] == role.partner)
+        firms = {f["id"]: f for f in lesson.scenario.firms}
+        candidates = [spec["own_model"], spec["provider"]]
+        candidates += [
+            max((f for f in firms.values() if f["origin"] == o), key=lambda f: f["capability"])["id"]
+            for o in ("domestic", "foreign")
+            if any(f["origin"] == o for f in firms.values())
+        ]
+        for provider in dict.fromkeys(c for c in candidates if c in firms):
+            for deal in ("integration", "exclusive"):
+                add(f"{provider}_{deal}", f"{provider}, {deal}", {key: {"provider": provider, "deal": deal}})
     return out
 
 
