@@ -9,7 +9,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from sim.cli import Parser
 from sim.errors import UserError
 
 
@@ -18,7 +17,12 @@ class ClassroomArgumentError(UserError):
 
 
 def register(sub) -> None:
-    """Add the classroom subcommands (and ``--lesson``/``--team`` on ``play``) to the ``aisim`` parser."""
+    """Add the classroom subcommands (and ``--lesson``/``--team`` on ``play``) to the ``aisim`` parser.
+
+    Call it after the game's ``register`` (it extends ``play``).
+    """
+    from sim.cli import Parser  # here, not at import time: sim.cli imports this module
+
     lessons = sub.add_parser("lessons", help="list the bundled lessons and lesson files in this folder")
     lessons.add_argument("--lang", choices=("en", "ko"), default="en")
     lessons.set_defaults(handler=cmd_lessons)
