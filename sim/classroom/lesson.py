@@ -209,18 +209,32 @@ class Lesson:
 # finding lessons
 # ----------------------------------------------------------------------
 def lesson_dirs() -> list[Path]:
-    """Folders holding bundled lessons: the installed ``sim.lessons`` package data, else the repo's ``lessons/``."""
+    """Folders holding bundled lessons: the installed package data, else the repository's ``lessons/``.
+
+    The build ships ``lessons/`` as ``sim.bundled.lessons`` (older layouts: ``sim.lessons``).
+    """
     found: list[Path] = []
     try:
-        root = importlib.resources.files("sim.lessons")
-        path = Path(str(root))
-        if path.is_dir():
-            found.append(path)
+        from sim import bundled  # the packaging layer, where it exists
+
+        found.append(Path(bundled.folder("lessons")))
+    except (ImportError, AttributeError, ValueError):
+        pass
+    try:
+        found.append(Path(str(importlib.resources.files("sim.lessons"))))
     except (ModuleNotFoundError, TypeError):
         pass
-    if REPO_LESSON_DIR.is_dir() and all(p.resolve() != REPO_LESSON_DIR.resolve() for p in found):
-        found.append(REPO_LESSON_DIR)
-    return found
+    found.append(REPO_LESSON_DIR)
+    out: list[Path] = []
+    for path in found:
+        if path.is_dir() and all(path.resolve() != seen.resolve() for seen in out):
+            out.append(path)
+    return out
+
+
+def notes_path(lesson_file: Path) -> Path:
+    """The teacher notes beside a lesson file: ``<name>.notes.md`` (written by tools/lesson_notes.py)."""
+    return lesson_file.with_name(lesson_file.stem + ".notes.md")
 
 
 def bundled_lessons() -> list[Path]:

@@ -1,7 +1,7 @@
 """Teacher notes: the lesson's goals and cautions plus measured results of typical strategies.
 
 ``tools/lesson_notes.py`` (one command) re-measures every bundled lesson and
-rewrites ``lessons/notes/<lesson>.md``, so the numbers follow the model.
+rewrites ``lessons/<lesson>.notes.md``, so the numbers follow the model.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from sim.classroom.lesson import load_lesson, resolve_lesson_path
+from sim.classroom.lesson import load_lesson, notes_path, resolve_lesson_path
 from sim.errors import OutputError
 from sim.runner import check_out_dir
 
@@ -108,7 +108,7 @@ def write_class_pack(lesson_name: str, out: Path, force: bool = False) -> Path:
     lesson = load_lesson(lesson_name)
     source = resolve_lesson_path(lesson_name)
     check_out_dir(out, force)
-    notes = source.parent / "notes" / f"{lesson.name}.md"
+    notes = notes_path(source)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
