@@ -60,16 +60,16 @@ class RoleDecisionScreen(Screen):
                 unit = spec.get(f"unit_{self.lang}", spec.get("unit_en", ""))
                 start = self.values.get(name, float(getattr(firm, name, spec["min"]) or spec["min"]))
                 start = min(max(start, spec["min"]), spec["max"])
-                UILabel(pygame.Rect(20, y, 300, 28), f"{label} ({unit})", self.manager)
+                UILabel(pygame.Rect(20, y, 360, 28), f"{label} ({unit})", self.manager)
                 slider = UIHorizontalSlider(
-                    pygame.Rect(330, y, 420, 28),
+                    pygame.Rect(390, y, 420, 28),
                     start,
                     (spec["min"], spec["max"]),
                     self.manager,
                     click_increment=spec["step"],
                 )
                 shown = f"{start:.2f}" if name in self.values else f"{start:.2f} {say('keep', self.lang)}"
-                value_label = UILabel(pygame.Rect(760, y, 260, 28), shown, self.manager)
+                value_label = UILabel(pygame.Rect(820, y, 300, 28), shown, self.manager)
                 self.sliders[slider] = (name, value_label)
                 y += 40
         else:
