@@ -23,13 +23,27 @@ def register(sub) -> None:
     """
     from sim.cli import Parser  # here, not at import time: sim.cli imports this module
 
-    lessons = sub.add_parser("lessons", help="list the bundled lessons and lesson files in this folder")
-    lessons.add_argument("--lang", choices=("en", "ko"), default="en")
+    lang_help = "language of titles and reports: en or ko (default: en)"
+    lessons = sub.add_parser(
+        "lessons",
+        help="list the bundled lessons and lesson files in this folder",
+        description="List the bundled lessons and the lesson files in the current folder (and its lessons/).",
+    )
+    lessons.add_argument("--lang", choices=("en", "ko"), default="en", help=lang_help)
     lessons.set_defaults(handler=cmd_lessons)
 
-    lesson = sub.add_parser("lesson", help="write or check a lesson file (teachers)")
-    lesson_sub = lesson.add_subparsers(dest="lesson_command", metavar="ACTION", parser_class=Parser)
-    new = lesson_sub.add_parser("new", help="write a commented lesson template")
+    lesson = sub.add_parser(
+        "lesson",
+        help="write or check a lesson file (teachers)",
+        description="Teacher authoring: `lesson new NAME` writes a commented template; "
+        "`lesson check FILE` validates it, plays it and checks its objectives discriminate.",
+    )
+    lesson_sub = lesson.add_subparsers(
+        dest="lesson_command", metavar="ACTION", parser_class=Parser, help="new or check"
+    )
+    new = lesson_sub.add_parser(
+        "new", help="write a commented lesson template", description="Write a commented lesson template."
+    )
     new.add_argument("name", metavar="NAME", help="lesson name (file NAME.yaml unless --out)")
     new.add_argument("--out", metavar="FILE", help="file to write (default: NAME.yaml)")
     new.add_argument("--force", action="store_true", help="replace an existing file")
@@ -37,6 +51,8 @@ def register(sub) -> None:
     check = lesson_sub.add_parser(
         "check",
         help="validate a lesson, play every role's default to the end, check the objectives discriminate",
+        description="Validate a lesson, play every role's default to the end headless, and check that some "
+        "policy in a small built-in sweep scores clearly better than doing nothing; print the spread over seeds.",
     )
     check.add_argument("file", metavar="FILE", help="lesson file or bundled name")
     check.add_argument("--workers", type=int, metavar="N", help="worker processes (default: one per core)")
@@ -44,31 +60,53 @@ def register(sub) -> None:
     check.set_defaults(handler=cmd_lesson_check)
     lesson.set_defaults(handler=lambda args: (lesson.print_help(), 0)[1])
 
-    klass = sub.add_parser("class", help="prepare a class pack or report on a class's saves (teachers)")
-    class_sub = klass.add_subparsers(dest="class_command", metavar="ACTION", parser_class=Parser)
-    pack = class_sub.add_parser("new", help="write a folder to hand out: lesson, student instructions, teacher README")
+    klass = sub.add_parser(
+        "class",
+        help="prepare a class pack or report on a class's saves (teachers)",
+        description="`class new LESSON --out DIR` writes a folder to hand out; "
+        "`class report SAVES_DIR --out DIR` compares every team over the class seeds.",
+    )
+    class_sub = klass.add_subparsers(dest="class_command", metavar="ACTION", parser_class=Parser, help="new or report")
+    pack = class_sub.add_parser(
+        "new",
+        help="write a folder to hand out: lesson, student instructions, teacher README",
+        description="Write a class pack: the lesson, student instructions (EN/KO), a teacher README on "
+        "collecting the work, the teacher notes and an empty saves/ folder.",
+    )
     pack.add_argument("lesson", metavar="LESSON", help="lesson name or file")
     pack.add_argument("--out", required=True, metavar="DIR", help="folder to write")
     pack.add_argument("--force", action="store_true", help="replace a non-empty folder")
     pack.set_defaults(handler=cmd_class_new)
     report = class_sub.add_parser(
-        "report", help="replay every team's decisions over the class seeds; ranking, trade-offs, luck"
+        "report",
+        help="replay every team's decisions over the class seeds; ranking, trade-offs, luck",
+        description="Replay every team's decisions over the class seeds and write index.html (ranking with "
+        "5-95 % bands, trade-off scatter, was-it-luck column, refused files) and teams.csv.",
     )
     report.add_argument("saves", metavar="SAVES_DIR", help="folder with the teams' save files")
     report.add_argument("--out", required=True, metavar="DIR", help="folder for index.html and teams.csv")
     report.add_argument(
-        "--seeds", type=int, default=None, metavar="N", help="class seeds to use (default: the lesson's)"
+        "--seeds",
+        type=int,
+        default=None,
+        metavar="N",
+        help="class seeds to use (default: the lesson's; more than it lists continue with the next integers)",
     )
     report.add_argument("--workers", type=int, metavar="N", help="worker processes (default: one per core)")
-    report.add_argument("--lang", choices=("en", "ko"), default="en")
+    report.add_argument("--lang", choices=("en", "ko"), default="en", help=lang_help)
     report.add_argument("--force", action="store_true", help="replace a non-empty output folder")
     report.set_defaults(handler=cmd_class_report)
     klass.set_defaults(handler=lambda args: (klass.print_help(), 0)[1])
 
-    debrief = sub.add_parser("debrief", help="write a self-contained HTML debrief of one or more saves")
+    debrief = sub.add_parser(
+        "debrief",
+        help="write a self-contained HTML debrief of one or more saves",
+        description="Write DIR/index.html: per team the fair score beside the run it saw, the timeline of "
+        "decisions and events, turning points, the baseline, the random events revealed, debrief questions.",
+    )
     debrief.add_argument("saves", nargs="+", metavar="SAVE", help="save files (lesson saves or plain games)")
     debrief.add_argument("--out", required=True, metavar="DIR", help="folder for index.html")
-    debrief.add_argument("--lang", choices=("en", "ko"), default="en")
+    debrief.add_argument("--lang", choices=("en", "ko"), default="en", help=lang_help)
     debrief.add_argument("--workers", type=int, metavar="N", help="worker processes for fair scores")
     debrief.add_argument("--force", action="store_true", help="replace a non-empty output folder")
     debrief.set_defaults(handler=cmd_debrief)
