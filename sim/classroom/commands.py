@@ -145,6 +145,7 @@ class LazyProgress:
 
 
 def cmd_lessons(args) -> int:
+    """``aisim lessons``: bundled and local lessons with title, length and roles."""
     from sim.classroom.lesson import bundled_lessons, load_lesson, local_lessons
 
     for title, paths in (("bundled", bundled_lessons()), ("local", local_lessons())):
@@ -166,6 +167,7 @@ def cmd_lessons(args) -> int:
 
 
 def cmd_lesson_new(args) -> int:
+    """``aisim lesson new NAME``: write the commented lesson template (never over a file without --force)."""
     from sim.classroom.template import lesson_template
 
     name = args.name.strip()
@@ -183,6 +185,7 @@ def cmd_lesson_new(args) -> int:
 
 
 def cmd_lesson_check(args) -> int:
+    """``aisim lesson check FILE``: print the check report; exit 2 when the lesson is not usable."""
     from sim.classroom.check import check_lesson
 
     if args.workers is not None and args.workers < 1:
@@ -196,6 +199,7 @@ def cmd_lesson_check(args) -> int:
 
 
 def cmd_class_new(args) -> int:
+    """``aisim class new LESSON --out DIR``: write the class pack."""
     from sim.classroom.pack import write_class_pack
 
     out = write_class_pack(args.lesson, Path(args.out), force=args.force)
@@ -204,6 +208,7 @@ def cmd_class_new(args) -> int:
 
 
 def cmd_class_report(args) -> int:
+    """``aisim class report SAVES_DIR --out DIR``: write the class report and print its summary."""
     from sim.classroom.report import write_class_report
 
     if args.seeds is not None and args.seeds < 1:
@@ -229,6 +234,7 @@ def cmd_class_report(args) -> int:
 
 
 def cmd_debrief(args) -> int:
+    """``aisim debrief SAVE... --out DIR``: write the debrief pack."""
     from sim.classroom.debrief import write_debrief
 
     out = write_debrief(

@@ -219,6 +219,7 @@ def _signed(metric: str, value: float) -> str:
 
 
 def decision_text(decision: Mapping[str, Any]) -> str:
+    """A decision as ``name=value, ...`` for tables."""
     return ", ".join(f"{k}={v}" for k, v in decision.items())
 
 

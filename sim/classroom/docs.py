@@ -50,6 +50,7 @@ def updated_teaching_md(text: str) -> str:
 
 
 def main() -> int:
+    """Rewrite the generated reference in docs/teaching.md."""
     text = TEACHING_MD.read_text(encoding="utf-8")
     TEACHING_MD.write_text(updated_teaching_md(text), encoding="utf-8")
     print(TEACHING_MD)

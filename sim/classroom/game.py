@@ -74,6 +74,7 @@ TEXT = {
 
 
 def say(key: str, lang: str) -> str:
+    """A lesson screen's text in ``lang`` (English when missing)."""
     return TEXT.get(lang, TEXT["en"]).get(key) or TEXT["en"][key]
 
 

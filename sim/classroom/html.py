@@ -27,6 +27,7 @@ th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}
 
 
 def esc(value) -> str:
+    """HTML-escape any value (quotes too)."""
     return html.escape(str(value), quote=True)
 
 

@@ -133,6 +133,7 @@ class Role:
     objectives: tuple[dict, ...]
 
     def label_for(self, language: str = "en") -> str:
+        """The role's name in ``language``."""
         return self.label.get(language) or self.label["en"]
 
 
@@ -160,38 +161,47 @@ class Lesson:
 
     @property
     def title(self) -> Mapping[str, str]:
+        """Title in English and Korean."""
         return self.data["title"]
 
     @property
     def briefing(self) -> Mapping[str, str]:
+        """What students read first, in English and Korean."""
         return self.data["briefing"]
 
     @property
     def class_seeds(self) -> list[int]:
+        """Seeds every decision log is replayed on for the fair score."""
         return list(self.data["class_seeds"])
 
     @property
     def play_seed(self) -> int:
+        """The seed students play on (default: the first class seed)."""
         seed = self.data["play_seed"]
         return int(seed) if seed is not None else self.class_seeds[0]
 
     @property
     def quarters(self) -> int:
+        """Quarters played."""
         return int(self.data["quarters"])
 
     @property
     def minutes(self) -> int:
+        """Class length in minutes."""
         return int(self.data["minutes"])
 
     @property
     def debrief_questions(self) -> list[Mapping[str, str]]:
+        """Questions for the discussion, each in English and Korean."""
         return list(self.data["debrief_questions"])
 
     @property
     def teacher_notes(self) -> Mapping[str, Any]:
+        """Learning goals, what to watch for, timing."""
         return self.data["teacher_notes"]
 
     def role(self, role_id: str) -> Role:
+        """The role with this id; raises LessonError (with a suggestion) if there is none."""
         for role in self.roles:
             if role.id == role_id:
                 return role
@@ -199,6 +209,7 @@ class Lesson:
         raise LessonError(f"lesson {self.name} has no role {role_id!r}{suggest(role_id, ids, 'roles')}")
 
     def strategy(self, strategy_id: str) -> Strategy:
+        """The strategy with this id; raises KeyError."""
         for strategy in self.strategies:
             if strategy.id == strategy_id:
                 return strategy
@@ -293,6 +304,7 @@ def lesson_from_document(document: Mapping[str, Any], source: str) -> Lesson:
 # validation
 # ----------------------------------------------------------------------
 def lesson_from_doc(doc: LoadedYaml, path: Path) -> Lesson:
+    """Validate a parsed lesson document and build the Lesson; raises LessonError."""
     ctx = Context(doc, LessonError)
     data = Record(LESSON_FIELDS).check(doc.data, ctx, ())
     data["name"] = data["name"] or path.stem

@@ -35,6 +35,7 @@ def firm_interface_available() -> bool:
 
 
 def needs_firm_interface(decisions: Mapping[int, Mapping[str, Any]]) -> bool:
+    """True when a decision log has firm or partner decisions."""
     return any(k.startswith(("firm:", "partner:")) for d in decisions.values() for k in d)
 
 
@@ -52,14 +53,17 @@ class Measured:
 
     @property
     def mean(self) -> float:
+        """Mean score over the seeds (nan when not measured)."""
         return float(np.mean(self.scores)) if self.scores else float("nan")
 
     @property
     def p05(self) -> float:
+        """5th percentile of the scores."""
         return float(np.percentile(self.scores, 5)) if self.scores else float("nan")
 
     @property
     def p95(self) -> float:
+        """95th percentile of the scores."""
         return float(np.percentile(self.scores, 95)) if self.scores else float("nan")
 
 

@@ -45,22 +45,27 @@ class TeamResult:
 
     @property
     def mean(self) -> float:
+        """The fair score: mean over the class seeds."""
         return float(self.scores.mean())
 
     @property
     def p05(self) -> float:
+        """5th percentile over the class seeds."""
         return float(np.percentile(self.scores, 5))
 
     @property
     def p95(self) -> float:
+        """95th percentile over the class seeds."""
         return float(np.percentile(self.scores, 95))
 
     @property
     def luck(self) -> float:
+        """Seen score minus fair score (positive: the team's seed was kind)."""
         return self.seen_score - self.mean
 
     @property
     def verdict(self) -> str:
+        """``lucky``, ``unlucky`` or ``typical`` (see :data:`sim.classroom.scoring.LUCK_POINTS`)."""
         from sim.classroom.scoring import LUCK_POINTS
 
         if self.seen_score > self.p95 or self.luck > LUCK_POINTS:
@@ -162,6 +167,7 @@ def rank_ranges(results: Sequence[TeamResult]) -> dict[int, tuple[int, int, int]
 
 
 def teams_csv(results: Sequence[TeamResult], ranks: dict) -> str:
+    """The ranking as CSV text (one row per team and role)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(
@@ -255,6 +261,7 @@ WORDS = {
 
 
 def report_html(lesson: Lesson | None, results, ranks, baseline, refused, seeds, lang: str = "en") -> str:
+    """The class report as one self-contained HTML document."""
     w = WORDS[lang]
     title = f"{w['title']}: {lesson.title[lang]}" if lesson else w["title"]
     parts = [f"<h1>{esc(title)}</h1>"]

@@ -110,14 +110,17 @@ class FairScore:
 
     @property
     def mean(self) -> float:
+        """The fair score: mean over the class seeds."""
         return float(np.mean(self.scores))
 
     @property
     def p05(self) -> float:
+        """5th percentile over the class seeds."""
         return float(np.percentile(self.scores, 5))
 
     @property
     def p95(self) -> float:
+        """95th percentile over the class seeds."""
         return float(np.percentile(self.scores, 95))
 
     @property

@@ -69,16 +69,19 @@ class LessonSession(GameSession):
     # -- levers: only a human regulator moves them, and only the lesson's ------
     @property
     def regulator_role(self) -> Role | None:
+        """The human regulator role, if a team plays one."""
         return next((r for r in self.human_roles if r.kind == "regulator"), None)
 
     @property
     def levers(self):
+        """The levers the dashboard shows: the human regulator's lesson levers (none without one)."""
         role = self.regulator_role
         if role is None:
             return []
         return [spec for spec in self.scenario.parameters.of_kind("lever") if spec.name in role.levers]
 
     def set_lever(self, name: str, value: Any):
+        """Set one of the human regulator's levers for next quarter; raises OverrideError for others."""
         role = self.regulator_role
         if role is None or name not in role.levers:
             raise OverrideError(f"{name!r} is not a lever of your role in this lesson")
@@ -87,10 +90,12 @@ class LessonSession(GameSession):
     # -- turns ---------------------------------------------------------------
     @property
     def current_role(self) -> Role:
+        """The role whose turn it is."""
         return self.human_roles[self.turn]
 
     @property
     def last_turn(self) -> bool:
+        """True when the current role is the last to decide this quarter."""
         return self.turn >= len(self.human_roles) - 1
 
     def regulator_decision(self) -> dict[str, Any]:
@@ -165,6 +170,7 @@ class LessonSession(GameSession):
             self.on_quarter()
 
     def undo(self) -> bool:
+        """Go back one quarter, forgetting that quarter's role decisions."""
         done = super().undo()
         if done:
             self.role_log.pop(self.model.quarter, None)
@@ -182,6 +188,7 @@ class LessonSession(GameSession):
 
     # -- saving ----------------------------------------------------------------
     def save_extra(self) -> dict[str, Any]:
+        """What a lesson save carries besides the game: team, lesson, roles, decisions per role."""
         return {
             "team": self.team,
             "lesson": {
