@@ -10,6 +10,7 @@ import os
 import sys
 from pathlib import Path
 
+from sim.classroom import commands as classroom_commands
 from sim.errors import UserError
 from sim.experiments import commands as experiment_commands
 from sim.game import commands as game_commands
@@ -137,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     game_commands.register(sub)
     experiment_commands.register(sub)
+    classroom_commands.register(sub)
     return parser
 
 

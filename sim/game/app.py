@@ -70,6 +70,8 @@ class App:
         self.message = ""  # a status line the screens show (saved to ..., errors)
         self.preselected = scenario
         self.screen: Any = None
+        self.next_screen: tuple | None = None  # (screen class, kwargs) to show after this frame's update
+        self.overlay = None  # a callable(surface) drawn over every frame (a lesson's objectives strip)
         from sim.game.screens.start import StartScreen
 
         self.show(StartScreen)
@@ -167,6 +169,10 @@ class App:
                 return
         if not self.too_small:
             self.screen.update(dt)
+        if self.next_screen is not None:  # a screen change asked for from outside a screen (lesson turns)
+            screen_class, kwargs = self.next_screen
+            self.next_screen = None
+            self.show(screen_class, **kwargs)
         self.manager.update(dt)
         if self.minimised:
             return
@@ -181,6 +187,8 @@ class App:
         else:
             self.screen.draw(self.window)
             self.manager.draw_ui(self.window)
+            if self.overlay is not None:
+                self.overlay(self.window)
         pygame.display.flip()
 
     def run(self) -> None:

@@ -169,6 +169,9 @@ class StartScreen(Screen):
             if action == "continue" and not autosave_path().exists():
                 widget.disable()
             x += width + 10
+        from sim.game.screens.lesson_picker import lessons_button  # classroom: lessons for a class
+
+        lessons_button(self, pygame.Rect(w - 170, 14, 150, 32))
 
     def describe(self) -> str:
         labels = {"story": self.tr("story"), "objectives": self.tr("objectives")}
@@ -224,6 +227,10 @@ class StartScreen(Screen):
                 self.app.start_game(GameSession(self.scenario, self.app.seed))
         elif action == "continue":
             self.load_save(autosave_path())
+        elif action == "lessons":
+            from sim.game.screens.lesson_picker import LessonPickerScreen
+
+            self.app.show(LessonPickerScreen)
         elif action == "lang":
             self.app.set_language("en" if self.lang == "ko" else "ko")
         elif action == "quit":

@@ -1,0 +1,177 @@
+"""Lessons in the game window: who decides next (hot-seat), which screen shows it, the glue to the app.
+
+Screens live in ``sim/game/screens/`` (briefing, handoff, role decision, lesson
+picker, lesson end); this module wires a :class:`LessonSession` to the app:
+when a role's turn ends, the hand-off screen hides the others' pending
+choices; when the quarter has run, the next quarter's first role is called.
+"""
+
+from __future__ import annotations
+
+from sim.classroom.lesson import Lesson
+from sim.classroom.session import LessonSession
+
+TEXT = {
+    "en": {
+        "lessons": "Lessons",
+        "lessons_tip": "Classroom lessons: roles, briefings, fair scores",
+        "team": "Team name:",
+        "roles": "Roles your team(s) play (one or more; hot-seat):",
+        "start": "Start lesson",
+        "back": "Back",
+        "briefing": "Briefing",
+        "your_role": "Your role",
+        "objectives": "Objectives",
+        "begin": "Begin",
+        "pass_to": "Pass the screen to",
+        "look_away": "Everyone else: look away. The other roles' choices stay hidden until the quarter runs.",
+        "ready": "I am ready",
+        "done": "Decision made",
+        "quarter": "Quarter",
+        "fair": "Fair score (your decisions over the class seeds)",
+        "seen": "Score of the run you saw",
+        "computing": "Replaying your decisions on the class seeds...",
+        "debrief": "Write debrief (HTML)",
+        "to_start": "Start screen",
+        "no_team": "Type a team name first.",
+        "no_role": "Pick at least one role.",
+        "provider": "Provider",
+        "deal": "Deal",
+        "keep": "(model's rule)",
+        "last_quarter": "Last quarter",
+        "saved": "Saved to",
+    },
+    "ko": {
+        "lessons": "수업",
+        "lessons_tip": "수업용 레슨: 역할, 브리핑, 공정 점수",
+        "team": "팀 이름:",
+        "roles": "팀이 맡을 역할(하나 이상, 교대로 진행):",
+        "start": "수업 시작",
+        "back": "뒤로",
+        "briefing": "브리핑",
+        "your_role": "역할",
+        "objectives": "목표",
+        "begin": "시작",
+        "pass_to": "화면을 넘겨주세요:",
+        "look_away": "다른 분들은 화면을 보지 마세요. 분기가 진행될 때까지 다른 역할의 선택은 숨겨집니다.",
+        "ready": "준비됐습니다",
+        "done": "결정 완료",
+        "quarter": "분기",
+        "fair": "공정 점수(수업 시드에서 재생한 결정)",
+        "seen": "본 게임 점수",
+        "computing": "수업 시드에서 결정을 재생하는 중...",
+        "debrief": "디브리핑 작성(HTML)",
+        "to_start": "시작 화면",
+        "no_team": "먼저 팀 이름을 입력하세요.",
+        "no_role": "역할을 하나 이상 고르세요.",
+        "provider": "공급자",
+        "deal": "계약",
+        "keep": "(모델 규칙)",
+        "last_quarter": "지난 분기",
+        "saved": "저장 위치",
+    },
+}
+
+
+def say(key: str, lang: str) -> str:
+    """A lesson screen's text in ``lang`` (English when missing)."""
+    return TEXT.get(lang, TEXT["en"]).get(key) or TEXT["en"][key]
+
+
+def attach(app, session: LessonSession) -> None:
+    """Make the app follow the session's turns: hand-off between roles, end screen when finished."""
+    from sim.game.screens.handoff import HandoffScreen
+    from sim.game.screens.lesson_end import LessonEndScreen
+
+    def on_turn(role) -> None:
+        app.next_screen = (HandoffScreen, {})
+
+    def on_quarter() -> None:
+        app.autosave()
+        if session.finished:
+            app.next_screen = (LessonEndScreen, {})
+        elif len(session.human_roles) > 1 or session.current_role.kind != "regulator":
+            app.next_screen = (HandoffScreen, {})
+
+    session.on_turn = on_turn
+    session.on_quarter = on_quarter
+    app.session = session
+    app.overlay = lambda surface: draw_objectives_strip(app, surface)
+
+
+def draw_objectives_strip(app, surface) -> None:
+    """On the dashboard, the current role's objectives with their values so far, bottom left."""
+    from sim.game import charts
+    from sim.game.screens.dashboard import DashboardScreen
+
+    session = app.session
+    if not isinstance(app.screen, DashboardScreen) or not isinstance(session, LessonSession) or session.finished:
+        return
+    role = session.current_role
+    card = session.role_scorecard(role)
+    results = {r.id: r for r in card.results} if card is not None else {}
+    lines = [(f"{say('objectives', app.lang)}: {role.label_for(app.lang)}", charts.ACCENT)]
+    for objective in role.objectives:
+        result = results.get(objective["id"])
+        color = charts.DIM if result is None else (charts.GOOD if result.met else charts.BAD)
+        lines.append((("✓ " if result is not None and result.met else "• ") + objective["label"][app.lang], color))
+    height = 20 * len(lines) + 10
+    top = app.size[1] - height - 34
+    panel = surface.subsurface((8, top, 330, height))
+    panel.fill(charts.PANEL)
+    for i, (text, color) in enumerate(lines):
+        charts.text(surface, text, (14, top + 6 + 20 * i), 12, color, bold=i == 0, max_width=318)
+
+
+def show_turn(app) -> None:
+    """Show the screen where the current role decides (the dashboard for a regulator)."""
+    session = app.session
+    if session.finished:
+        from sim.game.screens.lesson_end import LessonEndScreen
+
+        app.show(LessonEndScreen)
+    elif session.current_role.kind == "regulator":
+        from sim.game.screens.dashboard import DashboardScreen
+
+        app.show(DashboardScreen, replay=False)
+    else:
+        from sim.game.screens.role_decision import RoleDecisionScreen
+
+        app.show(RoleDecisionScreen)
+
+
+def open_team_session(lesson: Lesson, team: str, roles=None) -> tuple[LessonSession, str]:
+    """The team's game of this lesson: resumed from its save if there is a usable one, else new.
+
+    Returns (session, note); the note says why a save was not resumed (never overwrite silently).
+    """
+    from sim.classroom.session import lesson_of_save, lesson_save_path
+    from sim.errors import UserError
+    from sim.saves import load_save
+
+    path = lesson_save_path(lesson.name, team)
+    if path.exists():
+        try:
+            saved = load_save(path)
+            lesson_of_save(saved)
+            return LessonSession.from_lesson_save(lesson, saved), ""
+        except UserError as exc:
+            backup = path.with_suffix(".unreadable.json")
+            path.replace(backup)
+            return LessonSession(
+                lesson, team, roles=roles
+            ), f"{path} could not be resumed ({exc.message}); kept as {backup}"
+    return LessonSession(lesson, team, roles=roles), ""
+
+
+def start_lesson_game(lesson: Lesson, size=(1280, 800), lang: str = "en", team: str = "team", roles=None):
+    """Open the window on the lesson's briefing, resuming the team's save if it has one. Returns the App."""
+    from sim.game.app import App
+    from sim.game.screens.briefing import BriefingScreen
+
+    app = App(size=size, lang=lang)
+    session, note = open_team_session(lesson, team, roles)
+    app.message = note
+    attach(app, session)
+    app.show(BriefingScreen)
+    return app

@@ -1,0 +1,63 @@
+"""Lesson briefing: the situation, the roles in play and each role's objectives, before the first quarter."""
+
+from __future__ import annotations
+
+import pygame
+from pygame_gui.elements import UITextBox
+
+from sim.classroom.game import say, show_turn
+from sim.game import charts
+from sim.game.screens.base import Screen, escape
+from sim.model.outcomes import METRICS
+
+
+def role_objectives_html(role, lang: str, scorecard=None) -> str:
+    """A role's objectives as pygame-gui HTML (with current values when a scorecard is given)."""
+    results = {r.id: r for r in scorecard.results} if scorecard is not None else {}
+    lines = []
+    for objective in role.objectives:
+        line = f"• {escape(objective['label'][lang])}"
+        result = results.get(objective["id"])
+        if result is not None:
+            color = "#5AC878" if result.met else "#EB5F5A"
+            metric = result.metric.split("@")[0].removeprefix("firm.")
+            shown = METRICS[metric].fmt.format(result.value) if metric in METRICS else f"{result.value:.3g}"
+            line += f" <font color='{color}'>({escape(shown)})</font>"
+        lines.append(line)
+    return "<br>".join(lines)
+
+
+class BriefingScreen(Screen):
+    """The lesson's briefing and the roles people play; Begin starts the first turn."""
+
+    def build(self, rect: pygame.Rect) -> None:
+        super().build(rect)
+        w, h = rect.size
+        session = self.app.session
+        lesson = session.lesson
+        parts = [f"<b>{escape(lesson.title[self.lang])}</b>", escape(lesson.briefing[self.lang])]
+        for role in session.human_roles:
+            brief = f"<br>{escape(role.brief[self.lang])}" if role.brief else ""
+            parts.append(
+                f"<b>{escape(say('your_role', self.lang))}: {escape(role.label_for(self.lang))}</b>{brief}<br>"
+                f"<b>{escape(say('objectives', self.lang))}</b><br>{role_objectives_html(role, self.lang)}"
+            )
+        others = [r for r in lesson.roles if r not in session.human_roles]
+        if others:
+            parts.append("<i>" + escape(", ".join(r.label_for(self.lang) for r in others)) + ": model</i>")
+        UITextBox("<br><br>".join(parts), pygame.Rect(20, 60, w - 40, h - 140), self.manager)
+        self.button((w - 200, h - 64, 180, 40), say("begin", self.lang), "begin", say("begin", self.lang))
+        self.title = f"{say('briefing', self.lang)} · {session.team}"
+
+    def act(self, action: str) -> None:
+        if action == "begin":
+            session = self.app.session
+            if len(session.human_roles) > 1:
+                from sim.game.screens.handoff import HandoffScreen
+
+                self.app.show(HandoffScreen)
+            else:
+                show_turn(self.app)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        charts.text(surface, self.title, (20, 16), 24, charts.ACCENT, bold=True)

@@ -1,0 +1,33 @@
+"""Hot-seat hand-off: pass the screen to the next role; nothing of the others' pending choices shows."""
+
+from __future__ import annotations
+
+import pygame
+
+from sim.classroom.game import say, show_turn
+from sim.game import charts
+from sim.game.screens.base import Screen
+
+
+class HandoffScreen(Screen):
+    """A blank interstitial naming who decides next; "I am ready" shows that role's screen."""
+
+    def build(self, rect: pygame.Rect) -> None:
+        super().build(rect)
+        w, h = rect.size
+        self.center = (w // 2, h // 2)
+        self.button((w // 2 - 100, h // 2 + 70, 200, 44), say("ready", self.lang), "ready", say("ready", self.lang))
+
+    def act(self, action: str) -> None:
+        if action == "ready":
+            show_turn(self.app)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        session = self.app.session
+        x, y = self.center
+        quarter = f"{say('quarter', self.lang)} {session.model.quarter_label}"
+        charts.text(surface, quarter, (x, y - 90), 18, charts.DIM, anchor="center")
+        charts.text(surface, say("pass_to", self.lang), (x, y - 50), 20, charts.TEXT, anchor="center")
+        name = f"{session.team} · {session.current_role.label_for(self.lang)}"
+        charts.text(surface, name, (x, y - 10), 30, charts.ACCENT, bold=True, anchor="center")
+        charts.text(surface, say("look_away", self.lang), (x, y + 30), 14, charts.DIM, anchor="center")

@@ -1,0 +1,157 @@
+"""Classroom commands end to end: lessons, lesson new/check, class new, play --lesson, debrief, class report."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+from classroom_helpers import write_small_lesson
+
+from sim.classroom.lesson import lesson_from_text, load_lesson
+from sim.classroom.session import LessonSession
+from sim.cli import main
+
+
+def play(lesson_path, team, folder, plan=None):
+    lesson = load_lesson(lesson_path)
+    session = LessonSession(lesson, team, ghost=False, save_path=folder / f"{team}.json")
+    quarter = 0
+    while not session.finished:
+        for name, value in (plan or {}).get(quarter, {}).items():
+            session.set_lever(name, value)
+        session.submit()
+        quarter += 1
+    return session.save()
+
+
+@pytest.fixture()
+def class_folder(tmp_path):
+    lesson_path = write_small_lesson(tmp_path)
+    saves = tmp_path / "saves"
+    play(lesson_path, "blue", saves, {0: {"partnership_review": "block"}})
+    play(lesson_path, "red", saves)
+    return lesson_path, saves
+
+
+def test_lessons_lists_bundled(capsys):
+    assert main(["lessons"]) == 0
+    out = capsys.readouterr().out
+    assert "partnerships-lock-in" in out and "champion-vs-entrant" in out
+
+
+def test_lesson_new_writes_a_template_that_validates(tmp_path, capsys):
+    out = tmp_path / "mine.yaml"
+    assert main(["lesson", "new", "mine", "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.count("#") > 10  # commented
+    lesson = lesson_from_text(text, str(out))
+    assert lesson.name == "mine"
+    assert main(["lesson", "new", "mine", "--out", str(out)]) == 2  # no silent overwrite
+
+
+def test_lesson_check_plays_every_role_and_reports_the_spread(tmp_path, capsys):
+    lesson_path = write_small_lesson(tmp_path)
+    code = main(["lesson", "check", str(lesson_path), "--workers", "1"])
+    out = capsys.readouterr().out
+    assert "default play to the end: role regulator" in out
+    assert "default play to the end: role naver" in out
+    assert "5-95 % over seeds" in out and "spread" in out
+    assert ("lesson check passed" in out) == (code == 0)
+
+
+def test_lesson_check_fails_when_objectives_cannot_discriminate(tmp_path, capsys):
+    from classroom_helpers import SMALL_LESSON
+
+    text = SMALL_LESSON.replace("target: 0.36", "target: 0.01").replace("target: 20", "target: 1")
+    path = write_small_lesson(tmp_path, text)
+    assert main(["lesson", "check", str(path), "--workers", "1"]) == 2
+    assert "FAILED" in capsys.readouterr().out
+
+
+def test_class_new_writes_a_pack(tmp_path, capsys):
+    out = tmp_path / "pack"
+    assert main(["class", "new", "partnerships-lock-in", "--out", str(out)]) == 0
+    names = {p.name for p in out.iterdir()}
+    assert {
+        "partnerships-lock-in.yaml",
+        "STUDENTS.en.md",
+        "STUDENTS.ko.md",
+        "README.md",
+        "TEACHER.md",
+        "saves",
+    } <= names
+    assert "aisim class report" in (out / "README.md").read_text(encoding="utf-8")
+    assert "팀 이름" in (out / "STUDENTS.ko.md").read_text(encoding="utf-8")
+    assert main(["class", "new", "partnerships-lock-in", "--out", str(out)]) == 2  # not empty
+
+
+def test_play_lesson_headless_saves_in_the_team_slot(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path))
+    lesson_path = write_small_lesson(tmp_path)
+    code = main(["play", "--lesson", str(lesson_path), "--team", "Blue", "--headless", "--autoplay", "2"])
+    assert code == 0
+    save = tmp_path / "lessons" / "small" / "blue.json"
+    data = json.loads(save.read_text(encoding="utf-8"))
+    assert data["extra"]["team"] == "Blue" and data["quarter"] == "2024Q3"
+    assert main(["play", "--lesson", str(lesson_path), "--headless"]) == 2  # --team is required
+    assert "--team" in capsys.readouterr().err
+
+
+def test_debrief_writes_self_contained_html(class_folder, tmp_path):
+    _, saves = class_folder
+    out = tmp_path / "debrief"
+    assert (
+        main(["debrief", str(saves / "blue.json"), str(saves / "red.json"), "--out", str(out), "--workers", "1"]) == 0
+    )
+    html = (out / "index.html").read_text(encoding="utf-8")
+    for needle in ("<svg", "Turning points", "Timeline", "baseline", "Random events revealed", "Why?", "blue", "red"):
+        assert needle in html
+    assert "http://" not in html.replace("http://www.w3.org/2000/svg", "") and "https://" not in html
+    assert (
+        main(["debrief", str(saves / "blue.json"), "--out", str(tmp_path / "ko"), "--lang", "ko", "--workers", "1"])
+        == 0
+    )
+    assert "전환점" in (tmp_path / "ko" / "index.html").read_text(encoding="utf-8")
+
+
+def test_class_report_ranks_teams_and_refuses_bad_files(class_folder, tmp_path, capsys):
+    _, saves = class_folder
+    (saves / "junk.json").write_text("not json", encoding="utf-8")
+    (saves / "foreign.json").write_text('{"format": "other"}', encoding="utf-8")
+    out = tmp_path / "report"
+    assert main(["class", "report", str(saves), "--out", str(out), "--seeds", "3", "--workers", "1"]) == 0
+    rows = list(csv.DictReader((out / "teams.csv").open(encoding="utf-8")))
+    assert {r["team"] for r in rows} == {"blue", "red"}
+    assert all(r["was_it_luck"] in ("lucky", "unlucky", "typical") for r in rows)
+    assert all(float(r["fair_score_p05"]) <= float(r["fair_score"]) <= float(r["fair_score_p95"]) for r in rows)
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert "junk.json" in html and "foreign.json" in html and "<svg" in html
+    printed = capsys.readouterr().out
+    assert "2 team save(s)" in printed and "refused: junk.json" in printed
+
+
+def test_class_report_needs_a_folder(tmp_path, capsys):
+    assert main(["class", "report", str(tmp_path / "nope"), "--out", str(tmp_path / "r")]) == 2
+    assert "no such folder" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "name", ["partnerships-lock-in", "basic-act-startups", "sovereign-ai-payoff", "champion-vs-entrant"]
+)
+def test_bundled_lessons_pass_their_check(name, capsys):
+    assert main(["lesson", "check", name, "--seeds", "10"]) == 0, capsys.readouterr().out
+
+
+def test_play_lesson_resumes_the_teams_save_and_never_overwrites_a_bad_one(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path))
+    lesson_path = write_small_lesson(tmp_path)
+    args = ["play", "--lesson", str(lesson_path), "--team", "Blue", "--headless", "--autoplay", "2"]
+    assert main(args) == 0 and main(args) == 0
+    save = tmp_path / "lessons" / "small" / "blue.json"
+    assert json.loads(save.read_text(encoding="utf-8"))["quarter"] == "2025Q1"  # 2 + 2 quarters
+    save.write_text("{broken", encoding="utf-8")
+    assert main(args) == 0
+    assert "could not be resumed" in capsys.readouterr().err
+    assert save.with_suffix(".unreadable.json").read_text(encoding="utf-8") == "{broken"

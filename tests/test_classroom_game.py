@@ -1,0 +1,89 @@
+"""Lessons in the game window (headless): picker, briefing, hot-seat hand-off, role screen, end screen."""
+
+from __future__ import annotations
+
+import pytest
+from classroom_helpers import SMALL_LESSON
+
+from sim.classroom.game import attach
+from sim.classroom.lesson import lesson_from_text
+from sim.classroom.session import LessonSession
+from sim.game.app import App
+from sim.game.screens.briefing import BriefingScreen
+from sim.game.screens.dashboard import DashboardScreen
+from sim.game.screens.handoff import HandoffScreen
+from sim.game.screens.lesson_end import LessonEndScreen
+from sim.game.screens.lesson_picker import LessonPickerScreen
+from sim.game.screens.role_decision import RoleDecisionScreen
+from sim.game.screens.start import StartScreen
+
+
+@pytest.fixture(scope="module")
+def lesson():
+    return lesson_from_text(SMALL_LESSON, "small.yaml")
+
+
+@pytest.fixture()
+def app(tmp_path, monkeypatch):
+    monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path / "saves"))
+    game = App(size=(1280, 800))
+    game.pump(2)
+    return game
+
+
+def test_start_screen_has_a_lessons_button_that_opens_the_picker(app):
+    assert isinstance(app.screen, StartScreen)
+    assert "lessons" in app.screen.buttons.values()
+    app.screen.act("lessons")
+    assert isinstance(app.screen, LessonPickerScreen)
+    assert len(app.screen.lessons) >= 4
+    assert app.screen.start("", ["regulator"]) is False  # a team name is needed
+    assert app.screen.start("Blue", [app.screen.chosen.roles[0].id]) is True
+    assert isinstance(app.screen, BriefingScreen)
+    assert app.session.team == "Blue"
+
+
+def test_hot_seat_quarter_passes_the_screen_between_roles(app, lesson):
+    attach(app, LessonSession(lesson, "Blue", roles=["regulator", "kakao"], ghost=False))
+    app.show(BriefingScreen)
+    app.screen.act("begin")
+    assert isinstance(app.screen, HandoffScreen)
+    app.screen.act("ready")
+    assert isinstance(app.screen, DashboardScreen)
+    app.session.set_lever("partnership_review", "block")
+    app.screen.request_step()  # the regulator is done: hand the screen to Kakao
+    app.pump(2)
+    assert isinstance(app.screen, HandoffScreen) and app.session.current_role.id == "kakao"
+    assert not app.session.history
+    app.screen.act("ready")
+    assert isinstance(app.screen, RoleDecisionScreen)
+    app.pump(1)
+    app.screen.act("done")  # Kakao keeps the model's rule; the quarter runs
+    app.pump(2)
+    assert len(app.session.history) == 1
+    assert app.session.model.params["partnership_review"] == "block"
+    assert isinstance(app.screen, HandoffScreen) and app.session.current_role.id == "regulator"
+    assert app.session.save_path.exists()  # autosaved in the team's own slot
+
+
+def test_lesson_end_screen_shows_fair_scores(app, lesson):
+    session = LessonSession(lesson, "Blue", ghost=False)
+    while not session.finished:
+        session.submit()
+    attach(app, session)
+    app.show(LessonEndScreen)
+    app.screen.wait()
+    app.pump(2)
+    screen = app.screen
+    assert isinstance(screen, LessonEndScreen) and not screen.failed
+    ((role, fair, sentence),) = screen.results
+    assert role.id == "regulator" and len(fair.scores) == 3 and sentence
+
+
+def test_screenshot_of_the_briefing_in_korean(tmp_path, lesson, monkeypatch):
+    monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path))
+    game = App(size=(1280, 800), lang="ko")
+    attach(game, LessonSession(lesson, "파랑", ghost=False))
+    game.show(BriefingScreen)
+    game.pump(2)
+    assert game.screenshot(tmp_path / "briefing.png").stat().st_size > 10_000
