@@ -40,7 +40,6 @@ def test_a_firm_role_decision_changes_the_run_and_replays_bit_identically(polici
     assert simulate(lesson.scenario, session.seed, session.decisions).quarters == session.history
 
 
-@pytest.mark.xfail(reason="sim/saves.py must accept firm:/partner: decision keys (hardening agent)", strict=False)
 def test_a_firm_role_save_loads_and_replays(policies, lesson, tmp_path):
     from sim.runner import simulate
     from sim.saves import load_save
