@@ -89,6 +89,7 @@ class App:
 
     def rebuild(self) -> None:
         """Re-create the current screen's widgets for the window size and language."""
+        self.screen.before_rebuild()
         self.manager.clear_and_reset()
         if not self.too_small:
             self.screen.build(pygame.Rect((0, 0), self.size))
@@ -184,13 +185,15 @@ class App:
         pygame.display.flip()
 
     def run(self) -> None:
-        """Run until the window closes (autosaving the game in progress)."""
-        try:
-            while self.running:
-                dt = self.clock.tick(FPS) / 1000.0
-                self.frame(dt)
-        finally:
-            self.autosave()
+        """Run until the window closes; closing it (or Quit) autosaves the game in progress.
+
+        Being killed (Ctrl-C in the terminal, SIGTERM) does not autosave: the
+        autosave is the last game the player chose to leave, and a stray
+        process must never overwrite it.
+        """
+        while self.running:
+            dt = self.clock.tick(FPS) / 1000.0
+            self.frame(dt)
 
     def pump(self, frames: int = 1, dt: float = 1 / FPS) -> None:
         """Run ``frames`` frames without waiting (for tests and headless capture)."""

@@ -70,7 +70,35 @@ def parse_size(text: str) -> tuple[int, int]:
     return width, height
 
 
+NO_DRIVER = ("dummy", "offscreen")  # SDL video drivers that draw to no screen
+
+
+def display_available(environ=None, platform: str | None = None) -> bool:
+    """Whether a window opened now would be seen by anyone.
+
+    False when SDL is told to draw nowhere (``SDL_VIDEODRIVER=dummy``), or on a
+    Linux/BSD machine with neither ``DISPLAY`` (X11) nor ``WAYLAND_DISPLAY``
+    and no other SDL driver chosen. Other platforms always have a desktop.
+    """
+    environ = os.environ if environ is None else environ
+    platform = sys.platform if platform is None else platform
+    driver = environ.get("SDL_VIDEODRIVER", "").strip().lower()
+    if driver in NO_DRIVER:
+        return False
+    if driver or not platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+        return True
+    return bool(environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"))
+
+
+NO_DISPLAY_MESSAGE = (
+    "no display to show the game window on (DISPLAY and WAYLAND_DISPLAY are unset or SDL_VIDEODRIVER=dummy); "
+    "run it on a desktop, or add --headless to play quarters and save a --screenshot without a window"
+)
+
+
 def cmd_play(args) -> int:
+    if not args.headless and not display_available():
+        raise GameArgumentError(NO_DISPLAY_MESSAGE)
     size = parse_size(args.size)
     if args.seed < 0:
         raise GameArgumentError(f"--seed must be >= 0, got {args.seed}")
@@ -113,6 +141,9 @@ def cmd_play(args) -> int:
         app = App(size=size, lang=args.lang, scenario=scenario, seed=args.seed)
     except pygame.error as exc:
         raise GameArgumentError(f"cannot open a window ({exc}); run with --headless or on a display") from None
+    if not args.headless and pygame.display.get_driver() in NO_DRIVER:
+        pygame.display.quit()
+        raise GameArgumentError(NO_DISPLAY_MESSAGE)
     if saved is not None:
         session = GameSession.from_save(saved)
         app.start_game(session)
@@ -130,13 +161,14 @@ def cmd_play(args) -> int:
         app.rebuild()
     if args.autoplay:
         autoplay(app, args.autoplay, stop_at_event=args.event)
-    if args.headless:
+    if args.headless or args.screenshot:
         if app.session is not None:
             app.session.sync_ghost()  # the capture shows the baseline of the same quarter
         app.pump(3)
         if args.screenshot:
             path = app.screenshot(args.screenshot)
             print(path)
+    if args.headless:
         app.autosave()
         return 0
     app.run()
