@@ -340,6 +340,7 @@ def test_continue_autosave_and_quit_confirmation(app, tiny_korea):
     screen.act("main_menu")
     assert isinstance(app.screen, StartScreen)
     click(app, button(app.screen, "continue"))
+    app.pump(5)
     assert isinstance(app.screen, DashboardScreen) and app.session.played_quarters == 1
     app.show(StartScreen)
     key(app, pygame.K_ESCAPE)
@@ -457,3 +458,129 @@ def test_korean_mode_translates_costs_and_review_options(app, tiny_korea):
     buttons = {w.text for w in screen.widget_lever if screen.widget_lever[w] == "partnership_review"}
     assert buttons == {"허용", "조건부", "불허"}
     assert "십억 원/년" in screen._cost_text(200.0) and "KRW" not in screen._cost_text(200.0)
+
+
+# -- regressions from playing the game (issue 9, item 8), each driven by posted events -----------
+
+
+def type_text(app, text: str) -> None:
+    for char in text:
+        pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text=char))
+    app.pump(2)
+
+
+def test_lever_order_is_the_same_after_loading_a_save(app, tiny_korea):
+    screen = playing(app, tiny_korea)
+    order = list(screen.lever_widgets)
+    assert order == [spec.name for spec in tiny_korea.parameters.of_kind("lever")]
+    click(app, screen.next_button)
+    click(app, button(screen, "menu"))
+    click(app, button(app.screen, "main_menu"))
+    assert isinstance(app.screen, StartScreen)
+    click(app, button(app.screen, "continue"))
+    app.pump(5)
+    assert isinstance(app.screen, DashboardScreen)
+    assert list(app.screen.lever_widgets) == order
+
+
+def test_seed_typed_on_the_start_screen_survives_a_language_switch(app):
+    screen = app.screen
+    click(app, screen.seed_entry)
+    screen.seed_entry.set_text("")
+    type_text(app, "4711")
+    assert screen.seed_entry.get_text() == "4711"
+    click(app, button(screen, "lang"))
+    assert app.lang == "ko"
+    assert app.screen.seed_entry.get_text() == "4711"
+    pygame.event.post(pygame.event.Event(pygame.VIDEORESIZE, w=1100, h=700, size=(1100, 700)))
+    app.pump(2)
+    assert app.screen.seed_entry.get_text() == "4711"
+
+
+def test_f11_twice_restores_the_window_size(app):
+    size = app.size
+    key(app, pygame.K_F11)
+    assert app.fullscreen
+    key(app, pygame.K_F11)
+    assert not app.fullscreen
+    app.pump(3)
+    desktop = pygame.display.get_desktop_sizes()[0]
+    # back to the windowed size, but never larger than the screen (so never partly off it)
+    expected = (min(size[0], max(960, desktop[0] - 40)), min(size[1], max(600, desktop[1] - 80)))
+    assert app.size == expected
+    assert app.window.get_size() == expected
+
+
+def test_firm_labels_do_not_cover_the_axis_labels_early_in_the_game(tiny_korea):
+    from sim.game import charts
+
+    session = GameSession(tiny_korea, 0, ghost=False)
+    for _ in range(2):
+        session.step()
+    model = session.model
+    quarters = sorted({row["quarter"] for row in model.firm_history})
+    shares = [{r["firm"]: r["revenue_share"] for r in model.firm_history if r["quarter"] == q} for q in quarters]
+    colors = charts.firm_colors([(f.firm_id, f.origin) for f in model.firms])
+    boxes: list = []
+    charts.draw_stacked_shares((600, 240), "t", ["a"] * 8, 8, shares, colors, {}, boxes=boxes)
+    axis, firms = boxes[:5], boxes[5:]
+    assert firms, "the biggest firms are labelled"
+    for label in firms:
+        assert label.collidelist(axis) == -1
+        assert label.right <= 600
+
+
+def test_clicking_a_tile_also_updates_the_chart_menu(app, tiny_korea):
+    from sim.model.metrics import METRICS
+
+    screen = playing(app, tiny_korea)
+    click(app, screen.next_button)
+    tile = pygame.Rect(screen.gauge_rect.x, screen.gauge_rect.y, screen.gauge_rect.width // 3, 40)
+    metric = screen.gauge_at(tile.center)
+    for kind in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP):
+        pygame.event.post(pygame.event.Event(kind, pos=tile.center, button=1))
+        app.pump(1)
+    assert screen.chart_metric == metric
+    assert screen.chart_menu.selected_option[0] == METRICS[metric].label("en")
+
+
+def test_undo_keeps_lever_changes_not_yet_played(app, tiny_korea):
+    screen = playing(app, tiny_korea)
+    click(app, screen.next_button)
+    slider = screen.lever_widgets["sovereign_ai_budget_krw_bn"]["control"]
+    click(app, slider.right_button)
+    planned = dict(app.session.pending)
+    assert planned
+    click(app, screen.undo_button)
+    assert app.session.played_quarters == 0
+    assert app.session.pending == planned
+
+
+def test_loading_a_finished_save_shows_progress_and_never_freezes(app, tiny_korea, tmp_path, monkeypatch):
+    import time
+
+    from sim.game.screens import loading
+    from sim.game.screens.loading import LoadingScreen
+
+    monkeypatch.setattr(loading, "FRAME_BUDGET_S", 0.0)  # one quarter a frame, so the tiny game takes frames
+
+    session = GameSession(tiny_korea, 0, ghost=False)
+    session.set_lever("public_compute_gpus_k", 30)
+    while not session.finished:
+        session.step()
+    session.save(autosave_path())
+    app.show(StartScreen)
+    app.pump(2)
+    click(app, button(app.screen, "continue"))
+    assert isinstance(app.screen, LoadingScreen)
+    slowest, progress = 0.0, []
+    while isinstance(app.screen, LoadingScreen):
+        started = time.perf_counter()
+        app.pump(1)
+        slowest = max(slowest, time.perf_counter() - started)
+        if isinstance(app.screen, LoadingScreen):
+            progress.append(app.screen.progress)
+    assert isinstance(app.screen, EndScreen)
+    assert app.session.history == session.history
+    assert progress == sorted(progress)
+    assert slowest < 1.0  # was 5-9 s of frozen start screen; a frame is ~20 ms, the last builds the end screen

@@ -8,6 +8,7 @@ asks the screen to build again. Game state lives in :class:`GameSession`.
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,7 @@ class App:
         self.minimised = False
         self.autoplay = False
         self.fullscreen = False
+        self.windowed_size = self.size  # restored when F11 leaves fullscreen
         self.message = ""  # a status line the screens show (saved to ..., errors)
         self.preselected = scenario
         self.screen: Any = None
@@ -106,15 +108,35 @@ class App:
         if size == self.size:
             return
         self.size = size
+        self.window = pygame.display.get_surface() or self.window
         self.manager.set_window_resolution(size)
         self.cache.clear()
         self.rebuild()
 
     def toggle_fullscreen(self) -> None:
+        """F11: desktop fullscreen, and back to the windowed size, centred on the screen.
+
+        (``pygame.display.toggle_fullscreen`` left a screen-sized window partly off
+        screen under some window managers when toggled twice.)
+        """
         try:
-            pygame.display.toggle_fullscreen()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)  # from_display_module is fine for us
+                window = pygame.Window.from_display_module()
+            if not self.fullscreen:
+                self.windowed_size = self.size
+                window.set_fullscreen(desktop=True)
+            else:
+                window.set_windowed()
+                desktop = pygame.display.get_desktop_sizes()[0]
+                window.size = (
+                    min(self.windowed_size[0], max(MIN_SIZE[0], desktop[0] - 40)),
+                    min(self.windowed_size[1], max(MIN_SIZE[1], desktop[1] - 80)),
+                )
+                window.position = pygame.WINDOWPOS_CENTERED
             self.fullscreen = not self.fullscreen
-        except pygame.error as exc:  # e.g. the dummy driver, or a window manager that refuses
+            self.resize(window.size)
+        except pygame.error as exc:  # a video driver or window manager that refuses
             self.message = f"{t('error', self.lang)}: {exc}"
 
     def start_game(self, session: GameSession, replay: bool = False) -> None:

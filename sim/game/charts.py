@@ -223,17 +223,21 @@ def draw_stacked_shares(
     names: dict[str, str],
     ghost_domestic: Sequence[float] = (),
     ghost_label: str = "",
+    boxes: list | None = None,
 ) -> pygame.Surface:
     """Stacked revenue shares per quarter (domestic firms at the bottom, foreign on top).
 
     ghost_domestic: the baseline's domestic share, drawn as a faint line for comparison.
+    boxes: if given, the rects of the axis and firm labels are appended (for layout tests).
     """
     surface = pygame.Surface(size)
     plot = _plot_frame(surface, title, size, ghost_label if len(ghost_domestic) >= 2 else "")
     for k in range(5):
         y = plot.bottom - plot.height * k / 4
         pygame.draw.line(surface, GRID, (plot.left, y), (plot.right, y), 1)
-        text(surface, f"{k * 25}%", (plot.left - 4, int(y)), 11, DIM, anchor="midright")
+        rect = text(surface, f"{k * 25}%", (plot.left - 4, int(y)), 11, DIM, anchor="midright")
+        if boxes is not None:
+            boxes.append(rect)
     _x_labels(surface, plot, labels, total)
     order = list(colors)
     n = len(shares)
@@ -250,22 +254,26 @@ def draw_stacked_shares(
                 bottom_pts = [(xs[i], plot.bottom - plot.height * min(lower[i], 1.0)) for i in reversed(range(len(xs)))]
                 pygame.draw.polygon(surface, colors[firm], top_pts + bottom_pts)
             lower = upper
-        # label the biggest firms at the right edge of their band
+        # label the biggest firms beside the right end of their band: inside it once the band is
+        # wide enough, else just right of it (never over the y-axis labels on the left)
         last = shares[-1]
         cumulative = 0.0
+        inside = xs[-1] - plot.left > 130
         for firm in order:
             share = last.get(firm, 0.0)
             if share > 0.07:
                 y = plot.bottom - plot.height * (cumulative + share / 2)
-                text(
+                rect = text(
                     surface,
                     names.get(firm, firm),
-                    (int(xs[-1]) - 4, int(y)),
+                    (int(xs[-1]) - 4, int(y)) if inside else (int(xs[-1]) + 6, int(y)),
                     11,
-                    (255, 255, 255),
-                    anchor="midright",
-                    max_width=120,
+                    (255, 255, 255) if inside else colors[firm],
+                    anchor="midright" if inside else "midleft",
+                    max_width=120 if inside else max(20, plot.right - int(xs[-1]) - 8),
                 )
+                if boxes is not None:
+                    boxes.append(rect)
             cumulative += share
     if len(ghost_domestic) >= 2:
         pts = [

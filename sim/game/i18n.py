@@ -156,6 +156,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Space: next quarter  P: pause  Esc: menu  F11: fullscreen",
         "스페이스: 다음 분기  P: 일시정지  Esc: 메뉴  F11: 전체 화면",
     ),
+    "loading_save": ("Loading the saved game...", "저장된 게임을 불러오는 중입니다..."),
+    "loading_progress": (
+        "Replaying quarter {done} of {total} (Esc: cancel)",
+        "{total}개 분기 중 {done}개 재생 중(Esc: 취소)",
+    ),
     "final_outcomes": ("Final outcomes (you vs baseline)", "최종 성과(나 vs 기준)"),
 }
 

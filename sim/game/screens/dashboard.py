@@ -163,6 +163,13 @@ class DashboardScreen(Screen):
         self.build_top_bar(w)
         self.build_levers()
         self.build_right()
+        self.chart_menu = None
+        self.build_chart_menu()
+
+    def build_chart_menu(self) -> None:
+        """The chart's outcome menu, showing the outcome charted now (re-made when a tile picks another)."""
+        if self.chart_menu is not None:
+            self.chart_menu.kill()
         options = [METRICS[m].label(self.lang) for m in METRICS if m in self._metric_names()]
         self.metric_by_label = {METRICS[m].label(self.lang): m for m in METRICS}
         self.chart_menu = UIDropDownMenu(
@@ -588,6 +595,7 @@ class DashboardScreen(Screen):
             metric = self.gauge_at(event.pos)
             if metric:
                 self.chart_metric = "market_revenue_usd_bn" if metric == self.chart_metric else metric
+                self.build_chart_menu()
         elif event.type == pygame.KEYDOWN and not self.text_focus():
             if event.key == pygame.K_SPACE:
                 if not self.replay:

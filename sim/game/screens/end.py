@@ -60,7 +60,9 @@ class EndScreen(Screen):
             self.export(save_dir() / "exports")
         elif action == "replay":
             s = self.session
-            self.app.start_game(GameSession(s.scenario, s.seed, script=s.decisions), replay=True)
+            again = GameSession(s.scenario, s.seed, script=s.decisions)
+            again.lever_order = list(s.lever_order)
+            self.app.start_game(again, replay=True)
         elif action == "again":
             from sim.game.screens.start import StartScreen
 
