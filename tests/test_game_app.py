@@ -457,7 +457,7 @@ def test_korean_mode_translates_costs_and_review_options(app, tiny_korea):
     screen = playing(app, tiny_korea)
     buttons = {w.text for w in screen.widget_lever if screen.widget_lever[w] == "partnership_review"}
     assert buttons == {"허용", "조건부", "불허"}
-    assert "십억 원/년" in screen._cost_text(200.0) and "KRW" not in screen._cost_text(200.0)
+    assert screen._cost_text(200.0) == "비용 연 2,000억 원"
 
 
 # -- regressions from playing the game (issue 9, item 8), each driven by posted events -----------

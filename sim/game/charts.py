@@ -8,12 +8,14 @@ matter how long the game has run.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Hashable, Sequence
 from pathlib import Path
 from typing import Any
 
 import pygame
 
+from sim.game import units
 from sim.game.i18n import t
 from sim.model.metrics import METRICS
 
@@ -77,6 +79,36 @@ def text(
     rect = image.get_rect(**{anchor: pos})
     surface.blit(image, rect)
     return rect
+
+
+def status_mark(surface: pygame.Surface, ok: bool, center: tuple[int, int], color) -> None:
+    """A met/missed mark that differs by shape, not only colour: a filled circle with a tick, or a hollow cross."""
+    x, y = center
+    if ok:
+        pygame.draw.circle(surface, color, center, 7)
+        pygame.draw.lines(surface, BG, False, [(x - 4, y), (x - 1, y + 3), (x + 4, y - 3)], 2)
+    else:
+        pygame.draw.circle(surface, color, center, 7, 2)
+        pygame.draw.line(surface, color, (x - 3, y - 3), (x + 3, y + 3), 2)
+        pygame.draw.line(surface, color, (x - 3, y + 3), (x + 3, y - 3), 2)
+
+
+def fit_text(
+    surface: pygame.Surface,
+    value: str,
+    pos: tuple[int, int],
+    size: int,
+    min_size: int,
+    color=TEXT,
+    bold: bool = False,
+    anchor: str = "topleft",
+    max_width: int | None = None,
+) -> pygame.Rect:
+    """Draw one line at the largest font size from ``size`` down to ``min_size`` that fits (then clip)."""
+    if max_width is not None:
+        while size > min_size and font(size, bold).size(value)[0] > max_width:
+            size -= 1
+    return text(surface, value, pos, size, color, bold, anchor, max_width)
 
 
 def wrap(value: str, size: int, width: int, bold: bool = False) -> list[str]:
@@ -172,21 +204,42 @@ def _x_labels(surface, plot: pygame.Rect, labels: Sequence[str], total: int) -> 
         text(surface, year, (int(x), plot.bottom + 3), 11, DIM, anchor="midtop")
 
 
+def dashed_lines(surface, color, points, width: int = 2, dash: float = 7.0, gap: float = 5.0) -> None:
+    """A polyline drawn dashed (the baseline's line; the player's is solid)."""
+    on, left = True, dash
+    for (x0, y0), (x1, y1) in zip(points, points[1:]):
+        length = math.hypot(x1 - x0, y1 - y0)
+        at = 0.0
+        while at < length:
+            run = min(left, length - at)
+            if on:
+                a = (x0 + (x1 - x0) * at / length, y0 + (y1 - y0) * at / length)
+                b = (x0 + (x1 - x0) * (at + run) / length, y0 + (y1 - y0) * (at + run) / length)
+                pygame.draw.line(surface, color, a, b, width)
+            at += run
+            left -= run
+            if left <= 1e-9:
+                on = not on
+                left = dash if on else gap
+
+
 def draw_line_chart(
     size: tuple[int, int],
     title: str,
     labels: Sequence[str],
     total: int,
     series: Sequence[tuple[Sequence[float], tuple[int, int, int], bool]],
-    fmt: str = "{:.3g}",
+    fmt: str | Callable[[float], str] = "{:.3g}",
     legend: Sequence[tuple[str, tuple[int, int, int]]] = (),
     y_max: float | None = None,
 ) -> pygame.Surface:
     """A line chart over the scenario's quarters.
 
-    series: (values, colour, ghost) — ghost lines are drawn faint and thin.
+    series: (values, colour, ghost) — ghost lines are drawn faint, thin and dashed.
     total: quarters on the x axis (the whole scenario, so lines grow to the right).
+    fmt: a format string or a function for the y-axis tick labels.
     """
+    tick = fmt if callable(fmt) else fmt.format
     surface = pygame.Surface(size)
     plot = _plot_frame(surface, title, size)
     values = [v for s in series for v in s[0]]
@@ -194,7 +247,7 @@ def draw_line_chart(
     for k in range(5):
         y = plot.bottom - plot.height * k / 4
         pygame.draw.line(surface, GRID, (plot.left, y), (plot.right, y), 1)
-        text(surface, fmt.format(top * k / 4), (plot.left - 4, int(y)), 11, DIM, anchor="midright")
+        text(surface, tick(top * k / 4), (plot.left - 4, int(y)), 11, DIM, anchor="midright")
     _x_labels(surface, plot, labels, total)
     for data, color, ghost in series:
         points = [
@@ -202,8 +255,10 @@ def draw_line_chart(
             for i, v in enumerate(data)
         ]
         shade = _blend(color, 0.5) if ghost else color
-        if len(points) >= 2:
-            pygame.draw.lines(surface, shade, False, points, 2 if ghost else 3)
+        if len(points) >= 2 and ghost:
+            dashed_lines(surface, shade, points, 2)  # a dashed line: the baseline differs by shape, not only shade
+        elif len(points) >= 2:
+            pygame.draw.lines(surface, shade, False, points, 3)
         elif points:
             pygame.draw.circle(surface, shade, points[0], 3)
     x = plot.left + 6
@@ -311,27 +366,22 @@ def gauge_tiles_grid(
         inner = rect.width - 16
         text(surface, info.label(lang), (rect.x + 8, rect.y + 4), 12, DIM, max_width=inner)
         value = current.get(metric)
-        shown = info.fmt.format(value) if value is not None else "–"
-        value_rect = text(surface, shown, (rect.x + 8, rect.y + 22), 22, TEXT, bold=True, max_width=inner)
+        shown = units.metric_value(metric, value, lang) if value is not None else "–"
+        fit_text(surface, shown, (rect.x + 8, rect.y + 19), 22, 12, TEXT, bold=True, max_width=inner)
         if value is not None and metric in previous:
             delta = value - previous[metric]
             better = info.higher_is_better
             color = DIM if better is None or abs(delta) < 1e-12 else (GOOD if (delta > 0) == better else BAD)
-            arrow = "+" if delta > 0 else ("-" if delta < 0 else "=")
-            text(
-                surface,
-                f"{arrow}{info.fmt.format(abs(delta))}",
-                (value_rect.right + 8, rect.y + 32),
-                12,
-                color,
-                max_width=max(10, rect.right - value_rect.right - 12),
-            )
+            # the arrow's shape carries the direction, so colour is never the only cue
+            arrow = "▲" if delta > 0 else ("▼" if delta < 0 else "=")
+            change = f"{arrow} {units.metric_change(metric, delta, lang)} {t('vs_last_quarter', lang)}"
+            text(surface, change, (rect.x + 8, rect.y + 50), 11, color, max_width=inner)
         if metric in ghost:
             label = t("baseline", lang)
             text(
                 surface,
-                f"{label} {info.fmt.format(ghost[metric])}",
-                (rect.x + 8, rect.bottom - 20),
+                f"{label} {units.metric_value(metric, ghost[metric], lang)}",
+                (rect.x + 8, rect.y + 66),
                 11,
                 DIM,
                 max_width=inner,
@@ -340,13 +390,22 @@ def gauge_tiles_grid(
 
 
 CARD_COLUMNS = 2
+CARD_MIN_WIDTH = 200  # narrower cards clip firm names and numbers
+
+
+def card_columns(width: int) -> int:
+    """Firm-card columns that fit ``width`` pixels (1 to 4)."""
+    return max(1, min(4, (width - 8) // (CARD_MIN_WIDTH + 8)))
+
+
 CARD_HEIGHT = 74
 
 
 def firm_card_rect(size: tuple[int, int], index: int) -> pygame.Rect:
     """Where the ``index``-th firm card sits on a firm-cards surface of ``size``."""
-    card_w = (size[0] - 8 * (CARD_COLUMNS + 1)) // CARD_COLUMNS
-    row, col = divmod(index, CARD_COLUMNS)
+    columns = card_columns(size[0])
+    card_w = (size[0] - 8 * (columns + 1)) // columns
+    row, col = divmod(index, columns)
     return pygame.Rect(8 + col * (card_w + 8), 8 + row * (CARD_HEIGHT + 6), card_w, CARD_HEIGHT)
 
 
@@ -381,7 +440,7 @@ def draw_firm_cards(size: tuple[int, int], firms: Sequence[dict], colors: dict, 
         text(surface, firm["name"], (rect.x + 10, rect.y + 3), 13, TEXT, bold=True, max_width=card_w - 64)
         text(surface, f"{firm['share']:.1%}", (rect.right - 6, rect.y + 4), 13, ACCENT, anchor="topright")
         line1 = f"{t('capability', lang)} {firm['capability']:.2f}  {t('korean', lang)} {firm['korean_quality']:.2f}"
-        line2 = f"{t('price', lang)} {firm['price']:.2f}  {t('cash', lang)} ${firm['cash']:.2f}bn"
+        line2 = f"{t('price', lang)} ×{firm['price']:.2f}  {t('cash', lang)} {units.usd_bn(firm['cash'], lang)}"
         text(surface, line1, (rect.x + 10, rect.y + 22), 11, DIM, max_width=card_w - 14)
         text(surface, line2, (rect.x + 10, rect.y + 37), 11, DIM, max_width=card_w - 14)
         partners = ", ".join(firm["partners"]) or "–"

@@ -161,7 +161,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Replaying quarter {done} of {total} (Esc: cancel)",
         "{total}개 분기 중 {done}개 재생 중(Esc: 취소)",
     ),
-    "final_outcomes": ("Final outcomes (you vs baseline)", "최종 성과(나 vs 기준)"),
+    "final_outcomes": ("Final year {year}: you vs baseline", "마지막 해({year}년): 나 vs 기준"),
+    "vs_last_quarter": ("vs last qtr", "지난 분기 대비"),
 }
 
 

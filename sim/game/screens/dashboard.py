@@ -18,7 +18,7 @@ from pygame_gui.elements import (
 from pygame_gui.windows import UIFileDialog
 
 from sim.errors import UserError
-from sim.game import charts
+from sim.game import charts, units
 from sim.game.i18n import option_label, pick
 from sim.game.screens.base import Screen, escape
 from sim.game.session import save_dir
@@ -46,9 +46,8 @@ def lever_text(spec: ParameterSpec, value, lang: str) -> str:
     if spec.type == "bool":
         return charts.t("on" if value else "off", lang)
     if spec.type == "choice":
-        return str(value)
-    shown = f"{value:g}" if spec.type == "integer" else f"{value:.4g}"
-    return f"{shown} {spec.unit_for(lang)}".strip()
+        return option_label(str(value), lang)
+    return units.lever_value(spec, value, lang)
 
 
 def snap(spec: ParameterSpec, raw: float):
@@ -151,11 +150,18 @@ class DashboardScreen(Screen):
         super().build(rect)
         w, h = rect.size
         self.event_window = self.menu_window = self.file_dialog = None
-        self.left = pygame.Rect(8, TOP + 4, 330, h - TOP - 12)
-        self.right = pygame.Rect(w - 388, TOP + 4, 380, h - TOP - 12)
+        # side panels grow with the window (fixed widths left a sliver of centre at 960x600)
+        left_w = max(250, min(420, int(w * 0.26)))
+        right_w = max(280, min(560, int(w * 0.30)))
+        self.left = pygame.Rect(8, TOP + 4, left_w, h - TOP - 12)
+        self.right = pygame.Rect(w - right_w - 8, TOP + 4, right_w, h - TOP - 12)
         self.center = pygame.Rect(self.left.right + 8, TOP + 4, self.right.left - self.left.right - 16, h - TOP - 12)
-        self.gauge_rect = pygame.Rect(self.center.x, self.center.y, self.center.width, 166)
-        charts_top = self.gauge_rect.bottom + 6
+        self.gauge_rect = pygame.Rect(self.center.x, self.center.y, self.center.width, 184)
+        # the chart's outcome menu has its own row, so it never covers the chart's title
+        self.chart_menu_rect = pygame.Rect(
+            self.center.right - min(260, self.center.width), self.gauge_rect.bottom + 4, min(260, self.center.width), 26
+        )
+        charts_top = self.chart_menu_rect.bottom + 4
         chart_h = (self.center.bottom - 30 - charts_top - 6) // 2
         self.chart_a = pygame.Rect(self.center.x, charts_top, self.center.width, chart_h)
         self.chart_b = pygame.Rect(self.center.x, self.chart_a.bottom + 6, self.center.width, chart_h)
@@ -175,7 +181,7 @@ class DashboardScreen(Screen):
         self.chart_menu = UIDropDownMenu(
             options,
             METRICS[self.chart_metric].label(self.lang),
-            pygame.Rect(self.chart_a.right - 250, self.chart_a.y + 2, 246, 26),
+            self.chart_menu_rect,
             self.manager,
         )
         self.chart_menu.set_tooltip(self.tr("chart_tip"))
@@ -316,7 +322,7 @@ class DashboardScreen(Screen):
         self.lever_box.set_scrollable_area_dimensions((lw - 20, y))
 
     def _cost_text(self, cost: float) -> str:
-        return f"{self.tr('cost')} {cost:,.0f} {self.tr('krw_bn')}{self.tr('per_year')}"
+        return f"{self.tr('cost')} {units.krw_bn(cost, self.lang, 'yr')}"
 
     def build_right(self) -> None:
         r = self.right
@@ -663,8 +669,8 @@ class DashboardScreen(Screen):
         over = planned > budget > 0
         charts.text(surface, self.tr("levers"), (self.left.x + 4, self.left.y + 4), 14, bold=True)
         line = (
-            f"{self.tr('budget')} {budget:,.0f} · {self.tr('planned')} {planned:,.0f} "
-            f"{self.tr('krw_bn')}{self.tr('per_year')}"
+            f"{self.tr('budget')} {units.krw_bn(budget, self.lang, 'yr')} · "
+            f"{self.tr('planned')} {units.krw_bn(planned, self.lang, 'yr')}"
         )
         charts.text(
             surface,
@@ -710,14 +716,13 @@ class DashboardScreen(Screen):
         def chart_a():
             you = [r[metric] for r in history]
             base = [r[metric] for r in ghost]
-            fmt = "{:.0%}" if info.unit == "share" else "{:.3g}"
             return charts.draw_line_chart(
                 self.chart_a.size,
-                f"{info.label(self.lang)} ({info.unit})",
+                f"{info.label(self.lang)} ({units.metric_chart_unit(metric, self.lang)})",
                 labels,
                 total,
                 [(base, charts.ACCENT, True), (you, charts.ACCENT, False)],
-                fmt=fmt,
+                fmt=lambda v: units.axis_value(metric, v, self.lang),
                 legend=[(self.tr("you"), charts.ACCENT), (self.tr("baseline"), charts._blend(charts.ACCENT, 0.5))],
                 y_max=1.0 if info.unit == "share" else None,
             )
