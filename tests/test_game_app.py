@@ -424,6 +424,7 @@ def test_gauges_compare_with_the_baseline_of_the_same_quarter(app, tiny_korea):
 
 def test_why_panel_explains_an_outcome_chosen_in_the_menu(app, tiny_korea, monkeypatch):
     screen = playing(app, tiny_korea)
+    app.session.set_lever("public_compute_gpus_k", 40)
     for _ in range(3):
         screen.request_step()
     app.pump(2)
@@ -434,22 +435,26 @@ def test_why_panel_explains_an_outcome_chosen_in_the_menu(app, tiny_korea, monke
     assert label in screen.why_names
     shown = {}
 
-    def spy(size, title, drivers, *rest, **options):
-        shown.update(title=title, drivers=drivers, options=options)
+    def spy(size, view, lang):
+        shown.update(view=view)
         return pygame.Surface(size)
 
-    monkeypatch.setattr("sim.game.screens.dashboard.charts.draw_why", spy)
+    monkeypatch.setattr("sim.game.screens.dashboard.charts.draw_why_panel", spy)
     pygame.event.post(
         pygame.event.Event(pygame_gui.UI_DROP_DOWN_MENU_CHANGED, {"ui_element": screen.why_menu, "text": label})
     )
     app.pump(3)
     assert screen.why_target == "metric:capability_gap"
-    assert label in shown["title"]
-    assert {d["driver"] for d in shown["drivers"]} >= {"frontier", "catch_up"}
-    assert shown["options"]["good_when_positive"] is False  # a wider gap is bad
-    model = screen.session.model
-    change = model.history[-1]["capability_gap"] - model.history[-2]["capability_gap"]
-    assert sum(d["change"] for d in shown["drivers"]) == pytest.approx(change, abs=1e-9)
+    view = shown["view"]
+    assert label in view.title
+    assert "logit" not in view.now_sentence + view.total_sentence
+    assert [b.label for b in view.total_bars] == ["Public GPU provision"]
+    history, ghost = app.session.history, app.session.ghost_history
+    change = history[-1]["capability_gap"] - history[-2]["capability_gap"]
+    assert sum(b.amount for b in view.now_bars) == pytest.approx(change, abs=1e-12)
+    effect = history[-1]["capability_gap"] - ghost[-1]["capability_gap"]
+    assert sum(b.amount for b in view.total_bars) == pytest.approx(effect, abs=1e-12)
+    assert "pp" in view.total_bars[0].text  # the gap is a share of the frontier: in percentage points
 
 
 def test_korean_mode_translates_costs_and_review_options(app, tiny_korea):

@@ -522,6 +522,76 @@ def draw_why(
     return surface
 
 
+# Colour-blind-safe pair (Okabe-Ito blue / vermillion) for "moved the good way" / "the bad way";
+# bad bars are also hatched, so the direction never rests on colour alone.
+GOOD_SAFE = (86, 180, 233)
+BAD_SAFE = (230, 159, 0)
+
+
+def hatch(surface: pygame.Surface, rect: pygame.Rect, color, step: int = 5) -> None:
+    """Diagonal stripes over ``rect`` (the second cue for a bad bar)."""
+    clip = surface.get_clip()
+    surface.set_clip(rect)
+    for x in range(rect.left - rect.height, rect.right, step):
+        pygame.draw.line(surface, color, (x, rect.bottom), (x + rect.height, rect.top), 1)
+    surface.set_clip(clip)
+
+
+def draw_bars(surface: pygame.Surface, bars, top: int, width: int, size: int = 12) -> int:
+    """Signed horizontal bars (label, bar, value text) from ``top``; returns the y below them."""
+    if not bars:
+        return top
+    biggest = max(abs(b.amount) for b in bars) or 1.0
+    label_w = int(width * 0.42)
+    value_w = int(width * 0.2)
+    mid = label_w + (width - label_w - value_w) // 2
+    half = (width - label_w - value_w) // 2 - 6
+    row = size + 10
+    pygame.draw.line(surface, GRID, (mid, top - 2), (mid, top + row * len(bars)), 1)
+    y = top
+    for bar in bars:
+        text(surface, bar.label, (10, y), size, TEXT, max_width=label_w - 14)
+        length = max(1, int(half * abs(bar.amount) / biggest))
+        color = DIM if bar.good is None else (GOOD_SAFE if bar.good else BAD_SAFE)
+        rect = pygame.Rect(mid if bar.amount >= 0 else mid - length, y + 3, length, size)
+        pygame.draw.rect(surface, color, rect)
+        if bar.good is False:
+            hatch(surface, rect, PANEL)
+        text(surface, bar.text, (width - 6, y), size - 1, TEXT, anchor="topright", max_width=value_w + 4)
+        y += row
+    return y
+
+
+def draw_why_panel(size: tuple[int, int], view, lang: str) -> pygame.Surface:
+    """The Why panel: a plain sentence then bars for this quarter, then for the policy so far."""
+    surface = pygame.Surface(size)
+    surface.fill(PANEL)
+    w = size[0]
+    text(surface, view.title if view else "", (10, 6), 14, TEXT, bold=True, max_width=w - 20)
+    y = 30
+    if view is None:
+        for line in wrap(t("why_empty", lang), 12, w - 20):
+            text(surface, line, (10, y), 12, DIM)
+            y += 18
+        return surface
+    for header, sentence, bars in (
+        ("why_now_header", view.now_sentence, view.now_bars),
+        ("why_total_header", view.total_sentence, view.total_bars),
+    ):
+        text(surface, t(header, lang), (10, y), 13, ACCENT, bold=True, max_width=w - 20)
+        y += 20
+        for line in wrap(sentence, 12, w - 20):
+            text(surface, line, (10, y), 12, TEXT)
+            y += 17
+        y = draw_bars(surface, bars, y + 4, w) + 10
+    for line in wrap(t("why_method", lang), 10, w - 20):
+        if y > size[1] - 14:
+            break
+        text(surface, line, (10, y), 10, DIM)
+        y += 14
+    return surface
+
+
 def draw_session_shares(size: tuple[int, int], session, labels: Sequence[str], total: int, lang: str) -> pygame.Surface:
     """The stacked revenue-share chart of a game: domestic firms (blues) below foreign (reds),
     with the baseline's domestic share as a line."""

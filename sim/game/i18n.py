@@ -161,6 +161,35 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Replaying quarter {done} of {total} (Esc: cancel)",
         "{total}개 분기 중 {done}개 재생 중(Esc: 취소)",
     ),
+    "event_answers": ("Your answers to events", "사건에 대한 결정"),
+    "market_itself": ("The market itself (no policy change)", "시장 자체의 변화(정책 변경 없음)"),
+    "firm_share_of": ("{firm}'s revenue share", "{firm} 매출 점유율"),
+    "why_title": ("Why: {outcome}", "왜 바뀌었나: {outcome}"),
+    "why_now_sentence": (
+        "This quarter {outcome} went from {before} to {now} ({change}). With no policy change it would have "
+        "moved {own}; your policies account for {policy}.",
+        "이번 분기 {outcome} {before}에서 {now_ro} 바뀌었습니다({change}). 정책을 바꾸지 않았어도 {own} "
+        "움직였을 것이고, 정책의 몫은 {policy}입니다.",
+    ),
+    "why_total_sentence": (
+        "So far your policies have changed {outcome} by {change} against the baseline (you {you}, baseline "
+        "{baseline}). {biggest}",
+        "지금까지 정책은 기준 대비 {outcome} {change} 바꿨습니다(나 {you}, 기준 {baseline}). {biggest}",
+    ),
+    "why_biggest": ("The biggest part: {policy} ({change}).", "가장 큰 몫: {policy}({change})."),
+    "why_no_policy": (
+        "You have not changed any policy yet, so you match the baseline.",
+        "아직 정책을 바꾸지 않아 기준과 같습니다.",
+    ),
+    "why_now_header": ("This quarter's change, by cause", "이번 분기 변화의 원인"),
+    "why_total_header": ("Your policies vs the baseline so far", "지금까지 정책의 효과(기준 대비)"),
+    "why_method": (
+        "Each bar is a re-run with the same random numbers: the baseline, then your policies added one at a "
+        "time in the order you first used them (a later one includes how it combines with earlier ones). "
+        "The bars add up exactly to the change stated.",
+        "막대마다 같은 난수로 다시 돌린 결과입니다. 기준에서 시작해 처음 사용한 순서대로 정책을 하나씩 "
+        "더했습니다(나중 정책은 앞선 정책과의 상호작용을 포함). 막대의 합은 위 문장의 변화와 정확히 같습니다.",
+    ),
     "final_outcomes": ("Final year {year}: you vs baseline", "마지막 해({year}년): 나 vs 기준"),
     "vs_last_quarter": ("vs last qtr", "지난 분기 대비"),
 }

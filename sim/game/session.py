@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import OverrideError
+from sim.game.attribution import PolicyChain, quarter_change
 from sim.objectives import Scorecard, evaluate
 from sim.params import ParameterSpec, Value
 from sim.saves import SavedGame, load_save, write_save
@@ -56,6 +57,9 @@ class GameSession:
         self.seed = int(seed)
         self.model = AIMarketModel(scenario, seed=self.seed)
         self.ghost = AIMarketModel(scenario, seed=self.seed) if ghost else None
+        # counterfactual runs for the Why panel (same random numbers as the player's); kept with the baseline
+        self.initial_snapshot = self.model.snapshot() if ghost else None
+        self._chain: PolicyChain | None = PolicyChain(self.model) if ghost else None
         self.script: dict[int, dict[str, Any]] = {int(q): dict(d) for q, d in (script or {}).items()}
         self.pending: dict[str, Value] = {}
         self.answers: dict[str, str] = {}
@@ -189,6 +193,8 @@ class GameSession:
             decision.update(self.pending)
             live = {e["id"] for e in self.choice_events()}
             decision.update({f"choice:{k}": v for k, v in self.answers.items() if k in live})
+        if self._chain is not None:
+            self._chain.step(self.model, decision)
         if decision:
             self.model.apply_decision(decision)
         self.pending = {}
@@ -222,6 +228,23 @@ class GameSession:
         self._advance_ghost()
 
     @property
+    def policy_chain(self) -> PolicyChain | None:
+        """The counterfactual runs behind the Why panel (None when the session keeps no baseline)."""
+        if self._chain is None and self.initial_snapshot is not None:
+            self._chain = PolicyChain.replayed(self.initial_snapshot, self.model.decision_log, self.played_quarters)
+        return self._chain
+
+    def decompose(self, key: str):
+        """Player vs baseline for outcome ``key`` (``metric:NAME`` / ``firm:ID``), split by policy; or None."""
+        chain = self.policy_chain
+        return None if chain is None else chain.decompose(self.model, key)
+
+    def quarter_change(self, key: str):
+        """Why ``key`` changed last quarter: (total, baseline's own change, per-policy changes); or None."""
+        chain = self.policy_chain
+        return None if chain is None else quarter_change(chain, self.model, key)
+
+    @property
     def can_undo(self) -> bool:
         return bool(self.undo_stack)
 
@@ -235,6 +258,8 @@ class GameSession:
         from sim.model.model import AIMarketModel
 
         self.model = AIMarketModel.restore(self.undo_stack.pop())
+        if self._chain is not None:
+            self._chain = None  # rebuilt from the decisions when next asked for
         # lever changes planned but not yet played stay planned (undo takes back a quarter, not a plan)
         self.pending = {k: v for k, v in self.pending.items() if self.model.params.get(k) != v}
         self.answers = {}

@@ -22,7 +22,8 @@ from sim.game import charts, units
 from sim.game.i18n import option_label, pick
 from sim.game.screens.base import Screen, escape
 from sim.game.session import save_dir
-from sim.model.metrics import METRICS
+from sim.game.why import why_view
+from sim.model.metrics import HEADLINE_METRICS, METRICS
 from sim.params import ParameterSpec
 from sim.timeline import quarter_label
 
@@ -36,8 +37,14 @@ GAUGES = (
 )
 SPEEDS = (("0.5 q/s", 0.5), ("1 q/s", 1.0), ("2 q/s", 2.0), ("4 q/s", 4.0), ("10 q/s", 10.0))
 TABS = ("firms", "partners", "news", "why")
-WHY_OUTCOMES = ("market_revenue_usd_bn", "hhi", "consumer_surplus", "capability_gap")
-WHY_MAX_ROWS = 10  # outcome drivers shown (largest first; those under 1 % of the largest are hidden)
+
+
+def why_outcomes() -> list[str]:
+    """Outcomes the Why panel explains: the headline ones and any other metric the model reports."""
+    rest = [m for m in METRICS if m not in HEADLINE_METRICS and m != "domestic_revenue_share"]
+    return [m for m in HEADLINE_METRICS if m != "domestic_revenue_share"] + rest
+
+
 TOP = 48
 
 
@@ -341,7 +348,7 @@ class DashboardScreen(Screen):
         if self.tab == "news":
             self.news_box = UITextBox(news_html(self.session.model, self.lang), self.content, self.manager)
         elif self.tab == "why":
-            outcomes = {METRICS[m].label(self.lang): f"metric:{m}" for m in WHY_OUTCOMES}
+            outcomes = {METRICS[m].label(self.lang): f"metric:{m}" for m in why_outcomes()}
             options = [self.tr("domestic_side"), *outcomes] + [f.name for f in self.session.model.firms if f.available]
             self.why_names = {f.name: f.firm_id for f in self.session.model.firms} | outcomes
             current = self.tr("domestic_side")
@@ -756,36 +763,5 @@ class DashboardScreen(Screen):
             surface.blit(image, area)
 
     def why_surface(self, size) -> pygame.Surface:
-        model = self.session.model
-        history = self.session.history
-        if self.why_target is not None and self.why_target.startswith("metric:"):
-            metric = self.why_target.split(":", 1)[1]
-            info = METRICS[metric]
-            drivers = model.explain_outcome(metric, self.lang)
-            biggest = max((abs(d["change"]) for d in drivers), default=0.0)
-            drivers = [d for d in drivers if abs(d["change"]) >= 0.01 * biggest][:WHY_MAX_ROWS]
-            line = ""
-            if len(history) >= 2:
-                before, now = history[-2][metric], history[-1][metric]
-                line = f"{info.label(self.lang)}: {info.fmt.format(before)} → {info.fmt.format(now)}"
-            return charts.draw_why(
-                size,
-                self.tr("why_outcome_header").format(metric=info.label(self.lang)),
-                drivers,
-                self.lang,
-                line,
-                note_key="why_outcome_note",
-                good_when_positive=info.higher_is_better is not False,
-                value_format="{:+.3g}",
-            )
-        drivers = model.explain(self.why_target, self.lang)
-        share_line = ""
-        if len(history) >= 2:
-            if self.why_target is None:
-                now, before = history[-1]["domestic_revenue_share"], history[-2]["domestic_revenue_share"]
-            else:
-                rows = [r for r in model.firm_history if r["firm"] == self.why_target]
-                now = rows[-1]["revenue_share"] if rows else 0.0
-                before = rows[-2]["revenue_share"] if len(rows) > 1 else now
-            share_line = f"{self.tr('share_change')}: {before:.1%} → {now:.1%} ({(now - before) * 100:+.2f} pp)"
-        return charts.draw_why(size, self.tr("why_header"), drivers, self.lang, share_line)
+        view = why_view(self.session, self.why_target, self.lang)
+        return charts.draw_why_panel(size, view, self.lang)
