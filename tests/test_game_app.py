@@ -17,6 +17,7 @@ from sim.game.session import GameSession, autosave_path
 @pytest.fixture()
 def app(tmp_path, monkeypatch):
     monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path / "saves"))
+    monkeypatch.setenv("AISIM_PREVIEW_WORKERS", "0")  # previews have their own tests (a pool per test is slow)
     game = App(size=(1280, 800))
     game.pump(2)
     return game
@@ -269,6 +270,7 @@ def test_headless_capture_command(tiny_korea, tmp_path, monkeypatch):
     from sim.cli import main
 
     monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path / "saves"))
+    monkeypatch.setenv("AISIM_PREVIEW_WORKERS", "0")
     path = tmp_path / "tiny_korea.yaml"
     path.write_text(tiny_korea.document_text(), encoding="utf-8")
     shot = tmp_path / "shot.png"
@@ -303,6 +305,7 @@ def test_cli_load_resumes_and_set_applies_levers(tiny_korea, tmp_path, monkeypat
     from sim.cli import main
 
     monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path / "saves"))
+    monkeypatch.setenv("AISIM_PREVIEW_WORKERS", "0")
     path = tmp_path / "tiny_korea.yaml"
     path.write_text(tiny_korea.document_text(), encoding="utf-8")
     shot = tmp_path / "a.png"
@@ -589,3 +592,48 @@ def test_loading_a_finished_save_shows_progress_and_never_freezes(app, tiny_kore
     assert app.session.history == session.history
     assert progress == sorted(progress)
     assert slowest < 1.0  # was 5-9 s of frozen start screen; a frame is ~20 ms, the last builds the end screen
+
+
+def test_event_answers_say_when_they_change_a_standing_lever(app, tiny_korea):
+    screen = playing(app, tiny_korea)
+    while screen.event_window is None:
+        click(app, screen.next_button)
+    notes = {cid: label[1] for cid, label in screen.option_labels.items()}
+    assert any("Foreign partnership review" in " ".join(n) for n in notes.values())
+    assert any(not n for n in notes.values())  # an answer that leaves the levers alone says nothing of them
+
+
+def test_goals_panel_is_drawn_on_the_dashboard(app, tiny_korea):
+    screen = playing(app, tiny_korea)
+    click(app, screen.next_button)
+    assert screen.goals_rect.height > 60
+    assert screen.goals_rect.bottom < screen.content.top
+    assert app.cache._slots["goals"][1].get_size() == screen.goals_rect.size
+
+
+def test_a_lever_change_shows_a_preview_fan_computed_on_the_pool(tiny_korea, tmp_path, monkeypatch):
+    import time
+
+    from sim.game import panels
+
+    monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path / "saves"))
+    monkeypatch.setenv("AISIM_PREVIEW_WORKERS", "2")
+    game = App(size=(1280, 800))
+    try:
+        screen = playing(game, tiny_korea)
+        click(game, screen.next_button)
+        slider = screen.lever_widgets["sovereign_ai_budget_krw_bn"]["control"]
+        click(game, slider.right_button)
+        click(game, slider.right_button)  # moved again: the first request is cancelled
+        requests = game.previewer.generation
+        deadline = time.time() + 90
+        while (screen.projection is None or game.previewer.busy) and time.time() < deadline:
+            game.pump(1)
+            time.sleep(0.02)
+        assert screen.projection is not None and game.previewer.result_generation == game.previewer.generation
+        assert game.previewer.generation >= requests  # one request per settled lever position
+        assert len(screen.projection.replications) >= 20
+        assert "median of 20 runs" in screen.preview_subtitle("market_revenue_usd_bn")
+        assert any(g.projected for g in panels.goals(game.session, screen.projected_objectives(), "en"))
+    finally:
+        game.close()

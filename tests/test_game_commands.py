@@ -51,6 +51,7 @@ def test_a_killed_window_does_not_autosave(tiny_korea, tmp_path, monkeypatch):
     from sim.game.session import GameSession, autosave_path
 
     monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path / "saves"))
+    monkeypatch.setenv("AISIM_PREVIEW_WORKERS", "0")
     app = App(size=(1280, 800))
     app.start_game(GameSession(tiny_korea, 0, ghost=False))
     app.screen.request_step()

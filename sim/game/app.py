@@ -18,6 +18,7 @@ import pygame_gui
 from sim.errors import UserError
 from sim.game import charts
 from sim.game.i18n import t
+from sim.game.preview import Previewer
 from sim.game.session import GameSession, autosave_path
 from sim.game.theme import theme
 
@@ -71,6 +72,9 @@ class App:
         self.windowed_size = self.size  # restored when F11 leaves fullscreen
         self.message = ""  # a status line the screens show (saved to ..., errors)
         self.preselected = scenario
+        # forecast previews run on a small process pool (AISIM_PREVIEW_WORKERS=0 turns them off)
+        workers = int(os.environ.get("AISIM_PREVIEW_WORKERS", "2") or 0)
+        self.previewer = Previewer(workers) if workers > 0 else None
         self.screen: Any = None
         from sim.game.screens.start import StartScreen
 
@@ -159,6 +163,12 @@ class App:
     def quit(self) -> None:
         self.autosave()
         self.running = False
+        self.close()
+
+    def close(self) -> None:
+        """Stop background work (the preview pool); the window itself closes with the process."""
+        if self.previewer is not None:
+            self.previewer.shutdown()
 
     # -- the loop ----------------------------------------------------------
     def handle(self, event: pygame.event.Event) -> None:
@@ -213,9 +223,12 @@ class App:
         autosave is the last game the player chose to leave, and a stray
         process must never overwrite it.
         """
-        while self.running:
-            dt = self.clock.tick(FPS) / 1000.0
-            self.frame(dt)
+        try:
+            while self.running:
+                dt = self.clock.tick(FPS) / 1000.0
+                self.frame(dt)
+        finally:
+            self.close()
 
     def pump(self, frames: int = 1, dt: float = 1 / FPS) -> None:
         """Run ``frames`` frames without waiting (for tests and headless capture)."""

@@ -54,6 +54,8 @@ def font_path(bold: bool = False) -> Path:
 
 def font(size: int, bold: bool = False) -> pygame.font.Font:
     key = (size, bold)
+    if not pygame.font.get_init():
+        pygame.font.init()
     if key not in _FONT_CACHE:
         _FONT_CACHE[key] = pygame.font.Font(str(font_path(bold)), size)
     return _FONT_CACHE[key]
@@ -181,12 +183,16 @@ def _nice_max(value: float) -> float:
     return value
 
 
-def _plot_frame(surface, title: str, size: tuple[int, int], subtitle: str = "") -> pygame.Rect:
+def _plot_frame(
+    surface, title: str, size: tuple[int, int], subtitle: str = "", line_sample: bool = True
+) -> pygame.Rect:
     surface.fill(PANEL)
     text(surface, title, (10, 6), 14, TEXT, bold=True, max_width=size[0] - 20)
     if subtitle:
-        pygame.draw.line(surface, (235, 235, 235), (12, 34), (26, 34), 2)
-        text(surface, subtitle, (32, 26), 11, DIM, max_width=size[0] - 44)
+        if line_sample:
+            pygame.draw.line(surface, (235, 235, 235), (12, 34), (26, 34), 2)
+        x = 32 if line_sample else 12
+        text(surface, subtitle, (x, 26), 11, DIM, max_width=size[0] - x - 12)
         return pygame.Rect(48, 48, size[0] - 62, size[1] - 74)
     return pygame.Rect(48, 32, size[0] - 62, size[1] - 58)
 
@@ -232,8 +238,13 @@ def draw_line_chart(
     fmt: str | Callable[[float], str] = "{:.3g}",
     legend: Sequence[tuple[str, tuple[int, int, int]]] = (),
     y_max: float | None = None,
+    fans: Sequence[tuple[int, Sequence[float], Sequence[float], Sequence[float], tuple[int, int, int]]] = (),
+    subtitle: str = "",
 ) -> pygame.Surface:
     """A line chart over the scenario's quarters.
+
+    fans: projections (start index, 5th, 50th, 95th percentile per quarter from the start, colour):
+    a translucent band with its median dotted.
 
     series: (values, colour, ghost) — ghost lines are drawn faint, thin and dashed.
     total: quarters on the x axis (the whole scenario, so lines grow to the right).
@@ -241,14 +252,29 @@ def draw_line_chart(
     """
     tick = fmt if callable(fmt) else fmt.format
     surface = pygame.Surface(size)
-    plot = _plot_frame(surface, title, size)
-    values = [v for s in series for v in s[0]]
+    plot = _plot_frame(surface, title, size, subtitle, line_sample=False)
+    values = [v for s in series for v in s[0]] + [v for fan in fans for v in fan[3]]
     top = y_max if y_max is not None else _nice_max(max(values, default=0.0) * 1.05)
     for k in range(5):
         y = plot.bottom - plot.height * k / 4
         pygame.draw.line(surface, GRID, (plot.left, y), (plot.right, y), 1)
         text(surface, tick(top * k / 4), (plot.left - 4, int(y)), 11, DIM, anchor="midright")
     _x_labels(surface, plot, labels, total)
+
+    def point(i: float, v: float) -> tuple[float, float]:
+        return plot.left + plot.width * i / max(total - 1, 1), plot.bottom - plot.height * max(0.0, min(v, top)) / top
+
+    for start, low, mid, high, color in fans:
+        if len(low) < 2:
+            continue
+        band = pygame.Surface(size, pygame.SRCALPHA)
+        upper = [point(start + i, v) for i, v in enumerate(high)]
+        lower = [point(start + i, v) for i, v in reversed(list(enumerate(low)))]
+        pygame.draw.polygon(band, (*color, 70), upper + lower)
+        surface.blit(band, (0, 0))
+        medians = [point(start + i, v) for i, v in enumerate(mid)]
+        for a, b in zip(medians[::2], medians[1::2]):  # dotted median
+            pygame.draw.line(surface, color, a, b, 2)
     for data, color, ghost in series:
         points = [
             (plot.left + plot.width * i / max(total - 1, 1), plot.bottom - plot.height * min(v, top) / top)

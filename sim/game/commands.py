@@ -165,14 +165,28 @@ def cmd_play(args) -> int:
         if app.session is not None:
             app.session.sync_ghost()  # the capture shows the baseline of the same quarter
         app.pump(3)
+        wait_for_preview(app)
         if args.screenshot:
             path = app.screenshot(args.screenshot)
             print(path)
     if args.headless:
         app.autosave()
+        app.close()
         return 0
     app.run()
     return 0
+
+
+def wait_for_preview(app, timeout_s: float = 60.0) -> None:
+    """Let the dashboard's forecast preview arrive before a capture (no-op without a preview pool)."""
+    if app.previewer is None or app.session is None or app.session.finished:
+        return
+    deadline = time.perf_counter() + timeout_s
+    app.pump(2)
+    while time.perf_counter() < deadline and (app.previewer.busy or getattr(app.screen, "preview_due", None)):
+        time.sleep(0.05)
+        app.pump(1)
+    app.pump(2)
 
 
 def autoplay(app, quarters: int, stop_at_event: bool = False) -> int:

@@ -190,6 +190,34 @@ STRINGS: dict[str, tuple[str, str]] = {
         "막대마다 같은 난수로 다시 돌린 결과입니다. 기준에서 시작해 처음 사용한 순서대로 정책을 하나씩 "
         "더했습니다(나중 정책은 앞선 정책과의 상호작용을 포함). 막대의 합은 위 문장의 변화와 정확히 같습니다.",
     ),
+    "goals": ("Goals", "목표"),
+    "goal_now": ("now", "현재"),
+    "goal_target": ("target", "목표"),
+    "goal_projected": ("projected", "예상"),
+    "score_so_far": ("Score so far {score}/100", "현재 점수 {score}/100"),
+    "budget_cut": (
+        "Over budget: programmes will run at {percent} next quarter",
+        "예산 초과: 다음 분기 사업이 {percent} 규모로 축소됩니다",
+    ),
+    "preview_title": ("Preview to the end", "끝까지의 예측"),
+    "preview_computing": ("Preview: computing {percent}...", "예측 계산 중 {percent}..."),
+    "preview_legend": (
+        "gold: with your changes, grey: without (5-95% of {n} runs)",
+        "금색: 변경 적용, 회색: 미적용({n}회 실행의 5-95%)",
+    ),
+    "preview_effect": (
+        "Your pending changes by {year}: {effect} (median of {n} runs, {low} to {high})",
+        "{year}년까지 변경의 효과: {effect}({n}회 실행 중앙값, {low}~{high})",
+    ),
+    "preview_none": (
+        "Move a lever to see its projected effect to the end.",
+        "정책 수단을 움직이면 끝까지의 예상 효과가 보입니다.",
+    ),
+    "sets_lever": (
+        'This answer also sets the standing lever "{lever}" to {value} for the quarters after.',
+        '이 결정은 이후 분기의 정책 수단 "{lever}"도 {value_ro} 바꿉니다.',
+    ),
+    "option_preview": ("by {year} vs the default: {effects}", "{year}년까지 기본 선택 대비: {effects}"),
     "final_outcomes": ("Final year {year}: you vs baseline", "마지막 해({year}년): 나 vs 기준"),
     "vs_last_quarter": ("vs last qtr", "지난 분기 대비"),
 }

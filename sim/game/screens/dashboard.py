@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 import pygame
@@ -18,8 +19,10 @@ from pygame_gui.elements import (
 from pygame_gui.windows import UIFileDialog
 
 from sim.errors import UserError
-from sim.game import charts, units
+from sim.game import charts, panels, units
 from sim.game.i18n import option_label, pick
+from sim.game.korean import particle
+from sim.game.preview import tasks_for
 from sim.game.screens.base import Screen, escape
 from sim.game.session import save_dir
 from sim.game.why import why_view
@@ -147,6 +150,12 @@ class DashboardScreen(Screen):
         self.file_dialog: UIFileDialog | None = None
         self.step_after_answers = False
         self.message_timer = 0.0
+        self.preview_due: float | None = time.perf_counter()  # ask for a preview this soon (None: none wanted)
+        self.preview_version = 0
+        self.projection = None  # the latest finished preview for the current plan
+        self.option_projection = None  # the preview of the open event's options
+        self.option_tasks: list = []
+        self._budget: tuple | None = None
 
     @property
     def session(self):
@@ -241,7 +250,7 @@ class DashboardScreen(Screen):
         self.lever_widgets: dict[str, dict] = {}
         self.widget_lever: dict = {}
         self.choice_of: dict = {}  # option button -> option
-        top = self.left.y + 52
+        top = self.left.y + 84
         self.button((self.left.right - 90, self.left.y + 4, 86, 26), self.tr("reset"), "reset", self.tr("reset_tip"))
         self.lever_box = UIScrollingContainer(
             pygame.Rect(self.left.x, top, lw, self.left.bottom - top), self.manager, allow_scroll_x=False
@@ -332,7 +341,10 @@ class DashboardScreen(Screen):
         return f"{self.tr('cost')} {units.krw_bn(cost, self.lang, 'yr')}"
 
     def build_right(self) -> None:
-        r = self.right
+        # the role's goals stay on screen above the tabs
+        goals_h = min(24 + 31 * len(self.session.scenario.objectives), int(self.right.height * 0.4))
+        self.goals_rect = pygame.Rect(self.right.x, self.right.y, self.right.width, goals_h)
+        r = pygame.Rect(self.right.x, self.goals_rect.bottom + 6, self.right.width, self.right.height - goals_h - 6)
         width = (r.width - 6 * 3) // 4
         self.tab_buttons = {}
         for k, tab in enumerate(TABS):
@@ -387,6 +399,7 @@ class DashboardScreen(Screen):
 
     def refresh_widgets(self) -> None:
         """Bring controls in line with the model after a step or undo (events can move levers)."""
+        self.want_preview(delay=0.0)
         for name, row in self.lever_widgets.items():
             spec, value = row["spec"], self.session.lever_value(name)
             control = row["control"]
@@ -427,6 +440,7 @@ class DashboardScreen(Screen):
         if row["spec"].type == "choice":
             self._select_choice(row, typed)
         self.refresh_costs()
+        self.want_preview()
 
     @staticmethod
     def _select_choice(row: dict, value) -> None:
@@ -438,7 +452,7 @@ class DashboardScreen(Screen):
 
     def open_event_window(self, event: dict) -> None:
         w, h = self.app.size
-        width, height = 560, 180 + 44 * len(event["choices"])
+        width, height = 600, 186 + 80 * len(event["choices"])
         window = UIWindow(
             pygame.Rect(w // 2 - width // 2, h // 2 - height // 2, width, height),
             self.manager,
@@ -448,17 +462,80 @@ class DashboardScreen(Screen):
         body = f"<b>{escape(pick(event['title'], self.lang))}</b><br>{escape(pick(event.get('text'), self.lang))}"
         UITextBox(body, pygame.Rect(8, 8, width - 48, 120), self.manager, container=window)
         y = 136
+        self.option_labels = {}
         for choice in event["choices"]:
             label = pick(choice["label"], self.lang)
             self.button(
-                (8, y, width - 48, 36),
+                (8, y, width - 48, 30),
                 label,
                 f"choice:{event['id']}:{choice['id']}",
                 self.tr("event_tip"),
                 container=window,
             )
-            y += 44
+            notes = self.standing_lever_notes(choice)
+            detail = UITextBox(
+                escape(" ".join(notes) or self.tr("preview_computing").format(percent="")),
+                pygame.Rect(8, y + 30, width - 48, 44),
+                self.manager,
+                container=window,
+                object_id="#option_detail",
+            )
+            self.option_labels[choice["id"]] = (detail, notes)
+            y += 80
         self.event_window = window
+        self.event_shown = event
+        self.request_option_previews(event)
+
+    def standing_lever_notes(self, choice: dict) -> list[str]:
+        """Sentences saying which standing levers an event answer changes (it never does so silently)."""
+        notes = []
+        params = self.session.scenario.parameters
+        for effect in choice.get("effects", []):
+            name = effect.get("parameter")
+            if name is None or name not in params or params[name].kind != "lever":
+                continue
+            spec = params[name]
+            value = lever_text(spec, effect["value"], self.lang)
+            notes.append(
+                self.tr("sets_lever").format(
+                    lever=spec.label_for(self.lang), value=value, value_ro=value + particle(value, "(으)로")
+                )
+            )
+        return notes
+
+    def request_option_previews(self, event: dict) -> None:
+        """Preview every answer of an open event (each against the default answer, same random numbers)."""
+        if self.app.previewer is None:
+            return
+        self.option_event = event
+        self.option_tasks = []
+        for choice in event["choices"]:
+            pending = dict(self.session.pending) | {f"choice:{event['id']}": choice["id"]}
+            self.option_tasks += tasks_for(self.session, pending)
+        self.want_preview(delay=0.0)
+
+    def show_option_previews(self) -> None:
+        """Write each answer's projected effect under its button."""
+        from sim.game.preview import Projection
+
+        event, projection = self.option_event, self.option_projection
+        count = len(projection.replications) // max(1, len(event["choices"]))
+        for k, choice in enumerate(event["choices"]):
+            part = Projection(projection.replications[k * count : (k + 1) * count], projection.anchor)
+            effects = []
+            for metric in ("domestic_revenue_share", "hhi", "consumer_surplus"):
+                if metric in METRICS and metric in part.replications[0].without[-1]:
+                    import numpy as np
+
+                    # each answer vs the same runs with the plan but no answer (the default answer)
+                    delta = float(np.median(part.effect(metric) - self.projection.effect(metric)))
+                    effects.append(
+                        f"{METRICS[metric].label(self.lang)} {units.metric_change(metric, delta, self.lang)}"
+                    )
+            label, notes = self.option_labels.get(choice["id"], (None, []))
+            if label is not None and label.alive():
+                text = self.tr("option_preview").format(year=self.session.scenario.end // 4, effects=", ".join(effects))
+                label.set_text(escape(" ".join([*notes, text])))
 
     def answer(self, event_id: str, choice_id: str) -> None:
         try:
@@ -468,6 +545,9 @@ class DashboardScreen(Screen):
         if self.event_window is not None:
             self.event_window.kill()
             self.event_window = None
+        self.option_tasks = []
+        self.option_projection = None
+        self.want_preview()
         remaining = self.session.unanswered_events()
         if remaining:
             self.open_event_window(remaining[0])
@@ -637,6 +717,7 @@ class DashboardScreen(Screen):
 
     def update(self, dt: float) -> None:
         self.session.catch_up_ghost_in_background() if self.app.background_ghost else self.session.sync_ghost()
+        self.update_preview()
         if self.message_timer > 0:
             self.message_timer -= dt
             if self.message_timer <= 0:
@@ -647,6 +728,80 @@ class DashboardScreen(Screen):
         if self.clock >= 1.0 / self.speed:
             self.clock = 0.0
             self.request_step()
+
+    # -- budget and preview ------------------------------------------------
+    def budget_state(self) -> dict:
+        """The budget check of the plan (a dry run of next quarter), re-done only when the plan changes."""
+        key = (self.session.data_key, tuple(sorted(self.session.pending.items())))
+        if self._budget is None or self._budget[0] != key:
+            self._budget = (key, panels.budget_check(self.session))
+        return self._budget[1]
+
+    def want_preview(self, delay: float = 0.08) -> None:
+        """Ask for a new preview shortly (a burst of slider moves makes one request)."""
+        self.projection = None
+        self.preview_due = time.perf_counter() + delay
+        if self.app.previewer is not None:
+            self.app.previewer.cancel()
+        self.preview_version += 1
+
+    def update_preview(self) -> None:
+        previewer = self.app.previewer
+        if previewer is None or self.session.finished:
+            return
+        if self.app.autoplay:
+            previewer.cancel()
+            self.preview_due = time.perf_counter()
+            return
+        if self.preview_due is not None and time.perf_counter() >= self.preview_due:
+            self.preview_due = None
+            anchor = self.session.history[-1] if self.session.history else {}
+            tasks = tasks_for(self.session) + self.option_tasks
+            self.preview_tasks = len(tasks) - len(self.option_tasks)
+            previewer.request(tasks, anchor)
+        result = previewer.poll()
+        if result is None:
+            return
+        from sim.game.preview import Projection
+
+        if previewer.complete:
+            split = self.preview_tasks
+            self.projection = Projection(result.replications[:split], result.anchor)
+            self.option_projection = (
+                Projection(result.replications[split:], result.anchor) if self.option_tasks else None
+            )
+            if self.event_window is not None and self.option_projection is not None:
+                self.show_option_previews()
+        elif not self.option_tasks:  # a first look while the rest of the replications run
+            self.projection = result
+        self.preview_version += 1
+
+    def projected_objectives(self) -> dict | None:
+        if self.projection is None:
+            return None
+        return self.projection.objective_values(self.session.scenario.objectives, self.session.history)
+
+    def preview_subtitle(self, metric: str) -> str:
+        previewer = self.app.previewer
+        if previewer is None:
+            return ""
+        if self.projection is None:
+            percent = units.percent(previewer.progress(), 0)
+            return self.tr("preview_computing").format(percent=percent) if previewer.busy else ""
+        n = len(self.projection.replications)
+        if not self.session.pending and not self.session.answers:
+            return f"{self.tr('preview_none')} {self.tr('preview_legend').format(n=n)}"
+        import numpy as np
+
+        effect = self.projection.effect(metric)
+        low, mid, high = np.percentile(effect, [5, 50, 95])
+        return self.tr("preview_effect").format(
+            year=self.session.scenario.end // 4,
+            effect=units.metric_change(metric, float(mid), self.lang),
+            n=n,
+            low=units.metric_change(metric, float(low), self.lang),
+            high=units.metric_change(metric, float(high), self.lang),
+        )
 
     # -- drawing -----------------------------------------------------------
     def key(self, *extra):
@@ -687,6 +842,16 @@ class DashboardScreen(Screen):
             charts.BAD if over else charts.DIM,
             max_width=self.left.width - 8,
         )
+        for k, cut_line in enumerate(panels.budget_lines(session, self.budget_state(), self.lang)):
+            charts.text(
+                surface,
+                cut_line,
+                (self.left.x + 4, self.left.y + 46 + 16 * k),
+                11,
+                charts.BAD_SAFE,
+                bold=k == 0,
+                max_width=self.left.width - 8,
+            )
         self.draw_center(surface, cache)
         self.draw_right(surface, cache)
         message = self.app.message or self.tr("key_help")
@@ -723,6 +888,13 @@ class DashboardScreen(Screen):
         def chart_a():
             you = [r[metric] for r in history]
             base = [r[metric] for r in ghost]
+            fans = []
+            if self.projection is not None and history:
+                start = len(history) - 1
+                for arm, color in (("without", charts.DIM), ("with", charts.ACCENT)):
+                    low, mid, high = self.projection.band(metric, arm)
+                    anchor = [history[-1][metric]]
+                    fans.append((start, anchor + list(low), anchor + list(mid), anchor + list(high), color))
             return charts.draw_line_chart(
                 self.chart_a.size,
                 f"{info.label(self.lang)} ({units.metric_chart_unit(metric, self.lang)})",
@@ -730,17 +902,32 @@ class DashboardScreen(Screen):
                 total,
                 [(base, charts.ACCENT, True), (you, charts.ACCENT, False)],
                 fmt=lambda v: units.axis_value(metric, v, self.lang),
+                fans=fans,
+                subtitle=self.preview_subtitle(metric),
                 legend=[(self.tr("you"), charts.ACCENT), (self.tr("baseline"), charts._blend(charts.ACCENT, 0.5))],
                 y_max=1.0 if info.unit == "share" else None,
             )
 
-        surface.blit(cache.get("chart_a", self.key(metric), chart_a), self.chart_a)
+        preview_key = (self.preview_version, self.app.previewer.busy if self.app.previewer else False)
+        surface.blit(cache.get("chart_a", self.key(metric, preview_key), chart_a), self.chart_a)
         surface.blit(cache.get("chart_b", self.key(), lambda: self.stacked(labels, total)), self.chart_b)
 
     def stacked(self, labels, total) -> pygame.Surface:
         return charts.draw_session_shares(self.chart_b.size, self.session, labels, total, self.lang)
 
+    def draw_goals(self, surface, cache) -> None:
+        session = self.session
+
+        def draw():
+            card = session.scorecard()
+            score = self.tr("score_so_far").format(score=f"{card.score:.0f}") if card is not None else ""
+            items = panels.goals(session, self.projected_objectives(), self.lang)
+            return panels.draw_goals(self.goals_rect.size, items, score, self.lang)
+
+        surface.blit(cache.get("goals", self.key(self.preview_version), draw), self.goals_rect)
+
     def draw_right(self, surface, cache) -> None:
+        self.draw_goals(surface, cache)
         model = self.session.model
         colors = charts.firm_colors([(f.firm_id, f.origin) for f in model.firms])
         if self.tab == "firms":
