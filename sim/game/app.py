@@ -19,6 +19,7 @@ from sim.errors import UserError
 from sim.game import charts
 from sim.game.i18n import t
 from sim.game.preview import Previewer
+from sim.game.settings import UI_SCALES, load_settings, save_settings
 from sim.game.session import GameSession, autosave_path
 from sim.game.theme import theme
 
@@ -30,9 +31,13 @@ FPS = 60
 class App:
     """The running game.
 
+    ``size`` is the UI's size in layout pixels: the window's size divided by the UI
+    scale (1, 1.25, 1.5 or 2: bigger text and controls for projectors). With a scale
+    above 1 the UI is drawn on a canvas of that size and scaled up to the window.
+
     Args:
-        size: window size in pixels.
-        lang: "en" or "ko".
+        size: window size in pixels (default: the remembered one).
+        lang: "en" or "ko" (default: the remembered one).
         scenario: a Scenario to preselect on the start screen.
         seed: the seed new games use.
         background_ghost: step the ghost baseline on a worker thread (smoother autoplay).
@@ -40,19 +45,27 @@ class App:
 
     def __init__(
         self,
-        size: tuple[int, int] = DEFAULT_SIZE,
-        lang: str = "en",
+        size: tuple[int, int] | None = None,
+        lang: str | None = None,
         scenario=None,
         seed: int = 0,
         background_ghost: bool = True,
+        ui_scale: float | None = None,
     ) -> None:
         pygame.display.init()  # no pygame.init(): the game has no sound, and audio init is noisy without a card
         pygame.font.init()
+        self.settings = load_settings()
+        lang = lang or self.settings.lang
+        size = size or self.settings.size
+        self.ui_scale = float(ui_scale or self.settings.ui_scale)
         self.background_ghost = background_ghost
         pygame.display.set_caption(t("app_title", lang))
-        self.size = (max(200, int(size[0])), max(150, int(size[1])))
-        self.window = pygame.display.set_mode(self.size, pygame.RESIZABLE)
+        self.window_size = (max(200, int(size[0])), max(150, int(size[1])))
+        self.window = pygame.display.set_mode(self.window_size, pygame.RESIZABLE)
+        self.size = self.layout_size(self.window_size)
+        self.canvas = self.window if self.ui_scale == 1.0 else pygame.Surface(self.size)
         self.manager = pygame_gui.UIManager(self.size, theme(), starting_language=lang)
+        self.manager.mouse_pos_scale_factor = [1.0 / self.ui_scale, 1.0 / self.ui_scale]
         self.manager.preload_fonts(
             [
                 {"name": "noto_sans_kr", "point_size": size, "style": style}
@@ -69,7 +82,7 @@ class App:
         self.minimised = False
         self.autoplay = False
         self.fullscreen = False
-        self.windowed_size = self.size  # restored when F11 leaves fullscreen
+        self.windowed_size = self.window_size  # restored when F11 leaves fullscreen
         self.message = ""  # a status line the screens show (saved to ..., errors)
         self.preselected = scenario
         # forecast previews run on a small process pool (AISIM_PREVIEW_WORKERS=0 turns them off)
@@ -79,6 +92,26 @@ class App:
         from sim.game.screens.start import StartScreen
 
         self.show(StartScreen)
+
+    def layout_size(self, window_size: tuple[int, int]) -> tuple[int, int]:
+        return (max(1, int(window_size[0] / self.ui_scale)), max(1, int(window_size[1] / self.ui_scale)))
+
+    def remember(self, **changes) -> None:
+        """Update and save the remembered settings (language, window size, UI scale, tour)."""
+        self.settings = self.settings.with_(**changes)
+        save_settings(self.settings)
+
+    def set_ui_scale(self, scale: float) -> None:
+        """Scale text and controls (for projectors); the window keeps its size."""
+        self.ui_scale = float(scale)
+        self.manager.mouse_pos_scale_factor = [1.0 / self.ui_scale, 1.0 / self.ui_scale]
+        self.size = (0, 0)  # force the resize below to re-lay out
+        self.resize(self.window_size, force=True)
+        self.remember(ui_scale=self.ui_scale)
+
+    def cycle_ui_scale(self) -> None:
+        scales = list(UI_SCALES)
+        self.set_ui_scale(scales[(scales.index(self.ui_scale) + 1) % len(scales)] if self.ui_scale in scales else 1.0)
 
     # -- screens -----------------------------------------------------------
     @property
@@ -102,17 +135,22 @@ class App:
 
     def set_language(self, lang: str) -> None:
         self.lang = lang
+        self.remember(lang=lang)
         self.manager.set_locale(lang)
         pygame.display.set_caption(t("app_title", lang))
         self.cache.clear()
         self.rebuild()
 
-    def resize(self, size: tuple[int, int]) -> None:
-        size = (max(1, int(size[0])), max(1, int(size[1])))
-        if size == self.size:
+    def resize(self, window_size: tuple[int, int], force: bool = False) -> None:
+        """The window now has ``window_size`` real pixels: lay the UI out again."""
+        window_size = (max(1, int(window_size[0])), max(1, int(window_size[1])))
+        if window_size == self.window_size and not force:
             return
-        self.size = size
+        self.window_size = window_size
         self.window = pygame.display.get_surface() or self.window
+        size = self.layout_size(window_size)
+        self.size = size
+        self.canvas = self.window if self.ui_scale == 1.0 else pygame.Surface(size)
         self.manager.set_window_resolution(size)
         self.cache.clear()
         self.rebuild()
@@ -128,7 +166,7 @@ class App:
                 warnings.simplefilter("ignore", DeprecationWarning)  # from_display_module is fine for us
                 window = pygame.Window.from_display_module()
             if not self.fullscreen:
-                self.windowed_size = self.size
+                self.windowed_size = self.window_size
                 window.set_fullscreen(desktop=True)
             else:
                 window.set_windowed()
@@ -162,6 +200,8 @@ class App:
 
     def quit(self) -> None:
         self.autosave()
+        if not self.fullscreen:
+            self.remember(size=self.window_size)
         self.running = False
         self.close()
 
@@ -190,7 +230,14 @@ class App:
             return
         self.manager.process_events(event)
         if not self.too_small:
-            self.screen.handle(event)
+            self.screen.handle(self.to_layout(event))
+
+    def to_layout(self, event: pygame.event.Event) -> pygame.event.Event:
+        """A mouse event with its position in layout pixels (the screens' coordinates)."""
+        if self.ui_scale == 1.0 or not hasattr(event, "pos"):
+            return event
+        x, y = event.pos
+        return pygame.event.Event(event.type, {**event.dict, "pos": (int(x / self.ui_scale), int(y / self.ui_scale))})
 
     def frame(self, dt: float) -> None:
         """Process pending events, update and draw one frame (dt in seconds)."""
@@ -206,14 +253,15 @@ class App:
         self.draw()
 
     def draw(self) -> None:
-        self.window.fill(charts.BG)
+        target = self.canvas
+        target.fill(charts.BG)
         if self.too_small:
-            charts.text(
-                self.window, t("too_small", self.lang), (self.size[0] // 2, self.size[1] // 2), 14, anchor="center"
-            )
+            charts.text(target, t("too_small", self.lang), (self.size[0] // 2, self.size[1] // 2), 14, anchor="center")
         else:
-            self.screen.draw(self.window)
-            self.manager.draw_ui(self.window)
+            self.screen.draw(target)
+            self.manager.draw_ui(target)
+        if target is not self.window:
+            pygame.transform.smoothscale(target, self.window.get_size(), self.window)
         pygame.display.flip()
 
     def run(self) -> None:

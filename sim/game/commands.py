@@ -27,8 +27,19 @@ def register(sub) -> None:
     )
     play.add_argument("scenario", nargs="?", default=None, help="bundled scenario name or YAML path")
     play.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default: 0)")
-    play.add_argument("--lang", choices=("en", "ko"), default="en", help="language (default: en)")
-    play.add_argument("--size", default="1280x800", metavar="WxH", help="window size (default: 1280x800)")
+    play.add_argument(
+        "--lang", choices=("en", "ko"), default=None, help="language (default: the last one used, else en)"
+    )
+    play.add_argument(
+        "--size", default=None, metavar="WxH", help="window size (default: the last one used, else 1280x800)"
+    )
+    play.add_argument(
+        "--ui-scale",
+        type=float,
+        choices=(1.0, 1.25, 1.5, 2.0),
+        default=None,
+        help="text and control size for projectors (default: the last one used, else 1)",
+    )
     play.add_argument("--load", metavar="FILE", help="resume a saved game")
     play.add_argument(
         "--set",
@@ -99,7 +110,7 @@ NO_DISPLAY_MESSAGE = (
 def cmd_play(args) -> int:
     if not args.headless and not display_available():
         raise GameArgumentError(NO_DISPLAY_MESSAGE)
-    size = parse_size(args.size)
+    size = parse_size(args.size) if args.size is not None else None
     if args.seed < 0:
         raise GameArgumentError(f"--seed must be >= 0, got {args.seed}")
     if args.autoplay is not None and args.autoplay < 0:
@@ -138,7 +149,7 @@ def cmd_play(args) -> int:
     from sim.game.session import GameSession
 
     try:
-        app = App(size=size, lang=args.lang, scenario=scenario, seed=args.seed)
+        app = App(size=size, lang=args.lang, scenario=scenario, seed=args.seed, ui_scale=args.ui_scale)
     except pygame.error as exc:
         raise GameArgumentError(f"cannot open a window ({exc}); run with --headless or on a display") from None
     if not args.headless and pygame.display.get_driver() in NO_DRIVER:

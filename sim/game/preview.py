@@ -244,8 +244,11 @@ class Previewer:
         self.complete = False
         self.first_latency_s = None
         if self.workers > 0:
-            pool = self._pool()
-            self.futures = [pool.submit(replicate, task) for task in tasks]
+            from sim.pool import quiet_fork_warning
+
+            with quiet_fork_warning():
+                pool = self._pool()
+                self.futures = [pool.submit(replicate, task) for task in tasks]
         return self.generation
 
     def cancel(self) -> None:
