@@ -12,12 +12,14 @@ from sim.game.screens.dashboard import DashboardScreen
 from sim.game.screens.end import EndScreen
 from sim.game.screens.start import StartScreen
 from sim.game.session import GameSession, autosave_path
+from sim.game.settings import Settings, save_settings
 
 
 @pytest.fixture()
 def app(tmp_path, monkeypatch):
     monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path / "saves"))
     monkeypatch.setenv("AISIM_PREVIEW_WORKERS", "0")  # previews have their own tests (a pool per test is slow)
+    save_settings(Settings(tour_done=True))  # the first-game tour has its own test
     game = App(size=(1280, 800))
     game.pump(2)
     return game
@@ -637,3 +639,60 @@ def test_a_lever_change_shows_a_preview_fan_computed_on_the_pool(tiny_korea, tmp
         assert any(g.projected for g in panels.goals(game.session, screen.projected_objectives(), "en"))
     finally:
         game.close()
+
+
+def test_first_game_tour_walks_through_and_is_remembered(tmp_path, monkeypatch, tiny_korea):
+    from sim.game.settings import load_settings
+
+    monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path / "fresh"))
+    monkeypatch.setenv("AISIM_PREVIEW_WORKERS", "0")
+    game = App(size=(1280, 800))
+    screen = playing(game, tiny_korea)
+    assert screen.tour_step == 0
+    assert_rendered(game, tmp_path / "tour.png")
+    for step in range(1, 5):
+        click(game, button(game.screen, "tour_next"))
+        assert game.screen.tour_step == step
+    key(game, pygame.K_RETURN)
+    assert game.screen.tour_step is None and load_settings().tour_done
+    again = playing(game, tiny_korea)
+    assert again.tour_step is None
+
+
+def test_keyboard_alone_plays_the_game(app, tiny_korea):
+    screen = playing(app, tiny_korea)
+    first = list(screen.lever_widgets)[0]
+    before = app.session.lever_value(first)
+    key(app, pygame.K_RIGHT)
+    assert app.session.lever_value(first) > before
+    key(app, pygame.K_DOWN)
+    assert screen.lever_widgets[list(screen.lever_widgets)[1]]["label"].text.startswith("▶")
+    key(app, pygame.K_n)
+    assert app.session.played_quarters == 1
+    key(app, pygame.K_u)
+    assert app.session.played_quarters == 0
+    key(app, pygame.K_4)
+    assert app.screen.tab == "why"
+    key(app, pygame.K_F1)
+    assert app.screen.help_window is not None
+    key(app, pygame.K_ESCAPE)
+    assert app.screen.help_window is None
+    key(app, pygame.K_l)
+    assert app.lang == "ko"
+    while app.screen.event_window is None and not app.session.finished:
+        key(app, pygame.K_SPACE)
+    assert app.screen.event_window is not None
+    event = app.session.unanswered_events()[0]
+    key(app, pygame.K_3)  # the third answer
+    assert app.session.decisions[tiny_korea.end][f"choice:{event['id']}"] == event["choices"][2]["id"]
+
+
+def test_help_lists_every_lever_and_the_controls(tiny_korea):
+    from sim.game.help import help_html
+    from sim.game.screens.base import escape
+
+    for lang in ("en", "ko"):
+        text = help_html(tiny_korea, lang)
+        for spec in tiny_korea.parameters.of_kind("lever"):
+            assert escape(spec.label_for(lang)) in text
+        assert "F11" in text and "Space" in text

@@ -19,8 +19,8 @@ from sim.errors import UserError
 from sim.game import charts
 from sim.game.i18n import t
 from sim.game.preview import Previewer
-from sim.game.settings import UI_SCALES, load_settings, save_settings
 from sim.game.session import GameSession, autosave_path
+from sim.game.settings import UI_SCALES, load_settings, save_settings
 from sim.game.theme import theme
 
 DEFAULT_SIZE = (1280, 800)
@@ -109,9 +109,11 @@ class App:
         self.resize(self.window_size, force=True)
         self.remember(ui_scale=self.ui_scale)
 
-    def cycle_ui_scale(self) -> None:
+    def step_ui_scale(self, direction: int) -> None:
+        """The next larger (+1) or smaller (-1) UI scale."""
         scales = list(UI_SCALES)
-        self.set_ui_scale(scales[(scales.index(self.ui_scale) + 1) % len(scales)] if self.ui_scale in scales else 1.0)
+        index = scales.index(self.ui_scale) if self.ui_scale in scales else 0
+        self.set_ui_scale(scales[max(0, min(len(scales) - 1, index + direction))])
 
     # -- screens -----------------------------------------------------------
     @property

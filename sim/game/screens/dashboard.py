@@ -22,6 +22,7 @@ from sim.errors import UserError
 from sim.game import charts, panels, units
 from sim.game.i18n import option_label, pick
 from sim.game.korean import particle
+from sim.game.help import help_html
 from sim.game.preview import tasks_for
 from sim.game.screens.base import Screen, escape
 from sim.game.session import save_dir
@@ -156,6 +157,10 @@ class DashboardScreen(Screen):
         self.option_projection = None  # the preview of the open event's options
         self.option_tasks: list = []
         self._budget: tuple | None = None
+        self.help_window: UIWindow | None = None
+        self.focus_lever = 0  # the lever the arrow keys move
+        first_game = not app.settings.tour_done and not replay and not app.session.history
+        self.tour_step: int | None = 0 if first_game else None
 
     @property
     def session(self):
@@ -187,6 +192,113 @@ class DashboardScreen(Screen):
         self.build_right()
         self.chart_menu = None
         self.build_chart_menu()
+        self.help_window = None
+        self.build_tour()
+        self.mark_focus_lever()
+
+    # -- first-game tour -----------------------------------------------------
+    TOUR_STEPS = 5
+
+    def tour_target(self) -> pygame.Rect:
+        """The part of the screen the current tour step points at."""
+        step = self.tour_step or 0
+        return [
+            self.gauge_rect,
+            self.left,
+            self.chart_a,
+            self.next_button.rect,
+            self.tab_buttons["why"].rect.union(self.goals_rect),
+        ][min(step, self.TOUR_STEPS - 1)]
+
+    def tour_box(self) -> pygame.Rect:
+        w, h = self.app.size
+        box = pygame.Rect(0, 0, min(520, w - 40), 120)
+        target = self.tour_target()
+        box.centerx = min(max(target.centerx, box.width // 2 + 10), w - box.width // 2 - 10)
+        box.top = target.bottom + 10 if target.bottom + 140 < h else max(10, target.top - 130)
+        return box
+
+    def build_tour(self) -> None:
+        self.tour_buttons = []
+        if self.tour_step is None:
+            return
+        box = self.tour_box()
+        self.tour_buttons = [
+            self.button((box.right - 230, box.bottom - 38, 110, 30), self.tr("tour_skip"), "tour_skip", ""),
+            self.button((box.right - 114, box.bottom - 38, 104, 30), self.tr("tour_next"), "tour_next", ""),
+        ]
+
+    def end_tour(self) -> None:
+        self.tour_step = None
+        self.app.remember(tour_done=True)
+        self.app.rebuild()
+
+    def draw_tour(self, surface: pygame.Surface) -> None:
+        if self.tour_step is None:
+            return
+        shade = pygame.Surface(surface.get_size(), pygame.SRCALPHA)
+        shade.fill((0, 0, 0, 120))
+        target = self.tour_target().inflate(8, 8)
+        shade.fill((0, 0, 0, 0), target)
+        surface.blit(shade, (0, 0))
+        pygame.draw.rect(surface, charts.ACCENT, target, 3, border_radius=6)
+        box = self.tour_box()
+        pygame.draw.rect(surface, charts.PANEL, box, border_radius=8)
+        pygame.draw.rect(surface, charts.ACCENT, box, 2, border_radius=8)
+        y = box.y + 10
+        step = f"{self.tour_step + 1}/{self.TOUR_STEPS}  "
+        for line in charts.wrap(step + self.tr(f"tour_{self.tour_step + 1}"), 13, box.width - 24):
+            charts.text(surface, line, (box.x + 12, y), 13, charts.TEXT)
+            y += 19
+
+    # -- keyboard lever control -------------------------------------------------
+    def mark_focus_lever(self) -> None:
+        """Show which lever the arrow keys move (a ▶ before its name)."""
+        names = list(self.lever_widgets)
+        if not names:
+            return
+        self.focus_lever %= len(names)
+        for k, name in enumerate(names):
+            row = self.lever_widgets[name]
+            label = row["spec"].label_for(self.lang)
+            row["label"].set_text(("▶ " + label) if k == self.focus_lever else label)
+
+    def nudge_lever(self, direction: int) -> None:
+        """Move the focused lever one step (numbers), to the next option (choices) or toggle it (on/off)."""
+        names = list(self.lever_widgets)
+        if not names:
+            return
+        name = names[self.focus_lever % len(names)]
+        spec = self.lever_widgets[name]["spec"]
+        value = self.session.lever_value(name)
+        if spec.type == "bool":
+            new = not value
+        elif spec.type == "choice":
+            options = list(spec.options)
+            new = options[(options.index(value) + direction) % len(options)]
+        else:
+            new = snap(spec, float(value) + direction * spec.step)
+        self.set_lever(name, new)
+        control = self.lever_widgets[name]["control"]
+        if spec.is_numeric:
+            control.set_current_value(float(new))
+
+    def open_help(self) -> None:
+        if self.help_window is not None:
+            self.help_window.kill()
+            self.help_window = None
+            return
+        w, h = self.app.size
+        rect = pygame.Rect(w // 10, h // 12, w * 8 // 10, h * 10 // 12)
+        window = UIWindow(rect, self.manager, window_display_title=self.tr("help"), resizable=True)
+        UITextBox(
+            help_html(self.session.scenario, self.lang),
+            pygame.Rect(0, 0, rect.width - 32, rect.height - 60),
+            self.manager,
+            container=window,
+        )
+        self.help_window = window
+        self.app.autoplay = False
 
     def build_chart_menu(self) -> None:
         """The chart's outcome menu, showing the outcome charted now (re-made when a tile picks another)."""
@@ -208,6 +320,7 @@ class DashboardScreen(Screen):
     def build_top_bar(self, w: int) -> None:
         x = w - 8
         specs = [
+            ("help", "?", "help_tip", 40),
             ("menu", "menu", "menu_tip", 80),
             ("fullscreen", "F11", "fullscreen_tip", 52),
             ("lang", "lang_toggle", "lang_tip", 90),
@@ -216,7 +329,7 @@ class DashboardScreen(Screen):
         ]
         for action, label, tip, width in specs:
             x -= width
-            text = label if label == "F11" else self.tr(label)
+            text = label if label in ("F11", "?") else self.tr(label)
             widget = self.button((x, 8, width, 34), text, action, self.tr(tip))
             if action == "undo":
                 self.undo_button = widget
@@ -560,7 +673,7 @@ class DashboardScreen(Screen):
             return
         w, h = self.app.size
         window = UIWindow(
-            pygame.Rect(w // 2 - 150, h // 2 - 130, 300, 262),
+            pygame.Rect(w // 2 - 150, h // 2 - 155, 300, 312),
             self.manager,
             window_display_title=self.tr("menu"),
             resizable=False,
@@ -569,6 +682,7 @@ class DashboardScreen(Screen):
         for label, action, tip in (
             ("resume", "resume", "menu_tip"),
             ("save", "save", "save_tip"),
+            ("help", "help", "help_tip"),
             ("main_menu", "main_menu", "main_menu_tip"),
             ("quit", "quit", "quit_tip"),
         ):
@@ -622,6 +736,17 @@ class DashboardScreen(Screen):
             self.app.toggle_fullscreen()
         elif action == "menu":
             self.open_menu()
+        elif action == "help":
+            self.close_menu()
+            self.open_help()
+        elif action == "tour_next":
+            self.tour_step = (self.tour_step or 0) + 1
+            if self.tour_step >= self.TOUR_STEPS:
+                self.end_tour()
+            else:
+                self.app.rebuild()
+        elif action == "tour_skip":
+            self.end_tour()
         elif action == "resume":
             self.close_menu()
         elif action == "main_menu":
@@ -663,6 +788,8 @@ class DashboardScreen(Screen):
                 self.step_after_answers = False
             elif event.ui_element is self.menu_window:
                 self.menu_window = None
+            elif event.ui_element is self.help_window:
+                self.help_window = None
             elif event.ui_element is self.file_dialog:
                 self.file_dialog = None
         elif event.type == pygame_gui.UI_FILE_DIALOG_PATH_PICKED and event.ui_element is self.file_dialog:
@@ -690,17 +817,56 @@ class DashboardScreen(Screen):
                 self.chart_metric = "market_revenue_usd_bn" if metric == self.chart_metric else metric
                 self.build_chart_menu()
         elif event.type == pygame.KEYDOWN and not self.text_focus():
-            if event.key == pygame.K_SPACE:
-                if not self.replay:
-                    self.request_step()
-            elif event.key == pygame.K_p:
-                self.app.autoplay = False
-                self.auto_button.set_text(self.tr("autoplay"))
-            elif event.key == pygame.K_ESCAPE:
-                if self.menu_window is not None:
-                    self.close_menu()
-                else:
-                    self.open_menu()
+            self.on_key(event)
+
+    def on_key(self, event: pygame.event.Event) -> None:
+        """Every action has a key (see Help): the game is playable without a mouse."""
+        k, ctrl = event.key, bool(event.mod & pygame.KMOD_CTRL)
+        number = k - pygame.K_1 if pygame.K_1 <= k <= pygame.K_9 else None
+        if self.event_window is not None and number is not None:
+            event_now = self.session.unanswered_events()[0] if self.session.unanswered_events() else None
+            if event_now is not None and number < len(event_now["choices"]):
+                self.answer(event_now["id"], event_now["choices"][number]["id"])
+            return
+        if k == pygame.K_ESCAPE:
+            if self.tour_step is not None:
+                self.end_tour()
+            elif self.help_window is not None:
+                self.open_help()  # closes it
+            elif self.menu_window is not None:
+                self.close_menu()
+            else:
+                self.open_menu()
+        elif k in (pygame.K_F1, pygame.K_h):
+            self.open_help()
+        elif k in (pygame.K_SPACE, pygame.K_n) and not ctrl:
+            if not self.replay:
+                self.request_step()
+        elif k == pygame.K_p:
+            self.app.autoplay = False
+            self.auto_button.set_text(self.tr("autoplay"))
+        elif k == pygame.K_a and not ctrl:
+            self.act("autoplay")
+        elif k == pygame.K_u or (k == pygame.K_z and ctrl):
+            if not self.replay:
+                self.act("undo")
+        elif k == pygame.K_s and ctrl:
+            self.act("save")
+        elif k == pygame.K_r and not ctrl:
+            self.act("reset")
+        elif k == pygame.K_l:
+            self.act("lang")
+        elif k in (pygame.K_PLUS, pygame.K_EQUALS, pygame.K_KP_PLUS, pygame.K_MINUS, pygame.K_KP_MINUS):
+            self.app.step_ui_scale(1 if k in (pygame.K_PLUS, pygame.K_EQUALS, pygame.K_KP_PLUS) else -1)
+        elif k in (pygame.K_UP, pygame.K_DOWN):
+            self.focus_lever += -1 if k == pygame.K_UP else 1
+            self.mark_focus_lever()
+        elif k in (pygame.K_LEFT, pygame.K_RIGHT) and not self.replay:
+            self.nudge_lever(-1 if k == pygame.K_LEFT else 1)
+        elif number is not None and number < len(TABS):
+            self.act("tab:" + TABS[number])
+        elif k == pygame.K_RETURN and self.tour_step is not None:
+            self.act("tour_next")
 
     def text_focus(self) -> bool:
         focused = self.manager.get_focus_set()
@@ -863,6 +1029,7 @@ class DashboardScreen(Screen):
             charts.ACCENT if self.app.message else charts.DIM,
             max_width=self.ticker.width - 8,
         )
+        self.draw_tour(surface)
 
     def draw_center(self, surface, cache) -> None:
         session = self.session
