@@ -25,7 +25,7 @@ CONTROLS = (
     ("1-9 (event)", "key_answer"),
     ("L", "key_language"),
     ("+ / -", "key_scale"),
-    ("F1 / H", "key_help"),
+    ("F1 / H", "key_help_screen"),
     ("F11", "key_fullscreen"),
     ("Esc", "key_menu"),
 )

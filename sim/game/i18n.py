@@ -153,8 +153,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "view_end": ("Results", "결과"),
     "view_end_tip": ("Show the end screen", "결과 화면 보기"),
     "key_help": (
-        "Space: next quarter  P: pause  Esc: menu  F11: fullscreen",
-        "스페이스: 다음 분기  P: 일시정지  Esc: 메뉴  F11: 전체 화면",
+        "Space: next quarter  ←→: move lever  ↑↓: pick lever  P: pause  F1: help  Esc: menu",
+        "스페이스: 다음 분기  ←→: 정책 조정  ↑↓: 정책 선택  P: 일시정지  F1: 도움말  Esc: 메뉴",
     ),
     "loading_save": ("Loading the saved game...", "저장된 게임을 불러오는 중입니다..."),
     "loading_progress": (
@@ -233,7 +233,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "key_answer": ("pick an answer in an event window", "사건 창에서 선택지 고르기"),
     "key_language": ("English / Korean", "영어 / 한국어"),
     "key_scale": ("bigger / smaller text (projectors)", "글자 크게 / 작게(프로젝터용)"),
-    "key_help": ("this help", "이 도움말"),
+    "key_help_screen": ("this help", "이 도움말"),
     "key_fullscreen": ("fullscreen", "전체 화면"),
     "key_menu": ("menu (resume, save, help, main menu, quit)", "메뉴(계속, 저장, 도움말, 메인 메뉴, 종료)"),
     "help_model_title": ("The model in one page", "모델 한 쪽 요약"),

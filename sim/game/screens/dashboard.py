@@ -20,9 +20,9 @@ from pygame_gui.windows import UIFileDialog
 
 from sim.errors import UserError
 from sim.game import charts, panels, units
+from sim.game.help import help_html
 from sim.game.i18n import option_label, pick
 from sim.game.korean import particle
-from sim.game.help import help_html
 from sim.game.preview import tasks_for
 from sim.game.screens.base import Screen, escape
 from sim.game.session import save_dir
