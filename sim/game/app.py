@@ -8,6 +8,7 @@ asks the screen to build again. Game state lives in :class:`GameSession`.
 from __future__ import annotations
 
 import os
+import time
 import warnings
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,8 @@ from sim.game.theme import theme
 DEFAULT_SIZE = (1280, 800)
 MIN_SIZE = (960, 600)  # smaller windows show a "too small" notice instead of the UI
 FPS = 60
+IDLE_FPS = 10  # frames per second when nothing moves: the window sleeps instead of redrawing at 60/s
+IDLE_AFTER_S = 0.5  # quiet time (no input, nothing running) before the window slows down
 
 
 class App:
@@ -84,6 +87,7 @@ class App:
         self.fullscreen = False
         self.windowed_size = self.window_size  # restored when F11 leaves fullscreen
         self.message = ""  # a status line the screens show (saved to ..., errors)
+        self.last_input = time.perf_counter()
         self.preselected = scenario
         # forecast previews run on a small process pool (AISIM_PREVIEW_WORKERS=0 turns them off)
         workers = int(os.environ.get("AISIM_PREVIEW_WORKERS", "2") or 0)
@@ -244,6 +248,7 @@ class App:
     def frame(self, dt: float) -> None:
         """Process pending events, update and draw one frame (dt in seconds)."""
         for event in pygame.event.get():
+            self.last_input = time.perf_counter()
             self.handle(event)
             if not self.running:
                 return
@@ -275,10 +280,20 @@ class App:
         """
         try:
             while self.running:
-                dt = self.clock.tick(FPS) / 1000.0
-                self.frame(dt)
+                self.run_once()
         finally:
             self.close()
+
+    @property
+    def idle(self) -> bool:
+        """Nothing to animate: no recent input, no autoplay, no background work the screen waits for."""
+        quiet = time.perf_counter() - self.last_input > IDLE_AFTER_S
+        return quiet and not self.autoplay and not getattr(self.screen, "busy", False)
+
+    def run_once(self) -> None:
+        """One pass of the main loop: 60 frames/s while anything moves, else a sleepy 10."""
+        dt = self.clock.tick(IDLE_FPS if self.idle else FPS) / 1000.0
+        self.frame(dt)
 
     def pump(self, frames: int = 1, dt: float = 1 / FPS) -> None:
         """Run ``frames`` frames without waiting (for tests and headless capture)."""

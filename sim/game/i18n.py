@@ -34,10 +34,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "난수 시드: 같은 시드와 결정이면 같은 결과",
     ),
     "objectives": ("Objectives", "목표"),
-    "story": ("Your role", "당신의 역할"),
+    "story": ("Your role", "역할"),
     "levers": ("Policy levers", "정책 수단"),
     "quarter": ("Quarter", "분기"),
-    "planning": ("Planning", "계획 분기"),
+    "planning": ("Planning", "계획:"),
     "next_quarter": ("Next quarter", "다음 분기"),
     "next_tip": ("Simulate one quarter with these policies (Space)", "이 정책으로 한 분기 진행(스페이스)"),
     "autoplay": ("Autoplay", "자동 진행"),
@@ -123,10 +123,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "not_entered": ("not yet entered", "미진입"),
     "own_model": ("own model", "자체 모델"),
     "provider": ("provider", "공급자"),
-    "until": ("until", "까지"),
+    "until": ("until", "까지"),  # Korean: glued after the quarter ("2027년 1분기까지")
     "no_news": ("No news yet.", "아직 뉴스가 없습니다."),
     "coming_up": ("Coming up next quarter", "다음 분기 예정"),
-    "event": ("Event", "사건"),
+    "event": ("Decision", "결정할 일"),
     "decide": ("Decide", "결정"),
     "event_tip": ("Choose how the regulator responds", "규제 당국의 대응 선택"),
     "game_over": ("Game over", "게임 종료"),
@@ -298,6 +298,26 @@ STRINGS: dict[str, tuple[str, str]] = {
     "final_outcomes": ("Final year {year}: you vs baseline", "마지막 해({year}년): 나 vs 기준"),
     "vs_last_quarter": ("vs last qtr", "지난 분기 대비"),
 }
+
+
+# Words left in Latin letters on a Korean screen on purpose: proper nouns, acronyms and
+# units Korean readers use as they are (firm and partner names come from the scenario).
+PROPER_NOUNS = (
+    "AI",
+    "GPU",
+    "GPUs",
+    "HHI",
+    "R&D",
+    "OECD",
+    "YAML",
+    "json",
+    "F1",
+    "F11",
+    "Esc",
+    "English",
+    "P",
+    "p",
+)
 
 
 def t(key: str, lang: str = "en") -> str:

@@ -196,6 +196,22 @@ def axis_value(metric: str, value: float, lang: str) -> str:
     return _sig(value, 2)
 
 
+def quarter_text(quarter: int | str, lang: str) -> str:
+    """A quarter: '2025Q3' in English, '2025년 3분기' in Korean. Takes a quarter number or a '2025Q3' label."""
+    if isinstance(quarter, str):
+        year, _, q = quarter.partition("Q")
+        year_n, q_n = int(year), int(q)
+    else:
+        year_n, q_n = quarter // 4, quarter % 4 + 1
+    return f"{year_n}년 {q_n}분기" if lang == "ko" else f"{year_n}Q{q_n}"
+
+
+def speed_text(quarters_per_second: float, lang: str) -> str:
+    """An autoplay speed: '2 q/s' / '초당 2분기'."""
+    shown = f"{quarters_per_second:g}"
+    return f"초당 {shown}분기" if lang == "ko" else f"{shown} q/s"
+
+
 # -- levers -------------------------------------------------------------------
 
 

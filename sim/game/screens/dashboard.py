@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import datetime
 
@@ -39,7 +40,7 @@ GAUGES = (
     "sovereignty_index",
     "budget_left_krw_bn",
 )
-SPEEDS = (("0.5 q/s", 0.5), ("1 q/s", 1.0), ("2 q/s", 2.0), ("4 q/s", 4.0), ("10 q/s", 10.0))
+SPEEDS = (0.5, 1.0, 2.0, 4.0, 10.0)  # autoplay quarters per second
 TABS = ("firms", "partners", "news", "why")
 
 
@@ -104,7 +105,7 @@ def partner_rows(model, lang: str) -> list[dict]:
         detail = (
             f"{charts.t('until', lang)} {quarter_label(p.contract_end)}"
             if lang == "en"
-            else f"{quarter_label(p.contract_end)} {charts.t('until', lang)}"
+            else f"{units.quarter_text(p.contract_end, lang)}{charts.t('until', lang)}"
         )
         if own:
             detail += f" · {charts.t('own_model', lang)}: {own}"
@@ -119,6 +120,29 @@ def partner_rows(model, lang: str) -> list[dict]:
     return rows
 
 
+PARTICLE_AFTER_NAME = re.compile(r"(\S+?)(와|과|을|를|은|는|이|가)(?= 제휴| 시장| 계약)")
+PAIR_OF = {
+    "와": "와/과",
+    "과": "와/과",
+    "을": "을/를",
+    "를": "을/를",
+    "은": "은/는",
+    "는": "은/는",
+    "이": "이/가",
+    "가": "이/가",
+}
+
+
+def fix_particles(text: str) -> str:
+    """Korean news glued a fixed particle to a name ('Anthropic와 제휴'): choose it by the name instead."""
+
+    def fix(match: re.Match) -> str:
+        word, glued = match.group(1), match.group(2)
+        return word + particle(word, PAIR_OF[glued])
+
+    return PARTICLE_AFTER_NAME.sub(fix, text)
+
+
 def news_html(model, lang: str) -> str:
     """The news feed, newest first, with next quarter's scheduled events on top."""
     parts = []
@@ -129,9 +153,9 @@ def news_html(model, lang: str) -> str:
     if not model.news:
         parts.append(escape(charts.t("no_news", lang)))
     for item in reversed(model.news[-80:]):
-        text = item["ko"] if lang == "ko" else item["en"]
+        text = fix_particles(item["ko"]) if lang == "ko" else item["en"]
         color = {"event": "#FAC850", "entry": "#5AC878", "exit": "#EB5F5A"}.get(item["kind"], "#DCE1EB")
-        parts.append(f"<font color='{color}'><b>{item['quarter']}</b></font> {escape(text)}")
+        parts.append(f"<font color='{color}'><b>{units.quarter_text(item['quarter'], lang)}</b></font> {escape(text)}")
     return "<br>".join(parts)
 
 
@@ -338,8 +362,8 @@ class DashboardScreen(Screen):
             x -= 6
         x -= 6
         self.speed_menu = UIDropDownMenu(
-            [s[0] for s in SPEEDS],
-            next(s[0] for s in SPEEDS if s[1] == self.speed),
+            [units.speed_text(v, self.lang) for v in SPEEDS],
+            units.speed_text(self.speed, self.lang),
             pygame.Rect(x - 96, 8, 96, 34),
             self.manager,
         )
@@ -777,7 +801,7 @@ class DashboardScreen(Screen):
             self.set_lever(name, not self.session.lever_value(name))
         elif event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED:
             if event.ui_element is self.speed_menu:
-                self.speed = dict(SPEEDS)[event.text]
+                self.speed = {units.speed_text(v, self.lang): v for v in SPEEDS}.get(event.text, self.speed)
             elif event.ui_element is self.chart_menu:
                 self.chart_metric = self.metric_by_label.get(event.text, self.chart_metric)
             elif event.ui_element is self.why_menu:
@@ -895,6 +919,13 @@ class DashboardScreen(Screen):
             self.clock = 0.0
             self.request_step()
 
+    @property
+    def busy(self) -> bool:
+        """Background work whose result will change the screen (the window must not sleep)."""
+        previewer = self.app.previewer
+        waiting = previewer is not None and (previewer.busy or self.preview_due is not None)
+        return waiting or self.session.ghost_behind or self.message_timer > 0
+
     # -- budget and preview ------------------------------------------------
     def budget_state(self) -> dict:
         """The budget check of the plan (a dry run of next quarter), re-done only when the plan changes."""
@@ -978,7 +1009,8 @@ class DashboardScreen(Screen):
         model = session.model
         cache = self.app.cache
         played = session.played_quarters
-        label = f"{self.tr('planning')} {model.quarter_label}" if not session.finished else self.tr("game_over")
+        planning = f"{self.tr('planning')} {units.quarter_text(model.quarter, self.lang)}"
+        label = planning if not session.finished else self.tr("game_over")
         head = f"{pick(session.scenario.title, self.lang)}"
         charts.text(surface, head, (12, 4), 15, charts.TEXT, bold=True, max_width=self.title_right - 12)
         mode = f" · {self.tr('replaying')}" if self.replay else ""

@@ -57,6 +57,8 @@ class LoadingScreen(Screen):
             self.finished = True
             self.app.show(StartScreen)
 
+    busy = True  # replaying: the window keeps full speed
+
     @property
     def progress(self) -> float:
         return min(1.0, self.done / max(self.todo, 1))
