@@ -193,8 +193,8 @@ def _plot_frame(
             pygame.draw.line(surface, (235, 235, 235), (12, 34), (26, 34), 2)
         x = 32 if line_sample else 12
         text(surface, subtitle, (x, 26), 11, DIM, max_width=size[0] - x - 12)
-        return pygame.Rect(48, 48, size[0] - 62, size[1] - 74)
-    return pygame.Rect(48, 32, size[0] - 62, size[1] - 58)
+        return pygame.Rect(48, 54, size[0] - 62, size[1] - 80)
+    return pygame.Rect(48, 38, size[0] - 62, size[1] - 64)
 
 
 def _x_labels(surface, plot: pygame.Rect, labels: Sequence[str], total: int) -> None:
@@ -251,6 +251,7 @@ def draw_line_chart(
     fmt: a format string or a function for the y-axis tick labels.
     """
     tick = fmt if callable(fmt) else fmt.format
+    tick_every = 1 if (size[1] - 64) / 4 >= 2 * font(11).get_linesize() else 2
     surface = pygame.Surface(size)
     plot = _plot_frame(surface, title, size, subtitle, line_sample=False)
     values = [v for s in series for v in s[0]] + [v for fan in fans for v in fan[3]]
@@ -258,7 +259,8 @@ def draw_line_chart(
     for k in range(5):
         y = plot.bottom - plot.height * k / 4
         pygame.draw.line(surface, GRID, (plot.left, y), (plot.right, y), 1)
-        text(surface, tick(top * k / 4), (plot.left - 4, int(y)), 11, DIM, anchor="midright")
+        if k % tick_every == 0:
+            text(surface, tick(top * k / 4), (plot.left - 4, int(y)), 11, DIM, anchor="midright" if k else "bottomright")
     _x_labels(surface, plot, labels, total)
 
     def point(i: float, v: float) -> tuple[float, float]:
@@ -313,10 +315,13 @@ def draw_stacked_shares(
     """
     surface = pygame.Surface(size)
     plot = _plot_frame(surface, title, size, ghost_label if len(ghost_domestic) >= 2 else "")
+    tick_every = 1 if plot.height / 4 >= 2 * font(11).get_linesize() else 2
     for k in range(5):
         y = plot.bottom - plot.height * k / 4
         pygame.draw.line(surface, GRID, (plot.left, y), (plot.right, y), 1)
-        rect = text(surface, f"{k * 25}%", (plot.left - 4, int(y)), 11, DIM, anchor="midright")
+        if k % tick_every:
+            continue  # a short chart labels every other line
+        rect = text(surface, f"{k * 25}%", (plot.left - 4, int(y)), 11, DIM, anchor="midright" if k else "bottomright")
         if boxes is not None:
             boxes.append(rect)
     _x_labels(surface, plot, labels, total)
@@ -340,9 +345,14 @@ def draw_stacked_shares(
         last = shares[-1]
         cumulative = 0.0
         inside = xs[-1] - plot.left > 130
+        placed: list[pygame.Rect] = []
+        line_h = font(11).get_linesize()
         for firm in order:
             share = last.get(firm, 0.0)
-            if share > 0.07:
+            y_mid = plot.bottom - plot.height * (cumulative + share / 2)
+            room = pygame.Rect(0, int(y_mid - line_h / 2), 10, line_h)
+            if share > 0.07 and room.collidelist(placed) == -1:
+                placed.append(room)
                 y = plot.bottom - plot.height * (cumulative + share / 2)
                 rect = text(
                     surface,
@@ -576,6 +586,8 @@ def draw_bars(surface: pygame.Surface, bars, top: int, width: int, size: int = 1
     pygame.draw.line(surface, GRID, (mid, top - 2), (mid, top + row * len(bars)), 1)
     y = top
     for bar in bars:
+        if y + row > surface.get_height():
+            break
         text(surface, bar.label, (10, y), size, TEXT, max_width=label_w - 14)
         length = max(1, int(half * abs(bar.amount) / biggest))
         color = DIM if bar.good is None else (GOOD_SAFE if bar.good else BAD_SAFE)
@@ -604,14 +616,18 @@ def draw_why_panel(size: tuple[int, int], view, lang: str) -> pygame.Surface:
         ("why_now_header", view.now_sentence, view.now_bars),
         ("why_total_header", view.total_sentence, view.total_bars),
     ):
+        if y + 20 > size[1]:
+            break
         text(surface, t(header, lang), (10, y), 13, ACCENT, bold=True, max_width=w - 20)
         y += 20
         for line in wrap(sentence, 12, w - 20):
+            if y + 18 > size[1]:
+                break
             text(surface, line, (10, y), 12, TEXT)
             y += 17
         y = draw_bars(surface, bars, y + 4, w) + 10
     for line in wrap(t("why_method", lang), 10, w - 20):
-        if y > size[1] - 14:
+        if y + 16 > size[1]:
             break
         text(surface, line, (10, y), 10, DIM)
         y += 14
