@@ -196,6 +196,52 @@ def one_run(args, size, scenario) -> dict[str, list[float]]:
     return out
 
 
+def preview_error(scenario_name: str, seeds: int) -> int:
+    """How far the preview's small adopter panel is from the full model, per headline outcome.
+
+    For each seed: the end-of-game value (final year, by each metric's own yearly rule) with default levers,
+    and the effect of a lever change (public GPUs 10k -> 40k from the first quarter), on the full panel and
+    on the preview panel. Prints the mean absolute difference and the full model's seed spread beside it.
+    """
+    from sim.game.preview import PREVIEW_ROWS, preview_scenario
+    from sim.game.report import final_year_value
+    from sim.model.metrics import HEADLINE_METRICS
+    from sim.model.model import AIMarketModel
+    from sim.scenario import load_scenario
+
+    full = load_scenario(scenario_name)
+    small = preview_scenario(full.document_text(), PREVIEW_ROWS)
+
+    def run(scenario, seed, decision):
+        model = AIMarketModel(scenario, seed=seed)
+        if decision:
+            model.apply_decision(decision)
+        model.run()
+        year = model.history[-1]["year"]
+        rows = [r for r in model.history if r["year"] == year]
+        return {m: final_year_value(rows, m) for m in HEADLINE_METRICS}
+
+    lever = {"public_compute_gpus_k": 40}
+    results = {"full": [], "small": []}
+    for seed in range(seeds):
+        for name, scenario in (("full", full), ("small", small)):
+            base, changed = run(scenario, seed, {}), run(scenario, seed, lever)
+            results[name].append((base, {m: changed[m] - base[m] for m in base}))
+    rows_full = full.document["population"]["adopter_rows"]
+    print(f"preview panel error: {PREVIEW_ROWS} vs {rows_full} adopter rows, {seeds} seeds, {scenario_name}")
+    print(
+        f"{'outcome':<28} {'level: mean |small-full|':>26} {'full seed s.d.':>15} {'effect of +30k GPUs: full':>26}"
+        f" {'small':>10}"
+    )
+    for metric in HEADLINE_METRICS:
+        level_err = np.mean([abs(s[0][metric] - f[0][metric]) for s, f in zip(results["small"], results["full"])])
+        spread = np.std([f[0][metric] for f in results["full"]])
+        effect_full = np.mean([f[1][metric] for f in results["full"]])
+        effect_small = np.mean([s[1][metric] for s in results["small"]])
+        print(f"{metric:<28} {level_err:>26.4g} {spread:>15.4g} {effect_full:>26.4g} {effect_small:>10.4g}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", default="korea-2025")
@@ -204,7 +250,15 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=3, help="whole runs; percentiles pool their samples")
     parser.add_argument("--previews", type=int, default=3, help="lever moves timed per run")
     parser.add_argument("--idle-seconds", type=float, default=3.0)
+    parser.add_argument(
+        "--preview-error",
+        type=int,
+        metavar="SEEDS",
+        help="only measure the preview panel's error against the full model",
+    )
     args = parser.parse_args()
+    if args.preview_error:
+        return preview_error(args.scenario, args.preview_error)
     size = tuple(int(v) for v in args.size.split("x"))
     os.environ.setdefault("AISIM_SAVE_DIR", str(Path(tempfile.mkdtemp(prefix="aisim-bench-"))))
 

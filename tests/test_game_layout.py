@@ -63,7 +63,7 @@ def check(app, recorder, where: str) -> list[str]:
         if not bounds.contains(rect):
             problems.append(f"{where}: text {text!r} leaves its panel ({rect} in {size})")
     by_surface: dict[int, list] = {}
-    for size, rect, text, surface in recorder.lines:
+    for _size, rect, text, surface in recorder.lines:
         if text.strip():
             by_surface.setdefault(id(surface), []).append((rect, text))
     for lines in by_surface.values():

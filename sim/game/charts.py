@@ -260,7 +260,9 @@ def draw_line_chart(
         y = plot.bottom - plot.height * k / 4
         pygame.draw.line(surface, GRID, (plot.left, y), (plot.right, y), 1)
         if k % tick_every == 0:
-            text(surface, tick(top * k / 4), (plot.left - 4, int(y)), 11, DIM, anchor="midright" if k else "bottomright")
+            text(
+                surface, tick(top * k / 4), (plot.left - 4, int(y)), 11, DIM, anchor="midright" if k else "bottomright"
+            )
     _x_labels(surface, plot, labels, total)
 
     def point(i: float, v: float) -> tuple[float, float]:

@@ -2,34 +2,38 @@
 
 from __future__ import annotations
 
-import re
 import time
 from datetime import datetime
 
 import pygame
 import pygame_gui
 from pygame_gui.elements import (
-    UIButton,
     UIDropDownMenu,
-    UIHorizontalSlider,
-    UILabel,
-    UIScrollingContainer,
     UITextBox,
     UIWindow,
 )
 from pygame_gui.windows import UIFileDialog
 
-from sim.errors import UserError
 from sim.game import charts, panels, units
-from sim.game.help import help_html
-from sim.game.i18n import option_label, pick
-from sim.game.korean import particle
-from sim.game.preview import tasks_for
-from sim.game.screens.base import Screen, escape
+from sim.game.dashboard_data import (  # noqa: F401 - re-exported for callers and tests
+    PAIR_OF,
+    PARTICLE_AFTER_NAME,
+    firm_cards,
+    fix_particles,
+    lever_text,
+    news_html,
+    partner_rows,
+    snap,
+    why_outcomes,
+)
+from sim.game.i18n import pick
+from sim.game.screens.base import Screen
+from sim.game.screens.dialogs import Dialogs
+from sim.game.screens.forecast import Forecast
+from sim.game.screens.levers import LeverPanel
 from sim.game.session import save_dir
 from sim.game.why import why_view
-from sim.model.metrics import HEADLINE_METRICS, METRICS
-from sim.params import ParameterSpec
+from sim.model.metrics import METRICS
 from sim.timeline import quarter_label
 
 GAUGES = (
@@ -44,122 +48,10 @@ SPEEDS = (0.5, 1.0, 2.0, 4.0, 10.0)  # autoplay quarters per second
 TABS = ("firms", "partners", "news", "why")
 
 
-def why_outcomes() -> list[str]:
-    """Outcomes the Why panel explains: the headline ones and any other metric the model reports."""
-    rest = [m for m in METRICS if m not in HEADLINE_METRICS and m != "domestic_revenue_share"]
-    return [m for m in HEADLINE_METRICS if m != "domestic_revenue_share"] + rest
-
-
 TOP = 48
 
 
-def lever_text(spec: ParameterSpec, value, lang: str) -> str:
-    """A lever's value with its unit, as shown next to its control."""
-    if spec.type == "bool":
-        return charts.t("on" if value else "off", lang)
-    if spec.type == "choice":
-        return option_label(str(value), lang)
-    return units.lever_value(spec, value, lang)
-
-
-def snap(spec: ParameterSpec, raw: float):
-    """A slider position -> the nearest allowed value on the spec's step grid."""
-    assert spec.min is not None and spec.max is not None and spec.step
-    value = spec.min + round((raw - spec.min) / spec.step) * spec.step
-    value = min(max(value, spec.min), spec.max)
-    return int(round(value)) if spec.type == "integer" else round(value, 10)
-
-
-def firm_cards(model) -> list[dict]:
-    """Data for the firm cards: active firms by revenue share, with their partner platforms."""
-    partners: dict[int, list[str]] = {}
-    for p in model.partners:
-        if p.provider >= 0:
-            partners.setdefault(p.provider, []).append(p.name.split(" (")[0])
-    rows = []
-    for firm in model.firms:
-        if not firm.available:
-            continue
-        rows.append(
-            {
-                "id": firm.firm_id,
-                "name": firm.name,
-                "share": firm.revenue_share,
-                "capability": firm.capability,
-                "korean_quality": firm.korean_quality,
-                "price": firm.price,
-                "cash": firm.cash_usd_bn,
-                "partners": partners.get(firm.index, []),
-            }
-        )
-    rows.sort(key=lambda r: -r["share"])
-    return rows
-
-
-def partner_rows(model, lang: str) -> list[dict]:
-    """Which AI provider each partner platform uses."""
-    rows = []
-    for p in model.partners:
-        provider = model.firms[p.provider] if p.provider >= 0 else None
-        own = model.firms[p.own_model].name if p.own_model >= 0 else None
-        detail = (
-            f"{charts.t('until', lang)} {quarter_label(p.contract_end)}"
-            if lang == "en"
-            else f"{units.quarter_text(p.contract_end, lang)}{charts.t('until', lang)}"
-        )
-        if own:
-            detail += f" · {charts.t('own_model', lang)}: {own}"
-        rows.append(
-            {
-                "platform": p.name,
-                "provider": provider.name if provider else "–",
-                "provider_id": provider.firm_id if provider else "",
-                "detail": detail,
-            }
-        )
-    return rows
-
-
-PARTICLE_AFTER_NAME = re.compile(r"(\S+?)(와|과|을|를|은|는|이|가)(?= 제휴| 시장| 계약)")
-PAIR_OF = {
-    "와": "와/과",
-    "과": "와/과",
-    "을": "을/를",
-    "를": "을/를",
-    "은": "은/는",
-    "는": "은/는",
-    "이": "이/가",
-    "가": "이/가",
-}
-
-
-def fix_particles(text: str) -> str:
-    """Korean news glued a fixed particle to a name ('Anthropic와 제휴'): choose it by the name instead."""
-
-    def fix(match: re.Match) -> str:
-        word, glued = match.group(1), match.group(2)
-        return word + particle(word, PAIR_OF[glued])
-
-    return PARTICLE_AFTER_NAME.sub(fix, text)
-
-
-def news_html(model, lang: str) -> str:
-    """The news feed, newest first, with next quarter's scheduled events on top."""
-    parts = []
-    coming = [e for e in model.pending_events]
-    if coming:
-        items = "<br>".join(f"• {escape(pick(e['title'], lang))}" for e in coming)
-        parts.append(f"<font color='#FAC850'><b>{escape(charts.t('coming_up', lang))}</b><br>{items}</font>")
-    if not model.news:
-        parts.append(escape(charts.t("no_news", lang)))
-    for item in reversed(model.news[-80:]):
-        text = fix_particles(item["ko"]) if lang == "ko" else item["en"]
-        color = {"event": "#FAC850", "entry": "#5AC878", "exit": "#EB5F5A"}.get(item["kind"], "#DCE1EB")
-        parts.append(f"<font color='{color}'><b>{units.quarter_text(item['quarter'], lang)}</b></font> {escape(text)}")
-    return "<br>".join(parts)
-
-
-class DashboardScreen(Screen):
+class DashboardScreen(LeverPanel, Dialogs, Forecast, Screen):
     """The main game screen."""
 
     def __init__(self, app, replay: bool = False) -> None:
@@ -220,110 +112,6 @@ class DashboardScreen(Screen):
         self.build_tour()
         self.mark_focus_lever()
 
-    # -- first-game tour -----------------------------------------------------
-    TOUR_STEPS = 5
-
-    def tour_target(self) -> pygame.Rect:
-        """The part of the screen the current tour step points at."""
-        step = self.tour_step or 0
-        return [
-            self.gauge_rect,
-            self.left,
-            self.chart_a,
-            self.next_button.rect,
-            self.tab_buttons["why"].rect.union(self.goals_rect),
-        ][min(step, self.TOUR_STEPS - 1)]
-
-    def tour_box(self) -> pygame.Rect:
-        w, h = self.app.size
-        box = pygame.Rect(0, 0, min(520, w - 40), 120)
-        target = self.tour_target()
-        box.centerx = min(max(target.centerx, box.width // 2 + 10), w - box.width // 2 - 10)
-        box.top = target.bottom + 10 if target.bottom + 140 < h else max(10, target.top - 130)
-        return box
-
-    def build_tour(self) -> None:
-        self.tour_buttons = []
-        if self.tour_step is None:
-            return
-        box = self.tour_box()
-        self.tour_buttons = [
-            self.button((box.right - 230, box.bottom - 38, 110, 30), self.tr("tour_skip"), "tour_skip", ""),
-            self.button((box.right - 114, box.bottom - 38, 104, 30), self.tr("tour_next"), "tour_next", ""),
-        ]
-
-    def end_tour(self) -> None:
-        self.tour_step = None
-        self.app.remember(tour_done=True)
-        self.app.rebuild()
-
-    def draw_tour(self, surface: pygame.Surface) -> None:
-        if self.tour_step is None:
-            return
-        shade = pygame.Surface(surface.get_size(), pygame.SRCALPHA)
-        shade.fill((0, 0, 0, 120))
-        target = self.tour_target().inflate(8, 8)
-        shade.fill((0, 0, 0, 0), target)
-        surface.blit(shade, (0, 0))
-        pygame.draw.rect(surface, charts.ACCENT, target, 3, border_radius=6)
-        box = self.tour_box()
-        pygame.draw.rect(surface, charts.PANEL, box, border_radius=8)
-        pygame.draw.rect(surface, charts.ACCENT, box, 2, border_radius=8)
-        y = box.y + 10
-        step = f"{self.tour_step + 1}/{self.TOUR_STEPS}  "
-        for line in charts.wrap(step + self.tr(f"tour_{self.tour_step + 1}"), 13, box.width - 24):
-            charts.text(surface, line, (box.x + 12, y), 13, charts.TEXT)
-            y += 19
-
-    # -- keyboard lever control -------------------------------------------------
-    def mark_focus_lever(self) -> None:
-        """Show which lever the arrow keys move (a ▶ before its name)."""
-        names = list(self.lever_widgets)
-        if not names:
-            return
-        self.focus_lever %= len(names)
-        for k, name in enumerate(names):
-            row = self.lever_widgets[name]
-            label = row["spec"].label_for(self.lang)
-            row["label"].set_text(("▶ " + label) if k == self.focus_lever else label)
-
-    def nudge_lever(self, direction: int) -> None:
-        """Move the focused lever one step (numbers), to the next option (choices) or toggle it (on/off)."""
-        names = list(self.lever_widgets)
-        if not names:
-            return
-        name = names[self.focus_lever % len(names)]
-        spec = self.lever_widgets[name]["spec"]
-        value = self.session.lever_value(name)
-        if spec.type == "bool":
-            new = not value
-        elif spec.type == "choice":
-            options = list(spec.options)
-            new = options[(options.index(value) + direction) % len(options)]
-        else:
-            new = snap(spec, float(value) + direction * spec.step)
-        self.set_lever(name, new)
-        control = self.lever_widgets[name]["control"]
-        if spec.is_numeric:
-            control.set_current_value(float(new))
-
-    def open_help(self) -> None:
-        if self.help_window is not None:
-            self.help_window.kill()
-            self.help_window = None
-            return
-        w, h = self.app.size
-        rect = pygame.Rect(w // 10, h // 12, w * 8 // 10, h * 10 // 12)
-        window = UIWindow(rect, self.manager, window_display_title=self.tr("help"), resizable=True)
-        UITextBox(
-            help_html(self.session.scenario, self.lang),
-            pygame.Rect(0, 0, rect.width - 32, rect.height - 60),
-            self.manager,
-            container=window,
-        )
-        self.help_window = window
-        self.app.autoplay = False
-
     def build_chart_menu(self) -> None:
         """The chart's outcome menu, showing the outcome charted now (re-made when a tile picks another)."""
         if self.chart_menu is not None:
@@ -380,102 +168,6 @@ class DashboardScreen(Screen):
         if self.session.finished or self.replay:
             self.next_button.disable()
         self.title_right = x - 150
-
-    def build_levers(self) -> None:
-        """One control per lever, generated from the parameter spec."""
-        lw = self.left.width
-        self.lever_widgets: dict[str, dict] = {}
-        self.widget_lever: dict = {}
-        self.choice_of: dict = {}  # option button -> option
-        top = self.left.y + 84
-        self.button((self.left.right - 90, self.left.y + 4, 86, 26), self.tr("reset"), "reset", self.tr("reset_tip"))
-        self.lever_box = UIScrollingContainer(
-            pygame.Rect(self.left.x, top, lw, self.left.bottom - top), self.manager, allow_scroll_x=False
-        )
-        inner = lw - 24
-        y = 4
-        costs = self.session.lever_costs()
-        for spec in self.session.levers:
-            value = self.session.lever_value(spec.name)
-            row: dict = {"spec": spec}
-            label = UILabel(
-                pygame.Rect(4, y, inner, 22),
-                spec.label_for(self.lang),
-                self.manager,
-                container=self.lever_box,
-                object_id="#lever_label",
-            )
-            label.set_tooltip(spec.help_for(self.lang))
-            row["label"] = label
-            if spec.type == "bool":
-                control = UIButton(
-                    pygame.Rect(4, y + 24, inner - 140, 26),
-                    lever_text(spec, value, self.lang),
-                    self.manager,
-                    container=self.lever_box,
-                    tool_tip_text=spec.help_for(self.lang),
-                )
-            elif spec.type == "choice":
-                # a row of option buttons: a drop-down inside the scrolling panel would be clipped
-                count = len(spec.options)
-                width = (inner - 4 * (count - 1)) // count
-                row["choices"] = {}
-                for k, option in enumerate(spec.options):
-                    choice = UIButton(
-                        pygame.Rect(4 + k * (width + 4), y + 24, width, 26),
-                        option_label(option, self.lang),
-                        self.manager,
-                        container=self.lever_box,
-                        tool_tip_text=f"{spec.label_for(self.lang)}: {option_label(option, self.lang)}. "
-                        f"{spec.help_for(self.lang)}",
-                    )
-                    if option == value:
-                        choice.select()
-                    row["choices"][option] = choice
-                    self.widget_lever[choice] = spec.name
-                    self.choice_of[choice] = option
-                control = row["choices"][spec.options[0]]
-            else:
-                control = UIHorizontalSlider(
-                    pygame.Rect(4, y + 24, inner - 140, 26),
-                    float(value),
-                    (float(spec.min), float(spec.max)),
-                    self.manager,
-                    container=self.lever_box,
-                    click_increment=spec.step,
-                )
-                control.set_tooltip(spec.help_for(self.lang))
-                for part in (control.left_button, control.right_button, control.sliding_button):
-                    if part is not None:
-                        part.set_tooltip(spec.help_for(self.lang))
-            row["control"] = control
-            self.widget_lever[control] = spec.name
-            if spec.type == "choice":
-                row["value"] = None
-            else:
-                row["value"] = UILabel(
-                    pygame.Rect(inner - 132, y + 24, 140, 26),
-                    lever_text(spec, value, self.lang),
-                    self.manager,
-                    container=self.lever_box,
-                    object_id="#small_label",
-                )
-            height = 54
-            if spec.name in costs:
-                row["cost"] = UILabel(
-                    pygame.Rect(4, y + 50, inner, 20),
-                    self._cost_text(costs[spec.name]),
-                    self.manager,
-                    container=self.lever_box,
-                    object_id="#small_label",
-                )
-                height += 18
-            self.lever_widgets[spec.name] = row
-            y += height + 8
-        self.lever_box.set_scrollable_area_dimensions((lw - 20, y))
-
-    def _cost_text(self, cost: float) -> str:
-        return f"{self.tr('cost')} {units.krw_bn(cost, self.lang, 'yr')}"
 
     def build_right(self) -> None:
         # the role's goals stay on screen above the tabs
@@ -556,169 +248,6 @@ class DashboardScreen(Screen):
         else:
             self.undo_button.disable()
         self.auto_button.set_text(self.tr("pause" if self.app.autoplay else "autoplay"))
-
-    def refresh_costs(self) -> None:
-        costs = self.session.lever_costs()
-        for name, row in self.lever_widgets.items():
-            if "cost" in row:
-                row["cost"].set_text(self._cost_text(costs[name]))
-
-    def set_lever(self, name: str, value) -> None:
-        try:
-            typed = self.session.set_lever(name, value)
-        except UserError as exc:
-            self.app.message = str(exc)
-            return
-        row = self.lever_widgets[name]
-        if row["value"] is not None:
-            row["value"].set_text(lever_text(row["spec"], typed, self.lang))
-        if row["spec"].type == "bool":
-            row["control"].set_text(lever_text(row["spec"], typed, self.lang))
-        if row["spec"].type == "choice":
-            self._select_choice(row, typed)
-        self.refresh_costs()
-        self.want_preview()
-
-    @staticmethod
-    def _select_choice(row: dict, value) -> None:
-        for option, choice in row["choices"].items():
-            if option == value:
-                choice.select()
-            else:
-                choice.unselect()
-
-    def open_event_window(self, event: dict) -> None:
-        w, h = self.app.size
-        width, height = 600, 186 + 80 * len(event["choices"])
-        window = UIWindow(
-            pygame.Rect(w // 2 - width // 2, h // 2 - height // 2, width, height),
-            self.manager,
-            window_display_title=f"{self.tr('event')}: {pick(event['title'], self.lang)}",
-            resizable=False,
-        )
-        body = f"<b>{escape(pick(event['title'], self.lang))}</b><br>{escape(pick(event.get('text'), self.lang))}"
-        UITextBox(body, pygame.Rect(8, 8, width - 48, 120), self.manager, container=window)
-        y = 136
-        self.option_labels = {}
-        for choice in event["choices"]:
-            label = pick(choice["label"], self.lang)
-            self.button(
-                (8, y, width - 48, 30),
-                label,
-                f"choice:{event['id']}:{choice['id']}",
-                self.tr("event_tip"),
-                container=window,
-            )
-            notes = self.standing_lever_notes(choice)
-            detail = UITextBox(
-                escape(" ".join(notes) or self.tr("preview_computing").format(percent="")),
-                pygame.Rect(8, y + 30, width - 48, 44),
-                self.manager,
-                container=window,
-                object_id="#option_detail",
-            )
-            self.option_labels[choice["id"]] = (detail, notes)
-            y += 80
-        self.event_window = window
-        self.event_shown = event
-        self.request_option_previews(event)
-
-    def standing_lever_notes(self, choice: dict) -> list[str]:
-        """Sentences saying which standing levers an event answer changes (it never does so silently)."""
-        notes = []
-        params = self.session.scenario.parameters
-        for effect in choice.get("effects", []):
-            name = effect.get("parameter")
-            if name is None or name not in params or params[name].kind != "lever":
-                continue
-            spec = params[name]
-            value = lever_text(spec, effect["value"], self.lang)
-            notes.append(
-                self.tr("sets_lever").format(
-                    lever=spec.label_for(self.lang), value=value, value_ro=value + particle(value, "(으)로")
-                )
-            )
-        return notes
-
-    def request_option_previews(self, event: dict) -> None:
-        """Preview every answer of an open event (each against the default answer, same random numbers)."""
-        if self.app.previewer is None:
-            return
-        self.option_event = event
-        self.option_tasks = []
-        for choice in event["choices"]:
-            pending = dict(self.session.pending) | {f"choice:{event['id']}": choice["id"]}
-            self.option_tasks += tasks_for(self.session, pending)
-        self.want_preview(delay=0.0)
-
-    def show_option_previews(self) -> None:
-        """Write each answer's projected effect under its button."""
-        from sim.game.preview import Projection
-
-        event, projection = self.option_event, self.option_projection
-        count = len(projection.replications) // max(1, len(event["choices"]))
-        for k, choice in enumerate(event["choices"]):
-            part = Projection(projection.replications[k * count : (k + 1) * count], projection.anchor)
-            effects = []
-            for metric in ("domestic_revenue_share", "hhi", "consumer_surplus"):
-                if metric in METRICS and metric in part.replications[0].without[-1]:
-                    import numpy as np
-
-                    # each answer vs the same runs with the plan but no answer (the default answer)
-                    delta = float(np.median(part.effect(metric) - self.projection.effect(metric)))
-                    effects.append(
-                        f"{METRICS[metric].label(self.lang)} {units.metric_change(metric, delta, self.lang)}"
-                    )
-            label, notes = self.option_labels.get(choice["id"], (None, []))
-            if label is not None and label.alive():
-                text = self.tr("option_preview").format(year=self.session.scenario.end // 4, effects=", ".join(effects))
-                label.set_text(escape(" ".join([*notes, text])))
-
-    def answer(self, event_id: str, choice_id: str) -> None:
-        try:
-            self.session.answer(event_id, choice_id)
-        except UserError as exc:
-            self.app.message = str(exc)
-        if self.event_window is not None:
-            self.event_window.kill()
-            self.event_window = None
-        self.option_tasks = []
-        self.option_projection = None
-        self.want_preview()
-        remaining = self.session.unanswered_events()
-        if remaining:
-            self.open_event_window(remaining[0])
-        elif self.step_after_answers:
-            self.step_after_answers = False
-            self.request_step()
-
-    def open_menu(self) -> None:
-        if self.menu_window is not None:
-            return
-        w, h = self.app.size
-        window = UIWindow(
-            pygame.Rect(w // 2 - 150, h // 2 - 155, 300, 312),
-            self.manager,
-            window_display_title=self.tr("menu"),
-            resizable=False,
-        )
-        y = 10
-        for label, action, tip in (
-            ("resume", "resume", "menu_tip"),
-            ("save", "save", "save_tip"),
-            ("help", "help", "help_tip"),
-            ("main_menu", "main_menu", "main_menu_tip"),
-            ("quit", "quit", "quit_tip"),
-        ):
-            self.button((10, y, 250, 40), self.tr(label), action, self.tr(tip), container=window)
-            y += 50
-        self.menu_window = window
-        self.app.autoplay = False
-
-    def close_menu(self) -> None:
-        if self.menu_window is not None:
-            self.menu_window.kill()
-            self.menu_window = None
 
     def default_save_path(self):
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -925,80 +454,6 @@ class DashboardScreen(Screen):
         previewer = self.app.previewer
         waiting = previewer is not None and (previewer.busy or self.preview_due is not None)
         return waiting or self.session.ghost_behind or self.message_timer > 0
-
-    # -- budget and preview ------------------------------------------------
-    def budget_state(self) -> dict:
-        """The budget check of the plan (a dry run of next quarter), re-done only when the plan changes."""
-        key = (self.session.data_key, tuple(sorted(self.session.pending.items())))
-        if self._budget is None or self._budget[0] != key:
-            self._budget = (key, panels.budget_check(self.session))
-        return self._budget[1]
-
-    def want_preview(self, delay: float = 0.08) -> None:
-        """Ask for a new preview shortly (a burst of slider moves makes one request)."""
-        self.projection = None
-        self.preview_due = time.perf_counter() + delay
-        if self.app.previewer is not None:
-            self.app.previewer.cancel()
-        self.preview_version += 1
-
-    def update_preview(self) -> None:
-        previewer = self.app.previewer
-        if previewer is None or self.session.finished:
-            return
-        if self.app.autoplay:
-            previewer.cancel()
-            self.preview_due = time.perf_counter()
-            return
-        if self.preview_due is not None and time.perf_counter() >= self.preview_due:
-            self.preview_due = None
-            anchor = self.session.history[-1] if self.session.history else {}
-            tasks = tasks_for(self.session) + self.option_tasks
-            self.preview_tasks = len(tasks) - len(self.option_tasks)
-            previewer.request(tasks, anchor)
-        result = previewer.poll()
-        if result is None:
-            return
-        from sim.game.preview import Projection
-
-        if previewer.complete:
-            split = self.preview_tasks
-            self.projection = Projection(result.replications[:split], result.anchor)
-            self.option_projection = (
-                Projection(result.replications[split:], result.anchor) if self.option_tasks else None
-            )
-            if self.event_window is not None and self.option_projection is not None:
-                self.show_option_previews()
-        elif not self.option_tasks:  # a first look while the rest of the replications run
-            self.projection = result
-        self.preview_version += 1
-
-    def projected_objectives(self) -> dict | None:
-        if self.projection is None:
-            return None
-        return self.projection.objective_values(self.session.scenario.objectives, self.session.history)
-
-    def preview_subtitle(self, metric: str) -> str:
-        previewer = self.app.previewer
-        if previewer is None:
-            return ""
-        if self.projection is None:
-            percent = units.percent(previewer.progress(), 0)
-            return self.tr("preview_computing").format(percent=percent) if previewer.busy else ""
-        n = len(self.projection.replications)
-        if not self.session.pending and not self.session.answers:
-            return f"{self.tr('preview_none')} {self.tr('preview_legend').format(n=n)}"
-        import numpy as np
-
-        effect = self.projection.effect(metric)
-        low, mid, high = np.percentile(effect, [5, 50, 95])
-        return self.tr("preview_effect").format(
-            year=self.session.scenario.end // 4,
-            effect=units.metric_change(metric, float(mid), self.lang),
-            n=n,
-            low=units.metric_change(metric, float(low), self.lang),
-            high=units.metric_change(metric, float(high), self.lang),
-        )
 
     # -- drawing -----------------------------------------------------------
     def key(self, *extra):
