@@ -69,7 +69,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "기업별 매출 점유율(파랑: 국내, 빨강: 해외)",
     ),
     "domestic_share_chart": ("Domestic revenue share", "국내 기업 매출 점유율"),
-    "ghost_legend": ("faint: no policy change", "흐린 선: 정책 변경 없음"),
+    "ghost_legend": ("dashed: no policy change", "점선: 정책 변경 없음"),
     "ghost_domestic": ("white line: domestic share with no policy change", "흰 선: 정책 변경 없을 때 국내 점유율"),
     "chart_tip": (
         "Outcome to chart (you vs no policy change); or click a tile",
@@ -217,7 +217,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         'This answer also sets the standing lever "{lever}" to {value} for the quarters after.',
         '이 결정은 이후 분기의 정책 수단 "{lever}"도 {value_ro} 바꿉니다.',
     ),
-    "option_preview": ("by {year} vs the default: {effects}", "{year}년까지 기본 선택 대비: {effects}"),
+    "option_preview": ("By {year}, against the default answer: {effects}", "{year}년까지 기본 선택 대비: {effects}"),
     "help": ("Help", "도움말"),
     "help_tip": ("Controls, the model in one page, what each lever does (F1)", "조작법, 모델 요약, 정책 수단 설명(F1)"),
     "help_controls": ("Controls", "조작법"),

@@ -96,7 +96,8 @@ class Dialogs:
 
     def open_event_window(self, event: dict) -> None:
         w, h = self.app.size
-        width, height = 600, 186 + 80 * len(event["choices"])
+        width = min(720, w - 40)
+        height = min(h - 20, 186 + 96 * len(event["choices"]))
         window = UIWindow(
             pygame.Rect(w // 2 - width // 2, h // 2 - height // 2, width, height),
             self.manager,
@@ -119,13 +120,13 @@ class Dialogs:
             notes = self.standing_lever_notes(choice)
             detail = UITextBox(
                 escape(" ".join(notes) or self.tr("preview_computing").format(percent="")),
-                pygame.Rect(8, y + 30, width - 48, 44),
+                pygame.Rect(8, y + 30, width - 48, 60),
                 self.manager,
                 container=window,
                 object_id="#option_detail",
             )
             self.option_labels[choice["id"]] = (detail, notes)
-            y += 80
+            y += 96
         self.event_window = window
         self.event_shown = event
         self.request_option_previews(event)
