@@ -21,6 +21,7 @@ def app(tmp_path, monkeypatch):
     monkeypatch.setenv("AISIM_PREVIEW_WORKERS", "0")  # previews have their own tests (a pool per test is slow)
     save_settings(Settings(tour_done=True))  # the first-game tour has its own test
     game = App(size=(1280, 800))
+    game.threaded_autoplay = False  # quarters in step with the frames; threaded autoplay has its own test
     game.pump(2)
     return game
 
@@ -696,3 +697,32 @@ def test_help_lists_every_lever_and_the_controls(tiny_korea):
         for spec in tiny_korea.parameters.of_kind("lever"):
             assert escape(spec.label_for(lang)) in text
         assert "F11" in text and "Space" in text
+
+
+def test_top_speed_autoplay_computes_quarters_off_the_ui_thread(tiny_korea, tmp_path, monkeypatch):
+    """Frames keep coming while a quarter is computed; the game is the same as stepping in the foreground."""
+    import time
+
+    monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path / "saves"))
+    monkeypatch.setenv("AISIM_PREVIEW_WORKERS", "0")
+    save_settings(Settings(tour_done=True))
+    game = App(size=(1280, 800))
+    assert game.threaded_autoplay
+    screen = playing(game, tiny_korea)
+    screen.speed = 10.0
+    game.autoplay = True
+    saw_thread = False
+    deadline = time.time() + 60
+    while time.time() < deadline and game.session.played_quarters < 5 and screen.event_window is None:
+        game.pump(1, dt=0.1)
+        saw_thread = saw_thread or screen.step_thread is not None
+        time.sleep(0.002)
+    assert saw_thread and game.session.played_quarters >= 5
+    key(game, pygame.K_p)  # pausing waits for the quarter in flight, then nothing more is played
+    played = game.session.played_quarters
+    game.pump(20, dt=0.1)
+    assert game.session.played_quarters == played and screen.step_thread is None
+    foreground = GameSession(tiny_korea, 0)
+    for _ in range(played):
+        foreground.step()
+    assert foreground.history == game.session.history

@@ -62,6 +62,7 @@ class App:
         size = size or self.settings.size
         self.ui_scale = float(ui_scale or self.settings.ui_scale)
         self.background_ghost = background_ghost
+        self.threaded_autoplay = background_ghost  # autoplay computes quarters off the UI thread
         pygame.display.set_caption(t("app_title", lang))
         self.window_size = (max(200, int(size[0])), max(150, int(size[1])))
         self.window = pygame.display.set_mode(self.window_size, pygame.RESIZABLE)
@@ -205,6 +206,9 @@ class App:
             return None
 
     def quit(self) -> None:
+        finish = getattr(self.screen, "finish_step", None)
+        if finish is not None:
+            finish()  # a quarter still being computed belongs in the autosave
         self.autosave()
         if not self.fullscreen:
             self.remember(size=self.window_size)

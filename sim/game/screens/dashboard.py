@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import datetime
 
@@ -74,6 +75,7 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast, Screen):
         self.option_tasks: list = []
         self._budget: tuple | None = None
         self.help_window: UIWindow | None = None
+        self.step_thread: threading.Thread | None = None  # a quarter computed off the UI thread (autoplay)
         self.focus_lever = 0  # the lever the arrow keys move
         first_game = not app.settings.tour_done and not replay and not app.session.history
         self.tour_step: int | None = 0 if first_game else None
@@ -203,18 +205,46 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast, Screen):
             self.why_menu.set_tooltip(self.tr("why_select_tip"))
 
     # -- acting ------------------------------------------------------------
-    def request_step(self) -> None:
-        """Next quarter: ask any pending event choices first, then step."""
+    def request_step(self, in_background: bool = False) -> None:
+        """Next quarter: ask any pending event choices first, then step.
+
+        With ``in_background`` the quarter is computed on a worker thread (autoplay at
+        speed): the window keeps drawing, and :meth:`finish_step` completes it.
+        """
+        self.finish_step()
         session = self.session
-        if session.finished or self.event_window is not None:
+        if session.finished or self.event_window is not None or self.app.screen is not self:
             return
         if not session.script and session.unanswered_events():
             self.step_after_answers = True
             self.app.autoplay = False
             self.open_event_window(session.unanswered_events()[0])
             return
+        if in_background:
+            self.step_thread = threading.Thread(
+                target=session.step, kwargs={"background_ghost": True}, name="quarter", daemon=True
+            )
+            self.step_thread.start()
+            return
         session.step(background_ghost=self.app.background_ghost)
         self.after_step()
+
+    def finish_step(self, wait: bool = True) -> bool:
+        """Complete a quarter running on the worker thread (waiting for it unless ``wait`` is False).
+
+        Returns False while it is still running. Input handlers call this first, so nothing
+        the player does can touch the session while a quarter is being computed.
+        """
+        thread = self.step_thread
+        if thread is None:
+            return True
+        if thread.is_alive():
+            if not wait:
+                return False
+            thread.join()
+        self.step_thread = None
+        self.after_step()
+        return True
 
     def after_step(self) -> None:
         self.app.message = ""
@@ -319,6 +349,9 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast, Screen):
             self.answer(event_id, choice_id)
 
     def handle(self, event: pygame.event.Event) -> None:
+        self.finish_step()
+        if self.app.screen is not self:
+            return
         super().handle(event)
         if event.type == pygame_gui.UI_HORIZONTAL_SLIDER_MOVED and event.ui_element in self.widget_lever:
             name = self.widget_lever[event.ui_element]
@@ -435,6 +468,8 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast, Screen):
         return GAUGES[index] if 0 <= col < cols and 0 <= index < len(GAUGES) else None
 
     def update(self, dt: float) -> None:
+        if not self.finish_step(wait=False) or self.app.screen is not self:
+            return  # a quarter is being computed (or it ended the game)
         self.session.catch_up_ghost_in_background() if self.app.background_ghost else self.session.sync_ghost()
         self.update_preview()
         if self.message_timer > 0:
@@ -446,14 +481,15 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast, Screen):
         self.clock += dt
         if self.clock >= 1.0 / self.speed:
             self.clock = 0.0
-            self.request_step()
+            self.request_step(in_background=self.app.threaded_autoplay)
 
     @property
     def busy(self) -> bool:
         """Background work whose result will change the screen (the window must not sleep)."""
         previewer = self.app.previewer
         waiting = previewer is not None and (previewer.busy or self.preview_due is not None)
-        return waiting or self.session.ghost_behind or self.message_timer > 0
+        stepping = self.step_thread is not None
+        return waiting or stepping or self.session.ghost_behind or self.message_timer > 0
 
     # -- drawing -----------------------------------------------------------
     def key(self, *extra):

@@ -119,7 +119,9 @@ class EndScreen(Screen):
             surface, pick(session.scenario.title, self.lang), (14, y), 18, charts.TEXT, bold=True, max_width=w - 28
         )
         y += 30
-        span = f"{quarter_label(session.scenario.start)} – {quarter_label(session.model.quarter - 1)} · {self.tr('seed')} {session.seed}"
+        first = units.quarter_text(session.scenario.start, self.lang)
+        last = units.quarter_text(session.model.quarter - 1, self.lang)
+        span = f"{first} – {last} · {self.tr('seed')} {session.seed}"
         charts.text(surface, span, (14, y), 12, charts.DIM)
         y += 26
         card = session.scorecard()
