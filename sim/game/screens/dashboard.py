@@ -221,6 +221,7 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast, Screen):
             self.open_event_window(session.unanswered_events()[0])
             return
         if in_background:
+            self.frozen_data_key = session.data_key  # draw what was complete until the quarter lands
             self.step_thread = threading.Thread(
                 target=session.step, kwargs={"background_ghost": True}, name="quarter", daemon=True
             )
@@ -493,7 +494,10 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast, Screen):
 
     # -- drawing -----------------------------------------------------------
     def key(self, *extra):
-        return (self.session.data_key, self.app.size, self.lang, *extra)
+        # while a quarter is computed on the worker thread, the cached panels stay as they were:
+        # nothing is redrawn from a model in the middle of a step
+        data = self.frozen_data_key if self.step_thread is not None else self.session.data_key
+        return (data, self.app.size, self.lang, *extra)
 
     def draw(self, surface: pygame.Surface) -> None:
         session = self.session

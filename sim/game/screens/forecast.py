@@ -16,6 +16,8 @@ class Forecast:
     # -- budget and preview ------------------------------------------------
     def budget_state(self) -> dict:
         """The budget check of the plan (a dry run of next quarter), re-done only when the plan changes."""
+        if self.step_thread is not None:  # never copy a model in the middle of a step
+            return self._budget[1] if self._budget is not None else {"scale": 1.0, "cuts": {}, "scaled_back": None}
         key = (self.session.data_key, tuple(sorted(self.session.pending.items())))
         if self._budget is None or self._budget[0] != key:
             self._budget = (key, panels.budget_check(self.session))
