@@ -59,11 +59,14 @@ def test_pool_preview_arrives_and_a_new_request_cancels_the_old(tiny_korea):
         second = previewer.request(tasks_for(session), {})
         assert second == first + 1
         deadline = time.time() + 60
-        result = None
-        while result is None and time.time() < deadline:
-            result = previewer.poll()
+        result, partial = None, []
+        while not (result is not None and previewer.complete) and time.time() < deadline:
+            result = previewer.poll() or result
+            if result is not None and not previewer.complete:
+                partial.append(len(result.replications))  # first looks while the rest still run
             time.sleep(0.05)
         assert result is not None and len(result.replications) == 20
+        assert all(4 <= n < 20 for n in partial) and partial == sorted(partial)
         assert previewer.result_generation == second
         assert all(dict(r.with_pending[0]) for r in result.replications)
     finally:
