@@ -12,12 +12,16 @@ from sim.game.screens.dashboard import DashboardScreen
 from sim.game.screens.end import EndScreen
 from sim.game.screens.start import StartScreen
 from sim.game.session import GameSession, autosave_path
+from sim.game.settings import Settings, save_settings
 
 
 @pytest.fixture()
 def app(tmp_path, monkeypatch):
     monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path / "saves"))
+    monkeypatch.setenv("AISIM_PREVIEW_WORKERS", "0")  # previews have their own tests (a pool per test is slow)
+    save_settings(Settings(tour_done=True))  # the first-game tour has its own test
     game = App(size=(1280, 800))
+    game.threaded_autoplay = False  # quarters in step with the frames; threaded autoplay has its own test
     game.pump(2)
     return game
 
@@ -269,6 +273,7 @@ def test_headless_capture_command(tiny_korea, tmp_path, monkeypatch):
     from sim.cli import main
 
     monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path / "saves"))
+    monkeypatch.setenv("AISIM_PREVIEW_WORKERS", "0")
     path = tmp_path / "tiny_korea.yaml"
     path.write_text(tiny_korea.document_text(), encoding="utf-8")
     shot = tmp_path / "shot.png"
@@ -303,6 +308,7 @@ def test_cli_load_resumes_and_set_applies_levers(tiny_korea, tmp_path, monkeypat
     from sim.cli import main
 
     monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path / "saves"))
+    monkeypatch.setenv("AISIM_PREVIEW_WORKERS", "0")
     path = tmp_path / "tiny_korea.yaml"
     path.write_text(tiny_korea.document_text(), encoding="utf-8")
     shot = tmp_path / "a.png"
@@ -340,6 +346,7 @@ def test_continue_autosave_and_quit_confirmation(app, tiny_korea):
     screen.act("main_menu")
     assert isinstance(app.screen, StartScreen)
     click(app, button(app.screen, "continue"))
+    app.pump(5)
     assert isinstance(app.screen, DashboardScreen) and app.session.played_quarters == 1
     app.show(StartScreen)
     key(app, pygame.K_ESCAPE)
@@ -423,6 +430,7 @@ def test_gauges_compare_with_the_baseline_of_the_same_quarter(app, tiny_korea):
 
 def test_why_panel_explains_an_outcome_chosen_in_the_menu(app, tiny_korea, monkeypatch):
     screen = playing(app, tiny_korea)
+    app.session.set_lever("public_compute_gpus_k", 40)
     for _ in range(3):
         screen.request_step()
     app.pump(2)
@@ -433,22 +441,26 @@ def test_why_panel_explains_an_outcome_chosen_in_the_menu(app, tiny_korea, monke
     assert label in screen.why_names
     shown = {}
 
-    def spy(size, title, drivers, *rest, **options):
-        shown.update(title=title, drivers=drivers, options=options)
+    def spy(size, view, lang):
+        shown.update(view=view)
         return pygame.Surface(size)
 
-    monkeypatch.setattr("sim.game.screens.dashboard.charts.draw_why", spy)
+    monkeypatch.setattr("sim.game.screens.dashboard.charts.draw_why_panel", spy)
     pygame.event.post(
         pygame.event.Event(pygame_gui.UI_DROP_DOWN_MENU_CHANGED, {"ui_element": screen.why_menu, "text": label})
     )
     app.pump(3)
     assert screen.why_target == "metric:capability_gap"
-    assert label in shown["title"]
-    assert {d["driver"] for d in shown["drivers"]} >= {"frontier", "catch_up"}
-    assert shown["options"]["good_when_positive"] is False  # a wider gap is bad
-    model = screen.session.model
-    change = model.history[-1]["capability_gap"] - model.history[-2]["capability_gap"]
-    assert sum(d["change"] for d in shown["drivers"]) == pytest.approx(change, abs=1e-9)
+    view = shown["view"]
+    assert label in view.title
+    assert "logit" not in view.now_sentence + view.total_sentence
+    assert [b.label for b in view.total_bars] == ["Public GPU provision"]
+    history, ghost = app.session.history, app.session.ghost_history
+    change = history[-1]["capability_gap"] - history[-2]["capability_gap"]
+    assert sum(b.amount for b in view.now_bars) == pytest.approx(change, abs=1e-12)
+    effect = history[-1]["capability_gap"] - ghost[-1]["capability_gap"]
+    assert sum(b.amount for b in view.total_bars) == pytest.approx(effect, abs=1e-12)
+    assert "pp" in view.total_bars[0].text  # the gap is a share of the frontier: in percentage points
 
 
 def test_korean_mode_translates_costs_and_review_options(app, tiny_korea):
@@ -456,4 +468,261 @@ def test_korean_mode_translates_costs_and_review_options(app, tiny_korea):
     screen = playing(app, tiny_korea)
     buttons = {w.text for w in screen.widget_lever if screen.widget_lever[w] == "partnership_review"}
     assert buttons == {"허용", "조건부", "불허"}
-    assert "십억 원/년" in screen._cost_text(200.0) and "KRW" not in screen._cost_text(200.0)
+    assert screen._cost_text(200.0) == "비용 연 2,000억 원"
+
+
+# -- regressions from playing the game (issue 9, item 8), each driven by posted events -----------
+
+
+def type_text(app, text: str) -> None:
+    for char in text:
+        pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text=char))
+    app.pump(2)
+
+
+def test_lever_order_is_the_same_after_loading_a_save(app, tiny_korea):
+    screen = playing(app, tiny_korea)
+    order = list(screen.lever_widgets)
+    assert order == [spec.name for spec in tiny_korea.parameters.of_kind("lever")]
+    click(app, screen.next_button)
+    click(app, button(screen, "menu"))
+    click(app, button(app.screen, "main_menu"))
+    assert isinstance(app.screen, StartScreen)
+    click(app, button(app.screen, "continue"))
+    app.pump(5)
+    assert isinstance(app.screen, DashboardScreen)
+    assert list(app.screen.lever_widgets) == order
+
+
+def test_seed_typed_on_the_start_screen_survives_a_language_switch(app):
+    screen = app.screen
+    click(app, screen.seed_entry)
+    screen.seed_entry.set_text("")
+    type_text(app, "4711")
+    assert screen.seed_entry.get_text() == "4711"
+    click(app, button(screen, "lang"))
+    assert app.lang == "ko"
+    assert app.screen.seed_entry.get_text() == "4711"
+    pygame.event.post(pygame.event.Event(pygame.VIDEORESIZE, w=1100, h=700, size=(1100, 700)))
+    app.pump(2)
+    assert app.screen.seed_entry.get_text() == "4711"
+
+
+def test_f11_twice_restores_the_window_size(app):
+    size = app.size
+    key(app, pygame.K_F11)
+    assert app.fullscreen
+    key(app, pygame.K_F11)
+    assert not app.fullscreen
+    app.pump(3)
+    desktop = pygame.display.get_desktop_sizes()[0]
+    # back to the windowed size, but never larger than the screen (so never partly off it)
+    expected = (min(size[0], max(960, desktop[0] - 40)), min(size[1], max(600, desktop[1] - 80)))
+    assert app.size == expected
+    assert app.window.get_size() == expected
+
+
+def test_firm_labels_do_not_cover_the_axis_labels_early_in_the_game(tiny_korea):
+    from sim.game import charts
+
+    session = GameSession(tiny_korea, 0, ghost=False)
+    for _ in range(2):
+        session.step()
+    model = session.model
+    quarters = sorted({row["quarter"] for row in model.firm_history})
+    shares = [{r["firm"]: r["revenue_share"] for r in model.firm_history if r["quarter"] == q} for q in quarters]
+    colors = charts.firm_colors([(f.firm_id, f.origin) for f in model.firms])
+    boxes: list = []
+    charts.draw_stacked_shares((600, 240), "t", ["a"] * 8, 8, shares, colors, {}, boxes=boxes)
+    axis, firms = boxes[:5], boxes[5:]
+    assert firms, "the biggest firms are labelled"
+    for label in firms:
+        assert label.collidelist(axis) == -1
+        assert label.right <= 600
+
+
+def test_clicking_a_tile_also_updates_the_chart_menu(app, tiny_korea):
+    from sim.model.outcomes import METRICS
+
+    screen = playing(app, tiny_korea)
+    click(app, screen.next_button)
+    tile = pygame.Rect(screen.gauge_rect.x, screen.gauge_rect.y, screen.gauge_rect.width // 3, 40)
+    metric = screen.gauge_at(tile.center)
+    for kind in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP):
+        pygame.event.post(pygame.event.Event(kind, pos=tile.center, button=1))
+        app.pump(1)
+    assert screen.chart_metric == metric
+    assert screen.chart_menu.selected_option[0] == METRICS[metric].label("en")
+
+
+def test_undo_keeps_lever_changes_not_yet_played(app, tiny_korea):
+    screen = playing(app, tiny_korea)
+    click(app, screen.next_button)
+    slider = screen.lever_widgets["sovereign_ai_budget_krw_bn"]["control"]
+    click(app, slider.right_button)
+    planned = dict(app.session.pending)
+    assert planned
+    click(app, screen.undo_button)
+    assert app.session.played_quarters == 0
+    assert app.session.pending == planned
+
+
+def test_loading_a_finished_save_shows_progress_and_never_freezes(app, tiny_korea, tmp_path, monkeypatch):
+    import time
+
+    from sim.game.screens import loading
+    from sim.game.screens.loading import LoadingScreen
+
+    monkeypatch.setattr(loading, "FRAME_BUDGET_S", 0.0)  # one quarter a frame, so the tiny game takes frames
+
+    session = GameSession(tiny_korea, 0, ghost=False)
+    session.set_lever("public_compute_gpus_k", 30)
+    while not session.finished:
+        session.step()
+    session.save(autosave_path())
+    app.show(StartScreen)
+    app.pump(2)
+    click(app, button(app.screen, "continue"))
+    assert isinstance(app.screen, LoadingScreen)
+    slowest, progress = 0.0, []
+    while isinstance(app.screen, LoadingScreen):
+        started = time.perf_counter()
+        app.pump(1)
+        slowest = max(slowest, time.perf_counter() - started)
+        if isinstance(app.screen, LoadingScreen):
+            progress.append(app.screen.progress)
+    assert isinstance(app.screen, EndScreen)
+    assert app.session.history == session.history
+    assert progress == sorted(progress)
+    assert slowest < 1.0  # was 5-9 s of frozen start screen; a frame is ~20 ms, the last builds the end screen
+
+
+def test_event_answers_say_when_they_change_a_standing_lever(app, tiny_korea):
+    screen = playing(app, tiny_korea)
+    while screen.event_window is None:
+        click(app, screen.next_button)
+    notes = {cid: label[1] for cid, label in screen.option_labels.items()}
+    assert any("Foreign partnership review" in " ".join(n) for n in notes.values())
+    assert any(not n for n in notes.values())  # an answer that leaves the levers alone says nothing of them
+
+
+def test_goals_panel_is_drawn_on_the_dashboard(app, tiny_korea):
+    screen = playing(app, tiny_korea)
+    click(app, screen.next_button)
+    assert screen.goals_rect.height > 60
+    assert screen.goals_rect.bottom < screen.content.top
+    assert app.cache._slots["goals"][1].get_size() == screen.goals_rect.size
+
+
+def test_a_lever_change_shows_a_preview_fan_computed_on_the_pool(tiny_korea, tmp_path, monkeypatch):
+    import time
+
+    from sim.game import panels
+
+    monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path / "saves"))
+    monkeypatch.setenv("AISIM_PREVIEW_WORKERS", "2")
+    game = App(size=(1280, 800))
+    try:
+        screen = playing(game, tiny_korea)
+        click(game, screen.next_button)
+        slider = screen.lever_widgets["sovereign_ai_budget_krw_bn"]["control"]
+        click(game, slider.right_button)
+        click(game, slider.right_button)  # moved again: the first request is cancelled
+        requests = game.previewer.generation
+        deadline = time.time() + 90
+        while (screen.projection is None or game.previewer.busy) and time.time() < deadline:
+            game.pump(1)
+            time.sleep(0.02)
+        assert screen.projection is not None and game.previewer.result_generation == game.previewer.generation
+        assert game.previewer.generation >= requests  # one request per settled lever position
+        assert len(screen.projection.replications) >= 20
+        assert "median of 20 runs" in screen.preview_subtitle("market_revenue_usd_bn")
+        assert any(g.projected for g in panels.goals(game.session, screen.projected_objectives(), "en"))
+    finally:
+        game.close()
+
+
+def test_first_game_tour_walks_through_and_is_remembered(tmp_path, monkeypatch, tiny_korea):
+    from sim.game.settings import load_settings
+
+    monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path / "fresh"))
+    monkeypatch.setenv("AISIM_PREVIEW_WORKERS", "0")
+    game = App(size=(1280, 800))
+    screen = playing(game, tiny_korea)
+    assert screen.tour_step == 0
+    assert_rendered(game, tmp_path / "tour.png")
+    for step in range(1, 5):
+        click(game, button(game.screen, "tour_next"))
+        assert game.screen.tour_step == step
+    key(game, pygame.K_RETURN)
+    assert game.screen.tour_step is None and load_settings().tour_done
+    again = playing(game, tiny_korea)
+    assert again.tour_step is None
+
+
+def test_keyboard_alone_plays_the_game(app, tiny_korea):
+    screen = playing(app, tiny_korea)
+    first = list(screen.lever_widgets)[0]
+    before = app.session.lever_value(first)
+    key(app, pygame.K_RIGHT)
+    assert app.session.lever_value(first) > before
+    key(app, pygame.K_DOWN)
+    assert screen.lever_widgets[list(screen.lever_widgets)[1]]["label"].text.startswith("▶")
+    key(app, pygame.K_n)
+    assert app.session.played_quarters == 1
+    key(app, pygame.K_u)
+    assert app.session.played_quarters == 0
+    key(app, pygame.K_4)
+    assert app.screen.tab == "why"
+    key(app, pygame.K_F1)
+    assert app.screen.help_window is not None
+    key(app, pygame.K_ESCAPE)
+    assert app.screen.help_window is None
+    key(app, pygame.K_l)
+    assert app.lang == "ko"
+    while app.screen.event_window is None and not app.session.finished:
+        key(app, pygame.K_SPACE)
+    assert app.screen.event_window is not None
+    event = app.session.unanswered_events()[0]
+    key(app, pygame.K_3)  # the third answer
+    assert app.session.decisions[tiny_korea.end][f"choice:{event['id']}"] == event["choices"][2]["id"]
+
+
+def test_help_lists_every_lever_and_the_controls(tiny_korea):
+    from sim.game.help import help_html
+    from sim.game.screens.base import escape
+
+    for lang in ("en", "ko"):
+        text = help_html(tiny_korea, lang)
+        for spec in tiny_korea.parameters.of_kind("lever"):
+            assert escape(spec.label_for(lang)) in text
+        assert "F11" in text and "Space" in text
+
+
+def test_top_speed_autoplay_computes_quarters_off_the_ui_thread(tiny_korea, tmp_path, monkeypatch):
+    """Frames keep coming while a quarter is computed; the game is the same as stepping in the foreground."""
+    import time
+
+    monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path / "saves"))
+    monkeypatch.setenv("AISIM_PREVIEW_WORKERS", "0")
+    save_settings(Settings(tour_done=True))
+    game = App(size=(1280, 800))
+    assert game.threaded_autoplay
+    screen = playing(game, tiny_korea)
+    screen.speed = 10.0
+    game.autoplay = True
+    saw_thread = False
+    deadline = time.time() + 60
+    while time.time() < deadline and game.session.played_quarters < 5 and screen.event_window is None:
+        game.pump(1, dt=0.1)
+        saw_thread = saw_thread or screen.step_thread is not None
+        time.sleep(0.002)
+    assert saw_thread and game.session.played_quarters >= 5
+    key(game, pygame.K_p)  # pausing waits for the quarter in flight, then nothing more is played
+    played = game.session.played_quarters
+    game.pump(20, dt=0.1)
+    assert game.session.played_quarters == played and screen.step_thread is None
+    foreground = GameSession(tiny_korea, 0)
+    for _ in range(played):
+        foreground.step()
+    assert foreground.history == game.session.history

@@ -8,6 +8,8 @@ asks the screen to build again. Game state lives in :class:`GameSession`.
 from __future__ import annotations
 
 import os
+import time
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -17,20 +19,28 @@ import pygame_gui
 from sim.errors import UserError
 from sim.game import charts
 from sim.game.i18n import t
+from sim.game.preview import Previewer
 from sim.game.session import GameSession, autosave_path
+from sim.game.settings import UI_SCALES, load_settings, save_settings
 from sim.game.theme import theme
 
 DEFAULT_SIZE = (1280, 800)
 MIN_SIZE = (960, 600)  # smaller windows show a "too small" notice instead of the UI
 FPS = 60
+IDLE_FPS = 10  # frames per second when nothing moves: the window sleeps instead of redrawing at 60/s
+IDLE_AFTER_S = 0.5  # quiet time (no input, nothing running) before the window slows down
 
 
 class App:
     """The running game.
 
+    ``size`` is the UI's size in layout pixels: the window's size divided by the UI
+    scale (1, 1.25, 1.5 or 2: bigger text and controls for projectors). With a scale
+    above 1 the UI is drawn on a canvas of that size and scaled up to the window.
+
     Args:
-        size: window size in pixels.
-        lang: "en" or "ko".
+        size: window size in pixels (default: the remembered one).
+        lang: "en" or "ko" (default: the remembered one).
         scenario: a Scenario to preselect on the start screen.
         seed: the seed new games use.
         background_ghost: step the ghost baseline on a worker thread (smoother autoplay).
@@ -38,19 +48,28 @@ class App:
 
     def __init__(
         self,
-        size: tuple[int, int] = DEFAULT_SIZE,
-        lang: str = "en",
+        size: tuple[int, int] | None = None,
+        lang: str | None = None,
         scenario=None,
         seed: int = 0,
         background_ghost: bool = True,
+        ui_scale: float | None = None,
     ) -> None:
         pygame.display.init()  # no pygame.init(): the game has no sound, and audio init is noisy without a card
         pygame.font.init()
+        self.settings = load_settings()
+        lang = lang or self.settings.lang
+        size = size or self.settings.size
+        self.ui_scale = float(ui_scale or self.settings.ui_scale)
         self.background_ghost = background_ghost
+        self.threaded_autoplay = background_ghost  # autoplay computes quarters off the UI thread
         pygame.display.set_caption(t("app_title", lang))
-        self.size = (max(200, int(size[0])), max(150, int(size[1])))
-        self.window = pygame.display.set_mode(self.size, pygame.RESIZABLE)
+        self.window_size = (max(200, int(size[0])), max(150, int(size[1])))
+        self.window = pygame.display.set_mode(self.window_size, pygame.RESIZABLE)
+        self.size = self.layout_size(self.window_size)
+        self.canvas = self.window if self.ui_scale == 1.0 else pygame.Surface(self.size)
         self.manager = pygame_gui.UIManager(self.size, theme(), starting_language=lang)
+        self.manager.mouse_pos_scale_factor = [1.0 / self.ui_scale, 1.0 / self.ui_scale]
         self.manager.preload_fonts(
             [
                 {"name": "noto_sans_kr", "point_size": size, "style": style}
@@ -67,14 +86,41 @@ class App:
         self.minimised = False
         self.autoplay = False
         self.fullscreen = False
+        self.windowed_size = self.window_size  # restored when F11 leaves fullscreen
         self.message = ""  # a status line the screens show (saved to ..., errors)
+        self.last_input = time.perf_counter()
         self.preselected = scenario
+        # forecast previews run on a small process pool (AISIM_PREVIEW_WORKERS=0 turns them off)
+        workers = int(os.environ.get("AISIM_PREVIEW_WORKERS", "2") or 0)
+        self.previewer = Previewer(workers) if workers > 0 else None
         self.screen: Any = None
         self.next_screen: tuple | None = None  # (screen class, kwargs) to show after this frame's update
         self.overlay = None  # a callable(surface) drawn over every frame (a lesson's objectives strip)
         from sim.game.screens.start import StartScreen
 
         self.show(StartScreen)
+
+    def layout_size(self, window_size: tuple[int, int]) -> tuple[int, int]:
+        return (max(1, int(window_size[0] / self.ui_scale)), max(1, int(window_size[1] / self.ui_scale)))
+
+    def remember(self, **changes) -> None:
+        """Update and save the remembered settings (language, window size, UI scale, tour)."""
+        self.settings = self.settings.with_(**changes)
+        save_settings(self.settings)
+
+    def set_ui_scale(self, scale: float) -> None:
+        """Scale text and controls (for projectors); the window keeps its size."""
+        self.ui_scale = float(scale)
+        self.manager.mouse_pos_scale_factor = [1.0 / self.ui_scale, 1.0 / self.ui_scale]
+        self.size = (0, 0)  # force the resize below to re-lay out
+        self.resize(self.window_size, force=True)
+        self.remember(ui_scale=self.ui_scale)
+
+    def step_ui_scale(self, direction: int) -> None:
+        """The next larger (+1) or smaller (-1) UI scale."""
+        scales = list(UI_SCALES)
+        index = scales.index(self.ui_scale) if self.ui_scale in scales else 0
+        self.set_ui_scale(scales[max(0, min(len(scales) - 1, index + direction))])
 
     # -- screens -----------------------------------------------------------
     @property
@@ -91,31 +137,57 @@ class App:
 
     def rebuild(self) -> None:
         """Re-create the current screen's widgets for the window size and language."""
+        self.screen.before_rebuild()
         self.manager.clear_and_reset()
         if not self.too_small:
             self.screen.build(pygame.Rect((0, 0), self.size))
 
     def set_language(self, lang: str) -> None:
         self.lang = lang
+        self.remember(lang=lang)
         self.manager.set_locale(lang)
         pygame.display.set_caption(t("app_title", lang))
         self.cache.clear()
         self.rebuild()
 
-    def resize(self, size: tuple[int, int]) -> None:
-        size = (max(1, int(size[0])), max(1, int(size[1])))
-        if size == self.size:
+    def resize(self, window_size: tuple[int, int], force: bool = False) -> None:
+        """The window now has ``window_size`` real pixels: lay the UI out again."""
+        window_size = (max(1, int(window_size[0])), max(1, int(window_size[1])))
+        if window_size == self.window_size and not force:
             return
+        self.window_size = window_size
+        self.window = pygame.display.get_surface() or self.window
+        size = self.layout_size(window_size)
         self.size = size
+        self.canvas = self.window if self.ui_scale == 1.0 else pygame.Surface(size)
         self.manager.set_window_resolution(size)
         self.cache.clear()
         self.rebuild()
 
     def toggle_fullscreen(self) -> None:
+        """F11: desktop fullscreen, and back to the windowed size, centred on the screen.
+
+        (``pygame.display.toggle_fullscreen`` left a screen-sized window partly off
+        screen under some window managers when toggled twice.)
+        """
         try:
-            pygame.display.toggle_fullscreen()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)  # from_display_module is fine for us
+                window = pygame.Window.from_display_module()
+            if not self.fullscreen:
+                self.windowed_size = self.window_size
+                window.set_fullscreen(desktop=True)
+            else:
+                window.set_windowed()
+                desktop = pygame.display.get_desktop_sizes()[0]
+                window.size = (
+                    min(self.windowed_size[0], max(MIN_SIZE[0], desktop[0] - 40)),
+                    min(self.windowed_size[1], max(MIN_SIZE[1], desktop[1] - 80)),
+                )
+                window.position = pygame.WINDOWPOS_CENTERED
             self.fullscreen = not self.fullscreen
-        except pygame.error as exc:  # e.g. the dummy driver, or a window manager that refuses
+            self.resize(window.size)
+        except pygame.error as exc:  # a video driver or window manager that refuses
             self.message = f"{t('error', self.lang)}: {exc}"
 
     def start_game(self, session: GameSession, replay: bool = False) -> None:
@@ -136,8 +208,19 @@ class App:
             return None
 
     def quit(self) -> None:
+        finish = getattr(self.screen, "finish_step", None)
+        if finish is not None:
+            finish()  # a quarter still being computed belongs in the autosave
         self.autosave()
+        if not self.fullscreen:
+            self.remember(size=self.window_size)
         self.running = False
+        self.close()
+
+    def close(self) -> None:
+        """Stop background work (the preview pool); the window itself closes with the process."""
+        if self.previewer is not None:
+            self.previewer.shutdown()
 
     # -- the loop ----------------------------------------------------------
     def handle(self, event: pygame.event.Event) -> None:
@@ -159,11 +242,19 @@ class App:
             return
         self.manager.process_events(event)
         if not self.too_small:
-            self.screen.handle(event)
+            self.screen.handle(self.to_layout(event))
+
+    def to_layout(self, event: pygame.event.Event) -> pygame.event.Event:
+        """A mouse event with its position in layout pixels (the screens' coordinates)."""
+        if self.ui_scale == 1.0 or not hasattr(event, "pos"):
+            return event
+        x, y = event.pos
+        return pygame.event.Event(event.type, {**event.dict, "pos": (int(x / self.ui_scale), int(y / self.ui_scale))})
 
     def frame(self, dt: float) -> None:
         """Process pending events, update and draw one frame (dt in seconds)."""
         for event in pygame.event.get():
+            self.last_input = time.perf_counter()
             self.handle(event)
             if not self.running:
                 return
@@ -179,26 +270,42 @@ class App:
         self.draw()
 
     def draw(self) -> None:
-        self.window.fill(charts.BG)
+        target = self.canvas
+        target.fill(charts.BG)
         if self.too_small:
-            charts.text(
-                self.window, t("too_small", self.lang), (self.size[0] // 2, self.size[1] // 2), 14, anchor="center"
-            )
+            charts.text(target, t("too_small", self.lang), (self.size[0] // 2, self.size[1] // 2), 14, anchor="center")
         else:
-            self.screen.draw(self.window)
-            self.manager.draw_ui(self.window)
+            self.screen.draw(target)
+            self.manager.draw_ui(target)
             if self.overlay is not None:
-                self.overlay(self.window)
+                self.overlay(target)
+        if target is not self.window:
+            pygame.transform.smoothscale(target, self.window.get_size(), self.window)
         pygame.display.flip()
 
     def run(self) -> None:
-        """Run until the window closes (autosaving the game in progress)."""
+        """Run until the window closes; closing it (or Quit) autosaves the game in progress.
+
+        Being killed (Ctrl-C in the terminal, SIGTERM) does not autosave: the
+        autosave is the last game the player chose to leave, and a stray
+        process must never overwrite it.
+        """
         try:
             while self.running:
-                dt = self.clock.tick(FPS) / 1000.0
-                self.frame(dt)
+                self.run_once()
         finally:
-            self.autosave()
+            self.close()
+
+    @property
+    def idle(self) -> bool:
+        """Nothing to animate: no recent input, no autoplay, no background work the screen waits for."""
+        quiet = time.perf_counter() - self.last_input > IDLE_AFTER_S
+        return quiet and not self.autoplay and not getattr(self.screen, "busy", False)
+
+    def run_once(self) -> None:
+        """One pass of the main loop: 60 frames/s while anything moves, else a sleepy 10."""
+        dt = self.clock.tick(IDLE_FPS if self.idle else FPS) / 1000.0
+        self.frame(dt)
 
     def pump(self, frames: int = 1, dt: float = 1 / FPS) -> None:
         """Run ``frames`` frames without waiting (for tests and headless capture)."""

@@ -8,12 +8,14 @@ matter how long the game has run.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Hashable, Sequence
 from pathlib import Path
 from typing import Any
 
 import pygame
 
+from sim.game import units
 from sim.game.i18n import t
 from sim.model.outcomes import METRICS
 
@@ -52,6 +54,8 @@ def font_path(bold: bool = False) -> Path:
 
 def font(size: int, bold: bool = False) -> pygame.font.Font:
     key = (size, bold)
+    if not pygame.font.get_init():
+        pygame.font.init()
     if key not in _FONT_CACHE:
         _FONT_CACHE[key] = pygame.font.Font(str(font_path(bold)), size)
     return _FONT_CACHE[key]
@@ -77,6 +81,36 @@ def text(
     rect = image.get_rect(**{anchor: pos})
     surface.blit(image, rect)
     return rect
+
+
+def status_mark(surface: pygame.Surface, ok: bool, center: tuple[int, int], color) -> None:
+    """A met/missed mark that differs by shape, not only colour: a filled circle with a tick, or a hollow cross."""
+    x, y = center
+    if ok:
+        pygame.draw.circle(surface, color, center, 7)
+        pygame.draw.lines(surface, BG, False, [(x - 4, y), (x - 1, y + 3), (x + 4, y - 3)], 2)
+    else:
+        pygame.draw.circle(surface, color, center, 7, 2)
+        pygame.draw.line(surface, color, (x - 3, y - 3), (x + 3, y + 3), 2)
+        pygame.draw.line(surface, color, (x - 3, y + 3), (x + 3, y - 3), 2)
+
+
+def fit_text(
+    surface: pygame.Surface,
+    value: str,
+    pos: tuple[int, int],
+    size: int,
+    min_size: int,
+    color=TEXT,
+    bold: bool = False,
+    anchor: str = "topleft",
+    max_width: int | None = None,
+) -> pygame.Rect:
+    """Draw one line at the largest font size from ``size`` down to ``min_size`` that fits (then clip)."""
+    if max_width is not None:
+        while size > min_size and font(size, bold).size(value)[0] > max_width:
+            size -= 1
+    return text(surface, value, pos, size, color, bold, anchor, max_width)
 
 
 def wrap(value: str, size: int, width: int, bold: bool = False) -> list[str]:
@@ -149,14 +183,18 @@ def _nice_max(value: float) -> float:
     return value
 
 
-def _plot_frame(surface, title: str, size: tuple[int, int], subtitle: str = "") -> pygame.Rect:
+def _plot_frame(
+    surface, title: str, size: tuple[int, int], subtitle: str = "", line_sample: bool = True
+) -> pygame.Rect:
     surface.fill(PANEL)
     text(surface, title, (10, 6), 14, TEXT, bold=True, max_width=size[0] - 20)
     if subtitle:
-        pygame.draw.line(surface, (235, 235, 235), (12, 34), (26, 34), 2)
-        text(surface, subtitle, (32, 26), 11, DIM, max_width=size[0] - 44)
-        return pygame.Rect(48, 48, size[0] - 62, size[1] - 74)
-    return pygame.Rect(48, 32, size[0] - 62, size[1] - 58)
+        if line_sample:
+            pygame.draw.line(surface, (235, 235, 235), (12, 34), (26, 34), 2)
+        x = 32 if line_sample else 12
+        text(surface, subtitle, (x, 26), 11, DIM, max_width=size[0] - x - 12)
+        return pygame.Rect(48, 54, size[0] - 62, size[1] - 80)
+    return pygame.Rect(48, 38, size[0] - 62, size[1] - 64)
 
 
 def _x_labels(surface, plot: pygame.Rect, labels: Sequence[str], total: int) -> None:
@@ -172,38 +210,85 @@ def _x_labels(surface, plot: pygame.Rect, labels: Sequence[str], total: int) -> 
         text(surface, year, (int(x), plot.bottom + 3), 11, DIM, anchor="midtop")
 
 
+def dashed_lines(surface, color, points, width: int = 2, dash: float = 7.0, gap: float = 5.0) -> None:
+    """A polyline drawn dashed (the baseline's line; the player's is solid)."""
+    on, left = True, dash
+    for (x0, y0), (x1, y1) in zip(points, points[1:]):
+        length = math.hypot(x1 - x0, y1 - y0)
+        at = 0.0
+        while at < length:
+            run = min(left, length - at)
+            if on:
+                a = (x0 + (x1 - x0) * at / length, y0 + (y1 - y0) * at / length)
+                b = (x0 + (x1 - x0) * (at + run) / length, y0 + (y1 - y0) * (at + run) / length)
+                pygame.draw.line(surface, color, a, b, width)
+            at += run
+            left -= run
+            if left <= 1e-9:
+                on = not on
+                left = dash if on else gap
+
+
 def draw_line_chart(
     size: tuple[int, int],
     title: str,
     labels: Sequence[str],
     total: int,
     series: Sequence[tuple[Sequence[float], tuple[int, int, int], bool]],
-    fmt: str = "{:.3g}",
+    fmt: str | Callable[[float], str] = "{:.3g}",
     legend: Sequence[tuple[str, tuple[int, int, int]]] = (),
     y_max: float | None = None,
+    fans: Sequence[tuple[int, Sequence[float], Sequence[float], Sequence[float], tuple[int, int, int]]] = (),
+    subtitle: str = "",
 ) -> pygame.Surface:
     """A line chart over the scenario's quarters.
 
-    series: (values, colour, ghost) — ghost lines are drawn faint and thin.
+    fans: projections (start index, 5th, 50th, 95th percentile per quarter from the start, colour):
+    a translucent band with its median dotted.
+
+    series: (values, colour, ghost) — ghost lines are drawn faint, thin and dashed.
     total: quarters on the x axis (the whole scenario, so lines grow to the right).
+    fmt: a format string or a function for the y-axis tick labels.
     """
+    tick = fmt if callable(fmt) else fmt.format
+    tick_every = 1 if (size[1] - 64) / 4 >= 2 * font(11).get_linesize() else 2
     surface = pygame.Surface(size)
-    plot = _plot_frame(surface, title, size)
-    values = [v for s in series for v in s[0]]
+    plot = _plot_frame(surface, title, size, subtitle, line_sample=False)
+    values = [v for s in series for v in s[0]] + [v for fan in fans for v in fan[3]]
     top = y_max if y_max is not None else _nice_max(max(values, default=0.0) * 1.05)
     for k in range(5):
         y = plot.bottom - plot.height * k / 4
         pygame.draw.line(surface, GRID, (plot.left, y), (plot.right, y), 1)
-        text(surface, fmt.format(top * k / 4), (plot.left - 4, int(y)), 11, DIM, anchor="midright")
+        if k % tick_every == 0:
+            text(
+                surface, tick(top * k / 4), (plot.left - 4, int(y)), 11, DIM, anchor="midright" if k else "bottomright"
+            )
     _x_labels(surface, plot, labels, total)
+
+    def point(i: float, v: float) -> tuple[float, float]:
+        return plot.left + plot.width * i / max(total - 1, 1), plot.bottom - plot.height * max(0.0, min(v, top)) / top
+
+    for start, low, mid, high, color in fans:
+        if len(low) < 2:
+            continue
+        band = pygame.Surface(size, pygame.SRCALPHA)
+        upper = [point(start + i, v) for i, v in enumerate(high)]
+        lower = [point(start + i, v) for i, v in reversed(list(enumerate(low)))]
+        pygame.draw.polygon(band, (*color, 70), upper + lower)
+        surface.blit(band, (0, 0))
+        medians = [point(start + i, v) for i, v in enumerate(mid)]
+        for a, b in zip(medians[::2], medians[1::2]):  # dotted median
+            pygame.draw.line(surface, color, a, b, 2)
     for data, color, ghost in series:
         points = [
             (plot.left + plot.width * i / max(total - 1, 1), plot.bottom - plot.height * min(v, top) / top)
             for i, v in enumerate(data)
         ]
         shade = _blend(color, 0.5) if ghost else color
-        if len(points) >= 2:
-            pygame.draw.lines(surface, shade, False, points, 2 if ghost else 3)
+        if len(points) >= 2 and ghost:
+            dashed_lines(surface, shade, points, 2)  # a dashed line: the baseline differs by shape, not only shade
+        elif len(points) >= 2:
+            pygame.draw.lines(surface, shade, False, points, 3)
         elif points:
             pygame.draw.circle(surface, shade, points[0], 3)
     x = plot.left + 6
@@ -223,17 +308,24 @@ def draw_stacked_shares(
     names: dict[str, str],
     ghost_domestic: Sequence[float] = (),
     ghost_label: str = "",
+    boxes: list | None = None,
 ) -> pygame.Surface:
     """Stacked revenue shares per quarter (domestic firms at the bottom, foreign on top).
 
     ghost_domestic: the baseline's domestic share, drawn as a faint line for comparison.
+    boxes: if given, the rects of the axis and firm labels are appended (for layout tests).
     """
     surface = pygame.Surface(size)
     plot = _plot_frame(surface, title, size, ghost_label if len(ghost_domestic) >= 2 else "")
+    tick_every = 1 if plot.height / 4 >= 2 * font(11).get_linesize() else 2
     for k in range(5):
         y = plot.bottom - plot.height * k / 4
         pygame.draw.line(surface, GRID, (plot.left, y), (plot.right, y), 1)
-        text(surface, f"{k * 25}%", (plot.left - 4, int(y)), 11, DIM, anchor="midright")
+        if k % tick_every:
+            continue  # a short chart labels every other line
+        rect = text(surface, f"{k * 25}%", (plot.left - 4, int(y)), 11, DIM, anchor="midright" if k else "bottomright")
+        if boxes is not None:
+            boxes.append(rect)
     _x_labels(surface, plot, labels, total)
     order = list(colors)
     n = len(shares)
@@ -250,22 +342,31 @@ def draw_stacked_shares(
                 bottom_pts = [(xs[i], plot.bottom - plot.height * min(lower[i], 1.0)) for i in reversed(range(len(xs)))]
                 pygame.draw.polygon(surface, colors[firm], top_pts + bottom_pts)
             lower = upper
-        # label the biggest firms at the right edge of their band
+        # label the biggest firms beside the right end of their band: inside it once the band is
+        # wide enough, else just right of it (never over the y-axis labels on the left)
         last = shares[-1]
         cumulative = 0.0
+        inside = xs[-1] - plot.left > 130
+        placed: list[pygame.Rect] = []
+        line_h = font(11).get_linesize()
         for firm in order:
             share = last.get(firm, 0.0)
-            if share > 0.07:
+            y_mid = plot.bottom - plot.height * (cumulative + share / 2)
+            room = pygame.Rect(0, int(y_mid - line_h / 2), 10, line_h)
+            if share > 0.07 and room.collidelist(placed) == -1:
+                placed.append(room)
                 y = plot.bottom - plot.height * (cumulative + share / 2)
-                text(
+                rect = text(
                     surface,
                     names.get(firm, firm),
-                    (int(xs[-1]) - 4, int(y)),
+                    (int(xs[-1]) - 4, int(y)) if inside else (int(xs[-1]) + 6, int(y)),
                     11,
-                    (255, 255, 255),
-                    anchor="midright",
-                    max_width=120,
+                    (255, 255, 255) if inside else colors[firm],
+                    anchor="midright" if inside else "midleft",
+                    max_width=120 if inside else max(20, plot.right - int(xs[-1]) - 8),
                 )
+                if boxes is not None:
+                    boxes.append(rect)
             cumulative += share
     if len(ghost_domestic) >= 2:
         pts = [
@@ -303,27 +404,22 @@ def gauge_tiles_grid(
         inner = rect.width - 16
         text(surface, info.label(lang), (rect.x + 8, rect.y + 4), 12, DIM, max_width=inner)
         value = current.get(metric)
-        shown = info.fmt.format(value) if value is not None else "–"
-        value_rect = text(surface, shown, (rect.x + 8, rect.y + 22), 22, TEXT, bold=True, max_width=inner)
+        shown = units.metric_value(metric, value, lang) if value is not None else "–"
+        fit_text(surface, shown, (rect.x + 8, rect.y + 19), 22, 12, TEXT, bold=True, max_width=inner)
         if value is not None and metric in previous:
             delta = value - previous[metric]
             better = info.higher_is_better
             color = DIM if better is None or abs(delta) < 1e-12 else (GOOD if (delta > 0) == better else BAD)
-            arrow = "+" if delta > 0 else ("-" if delta < 0 else "=")
-            text(
-                surface,
-                f"{arrow}{info.fmt.format(abs(delta))}",
-                (value_rect.right + 8, rect.y + 32),
-                12,
-                color,
-                max_width=max(10, rect.right - value_rect.right - 12),
-            )
+            # the arrow's shape carries the direction, so colour is never the only cue
+            arrow = "▲" if delta > 0 else ("▼" if delta < 0 else "=")
+            change = f"{arrow} {units.metric_change(metric, delta, lang)} {t('vs_last_quarter', lang)}"
+            text(surface, change, (rect.x + 8, rect.y + 50), 11, color, max_width=inner)
         if metric in ghost:
             label = t("baseline", lang)
             text(
                 surface,
-                f"{label} {info.fmt.format(ghost[metric])}",
-                (rect.x + 8, rect.bottom - 20),
+                f"{label} {units.metric_value(metric, ghost[metric], lang)}",
+                (rect.x + 8, rect.y + 66),
                 11,
                 DIM,
                 max_width=inner,
@@ -332,13 +428,22 @@ def gauge_tiles_grid(
 
 
 CARD_COLUMNS = 2
+CARD_MIN_WIDTH = 200  # narrower cards clip firm names and numbers
+
+
+def card_columns(width: int) -> int:
+    """Firm-card columns that fit ``width`` pixels (1 to 4)."""
+    return max(1, min(4, (width - 8) // (CARD_MIN_WIDTH + 8)))
+
+
 CARD_HEIGHT = 74
 
 
 def firm_card_rect(size: tuple[int, int], index: int) -> pygame.Rect:
     """Where the ``index``-th firm card sits on a firm-cards surface of ``size``."""
-    card_w = (size[0] - 8 * (CARD_COLUMNS + 1)) // CARD_COLUMNS
-    row, col = divmod(index, CARD_COLUMNS)
+    columns = card_columns(size[0])
+    card_w = (size[0] - 8 * (columns + 1)) // columns
+    row, col = divmod(index, columns)
     return pygame.Rect(8 + col * (card_w + 8), 8 + row * (CARD_HEIGHT + 6), card_w, CARD_HEIGHT)
 
 
@@ -373,7 +478,7 @@ def draw_firm_cards(size: tuple[int, int], firms: Sequence[dict], colors: dict, 
         text(surface, firm["name"], (rect.x + 10, rect.y + 3), 13, TEXT, bold=True, max_width=card_w - 64)
         text(surface, f"{firm['share']:.1%}", (rect.right - 6, rect.y + 4), 13, ACCENT, anchor="topright")
         line1 = f"{t('capability', lang)} {firm['capability']:.2f}  {t('korean', lang)} {firm['korean_quality']:.2f}"
-        line2 = f"{t('price', lang)} {firm['price']:.2f}  {t('cash', lang)} ${firm['cash']:.2f}bn"
+        line2 = f"{t('price', lang)} ×{firm['price']:.2f}  {t('cash', lang)} {units.usd_bn(firm['cash'], lang)}"
         text(surface, line1, (rect.x + 10, rect.y + 22), 11, DIM, max_width=card_w - 14)
         text(surface, line2, (rect.x + 10, rect.y + 37), 11, DIM, max_width=card_w - 14)
         partners = ", ".join(firm["partners"]) or "–"
@@ -452,6 +557,82 @@ def draw_why(
             anchor="topright" if positive else "topleft",
         )
         y += 26
+    return surface
+
+
+# Colour-blind-safe pair (Okabe-Ito blue / vermillion) for "moved the good way" / "the bad way";
+# bad bars are also hatched, so the direction never rests on colour alone.
+GOOD_SAFE = (86, 180, 233)
+BAD_SAFE = (230, 159, 0)
+
+
+def hatch(surface: pygame.Surface, rect: pygame.Rect, color, step: int = 5) -> None:
+    """Diagonal stripes over ``rect`` (the second cue for a bad bar)."""
+    clip = surface.get_clip()
+    surface.set_clip(rect)
+    for x in range(rect.left - rect.height, rect.right, step):
+        pygame.draw.line(surface, color, (x, rect.bottom), (x + rect.height, rect.top), 1)
+    surface.set_clip(clip)
+
+
+def draw_bars(surface: pygame.Surface, bars, top: int, width: int, size: int = 12) -> int:
+    """Signed horizontal bars (label, bar, value text) from ``top``; returns the y below them."""
+    if not bars:
+        return top
+    biggest = max(abs(b.amount) for b in bars) or 1.0
+    label_w = int(width * 0.42)
+    value_w = int(width * 0.2)
+    mid = label_w + (width - label_w - value_w) // 2
+    half = (width - label_w - value_w) // 2 - 6
+    row = size + 10
+    pygame.draw.line(surface, GRID, (mid, top - 2), (mid, top + row * len(bars)), 1)
+    y = top
+    for bar in bars:
+        if y + row > surface.get_height():
+            break
+        text(surface, bar.label, (10, y), size, TEXT, max_width=label_w - 14)
+        length = max(1, int(half * abs(bar.amount) / biggest))
+        color = DIM if bar.good is None else (GOOD_SAFE if bar.good else BAD_SAFE)
+        rect = pygame.Rect(mid if bar.amount >= 0 else mid - length, y + 3, length, size)
+        pygame.draw.rect(surface, color, rect)
+        if bar.good is False:
+            hatch(surface, rect, PANEL)
+        text(surface, bar.text, (width - 6, y), size - 1, TEXT, anchor="topright", max_width=value_w + 4)
+        y += row
+    return y
+
+
+def draw_why_panel(size: tuple[int, int], view, lang: str) -> pygame.Surface:
+    """The Why panel: a plain sentence then bars for this quarter, then for the policy so far."""
+    surface = pygame.Surface(size)
+    surface.fill(PANEL)
+    w = size[0]
+    text(surface, view.title if view else "", (10, 6), 14, TEXT, bold=True, max_width=w - 20)
+    y = 30
+    if view is None:
+        for line in wrap(t("why_empty", lang), 12, w - 20):
+            text(surface, line, (10, y), 12, DIM)
+            y += 18
+        return surface
+    for header, sentence, bars in (
+        ("why_now_header", view.now_sentence, view.now_bars),
+        ("why_total_header", view.total_sentence, view.total_bars),
+    ):
+        if y + 20 > size[1]:
+            break
+        text(surface, t(header, lang), (10, y), 13, ACCENT, bold=True, max_width=w - 20)
+        y += 20
+        for line in wrap(sentence, 12, w - 20):
+            if y + 18 > size[1]:
+                break
+            text(surface, line, (10, y), 12, TEXT)
+            y += 17
+        y = draw_bars(surface, bars, y + 4, w) + 10
+    for line in wrap(t("why_method", lang), 10, w - 20):
+        if y + 16 > size[1]:
+            break
+        text(surface, line, (10, y), 10, DIM)
+        y += 14
     return surface
 
 

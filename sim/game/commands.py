@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import sys
+import time
 
 from sim.errors import UserError
 
@@ -24,8 +26,19 @@ def register(sub) -> None:
     )
     play.add_argument("scenario", nargs="?", default=None, help="bundled scenario name or YAML path")
     play.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default: 0)")
-    play.add_argument("--lang", choices=("en", "ko"), default="en", help="language (default: en)")
-    play.add_argument("--size", default="1280x800", metavar="WxH", help="window size (default: 1280x800)")
+    play.add_argument(
+        "--lang", choices=("en", "ko"), default=None, help="language (default: the last one used, else en)"
+    )
+    play.add_argument(
+        "--size", default=None, metavar="WxH", help="window size (default: the last one used, else 1280x800)"
+    )
+    play.add_argument(
+        "--ui-scale",
+        type=float,
+        choices=(1.0, 1.25, 1.5, 2.0),
+        default=None,
+        help="text and control size for projectors (default: the last one used, else 1)",
+    )
     play.add_argument("--load", metavar="FILE", help="resume a saved game")
     play.add_argument(
         "--set",
@@ -55,8 +68,36 @@ def parse_size(text: str) -> tuple[int, int]:
     return width, height
 
 
+NO_DRIVER = ("dummy", "offscreen")  # SDL video drivers that draw to no screen
+
+
+def display_available(environ=None, platform: str | None = None) -> bool:
+    """Whether a window opened now would be seen by anyone.
+
+    False when SDL is told to draw nowhere (``SDL_VIDEODRIVER=dummy``), or on a
+    Linux/BSD machine with neither ``DISPLAY`` (X11) nor ``WAYLAND_DISPLAY``
+    and no other SDL driver chosen. Other platforms always have a desktop.
+    """
+    environ = os.environ if environ is None else environ
+    platform = sys.platform if platform is None else platform
+    driver = environ.get("SDL_VIDEODRIVER", "").strip().lower()
+    if driver in NO_DRIVER:
+        return False
+    if driver or not platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+        return True
+    return bool(environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"))
+
+
+NO_DISPLAY_MESSAGE = (
+    "no display to show the game window on (DISPLAY and WAYLAND_DISPLAY are unset or SDL_VIDEODRIVER=dummy); "
+    "run it on a desktop, or add --headless to play quarters and save a --screenshot without a window"
+)
+
+
 def cmd_play(args) -> int:
-    size = parse_size(args.size)
+    if not args.headless and not display_available():
+        raise GameArgumentError(NO_DISPLAY_MESSAGE)
+    size = parse_size(args.size) if args.size is not None else None
     if args.seed < 0:
         raise GameArgumentError(f"--seed must be >= 0, got {args.seed}")
     if args.autoplay is not None and args.autoplay < 0:
@@ -95,9 +136,12 @@ def cmd_play(args) -> int:
     from sim.game.session import GameSession
 
     try:
-        app = App(size=size, lang=args.lang, scenario=scenario, seed=args.seed)
+        app = App(size=size, lang=args.lang, scenario=scenario, seed=args.seed, ui_scale=args.ui_scale)
     except pygame.error as exc:
         raise GameArgumentError(f"cannot open a window ({exc}); run with --headless or on a display") from None
+    if not args.headless and pygame.display.get_driver() in NO_DRIVER:
+        pygame.display.quit()
+        raise GameArgumentError(NO_DISPLAY_MESSAGE)
     if saved is not None:
         session = GameSession.from_save(saved)
         app.start_game(session)
@@ -115,17 +159,32 @@ def cmd_play(args) -> int:
         app.rebuild()
     if args.autoplay:
         autoplay(app, args.autoplay, stop_at_event=args.event)
-    if args.headless:
+    if args.headless or args.screenshot:
         if app.session is not None:
             app.session.sync_ghost()  # the capture shows the baseline of the same quarter
         app.pump(3)
+        wait_for_preview(app)
         if args.screenshot:
             path = app.screenshot(args.screenshot)
             print(path)
+    if args.headless:
         app.autosave()
+        app.close()
         return 0
     app.run()
     return 0
+
+
+def wait_for_preview(app, timeout_s: float = 60.0) -> None:
+    """Let the dashboard's forecast preview arrive before a capture (no-op without a preview pool)."""
+    if app.previewer is None or app.session is None or app.session.finished:
+        return
+    deadline = time.perf_counter() + timeout_s
+    app.pump(2)
+    while time.perf_counter() < deadline and (app.previewer.busy or getattr(app.screen, "preview_due", None)):
+        time.sleep(0.05)
+        app.pump(1)
+    app.pump(2)
 
 
 def autoplay(app, quarters: int, stop_at_event: bool = False) -> int:

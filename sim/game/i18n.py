@@ -34,10 +34,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "난수 시드: 같은 시드와 결정이면 같은 결과",
     ),
     "objectives": ("Objectives", "목표"),
-    "story": ("Your role", "당신의 역할"),
+    "story": ("Your role", "역할"),
     "levers": ("Policy levers", "정책 수단"),
     "quarter": ("Quarter", "분기"),
-    "planning": ("Planning", "계획 분기"),
+    "planning": ("Planning", "계획:"),
     "next_quarter": ("Next quarter", "다음 분기"),
     "next_tip": ("Simulate one quarter with these policies (Space)", "이 정책으로 한 분기 진행(스페이스)"),
     "autoplay": ("Autoplay", "자동 진행"),
@@ -69,7 +69,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "기업별 매출 점유율(파랑: 국내, 빨강: 해외)",
     ),
     "domestic_share_chart": ("Domestic revenue share", "국내 기업 매출 점유율"),
-    "ghost_legend": ("faint: no policy change", "흐린 선: 정책 변경 없음"),
+    "ghost_legend": ("dashed: no policy change", "점선: 정책 변경 없음"),
     "ghost_domestic": ("white line: domestic share with no policy change", "흰 선: 정책 변경 없을 때 국내 점유율"),
     "chart_tip": (
         "Outcome to chart (you vs no policy change); or click a tile",
@@ -123,10 +123,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "not_entered": ("not yet entered", "미진입"),
     "own_model": ("own model", "자체 모델"),
     "provider": ("provider", "공급자"),
-    "until": ("until", "까지"),
+    "until": ("until", "까지"),  # Korean: glued after the quarter ("2027년 1분기까지")
     "no_news": ("No news yet.", "아직 뉴스가 없습니다."),
     "coming_up": ("Coming up next quarter", "다음 분기 예정"),
-    "event": ("Event", "사건"),
+    "event": ("Decision", "결정할 일"),
     "decide": ("Decide", "결정"),
     "event_tip": ("Choose how the regulator responds", "규제 당국의 대응 선택"),
     "game_over": ("Game over", "게임 종료"),
@@ -153,11 +153,171 @@ STRINGS: dict[str, tuple[str, str]] = {
     "view_end": ("Results", "결과"),
     "view_end_tip": ("Show the end screen", "결과 화면 보기"),
     "key_help": (
-        "Space: next quarter  P: pause  Esc: menu  F11: fullscreen",
-        "스페이스: 다음 분기  P: 일시정지  Esc: 메뉴  F11: 전체 화면",
+        "Space: next quarter  ←→: move lever  ↑↓: pick lever  P: pause  F1: help  Esc: menu",
+        "스페이스: 다음 분기  ←→: 정책 조정  ↑↓: 정책 선택  P: 일시정지  F1: 도움말  Esc: 메뉴",
     ),
-    "final_outcomes": ("Final outcomes (you vs baseline)", "최종 성과(나 vs 기준)"),
+    "loading_save": ("Loading the saved game...", "저장된 게임을 불러오는 중입니다..."),
+    "loading_progress": (
+        "Replaying quarter {done} of {total} (Esc: cancel)",
+        "{total}개 분기 중 {done}개 재생 중(Esc: 취소)",
+    ),
+    "event_answers": ("Your answers to events", "사건에 대한 결정"),
+    "market_itself": ("The market itself (no policy change)", "시장 자체의 변화(정책 변경 없음)"),
+    "firm_share_of": ("{firm}'s revenue share", "{firm} 매출 점유율"),
+    "why_title": ("Why: {outcome}", "왜 바뀌었나: {outcome}"),
+    "why_now_sentence": (
+        "This quarter {outcome} went from {before} to {now} ({change}). With no policy change it would have "
+        "moved {own}; your policies account for {policy}.",
+        "이번 분기 {outcome} {before}에서 {now_ro} 바뀌었습니다({change}). 정책을 바꾸지 않았어도 {own} "
+        "움직였을 것이고, 정책의 몫은 {policy}입니다.",
+    ),
+    "why_total_sentence": (
+        "So far your policies have changed {outcome} by {change} against the baseline (you {you}, baseline "
+        "{baseline}). {biggest}",
+        "지금까지 정책은 기준 대비 {outcome} {change} 바꿨습니다(나 {you}, 기준 {baseline}). {biggest}",
+    ),
+    "why_biggest": ("The biggest part: {policy} ({change}).", "가장 큰 몫: {policy}({change})."),
+    "why_no_policy": (
+        "You have not changed any policy yet, so you match the baseline.",
+        "아직 정책을 바꾸지 않아 기준과 같습니다.",
+    ),
+    "why_now_header": ("This quarter's change, by cause", "이번 분기 변화의 원인"),
+    "why_total_header": ("Your policies vs the baseline so far", "지금까지 정책의 효과(기준 대비)"),
+    "why_method": (
+        "Each bar is a re-run with the same random numbers: the baseline, then your policies added one at a "
+        "time in the order you first used them (a later one includes how it combines with earlier ones). "
+        "The bars add up exactly to the change stated.",
+        "막대마다 같은 난수로 다시 돌린 결과입니다. 기준에서 시작해 처음 사용한 순서대로 정책을 하나씩 "
+        "더했습니다(나중 정책은 앞선 정책과의 상호작용을 포함). 막대의 합은 위 문장의 변화와 정확히 같습니다.",
+    ),
+    "goals": ("Goals", "목표"),
+    "goal_now": ("now", "현재"),
+    "goal_target": ("target", "목표"),
+    "goal_projected": ("projected", "예상"),
+    "score_so_far": ("Score so far {score}/100", "현재 점수 {score}/100"),
+    "budget_cut": (
+        "Over budget: programmes will run at {percent} next quarter",
+        "예산 초과: 다음 분기 사업이 {percent} 규모로 축소됩니다",
+    ),
+    "preview_title": ("Preview to the end", "끝까지의 예측"),
+    "preview_computing": ("Preview: computing {percent}...", "예측 계산 중 {percent}..."),
+    "preview_legend": (
+        "gold: with your changes, grey: without (5-95% of {n} runs)",
+        "금색: 변경 적용, 회색: 미적용({n}회 실행의 5-95%)",
+    ),
+    "preview_effect": (
+        "Your pending changes by {year}: {effect} (median of {n} runs, {low} to {high})",
+        "{year}년까지 변경의 효과: {effect}({n}회 실행 중앙값, {low}~{high})",
+    ),
+    "preview_none": (
+        "Move a lever to see its projected effect to the end.",
+        "정책 수단을 움직이면 끝까지의 예상 효과가 보입니다.",
+    ),
+    "sets_lever": (
+        'This answer also sets the standing lever "{lever}" to {value} for the quarters after.',
+        '이 결정은 이후 분기의 정책 수단 "{lever}"도 {value_ro} 바꿉니다.',
+    ),
+    "option_preview": ("By {year}, against the default answer: {effects}", "{year}년까지 기본 선택 대비: {effects}"),
+    "help": ("Help", "도움말"),
+    "help_tip": ("Controls, the model in one page, what each lever does (F1)", "조작법, 모델 요약, 정책 수단 설명(F1)"),
+    "help_controls": ("Controls", "조작법"),
+    "key_next": ("play the next quarter", "다음 분기 진행"),
+    "key_pause": ("pause autoplay", "자동 진행 일시정지"),
+    "key_autoplay": ("start or stop autoplay", "자동 진행 시작/정지"),
+    "key_undo": ("take back the last quarter", "직전 분기 되돌리기"),
+    "key_save": ("save the game", "게임 저장"),
+    "key_lever_select": ("choose a policy lever", "정책 수단 선택"),
+    "key_lever_move": ("move the chosen lever one step", "선택한 정책 수단을 한 단계 조정"),
+    "key_reset": ("undo lever changes not yet played", "적용 전 정책 변경 취소"),
+    "key_tabs": ("side panel: firms, partners, news, why", "옆 패널: 기업, 제휴, 뉴스, 원인"),
+    "key_answer": ("pick an answer in an event window", "사건 창에서 선택지 고르기"),
+    "key_language": ("English / Korean", "영어 / 한국어"),
+    "key_scale": ("bigger / smaller text (projectors)", "글자 크게 / 작게(프로젝터용)"),
+    "key_help_screen": ("this help", "이 도움말"),
+    "key_fullscreen": ("fullscreen", "전체 화면"),
+    "key_menu": ("menu (resume, save, help, main menu, quit)", "메뉴(계속, 저장, 도움말, 메인 메뉴, 종료)"),
+    "help_model_title": ("The model in one page", "모델 한 쪽 요약"),
+    "help_model": (
+        "Each quarter AI firms (foreign and domestic) invest in compute and R&D, set prices and seek partners; "
+        "partner platforms (Kakao, SK Telecom, ...) pick an AI provider when their contract ends; and millions of "
+        "users, businesses and public bodies (adopter rows standing for many each) adopt AI and choose a provider "
+        "by quality, Korean-language quality, price, reach, trust and switching cost.\n"
+        "You are the regulator: your levers fund programmes (grants, public GPUs, talent, data) out of one yearly "
+        "budget, tilt public procurement, set how strictly the AI Basic Act is enforced, and review foreign "
+        "partnerships. Spending past the budget is not possible: programmes are scaled back.\n"
+        "Random events happen; some ask you to decide. The baseline is the same world with the same random "
+        "numbers and no policy change, so the difference between you and the baseline is what your policy did.",
+        "매 분기 AI 기업(해외·국내)은 컴퓨팅과 R&D에 투자하고 가격을 정하며 제휴처를 찾습니다. 제휴 플랫폼"
+        "(카카오, SK텔레콤 등)은 계약이 끝나면 AI 공급자를 고릅니다. 수많은 이용자·기업·공공기관은 AI를 도입하고 "
+        "품질, 한국어 품질, 가격, 도달 범위, 신뢰, 전환 비용을 따져 공급자를 고릅니다.\n"
+        "플레이어는 규제 당국입니다. 정책 수단으로 한 해 예산 안에서 사업(지원금, 공공 GPU, 인재, 데이터)에 "
+        "재원을 배분하고, 공공조달을 조정하고, AI 기본법 집행 강도를 정하며, 해외 제휴를 심사합니다. 예산을 넘겨 "
+        "쓸 수는 없으며 넘치면 사업이 축소됩니다.\n"
+        "무작위 사건이 일어나며 일부는 결정을 요구합니다. 기준은 같은 난수에서 정책을 바꾸지 않은 세계이므로, "
+        "나와 기준의 차이가 곧 정책의 효과입니다.",
+    ),
+    "help_panels_title": ("What the panels mean", "패널 설명"),
+    "help_panels": (
+        "Tiles: each outcome now, its change since last quarter (▲▼) and the baseline.\n"
+        "Chart: the chosen outcome, you (solid) vs baseline (dashed); after a lever move, a preview fan to the end "
+        "with your pending changes (gold) and without (grey).\n"
+        "Goals: your objectives with the value now, the target and the projected end value.\n"
+        "Why?: why an outcome changed this quarter, and what your policies did so far vs the baseline.",
+        "타일: 각 성과의 현재 값, 지난 분기 대비 변화(▲▼), 기준 값.\n"
+        "차트: 선택한 성과, 나(실선) vs 기준(점선). 정책 수단을 움직이면 끝까지의 예측 범위가 표시됩니다"
+        "(금색: 변경 적용, 회색: 미적용).\n"
+        "목표: 현재 값, 목표 값, 예상 최종 값.\n"
+        "왜?: 이번 분기 성과가 바뀐 원인과 지금까지 정책이 기준 대비 한 일.",
+    ),
+    "help_levers_title": ("What each lever does", "정책 수단별 효과"),
+    "tour_skip": ("Skip tour", "안내 건너뛰기"),
+    "tour_next": ("Next", "다음"),
+    "tour_1": (
+        "These tiles are the outcomes you are judged on: value now, change since last quarter, and the baseline "
+        "(no policy change).",
+        "이 타일은 평가받는 성과입니다. 현재 값, 지난 분기 대비 변화, 기준(정책 변경 없음) 값이 보입니다.",
+    ),
+    "tour_2": (
+        "Move a policy lever here (or with the arrow keys). Its yearly cost and the budget are shown above.",
+        "여기서 정책 수단을 움직입니다(방향키도 가능). 위에 연간 비용과 예산이 보입니다.",
+    ),
+    "tour_3": (
+        "After a move, the chart shows a preview to the end: gold with your change, grey without.",
+        "움직이면 차트에 끝까지의 예측이 보입니다. 금색은 변경 적용, 회색은 미적용입니다.",
+    ),
+    "tour_4": (
+        "Press Space (or Next quarter) to play the quarter with your levers.",
+        "스페이스(또는 다음 분기)를 누르면 이 정책으로 한 분기를 진행합니다.",
+    ),
+    "tour_5": (
+        "Open Why? to see why an outcome moved and what your policies did so far. Goals stay on the right. "
+        "F1 opens Help any time.",
+        "왜?를 열면 성과가 바뀐 원인과 지금까지 정책의 효과가 보입니다. 목표는 오른쪽에 늘 보입니다. "
+        "F1로 언제든 도움말을 엽니다.",
+    ),
+    "final_outcomes": ("Final year {year}: you vs baseline", "마지막 해({year}년): 나 vs 기준"),
+    "vs_last_quarter": ("vs last qtr", "지난 분기 대비"),
 }
+
+
+# Words left in Latin letters on a Korean screen on purpose: proper nouns, acronyms and
+# units Korean readers use as they are (firm and partner names come from the scenario).
+PROPER_NOUNS = (
+    "AI",
+    "GPU",
+    "GPUs",
+    "HHI",
+    "R&D",
+    "OECD",
+    "YAML",
+    "json",
+    "F1",
+    "F11",
+    "Esc",
+    "English",
+    "P",
+    "p",
+)
 
 
 def t(key: str, lang: str = "en") -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pygame
 
-from sim.game import charts
+from sim.game import charts, units
 from sim.game.i18n import pick, t
 from sim.game.session import GameSession
 from sim.model.outcomes import HEADLINE_METRICS, METRICS
@@ -21,11 +21,46 @@ SUMMARY_METRICS = (
 )
 
 
-def objective_line(result, lang: str) -> str:
-    info = METRICS.get(result.metric)
-    fmt = info.fmt if info else "{:.3g}"
+def objective_line(result, lang: str, aggregate: str = "final") -> str:
+    """'[met] label: value (≥ target)', both in the objective's own unit and period (a year for yearly sums)."""
+    period = units.objective_period(aggregate, result.metric)
     mark = t("met", lang) if result.met else t("missed", lang)
-    return f"[{mark}] {result.label_for(lang)}: {fmt.format(result.value)} ({result.op} {fmt.format(result.target)})"
+    value = units.objective_value(result.metric, result.value, lang, period)
+    target = units.objective_target(result.metric, result.op, result.target, lang, period)
+    return f"[{mark}] {result.label_for(lang)}: {value} ({target})"
+
+
+def objective_lines(session: GameSession, card, lang: str) -> list[str]:
+    """One line per judged objective, with each objective's aggregate from the scenario."""
+    how = {o["id"]: o.get("aggregate", "final") for o in session.scenario.objectives}
+    return [objective_line(r, lang, how.get(r.id, "final")) for r in card.results]
+
+
+def final_year_rows(session: GameSession, history: list[dict]) -> list[dict]:
+    """The rows of the last calendar year played."""
+    if not history:
+        return []
+    year = history[-1]["year"]
+    return [r for r in history if r["year"] == year]
+
+
+def final_year_value(rows: list[dict], metric: str) -> float:
+    """A metric over a year by its own rule: flows summed, levels averaged, stocks at the end."""
+    rule = METRICS[metric].per_year if metric in METRICS else "mean"
+    values = [float(r[metric]) for r in rows if metric in r]
+    if not values:
+        return float("nan")
+    if rule == "sum":
+        return sum(values)
+    if rule == "last":
+        return values[-1]
+    return sum(values) / len(values)
+
+
+def final_year_text(metric: str, rows: list[dict], lang: str) -> str:
+    """A metric's final-year figure with its unit; flows as a yearly total ('/yr', '연')."""
+    period = "yr" if units.metric_period(metric) == "qtr" else None
+    return units.metric_value(metric, final_year_value(rows, metric), lang, period)
 
 
 def summary_text(session: GameSession, lang: str = "en") -> str:
@@ -44,17 +79,19 @@ def summary_text(session: GameSession, lang: str = "en") -> str:
             lines.append(f"{t('baseline_score', lang)}: {ghost.score:.0f}/100 ({ghost.grade})")
         lines.append("")
         lines.append(t("objectives", lang))
-        lines.extend("  " + objective_line(r, lang) for r in card.results)
+        lines.extend("  " + line for line in objective_lines(session, card, lang))
         lines.append("")
     if session.history:
-        lines.append(t("final_outcomes", lang))
-        now = session.history[-1]
-        base = session.ghost_history[-1] if session.ghost_history else {}
+        now = final_year_rows(session, session.history)
+        base = final_year_rows(session, session.ghost_history)
+        lines.append(t("final_outcomes", lang).format(year=now[-1]["year"]))
         for metric in SUMMARY_METRICS:
+            if metric not in now[-1]:
+                continue
             info = METRICS[metric]
-            shown = info.fmt.format(now[metric])
-            if metric in base:
-                shown += f"   ({t('baseline', lang)} {info.fmt.format(base[metric])})"
+            shown = final_year_text(metric, now, lang)
+            if base and metric in base[-1]:
+                shown += f"   ({t('baseline', lang)} {final_year_text(metric, base, lang)})"
             lines.append(f"  {info.label(lang)}: {shown}")
         lines.append("")
     if session.decisions:
@@ -93,11 +130,11 @@ def report_surface(session: GameSession, lang: str = "en", size: tuple[int, int]
         share = info.unit == "share"
         image = charts.draw_line_chart(
             (half, chart_h),
-            info.label(lang),
+            f"{info.label(lang)} ({units.metric_chart_unit(metric, lang)})",
             labels,
             len(labels),
             [(base, charts.ACCENT, True), (you, charts.ACCENT, False)],
-            fmt="{:.0%}" if share else "{:.3g}",
+            fmt=lambda v, metric=metric: units.axis_value(metric, v, lang),
             legend=[(t("you", lang), charts.ACCENT)],
             y_max=1.0 if share else None,
         )

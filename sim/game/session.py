@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from sim.errors import OverrideError
+from sim.game.attribution import PolicyChain, quarter_change
 from sim.objectives import Scorecard, evaluate
 from sim.params import ParameterSpec, Value
 from sim.saves import SavedGame, load_save, write_save
@@ -56,12 +57,18 @@ class GameSession:
         self.seed = int(seed)
         self.model = AIMarketModel(scenario, seed=self.seed)
         self.ghost = AIMarketModel(scenario, seed=self.seed) if ghost else None
+        # counterfactual runs for the Why panel (same random numbers as the player's); kept with the baseline
+        self.initial_snapshot = self.model.snapshot() if ghost else None
+        self._chain: PolicyChain | None = PolicyChain(self.model) if ghost else None
         self.script: dict[int, dict[str, Any]] = {int(q): dict(d) for q, d in (script or {}).items()}
         self.pending: dict[str, Value] = {}
         self.answers: dict[str, str] = {}
         self.undo_stack: list[bytes] = []
         self.version = 0  # bumps whenever the player's data changes (charts re-draw on it)
         self._ghost_thread: threading.Thread | None = None
+        # A loaded scenario's parameters come back sorted by name (the saved document is canonical
+        # JSON), so a save also records the order the levers were shown in.
+        self.lever_order: list[str] = [spec.name for spec in scenario.parameters.of_kind("lever")]
 
     # -- reading -----------------------------------------------------------
     @property
@@ -95,7 +102,12 @@ class GameSession:
 
     @property
     def levers(self) -> list[ParameterSpec]:
-        return list(self.scenario.parameters.of_kind("lever"))
+        """The scenario's levers in the order its author wrote them (kept across a save and load)."""
+        specs = list(self.scenario.parameters.of_kind("lever"))
+        if not self.lever_order:
+            return specs
+        rank = {name: k for k, name in enumerate(self.lever_order)}
+        return sorted(specs, key=lambda spec: rank.get(spec.name, len(rank)))
 
     @property
     def total_quarters(self) -> int:
@@ -181,6 +193,8 @@ class GameSession:
             decision.update(self.pending)
             live = {e["id"] for e in self.choice_events()}
             decision.update({f"choice:{k}": v for k, v in self.answers.items() if k in live})
+        if self._chain is not None:
+            self._chain.step(self.model, decision)
         if decision:
             self.model.apply_decision(decision)
         self.pending = {}
@@ -214,17 +228,40 @@ class GameSession:
         self._advance_ghost()
 
     @property
+    def policy_chain(self) -> PolicyChain | None:
+        """The counterfactual runs behind the Why panel (None when the session keeps no baseline)."""
+        if self._chain is None and self.initial_snapshot is not None:
+            self._chain = PolicyChain.replayed(self.initial_snapshot, self.model.decision_log, self.played_quarters)
+        return self._chain
+
+    def decompose(self, key: str):
+        """Player vs baseline for outcome ``key`` (``metric:NAME`` / ``firm:ID``), split by policy; or None."""
+        chain = self.policy_chain
+        return None if chain is None else chain.decompose(self.model, key)
+
+    def quarter_change(self, key: str):
+        """Why ``key`` changed last quarter: (total, baseline's own change, per-policy changes); or None."""
+        chain = self.policy_chain
+        return None if chain is None else quarter_change(chain, self.model, key)
+
+    @property
     def can_undo(self) -> bool:
         return bool(self.undo_stack)
 
     def undo(self) -> bool:
-        """Go back one quarter (the model as it was before the last step). False if nothing to undo."""
+        """Go back one quarter (the model as it was before the last step). False if nothing to undo.
+
+        Lever changes set for next quarter but not yet played are kept.
+        """
         if not self.undo_stack:
             return False
         from sim.model.model import AIMarketModel
 
         self.model = AIMarketModel.restore(self.undo_stack.pop())
-        self.pending = {}
+        if self._chain is not None:
+            self._chain = None  # rebuilt from the decisions when next asked for
+        # lever changes planned but not yet played stay planned (undo takes back a quarter, not a plan)
+        self.pending = {k: v for k, v in self.pending.items() if self.model.params.get(k) != v}
         self.answers = {}
         self.version += 1
         return True
@@ -232,19 +269,53 @@ class GameSession:
     # -- saving ------------------------------------------------------------
     def save(self, path: str | Path) -> Path:
         """Write a save file (scenario, seed, decisions so far)."""
-        return write_save(path, self.scenario, self.seed, self.decisions, quarter=self.model.quarter)
+        return write_save(
+            path,
+            self.scenario,
+            self.seed,
+            self.decisions,
+            quarter=self.model.quarter,
+            extra={"lever_order": [spec.name for spec in self.levers]},
+        )
 
     @classmethod
     def from_save(cls, saved: SavedGame, ghost: bool = True, fast_forward: bool = True) -> GameSession:
         """Rebuild a saved game; with ``fast_forward`` replay to the quarter it reached."""
-        session = cls(saved.scenario, saved.seed, script=saved.decisions, ghost=ghost)
+        session = cls.replaying(saved, ghost=ghost)
         if fast_forward:
-            target = saved.quarter if saved.quarter is not None else max(saved.decisions, default=saved.scenario.start)
-            while not session.finished and session.model.quarter < target:
-                session.step()
-            session.undo_stack.clear()
+            for _ in session.fast_forward(saved):
+                pass
         session.script = {}
         return session
+
+    @classmethod
+    def replaying(cls, saved: SavedGame, ghost: bool = True) -> GameSession:
+        """A new session that will replay a save's decisions (step it with :meth:`fast_forward`)."""
+        session = cls(saved.scenario, saved.seed, script=saved.decisions, ghost=ghost)
+        order = saved.extra.get("lever_order")
+        if isinstance(order, list) and all(isinstance(name, str) for name in order):
+            session.lever_order = order
+        return session
+
+    @staticmethod
+    def save_target(saved: SavedGame) -> int:
+        """The quarter a save had reached (the next one to play)."""
+        return saved.quarter if saved.quarter is not None else max(saved.decisions, default=saved.scenario.start)
+
+    def fast_forward(self, saved: SavedGame) -> Iterator[tuple[int, int]]:
+        """Replay a save quarter by quarter, yielding (quarters done, quarters to do) after each.
+
+        A caller can draw progress between quarters; when the generator ends the
+        session is where the save left off, with no undo history and no script.
+        """
+        todo = max(0, min(self.save_target(saved), self.scenario.end + 1) - self.model.quarter)
+        done = 0
+        while not self.finished and self.model.quarter < self.save_target(saved):
+            self.step()
+            done += 1
+            yield done, todo
+        self.undo_stack.clear()
+        self.script = {}
 
     @classmethod
     def load(cls, path: str | Path, ghost: bool = True) -> GameSession:

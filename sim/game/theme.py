@@ -46,4 +46,9 @@ def theme() -> dict:
         "misc": {"text_horiz_alignment": "left"},
         "colours": {"normal_text": "#A8B0C0"},
     }
+    out["#option_detail"] = {
+        "font": [dict(font, size="12"), dict(font, size="12", locale="ko")],
+        "colours": {"normal_text": "#A8B0C0", "dark_bg": "#202530"},
+        "misc": {"border_width": "0", "padding": "2,1"},
+    }
     return out

@@ -48,6 +48,9 @@ class Screen:
     def build(self, rect: pygame.Rect) -> None:
         self.buttons = {}
 
+    def before_rebuild(self) -> None:
+        """Called before the widgets are thrown away and built again (keep typed text here)."""
+
     def handle(self, event: pygame.event.Event) -> None:
         if event.type == pygame_gui.UI_BUTTON_PRESSED and event.ui_element in self.buttons:
             self.act(self.buttons[event.ui_element])

@@ -2,28 +2,39 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import datetime
 
 import pygame
 import pygame_gui
 from pygame_gui.elements import (
-    UIButton,
     UIDropDownMenu,
-    UIHorizontalSlider,
-    UILabel,
-    UIScrollingContainer,
     UITextBox,
     UIWindow,
 )
 from pygame_gui.windows import UIFileDialog
 
-from sim.errors import UserError
-from sim.game import charts
-from sim.game.i18n import option_label, pick
-from sim.game.screens.base import Screen, escape
+from sim.game import charts, panels, units
+from sim.game.dashboard_data import (  # noqa: F401 - re-exported for callers and tests
+    PAIR_OF,
+    PARTICLE_AFTER_NAME,
+    firm_cards,
+    fix_particles,
+    lever_text,
+    news_html,
+    partner_rows,
+    snap,
+    why_outcomes,
+)
+from sim.game.i18n import pick
+from sim.game.screens.base import Screen
+from sim.game.screens.dialogs import Dialogs
+from sim.game.screens.forecast import Forecast
+from sim.game.screens.levers import LeverPanel
 from sim.game.session import save_dir
+from sim.game.why import why_view
 from sim.model.outcomes import METRICS
-from sim.params import ParameterSpec
 from sim.timeline import quarter_label
 
 GAUGES = (
@@ -34,98 +45,14 @@ GAUGES = (
     "sovereignty_index",
     "budget_left_krw_bn",
 )
-SPEEDS = (("0.5 q/s", 0.5), ("1 q/s", 1.0), ("2 q/s", 2.0), ("4 q/s", 4.0), ("10 q/s", 10.0))
+SPEEDS = (0.5, 1.0, 2.0, 4.0, 10.0)  # autoplay quarters per second
 TABS = ("firms", "partners", "news", "why")
-WHY_OUTCOMES = ("market_revenue_usd_bn", "hhi", "consumer_surplus", "capability_gap")
-WHY_MAX_ROWS = 10  # outcome drivers shown (largest first; those under 1 % of the largest are hidden)
+
+
 TOP = 48
 
 
-def lever_text(spec: ParameterSpec, value, lang: str) -> str:
-    """A lever's value with its unit, as shown next to its control."""
-    if spec.type == "bool":
-        return charts.t("on" if value else "off", lang)
-    if spec.type == "choice":
-        return str(value)
-    shown = f"{value:g}" if spec.type == "integer" else f"{value:.4g}"
-    return f"{shown} {spec.unit_for(lang)}".strip()
-
-
-def snap(spec: ParameterSpec, raw: float):
-    """A slider position -> the nearest allowed value on the spec's step grid."""
-    assert spec.min is not None and spec.max is not None and spec.step
-    value = spec.min + round((raw - spec.min) / spec.step) * spec.step
-    value = min(max(value, spec.min), spec.max)
-    return int(round(value)) if spec.type == "integer" else round(value, 10)
-
-
-def firm_cards(model) -> list[dict]:
-    """Data for the firm cards: active firms by revenue share, with their partner platforms."""
-    partners: dict[int, list[str]] = {}
-    for p in model.partners:
-        if p.provider >= 0:
-            partners.setdefault(p.provider, []).append(p.name.split(" (")[0])
-    rows = []
-    for firm in model.firms:
-        if not firm.available:
-            continue
-        rows.append(
-            {
-                "id": firm.firm_id,
-                "name": firm.name,
-                "share": firm.revenue_share,
-                "capability": firm.capability,
-                "korean_quality": firm.korean_quality,
-                "price": firm.price,
-                "cash": firm.cash_usd_bn,
-                "partners": partners.get(firm.index, []),
-            }
-        )
-    rows.sort(key=lambda r: -r["share"])
-    return rows
-
-
-def partner_rows(model, lang: str) -> list[dict]:
-    """Which AI provider each partner platform uses."""
-    rows = []
-    for p in model.partners:
-        provider = model.firms[p.provider] if p.provider >= 0 else None
-        own = model.firms[p.own_model].name if p.own_model >= 0 else None
-        detail = (
-            f"{charts.t('until', lang)} {quarter_label(p.contract_end)}"
-            if lang == "en"
-            else f"{quarter_label(p.contract_end)} {charts.t('until', lang)}"
-        )
-        if own:
-            detail += f" · {charts.t('own_model', lang)}: {own}"
-        rows.append(
-            {
-                "platform": p.name,
-                "provider": provider.name if provider else "–",
-                "provider_id": provider.firm_id if provider else "",
-                "detail": detail,
-            }
-        )
-    return rows
-
-
-def news_html(model, lang: str) -> str:
-    """The news feed, newest first, with next quarter's scheduled events on top."""
-    parts = []
-    coming = [e for e in model.pending_events]
-    if coming:
-        items = "<br>".join(f"• {escape(pick(e['title'], lang))}" for e in coming)
-        parts.append(f"<font color='#FAC850'><b>{escape(charts.t('coming_up', lang))}</b><br>{items}</font>")
-    if not model.news:
-        parts.append(escape(charts.t("no_news", lang)))
-    for item in reversed(model.news[-80:]):
-        text = item["ko"] if lang == "ko" else item["en"]
-        color = {"event": "#FAC850", "entry": "#5AC878", "exit": "#EB5F5A"}.get(item["kind"], "#DCE1EB")
-        parts.append(f"<font color='{color}'><b>{item['quarter']}</b></font> {escape(text)}")
-    return "<br>".join(parts)
-
-
-class DashboardScreen(Screen):
+class DashboardScreen(LeverPanel, Dialogs, Forecast, Screen):
     """The main game screen."""
 
     def __init__(self, app, replay: bool = False) -> None:
@@ -141,6 +68,17 @@ class DashboardScreen(Screen):
         self.file_dialog: UIFileDialog | None = None
         self.step_after_answers = False
         self.message_timer = 0.0
+        self.preview_due: float | None = time.perf_counter()  # ask for a preview this soon (None: none wanted)
+        self.preview_version = 0
+        self.projection = None  # the latest finished preview for the current plan
+        self.option_projection = None  # the preview of the open event's options
+        self.option_tasks: list = []
+        self._budget: tuple | None = None
+        self.help_window: UIWindow | None = None
+        self.step_thread: threading.Thread | None = None  # a quarter computed off the UI thread (autoplay)
+        self.focus_lever = 0  # the lever the arrow keys move
+        first_game = not app.settings.tour_done and not replay and not app.session.history
+        self.tour_step: int | None = 0 if first_game else None
 
     @property
     def session(self):
@@ -151,11 +89,18 @@ class DashboardScreen(Screen):
         super().build(rect)
         w, h = rect.size
         self.event_window = self.menu_window = self.file_dialog = None
-        self.left = pygame.Rect(8, TOP + 4, 330, h - TOP - 12)
-        self.right = pygame.Rect(w - 388, TOP + 4, 380, h - TOP - 12)
+        # side panels grow with the window (fixed widths left a sliver of centre at 960x600)
+        left_w = max(250, min(420, int(w * 0.26)))
+        right_w = max(280, min(560, int(w * 0.30)))
+        self.left = pygame.Rect(8, TOP + 4, left_w, h - TOP - 12)
+        self.right = pygame.Rect(w - right_w - 8, TOP + 4, right_w, h - TOP - 12)
         self.center = pygame.Rect(self.left.right + 8, TOP + 4, self.right.left - self.left.right - 16, h - TOP - 12)
-        self.gauge_rect = pygame.Rect(self.center.x, self.center.y, self.center.width, 166)
-        charts_top = self.gauge_rect.bottom + 6
+        self.gauge_rect = pygame.Rect(self.center.x, self.center.y, self.center.width, 184)
+        # the chart's outcome menu has its own row, so it never covers the chart's title
+        self.chart_menu_rect = pygame.Rect(
+            self.center.right - min(260, self.center.width), self.gauge_rect.bottom + 4, min(260, self.center.width), 26
+        )
+        charts_top = self.chart_menu_rect.bottom + 4
         chart_h = (self.center.bottom - 30 - charts_top - 6) // 2
         self.chart_a = pygame.Rect(self.center.x, charts_top, self.center.width, chart_h)
         self.chart_b = pygame.Rect(self.center.x, self.chart_a.bottom + 6, self.center.width, chart_h)
@@ -163,12 +108,22 @@ class DashboardScreen(Screen):
         self.build_top_bar(w)
         self.build_levers()
         self.build_right()
+        self.chart_menu = None
+        self.build_chart_menu()
+        self.help_window = None
+        self.build_tour()
+        self.mark_focus_lever()
+
+    def build_chart_menu(self) -> None:
+        """The chart's outcome menu, showing the outcome charted now (re-made when a tile picks another)."""
+        if self.chart_menu is not None:
+            self.chart_menu.kill()
         options = [METRICS[m].label(self.lang) for m in METRICS if m in self._metric_names()]
         self.metric_by_label = {METRICS[m].label(self.lang): m for m in METRICS}
         self.chart_menu = UIDropDownMenu(
             options,
             METRICS[self.chart_metric].label(self.lang),
-            pygame.Rect(self.chart_a.right - 250, self.chart_a.y + 2, 246, 26),
+            self.chart_menu_rect,
             self.manager,
         )
         self.chart_menu.set_tooltip(self.tr("chart_tip"))
@@ -179,6 +134,7 @@ class DashboardScreen(Screen):
     def build_top_bar(self, w: int) -> None:
         x = w - 8
         specs = [
+            ("help", "?", "help_tip", 40),
             ("menu", "menu", "menu_tip", 80),
             ("fullscreen", "F11", "fullscreen_tip", 52),
             ("lang", "lang_toggle", "lang_tip", 90),
@@ -187,7 +143,7 @@ class DashboardScreen(Screen):
         ]
         for action, label, tip, width in specs:
             x -= width
-            text = label if label == "F11" else self.tr(label)
+            text = label if label in ("F11", "?") else self.tr(label)
             widget = self.button((x, 8, width, 34), text, action, self.tr(tip))
             if action == "undo":
                 self.undo_button = widget
@@ -196,8 +152,8 @@ class DashboardScreen(Screen):
             x -= 6
         x -= 6
         self.speed_menu = UIDropDownMenu(
-            [s[0] for s in SPEEDS],
-            next(s[0] for s in SPEEDS if s[1] == self.speed),
+            [units.speed_text(v, self.lang) for v in SPEEDS],
+            units.speed_text(self.speed, self.lang),
             pygame.Rect(x - 96, 8, 96, 34),
             self.manager,
         )
@@ -215,104 +171,11 @@ class DashboardScreen(Screen):
             self.next_button.disable()
         self.title_right = x - 150
 
-    def build_levers(self) -> None:
-        """One control per lever, generated from the parameter spec."""
-        lw = self.left.width
-        self.lever_widgets: dict[str, dict] = {}
-        self.widget_lever: dict = {}
-        self.choice_of: dict = {}  # option button -> option
-        top = self.left.y + 52
-        self.button((self.left.right - 90, self.left.y + 4, 86, 26), self.tr("reset"), "reset", self.tr("reset_tip"))
-        self.lever_box = UIScrollingContainer(
-            pygame.Rect(self.left.x, top, lw, self.left.bottom - top), self.manager, allow_scroll_x=False
-        )
-        inner = lw - 24
-        y = 4
-        costs = self.session.lever_costs()
-        for spec in self.session.levers:
-            value = self.session.lever_value(spec.name)
-            row: dict = {"spec": spec}
-            label = UILabel(
-                pygame.Rect(4, y, inner, 22),
-                spec.label_for(self.lang),
-                self.manager,
-                container=self.lever_box,
-                object_id="#lever_label",
-            )
-            label.set_tooltip(spec.help_for(self.lang))
-            row["label"] = label
-            if spec.type == "bool":
-                control = UIButton(
-                    pygame.Rect(4, y + 24, inner - 140, 26),
-                    lever_text(spec, value, self.lang),
-                    self.manager,
-                    container=self.lever_box,
-                    tool_tip_text=spec.help_for(self.lang),
-                )
-            elif spec.type == "choice":
-                # a row of option buttons: a drop-down inside the scrolling panel would be clipped
-                count = len(spec.options)
-                width = (inner - 4 * (count - 1)) // count
-                row["choices"] = {}
-                for k, option in enumerate(spec.options):
-                    choice = UIButton(
-                        pygame.Rect(4 + k * (width + 4), y + 24, width, 26),
-                        option_label(option, self.lang),
-                        self.manager,
-                        container=self.lever_box,
-                        tool_tip_text=f"{spec.label_for(self.lang)}: {option_label(option, self.lang)}. "
-                        f"{spec.help_for(self.lang)}",
-                    )
-                    if option == value:
-                        choice.select()
-                    row["choices"][option] = choice
-                    self.widget_lever[choice] = spec.name
-                    self.choice_of[choice] = option
-                control = row["choices"][spec.options[0]]
-            else:
-                control = UIHorizontalSlider(
-                    pygame.Rect(4, y + 24, inner - 140, 26),
-                    float(value),
-                    (float(spec.min), float(spec.max)),
-                    self.manager,
-                    container=self.lever_box,
-                    click_increment=spec.step,
-                )
-                control.set_tooltip(spec.help_for(self.lang))
-                for part in (control.left_button, control.right_button, control.sliding_button):
-                    if part is not None:
-                        part.set_tooltip(spec.help_for(self.lang))
-            row["control"] = control
-            self.widget_lever[control] = spec.name
-            if spec.type == "choice":
-                row["value"] = None
-            else:
-                row["value"] = UILabel(
-                    pygame.Rect(inner - 132, y + 24, 140, 26),
-                    lever_text(spec, value, self.lang),
-                    self.manager,
-                    container=self.lever_box,
-                    object_id="#small_label",
-                )
-            height = 54
-            if spec.name in costs:
-                row["cost"] = UILabel(
-                    pygame.Rect(4, y + 50, inner, 20),
-                    self._cost_text(costs[spec.name]),
-                    self.manager,
-                    container=self.lever_box,
-                    object_id="#small_label",
-                )
-                height += 18
-            self.lever_widgets[spec.name] = row
-            y += height + 8
-        self.lever_box.set_scrollable_area_dimensions((lw - 20, y))
-
-    def _cost_text(self, cost: float) -> str:
-        return f"{self.tr('cost')} {cost:,.0f} {self.tr('krw_bn')}{self.tr('per_year')}"
-
     def build_right(self) -> None:
-        r = self.right
+        # the role's goals stay on screen above the tabs
+        goals_h = min(24 + 31 * len(self.session.scenario.objectives), int(self.right.height * 0.4))
+        self.goals_rect = pygame.Rect(self.right.x, self.right.y, self.right.width, goals_h)
+        r = pygame.Rect(self.right.x, self.goals_rect.bottom + 6, self.right.width, self.right.height - goals_h - 6)
         width = (r.width - 6 * 3) // 4
         self.tab_buttons = {}
         for k, tab in enumerate(TABS):
@@ -328,7 +191,7 @@ class DashboardScreen(Screen):
         if self.tab == "news":
             self.news_box = UITextBox(news_html(self.session.model, self.lang), self.content, self.manager)
         elif self.tab == "why":
-            outcomes = {METRICS[m].label(self.lang): f"metric:{m}" for m in WHY_OUTCOMES}
+            outcomes = {METRICS[m].label(self.lang): f"metric:{m}" for m in why_outcomes()}
             options = [self.tr("domestic_side"), *outcomes] + [f.name for f in self.session.model.firms if f.available]
             self.why_names = {f.name: f.firm_id for f in self.session.model.firms} | outcomes
             current = self.tr("domestic_side")
@@ -342,18 +205,47 @@ class DashboardScreen(Screen):
             self.why_menu.set_tooltip(self.tr("why_select_tip"))
 
     # -- acting ------------------------------------------------------------
-    def request_step(self) -> None:
-        """Next quarter: ask any pending event choices first, then step."""
+    def request_step(self, in_background: bool = False) -> None:
+        """Next quarter: ask any pending event choices first, then step.
+
+        With ``in_background`` the quarter is computed on a worker thread (autoplay at
+        speed): the window keeps drawing, and :meth:`finish_step` completes it.
+        """
+        self.finish_step()
         session = self.session
-        if session.finished or self.event_window is not None:
+        if session.finished or self.event_window is not None or self.app.screen is not self:
             return
         if not session.script and session.unanswered_events():
             self.step_after_answers = True
             self.app.autoplay = False
             self.open_event_window(session.unanswered_events()[0])
             return
+        if in_background:
+            self.frozen_data_key = session.data_key  # draw what was complete until the quarter lands
+            self.step_thread = threading.Thread(
+                target=session.step, kwargs={"background_ghost": True}, name="quarter", daemon=True
+            )
+            self.step_thread.start()
+            return
         session.step(background_ghost=self.app.background_ghost)
         self.after_step()
+
+    def finish_step(self, wait: bool = True) -> bool:
+        """Complete a quarter running on the worker thread (waiting for it unless ``wait`` is False).
+
+        Returns False while it is still running. Input handlers call this first, so nothing
+        the player does can touch the session while a quarter is being computed.
+        """
+        thread = self.step_thread
+        if thread is None:
+            return True
+        if thread.is_alive():
+            if not wait:
+                return False
+            thread.join()
+        self.step_thread = None
+        self.after_step()
+        return True
 
     def after_step(self) -> None:
         self.app.message = ""
@@ -367,6 +259,7 @@ class DashboardScreen(Screen):
 
     def refresh_widgets(self) -> None:
         """Bring controls in line with the model after a step or undo (events can move levers)."""
+        self.want_preview(delay=0.0)
         for name, row in self.lever_widgets.items():
             spec, value = row["spec"], self.session.lever_value(name)
             control = row["control"]
@@ -386,101 +279,6 @@ class DashboardScreen(Screen):
         else:
             self.undo_button.disable()
         self.auto_button.set_text(self.tr("pause" if self.app.autoplay else "autoplay"))
-
-    def refresh_costs(self) -> None:
-        costs = self.session.lever_costs()
-        for name, row in self.lever_widgets.items():
-            if "cost" in row:
-                row["cost"].set_text(self._cost_text(costs[name]))
-
-    def set_lever(self, name: str, value) -> None:
-        try:
-            typed = self.session.set_lever(name, value)
-        except UserError as exc:
-            self.app.message = str(exc)
-            return
-        row = self.lever_widgets[name]
-        if row["value"] is not None:
-            row["value"].set_text(lever_text(row["spec"], typed, self.lang))
-        if row["spec"].type == "bool":
-            row["control"].set_text(lever_text(row["spec"], typed, self.lang))
-        if row["spec"].type == "choice":
-            self._select_choice(row, typed)
-        self.refresh_costs()
-
-    @staticmethod
-    def _select_choice(row: dict, value) -> None:
-        for option, choice in row["choices"].items():
-            if option == value:
-                choice.select()
-            else:
-                choice.unselect()
-
-    def open_event_window(self, event: dict) -> None:
-        w, h = self.app.size
-        width, height = 560, 180 + 44 * len(event["choices"])
-        window = UIWindow(
-            pygame.Rect(w // 2 - width // 2, h // 2 - height // 2, width, height),
-            self.manager,
-            window_display_title=f"{self.tr('event')}: {pick(event['title'], self.lang)}",
-            resizable=False,
-        )
-        body = f"<b>{escape(pick(event['title'], self.lang))}</b><br>{escape(pick(event.get('text'), self.lang))}"
-        UITextBox(body, pygame.Rect(8, 8, width - 48, 120), self.manager, container=window)
-        y = 136
-        for choice in event["choices"]:
-            label = pick(choice["label"], self.lang)
-            self.button(
-                (8, y, width - 48, 36),
-                label,
-                f"choice:{event['id']}:{choice['id']}",
-                self.tr("event_tip"),
-                container=window,
-            )
-            y += 44
-        self.event_window = window
-
-    def answer(self, event_id: str, choice_id: str) -> None:
-        try:
-            self.session.answer(event_id, choice_id)
-        except UserError as exc:
-            self.app.message = str(exc)
-        if self.event_window is not None:
-            self.event_window.kill()
-            self.event_window = None
-        remaining = self.session.unanswered_events()
-        if remaining:
-            self.open_event_window(remaining[0])
-        elif self.step_after_answers:
-            self.step_after_answers = False
-            self.request_step()
-
-    def open_menu(self) -> None:
-        if self.menu_window is not None:
-            return
-        w, h = self.app.size
-        window = UIWindow(
-            pygame.Rect(w // 2 - 150, h // 2 - 130, 300, 262),
-            self.manager,
-            window_display_title=self.tr("menu"),
-            resizable=False,
-        )
-        y = 10
-        for label, action, tip in (
-            ("resume", "resume", "menu_tip"),
-            ("save", "save", "save_tip"),
-            ("main_menu", "main_menu", "main_menu_tip"),
-            ("quit", "quit", "quit_tip"),
-        ):
-            self.button((10, y, 250, 40), self.tr(label), action, self.tr(tip), container=window)
-            y += 50
-        self.menu_window = window
-        self.app.autoplay = False
-
-    def close_menu(self) -> None:
-        if self.menu_window is not None:
-            self.menu_window.kill()
-            self.menu_window = None
 
     def default_save_path(self):
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -522,6 +320,17 @@ class DashboardScreen(Screen):
             self.app.toggle_fullscreen()
         elif action == "menu":
             self.open_menu()
+        elif action == "help":
+            self.close_menu()
+            self.open_help()
+        elif action == "tour_next":
+            self.tour_step = (self.tour_step or 0) + 1
+            if self.tour_step >= self.TOUR_STEPS:
+                self.end_tour()
+            else:
+                self.app.rebuild()
+        elif action == "tour_skip":
+            self.end_tour()
         elif action == "resume":
             self.close_menu()
         elif action == "main_menu":
@@ -541,6 +350,9 @@ class DashboardScreen(Screen):
             self.answer(event_id, choice_id)
 
     def handle(self, event: pygame.event.Event) -> None:
+        self.finish_step()
+        if self.app.screen is not self:
+            return
         super().handle(event)
         if event.type == pygame_gui.UI_HORIZONTAL_SLIDER_MOVED and event.ui_element in self.widget_lever:
             name = self.widget_lever[event.ui_element]
@@ -552,7 +364,7 @@ class DashboardScreen(Screen):
             self.set_lever(name, not self.session.lever_value(name))
         elif event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED:
             if event.ui_element is self.speed_menu:
-                self.speed = dict(SPEEDS)[event.text]
+                self.speed = {units.speed_text(v, self.lang): v for v in SPEEDS}.get(event.text, self.speed)
             elif event.ui_element is self.chart_menu:
                 self.chart_metric = self.metric_by_label.get(event.text, self.chart_metric)
             elif event.ui_element is self.why_menu:
@@ -563,6 +375,8 @@ class DashboardScreen(Screen):
                 self.step_after_answers = False
             elif event.ui_element is self.menu_window:
                 self.menu_window = None
+            elif event.ui_element is self.help_window:
+                self.help_window = None
             elif event.ui_element is self.file_dialog:
                 self.file_dialog = None
         elif event.type == pygame_gui.UI_FILE_DIALOG_PATH_PICKED and event.ui_element is self.file_dialog:
@@ -588,18 +402,58 @@ class DashboardScreen(Screen):
             metric = self.gauge_at(event.pos)
             if metric:
                 self.chart_metric = "market_revenue_usd_bn" if metric == self.chart_metric else metric
+                self.build_chart_menu()
         elif event.type == pygame.KEYDOWN and not self.text_focus():
-            if event.key == pygame.K_SPACE:
-                if not self.replay:
-                    self.request_step()
-            elif event.key == pygame.K_p:
-                self.app.autoplay = False
-                self.auto_button.set_text(self.tr("autoplay"))
-            elif event.key == pygame.K_ESCAPE:
-                if self.menu_window is not None:
-                    self.close_menu()
-                else:
-                    self.open_menu()
+            self.on_key(event)
+
+    def on_key(self, event: pygame.event.Event) -> None:
+        """Every action has a key (see Help): the game is playable without a mouse."""
+        k, ctrl = event.key, bool(event.mod & pygame.KMOD_CTRL)
+        number = k - pygame.K_1 if pygame.K_1 <= k <= pygame.K_9 else None
+        if self.event_window is not None and number is not None:
+            event_now = self.session.unanswered_events()[0] if self.session.unanswered_events() else None
+            if event_now is not None and number < len(event_now["choices"]):
+                self.answer(event_now["id"], event_now["choices"][number]["id"])
+            return
+        if k == pygame.K_ESCAPE:
+            if self.tour_step is not None:
+                self.end_tour()
+            elif self.help_window is not None:
+                self.open_help()  # closes it
+            elif self.menu_window is not None:
+                self.close_menu()
+            else:
+                self.open_menu()
+        elif k in (pygame.K_F1, pygame.K_h):
+            self.open_help()
+        elif k in (pygame.K_SPACE, pygame.K_n) and not ctrl:
+            if not self.replay:
+                self.request_step()
+        elif k == pygame.K_p:
+            self.app.autoplay = False
+            self.auto_button.set_text(self.tr("autoplay"))
+        elif k == pygame.K_a and not ctrl:
+            self.act("autoplay")
+        elif k == pygame.K_u or (k == pygame.K_z and ctrl):
+            if not self.replay:
+                self.act("undo")
+        elif k == pygame.K_s and ctrl:
+            self.act("save")
+        elif k == pygame.K_r and not ctrl:
+            self.act("reset")
+        elif k == pygame.K_l:
+            self.act("lang")
+        elif k in (pygame.K_PLUS, pygame.K_EQUALS, pygame.K_KP_PLUS, pygame.K_MINUS, pygame.K_KP_MINUS):
+            self.app.step_ui_scale(1 if k in (pygame.K_PLUS, pygame.K_EQUALS, pygame.K_KP_PLUS) else -1)
+        elif k in (pygame.K_UP, pygame.K_DOWN):
+            self.focus_lever += -1 if k == pygame.K_UP else 1
+            self.mark_focus_lever()
+        elif k in (pygame.K_LEFT, pygame.K_RIGHT) and not self.replay:
+            self.nudge_lever(-1 if k == pygame.K_LEFT else 1)
+        elif number is not None and number < len(TABS):
+            self.act("tab:" + TABS[number])
+        elif k == pygame.K_RETURN and self.tour_step is not None:
+            self.act("tour_next")
 
     def text_focus(self) -> bool:
         focused = self.manager.get_focus_set()
@@ -615,7 +469,10 @@ class DashboardScreen(Screen):
         return GAUGES[index] if 0 <= col < cols and 0 <= index < len(GAUGES) else None
 
     def update(self, dt: float) -> None:
+        if not self.finish_step(wait=False) or self.app.screen is not self:
+            return  # a quarter is being computed (or it ended the game)
         self.session.catch_up_ghost_in_background() if self.app.background_ghost else self.session.sync_ghost()
+        self.update_preview()
         if self.message_timer > 0:
             self.message_timer -= dt
             if self.message_timer <= 0:
@@ -625,18 +482,30 @@ class DashboardScreen(Screen):
         self.clock += dt
         if self.clock >= 1.0 / self.speed:
             self.clock = 0.0
-            self.request_step()
+            self.request_step(in_background=self.app.threaded_autoplay)
+
+    @property
+    def busy(self) -> bool:
+        """Background work whose result will change the screen (the window must not sleep)."""
+        previewer = self.app.previewer
+        waiting = previewer is not None and (previewer.busy or self.preview_due is not None)
+        stepping = self.step_thread is not None
+        return waiting or stepping or self.session.ghost_behind or self.message_timer > 0
 
     # -- drawing -----------------------------------------------------------
     def key(self, *extra):
-        return (self.session.data_key, self.app.size, self.lang, *extra)
+        # while a quarter is computed on the worker thread, the cached panels stay as they were:
+        # nothing is redrawn from a model in the middle of a step
+        data = self.frozen_data_key if self.step_thread is not None else self.session.data_key
+        return (data, self.app.size, self.lang, *extra)
 
     def draw(self, surface: pygame.Surface) -> None:
         session = self.session
         model = session.model
         cache = self.app.cache
         played = session.played_quarters
-        label = f"{self.tr('planning')} {model.quarter_label}" if not session.finished else self.tr("game_over")
+        planning = f"{self.tr('planning')} {units.quarter_text(model.quarter, self.lang)}"
+        label = planning if not session.finished else self.tr("game_over")
         head = f"{pick(session.scenario.title, self.lang)}"
         charts.text(surface, head, (12, 4), 15, charts.TEXT, bold=True, max_width=self.title_right - 12)
         mode = f" · {self.tr('replaying')}" if self.replay else ""
@@ -655,8 +524,8 @@ class DashboardScreen(Screen):
         over = planned > budget > 0
         charts.text(surface, self.tr("levers"), (self.left.x + 4, self.left.y + 4), 14, bold=True)
         line = (
-            f"{self.tr('budget')} {budget:,.0f} · {self.tr('planned')} {planned:,.0f} "
-            f"{self.tr('krw_bn')}{self.tr('per_year')}"
+            f"{self.tr('budget')} {units.krw_bn(budget, self.lang, 'yr')} · "
+            f"{self.tr('planned')} {units.krw_bn(planned, self.lang, 'yr')}"
         )
         charts.text(
             surface,
@@ -666,6 +535,16 @@ class DashboardScreen(Screen):
             charts.BAD if over else charts.DIM,
             max_width=self.left.width - 8,
         )
+        for k, cut_line in enumerate(panels.budget_lines(session, self.budget_state(), self.lang)):
+            charts.text(
+                surface,
+                cut_line,
+                (self.left.x + 4, self.left.y + 46 + 16 * k),
+                11,
+                charts.BAD_SAFE,
+                bold=k == 0,
+                max_width=self.left.width - 8,
+            )
         self.draw_center(surface, cache)
         self.draw_right(surface, cache)
         message = self.app.message or self.tr("key_help")
@@ -677,6 +556,7 @@ class DashboardScreen(Screen):
             charts.ACCENT if self.app.message else charts.DIM,
             max_width=self.ticker.width - 8,
         )
+        self.draw_tour(surface)
 
     def draw_center(self, surface, cache) -> None:
         session = self.session
@@ -702,25 +582,46 @@ class DashboardScreen(Screen):
         def chart_a():
             you = [r[metric] for r in history]
             base = [r[metric] for r in ghost]
-            fmt = "{:.0%}" if info.unit == "share" else "{:.3g}"
+            fans = []
+            if self.projection is not None and history:
+                start = len(history) - 1
+                for arm, color in (("without", charts.DIM), ("with", charts.ACCENT)):
+                    low, mid, high = self.projection.band(metric, arm)
+                    anchor = [history[-1][metric]]
+                    fans.append((start, anchor + list(low), anchor + list(mid), anchor + list(high), color))
             return charts.draw_line_chart(
                 self.chart_a.size,
-                f"{info.label(self.lang)} ({info.unit})",
+                f"{info.label(self.lang)} ({units.metric_chart_unit(metric, self.lang)})",
                 labels,
                 total,
                 [(base, charts.ACCENT, True), (you, charts.ACCENT, False)],
-                fmt=fmt,
+                fmt=lambda v: units.axis_value(metric, v, self.lang),
+                fans=fans,
+                subtitle=self.preview_subtitle(metric),
                 legend=[(self.tr("you"), charts.ACCENT), (self.tr("baseline"), charts._blend(charts.ACCENT, 0.5))],
                 y_max=1.0 if info.unit == "share" else None,
             )
 
-        surface.blit(cache.get("chart_a", self.key(metric), chart_a), self.chart_a)
+        preview_key = (self.preview_version, self.app.previewer.busy if self.app.previewer else False)
+        surface.blit(cache.get("chart_a", self.key(metric, preview_key), chart_a), self.chart_a)
         surface.blit(cache.get("chart_b", self.key(), lambda: self.stacked(labels, total)), self.chart_b)
 
     def stacked(self, labels, total) -> pygame.Surface:
         return charts.draw_session_shares(self.chart_b.size, self.session, labels, total, self.lang)
 
+    def draw_goals(self, surface, cache) -> None:
+        session = self.session
+
+        def draw():
+            card = session.scorecard()
+            score = self.tr("score_so_far").format(score=f"{card.score:.0f}") if card is not None else ""
+            items = panels.goals(session, self.projected_objectives(), self.lang)
+            return panels.draw_goals(self.goals_rect.size, items, score, self.lang)
+
+        surface.blit(cache.get("goals", self.key(self.preview_version), draw), self.goals_rect)
+
     def draw_right(self, surface, cache) -> None:
+        self.draw_goals(surface, cache)
         model = self.session.model
         colors = charts.firm_colors([(f.firm_id, f.origin) for f in model.firms])
         if self.tab == "firms":
@@ -743,36 +644,5 @@ class DashboardScreen(Screen):
             surface.blit(image, area)
 
     def why_surface(self, size) -> pygame.Surface:
-        model = self.session.model
-        history = self.session.history
-        if self.why_target is not None and self.why_target.startswith("metric:"):
-            metric = self.why_target.split(":", 1)[1]
-            info = METRICS[metric]
-            drivers = model.explain_outcome(metric, self.lang)
-            biggest = max((abs(d["change"]) for d in drivers), default=0.0)
-            drivers = [d for d in drivers if abs(d["change"]) >= 0.01 * biggest][:WHY_MAX_ROWS]
-            line = ""
-            if len(history) >= 2:
-                before, now = history[-2][metric], history[-1][metric]
-                line = f"{info.label(self.lang)}: {info.fmt.format(before)} → {info.fmt.format(now)}"
-            return charts.draw_why(
-                size,
-                self.tr("why_outcome_header").format(metric=info.label(self.lang)),
-                drivers,
-                self.lang,
-                line,
-                note_key="why_outcome_note",
-                good_when_positive=info.higher_is_better is not False,
-                value_format="{:+.3g}",
-            )
-        drivers = model.explain(self.why_target, self.lang)
-        share_line = ""
-        if len(history) >= 2:
-            if self.why_target is None:
-                now, before = history[-1]["domestic_revenue_share"], history[-2]["domestic_revenue_share"]
-            else:
-                rows = [r for r in model.firm_history if r["firm"] == self.why_target]
-                now = rows[-1]["revenue_share"] if rows else 0.0
-                before = rows[-2]["revenue_share"] if len(rows) > 1 else now
-            share_line = f"{self.tr('share_change')}: {before:.1%} → {now:.1%} ({(now - before) * 100:+.2f} pp)"
-        return charts.draw_why(size, self.tr("why_header"), drivers, self.lang, share_line)
+        view = why_view(self.session, self.why_target, self.lang)
+        return charts.draw_why_panel(size, view, self.lang)

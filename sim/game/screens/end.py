@@ -6,9 +6,9 @@ import pygame
 import pygame_gui
 from pygame_gui.windows import UIFileDialog
 
-from sim.game import charts
+from sim.game import charts, units
 from sim.game.i18n import pick
-from sim.game.report import SUMMARY_METRICS, export_report, objective_line
+from sim.game.report import SUMMARY_METRICS, export_report, final_year_rows, final_year_text, objective_lines
 from sim.game.screens.base import Screen
 from sim.game.session import GameSession, save_dir
 from sim.model.outcomes import METRICS
@@ -60,7 +60,9 @@ class EndScreen(Screen):
             self.export(save_dir() / "exports")
         elif action == "replay":
             s = self.session
-            self.app.start_game(GameSession(s.scenario, s.seed, script=s.decisions), replay=True)
+            again = GameSession(s.scenario, s.seed, script=s.decisions)
+            again.lever_order = list(s.lever_order)
+            self.app.start_game(again, replay=True)
         elif action == "again":
             from sim.game.screens.start import StartScreen
 
@@ -117,7 +119,9 @@ class EndScreen(Screen):
             surface, pick(session.scenario.title, self.lang), (14, y), 18, charts.TEXT, bold=True, max_width=w - 28
         )
         y += 30
-        span = f"{quarter_label(session.scenario.start)} – {quarter_label(session.model.quarter - 1)} · seed {session.seed}"
+        first = units.quarter_text(session.scenario.start, self.lang)
+        last = units.quarter_text(session.model.quarter - 1, self.lang)
+        span = f"{first} – {last} · {self.tr('seed')} {session.seed}"
         charts.text(surface, span, (14, y), 12, charts.DIM)
         y += 26
         card = session.scorecard()
@@ -137,34 +141,44 @@ class EndScreen(Screen):
             y += 90
             charts.text(surface, self.tr("objectives"), (14, y), 15, charts.TEXT, bold=True)
             y += 24
-            for result in card.results:
+            for result, line_text in zip(card.results, objective_lines(session, card, self.lang)):
                 color = charts.GOOD if result.met else charts.BAD
-                pygame.draw.circle(surface, color, (22, y + 9), 6)
-                for k, line in enumerate(charts.wrap(objective_line(result, self.lang), 12, w - 50)):
+                charts.status_mark(surface, result.met, (22, y + 9), color)
+                for k, line in enumerate(charts.wrap(line_text, 12, w - 50)):
                     charts.text(surface, line, (34, y), 12, charts.TEXT if k == 0 else charts.DIM)
                     y += 18
                 y += 6
         y += 8
-        charts.text(surface, self.tr("final_outcomes"), (14, y), 15, charts.TEXT, bold=True)
+        now = final_year_rows(session, session.history)
+        base = final_year_rows(session, session.ghost_history)
+        if not now:
+            return surface
+        charts.text(
+            surface, self.tr("final_outcomes").format(year=now[-1]["year"]), (14, y), 15, charts.TEXT, bold=True
+        )
         y += 24
-        now = session.history[-1] if session.history else {}
-        base = session.ghost_history[-1] if session.ghost_history else {}
         for metric in SUMMARY_METRICS:
-            if metric not in now or y > size[1] - 20:
+            if metric not in now[-1] or y > size[1] - 20:
                 continue
             info = METRICS[metric]
-            charts.text(surface, info.label(self.lang), (14, y), 12, charts.DIM, max_width=int(w * 0.5))
+            charts.text(surface, info.label(self.lang), (14, y), 12, charts.DIM, max_width=int(w * 0.36))
             charts.text(
-                surface, info.fmt.format(now[metric]), (int(w * 0.62), y), 12, charts.TEXT, bold=True, anchor="topright"
+                surface,
+                final_year_text(metric, now, self.lang),
+                (int(w * 0.40), y),
+                12,
+                charts.TEXT,
+                bold=True,
+                max_width=int(w * 0.30),
             )
-            if metric in base:
+            if base:
                 charts.text(
                     surface,
-                    f"{self.tr('baseline')} {info.fmt.format(base[metric])}",
-                    (int(w * 0.66), y),
+                    f"{self.tr('baseline')} {final_year_text(metric, base, self.lang)}",
+                    (int(w * 0.71), y),
                     12,
                     charts.DIM,
-                    max_width=int(w * 0.33),
+                    max_width=int(w * 0.28),
                 )
             y += 19
         return surface
@@ -181,14 +195,14 @@ class EndScreen(Screen):
             share = info.unit == "share"
             image = charts.draw_line_chart(
                 (size[0], height),
-                f"{info.label(self.lang)} — {self.tr('ghost_legend')}",
+                f"{info.label(self.lang)} ({units.metric_chart_unit(metric, self.lang)}) — {self.tr('ghost_legend')}",
                 labels,
                 len(labels),
                 [
                     ([r[metric] for r in session.ghost_history], charts.ACCENT, True),
                     ([r[metric] for r in session.history], charts.ACCENT, False),
                 ],
-                fmt="{:.0%}" if share else "{:.3g}",
+                fmt=lambda v, metric=metric: units.axis_value(metric, v, self.lang),
                 legend=[(self.tr("you"), charts.ACCENT), (self.tr("baseline"), charts._blend(charts.ACCENT, 0.5))],
                 y_max=1.0 if share else None,
             )

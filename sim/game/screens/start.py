@@ -89,6 +89,7 @@ class StartScreen(Screen):
         self.file_dialog = None
         self.confirm = None
         self.dialog_purpose = ""
+        self.typed_path = ""
         if self.scenario is None and self.paths:
             self.selected = self.paths[0]
 
@@ -137,7 +138,10 @@ class StartScreen(Screen):
         y = 96 + list_h
         UILabel(pygame.Rect(20, y, left_w, 24), self.tr("scenario_file"), self.manager)
         self.path_entry = UITextEntryLine(
-            pygame.Rect(20, y + 28, left_w - 90, 32), self.manager, placeholder_text="scenarios/my.yaml"
+            pygame.Rect(20, y + 28, left_w - 90, 32),
+            self.manager,
+            initial_text=self.typed_path,
+            placeholder_text="scenarios/my.yaml",
         )
         self.path_entry.set_tooltip(self.tr("open_file_tip"))
         self.button((left_w - 64, y + 28, 84, 32), self.tr("open_file"), "open_path", self.tr("open_file_tip"))
@@ -197,6 +201,12 @@ class StartScreen(Screen):
         elif event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE and self.file_dialog is None:
             self.act("quit")
 
+    def before_rebuild(self) -> None:
+        """Keep the seed and path typed so far: a language switch or resize rebuilds the widgets."""
+        if getattr(self, "seed_entry", None) is not None and self.seed_entry.alive():
+            self.app.seed = self.seed()
+            self.typed_path = self.path_entry.get_text()
+
     def seed(self) -> int:
         text = self.seed_entry.get_text().strip()
         return int(text) if text.isdigit() else self.app.seed
@@ -244,17 +254,17 @@ class StartScreen(Screen):
             )
 
     def load_save(self, path) -> None:
+        """Check a save now (errors show here); replay it on the loading screen, with progress."""
+        from sim.game.screens.loading import LoadingScreen
+        from sim.saves import load_save
+
         try:
-            session = GameSession.load(path)
+            saved = load_save(path)
         except UserError as exc:
             self.error = str(exc)
             self.app.rebuild()
             return
-        self.app.start_game(session)
-        if session.finished:
-            from sim.game.screens.end import EndScreen
-
-            self.app.show(EndScreen)
+        self.app.show(LoadingScreen, saved=saved)
 
     def draw(self, surface: pygame.Surface) -> None:
         charts.text(surface, charts.t("app_title", self.lang), self.title_rect.topleft, 26, charts.ACCENT, bold=True)

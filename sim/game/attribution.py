@@ -1,0 +1,145 @@
+"""What each of the player's policies did, by counterfactual runs with the same random numbers.
+
+The player's decisions are split into groups (one per lever, plus one for event
+answers), in the order the player first used them. Next to the player's model the
+game keeps one model per prefix of that list: ``models[0]`` has no decisions (the
+baseline), ``models[j]`` has the decisions of the first ``j`` groups only, and the
+player's model has them all. Every model starts from the same snapshot, so all
+share the same random streams (common random numbers). The part of group ``j``
+in an outcome is ``value(models[j]) - value(models[j-1])``: the parts telescope,
+so they add up exactly to player minus baseline. A later group's part includes
+its interaction with the earlier ones (the order is stated on screen).
+
+A group first used mid-game starts from a copy of the player's model at that
+quarter (which until then had exactly the earlier groups), so nothing is re-run.
+
+Pure Python over the model's public API (``copy``, ``snapshot``/``restore``,
+``apply_decision``, ``step``, ``history``, ``firm_history``): no pygame.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+CHOICES = "choices"  # the group of event answers
+
+
+def group_of(key: str) -> str:
+    """The group a decision key belongs to: the lever's name, or ``choices`` for event answers."""
+    return CHOICES if key.startswith("choice:") else key
+
+
+@dataclass(frozen=True)
+class Decomposition:
+    """An outcome's value split into the baseline and one part per policy group.
+
+    ``parts`` are (group, amount) in the order the groups were first used; they add
+    up to ``player - baseline`` (telescoping differences of the same runs).
+    """
+
+    baseline: float
+    player: float
+    parts: tuple[tuple[str, float], ...]
+
+    @property
+    def total(self) -> float:
+        return self.player - self.baseline
+
+
+class PolicyChain:
+    """Counterfactual models for prefixes of the player's policy groups (see the module docstring).
+
+    Args:
+        initial: the model before any quarter is played (it is copied, not kept).
+    """
+
+    def __init__(self, initial) -> None:
+        self.initial = initial.snapshot()
+        self.groups: list[str] = []
+        self.models: list = [initial.copy()]
+
+    def groups_in(self, decision: Mapping[str, Any]) -> list[str]:
+        seen: list[str] = []
+        for key in decision:
+            group = group_of(key)
+            if group not in seen:
+                seen.append(group)
+        return seen
+
+    def step(self, player, decision: Mapping[str, Any]) -> None:
+        """Step every counterfactual one quarter; call before the player's model applies ``decision`` and steps."""
+        for group in self.groups_in(decision):
+            if group not in self.groups:
+                self.models.append(player.copy())  # until now the player had exactly the earlier groups
+                self.groups.append(group)
+        for j, model in enumerate(self.models):
+            if model.finished:
+                continue
+            allowed = set(self.groups[:j])
+            part = {k: v for k, v in decision.items() if group_of(k) in allowed}
+            if part:
+                model.apply_decision(part)
+            model.step()
+
+    @classmethod
+    def replayed(cls, initial_snapshot: bytes, decisions: Mapping[int, Mapping[str, Any]], quarters: int):
+        """A chain rebuilt from scratch by replaying ``quarters`` quarters of ``decisions`` (after undo)."""
+        from sim.model.model import AIMarketModel
+
+        player = AIMarketModel.restore(initial_snapshot)
+        chain = cls(player)
+        for _ in range(quarters):
+            decision = dict(decisions.get(player.quarter, {}))
+            chain.step(player, decision)
+            if decision:
+                player.apply_decision(decision)
+            player.step()
+        return chain
+
+    # -- reading -------------------------------------------------------------
+    def decompose(self, player, key: str, index: int = -1) -> Decomposition | None:
+        """Split outcome ``key`` at history row ``index`` (``metric:NAME`` or ``firm:ID``).
+
+        None when the quarter has not been played in every run.
+        """
+        values = [value_of(model, key, index) for model in self.models] + [value_of(player, key, index)]
+        if any(v is None for v in values):
+            return None
+        parts = tuple((group, values[j + 1] - values[j]) for j, group in enumerate(self.groups))
+        return Decomposition(baseline=values[0], player=values[-1], parts=parts)
+
+
+def value_of(model, key: str, index: int = -1) -> float | None:
+    """An outcome's value in history row ``index``: ``metric:NAME``, or ``firm:ID`` (its revenue share)."""
+    history = model.history
+    if not history or (index >= 0 and index >= len(history)) or (index < 0 and -index > len(history)):
+        return None
+    row = history[index]
+    kind, _, name = key.partition(":")
+    if kind == "metric":
+        value = row.get(name)
+        return None if value is None else float(value)
+    if kind == "firm":
+        quarter = row["quarter"]
+        for firm_row in reversed(model.firm_history):
+            if firm_row["quarter"] == quarter and firm_row["firm"] == name:
+                return float(firm_row["revenue_share"])
+        return 0.0  # not active that quarter: no revenue
+    raise ValueError(f"unknown outcome key {key!r}")
+
+
+def quarter_change(chain: PolicyChain, player, key: str) -> tuple[float, float, list[tuple[str, float]]] | None:
+    """Why ``key`` changed in the last quarter played: (total change, the baseline's own change, per-group changes).
+
+    The baseline's change plus the groups' changes add up exactly to the total change
+    (each is a difference of the same telescoping parts one quarter apart).
+    """
+    now = chain.decompose(player, key, -1)
+    before = chain.decompose(player, key, -2)
+    if now is None or before is None:
+        return None
+    by_group_before = dict(before.parts)
+    parts = [(group, amount - by_group_before.get(group, 0.0)) for group, amount in now.parts]
+    return now.player - before.player, now.baseline - before.baseline, parts

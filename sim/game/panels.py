@@ -1,0 +1,133 @@
+"""Data and drawing for the dashboard's always-visible panels: goals, the budget check, the preview summary.
+
+The data helpers are pure (no pygame) and tested alone; ``draw_goals`` renders one
+cached surface.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pygame
+
+from sim.game import charts, units
+from sim.game.i18n import pick, t
+
+# Programmes the regulator scales back together when the budget binds; entitlements (tax
+# credit, procurement premium) and inspections are paid first. Mirrors Regulator.allocate.
+SCALABLE_PROGRAMMES = (
+    "sovereign_ai_budget_krw_bn",
+    "public_compute_gpus_k",
+    "talent_programme_krw_bn",
+    "public_data_openness",
+)
+
+
+@dataclass(frozen=True)
+class Goal:
+    """One objective as the player sees it while playing."""
+
+    label: str
+    now: str
+    target: str
+    projected: str | None
+    met_now: bool
+    met_projected: bool | None
+
+
+def goals(session, projected: Mapping[str, float] | None, lang: str) -> list[Goal]:
+    """The role's objectives: value so far, target, and the preview's projected end value (if any)."""
+    from sim.objectives import aggregate, judge
+
+    out = []
+    rows = session.history
+    for objective in session.scenario.objectives:
+        metric, how = objective["metric"], objective.get("aggregate", "final")
+        period = units.objective_period(how, metric)
+        now_value = aggregate(rows, metric, how) if rows else None
+        met_now = judge(objective, now_value)[0] if now_value is not None else False
+        target = units.objective_target(metric, objective["op"], float(objective["target"]), lang, period)
+        projected_value = (projected or {}).get(objective["id"])
+        out.append(
+            Goal(
+                label=pick(objective["label"], lang),
+                now=units.objective_value(metric, now_value, lang, period) if now_value is not None else "–",
+                target=target,
+                projected=units.objective_value(metric, projected_value, lang, period)
+                if projected_value is not None
+                else None,
+                met_now=met_now,
+                met_projected=judge(objective, projected_value)[0] if projected_value is not None else None,
+            )
+        )
+    return out
+
+
+def draw_goals(size: tuple[int, int], items: list[Goal], score: str, lang: str) -> pygame.Surface:
+    """The goals strip: one line per objective (mark by shape and colour), the score so far."""
+    surface = pygame.Surface(size)
+    surface.fill(charts.PANEL)
+    w = size[0]
+    charts.text(surface, t("goals", lang), (8, 4), 13, charts.TEXT, bold=True)
+    charts.text(surface, score, (w - 8, 5), 12, charts.ACCENT, anchor="topright", max_width=w // 2)
+    y = 24
+    for goal in items:
+        if y > size[1] - 14:
+            break
+        ok = goal.met_projected if goal.met_projected is not None else goal.met_now
+        color = charts.GOOD_SAFE if ok else charts.BAD_SAFE
+        charts.status_mark(surface, ok, (14, y + 8), color)
+        charts.text(surface, goal.label, (26, y), 11, charts.TEXT, max_width=w - 34)
+        y += 15
+        detail = f"{t('goal_now', lang)} {goal.now} · {t('goal_target', lang)} {goal.target}"
+        if goal.projected is not None:
+            detail += f" · {t('goal_projected', lang)} {goal.projected}"
+        charts.text(surface, detail, (26, y), 10, charts.DIM, max_width=w - 34)
+        y += 16
+    return surface
+
+
+def budget_check(session) -> dict[str, Any]:
+    """What the budget does to the plan next quarter: a dry run of the quarter on a copy of the model.
+
+    Returns ``scale`` (1.0: nothing cut), ``cuts`` (lever -> KRW bn/yr not funded) and the
+    model's own ``scaled_back`` figure when it reports one.
+    """
+    model = session.model
+    nothing = {"scale": 1.0, "cuts": {}, "scaled_back": None}
+    if model.finished:
+        return nothing
+    # Cheap gate: with room left this year for the whole plan plus the regulator's head-room on
+    # entitlements (1.15 today; 1.5 here leaves a margin), no programme can be cut: skip the dry run.
+    planned = sum(session.lever_costs().values())
+    left = session.history[-1].get("budget_left_krw_bn") if session.history else None
+    if left is None or session.history[-1].get("year") != model.quarter // 4:
+        left = session.budget_krw_bn_per_year()  # a new year starts with the whole budget
+    quarters_left = 4 - model.quarter % 4
+    if planned * 1.5 <= max(left, 0.0) / quarters_left * 4.0:
+        return nothing
+    trial = model.copy()
+    decision = dict(session.pending)
+    if decision:
+        trial.apply_decision(decision)
+    trial.step()
+    scale = float(getattr(trial.regulator, "programme_scale", 1.0))
+    costs = session.lever_costs()
+    cuts = {k: costs[k] * (1.0 - scale) for k in SCALABLE_PROGRAMMES if k in costs and costs[k] > 0 and scale < 1}
+    row = trial.history[-1] if trial.history else {}
+    return {"scale": scale, "cuts": cuts, "scaled_back": row.get("budget_scaled_back")}
+
+
+def budget_lines(session, check: Mapping[str, Any], lang: str) -> list[str]:
+    """Plain lines for the lever panel: nothing, or which programmes will be scaled back and by how much."""
+    if check["scale"] >= 0.999 or not check["cuts"]:
+        return []
+    params = session.scenario.parameters
+    names = ", ".join(params[k].label_for(lang) for k in check["cuts"] if k in params)
+    cut = sum(check["cuts"].values())
+    return [
+        t("budget_cut", lang).format(percent=units.percent(check["scale"], 0)),
+        f"{names}: −{units.krw_bn(cut, lang, 'yr')}",
+    ]

@@ -1,0 +1,313 @@
+"""Forecast preview: what the pending decisions would do by the scenario's end, before the quarter is played.
+
+Each replication is the scenario with a different seed and a smaller adopter panel
+(:data:`PREVIEW_ROWS` rows instead of the scenario's own; its error against the full
+model is measured by ``benchmarks/bench_game.py --preview-error`` and stated in
+docs/game.md). A replication replays the decisions played so far, then runs to the
+end twice from the same snapshot: once with the pending decisions and once without
+(common random numbers, so the difference is the decisions' effect, not noise).
+Replications run on the worker pool (:mod:`sim.pool`), off the UI thread; a new
+request cancels the queued work of the previous one. Workers cache a scenario per
+document, and the snapshot and no-change run per (seed, decisions so far), so moving
+a lever only re-runs the "with" arm.
+
+The player's own past differs from each replication's, so a projection is drawn
+anchored: the player's current value plus each replication's change from the
+current quarter on.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+PREVIEW_ROWS = 2000  # adopter rows per preview run (the Korea scenario has 50,000)
+REPLICATIONS = 20
+FIRST_SHOWN = 4  # replications in before a first (partial) projection is shown
+CACHE_ENTRIES = 48
+
+Decisions = tuple[tuple[int, tuple[tuple[str, Any], ...]], ...]
+
+
+def freeze(decisions: Mapping[int, Mapping[str, Any]]) -> Decisions:
+    """Decisions as a hashable, picklable key."""
+    return tuple((int(q), tuple(sorted(d.items()))) for q, d in sorted(decisions.items()) if d)
+
+
+@dataclass(frozen=True)
+class PreviewTask:
+    """One replication: the scenario document, its seed, decisions so far, the quarter reached, the pending decision."""
+
+    document_text: str
+    seed: int
+    decisions: Decisions
+    quarter: int
+    pending: tuple[tuple[str, Any], ...]
+    rows: int = PREVIEW_ROWS
+
+
+@dataclass(frozen=True)
+class Replication:
+    """Outcome rows from the quarter reached to the end: the anchor row, then one per future quarter."""
+
+    seed: int
+    anchor: dict | None
+    without: list[dict]
+    with_pending: list[dict]
+
+
+# -- in the worker -----------------------------------------------------------------
+_SCENARIOS: OrderedDict = OrderedDict()
+_STATES: OrderedDict = OrderedDict()
+
+
+def _remember(cache: OrderedDict, key, value):
+    cache[key] = value
+    cache.move_to_end(key)
+    while len(cache) > CACHE_ENTRIES:
+        cache.popitem(last=False)
+    return value
+
+
+def preview_scenario(document_text: str, rows: int):
+    """The scenario with a smaller adopter panel (cached per document and size)."""
+    from sim.scenario import scenario_from_document
+
+    key = (hash(document_text), len(document_text), rows)
+    if key in _SCENARIOS:
+        _SCENARIOS.move_to_end(key)
+        return _SCENARIOS[key]
+    document = json.loads(document_text)
+    population = dict(document["population"])
+    population["adopter_rows"] = min(int(population.get("adopter_rows", rows)), rows)
+    document["population"] = population
+    return _remember(_SCENARIOS, key, scenario_from_document(document, "preview"))
+
+
+def _rows_to_end(model) -> list[dict]:
+    start = len(model.history)
+    while not model.finished:
+        model.step()
+    return [dict(r) for r in model.history[start:]]
+
+
+def replicate(task: PreviewTask) -> Replication:
+    """Run one replication (both arms). Module-level so a process pool can run it."""
+    from sim.model.model import AIMarketModel
+
+    scenario = preview_scenario(task.document_text, task.rows)
+    key = (hash(task.document_text), task.rows, task.seed, task.decisions, task.quarter)
+    cached = _STATES.get(key)
+    if cached is None:
+        model = AIMarketModel(scenario, seed=task.seed)
+        decisions = {q: dict(d) for q, d in task.decisions}
+        while not model.finished and model.quarter < task.quarter:
+            if model.quarter in decisions:
+                model.apply_decision(decisions[model.quarter])
+            model.step()
+        anchor = dict(model.history[-1]) if model.history else None
+        blob = model.snapshot()
+        without = _rows_to_end(model)
+        cached = _remember(_STATES, key, (blob, anchor, without))
+    else:
+        _STATES.move_to_end(key)
+    blob, anchor, without = cached
+    if task.pending:
+        model = AIMarketModel.restore(blob)
+        model.apply_decision(dict(task.pending))
+        with_pending = _rows_to_end(model)
+    else:
+        with_pending = without
+    return Replication(task.seed, anchor, without, with_pending)
+
+
+def replication_seeds(seed: int, count: int = REPLICATIONS) -> list[int]:
+    """The preview's seeds for a game: fixed per game seed, so every preview uses the same random numbers."""
+    return [int(s) for s in np.random.SeedSequence(seed).generate_state(count, dtype=np.uint32)]
+
+
+def tasks_for(session, pending: Mapping[str, Any] | None = None, count: int = REPLICATIONS) -> list[PreviewTask]:
+    """Replication tasks for a game session and its pending decision (default: its pending levers and answers)."""
+    if pending is None:
+        pending = dict(session.pending) | {f"choice:{k}": v for k, v in session.answers.items()}
+    text = session.scenario.document_text()
+    decisions = freeze(session.decisions)
+    return [
+        PreviewTask(text, seed, decisions, session.model.quarter, tuple(sorted(pending.items())))
+        for seed in replication_seeds(session.seed, count)
+    ]
+
+
+# -- reading results -----------------------------------------------------------------
+@dataclass(frozen=True)
+class Projection:
+    """Replications of one preview, anchored to the player's values at the quarter reached."""
+
+    replications: tuple[Replication, ...]
+    anchor: Mapping[str, Any]  # the player's last row ({} before the first quarter)
+
+    def paths(self, metric: str, arm: str) -> np.ndarray:
+        """(replications, future quarters) values of ``metric``, anchored to the player's current value."""
+        out = []
+        for rep in self.replications:
+            rows = rep.with_pending if arm == "with" else rep.without
+            values = np.array([float(r.get(metric, np.nan)) for r in rows])
+            if rep.anchor is not None and metric in self.anchor and metric in rep.anchor:
+                values = values - float(rep.anchor[metric]) + float(self.anchor[metric])
+            out.append(values)
+        return np.array(out)
+
+    def band(self, metric: str, arm: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """5th, 50th and 95th percentile per future quarter."""
+        paths = self.paths(metric, arm)
+        return tuple(np.percentile(paths, [5, 50, 95], axis=0))  # type: ignore[return-value]
+
+    def effect(self, metric: str) -> np.ndarray:
+        """Per replication: end value with the pending decisions minus without (same random numbers)."""
+        return self.paths(metric, "with")[:, -1] - self.paths(metric, "without")[:, -1]
+
+    def rows(self, arm: str, k: int) -> list[dict]:
+        """Replication ``k``'s projected rows, anchored (shifted) to the player's current values."""
+        rep = self.replications[k]
+        future = rep.with_pending if arm == "with" else rep.without
+        shift: dict[str, float] = {}
+        if rep.anchor is not None:
+            for metric, value in rep.anchor.items():
+                if metric in ("quarter", "year") or metric not in self.anchor:
+                    continue
+                if isinstance(value, int | float) and isinstance(self.anchor[metric], int | float):
+                    shift[metric] = float(self.anchor[metric]) - float(value)
+        return [{m: v + shift[m] if m in shift else v for m, v in row.items()} for row in future]
+
+    def objective_values(self, objectives, rows_played: Sequence[Mapping[str, Any]], arm: str = "with") -> dict:
+        """Per objective id: the median projected value at the end (played rows + projected rows)."""
+        from sim.objectives import aggregate
+
+        out: dict[str, float] = {}
+        for objective in objectives:
+            values = []
+            for k in range(len(self.replications)):
+                rows = [*rows_played, *self.rows(arm, k)]
+                try:
+                    values.append(aggregate(rows, objective["metric"], objective["aggregate"]))
+                except ValueError:
+                    break
+            if values:
+                out[objective["id"]] = float(np.median(values))
+        return out
+
+
+# -- in the game ---------------------------------------------------------------------
+class Previewer:
+    """Runs previews on a process pool; a new request cancels the previous one's queued replications.
+
+    Args:
+        workers: pool size (0: no pool; previews are computed inline by :meth:`run_inline`).
+    """
+
+    def __init__(self, workers: int = 2) -> None:
+        self.workers = workers
+        self.pool = None
+        self.futures: list[Future] = []
+        self.generation = 0
+        self.result: Projection | None = None
+        self.result_generation = -1
+        self.anchor: Mapping[str, Any] = {}
+        self.requested_at = 0.0
+        self.latency_s: float | None = None  # request to all replications in
+        self.first_latency_s: float | None = None  # request to the first projection shown
+        self.shown = 0
+        self.complete = False
+
+    def _pool(self):
+        if self.pool is None:
+            from sim.pool import process_pool
+
+            self.pool = process_pool(self.workers, preload=("sim.model.model", "sim.game.preview"))
+        return self.pool
+
+    def request(self, tasks: Sequence[PreviewTask], anchor: Mapping[str, Any]) -> int:
+        """Start a preview; returns its generation number."""
+        import time
+
+        self.cancel()
+        self.generation += 1
+        self.anchor = dict(anchor)
+        self.requested_at = time.perf_counter()
+        self.shown = 0
+        self.complete = False
+        self.first_latency_s = None
+        if self.workers > 0:
+            from sim.pool import quiet_fork_warning
+
+            with quiet_fork_warning():
+                pool = self._pool()
+                self.futures = [pool.submit(replicate, task) for task in tasks]
+        return self.generation
+
+    def cancel(self) -> None:
+        for future in self.futures:
+            future.cancel()
+        self.futures = []
+
+    @property
+    def busy(self) -> bool:
+        return bool(self.futures)
+
+    def progress(self) -> float:
+        if not self.futures:
+            return 1.0
+        return sum(f.done() for f in self.futures) / len(self.futures)
+
+    def poll(self) -> Projection | None:
+        """New preview data for the latest request, else None.
+
+        Returns the full projection once every replication is in (``complete`` is then
+        True), and before that a partial one whenever at least :data:`FIRST_SHOWN`
+        replications are in and more arrived since the last call, so the player sees a
+        first projection early and watches it firm up.
+        """
+        import time
+
+        if not self.futures:
+            return None
+        done = [f for f in self.futures if f.done()]
+        if len(done) == len(self.futures):
+            futures, self.futures = self.futures, []
+            if any(f.cancelled() or f.exception() is not None for f in futures):
+                return None
+            self.result = Projection(tuple(f.result() for f in futures), self.anchor)
+            self.complete = True
+            self.result_generation = self.generation
+            self.latency_s = time.perf_counter() - self.requested_at
+            return self.result
+        ready = [f for f in done if not f.cancelled() and f.exception() is None]
+        if len(ready) >= FIRST_SHOWN and len(ready) > self.shown:
+            if self.first_latency_s is None:
+                self.first_latency_s = time.perf_counter() - self.requested_at
+            self.shown = len(ready)
+            self.complete = False
+            return Projection(tuple(f.result() for f in ready), self.anchor)
+        return None
+
+    def run_inline(self, tasks: Sequence[PreviewTask], anchor: Mapping[str, Any]) -> Projection:
+        """Compute a preview in this thread (tests, headless captures)."""
+        self.cancel()
+        self.generation += 1
+        self.result = Projection(tuple(replicate(task) for task in tasks), dict(anchor))
+        self.result_generation = self.generation
+        return self.result
+
+    def shutdown(self) -> None:
+        self.cancel()
+        if self.pool is not None:
+            from sim.pool import stop_process_pool
+
+            stop_process_pool(self.pool)
+            self.pool = None

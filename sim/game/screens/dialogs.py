@@ -1,0 +1,229 @@
+"""The dashboard's windows: the event decision (with previews), the menu, Help and the first-game tour."""
+
+from __future__ import annotations
+
+import pygame
+from pygame_gui.elements import (
+    UITextBox,
+    UIWindow,
+)
+
+from sim.errors import UserError
+from sim.game import charts, units
+from sim.game.dashboard_data import lever_text
+from sim.game.help import help_html
+from sim.game.i18n import pick
+from sim.game.korean import particle
+from sim.game.preview import tasks_for
+from sim.game.screens.base import escape
+from sim.model.outcomes import METRICS
+
+
+class Dialogs:
+    """The dashboard's windows: the event decision (with previews), the menu, Help and the first-game tour.  (A mixin of :class:`DashboardScreen`.)"""
+
+    # -- first-game tour -----------------------------------------------------
+    TOUR_STEPS = 5
+
+    def tour_target(self) -> pygame.Rect:
+        """The part of the screen the current tour step points at."""
+        step = self.tour_step or 0
+        return [
+            self.gauge_rect,
+            self.left,
+            self.chart_a,
+            self.next_button.rect,
+            self.tab_buttons["why"].rect.union(self.goals_rect),
+        ][min(step, self.TOUR_STEPS - 1)]
+
+    def tour_box(self) -> pygame.Rect:
+        w, h = self.app.size
+        box = pygame.Rect(0, 0, min(520, w - 40), 120)
+        target = self.tour_target()
+        box.centerx = min(max(target.centerx, box.width // 2 + 10), w - box.width // 2 - 10)
+        box.top = target.bottom + 10 if target.bottom + 140 < h else max(10, target.top - 130)
+        return box
+
+    def build_tour(self) -> None:
+        self.tour_buttons = []
+        if self.tour_step is None:
+            return
+        box = self.tour_box()
+        self.tour_buttons = [
+            self.button((box.right - 230, box.bottom - 38, 110, 30), self.tr("tour_skip"), "tour_skip", ""),
+            self.button((box.right - 114, box.bottom - 38, 104, 30), self.tr("tour_next"), "tour_next", ""),
+        ]
+
+    def end_tour(self) -> None:
+        self.tour_step = None
+        self.app.remember(tour_done=True)
+        self.app.rebuild()
+
+    def draw_tour(self, surface: pygame.Surface) -> None:
+        if self.tour_step is None:
+            return
+        shade = pygame.Surface(surface.get_size(), pygame.SRCALPHA)
+        shade.fill((0, 0, 0, 120))
+        target = self.tour_target().inflate(8, 8)
+        shade.fill((0, 0, 0, 0), target)
+        surface.blit(shade, (0, 0))
+        pygame.draw.rect(surface, charts.ACCENT, target, 3, border_radius=6)
+        box = self.tour_box()
+        pygame.draw.rect(surface, charts.PANEL, box, border_radius=8)
+        pygame.draw.rect(surface, charts.ACCENT, box, 2, border_radius=8)
+        y = box.y + 10
+        step = f"{self.tour_step + 1}/{self.TOUR_STEPS}  "
+        for line in charts.wrap(step + self.tr(f"tour_{self.tour_step + 1}"), 13, box.width - 24):
+            charts.text(surface, line, (box.x + 12, y), 13, charts.TEXT)
+            y += 19
+
+    def open_help(self) -> None:
+        if self.help_window is not None:
+            self.help_window.kill()
+            self.help_window = None
+            return
+        w, h = self.app.size
+        rect = pygame.Rect(w // 10, h // 12, w * 8 // 10, h * 10 // 12)
+        window = UIWindow(rect, self.manager, window_display_title=self.tr("help"), resizable=True)
+        UITextBox(
+            help_html(self.session.scenario, self.lang),
+            pygame.Rect(0, 0, rect.width - 32, rect.height - 60),
+            self.manager,
+            container=window,
+        )
+        self.help_window = window
+        self.app.autoplay = False
+
+    def open_event_window(self, event: dict) -> None:
+        w, h = self.app.size
+        width = min(720, w - 40)
+        height = min(h - 20, 186 + 96 * len(event["choices"]))
+        window = UIWindow(
+            pygame.Rect(w // 2 - width // 2, h // 2 - height // 2, width, height),
+            self.manager,
+            window_display_title=f"{self.tr('event')}: {pick(event['title'], self.lang)}",
+            resizable=False,
+        )
+        body = f"<b>{escape(pick(event['title'], self.lang))}</b><br>{escape(pick(event.get('text'), self.lang))}"
+        UITextBox(body, pygame.Rect(8, 8, width - 48, 120), self.manager, container=window)
+        y = 136
+        self.option_labels = {}
+        for choice in event["choices"]:
+            label = pick(choice["label"], self.lang)
+            self.button(
+                (8, y, width - 48, 30),
+                label,
+                f"choice:{event['id']}:{choice['id']}",
+                self.tr("event_tip"),
+                container=window,
+            )
+            notes = self.standing_lever_notes(choice)
+            detail = UITextBox(
+                escape(" ".join(notes) or self.tr("preview_computing").format(percent="")),
+                pygame.Rect(8, y + 30, width - 48, 60),
+                self.manager,
+                container=window,
+                object_id="#option_detail",
+            )
+            self.option_labels[choice["id"]] = (detail, notes)
+            y += 96
+        self.event_window = window
+        self.event_shown = event
+        self.request_option_previews(event)
+
+    def standing_lever_notes(self, choice: dict) -> list[str]:
+        """Sentences saying which standing levers an event answer changes (it never does so silently)."""
+        notes = []
+        params = self.session.scenario.parameters
+        for effect in choice.get("effects", []):
+            name = effect.get("parameter")
+            if name is None or name not in params or params[name].kind != "lever":
+                continue
+            spec = params[name]
+            value = lever_text(spec, effect["value"], self.lang)
+            notes.append(
+                self.tr("sets_lever").format(
+                    lever=spec.label_for(self.lang), value=value, value_ro=value + particle(value, "(으)로")
+                )
+            )
+        return notes
+
+    def request_option_previews(self, event: dict) -> None:
+        """Preview every answer of an open event (each against the default answer, same random numbers)."""
+        if self.app.previewer is None:
+            return
+        self.option_event = event
+        self.option_tasks = []
+        for choice in event["choices"]:
+            pending = dict(self.session.pending) | {f"choice:{event['id']}": choice["id"]}
+            self.option_tasks += tasks_for(self.session, pending)
+        self.want_preview(delay=0.0)
+
+    def show_option_previews(self) -> None:
+        """Write each answer's projected effect under its button."""
+        from sim.game.preview import Projection
+
+        event, projection = self.option_event, self.option_projection
+        count = len(projection.replications) // max(1, len(event["choices"]))
+        for k, choice in enumerate(event["choices"]):
+            part = Projection(projection.replications[k * count : (k + 1) * count], projection.anchor)
+            effects = []
+            for metric in ("domestic_revenue_share", "hhi", "consumer_surplus"):
+                if metric in METRICS and metric in part.replications[0].without[-1]:
+                    import numpy as np
+
+                    # each answer vs the same runs with the plan but no answer (the default answer)
+                    delta = float(np.median(part.effect(metric) - self.projection.effect(metric)))
+                    effects.append(
+                        f"{METRICS[metric].label(self.lang)} {units.metric_change(metric, delta, self.lang)}"
+                    )
+            label, notes = self.option_labels.get(choice["id"], (None, []))
+            if label is not None and label.alive():
+                text = self.tr("option_preview").format(year=self.session.scenario.end // 4, effects=", ".join(effects))
+                label.set_text(escape(" ".join([*notes, text])))
+
+    def answer(self, event_id: str, choice_id: str) -> None:
+        try:
+            self.session.answer(event_id, choice_id)
+        except UserError as exc:
+            self.app.message = str(exc)
+        if self.event_window is not None:
+            self.event_window.kill()
+            self.event_window = None
+        self.option_tasks = []
+        self.option_projection = None
+        self.want_preview()
+        remaining = self.session.unanswered_events()
+        if remaining:
+            self.open_event_window(remaining[0])
+        elif self.step_after_answers:
+            self.step_after_answers = False
+            self.request_step()
+
+    def open_menu(self) -> None:
+        if self.menu_window is not None:
+            return
+        w, h = self.app.size
+        window = UIWindow(
+            pygame.Rect(w // 2 - 150, h // 2 - 155, 300, 312),
+            self.manager,
+            window_display_title=self.tr("menu"),
+            resizable=False,
+        )
+        y = 10
+        for label, action, tip in (
+            ("resume", "resume", "menu_tip"),
+            ("save", "save", "save_tip"),
+            ("help", "help", "help_tip"),
+            ("main_menu", "main_menu", "main_menu_tip"),
+            ("quit", "quit", "quit_tip"),
+        ):
+            self.button((10, y, 250, 40), self.tr(label), action, self.tr(tip), container=window)
+            y += 50
+        self.menu_window = window
+        self.app.autoplay = False
+
+    def close_menu(self) -> None:
+        if self.menu_window is not None:
+            self.menu_window.kill()
+            self.menu_window = None

@@ -1,0 +1,89 @@
+"""The forecast preview and the budget check of the plan, kept up to date as levers move."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from sim.game import panels, units
+from sim.game.preview import tasks_for
+
+
+class Forecast:
+    """The forecast preview and the budget check of the plan, kept up to date as levers move.  (A mixin of :class:`DashboardScreen`.)"""
+
+    # -- budget and preview ------------------------------------------------
+    def budget_state(self) -> dict:
+        """The budget check of the plan (a dry run of next quarter), re-done only when the plan changes."""
+        if self.step_thread is not None:  # never copy a model in the middle of a step
+            return self._budget[1] if self._budget is not None else {"scale": 1.0, "cuts": {}, "scaled_back": None}
+        key = (self.session.data_key, tuple(sorted(self.session.pending.items())))
+        if self._budget is None or self._budget[0] != key:
+            self._budget = (key, panels.budget_check(self.session))
+        return self._budget[1]
+
+    def want_preview(self, delay: float = 0.08) -> None:
+        """Ask for a new preview shortly (a burst of slider moves makes one request)."""
+        self.projection = None
+        self.preview_due = time.perf_counter() + delay
+        if self.app.previewer is not None:
+            self.app.previewer.cancel()
+        self.preview_version += 1
+
+    def update_preview(self) -> None:
+        previewer = self.app.previewer
+        if previewer is None or self.session.finished:
+            return
+        if self.app.autoplay:
+            previewer.cancel()
+            self.preview_due = time.perf_counter()
+            return
+        if self.preview_due is not None and time.perf_counter() >= self.preview_due:
+            self.preview_due = None
+            anchor = self.session.history[-1] if self.session.history else {}
+            tasks = tasks_for(self.session) + self.option_tasks
+            self.preview_tasks = len(tasks) - len(self.option_tasks)
+            previewer.request(tasks, anchor)
+        result = previewer.poll()
+        if result is None:
+            return
+        from sim.game.preview import Projection
+
+        if previewer.complete:
+            split = self.preview_tasks
+            self.projection = Projection(result.replications[:split], result.anchor)
+            self.option_projection = (
+                Projection(result.replications[split:], result.anchor) if self.option_tasks else None
+            )
+            if self.event_window is not None and self.option_projection is not None:
+                self.show_option_previews()
+        elif not self.option_tasks:  # a first look while the rest of the replications run
+            self.projection = result
+        self.preview_version += 1
+
+    def projected_objectives(self) -> dict | None:
+        if self.projection is None:
+            return None
+        return self.projection.objective_values(self.session.scenario.objectives, self.session.history)
+
+    def preview_subtitle(self, metric: str) -> str:
+        previewer = self.app.previewer
+        if previewer is None:
+            return ""
+        if self.projection is None:
+            percent = units.percent(previewer.progress(), 0)
+            return self.tr("preview_computing").format(percent=percent) if previewer.busy else ""
+        n = len(self.projection.replications)
+        if not self.session.pending and not self.session.answers:
+            return f"{self.tr('preview_none')} {self.tr('preview_legend').format(n=n)}"
+
+        effect = self.projection.effect(metric)
+        low, mid, high = np.percentile(effect, [5, 50, 95])
+        return self.tr("preview_effect").format(
+            year=self.session.scenario.end // 4,
+            effect=units.metric_change(metric, float(mid), self.lang),
+            n=n,
+            low=units.metric_change(metric, float(low), self.lang),
+            high=units.metric_change(metric, float(high), self.lang),
+        )

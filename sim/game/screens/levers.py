@@ -1,0 +1,178 @@
+"""The lever panel: one control per policy lever from the parameter spec, its cost, keyboard moves."""
+
+from __future__ import annotations
+
+import pygame
+from pygame_gui.elements import (
+    UIButton,
+    UIHorizontalSlider,
+    UILabel,
+    UIScrollingContainer,
+)
+
+from sim.errors import UserError
+from sim.game import units
+from sim.game.dashboard_data import lever_text, snap
+from sim.game.i18n import option_label
+
+
+class LeverPanel:
+    """The lever panel: one control per policy lever from the parameter spec, its cost, keyboard moves.  (A mixin of :class:`DashboardScreen`.)"""
+
+    # -- keyboard lever control -------------------------------------------------
+    def mark_focus_lever(self) -> None:
+        """Show which lever the arrow keys move (a ▶ before its name)."""
+        names = list(self.lever_widgets)
+        if not names:
+            return
+        self.focus_lever %= len(names)
+        for k, name in enumerate(names):
+            row = self.lever_widgets[name]
+            label = row["spec"].label_for(self.lang)
+            row["label"].set_text(("▶ " + label) if k == self.focus_lever else label)
+
+    def nudge_lever(self, direction: int) -> None:
+        """Move the focused lever one step (numbers), to the next option (choices) or toggle it (on/off)."""
+        names = list(self.lever_widgets)
+        if not names:
+            return
+        name = names[self.focus_lever % len(names)]
+        spec = self.lever_widgets[name]["spec"]
+        value = self.session.lever_value(name)
+        if spec.type == "bool":
+            new = not value
+        elif spec.type == "choice":
+            options = list(spec.options)
+            new = options[(options.index(value) + direction) % len(options)]
+        else:
+            new = snap(spec, float(value) + direction * spec.step)
+        self.set_lever(name, new)
+        control = self.lever_widgets[name]["control"]
+        if spec.is_numeric:
+            control.set_current_value(float(new))
+
+    def build_levers(self) -> None:
+        """One control per lever, generated from the parameter spec."""
+        lw = self.left.width
+        self.lever_widgets: dict[str, dict] = {}
+        self.widget_lever: dict = {}
+        self.choice_of: dict = {}  # option button -> option
+        top = self.left.y + 84
+        self.button((self.left.right - 90, self.left.y + 4, 86, 26), self.tr("reset"), "reset", self.tr("reset_tip"))
+        self.lever_box = UIScrollingContainer(
+            pygame.Rect(self.left.x, top, lw, self.left.bottom - top), self.manager, allow_scroll_x=False
+        )
+        inner = lw - 24
+        y = 4
+        costs = self.session.lever_costs()
+        for spec in self.session.levers:
+            value = self.session.lever_value(spec.name)
+            row: dict = {"spec": spec}
+            label = UILabel(
+                pygame.Rect(4, y, inner, 22),
+                spec.label_for(self.lang),
+                self.manager,
+                container=self.lever_box,
+                object_id="#lever_label",
+            )
+            label.set_tooltip(spec.help_for(self.lang))
+            row["label"] = label
+            if spec.type == "bool":
+                control = UIButton(
+                    pygame.Rect(4, y + 24, inner - 140, 26),
+                    lever_text(spec, value, self.lang),
+                    self.manager,
+                    container=self.lever_box,
+                    tool_tip_text=spec.help_for(self.lang),
+                )
+            elif spec.type == "choice":
+                # a row of option buttons: a drop-down inside the scrolling panel would be clipped
+                count = len(spec.options)
+                width = (inner - 4 * (count - 1)) // count
+                row["choices"] = {}
+                for k, option in enumerate(spec.options):
+                    choice = UIButton(
+                        pygame.Rect(4 + k * (width + 4), y + 24, width, 26),
+                        option_label(option, self.lang),
+                        self.manager,
+                        container=self.lever_box,
+                        tool_tip_text=f"{spec.label_for(self.lang)}: {option_label(option, self.lang)}. "
+                        f"{spec.help_for(self.lang)}",
+                    )
+                    if option == value:
+                        choice.select()
+                    row["choices"][option] = choice
+                    self.widget_lever[choice] = spec.name
+                    self.choice_of[choice] = option
+                control = row["choices"][spec.options[0]]
+            else:
+                control = UIHorizontalSlider(
+                    pygame.Rect(4, y + 24, inner - 140, 26),
+                    float(value),
+                    (float(spec.min), float(spec.max)),
+                    self.manager,
+                    container=self.lever_box,
+                    click_increment=spec.step,
+                )
+                control.set_tooltip(spec.help_for(self.lang))
+                for part in (control.left_button, control.right_button, control.sliding_button):
+                    if part is not None:
+                        part.set_tooltip(spec.help_for(self.lang))
+            row["control"] = control
+            self.widget_lever[control] = spec.name
+            if spec.type == "choice":
+                row["value"] = None
+            else:
+                row["value"] = UILabel(
+                    pygame.Rect(inner - 132, y + 24, 140, 26),
+                    lever_text(spec, value, self.lang),
+                    self.manager,
+                    container=self.lever_box,
+                    object_id="#small_label",
+                )
+            height = 54
+            if spec.name in costs:
+                row["cost"] = UILabel(
+                    pygame.Rect(4, y + 50, inner, 20),
+                    self._cost_text(costs[spec.name]),
+                    self.manager,
+                    container=self.lever_box,
+                    object_id="#small_label",
+                )
+                height += 18
+            self.lever_widgets[spec.name] = row
+            y += height + 8
+        self.lever_box.set_scrollable_area_dimensions((lw - 20, y))
+
+    def _cost_text(self, cost: float) -> str:
+        return f"{self.tr('cost')} {units.krw_bn(cost, self.lang, 'yr')}"
+
+    def refresh_costs(self) -> None:
+        costs = self.session.lever_costs()
+        for name, row in self.lever_widgets.items():
+            if "cost" in row:
+                row["cost"].set_text(self._cost_text(costs[name]))
+
+    def set_lever(self, name: str, value) -> None:
+        try:
+            typed = self.session.set_lever(name, value)
+        except UserError as exc:
+            self.app.message = str(exc)
+            return
+        row = self.lever_widgets[name]
+        if row["value"] is not None:
+            row["value"].set_text(lever_text(row["spec"], typed, self.lang))
+        if row["spec"].type == "bool":
+            row["control"].set_text(lever_text(row["spec"], typed, self.lang))
+        if row["spec"].type == "choice":
+            self._select_choice(row, typed)
+        self.refresh_costs()
+        self.want_preview()
+
+    @staticmethod
+    def _select_choice(row: dict, value) -> None:
+        for option, choice in row["choices"].items():
+            if option == value:
+                choice.select()
+            else:
+                choice.unselect()

@@ -1,0 +1,109 @@
+"""Regenerate the game's screenshots for the docs: ``python -m sim.game.screenshots docs/screenshots``.
+
+Headless (SDL dummy driver), the bundled Korea scenario, seed 0, a few policy moves,
+and the forecast preview computed on the worker pool before each capture.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+
+def play_until_event(app) -> None:
+    screen = app.screen
+    while screen.event_window is None and not app.session.finished:
+        screen.request_step()
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    out = Path(argv[0] if argv else "docs/screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    os.environ.update(SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy", PYGAME_HIDE_SUPPORT_PROMPT="1")
+    os.environ["AISIM_SAVE_DIR"] = tempfile.mkdtemp(prefix="aisim-shots-")
+    from sim.game.app import App
+    from sim.game.commands import wait_for_preview
+    from sim.game.screens.start import StartScreen
+    from sim.game.session import GameSession
+    from sim.game.settings import Settings, save_settings
+    from sim.scenario import load_scenario
+
+    scenario = load_scenario("korea-2025")
+    save_settings(Settings(tour_done=True))
+
+    def dashboard(size, lang, tab="firms", quarters=6, lever=("sovereign_ai_budget_krw_bn", 600)):
+        app = App(size=size, lang=lang, ui_scale=1.0)
+        session = GameSession(scenario, 0)
+        session.set_lever("public_compute_gpus_k", 40)
+        app.start_game(session)
+        for _ in range(quarters):
+            if app.screen.event_window is not None:
+                event = session.unanswered_events()[0]
+                app.screen.answer(event["id"], event["default_choice"])
+            app.screen.request_step()
+        session.sync_ghost()
+        app.screen.tab = tab
+        app.rebuild()
+        if lever:
+            app.screen.set_lever(*lever)
+        wait_for_preview(app)
+        return app
+
+    shots = []
+    app = App(size=(1280, 800), lang="en", ui_scale=1.0)
+    app.show(StartScreen)
+    app.pump(3)
+    shots.append(app.screenshot(out / "start.png"))
+    app.close()
+
+    app = dashboard((1280, 800), "en")
+    shots.append(app.screenshot(out / "dashboard.png"))
+    app.screen.open_help()
+    app.pump(3)
+    shots.append(app.screenshot(out / "help.png"))
+    app.close()
+    for size, name in (((1280, 720), "dashboard-1280x720.png"), ((960, 600), "dashboard-960x600.png")):
+        app = dashboard(size, "en")
+        shots.append(app.screenshot(out / name))
+        app.close()
+    app = dashboard((1280, 800), "en", tab="why", quarters=10)
+    shots.append(app.screenshot(out / "dashboard-why.png"))
+    app.close()
+    app = dashboard((1280, 800), "ko", tab="why", quarters=10)
+    shots.append(app.screenshot(out / "dashboard-why-ko.png"))
+    app.close()
+    app = dashboard((1280, 800), "en", tab="partners", lever=None)
+    shots.append(app.screenshot(out / "dashboard-partners.png"))
+    app.close()
+
+    save_settings(Settings(tour_done=False))
+    app = App(size=(1280, 800), lang="en", ui_scale=1.0)
+    app.start_game(GameSession(scenario, 0))
+    app.pump(3)
+    shots.append(app.screenshot(out / "tour.png"))
+    app.close()
+    save_settings(Settings(tour_done=True))
+
+    app = dashboard((1280, 800), "en", quarters=0, lever=None)
+    play_until_event(app)
+    wait_for_preview(app)
+    shots.append(app.screenshot(out / "event.png"))
+    while not app.session.finished:
+        if app.screen.event_window is not None:
+            event = app.session.unanswered_events()[0]
+            app.screen.answer(event["id"], event["default_choice"])
+        else:
+            app.screen.request_step()
+    app.pump(3)
+    shots.append(app.screenshot(out / "end.png"))
+    app.close()
+    for path in shots:
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

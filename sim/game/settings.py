@@ -1,0 +1,69 @@
+"""The player's settings, remembered between games: language, window size, UI scale, tour seen.
+
+Stored as JSON beside the autosave (``$AISIM_SAVE_DIR/settings.json`` or
+``~/.aisim/settings.json``). A missing or damaged file gives the defaults: settings
+are a convenience, never a reason not to start.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+from sim.game.session import save_dir
+
+UI_SCALES = (1.0, 1.25, 1.5, 2.0)
+
+
+@dataclass(frozen=True)
+class Settings:
+    lang: str = "en"
+    size: tuple[int, int] = (1280, 800)
+    ui_scale: float = 1.0
+    tour_done: bool = False
+
+    def with_(self, **changes) -> Settings:
+        return replace(self, **changes)
+
+
+def settings_path() -> Path:
+    return save_dir() / "settings.json"
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """The saved settings, or the defaults for anything missing or invalid."""
+    path = path or settings_path()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return Settings()
+    if not isinstance(data, dict):
+        return Settings()
+    out = Settings()
+    if data.get("lang") in ("en", "ko"):
+        out = out.with_(lang=data["lang"])
+    size = data.get("size")
+    if isinstance(size, list) and len(size) == 2 and all(isinstance(v, int) and 320 <= v <= 10000 for v in size):
+        out = out.with_(size=(size[0], size[1]))
+    if data.get("ui_scale") in UI_SCALES:
+        out = out.with_(ui_scale=float(data["ui_scale"]))
+    if isinstance(data.get("tour_done"), bool):
+        out = out.with_(tour_done=data["tour_done"])
+    return out
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> Path | None:
+    """Write the settings atomically; returns the path, or None if the folder is not writable."""
+    path = path or settings_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=path.parent)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(asdict(settings), out, indent=1)
+        os.replace(tmp, path)
+    except OSError:
+        return None
+    return path

@@ -1,0 +1,271 @@
+"""Every number the game shows, with its unit and period, in English or Korean: one home for formatting.
+
+English writes ``$7.85 bn/qtr``, ``KRW 640 bn/yr``, ``37.0%``, ``+0.13 pp``;
+Korean writes money in 억/조 (``연 6,400억 원``, ``분기 78.5억 달러``), counts in 만
+(``1만 3천 장``), ``%p`` for percentage points, ``배`` for multiples and
+``개 분기`` for a number of quarters. Metric units come from
+:data:`sim.model.outcomes.METRICS`; lever units from the parameter spec's English
+unit text (unknown units fall back to "value unit", so new metrics and levers
+still show something sensible).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from sim.model.outcomes import METRICS
+
+PERIODS = ("qtr", "yr")
+
+
+def group(value: float, decimals: int = 0) -> str:
+    """1234.5 -> '1,234.5' (thousands separators; ``decimals`` after the point)."""
+    return f"{value:,.{decimals}f}"
+
+
+def _sig(value: float, digits: int = 3) -> str:
+    """A number with about ``digits`` significant digits and thousands separators: 7.85, 78.5, 1,234."""
+    if value == 0 or not math.isfinite(value):
+        return "0" if value == 0 else str(value)
+    magnitude = int(math.floor(math.log10(abs(value))))
+    decimals = max(0, digits - 1 - magnitude)
+    return group(value, decimals)
+
+
+def korean_count(n: float) -> str:
+    """A whole number in Korean style: 13000 -> '1만 3천', 250000 -> '25만', 1234 -> '1,234'."""
+    n = int(round(n))
+    sign = "-" if n < 0 else ""
+    n = abs(n)
+    if n < 10_000:
+        return f"{sign}{n:,}"
+    man, rest = divmod(n, 10_000)
+    out = f"{man:,}만"
+    if rest:
+        out += f" {rest // 1000}천" if rest % 1000 == 0 else f" {rest:,}"
+    return sign + out
+
+
+def korean_won_from_krw_bn(krw_bn: float) -> str:
+    """KRW bn (십억 원) -> '6,400억 원' / '1조 2,000억 원' / '5,000만 원'."""
+    eok = krw_bn * 10.0  # 1 bn won = 10억 원
+    sign = "-" if eok < 0 else ""
+    eok = abs(eok)
+    if eok >= 10_000:
+        jo, rest = divmod(round(eok), 10_000)
+        return f"{sign}{jo:,}조" + (f" {rest:,}억" if rest else "") + " 원"
+    if eok >= 10:
+        return f"{sign}{round(eok):,}억 원"
+    if eok >= 1:
+        return f"{sign}{eok:.1f}억 원".replace(".0억", "억")
+    return f"{sign}{round(eok * 10_000):,}만 원"
+
+
+def korean_dollars_from_usd_bn(usd_bn: float) -> str:
+    """USD bn -> '78.5억 달러' / '1,002억 달러' / '3,000만 달러'."""
+    eok = usd_bn * 10.0
+    sign = "-" if eok < 0 else ""
+    eok = abs(eok)
+    if eok >= 1000:
+        return f"{sign}{round(eok):,}억 달러"
+    if eok >= 1:
+        return f"{sign}{_sig(eok)}억 달러"
+    return f"{sign}{round(eok * 10_000):,}만 달러"
+
+
+def with_period(text: str, period: str | None, lang: str) -> str:
+    """Attach a period: en '… /qtr' or '… /yr'; ko '분기 …' or '연 …'."""
+    if period is None:
+        return text
+    if period not in PERIODS:
+        raise ValueError(f"unknown period {period!r}")
+    if lang == "ko":
+        return ("분기 " if period == "qtr" else "연 ") + text
+    return f"{text}/{period}"
+
+
+def usd_bn(value: float, lang: str, period: str | None = None) -> str:
+    """Money in US dollars held in USD bn."""
+    if lang == "ko":
+        return with_period(korean_dollars_from_usd_bn(value), period, lang)
+    if abs(value) < 0.1:
+        return with_period(f"${_sig(value * 1000)} m", period, lang)
+    return with_period(f"${_sig(value)} bn", period, lang)
+
+
+def krw_bn(value: float, lang: str, period: str | None = None) -> str:
+    """Money in won held in KRW bn."""
+    if lang == "ko":
+        return with_period(korean_won_from_krw_bn(value), period, lang)
+    return with_period(f"KRW {group(value)} bn", period, lang)
+
+
+def percent(value: float, decimals: int = 1) -> str:
+    """A share 0-1 as '37.0%'."""
+    return f"{value * 100:.{decimals}f}%"
+
+
+def points_change(delta_share: float, lang: str, decimals: int = 2) -> str:
+    """A change of a share in percentage points: '+0.13 pp' / '+0.13%p'."""
+    return f"{delta_share * 100:+.{decimals}f}" + ("%p" if lang == "ko" else " pp")
+
+
+def quarters(n: int, lang: str) -> str:
+    """A number of quarters: '4 quarters' / '4개 분기' (not '4 분기', which reads as Q4)."""
+    if lang == "ko":
+        return f"{n}개 분기"
+    return f"{n} quarter" + ("" if n == 1 else "s")
+
+
+def metric_period(metric: str) -> str | None:
+    """'qtr' for flows (a quarter's amount), None for levels and stocks."""
+    info = METRICS.get(metric)
+    return "qtr" if info is not None and info.per_year == "sum" else None
+
+
+def metric_value(metric: str, value: float, lang: str = "en", period: str | None = "auto") -> str:
+    """An outcome's value with its unit (and period for flows: a quarter's amount unless told 'yr')."""
+    info = METRICS.get(metric)
+    if period == "auto":
+        period = metric_period(metric)
+    if info is None:
+        return _sig(float(value))
+    unit = info.unit
+    if unit == "USD bn":
+        return usd_bn(value, lang, period)
+    if unit == "KRW bn":
+        return krw_bn(value, lang, period)
+    if unit == "share":
+        return percent(value, 2 if abs(value) < 0.1 and value != 0 else 1)
+    if unit.startswith("points"):
+        return f"{group(value)}" + ("점" if lang == "ko" else " pts")
+    if unit == "frontier index":
+        return percent(value) + (" 뒤처짐" if lang == "ko" else " behind")
+    if unit == "firms":
+        shown = f"{value:.0f}" + ("개" if lang == "ko" else (" firm" if round(value) == 1 else " firms"))
+        return with_period(shown, period, lang)
+    return with_period(f"{_sig(float(value))} {unit}".strip(), period, lang)
+
+
+def metric_change(metric: str, delta: float, lang: str = "en") -> str:
+    """A change in an outcome with its unit: '+0.13 pp', '+$0.42 bn', '-35 pts'."""
+    info = METRICS.get(metric)
+    if info is None:
+        return f"{delta:+.3g}"
+    if info.unit == "share" or info.unit == "frontier index":
+        return points_change(delta, lang)
+    sign = "+" if delta >= 0 else "-"
+    return sign + metric_value(metric, abs(delta), lang, period=None)
+
+
+def metric_chart_unit(metric: str, lang: str) -> str:
+    """The unit line of a chart title: 'USD bn per quarter' / '분기, 억 달러'."""
+    info = METRICS.get(metric)
+    if info is None:
+        return ""
+    flows = info.per_year == "sum"
+    en = {
+        "USD bn": "USD bn per quarter" if flows else "USD bn",
+        "KRW bn": "KRW bn per quarter" if flows else "KRW bn",
+        "share": "%",
+        "frontier index": "% behind the frontier",
+        "firms": "firms",
+    }
+    ko = {
+        "USD bn": "분기, 억 달러" if flows else "억 달러",
+        "KRW bn": "분기, 억 원" if flows else "억 원",
+        "share": "%",
+        "frontier index": "최고 수준 대비 %",
+        "firms": "개",
+    }
+    table = ko if lang == "ko" else en
+    if info.unit.startswith("points"):
+        return "점(0-10,000)" if lang == "ko" else "points, 0-10,000"
+    return table.get(info.unit, info.unit)
+
+
+def axis_value(metric: str, value: float, lang: str) -> str:
+    """A short y-axis tick label in the chart's unit (see :func:`metric_chart_unit`)."""
+    info = METRICS.get(metric)
+    unit = info.unit if info else ""
+    if unit in ("share", "frontier index"):
+        return f"{value * 100:.0f}%"
+    if lang == "ko" and unit in ("USD bn", "KRW bn"):
+        return _sig(value * 10, 2)  # in 억
+    return _sig(value, 2)
+
+
+def quarter_text(quarter: int | str, lang: str) -> str:
+    """A quarter: '2025Q3' in English, '2025년 3분기' in Korean. Takes a quarter number or a '2025Q3' label."""
+    if isinstance(quarter, str):
+        year, _, q = quarter.partition("Q")
+        year_n, q_n = int(year), int(q)
+    else:
+        year_n, q_n = quarter // 4, quarter % 4 + 1
+    return f"{year_n}년 {q_n}분기" if lang == "ko" else f"{year_n}Q{q_n}"
+
+
+def speed_text(quarters_per_second: float, lang: str) -> str:
+    """An autoplay speed: '2 q/s' / '초당 2분기'."""
+    shown = f"{quarters_per_second:g}"
+    return f"초당 {shown}분기" if lang == "ko" else f"{shown} q/s"
+
+
+# -- levers -------------------------------------------------------------------
+
+
+def lever_value(spec: Any, value: Any, lang: str = "en") -> str:
+    """A policy lever's numeric value with its unit, read from the spec's English unit text."""
+    unit = (getattr(spec, "unit", "") or "").strip()
+    if unit == "KRW bn/yr":
+        return krw_bn(value, lang, "yr")
+    if unit == "KRW bn":
+        return krw_bn(value, lang)
+    if unit == "thousand GPUs":
+        count = value * 1000
+        return f"{korean_count(count)} 장" if lang == "ko" else f"{group(count)} GPUs"
+    if unit == "price advantage":
+        return f"{percent(value, 0)} 가격 우대" if lang == "ko" else f"{percent(value, 0)} price advantage"
+    if unit == "x obligations":
+        return f"의무 {value:.1f}배" if lang == "ko" else f"{value:.1f}× obligations"
+    if unit == "per year":
+        return f"연 {percent(value, 0)}" if lang == "ko" else f"{percent(value, 0)} a year"
+    if unit == "quarters":
+        return quarters(int(value), lang)
+    if unit == "share":
+        return percent(value, 0)
+    if unit == "share of R&D":
+        return f"R&D의 {percent(value, 0)}" if lang == "ko" else f"{percent(value, 0)} of R&D"
+    shown = f"{value:g}" if isinstance(value, int) else f"{value:.4g}"
+    local = spec.unit_for(lang) if hasattr(spec, "unit_for") else unit
+    return f"{shown} {local}".strip()
+
+
+# -- objectives -----------------------------------------------------------------
+
+
+def objective_period(objective_aggregate: str, metric: str) -> str | None:
+    """'yr' when an objective sums a flow over a year (compare it with a yearly total), else None."""
+    return "yr" if objective_aggregate.endswith("sum") and metric_period(metric) == "qtr" else None
+
+
+def objective_value(metric: str, value: float, lang: str, period: str | None) -> str:
+    """An objective's value in the objective's own terms (the capability gap as '% of the frontier')."""
+    if METRICS.get(metric) is not None and METRICS[metric].unit == "frontier index":
+        shown = percent(1.0 - value)
+        return f"최고 수준의 {shown}" if lang == "ko" else f"{shown} of the frontier"
+    return metric_value(metric, value, lang, period)
+
+
+def objective_target(metric: str, op: str, target: float, lang: str, period: str | None) -> str:
+    """'≥ $27 bn/yr', '≤ 2,800 pts', and the capability gap as '≥ 88% of the frontier'."""
+    if METRICS.get(metric) is not None and METRICS[metric].unit == "frontier index":
+        op = {"<=": ">=", ">=": "<="}[op]
+        target = 1.0 - target
+        shown = percent(target, 0)
+        text = f"최고 수준의 {shown}" if lang == "ko" else f"{shown} of the frontier"
+    else:
+        text = metric_value(metric, target, lang, period)
+    symbol = {">=": "≥", "<=": "≤"}.get(op, op)
+    return f"{symbol} {text}"

@@ -1,0 +1,69 @@
+"""``aisim play`` edge cases: no display, and never overwriting the autosave when not asked to."""
+
+from __future__ import annotations
+
+import pytest
+
+from sim.game.commands import display_available
+
+
+@pytest.mark.parametrize(
+    ("environ", "platform", "expected"),
+    [
+        ({}, "linux", False),
+        ({"DISPLAY": ":0"}, "linux", True),
+        ({"WAYLAND_DISPLAY": "wayland-0"}, "linux", True),
+        ({"DISPLAY": ":0", "SDL_VIDEODRIVER": "dummy"}, "linux", False),
+        ({"SDL_VIDEODRIVER": "offscreen"}, "win32", False),
+        ({"SDL_VIDEODRIVER": "kmsdrm"}, "linux", True),
+        ({}, "win32", True),
+        ({}, "darwin", True),
+    ],
+)
+def test_display_available(environ, platform, expected):
+    assert display_available(environ, platform) is expected
+
+
+def test_play_without_display_or_headless_exits_2_with_one_line(tiny_korea, tmp_path, monkeypatch, capsys):
+    from sim.cli import main
+
+    saves = tmp_path / "saves"
+    saves.mkdir()
+    autosave = saves / "autosave.json"
+    autosave.write_text("the player's game", encoding="utf-8")
+    monkeypatch.setenv("AISIM_SAVE_DIR", str(saves))
+    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    path = tmp_path / "tiny.yaml"
+    path.write_text(tiny_korea.document_text(), encoding="utf-8")
+    shot = tmp_path / "shot.png"
+    assert main(["play", str(path), "--autoplay", "2", "--screenshot", str(shot)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "--headless" in err and "display" in err
+    assert not shot.exists()
+    assert autosave.read_text(encoding="utf-8") == "the player's game"
+
+
+def test_a_killed_window_does_not_autosave(tiny_korea, tmp_path, monkeypatch):
+    """Ctrl-C (KeyboardInterrupt) in the loop leaves the autosave as it was; closing the window saves."""
+    from sim.game.app import App
+    from sim.game.session import GameSession, autosave_path
+
+    monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path / "saves"))
+    monkeypatch.setenv("AISIM_PREVIEW_WORKERS", "0")
+    app = App(size=(1280, 800))
+    app.start_game(GameSession(tiny_korea, 0, ghost=False))
+    app.screen.request_step()
+
+    def interrupted(dt):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(app, "frame", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        app.run()
+    assert not autosave_path().exists()
+    monkeypatch.undo()
+    monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path / "saves"))
+    app.quit()  # the window's close button / menu Quit
+    assert autosave_path().exists()

@@ -1,0 +1,117 @@
+"""Every screen at 960x600, 1280x720, 1920x1080 and 3840x2160: widgets and text stay inside, nothing overlaps."""
+
+from __future__ import annotations
+
+import itertools
+
+import pygame
+import pytest
+
+from sim.game import charts
+from sim.game.app import App
+from sim.game.screens.end import EndScreen
+from sim.game.screens.start import StartScreen
+from sim.game.session import GameSession
+from sim.game.settings import Settings, save_settings
+
+SIZES = ((960, 600), (1280, 720), (1920, 1080), (3840, 2160))
+
+
+class TextRecorder:
+    """Records every line of text drawn with charts.text: (surface size, rect, text)."""
+
+    def __init__(self, monkeypatch) -> None:
+        self.lines: list[tuple[tuple[int, int], pygame.Rect, str, pygame.Surface]] = []
+        original = charts.text
+
+        def recording(surface, value, *args, **kwargs):
+            rect = original(surface, value, *args, **kwargs)
+            entry = (surface.get_size(), rect, value, surface)
+            if not any(e[3] is surface and e[1] == rect and e[2] == value for e in self.lines[-40:]):
+                self.lines.append(entry)
+            return rect
+
+        monkeypatch.setattr(charts, "text", recording)
+
+
+def top_level_widgets(app) -> list:
+    """Widgets placed directly on the screen (not inside windows or scrolling panels, which clip)."""
+    root = app.manager.get_root_container()
+    kinds = ("UIButton", "UILabel", "UIDropDownMenu", "UITextEntryLine", "UISelectionList", "UITextBox")
+    return [e for e in root.elements if type(e).__name__ in kinds and e.visible and e.ui_container is root]
+
+
+def ink(rect: pygame.Rect) -> pygame.Rect:
+    """Where a line's glyphs are: the font's line box minus its leading (NotoSansKR's is ~45 % of the size)."""
+    return rect.inflate(-2, -int(rect.height * 0.4))
+
+
+def check(app, recorder, where: str) -> list[str]:
+    problems = []
+    window = pygame.Rect((0, 0), app.size)
+    widgets = top_level_widgets(app)
+    for widget in widgets:
+        if not window.contains(widget.rect):
+            problems.append(f"{where}: {type(widget).__name__} {getattr(widget, 'text', '')!r} outside the window")
+    for a, b in itertools.combinations(widgets, 2):
+        if a.rect.colliderect(b.rect):
+            problems.append(f"{where}: {getattr(a, 'text', a)!r} overlaps {getattr(b, 'text', b)!r}")
+    for size, rect, text, _ in recorder.lines:
+        if not text:
+            continue
+        bounds = pygame.Rect((0, 0), size).inflate(2, 2)
+        if not bounds.contains(rect):
+            problems.append(f"{where}: text {text!r} leaves its panel ({rect} in {size})")
+    by_surface: dict[int, list] = {}
+    for _size, rect, text, surface in recorder.lines:
+        if text.strip():
+            by_surface.setdefault(id(surface), []).append((rect, text))
+    for lines in by_surface.values():
+        for (ra, ta), (rb, tb) in itertools.combinations(lines, 2):
+            if ink(ra).colliderect(ink(rb)):
+                problems.append(f"{where}: text {ta!r} overlaps {tb!r}")
+    recorder.lines.clear()
+    return problems
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_every_screen_fits(size, tiny_korea, tmp_path, monkeypatch):
+    monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path))
+    monkeypatch.setenv("AISIM_PREVIEW_WORKERS", "0")
+    save_settings(Settings(tour_done=True))
+    recorder = TextRecorder(monkeypatch)
+    app = App(size=size)
+    problems = []
+
+    def draw_once():
+        app.cache.clear()
+        recorder.lines.clear()
+        app.draw()
+
+    for lang in ("en", "ko"):
+        app.set_language(lang)
+        app.show(StartScreen)
+        app.pump(2)
+        draw_once()
+        problems += check(app, recorder, f"{lang} start")
+        session = GameSession(tiny_korea, 0)
+        session.set_lever("public_compute_gpus_k", 40)
+        app.start_game(session)
+        for _ in range(3):
+            app.screen.request_step()
+        session.sync_ghost()
+        for tab in ("firms", "partners", "news", "why"):
+            app.screen.tab = tab
+            app.rebuild()
+            app.pump(2)
+            draw_once()
+            problems += check(app, recorder, f"{lang} dashboard/{tab}")
+        while not session.finished:
+            app.screen.request_step()
+            if app.screen.event_window is not None:
+                app.screen.answer("kakao_openai", "conditions")
+        assert isinstance(app.screen, EndScreen)
+        app.pump(2)
+        draw_once()
+        problems += check(app, recorder, f"{lang} end")
+    assert not problems, "\n".join(problems[:40])

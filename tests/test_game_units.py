@@ -1,0 +1,66 @@
+"""The game's one number formatter: units and periods in English and Korean."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from sim.game import units
+
+
+@pytest.mark.parametrize(
+    ("krw_bn", "text"),
+    [(640, "6,400억 원"), (1234.5, "1조 2,345억 원"), (1000, "1조 원"), (0.5, "5억 원"), (0.02, "2,000만 원")],
+)
+def test_korean_won(krw_bn, text):
+    assert units.korean_won_from_krw_bn(krw_bn) == text
+
+
+def test_korean_counts_and_periods():
+    assert units.korean_count(13000) == "1만 3천"
+    assert units.korean_count(250000) == "25만"
+    assert units.korean_count(1234) == "1,234"
+    assert units.krw_bn(640, "ko", "yr") == "연 6,400억 원"
+    assert units.krw_bn(640, "en", "yr") == "KRW 640 bn/yr"
+    assert units.usd_bn(7.85, "en", "qtr") == "$7.85 bn/qtr"
+    assert units.usd_bn(40.18, "ko") == "402억 달러"
+    assert units.quarters(4, "ko") == "4개 분기"
+    assert units.points_change(0.0013, "ko") == "+0.13%p"
+    assert units.points_change(0.0013, "en") == "+0.13 pp"
+
+
+def test_levers_read_as_sentences_in_korean():
+    def spec(unit):
+        return SimpleNamespace(unit=unit, unit_for=lambda lang: unit)
+
+    assert units.lever_value(spec("KRW bn/yr"), 640.0, "ko") == "연 6,400억 원"
+    assert units.lever_value(spec("thousand GPUs"), 13.0, "ko") == "1만 3천 장"
+    assert units.lever_value(spec("price advantage"), 0.45, "ko") == "45% 가격 우대"
+    assert units.lever_value(spec("per year"), 0.05, "ko") == "연 5%"
+    assert units.lever_value(spec("quarters"), 4, "ko") == "4개 분기"
+    assert units.lever_value(spec("per year"), 0.05, "en") == "5% a year"
+
+
+def test_every_metric_value_carries_a_unit():
+    from sim.model.outcomes import METRICS
+
+    for metric, info in METRICS.items():
+        for lang in ("en", "ko"):
+            text = units.metric_value(metric, 12.5, lang)
+            assert any(ch in text for ch in "%$원점개러") or any(w in text for w in ("bn", "pts", "firm", "behind")), (
+                metric,
+                text,
+            )
+            if info.per_year == "sum":
+                assert "/qtr" in text or "분기" in text  # a flow says it is one quarter's amount
+
+
+def test_yearly_objectives_are_shown_as_yearly_totals_and_the_gap_as_a_share_of_the_frontier():
+    from sim.game.report import objective_line
+    from sim.objectives import ObjectiveResult
+
+    revenue = ObjectiveResult("m", {"en": "Market", "ko": "시장"}, "market_revenue_usd_bn", ">=", 27, 1, 31.4, True, 1)
+    assert objective_line(revenue, "en", "final_year_sum") == "[met] Market: $31.4 bn/yr (≥ $27.0 bn/yr)"
+    gap = ObjectiveResult("g", {"en": "Gap", "ko": "격차"}, "capability_gap", "<=", 0.12, 1, 0.141, False, 0.3)
+    assert objective_line(gap, "ko", "final") == "[미달] 격차: 최고 수준의 85.9% (≥ 최고 수준의 88%)"
