@@ -15,15 +15,6 @@ import pygame
 from sim.game import charts, units
 from sim.game.i18n import pick, t
 
-# Programmes the regulator scales back together when the budget binds; entitlements (tax
-# credit, procurement premium) and inspections are paid first. Mirrors Regulator.allocate.
-SCALABLE_PROGRAMMES = (
-    "sovereign_ai_budget_krw_bn",
-    "public_compute_gpus_k",
-    "talent_programme_krw_bn",
-    "public_data_openness",
-)
-
 
 @dataclass(frozen=True)
 class Goal:
@@ -99,8 +90,8 @@ def budget_check(session) -> dict[str, Any]:
     nothing = {"scale": 1.0, "cuts": {}, "scaled_back": None}
     if model.finished:
         return nothing
-    # Cheap gate: with room left this year for the whole plan plus the regulator's head-room on
-    # entitlements (1.15 today; 1.5 here leaves a margin), no programme can be cut: skip the dry run.
+    # Cheap gate: with room left this year for the whole plan with a margin (entitlements are
+    # estimated from last quarter and grow with the market), no programme can be cut: skip the dry run.
     planned = sum(session.lever_costs().values())
     left = session.history[-1].get("budget_left_krw_bn") if session.history else None
     if left is None or session.history[-1].get("year") != model.quarter // 4:
@@ -113,11 +104,11 @@ def budget_check(session) -> dict[str, Any]:
     if decision:
         trial.apply_decision(decision)
     trial.step()
-    scale = float(getattr(trial.regulator, "programme_scale", 1.0))
-    costs = session.lever_costs()
-    cuts = {k: costs[k] * (1.0 - scale) for k in SCALABLE_PROGRAMMES if k in costs and costs[k] > 0 and scale < 1}
+    # the model says which programmes it scaled back and by how much (KRW bn per year)
+    scale = float(trial.regulator.programme_scale)
+    cuts = {k: v for k, v in trial.regulator.scaled_back.items() if v > 0} if scale < 1 else {}
     row = trial.history[-1] if trial.history else {}
-    return {"scale": scale, "cuts": cuts, "scaled_back": row.get("budget_scaled_back")}
+    return {"scale": scale, "cuts": cuts, "scaled_back": row.get("budget_shortfall_krw_bn")}
 
 
 def budget_lines(session, check: Mapping[str, Any], lang: str) -> list[str]:
