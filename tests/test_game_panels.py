@@ -26,12 +26,12 @@ def test_budget_check_names_the_programmes_scaled_back_before_the_quarter(tiny_k
     session = GameSession(tiny_korea, 0, ghost=False)
     assert panels.budget_check(session)["scale"] == 1.0
     assert panels.budget_lines(session, panels.budget_check(session), "en") == []
-    session.set_lever("sovereign_ai_budget_krw_bn", 2000)
+    session.set_lever("talent_programme_krw_bn", 1000)  # no sovereign teams before 2025Q3: that budget waits
     session.set_lever("public_compute_gpus_k", 100)
     check = panels.budget_check(session)
     assert check["scale"] < 1.0 and check["cuts"]
     lines = panels.budget_lines(session, check, "en")
-    assert "Over budget" in lines[0] and "Sovereign AI" in lines[1] and "KRW" in lines[1]
+    assert "Over budget" in lines[0] and "Public GPU provision" in lines[1] and "KRW" in lines[1]
     before = session.model.quarter
     assert session.model.quarter == before and not session.history  # the dry run left the game alone
     session.step()

@@ -48,7 +48,9 @@ def test_every_metric_value_carries_a_unit():
     for metric, info in METRICS.items():
         for lang in ("en", "ko"):
             text = units.metric_value(metric, 12.5, lang)
-            assert any(ch in text for ch in "%$원점개러") or any(w in text for w in ("bn", "pts", "firm", "behind")), (
+            assert any(ch in text for ch in "%$원점개러건만지") or any(
+                w in text for w in ("bn", "pts", "firm", "behind", "incident", "M", "index")
+            ), (
                 metric,
                 text,
             )

@@ -258,9 +258,11 @@ def cmd_play_lesson(args) -> int:
         lesson.role(role)
     if len(set(roles)) != len(roles):
         raise ClassroomArgumentError(f"--role: each role once, got {', '.join(roles)}")
-    from sim.game.commands import GameArgumentError, parse_size
+    from sim.game.commands import NO_DISPLAY_MESSAGE, GameArgumentError, display_available, parse_size
 
-    size = parse_size(args.size)
+    if not args.headless and not display_available():
+        raise GameArgumentError(NO_DISPLAY_MESSAGE)
+    size = parse_size(args.size) if args.size is not None else None
     if args.autoplay is not None and args.autoplay < 0:
         raise GameArgumentError(f"--autoplay must be >= 0, got {args.autoplay}")
     if args.headless:

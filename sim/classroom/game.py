@@ -164,7 +164,7 @@ def open_team_session(lesson: Lesson, team: str, roles=None) -> tuple[LessonSess
     return LessonSession(lesson, team, roles=roles), ""
 
 
-def start_lesson_game(lesson: Lesson, size=(1280, 800), lang: str = "en", team: str = "team", roles=None):
+def start_lesson_game(lesson: Lesson, size=None, lang: str = "en", team: str = "team", roles=None):
     """Open the window on the lesson's briefing, resuming the team's save if it has one. Returns the App."""
     from sim.game.app import App
     from sim.game.screens.briefing import BriefingScreen

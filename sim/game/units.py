@@ -140,8 +140,17 @@ def metric_value(metric: str, value: float, lang: str = "en", period: str | None
         return percent(value, 2 if abs(value) < 0.1 and value != 0 else 1)
     if unit.startswith("points"):
         return f"{group(value)}" + ("점" if lang == "ko" else " pts")
-    if unit == "frontier index":
+    if unit == "frontier index" and metric == "capability_gap":
         return percent(value) + (" 뒤처짐" if lang == "ko" else " behind")
+    if unit == "frontier index":
+        return ("최첨단 대비 " + percent(value)) if lang == "ko" else (percent(value) + " of the frontier")
+    if unit == "incidents":
+        shown = f"{_sig(float(value))}" + ("건" if lang == "ko" else (" incident" if value == 1 else " incidents"))
+        return with_period(shown, period, lang)
+    if unit == "millions":
+        return f"{group(value * 100)}만" if lang == "ko" else f"{_sig(float(value))}M"
+    if unit == "index":
+        return f"{_sig(float(value))}" + (" (지수)" if lang == "ko" else " (index)")
     if unit == "firms":
         shown = f"{value:.0f}" + ("개" if lang == "ko" else (" firm" if round(value) == 1 else " firms"))
         return with_period(shown, period, lang)

@@ -151,7 +151,7 @@ class EndScreen(Screen):
         y += 8
         now = final_year_rows(session, session.history)
         base = final_year_rows(session, session.ghost_history)
-        if not now:
+        if not now or y + 24 + 19 > size[1] - 20:  # no room for the heading and one row: the report has them
             return surface
         charts.text(
             surface, self.tr("final_outcomes").format(year=now[-1]["year"]), (14, y), 15, charts.TEXT, bold=True
