@@ -25,7 +25,7 @@ def test_rule_decisions_are_sensible(small_korea):
             assert d.korean_usd_bn_per_year > 0
 
 
-def test_a_firm_decision_applies_for_one_quarter_and_is_logged(small_korea):
+def test_a_firm_decision_stands_until_changed_and_is_logged(small_korea):
     model = AIMarketModel(small_korea, seed=1)
     model.step()
     before = model.firm_by_id["upstage"].price
@@ -36,7 +36,10 @@ def test_a_firm_decision_applies_for_one_quarter_and_is_logged(small_korea):
     assert upstage.price < before  # moved towards 0.3 (bounded step)
     assert model.decision_log[model.quarter - 1] == {"firm:upstage": {"price": 0.3, "rd_usd_bn_per_year": 0.2}}
     model.step()
-    assert upstage.decision.rd_usd_bn_per_year != 0.2  # the rule again
+    assert upstage.decision.rd_usd_bn_per_year == 0.2 and upstage.decision.price == 0.3  # it stands
+    model.apply_decision({"firm:upstage": {}})  # back to the rule
+    model.step()
+    assert upstage.decision.rd_usd_bn_per_year != 0.2
 
 
 def test_firm_decisions_replay_bit_identically(small_korea):
@@ -97,3 +100,14 @@ def test_decision_fields_describe_every_decision():
     assert set(FIRM_DECISION_FIELDS) == set(FirmDecision.__dataclass_fields__)
     for spec in FIRM_DECISION_FIELDS.values():
         assert spec["min"] < spec["max"] and spec["label_ko"] and spec["unit_en"]
+
+
+def test_a_platform_answers_an_offered_deal_with_its_own_choice(small_korea):
+    model = AIMarketModel(small_korea, seed=0)
+    while model.quarter_label != "2025Q4":  # the Kakao-OpenAI offer arrives this quarter
+        model.step()
+    model.apply_decision({"partner:kakao_talk": {"provider": "kakao", "deal": "integration"}})
+    model.step()
+    kakao_talk = model.partner_by_id["kakao_talk"]
+    assert model.firms[kakao_talk.provider].firm_id == "kakao"
+    assert any("turns down OpenAI" in item["en"] for item in model.news)

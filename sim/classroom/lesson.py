@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import UserError
-from sim.model.outcomes import METRICS
+from sim.model.outcomes import FIRM_COLUMN_DOCS, METRICS
 from sim.scenario import EVENT, Scenario, canonical_json, load_scenario, resolve_scenario_path, scenario_from_document
 from sim.schema import ID, REQUIRED, Any_, Context, ListOf, Localized, MapOf, Num, Quarter, Record, Str, suggest
 from sim.timeline import quarter_label
@@ -28,7 +28,12 @@ SCHEMA_ID = "aisim/lesson-1"
 ROLE_KINDS = ("regulator", "firm", "partner")
 AGGREGATES = ("final_year_mean", "final_year_sum", "final", "mean", "min", "max", "sum")
 # Firm-level outcomes a role objective may read from ``model.firm_history`` (``firm.<name>``).
-FIRM_METRICS = ("revenue_usd_bn", "revenue_share", "profit_usd_bn", "cash_usd_bn", "capability", "korean_quality")
+# numeric columns of firms.csv (sim/model/outcomes.py is their one home)
+FIRM_METRICS = tuple(
+    name
+    for name in FIRM_COLUMN_DOCS
+    if name not in ("quarter", "firm", "name", "origin", "size", "active", "sovereign_team", "partners")
+)
 PARTNER_DEALS = ("integration", "exclusive", "equity")
 REPO_LESSON_DIR = Path(__file__).resolve().parent.parent.parent / "lessons"
 

@@ -105,8 +105,21 @@ def apply_effects(model: AIMarketModel, effects: list[dict], quarter: int, half_
                         {"kind": kind, "id": key, "field": name, "remaining": amount, "half_life": half_life}
                     )
         elif effect["partnership"] is not None:
-            deal = effect["partnership"]
+            deal = dict(effect["partnership"])
             partner = model.partner_by_id[deal["partner"]]
+            if partner.pending is not None and partner.pending["provider"] in model.firm_by_id:
+                # the platform (a player's role) answers the offer with its own choice
+                offered = model.firm_by_id[deal["provider"]]
+                deal["provider"], deal["deal"] = partner.pending["provider"], partner.pending.get("deal")
+                partner.pending = None
+                if deal["provider"] != offered.firm_id:
+                    chosen = model.firm_by_id[deal["provider"]]
+                    model.add_news(
+                        quarter,
+                        "partnership",
+                        f"{partner.name} turns down {offered.name} and picks {chosen.name}",
+                        f"{partner.name_ko}, {offered.name_ko} 제안을 거절하고 {chosen.name_ko} 선택",
+                    )
             firm = model.firm_by_id[deal["provider"]]
             if not firm.available:
                 model.add_news(

@@ -312,8 +312,9 @@ class AIMarketModel(mesa.Model):
         """Set lever values, answer event choices and set firm or platform decisions for the next quarter.
 
         Keys are parameter names (levers), ``choice:EVENT_ID`` with a choice id,
-        ``firm:FIRM_ID`` with a mapping of firm decision fields (this quarter only;
-        see :mod:`sim.model.policies`), or ``partner:PARTNER_ID`` with
+        ``firm:FIRM_ID`` with a mapping of firm decision fields (standing until changed,
+        like a lever; an empty mapping hands the firm back to its rule; see
+        :mod:`sim.model.policies`), or ``partner:PARTNER_ID`` with
         ``{"provider": FIRM_ID, "deal": KIND}`` (used when that contract is next up).
         Raises :class:`OverrideError` for unknown names or bad values; nothing is
         applied unless everything is valid.
@@ -352,7 +353,10 @@ class AIMarketModel(mesa.Model):
         self.params.update(checked)
         self.choices.update(choices)
         for name, fields in firm_moves.items():
-            self.firm_overrides.setdefault(name, {}).update(fields)
+            if fields:
+                self.firm_overrides.setdefault(name, {}).update(fields)
+            else:  # an empty decision hands the firm back to its rule
+                self.firm_overrides.pop(name, None)
         for name, move in partner_moves.items():
             self.partner_by_id[name].pending = move
         logged = self.decision_log.setdefault(self.quarter, {})
@@ -515,9 +519,8 @@ class AIMarketModel(mesa.Model):
             view = FirmView(best, credit if firm.domestic else 0.0, operating, self.params)
             policy = self.firm_policies.get(firm.firm_id, rule)
             decision = policy.decide(firm, view)
-            override = self.firm_overrides.pop(firm.firm_id, None)
+            override = self.firm_overrides.get(firm.firm_id)
             firm.decision = apply_override(decision, override) if override else decision
-        self.firm_overrides.clear()
 
     def invest(self) -> None:
         """Firms' investment moves capability and Korean quality; the frontier and inference costs move."""

@@ -8,7 +8,8 @@ a Gumbel taste shock. Deals come in kinds (scenario ``deals:``: e.g.
 integration, exclusive, equity stake) with their own length and channel
 strength. The regulator may review a deal with a foreign provider (allow /
 conditions / block). A caller can dictate the next choice
-(``{"partner:<id>": {"provider": ..., "deal": ...}}``).
+(``{"partner:<id>": {"provider": ..., "deal": ...}}``): used when the contract is up, or
+when an event offers the platform a deal, whichever comes first.
 """
 
 from __future__ import annotations

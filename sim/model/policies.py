@@ -2,10 +2,11 @@
 
 Every firm's quarterly decisions come from a policy object with a ``decide(firm,
 view) -> FirmDecision`` method; the default is :class:`RuleFirmPolicy`, the
-behavioural rule of the model (ODD, "firm decisions"). A caller can replace the
-decisions of one firm for one quarter by passing ``{"firm:<id>": {...}}`` to
+behavioural rule of the model (ODD, "firm decisions"). A caller can fix some of a
+firm's decisions by passing ``{"firm:<id>": {...}}`` to
 ``AIMarketModel.apply_decision`` (any subset of :data:`FIRM_DECISION_FIELDS`; the rest
-follow the rule), or install another policy for good with
+follow the rule; they stand until changed, like a lever, and ``{}`` hands the firm
+back to its rule), or install another policy for good with
 ``AIMarketModel.set_firm_policy``. Platforms likewise: ``{"partner:<id>":
 {"provider": "<firm id>", "deal": "<deal kind>"}}`` is used the next time that
 platform's contract is up. Policies must be picklable (module-level classes) so
