@@ -418,50 +418,62 @@ class Scenario:
     # convenient views -------------------------------------------------
     @property
     def title(self) -> Mapping[str, str]:
+        """The scenario's title (en, ko)."""
         return self.sections["title"]
 
     @property
     def description(self) -> Mapping[str, str]:
+        """The scenario's description (en, ko)."""
         return self.sections["description"]
 
     @property
     def start(self) -> int:
+        """First quarter (as a quarter number)."""
         return self.sections["time"]["start"]
 
     @property
     def end(self) -> int:
+        """Last quarter (as a quarter number)."""
         return self.sections["time"]["end"]
 
     @property
     def quarters(self) -> int:
+        """Number of quarters from start to end."""
         return self.end - self.start + 1
 
     @property
     def krw_per_usd(self) -> float:
+        """The exchange rate the scenario uses."""
         return self.sections["currency"]["krw_per_usd"]
 
     @property
     def firms(self) -> list[dict]:
+        """The validated firms: section."""
         return self.sections["firms"]
 
     @property
     def partners(self) -> list[dict]:
+        """The validated partners: section."""
         return self.sections["partners"]
 
     @property
     def segments(self) -> dict[str, dict]:
+        """The validated segments: section (consumer, enterprise, public)."""
         return self.sections["segments"]
 
     @property
     def events(self) -> list[dict]:
+        """The validated events (a base scenario's first)."""
         return self.sections["events"]
 
     @property
     def objectives(self) -> list[dict]:
+        """The validated objectives."""
         return self.sections["objectives"]
 
     @property
     def regulator(self) -> dict:
+        """The validated regulator: section (AI Basic Act, sovereign programme)."""
         return self.sections["regulator"]
 
     def with_values(self, overrides: Mapping[str, Any]) -> Scenario:
@@ -479,6 +491,7 @@ class Scenario:
 
 
 def canonical_json(data: Any) -> str:
+    """``data`` as canonical JSON text (sorted keys, no spaces): what the content hash is taken of."""
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 

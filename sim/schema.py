@@ -40,6 +40,7 @@ class Context:
     error_type: type[UserError] = UserError
 
     def fail(self, path: tuple, message: str) -> UserError:
+        """A user error at ``path`` of this document, naming the file and the line where known."""
         return self.error_type(message, file=self.doc.file, path=format_path(path), line=self.doc.line_of(path))
 
 
@@ -74,6 +75,7 @@ class Field:
     expected = "a value"
 
     def check(self, value: Any, ctx: Context, path: tuple) -> Any:
+        """Validate ``value`` found at ``path``; return it normalised or raise the context's error."""
         raise NotImplementedError
 
 
@@ -127,6 +129,8 @@ ID = Str(pattern=r"[a-z][a-z0-9_]*", what="an id (lower-case letters, digits and
 
 
 class Bool(Field):
+    """A true/false value."""
+
     expected = "true or false"
 
     def check(self, value, ctx, path):
@@ -165,6 +169,8 @@ class Localized(Field):
 
 
 class ListOf(Field):
+    """A list whose items all match one field (optionally with a minimum length and unique ids)."""
+
     def __init__(self, item: Field, min_len: int = 0, unique_key: str | None = None):
         self.item, self.min_len, self.unique_key = item, min_len, unique_key
         self.expected = "a list"

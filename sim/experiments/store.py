@@ -58,6 +58,7 @@ MAX_RECORD_BYTES = 50_000_000
 
 
 def parquet_available() -> bool:
+    """Whether pyarrow is installed (results as Parquet rather than CSV)."""
     try:
         import pyarrow  # noqa: F401
     except ImportError:
@@ -259,10 +260,12 @@ class ResultStore:
     # ------------------------------------------------------------------ partitions
     @property
     def parts(self) -> Path:
+        """The folder of result parts (a pure Parquet or CSV dataset)."""
         return self.root / PARTS
 
     @property
     def commits(self) -> Path:
+        """The folder of commit records (outside parts/, so parts/ reads as one dataset)."""
         return self.root / COMMITS
 
     def _records(self, all_names: bool = False) -> list[Path]:
@@ -472,6 +475,7 @@ class ResultStore:
         return data.sort_values(order, kind="stable").reset_index(drop=True)
 
     def read_design(self) -> pd.DataFrame:
+        """The sweep's design table (design.csv) as a DataFrame."""
         import io
 
         raw = read_user_bytes(self.root / "design.csv", limit=1_000_000_000, error_type=ExperimentError)

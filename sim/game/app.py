@@ -101,6 +101,7 @@ class App:
         self.show(StartScreen)
 
     def layout_size(self, window_size: tuple[int, int]) -> tuple[int, int]:
+        """The size the screens lay out for: the window divided by the UI scale."""
         return (max(1, int(window_size[0] / self.ui_scale)), max(1, int(window_size[1] / self.ui_scale)))
 
     def remember(self, **changes) -> None:
@@ -125,6 +126,7 @@ class App:
     # -- screens -----------------------------------------------------------
     @property
     def too_small(self) -> bool:
+        """Whether the window is below the smallest supported size."""
         return self.size[0] < MIN_SIZE[0] or self.size[1] < MIN_SIZE[1]
 
     def show(self, screen_class, **kwargs) -> None:
@@ -143,6 +145,7 @@ class App:
             self.screen.build(pygame.Rect((0, 0), self.size))
 
     def set_language(self, lang: str) -> None:
+        """Switch the interface language and rebuild the screen (remembered in the settings)."""
         self.lang = lang
         self.remember(lang=lang)
         self.manager.set_locale(lang)
@@ -191,6 +194,7 @@ class App:
             self.message = f"{t('error', self.lang)}: {exc}"
 
     def start_game(self, session: GameSession, replay: bool = False) -> None:
+        """Start a session (a new game or a loaded one) and show the dashboard."""
         from sim.game.screens.dashboard import DashboardScreen
 
         self.session = session
@@ -208,6 +212,7 @@ class App:
             return None
 
     def quit(self) -> None:
+        """Autosave the game (when there is one) and end the main loop."""
         finish = getattr(self.screen, "finish_step", None)
         if finish is not None:
             finish()  # a quarter still being computed belongs in the autosave
@@ -224,6 +229,7 @@ class App:
 
     # -- the loop ----------------------------------------------------------
     def handle(self, event: pygame.event.Event) -> None:
+        """Route one event: window and global keys here, the rest to the screen."""
         if event.type == pygame.QUIT:
             self.quit()
             return
@@ -270,6 +276,7 @@ class App:
         self.draw()
 
     def draw(self) -> None:
+        """Draw the current screen and widgets, scaled to the window."""
         target = self.canvas
         target.fill(charts.BG)
         if self.too_small:

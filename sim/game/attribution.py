@@ -45,6 +45,7 @@ class Decomposition:
 
     @property
     def total(self) -> float:
+        """The whole change the parts add up to."""
         return self.player - self.baseline
 
 
@@ -61,6 +62,7 @@ class PolicyChain:
         self.models: list = [initial.copy()]
 
     def groups_in(self, decision: Mapping[str, Any]) -> list[str]:
+        """The policy groups in the player's decisions so far, in the order first used."""
         seen: list[str] = []
         for key in decision:
             group = group_of(key)

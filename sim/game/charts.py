@@ -53,6 +53,7 @@ def font_path(bold: bool = False) -> Path:
 
 
 def font(size: int, bold: bool = False) -> pygame.font.Font:
+    """The bundled Korean-capable font at ``size`` (cached)."""
     key = (size, bold)
     if not pygame.font.get_init():
         pygame.font.init()
@@ -145,6 +146,7 @@ class SurfaceCache:
         self.draws = 0  # how many surfaces were actually drawn (for tests and the benchmark)
 
     def get(self, slot: str, key: Hashable, draw: Callable[[], pygame.Surface]) -> pygame.Surface:
+        """The cached surface for ``key``, drawing it with ``make`` when it is missing."""
         cached = self._slots.get(slot)
         if cached is not None and cached[0] == key:
             return cached[1]
@@ -154,6 +156,7 @@ class SurfaceCache:
         return surface
 
     def clear(self) -> None:
+        """Forget every cached surface."""
         self._slots.clear()
 
 

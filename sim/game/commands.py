@@ -95,6 +95,7 @@ NO_DISPLAY_MESSAGE = (
 
 
 def cmd_play(args) -> int:
+    """``aisim play``: check every argument, then open the game (or run it headless)."""
     if not args.headless and not display_available():
         raise GameArgumentError(NO_DISPLAY_MESSAGE)
     size = parse_size(args.size) if args.size is not None else None

@@ -252,15 +252,18 @@ class Previewer:
         return self.generation
 
     def cancel(self) -> None:
+        """Cancel the forecast being computed (a lever moved again)."""
         for future in self.futures:
             future.cancel()
         self.futures = []
 
     @property
     def busy(self) -> bool:
+        """Whether a forecast is being computed."""
         return bool(self.futures)
 
     def progress(self) -> float:
+        """Share of the forecast's replications finished (1.0 when none is running)."""
         if not self.futures:
             return 1.0
         return sum(f.done() for f in self.futures) / len(self.futures)
@@ -305,6 +308,7 @@ class Previewer:
         return self.result
 
     def shutdown(self) -> None:
+        """Stop the worker pool."""
         self.cancel()
         if self.pool is not None:
             from sim.pool import stop_process_pool

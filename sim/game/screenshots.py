@@ -13,12 +13,14 @@ from pathlib import Path
 
 
 def play_until_event(app) -> None:
+    """Play quarters until an event asks a question (or the game ends)."""
     screen = app.screen
     while screen.event_window is None and not app.session.finished:
         screen.request_step()
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Write the documentation's game screenshots into a folder."""
     argv = sys.argv[1:] if argv is None else argv
     out = Path(argv[0] if argv else "docs/screenshots")
     out.mkdir(parents=True, exist_ok=True)

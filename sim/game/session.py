@@ -30,6 +30,7 @@ def save_dir() -> Path:
 
 
 def autosave_path() -> Path:
+    """Where the autosave of this user lives (AISIM_SAVE_DIR or ~/.aisim)."""
     return save_dir() / "autosave.json"
 
 
@@ -73,10 +74,12 @@ class GameSession:
     # -- reading -----------------------------------------------------------
     @property
     def finished(self) -> bool:
+        """Whether the scenario has ended."""
         return self.model.finished
 
     @property
     def history(self) -> list[dict]:
+        """The outcome rows played so far."""
         return self.model.history
 
     @property
@@ -93,6 +96,7 @@ class GameSession:
 
     @property
     def ghost_behind(self) -> bool:
+        """How many quarters the baseline run is behind the player's."""
         return self.ghost is not None and not self.ghost.finished and len(self.ghost.history) < len(self.model.history)
 
     @property
@@ -111,10 +115,12 @@ class GameSession:
 
     @property
     def total_quarters(self) -> int:
+        """Quarters in the scenario."""
         return self.scenario.end - self.scenario.start + 1
 
     @property
     def played_quarters(self) -> int:
+        """Quarters played so far."""
         return len(self.model.history)
 
     def lever_value(self, name: str) -> Value:
@@ -126,6 +132,7 @@ class GameSession:
         return [e for e in self.model.pending_events if e["choices"]]
 
     def unanswered_events(self) -> list[dict]:
+        """Events due next quarter that ask a question not yet answered."""
         return [e for e in self.choice_events() if e["id"] not in self.answers]
 
     def lever_costs(self) -> dict[str, float]:
@@ -133,6 +140,7 @@ class GameSession:
         return self.model.regulator.lever_costs_krw_bn_per_year(self.pending)
 
     def budget_krw_bn_per_year(self) -> float:
+        """The scenario's yearly policy budget, KRW bn."""
         return float(self.model.params.get("policy_budget_krw_bn_per_year", 0.0))
 
     def scorecard(self) -> Scorecard | None:
@@ -142,6 +150,7 @@ class GameSession:
         return evaluate(self.scenario.objectives, self.history)
 
     def ghost_scorecard(self) -> Scorecard | None:
+        """The baseline run's scorecard (for the end screen)."""
         rows = self.ghost_history
         if not rows or not self.scenario.objectives:
             return None
@@ -164,6 +173,7 @@ class GameSession:
         return typed
 
     def reset_levers(self) -> None:
+        """Drop the lever changes not yet played."""
         self.pending.clear()
 
     def answer(self, event_id: str, choice_id: str) -> None:
@@ -246,6 +256,7 @@ class GameSession:
 
     @property
     def can_undo(self) -> bool:
+        """Whether a played quarter can be undone."""
         return bool(self.undo_stack)
 
     def undo(self) -> bool:
@@ -319,4 +330,5 @@ class GameSession:
 
     @classmethod
     def load(cls, path: str | Path, ghost: bool = True) -> GameSession:
+        """A session from a save file (replayed to where it was saved)."""
         return cls.from_save(load_save(path), ghost=ghost)

@@ -20,16 +20,20 @@ UI_SCALES = (1.0, 1.25, 1.5, 2.0)
 
 @dataclass(frozen=True)
 class Settings:
+    """What the game remembers between runs: language, window size and UI scale."""
+
     lang: str = "en"
     size: tuple[int, int] = (1280, 800)
     ui_scale: float = 1.0
     tour_done: bool = False
 
     def with_(self, **changes) -> Settings:
+        """A copy with some fields changed."""
         return replace(self, **changes)
 
 
 def settings_path() -> Path:
+    """Where the settings file lives (beside the autosave)."""
     return save_dir() / "settings.json"
 
 

@@ -32,6 +32,8 @@ class Bar:
 
 @dataclass(frozen=True)
 class WhyView:
+    """What the Why panel shows: a sentence, then the parts as bars, in the outcome's own units."""
+
     title: str
     now_sentence: str
     now_bars: tuple[Bar, ...]
@@ -51,16 +53,19 @@ def _metric(key: str) -> str | None:
 
 
 def value_text(key: str, value: float, lang: str) -> str:
+    """An outcome's value with its unit."""
     metric = _metric(key)
     return units.metric_value(metric, value, lang) if metric else units.percent(value)
 
 
 def change_text(key: str, delta: float, lang: str) -> str:
+    """A change in an outcome with its unit."""
     metric = _metric(key)
     return units.metric_change(metric, delta, lang) if metric else units.points_change(delta, lang)
 
 
 def higher_is_better(key: str) -> bool | None:
+    """Whether a rise in the outcome is good news."""
     metric = _metric(key)
     if metric is None:
         return None  # one firm's share: neither good nor bad for the player as such
@@ -68,6 +73,7 @@ def higher_is_better(key: str) -> bool | None:
 
 
 def group_label(group: str, session, lang: str) -> str:
+    """The name of a group of the player's decisions (a lever or the event answers)."""
     if group == CHOICES:
         return t("event_answers", lang)
     params = session.scenario.parameters
@@ -75,6 +81,7 @@ def group_label(group: str, session, lang: str) -> str:
 
 
 def outcome_label(key: str, session, lang: str) -> str:
+    """An outcome's label in the current language."""
     metric = _metric(key)
     if metric is not None:
         return METRICS[metric].label(lang) if metric in METRICS else metric

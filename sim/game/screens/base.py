@@ -30,10 +30,12 @@ class Screen:
 
     @property
     def lang(self) -> str:
+        """The interface language (en or ko)."""
         return self.app.lang
 
     @property
     def manager(self) -> pygame_gui.UIManager:
+        """The pygame-gui manager the screen's widgets belong to."""
         return self.app.manager
 
     def button(self, rect, label: str, action: str, tip: str, container=None) -> UIButton:
@@ -43,19 +45,23 @@ class Screen:
         return widget
 
     def tr(self, key: str) -> str:
+        """A UI string in the current language."""
         return t(key, self.lang)
 
     def build(self, rect: pygame.Rect) -> None:
+        """Create the screen's widgets for the current window size and language."""
         self.buttons = {}
 
     def before_rebuild(self) -> None:
         """Called before the widgets are thrown away and built again (keep typed text here)."""
 
     def handle(self, event: pygame.event.Event) -> None:
+        """React to one pygame or pygame-gui event."""
         if event.type == pygame_gui.UI_BUTTON_PRESSED and event.ui_element in self.buttons:
             self.act(self.buttons[event.ui_element])
 
     def act(self, action: str) -> None:  # pragma: no cover - overridden
+        """Do what a button or key stands for (the action's name)."""
         pass
 
     def save_to(self, path) -> bool:
@@ -69,10 +75,13 @@ class Screen:
         return True
 
     def update(self, dt: float) -> None:
+        """Advance the screen's state by ``dt`` seconds (called every frame)."""
         pass
 
     def draw(self, surface: pygame.Surface) -> None:
+        """Draw the screen onto ``surface`` (widgets are drawn by the manager afterwards)."""
         pass
 
     def leave(self) -> None:
+        """Clean up before another screen is shown."""
         pass

@@ -82,6 +82,7 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast, Screen):
 
     @property
     def session(self):
+        """The game session shown."""
         return self.app.session
 
     # -- layout ------------------------------------------------------------
@@ -132,6 +133,7 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast, Screen):
         return [m for m in METRICS if not self.session.history or m in self.session.history[-1]]
 
     def build_top_bar(self, w: int) -> None:
+        """The top bar: quarter, speed, budget and menu buttons."""
         x = w - 8
         specs = [
             ("help", "?", "help_tip", 40),
@@ -173,6 +175,7 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast, Screen):
 
     def build_right(self) -> None:
         # the role's goals stay on screen above the tabs
+        """The right column: tabs for news, firms, partners and the Why panel."""
         goals_h = min(24 + 31 * len(self.session.scenario.objectives), int(self.right.height * 0.4))
         self.goals_rect = pygame.Rect(self.right.x, self.right.y, self.right.width, goals_h)
         r = pygame.Rect(self.right.x, self.goals_rect.bottom + 6, self.right.width, self.right.height - goals_h - 6)
@@ -248,6 +251,7 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast, Screen):
         return True
 
     def after_step(self) -> None:
+        """Refresh panels, previews and the budget check after a quarter is played."""
         self.app.message = ""
         if self.session.finished:
             from sim.game.screens.end import EndScreen
@@ -281,6 +285,7 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast, Screen):
         self.auto_button.set_text(self.tr("pause" if self.app.autoplay else "autoplay"))
 
     def default_save_path(self):
+        """Where Save puts the game by default."""
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         return save_dir() / f"{self.session.scenario.name}-{self.session.model.quarter_label}-{stamp}.json"
 
@@ -456,10 +461,12 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast, Screen):
             self.act("tour_next")
 
     def text_focus(self) -> bool:
+        """Whether a text box has the keyboard (keys then type, not act)."""
         focused = self.manager.get_focus_set()
         return bool(focused) and any(type(e).__name__ == "UITextEntryLine" for e in focused)
 
     def gauge_at(self, pos) -> str | None:
+        """The outcome tile under a window position, if any."""
         cols, rows = 3, 2
         cw = self.gauge_rect.width / cols
         rh = self.gauge_rect.height / rows
@@ -496,6 +503,7 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast, Screen):
     def key(self, *extra):
         # while a quarter is computed on the worker thread, the cached panels stay as they were:
         # nothing is redrawn from a model in the middle of a step
+        """React to a key press (every action has a key)."""
         data = self.frozen_data_key if self.step_thread is not None else self.session.data_key
         return (data, self.app.size, self.lang, *extra)
 
@@ -559,6 +567,7 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast, Screen):
         self.draw_tour(surface)
 
     def draw_center(self, surface, cache) -> None:
+        """Draw the tiles and the chart in the centre column."""
         session = self.session
         history = session.history
         ghost = session.ghost_history
@@ -607,9 +616,11 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast, Screen):
         surface.blit(cache.get("chart_b", self.key(), lambda: self.stacked(labels, total)), self.chart_b)
 
     def stacked(self, labels, total) -> pygame.Surface:
+        """The stacked chart of firms' shares over the quarters played."""
         return charts.draw_session_shares(self.chart_b.size, self.session, labels, total, self.lang)
 
     def draw_goals(self, surface, cache) -> None:
+        """Draw the goals strip: each objective now, target and projected."""
         session = self.session
 
         def draw():
@@ -621,6 +632,7 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast, Screen):
         surface.blit(cache.get("goals", self.key(self.preview_version), draw), self.goals_rect)
 
     def draw_right(self, surface, cache) -> None:
+        """Draw the right column's current tab."""
         self.draw_goals(surface, cache)
         model = self.session.model
         colors = charts.firm_colors([(f.firm_id, f.origin) for f in model.firms])
@@ -644,5 +656,6 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast, Screen):
             surface.blit(image, area)
 
     def why_surface(self, size) -> pygame.Surface:
+        """The Why panel for the chosen outcome (cached per quarter, size and language)."""
         view = why_view(self.session, self.why_target, self.lang)
         return charts.draw_why_panel(size, view, self.lang)

@@ -37,6 +37,7 @@ class Dialogs:
         ][min(step, self.TOUR_STEPS - 1)]
 
     def tour_box(self) -> pygame.Rect:
+        """Where the current tour step's text box goes."""
         w, h = self.app.size
         box = pygame.Rect(0, 0, min(520, w - 40), 120)
         target = self.tour_target()
@@ -45,6 +46,7 @@ class Dialogs:
         return box
 
     def build_tour(self) -> None:
+        """Show the current step of the first-game tour."""
         self.tour_buttons = []
         if self.tour_step is None:
             return
@@ -55,11 +57,13 @@ class Dialogs:
         ]
 
     def end_tour(self) -> None:
+        """End the tour and remember it was seen."""
         self.tour_step = None
         self.app.remember(tour_done=True)
         self.app.rebuild()
 
     def draw_tour(self, surface: pygame.Surface) -> None:
+        """Dim everything but the panel the tour step is about."""
         if self.tour_step is None:
             return
         shade = pygame.Surface(surface.get_size(), pygame.SRCALPHA)
@@ -78,6 +82,7 @@ class Dialogs:
             y += 19
 
     def open_help(self) -> None:
+        """Open the Help window."""
         if self.help_window is not None:
             self.help_window.kill()
             self.help_window = None
@@ -95,6 +100,7 @@ class Dialogs:
         self.app.autoplay = False
 
     def open_event_window(self, event: dict) -> None:
+        """Open the window of an event that asks a question, with each answer's preview."""
         w, h = self.app.size
         width = min(720, w - 40)
         height = min(h - 20, 186 + 96 * len(event["choices"]))
@@ -183,6 +189,7 @@ class Dialogs:
                 label.set_text(escape(" ".join([*notes, text])))
 
     def answer(self, event_id: str, choice_id: str) -> None:
+        """Record the player's answer to an event."""
         try:
             self.session.answer(event_id, choice_id)
         except UserError as exc:
@@ -201,6 +208,7 @@ class Dialogs:
             self.request_step()
 
     def open_menu(self) -> None:
+        """Open the Esc menu."""
         if self.menu_window is not None:
             return
         w, h = self.app.size
@@ -224,6 +232,7 @@ class Dialogs:
         self.app.autoplay = False
 
     def close_menu(self) -> None:
+        """Close the Esc menu."""
         if self.menu_window is not None:
             self.menu_window.kill()
             self.menu_window = None

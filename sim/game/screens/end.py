@@ -25,6 +25,7 @@ class EndScreen(Screen):
 
     @property
     def session(self) -> GameSession:
+        """The finished game session."""
         return self.app.session
 
     def build(self, rect: pygame.Rect) -> None:
@@ -74,6 +75,7 @@ class EndScreen(Screen):
             self.app.quit()
 
     def export(self, out_dir) -> tuple | None:
+        """Write the report (charts PNG and summary text) and say where."""
         try:
             png, txt = export_report(self.session, out_dir, self.lang)
         except (OSError, pygame.error) as exc:
@@ -108,6 +110,7 @@ class EndScreen(Screen):
             )
 
     def scorecard(self, size) -> pygame.Surface:
+        """Draw the scorecard: score, grade, objectives and final-year outcomes."""
         surface = pygame.Surface(size)
         surface.fill(charts.PANEL)
         session = self.session
@@ -184,6 +187,7 @@ class EndScreen(Screen):
         return surface
 
     def charts(self, size) -> pygame.Surface:
+        """Draw the outcome charts against the baseline."""
         surface = pygame.Surface(size)
         surface.fill(charts.BG)
         session = self.session

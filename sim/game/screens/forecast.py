@@ -32,6 +32,7 @@ class Forecast:
         self.preview_version += 1
 
     def update_preview(self) -> None:
+        """Ask for a new forecast when the pending decisions changed; collect finished ones."""
         previewer = self.app.previewer
         if previewer is None or self.session.finished:
             return
@@ -63,11 +64,13 @@ class Forecast:
         self.preview_version += 1
 
     def projected_objectives(self) -> dict | None:
+        """Each objective's projected end value from the latest forecast."""
         if self.projection is None:
             return None
         return self.projection.objective_values(self.session.scenario.objectives, self.session.history)
 
     def preview_subtitle(self, metric: str) -> str:
+        """The line under the forecast chart: what it compares, and how far along it is."""
         previewer = self.app.previewer
         if previewer is None:
             return ""

@@ -148,12 +148,14 @@ class LeverPanel:
         return f"{self.tr('cost')} {units.krw_bn(cost, self.lang, 'yr')}"
 
     def refresh_costs(self) -> None:
+        """Update each lever's yearly cost line and the budget line."""
         costs = self.session.lever_costs()
         for name, row in self.lever_widgets.items():
             if "cost" in row:
                 row["cost"].set_text(self._cost_text(costs[name]))
 
     def set_lever(self, name: str, value) -> None:
+        """Set a lever's pending value (from its widget or a key)."""
         try:
             typed = self.session.set_lever(name, value)
         except UserError as exc:

@@ -39,6 +39,7 @@ class LoadingScreen(Screen):
                 return
 
     def finish(self) -> None:
+        """Open the loaded game once its replay is done."""
         self.finished = True
         self.session.sync_ghost()
         if self.session.finished:
@@ -61,6 +62,7 @@ class LoadingScreen(Screen):
 
     @property
     def progress(self) -> float:
+        """Share of the save's quarters replayed so far (0-1)."""
         return min(1.0, self.done / max(self.todo, 1))
 
     def draw(self, surface: pygame.Surface) -> None:

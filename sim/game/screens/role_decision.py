@@ -31,6 +31,7 @@ class RoleDecisionScreen(Screen):
 
     @property
     def session(self):
+        """The lesson's game session."""
         return self.app.session
 
     def build(self, rect: pygame.Rect) -> None:
@@ -87,6 +88,7 @@ class RoleDecisionScreen(Screen):
         self.error_label = UILabel(pygame.Rect(20, h - 60, w - 260, 30), self.app.message or "", self.manager)
 
     def decision(self) -> dict:
+        """The role's decision as entered (firm fields or a platform's choice)."""
         role = self.session.current_role
         if role.kind == "firm":
             return {f"firm:{role.firm}": dict(self.values)} if self.values else {}

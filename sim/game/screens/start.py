@@ -95,11 +95,13 @@ class StartScreen(Screen):
 
     @property
     def document(self) -> Mapping[str, Any]:
+        """The chosen scenario's document (for its title and description)."""
         if self.scenario is not None:
             return self.scenario.document
         return self.previews.get(self.selected, {}) if self.selected else {}
 
     def select_bundled(self, path: Path) -> None:
+        """Choose a bundled scenario from the list."""
         self.selected, self.scenario, self.error = path, None, ""
 
     def select_path(self, path) -> bool:
@@ -178,6 +180,7 @@ class StartScreen(Screen):
         lessons_button(self, pygame.Rect(w - 170, 14, 150, 32))
 
     def describe(self) -> str:
+        """The chosen scenario's title, story and objectives in the current language."""
         labels = {"story": self.tr("story"), "objectives": self.tr("objectives")}
         return scenario_html(self.document, self.lang, labels)
 
@@ -208,6 +211,7 @@ class StartScreen(Screen):
             self.typed_path = self.path_entry.get_text()
 
     def seed(self) -> int:
+        """The seed typed on the start screen (the last one used when the box holds no number)."""
         text = self.seed_entry.get_text().strip()
         return int(text) if text.isdigit() else self.app.seed
 
