@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pygame
 
+from sim.core.files import atomic_write, atomic_write_text
 from sim.game import charts, units
 from sim.game.i18n import pick, t
 from sim.game.session import GameSession
@@ -151,6 +152,7 @@ def export_report(session: GameSession, out_dir: str | Path, lang: str = "en") -
     stem = f"{session.scenario.name}-seed{session.seed}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
     png = out / f"{stem}-charts.png"
     txt = out / f"{stem}-summary.txt"
-    pygame.image.save(report_surface(session, lang), str(png))
-    txt.write_text(summary_text(session, lang), encoding="utf-8")
+    surface = report_surface(session, lang)
+    atomic_write(png, lambda tmp: pygame.image.save(surface, str(tmp)))
+    atomic_write_text(txt, summary_text(session, lang))
     return png, txt

@@ -17,7 +17,7 @@ from sim.game import charts
 from sim.game.i18n import pick
 from sim.game.screens.base import Screen, escape
 from sim.game.session import GameSession, autosave_path, save_dir
-from sim.scenario import Scenario, bundled_scenarios, load_scenario, resolve_scenario_path
+from sim.scenario import Scenario, bundled_scenarios, load_scenario
 
 _LOADED: dict[tuple[str, float], Scenario] = {}
 
@@ -34,23 +34,17 @@ def cached_scenario(path: Path) -> Scenario:
     return _LOADED[key]
 
 
-def preview_document(path: Path, depth: int = 0) -> dict[str, Any]:
-    """A bundled scenario's raw sections for the preview, read fast (C YAML, no validation).
+def preview_document(path: Path) -> dict[str, Any]:
+    """A scenario's resolved document for the preview (title, story, objectives; ``extends:`` followed).
 
-    ``extends:`` is followed so inherited story and objectives show. Full
-    validation happens when the game starts.
+    Loaded and validated by :mod:`sim.scenario` (the one reading of scenario files, with its
+    path rules and size limits) and cached; a file that does not load shows nothing here and
+    its error when the game starts.
     """
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=loader)
-    if not isinstance(data, dict):
+    try:
+        return dict(cached_scenario(Path(path)).document)
+    except UserError:
         return {}
-    base_name = data.get("extends")
-    if isinstance(base_name, str) and depth < 5:
-        base_path = (
-            Path(path).parent / base_name if base_name.endswith((".yaml", ".yml")) else resolve_scenario_path(base_name)
-        )
-        data = {**preview_document(base_path, depth + 1), **data}
-    return data
 
 
 def scenario_html(document: Mapping[str, Any], lang: str, labels: dict[str, str]) -> str:
