@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
 from pathlib import Path
 
 from sim.classroom.lesson import load_lesson, notes_path, resolve_lesson_path
+from sim.core.files import replace_folder, staging_folder
 from sim.errors import OutputError
 from sim.runner import check_out_dir
 
@@ -111,7 +110,7 @@ def write_class_pack(lesson_name: str, out: Path, force: bool = False) -> Path:
     notes = notes_path(source)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+        staging = staging_folder(out)
     except OSError as exc:
         raise OutputError(f"cannot create the folder ({exc.strerror})", file=str(out)) from None
     try:
@@ -126,9 +125,7 @@ def write_class_pack(lesson_name: str, out: Path, force: bool = False) -> Path:
 
             (staging / "TEACHER.md").write_text(notes_markdown(lesson, [], "not measured yet"), encoding="utf-8")
         (staging / "saves").mkdir()
-        if out.exists():
-            shutil.rmtree(out)
-        os.replace(staging, out)
+        replace_folder(staging, out)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise OutputError(f"cannot write the class pack ({exc.strerror})", file=str(out)) from None

@@ -20,7 +20,7 @@ from sim.classroom.debrief import TeamGame, open_game, write_html_folder
 from sim.classroom.html import Markup, esc, page, range_bar, range_legend, scatter_chart, table
 from sim.classroom.lesson import Lesson, Role
 from sim.classroom.measure import describe_decisions
-from sim.classroom.scoring import replay_many, score_role
+from sim.classroom.scoring import SeedBand, replay_many, score_role
 from sim.errors import OutputError, UserError
 from sim.objectives import aggregate
 from sim.runner import check_out_dir
@@ -34,7 +34,7 @@ MAX_SAVE_FILES = 500
 
 
 @dataclass
-class TeamResult:
+class TeamResult(SeedBand):
     """One team and role over the class seeds."""
 
     game: TeamGame
@@ -42,21 +42,6 @@ class TeamResult:
     scores: np.ndarray
     seen_score: float
     outcomes: dict[str, np.ndarray]  # trade-off metric -> value per seed
-
-    @property
-    def mean(self) -> float:
-        """The fair score: mean over the class seeds."""
-        return float(self.scores.mean())
-
-    @property
-    def p05(self) -> float:
-        """5th percentile over the class seeds."""
-        return float(np.percentile(self.scores, 5))
-
-    @property
-    def p95(self) -> float:
-        """95th percentile over the class seeds."""
-        return float(np.percentile(self.scores, 95))
 
     @property
     def luck(self) -> float:

@@ -97,16 +97,10 @@ def replay_many(
     return out
 
 
-@dataclass(frozen=True)
-class FairScore:
-    """A decision log's score over the class seeds, beside the score of the run the student saw."""
+class SeedBand:
+    """Mean and 5-95 % band of ``scores`` over the class seeds (shared by fair scores and class reports)."""
 
-    role: str
-    seeds: tuple[int, ...]
-    scores: tuple[float, ...]
-    seen_seed: int | None
-    seen_score: float | None
-    runs: tuple[SeedRun, ...] = ()
+    scores: Any
 
     @property
     def mean(self) -> float:
@@ -122,6 +116,18 @@ class FairScore:
     def p95(self) -> float:
         """95th percentile over the class seeds."""
         return float(np.percentile(self.scores, 95))
+
+
+@dataclass(frozen=True)
+class FairScore(SeedBand):
+    """A decision log's score over the class seeds, beside the score of the run the student saw."""
+
+    role: str
+    seeds: tuple[int, ...]
+    scores: tuple[float, ...]
+    seen_seed: int | None
+    seen_score: float | None
+    runs: tuple[SeedRun, ...] = ()
 
     @property
     def luck(self) -> float:
