@@ -7,6 +7,7 @@ Every error a user can cause is a :class:`UserError` (one line, exit 2).
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from sim.errors import UserError
@@ -132,8 +133,8 @@ class LazyProgress:
 
     def __init__(self, label: str) -> None:
         self.label = label
-        self.update = None
-        self.close = lambda: None
+        self.update: Callable[[int, int], None] | None = None
+        self.close: Callable[[], None] = lambda: None
 
     def __call__(self, done: int, total: int) -> None:
         if self.update is None:

@@ -349,7 +349,7 @@ def _baseline_charts(game: TeamGame, trace: Trace, baseline: Trace, class_runs, 
     marks = [(q - start, quarter_label(q)) for q in sorted(game.saved.decisions) if 0 <= q - start < len(labels)]
     charts = []
     for metric in CHART_METRICS:
-        series = [
+        series: list[dict] = [
             {"label": words["your_run"], "values": [row[metric] for row in trace.history], "color": "#d62728"},
             {
                 "label": words["base_run"],

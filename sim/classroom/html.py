@@ -128,11 +128,11 @@ def line_chart(
                 f"{x(i):.1f},{y(v):.1f}" for i, v in reversed(list(enumerate(low)))
             ]
             parts.append(f'<polygon points="{" ".join(pts)}" fill="{color}" fill-opacity="0.15" stroke="none"/>')
-        pts = " ".join(
+        line_points = " ".join(
             f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(s["values"]) if v is not None and math.isfinite(v)
         )
         dash = ' stroke-dasharray="5,4"' if s.get("dash") else ""
-        parts.append(f'<polyline points="{pts}" fill="none" stroke="{color}" stroke-width="2"{dash}/>')
+        parts.append(f'<polyline points="{line_points}" fill="none" stroke="{color}" stroke-width="2"{dash}/>')
         parts.append(f'<rect x="{legend_x}" y="{height - 16}" width="12" height="3" fill="{color}"/>')
         parts.append(f'<text x="{legend_x + 16}" y="{height - 11}" font-size="11">{esc(s["label"])}</text>')
         legend_x += 24 + 7 * len(str(s["label"]))

@@ -13,6 +13,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -131,7 +132,7 @@ def evaluate_class(
             outcomes = {m: np.array([aggregate(r.quarters, m, how) for r in class_runs]) for m, how in TRADE_OFF}
             results.append(TeamResult(game, role, scores, seen, outcomes))
     base_runs = runs[len(games) * (n + 1) :]
-    baseline = {m: np.array([aggregate(r.quarters, m, how) for r in base_runs]) for m, how in TRADE_OFF}
+    baseline: dict[str, Any] = {m: np.array([aggregate(r.quarters, m, how) for r in base_runs]) for m, how in TRADE_OFF}
     baseline["scores"] = {}
     for role in {r.role.id: r.role for r in results}.values():
         baseline["scores"][role.id] = np.array([score_role(role, r.quarters, r.firms).score for r in base_runs])
@@ -259,7 +260,7 @@ def report_html(lesson: Lesson | None, results, ranks, baseline, refused, seeds,
         role = results[members[0]].role
         base_scores = baseline["scores"].get(role_id)
         parts.append(f"<h2>{esc(role.label_for(lang))}</h2>")
-        rows = []
+        rows: list[tuple] = []
         for i in members:
             r = results[i]
             rows.append(

@@ -90,7 +90,7 @@ def replay_many(
                     progress(done, len(jobs))
     except BaseException:
         if own:
-            stop_process_pool(pool)
+            stop_process_pool(pool)  # type: ignore[arg-type]  # own means the process pool made here
         raise
     if own:
         pool.shutdown()
