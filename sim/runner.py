@@ -9,7 +9,6 @@ from __future__ import annotations
 import itertools
 import json
 import math
-import shutil
 import sys
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -21,10 +20,9 @@ from typing import Any
 
 import pandas as pd
 
-from sim.core.files import check_output_folder, replace_folder, staging_folder
+from sim.core.files import check_output_folder, write_folder
 from sim.core.stats import summary_stats, yearly
 from sim.core.tables import write_csv
-from sim.errors import OutputError
 from sim.model.model import AIMarketModel
 from sim.model.outcomes import FIRM_COLUMNS as FIRM_ROW_COLUMNS
 from sim.model.outcomes import METRICS, YEARLY_RULES
@@ -254,27 +252,18 @@ def write_run(
     folders left by killed runs are removed.
     """
     check_out_dir(out, force)
-    try:
-        staging = staging_folder(out)
-    except OSError as exc:
-        raise OutputError(f"cannot create output folder ({exc.strerror})", file=str(out)) from None
-    try:
+    meta = run_metadata(result, overrides)
+    if extra:
+        meta.update(extra)
+
+    def fill(staging: Path) -> None:
         write_csv(result.quarters, staging / "quarters.csv")
         write_csv(result.firms, staging / "firms.csv")
         write_csv(result.news, staging / "news.csv")
-        meta = run_metadata(result, overrides)
-        if extra:
-            meta.update(extra)
         (staging / "run.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         (staging / "scenario.json").write_text(result.scenario.document_text() + "\n", encoding="utf-8")
-        replace_folder(staging, out)
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise OutputError(f"cannot write output ({exc.strerror or exc})", file=str(out)) from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return out
+
+    return write_folder(out, fill)
 
 
 def run_metadata(result: RunResult, overrides: Mapping[str, Any]) -> dict[str, Any]:

@@ -9,7 +9,6 @@ seed revealed, and the lesson's debrief questions.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,8 +17,7 @@ from typing import Any
 from sim.classroom.html import Markup, esc, line_chart, page, range_bar, range_legend, table
 from sim.classroom.lesson import Lesson, Role
 from sim.classroom.scoring import FairScore, explain_difference, fair_score
-from sim.core.files import replace_folder, staging_folder
-from sim.errors import OutputError
+from sim.core.files import write_folder
 from sim.model.outcomes import METRICS
 from sim.runner import check_out_dir
 from sim.saves import SavedGame, load_save
@@ -449,18 +447,11 @@ def write_debrief(paths: Sequence[Path], out: Path, lang: str = "en", workers=No
 
 
 def write_html_folder(out: Path, files: Mapping[str, str], force: bool = False) -> Path:
-    """Write text files into ``out`` atomically (staged beside it, moved into place by :mod:`sim.core.files`)."""
+    """Write text files into ``out`` atomically (:func:`sim.core.files.write_folder`)."""
     check_out_dir(out, force)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        staging = staging_folder(out)
-    except OSError as exc:
-        raise OutputError(f"cannot create the folder ({exc.strerror})", file=str(out)) from None
-    try:
+
+    def fill(staging: Path) -> None:
         for name, text in files.items():
             (staging / name).write_text(text, encoding="utf-8")
-        replace_folder(staging, out)
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise OutputError(f"cannot write ({exc.strerror})", file=str(out)) from None
-    return out
+
+    return write_folder(out, fill, "the report")

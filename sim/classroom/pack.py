@@ -6,8 +6,7 @@ import shutil
 from pathlib import Path
 
 from sim.classroom.lesson import load_lesson, notes_path, resolve_lesson_path
-from sim.core.files import replace_folder, staging_folder
-from sim.errors import OutputError
+from sim.core.files import write_folder
 from sim.runner import check_out_dir
 
 
@@ -108,12 +107,8 @@ def write_class_pack(lesson_name: str, out: Path, force: bool = False) -> Path:
     source = resolve_lesson_path(lesson_name)
     check_out_dir(out, force)
     notes = notes_path(source)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        staging = staging_folder(out)
-    except OSError as exc:
-        raise OutputError(f"cannot create the folder ({exc.strerror})", file=str(out)) from None
-    try:
+
+    def fill(staging: Path) -> None:
         shutil.copyfile(source, staging / f"{lesson.name}.yaml")
         (staging / "STUDENTS.en.md").write_text(student_instructions(lesson, "en"), encoding="utf-8")
         (staging / "STUDENTS.ko.md").write_text(student_instructions(lesson, "ko"), encoding="utf-8")
@@ -125,8 +120,5 @@ def write_class_pack(lesson_name: str, out: Path, force: bool = False) -> Path:
 
             (staging / "TEACHER.md").write_text(notes_markdown(lesson, [], "not measured yet"), encoding="utf-8")
         (staging / "saves").mkdir()
-        replace_folder(staging, out)
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise OutputError(f"cannot write the class pack ({exc.strerror})", file=str(out)) from None
-    return out
+
+    return write_folder(out, fill, "the class pack")

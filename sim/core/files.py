@@ -332,6 +332,30 @@ def clean_stale_partials(out: Path) -> list[Path]:
     return removed
 
 
+def write_folder(out: Path, fill: Callable[[Path], object], what: str = "output") -> Path:
+    """Write a whole folder atomically and return ``out``.
+
+    ``fill(staging)`` writes the files into a staging folder beside ``out``, which then
+    replaces ``out`` (:func:`replace_folder`). On any failure the staging folder is removed;
+    OS errors become one :class:`OutputError` naming ``out`` and ``what`` was being written.
+    The caller checks ``out`` first (:func:`check_output_folder`).
+    """
+    try:
+        staging = staging_folder(out)
+    except OSError as exc:
+        raise OutputError(f"cannot create {what} folder ({exc.strerror or exc})", file=str(out)) from None
+    try:
+        fill(staging)
+        replace_folder(staging, out)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise OutputError(f"cannot write {what} ({exc.strerror or exc})", file=str(out)) from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return out
+
+
 def replace_folder(staging: Path, out: Path) -> None:
     """Move a finished staging folder to ``out``, replacing an earlier result there.
 
