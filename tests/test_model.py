@@ -327,3 +327,18 @@ def test_recorded_rows_match_the_declared_columns(tiny_korea):
     assert list(model.history[-1]) == ["quarter", "year", *METRICS]
     assert all(tuple(row) == FIRM_COLUMNS for row in model.firm_history)
     assert list(model.datacollector.get_model_vars_dataframe().columns) == list(METRICS)
+
+
+def test_a_clamped_fading_push_gives_back_only_what_it_added(tiny_korea):
+    """An event pushing bass_p past its limit (1/yr) fades back to the segment's own value, not to zero."""
+    from sim.model.events import apply_effects, fade_shocks
+
+    model = AIMarketModel(tiny_korea, seed=0)
+    state = model.segment_state["consumer"]
+    base = state["bass_p"]
+    effect = {"firm": None, "segment": "consumer", "partnership": None, "add": {"bass_p": 5.0}, "multiply": {}, "set": {}}
+    apply_effects(model, [effect], model.quarter, half_life=1.0)
+    assert state["bass_p"] == 1.0  # clamped at the limit
+    for _ in range(40):
+        fade_shocks(model)
+    assert state["bass_p"] == pytest.approx(base, abs=1e-6)

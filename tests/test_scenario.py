@@ -81,7 +81,7 @@ def test_wrong_type_names_key_and_line():
 
 
 def test_unknown_key_suggests_the_right_one():
-    text = broken("    bass_q: 2.0", "    bass_qq: 2.0")
+    text = broken("    bass_q: 1.6", "    bass_qq: 2.0")
     error = error_for(text)
     assert "did you mean 'bass_q'" in error.message
     assert error.path == "segments.consumer.bass_qq"
@@ -112,7 +112,7 @@ def test_parameter_default_outside_its_own_range():
 
 @pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
 def test_nan_and_infinity_rejected(value):
-    text = broken("    bass_p: 0.015\n    bass_q: 2.0", f"    bass_p: {value}\n    bass_q: 2.0")
+    text = broken("    bass_p: 0.015\n    bass_q: 1.6", f"    bass_p: {value}\n    bass_q: 1.6")
     error = error_for(text)
     assert "finite" in error.message and error.path == "segments.consumer.bass_p"
 

@@ -39,7 +39,9 @@ def due_events(events: list[dict], quarter: int, fired: set[str], rng: np.random
     return out
 
 
-def _apply_fields(target, fields: dict, op: str, clamp: dict[str, tuple[float, float]]) -> None:
+def _apply_fields(target, fields: dict, op: str, clamp: dict[str, tuple[float, float]]) -> dict[str, float]:
+    """Apply ``op`` to each field, kept within ``clamp``; returns the change actually made to each."""
+    applied = {}
     for name, amount in fields.items():
         old = getattr(target, name) if not isinstance(target, dict) else target[name]
         new = {"add": old + amount, "multiply": old * amount, "set": amount}[op]
@@ -49,6 +51,8 @@ def _apply_fields(target, fields: dict, op: str, clamp: dict[str, tuple[float, f
             target[name] = new
         else:
             setattr(target, name, new)
+        applied[name] = new - old
+    return applied
 
 
 # Fields an event may change, and the range each is kept in (what the equations can take).
@@ -96,10 +100,12 @@ def apply_effects(model: AIMarketModel, effects: list[dict], quarter: int, half_
             key = effect["firm"] if is_firm else effect["segment"]
             target = model.firm_by_id[key] if is_firm else model.segment_state[key]
             limits = FIRM_LIMITS if is_firm else SEGMENT_LIMITS
-            for op in ("add", "multiply", "set"):
+            added = _apply_fields(target, effect["add"], "add", limits)
+            for op in ("multiply", "set"):
                 _apply_fields(target, effect[op], op, limits)
             if half_life:
-                for name, amount in effect["add"].items():
+                # what fades is what was actually added (a clamped push must not eat the base value)
+                for name, amount in added.items():
                     kind = "firm" if is_firm else "segment"
                     model.shocks.append(
                         {"kind": kind, "id": key, "field": name, "remaining": amount, "half_life": half_life}

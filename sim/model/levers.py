@@ -22,12 +22,12 @@ class Expected:
 
 EXPECTED: dict[str, Expected] = {
     "sovereign_ai_budget_krw_bn": Expected(
-        "domestic_revenue_share",
+        "domestic_capability_weighted",
         1,
-        "Grants raise the sovereign teams' effective investment, so their models improve and win customers."
-        " (The best-domestic gap need not move: the best domestic model may not be a team's.)",
-        "지원금이 선정 팀의 실효 투자를 늘려 모델이 나아지고 고객을 얻는다."
-        " (최고 국산 모델이 선정 팀 것이 아니면 최고 모델 기준 격차는 움직이지 않을 수 있다.)",
+        "Grants raise the selected teams' effective investment, so domestic models, weighted by their revenue, improve."
+        " Domestic share rises less: the teams win customers partly from domestic firms outside the programme.",
+        "지원금이 선정 팀의 실효 투자를 늘려 매출 가중 국내 모델 역량이 오른다."
+        " 국내 점유율은 덜 오른다: 선정 팀이 사업 밖 국내 기업의 고객도 가져가기 때문이다.",
     ),
     "public_compute_gpus_k": Expected(
         "capability_gap",

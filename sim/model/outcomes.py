@@ -67,7 +67,12 @@ METRICS: dict[str, MetricInfo] = {
         "Capability gap to frontier", "최첨단 대비 역량 격차", "frontier index", False, "{:.3f}", headline=True
     ),
     "domestic_capability_weighted": MetricInfo(
-        "Domestic capability (revenue-weighted)", "국내 모델 역량(매출 가중)", "frontier index", True, "{:.3f}"
+        "Domestic capability (revenue-weighted)",
+        "국내 모델 역량(매출 가중)",
+        "frontier index",
+        True,
+        "{:.3f}",
+        headline=True,
     ),
     "sovereignty_index": MetricInfo("Sovereignty index", "AI 주권 지수", "share", True, "{:.1%}", headline=True),
     "incidents": MetricInfo("AI incidents", "AI 사고", "incidents", False, "{:.0f}", per_year="sum"),
