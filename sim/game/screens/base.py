@@ -67,7 +67,7 @@ class Screen:
     def save_to(self, path) -> bool:
         """Save the app's game to ``path`` and say where (or why not) in the message line."""
         try:
-            saved = self.app.session.save(path)
+            saved = self.app.require_session().save(path)
         except UserError as exc:
             self.app.message = str(exc)
             return False

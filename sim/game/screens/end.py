@@ -20,13 +20,13 @@ class EndScreen(Screen):
 
     def __init__(self, app) -> None:
         super().__init__(app)
-        self.file_dialog = None
+        self.file_dialog: UIFileDialog | None = None
         app.session.sync_ghost()  # the baseline must be complete for the scorecard
 
     @property
     def session(self) -> GameSession:
         """The finished game session."""
-        return self.app.session
+        return self.app.require_session()
 
     def build(self, rect: pygame.Rect) -> None:
         super().build(rect)

@@ -12,8 +12,9 @@ import pygame
 import pygame_gui
 from pygame_gui.elements import UIDropDownMenu, UIHorizontalSlider, UILabel, UITextBox
 
-from sim.classroom.game import say
+from sim.classroom.game import lesson_session, say
 from sim.classroom.lesson import PARTNER_DEALS, _firm_fields
+from sim.classroom.session import LessonSession
 from sim.errors import UserError
 from sim.game import charts
 from sim.game.screens.base import Screen, escape
@@ -30,9 +31,9 @@ class RoleDecisionScreen(Screen):
         self.deal = PARTNER_DEALS[0]
 
     @property
-    def session(self):
+    def session(self) -> LessonSession:
         """The lesson's game session."""
-        return self.app.session
+        return lesson_session(self.app)
 
     def build(self, rect: pygame.Rect) -> None:
         super().build(rect)
