@@ -16,10 +16,11 @@ from sim.game.i18n import pick
 from sim.game.korean import particle
 from sim.game.preview import tasks_for
 from sim.game.screens.base import escape
+from sim.game.screens.dashboard_state import DashboardState
 from sim.model.outcomes import METRICS
 
 
-class Dialogs:
+class Dialogs(DashboardState):
     """The dashboard's windows: the event decision (with previews), the menu, Help and the first-game tour.  (A mixin of :class:`DashboardScreen`.)"""
 
     # -- first-game tour -----------------------------------------------------

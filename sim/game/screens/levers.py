@@ -14,9 +14,10 @@ from sim.errors import UserError
 from sim.game import units
 from sim.game.dashboard_data import lever_text, snap
 from sim.game.i18n import option_label
+from sim.game.screens.dashboard_state import DashboardState
 
 
-class LeverPanel:
+class LeverPanel(DashboardState):
     """The lever panel: one control per policy lever from the parameter spec, its cost, keyboard moves.  (A mixin of :class:`DashboardScreen`.)"""
 
     # -- keyboard lever control -------------------------------------------------
