@@ -170,7 +170,8 @@ class Dialogs(DashboardState):
         """Write each answer's projected effect under its button."""
         from sim.game.preview import Projection
 
-        event, projection = self.option_event, self.option_projection
+        event, projection, plan_only = self.option_event, self.option_projection, self.projection
+        assert projection is not None and plan_only is not None  # Forecast calls this once both are in
         count = len(projection.replications) // max(1, len(event["choices"]))
         for k, choice in enumerate(event["choices"]):
             part = Projection(projection.replications[k * count : (k + 1) * count], projection.anchor)
@@ -180,7 +181,7 @@ class Dialogs(DashboardState):
                     import numpy as np
 
                     # each answer vs the same runs with the plan but no answer (the default answer)
-                    delta = float(np.median(part.effect(metric) - self.projection.effect(metric)))
+                    delta = float(np.median(part.effect(metric) - plan_only.effect(metric)))
                     effects.append(
                         f"{METRICS[metric].label(self.lang)} {units.metric_change(metric, delta, self.lang)}"
                     )

@@ -78,6 +78,7 @@ class LeverPanel(DashboardState):
             )
             label.set_tooltip(spec.help_for(self.lang))
             row["label"] = label
+            control: UIButton | UIHorizontalSlider
             if spec.type == "bool":
                 control = UIButton(
                     pygame.Rect(4, y + 24, inner - 140, 26),
@@ -107,6 +108,7 @@ class LeverPanel(DashboardState):
                     self.choice_of[choice] = option
                 control = row["choices"][spec.options[0]]
             else:
+                assert spec.min is not None and spec.max is not None and spec.step is not None  # numeric specs have all
                 control = UIHorizontalSlider(
                     pygame.Rect(4, y + 24, inner - 140, 26),
                     float(value),

@@ -56,6 +56,7 @@ class RoleDecisionScreen(Screen):
         self.sliders: dict = {}
         y = 270
         if role.kind == "firm":
+            assert role.firm is not None  # a firm role names its firm (checked when the lesson loads)
             firm = self.session.model.firm_by_id.get(role.firm)
             for name, spec in _firm_fields().items():
                 label = spec[f"label_{self.lang}"] if f"label_{self.lang}" in spec else spec["label_en"]
