@@ -27,6 +27,7 @@ from sim.game.dashboard_data import (  # noqa: F401 - re-exported for callers an
     why_outcomes,
 )
 from sim.game.i18n import pick
+from sim.game.screens.base import GuiItems
 from sim.game.screens.dialogs import Dialogs
 from sim.game.screens.forecast import Forecast
 from sim.game.screens.levers import LeverPanel
@@ -102,7 +103,7 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
         self.build_top_bar(w)
         self.build_levers()
         self.build_right()
-        self.chart_menu = None
+        self.chart_menu: UIDropDownMenu | None = None
         self.build_chart_menu()
         self.help_window = None
         self.build_tour()
@@ -112,7 +113,7 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
         """The chart's outcome menu, showing the outcome charted now (re-made when a tile picks another)."""
         if self.chart_menu is not None:
             self.chart_menu.kill()
-        options = [METRICS[m].label(self.lang) for m in METRICS if m in self._metric_names()]
+        options: GuiItems = [METRICS[m].label(self.lang) for m in METRICS if m in self._metric_names()]
         self.metric_by_label = {METRICS[m].label(self.lang): m for m in METRICS}
         self.chart_menu = UIDropDownMenu(
             options,
@@ -188,7 +189,8 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
             self.news_box = UITextBox(news_html(self.session.model, self.lang), self.content, self.manager)
         elif self.tab == "why":
             outcomes = {METRICS[m].label(self.lang): f"metric:{m}" for m in why_outcomes()}
-            options = [self.tr("domestic_side"), *outcomes] + [f.name for f in self.session.model.firms if f.available]
+            firm_names = [f.name for f in self.session.model.firms if f.available]
+            options: GuiItems = [self.tr("domestic_side"), *outcomes, *firm_names]
             self.why_names = {f.name: f.firm_id for f in self.session.model.firms} | outcomes
             current = self.tr("domestic_side")
             if self.why_target is not None:
