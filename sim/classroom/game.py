@@ -8,8 +8,13 @@ choices; when the quarter has run, the next quarter's first role is called.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sim.classroom.lesson import Lesson
 from sim.classroom.session import LessonSession
+
+if TYPE_CHECKING:
+    from sim.game.app import App
 
 TEXT = {
     "en": {
@@ -76,6 +81,14 @@ TEXT = {
 def say(key: str, lang: str) -> str:
     """A lesson screen's text in ``lang`` (English when missing)."""
     return TEXT.get(lang, TEXT["en"]).get(key) or TEXT["en"][key]
+
+
+def lesson_session(app: App) -> LessonSession:
+    """The lesson the app is playing; only the lesson screens ask, and only during one (else a bug)."""
+    session = app.session
+    if not isinstance(session, LessonSession):
+        raise RuntimeError("no lesson is being played")
+    return session
 
 
 def attach(app, session: LessonSession) -> None:

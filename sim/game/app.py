@@ -201,6 +201,12 @@ class App:
         self.autoplay = replay
         self.show(DashboardScreen, replay=replay)
 
+    def require_session(self) -> GameSession:
+        """The session being played; only screens shown during a game ask (no session is a bug)."""
+        if self.session is None:
+            raise RuntimeError("no game is being played")
+        return self.session
+
     # -- saving ------------------------------------------------------------
     def autosave(self) -> Path | None:
         """Save the game in progress to the autosave file; never raises."""

@@ -106,8 +106,9 @@ class PolicyChain:
 
         None when the quarter has not been played in every run.
         """
-        values = [value_of(model, key, index) for model in self.models] + [value_of(player, key, index)]
-        if any(v is None for v in values):
+        found = [value_of(model, key, index) for model in self.models] + [value_of(player, key, index)]
+        values = [v for v in found if v is not None]
+        if len(values) < len(found):
             return None
         parts = tuple((group, values[j + 1] - values[j]) for j, group in enumerate(self.groups))
         return Decomposition(baseline=values[0], player=values[-1], parts=parts)

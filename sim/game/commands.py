@@ -151,6 +151,7 @@ def cmd_play(args) -> int:
 
             app.show(EndScreen)
     elif args.autoplay is not None or levers:
+        assert scenario is not None  # loaded above for --autoplay and --set
         session = GameSession(scenario, args.seed)
         for name, value in levers.items():
             session.set_lever(name, value)

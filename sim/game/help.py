@@ -56,7 +56,7 @@ def lever_lines(scenario, lang: str) -> list[str]:
                 if row.get("lever") != spec.name:
                     continue
                 metric = METRICS[row["metric"]].label(lang) if row.get("metric") in METRICS else row.get("metric")
-                sign = {1: "↑", -1: "↓"}.get(row.get("expected_sign"), "·")
+                sign = {1: "↑", -1: "↓"}.get(row.get("expected_sign", 0), "·")
                 reason = row.get("reason")
                 reason = pick(reason, lang) if isinstance(reason, dict) else (reason or "")
                 effects.append(f"{sign} {escape(str(metric))}" + (f": {escape(reason)}" if reason else ""))

@@ -166,7 +166,7 @@ class Projection:
     def band(self, metric: str, arm: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """5th, 50th and 95th percentile per future quarter."""
         paths = self.paths(metric, arm)
-        return tuple(np.percentile(paths, [5, 50, 95], axis=0))  # type: ignore[return-value]
+        return tuple(np.percentile(paths, [5, 50, 95], axis=0))
 
     def effect(self, metric: str) -> np.ndarray:
         """Per replication: end value with the pending decisions minus without (same random numbers)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 import pygame
@@ -135,7 +136,7 @@ def report_surface(session: GameSession, lang: str = "en", size: tuple[int, int]
             labels,
             len(labels),
             [(base, charts.ACCENT, True), (you, charts.ACCENT, False)],
-            fmt=lambda v, metric=metric: units.axis_value(metric, v, lang),
+            fmt=partial(units.axis_value, metric, lang=lang),
             legend=[(t("you", lang), charts.ACCENT)],
             y_max=1.0 if share else None,
         )

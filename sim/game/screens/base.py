@@ -15,6 +15,10 @@ from sim.game.i18n import t
 if TYPE_CHECKING:
     from sim.game.app import App
 
+# what pygame-gui's drop-down menus and selection lists take: labels, or (label, object id) pairs
+# (a list[str] does not pass for it: list is invariant)
+GuiItems = list[str | tuple[str, str]]
+
 
 def escape(value: str) -> str:
     """Text made safe for a pygame-gui UITextBox (which reads simple HTML)."""
@@ -67,7 +71,7 @@ class Screen:
     def save_to(self, path) -> bool:
         """Save the app's game to ``path`` and say where (or why not) in the message line."""
         try:
-            saved = self.app.session.save(path)
+            saved = self.app.require_session().save(path)
         except UserError as exc:
             self.app.message = str(exc)
             return False

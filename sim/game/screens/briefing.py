@@ -5,7 +5,7 @@ from __future__ import annotations
 import pygame
 from pygame_gui.elements import UITextBox
 
-from sim.classroom.game import say, show_turn
+from sim.classroom.game import lesson_session, say, show_turn
 from sim.game import charts
 from sim.game.screens.base import Screen, escape
 from sim.model.outcomes import METRICS
@@ -33,7 +33,7 @@ class BriefingScreen(Screen):
     def build(self, rect: pygame.Rect) -> None:
         super().build(rect)
         w, h = rect.size
-        session = self.app.session
+        session = lesson_session(self.app)
         lesson = session.lesson
         parts = [f"<b>{escape(lesson.title[self.lang])}</b>", escape(lesson.briefing[self.lang])]
         for role in session.human_roles:
@@ -51,7 +51,7 @@ class BriefingScreen(Screen):
 
     def act(self, action: str) -> None:
         if action == "begin":
-            session = self.app.session
+            session = lesson_session(self.app)
             if len(session.human_roles) > 1:
                 from sim.game.screens.handoff import HandoffScreen
 

@@ -11,7 +11,6 @@ import pygame_gui
 from pygame_gui.elements import (
     UIDropDownMenu,
     UITextBox,
-    UIWindow,
 )
 from pygame_gui.windows import UIFileDialog
 
@@ -28,7 +27,7 @@ from sim.game.dashboard_data import (  # noqa: F401 - re-exported for callers an
     why_outcomes,
 )
 from sim.game.i18n import pick
-from sim.game.screens.base import Screen
+from sim.game.screens.base import GuiItems
 from sim.game.screens.dialogs import Dialogs
 from sim.game.screens.forecast import Forecast
 from sim.game.screens.levers import LeverPanel
@@ -52,7 +51,7 @@ TABS = ("firms", "partners", "news", "why")
 TOP = 48
 
 
-class DashboardScreen(LeverPanel, Dialogs, Forecast, Screen):
+class DashboardScreen(LeverPanel, Dialogs, Forecast):
     """The main game screen."""
 
     def __init__(self, app, replay: bool = False) -> None:
@@ -63,27 +62,22 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast, Screen):
         self.why_target: str | None = None
         self.speed = 2.0
         self.clock = 0.0
-        self.event_window: UIWindow | None = None
-        self.menu_window: UIWindow | None = None
+        self.event_window = None
+        self.menu_window = None
         self.file_dialog: UIFileDialog | None = None
         self.step_after_answers = False
         self.message_timer = 0.0
-        self.preview_due: float | None = time.perf_counter()  # ask for a preview this soon (None: none wanted)
+        self.preview_due = time.perf_counter()  # a first preview straight away
         self.preview_version = 0
-        self.projection = None  # the latest finished preview for the current plan
-        self.option_projection = None  # the preview of the open event's options
-        self.option_tasks: list = []
-        self._budget: tuple | None = None
-        self.help_window: UIWindow | None = None
-        self.step_thread: threading.Thread | None = None  # a quarter computed off the UI thread (autoplay)
-        self.focus_lever = 0  # the lever the arrow keys move
+        self.projection = None
+        self.option_projection = None
+        self.option_tasks = []
+        self._budget = None
+        self.help_window = None
+        self.step_thread = None
+        self.focus_lever = 0
         first_game = not app.settings.tour_done and not replay and not app.session.history
-        self.tour_step: int | None = 0 if first_game else None
-
-    @property
-    def session(self):
-        """The game session shown."""
-        return self.app.session
+        self.tour_step = 0 if first_game else None
 
     # -- layout ------------------------------------------------------------
     def build(self, rect: pygame.Rect) -> None:
@@ -109,7 +103,7 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast, Screen):
         self.build_top_bar(w)
         self.build_levers()
         self.build_right()
-        self.chart_menu = None
+        self.chart_menu: UIDropDownMenu | None = None
         self.build_chart_menu()
         self.help_window = None
         self.build_tour()
@@ -119,7 +113,7 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast, Screen):
         """The chart's outcome menu, showing the outcome charted now (re-made when a tile picks another)."""
         if self.chart_menu is not None:
             self.chart_menu.kill()
-        options = [METRICS[m].label(self.lang) for m in METRICS if m in self._metric_names()]
+        options: GuiItems = [METRICS[m].label(self.lang) for m in METRICS if m in self._metric_names()]
         self.metric_by_label = {METRICS[m].label(self.lang): m for m in METRICS}
         self.chart_menu = UIDropDownMenu(
             options,
@@ -195,7 +189,8 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast, Screen):
             self.news_box = UITextBox(news_html(self.session.model, self.lang), self.content, self.manager)
         elif self.tab == "why":
             outcomes = {METRICS[m].label(self.lang): f"metric:{m}" for m in why_outcomes()}
-            options = [self.tr("domestic_side"), *outcomes] + [f.name for f in self.session.model.firms if f.available]
+            firm_names = [f.name for f in self.session.model.firms if f.available]
+            options: GuiItems = [self.tr("domestic_side"), *outcomes, *firm_names]
             self.why_names = {f.name: f.firm_id for f in self.session.model.firms} | outcomes
             current = self.tr("domestic_side")
             if self.why_target is not None:

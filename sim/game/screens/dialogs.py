@@ -16,10 +16,11 @@ from sim.game.i18n import pick
 from sim.game.korean import particle
 from sim.game.preview import tasks_for
 from sim.game.screens.base import escape
+from sim.game.screens.dashboard_state import DashboardState
 from sim.model.outcomes import METRICS
 
 
-class Dialogs:
+class Dialogs(DashboardState):
     """The dashboard's windows: the event decision (with previews), the menu, Help and the first-game tour.  (A mixin of :class:`DashboardScreen`.)"""
 
     # -- first-game tour -----------------------------------------------------
@@ -169,7 +170,8 @@ class Dialogs:
         """Write each answer's projected effect under its button."""
         from sim.game.preview import Projection
 
-        event, projection = self.option_event, self.option_projection
+        event, projection, plan_only = self.option_event, self.option_projection, self.projection
+        assert projection is not None and plan_only is not None  # Forecast calls this once both are in
         count = len(projection.replications) // max(1, len(event["choices"]))
         for k, choice in enumerate(event["choices"]):
             part = Projection(projection.replications[k * count : (k + 1) * count], projection.anchor)
@@ -179,7 +181,7 @@ class Dialogs:
                     import numpy as np
 
                     # each answer vs the same runs with the plan but no answer (the default answer)
-                    delta = float(np.median(part.effect(metric) - self.projection.effect(metric)))
+                    delta = float(np.median(part.effect(metric) - plan_only.effect(metric)))
                     effects.append(
                         f"{METRICS[metric].label(self.lang)} {units.metric_change(metric, delta, self.lang)}"
                     )

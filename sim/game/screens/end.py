@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pygame
 import pygame_gui
 from pygame_gui.windows import UIFileDialog
@@ -20,13 +22,13 @@ class EndScreen(Screen):
 
     def __init__(self, app) -> None:
         super().__init__(app)
-        self.file_dialog = None
+        self.file_dialog: UIFileDialog | None = None
         app.session.sync_ghost()  # the baseline must be complete for the scorecard
 
     @property
     def session(self) -> GameSession:
         """The finished game session."""
-        return self.app.session
+        return self.app.require_session()
 
     def build(self, rect: pygame.Rect) -> None:
         super().build(rect)
@@ -206,7 +208,7 @@ class EndScreen(Screen):
                     ([r[metric] for r in session.ghost_history], charts.ACCENT, True),
                     ([r[metric] for r in session.history], charts.ACCENT, False),
                 ],
-                fmt=lambda v, metric=metric: units.axis_value(metric, v, self.lang),
+                fmt=partial(units.axis_value, metric, lang=self.lang),
                 legend=[(self.tr("you"), charts.ACCENT), (self.tr("baseline"), charts._blend(charts.ACCENT, 0.5))],
                 y_max=1.0 if share else None,
             )

@@ -8,9 +8,10 @@ import numpy as np
 
 from sim.game import panels, units
 from sim.game.preview import tasks_for
+from sim.game.screens.dashboard_state import DashboardState
 
 
-class Forecast:
+class Forecast(DashboardState):
     """The forecast preview and the budget check of the plan, kept up to date as levers move.  (A mixin of :class:`DashboardScreen`.)"""
 
     # -- budget and preview ------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pygame
 
-from sim.classroom.game import say, show_turn
+from sim.classroom.game import lesson_session, say, show_turn
 from sim.game import charts
 from sim.game.screens.base import Screen
 
@@ -23,7 +23,7 @@ class HandoffScreen(Screen):
             show_turn(self.app)
 
     def draw(self, surface: pygame.Surface) -> None:
-        session = self.app.session
+        session = lesson_session(self.app)
         x, y = self.center
         quarter = f"{say('quarter', self.lang)} {session.model.quarter_label}"
         charts.text(surface, quarter, (x, y - 90), 18, charts.DIM, anchor="center")

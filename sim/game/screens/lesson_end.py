@@ -12,7 +12,7 @@ from concurrent.futures.process import BrokenProcessPool
 import pygame
 from pygame_gui.elements import UITextBox
 
-from sim.classroom.game import say
+from sim.classroom.game import lesson_session, say
 from sim.errors import UserError
 from sim.game import charts
 from sim.game.screens.base import Screen, escape
@@ -33,7 +33,7 @@ class LessonEndScreen(Screen):
     def _compute(self) -> None:
         from sim.classroom.scoring import explain_difference, fair_score
 
-        session = self.app.session
+        session = lesson_session(self.app)
         try:
             out = []
             for role in session.human_roles:
@@ -53,7 +53,7 @@ class LessonEndScreen(Screen):
     def build(self, rect: pygame.Rect) -> None:
         super().build(rect)
         w, h = rect.size
-        session = self.app.session
+        session = lesson_session(self.app)
         parts = [f"<b>{escape(session.lesson.title[self.lang])}</b> · {escape(session.team)}"]
         if self.results is None and not self.failed:
             parts.append(escape(say("computing", self.lang)))
@@ -86,7 +86,7 @@ class LessonEndScreen(Screen):
         elif action == "debrief":
             from sim.classroom.debrief import write_debrief
 
-            session = self.app.session
+            session = lesson_session(self.app)
             try:
                 path = session.save()
                 out = path.parent / f"{path.stem}-debrief"

@@ -9,7 +9,7 @@ from pygame_gui.elements import UILabel, UISelectionList, UITextBox, UITextEntry
 from sim.classroom.game import attach, say
 from sim.errors import UserError
 from sim.game import charts
-from sim.game.screens.base import Screen, escape
+from sim.game.screens.base import GuiItems, Screen, escape
 
 
 def lessons_button(screen: Screen, rect: pygame.Rect):
@@ -39,7 +39,7 @@ class LessonPickerScreen(Screen):
         super().build(rect)
         w, h = rect.size
         left_w = min(420, w // 3)
-        titles = [lesson.title[self.lang] for lesson in self.lessons]
+        titles: GuiItems = [lesson.title[self.lang] for lesson in self.lessons]
         chosen = self.chosen.title[self.lang] if self.chosen else None
         self.list = UISelectionList(
             pygame.Rect(20, 60, left_w, h - 320), titles, self.manager, default_selection=chosen
@@ -48,8 +48,10 @@ class LessonPickerScreen(Screen):
         UILabel(pygame.Rect(20, y, left_w, 26), say("team", self.lang), self.manager)
         self.team_entry = UITextEntryLine(pygame.Rect(20, y + 28, left_w, 34), self.manager, initial_text=self.team)
         UILabel(pygame.Rect(20, y + 70, left_w, 26), say("roles", self.lang), self.manager)
-        role_names = [r.label_for(self.lang) for r in self.chosen.roles] if self.chosen else []
-        selected = [r.label_for(self.lang) for r in self.chosen.roles if r.id in self.roles] if self.chosen else []
+        role_names: GuiItems = [r.label_for(self.lang) for r in self.chosen.roles] if self.chosen else []
+        selected: GuiItems = (
+            [r.label_for(self.lang) for r in self.chosen.roles if r.id in self.roles] if self.chosen else []
+        )
         self.role_list = UISelectionList(
             pygame.Rect(20, y + 98, left_w, 90),
             role_names,

@@ -14,9 +14,10 @@ from sim.errors import UserError
 from sim.game import units
 from sim.game.dashboard_data import lever_text, snap
 from sim.game.i18n import option_label
+from sim.game.screens.dashboard_state import DashboardState
 
 
-class LeverPanel:
+class LeverPanel(DashboardState):
     """The lever panel: one control per policy lever from the parameter spec, its cost, keyboard moves.  (A mixin of :class:`DashboardScreen`.)"""
 
     # -- keyboard lever control -------------------------------------------------
@@ -77,6 +78,7 @@ class LeverPanel:
             )
             label.set_tooltip(spec.help_for(self.lang))
             row["label"] = label
+            control: UIButton | UIHorizontalSlider
             if spec.type == "bool":
                 control = UIButton(
                     pygame.Rect(4, y + 24, inner - 140, 26),
@@ -106,6 +108,7 @@ class LeverPanel:
                     self.choice_of[choice] = option
                 control = row["choices"][spec.options[0]]
             else:
+                assert spec.min is not None and spec.max is not None and spec.step is not None  # numeric specs have all
                 control = UIHorizontalSlider(
                     pygame.Rect(4, y + 24, inner - 140, 26),
                     float(value),

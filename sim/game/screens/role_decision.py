@@ -12,8 +12,9 @@ import pygame
 import pygame_gui
 from pygame_gui.elements import UIDropDownMenu, UIHorizontalSlider, UILabel, UITextBox
 
-from sim.classroom.game import say
+from sim.classroom.game import lesson_session, say
 from sim.classroom.lesson import PARTNER_DEALS, _firm_fields
+from sim.classroom.session import LessonSession
 from sim.errors import UserError
 from sim.game import charts
 from sim.game.screens.base import Screen, escape
@@ -30,9 +31,9 @@ class RoleDecisionScreen(Screen):
         self.deal = PARTNER_DEALS[0]
 
     @property
-    def session(self):
+    def session(self) -> LessonSession:
         """The lesson's game session."""
-        return self.app.session
+        return lesson_session(self.app)
 
     def build(self, rect: pygame.Rect) -> None:
         super().build(rect)
@@ -55,6 +56,7 @@ class RoleDecisionScreen(Screen):
         self.sliders: dict = {}
         y = 270
         if role.kind == "firm":
+            assert role.firm is not None  # a firm role names its firm (checked when the lesson loads)
             firm = self.session.model.firm_by_id.get(role.firm)
             for name, spec in _firm_fields().items():
                 label = spec[f"label_{self.lang}"] if f"label_{self.lang}" in spec else spec["label_en"]

@@ -15,7 +15,7 @@ from pygame_gui.windows import UIConfirmationDialog, UIFileDialog
 from sim.errors import UserError
 from sim.game import charts
 from sim.game.i18n import pick
-from sim.game.screens.base import Screen, escape
+from sim.game.screens.base import GuiItems, Screen, escape
 from sim.game.session import GameSession, autosave_path, save_dir
 from sim.scenario import Scenario, bundled_scenarios, load_scenario
 
@@ -80,8 +80,8 @@ class StartScreen(Screen):
         self.scenario: Scenario | None = app.preselected
         self.selected: Path | None = None  # a bundled scenario chosen but not yet fully loaded
         self.error = ""
-        self.file_dialog = None
-        self.confirm = None
+        self.file_dialog: UIFileDialog | None = None
+        self.confirm: UIConfirmationDialog | None = None
         self.dialog_purpose = ""
         self.typed_path = ""
         if self.scenario is None and self.paths:
@@ -116,7 +116,7 @@ class StartScreen(Screen):
         self.title_rect = pygame.Rect(20, 10, w - 40, 40)
         left_w = min(380, w // 3)
         UILabel(pygame.Rect(20, 60, left_w, 24), self.tr("scenarios"), self.manager)
-        names = []
+        names: GuiItems = []
         self.by_label = {}
         for path in self.paths:
             title = pick(self.previews[path].get("title"), self.lang) or path.stem
