@@ -217,7 +217,7 @@ def estimate_text(scenario, runs: int, workers: int | None, in_memory: bool = Tr
     from sim.pool import default_workers
 
     workers = max(1, min(workers or default_workers(runs), runs))
-    rows = scenario.sections["population"]["adopter_rows"]
+    rows = scenario.population.adopter_rows
     seconds = (0.3e-6 * rows * scenario.quarters + 0.1) * runs / workers
     memory_mb = workers * (150 + 180e-6 * rows) + (0.15 * runs if in_memory else 0)
     if seconds < 30 and memory_mb < 2000:

@@ -163,7 +163,7 @@ def _check_decision(scenario: Scenario, decision: dict, source: str, key: str) -
     """Only levers, event answers and role decisions (``firm:ID``/``partner:ID`` -> mapping) may be decisions."""
     levers = {}
     firm_ids = {f["id"] for f in scenario.firms}
-    partner_ids = {p["id"] for p in scenario.partners}
+    partner_ids = {p.id for p in scenario.partners}
     for name, value in decision.items():
         where = f"{key}.{_short(name, 40)}"
         if name.startswith("choice:"):

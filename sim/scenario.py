@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from sim.errors import ScenarioError
 from sim.model.events import FIRM_LIMITS, SEGMENT_LIMITS
 from sim.model.outcomes import METRICS
 from sim.model.parameters import MODEL_CONSTANTS, NEEDED, PARTNERSHIP_REVIEW_OPTIONS, SEGMENTS
+from sim.model.specs import DealSpec, PartnerPreferences, PartnerSpec, PopulationSpec, RegulatorSpec, SegmentSpec
 from sim.params import KINDS, TYPES, ParameterSpace, ParameterSpec, Value
 from sim.schema import (
     ID,
@@ -138,11 +140,11 @@ PARTNER = Record(
         "preferences": (
             Record(
                 {
-                    "quality": (Num(0.0, 20.0), 3.0),
-                    "korean": (Num(0.0, 20.0), 1.0),
-                    "price": (Num(0.0, 20.0), 1.0),
-                    "autonomy": (Num(0.0, 20.0), 0.5),
-                    "switching_cost": (Num(0.0, 20.0), 0.3),
+                    "quality": (Num(0.0, 20.0), PartnerPreferences.quality),
+                    "korean": (Num(0.0, 20.0), PartnerPreferences.korean),
+                    "price": (Num(0.0, 20.0), PartnerPreferences.price),
+                    "autonomy": (Num(0.0, 20.0), PartnerPreferences.autonomy),
+                    "switching_cost": (Num(0.0, 20.0), PartnerPreferences.switching_cost),
                 }
             ),
             dict,
@@ -451,15 +453,25 @@ class Scenario:
         """The validated firms: section."""
         return self.sections["firms"]
 
-    @property
-    def partners(self) -> list[dict]:
-        """The validated partners: section."""
-        return self.sections["partners"]
+    @cached_property
+    def partners(self) -> list[PartnerSpec]:
+        """The partner platforms (typed views of the ``partners:`` section)."""
+        return [PartnerSpec.from_section(p) for p in self.sections["partners"]]
 
-    @property
-    def segments(self) -> dict[str, dict]:
-        """The validated segments: section (consumer, enterprise, public)."""
-        return self.sections["segments"]
+    @cached_property
+    def segments(self) -> dict[str, SegmentSpec]:
+        """The demand segments, consumer, enterprise and public (typed views of ``segments:``)."""
+        return {name: SegmentSpec.from_section(name, seg) for name, seg in self.sections["segments"].items()}
+
+    @cached_property
+    def population(self) -> PopulationSpec:
+        """How many adopter rows stand for the population (typed view of ``population:``)."""
+        return PopulationSpec.from_section(self.sections["population"])
+
+    @cached_property
+    def deals(self) -> dict[str, DealSpec]:
+        """The kinds of partnership deal, in the scenario's order (typed views of ``deals:``; may be empty)."""
+        return {kind: DealSpec.from_section(kind, d) for kind, d in (self.sections.get("deals") or {}).items()}
 
     @property
     def events(self) -> list[dict]:
@@ -471,10 +483,10 @@ class Scenario:
         """The validated objectives."""
         return self.sections["objectives"]
 
-    @property
-    def regulator(self) -> dict:
-        """The validated regulator: section (AI Basic Act, sovereign programme)."""
-        return self.sections["regulator"]
+    @cached_property
+    def regulator(self) -> RegulatorSpec:
+        """The AI Basic Act and the sovereign programme (typed view of ``regulator:``)."""
+        return RegulatorSpec.from_section(self.sections["regulator"])
 
     def with_values(self, overrides: Mapping[str, Any]) -> Scenario:
         """A copy with some parameter values replaced (validated against the spec)."""

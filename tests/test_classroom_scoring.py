@@ -76,3 +76,12 @@ def test_measure_scores_each_policy_over_the_seeds(lesson):
     results = measure(lesson, lesson.strategies, workers=1)
     assert len(results) == 1 and len(results[0].scores) == 3
     assert set(results[0].outcomes) >= {"dom", "cs", "hhi"}
+
+
+def test_debrief_changes_carry_the_outcomes_unit():
+    """Turning points show share moves in percentage points and money in its own format, never bare utilities."""
+    from sim.classroom.debrief import _signed
+
+    assert _signed("domestic_revenue_share", 0.0035) == "+0.35 pp"
+    assert _signed("domestic_revenue_share", -0.0035, "ko") == "-0.35 %p"
+    assert _signed("hhi", -12.4) == "-12"

@@ -417,7 +417,7 @@ def test_editing_only_the_seed_is_refused(small_save):
 
 def test_role_decisions_are_checked_loosely(small_save):
     path, scenario = small_save
-    firm, partner = scenario.firms[0]["id"], scenario.partners[0]["id"]
+    firm, partner = scenario.firms[0]["id"], scenario.partners[0].id
     ok = {scenario.start: {f"firm:{firm}": {"price": 1.0}, f"partner:{partner}": {}}}
     assert load_save(_save(path, scenario, ok, scenario.start + 1)).decisions == ok
     for decision, message in (

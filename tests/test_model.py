@@ -262,7 +262,10 @@ def test_model_parameters_table_matches_korea(korea):
             assert needed.low <= spec.min <= spec.default <= spec.max <= needed.high, name
 
 
-@pytest.mark.parametrize("metric", ["market_revenue_usd_bn", "consumer_surplus", "hhi", "capability_gap"])
+@pytest.mark.parametrize(
+    "metric",
+    ["market_revenue_usd_bn", "consumer_surplus", "hhi", "capability_gap", "domestic_revenue_share", "sovereignty_index"],
+)
 def test_outcome_explanations_add_up_to_the_change(korea, metric):
     model = AIMarketModel(korea, seed=6)
     assert model.explain_outcome(metric) == []
@@ -287,7 +290,14 @@ def test_outcome_explanation_names_drivers(korea):
     assert {"frontier", "catch_up"} <= gap
     hhi = model.explain_outcome("hhi", language="ko")
     assert any(p["label"] == "OpenAI" for p in hhi)
-    assert model.explain_outcome("domestic_revenue_share") == model.explain(None)
+    # shares are explained in share units (not the utility units of model.explain), the parts adding up
+    share = model.explain_outcome("domestic_revenue_share")
+    utility = {p["driver"]: p["change"] for p in model.explain(None)}
+    assert {p["driver"] for p in share} == set(utility) | {"mix"}
+    for part in share:
+        if part["driver"] != "mix" and utility[part["driver"]] != 0:
+            assert part["change"] * utility[part["driver"]] > 0  # same direction, scaled by s (1 - s)
+            assert abs(part["change"]) < abs(utility[part["driver"]])
 
 
 def test_adoption_follows_the_analytic_bass_curve_when_everything_else_is_off(korea):

@@ -46,10 +46,10 @@ def test_bundled_scenarios_load_and_differ():
 def test_korea_facts(korea):
     assert korea.start == 2024 * 4 and korea.end == 2033 * 4 + 3
     assert {f["id"] for f in korea.firms} >= {"openai", "naver", "lg", "skt", "upstage", "kakao"}
-    partners = {p["id"] for p in korea.partners}
+    partners = {p.id for p in korea.partners}
     assert {"kakao_talk", "skt_platform", "lg_electronics", "krafton", "yanolja"} <= partners
-    assert korea.regulator["basic_act"]["effective"] == 2026 * 4  # 22 Jan 2026 -> 2026Q1
-    assert korea.sections["population"]["adopter_rows"] >= 50_000
+    assert korea.regulator.basic_act.effective == 2026 * 4  # 22 Jan 2026 -> 2026Q1
+    assert korea.population.adopter_rows >= 50_000
 
 
 def test_variant_extends_base(korea):

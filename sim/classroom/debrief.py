@@ -210,8 +210,12 @@ def _fmt(metric: str, value: float) -> str:
     return METRICS[metric].fmt.format(value) if metric in METRICS else f"{value:.3g}"
 
 
-def _signed(metric: str, value: float) -> str:
-    text = _fmt(metric, abs(value))
+def _signed(metric: str, value: float, lang: str = "en") -> str:
+    """A change with its sign, in the outcome's unit; a change of a share in percentage points."""
+    if metric in METRICS and METRICS[metric].unit == "share":
+        text = f"{abs(value) * 100:.2f} " + ("%p" if lang == "ko" else "pp")
+    else:
+        text = _fmt(metric, abs(value))
     return ("+" if value >= 0 else "-") + text
 
 
@@ -321,9 +325,9 @@ def _turning_points_table(game: TeamGame, trace: Trace, events: dict[str, list[s
     rows = []
     for point in turning_points(trace):
         main = point["main"]
-        moved = f"{METRICS[main].label(lang)} {_signed(main, point['changes'][main])}"
+        moved = f"{METRICS[main].label(lang)} {_signed(main, point['changes'][main], lang)}"
         drivers = point["drivers"].get(main) or []
-        because = "; ".join(f"{d['label']} {d['change']:+.3g}" for d in drivers[:3]) or words["none"]
+        because = "; ".join(f"{d['label']} {_signed(main, d['change'], lang)}" for d in drivers[:3]) or words["none"]
         fired = " · ".join(events.get(point["quarter"], []))
         decided = decision_text(game.saved.decisions.get(game.saved.scenario.start + point["index"], {}))
         rows.append(

@@ -323,7 +323,7 @@ def lesson_from_doc(doc: LoadedYaml, path: Path) -> Lesson:
             f"({quarter_label(base.start)}..{quarter_label(base.end)}), the lesson asks for {data['quarters']}",
         )
     firm_ids = [f["id"] for f in base.firms]
-    partner_ids = [p["id"] for p in base.partners]
+    partner_ids = [p.id for p in base.partners]
     levers = [spec.name for spec in base.parameters.of_kind("lever")]
     roles = []
     for i, role in enumerate(data["roles"]):

@@ -105,9 +105,9 @@ def builtin_sweep(lesson: Lesson, role: Role) -> list[Strategy]:
         add("bids_high", "partner bids USD 0.5 bn/yr", {key: {"partner_bid_usd_bn_per_year": 0.5}})
     elif role.kind == "partner":
         key = f"partner:{role.partner}"
-        platform = next(p for p in lesson.scenario.partners if p["id"] == role.partner)
+        platform = next(p for p in lesson.scenario.partners if p.id == role.partner)
         firms = {f["id"]: f for f in lesson.scenario.firms}
-        candidates = [platform["own_model"], platform["provider"]]
+        candidates = [platform.own_model, platform.provider]
         candidates += [
             max((f for f in firms.values() if f["origin"] == o), key=lambda f: f["capability"])["id"]
             for o in ("domestic", "foreign")

@@ -43,7 +43,7 @@ def utility_components(model: AIMarketModel) -> dict[str, np.ndarray]:
     segments = len(SEGMENTS)
     firms = len(model.firms)
     mean_taste, group_weight = segment_averages(model)
-    channel_weight = np.array([model.scenario_def.segments[s]["channel_weight"] for s in SEGMENTS])
+    channel_weight = np.array([model.scenario_def.segments[s].channel_weight for s in SEGMENTS])
     foreign = 1.0 - offer.domestic
     trust = np.zeros((segments, firms))
     procurement = np.zeros((segments, firms))
@@ -52,7 +52,7 @@ def utility_components(model: AIMarketModel) -> dict[str, np.ndarray]:
         trust[s] = offer.trust + (p["foreign_trust"] + model.segment_state[name]["foreign_trust"]) * foreign
     procurement[public] = (
         model.regulator.effective_procurement_preference
-        * model.scenario_def.segments["public"]["price_sensitivity"]
+        * model.scenario_def.segments["public"].price_sensitivity
         * offer.price
         * offer.domestic
     )
@@ -99,6 +99,28 @@ def _pad(array: np.ndarray, firms: int) -> np.ndarray:
     return out
 
 
+def _own_minus_rival(
+    before: dict[str, np.ndarray], after: dict[str, np.ndarray], revenue: np.ndarray, mask: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Per driver, per segment: how much the part moved for ``mask``'s firms minus their rivals (utility units).
+
+    Firms are weighted by this quarter's revenue in the segment (equally when they have none).
+    """
+    firms = revenue.shape[1]
+    out = {}
+    for name in DRIVERS:
+        delta = _pad(after[name], firms) - _pad(before[name], firms)
+        moved = np.zeros(revenue.shape[0])
+        for s in range(revenue.shape[0]):
+            own_w = revenue[s, mask]
+            rival_w = revenue[s, ~mask]
+            own = np.average(delta[s, mask], weights=own_w) if own_w.sum() > 0 else delta[s, mask].mean()
+            rival = np.average(delta[s, ~mask], weights=rival_w) if rival_w.sum() > 0 else 0.0
+            moved[s] = own - rival
+        out[name] = moved
+    return out
+
+
 def relative_change(
     before: dict[str, np.ndarray],
     after: dict[str, np.ndarray],
@@ -110,22 +132,12 @@ def relative_change(
     revenue: (segments x firms) this quarter's revenue, used to weight segments
     and firms. Returns (driver, change in utility units), largest first.
     """
-    firms = revenue.shape[1]
-    out = []
     segment_weight = revenue[:, mask].sum(axis=1)
     if segment_weight.sum() <= 0:
         segment_weight = np.ones(revenue.shape[0])
     segment_weight = segment_weight / segment_weight.sum()
-    for name in DRIVERS:
-        delta = _pad(after[name], firms) - _pad(before[name], firms)
-        change = 0.0
-        for s in range(revenue.shape[0]):
-            own_w = revenue[s, mask]
-            rival_w = revenue[s, ~mask]
-            own = np.average(delta[s, mask], weights=own_w) if own_w.sum() > 0 else delta[s, mask].mean()
-            rival = np.average(delta[s, ~mask], weights=rival_w) if rival_w.sum() > 0 else 0.0
-            change += segment_weight[s] * (own - rival)
-        out.append((name, float(change)))
+    moved = _own_minus_rival(before, after, revenue, mask)
+    out = [(name, float(segment_weight @ moved[name])) for name in DRIVERS]
     out.sort(key=lambda item: -abs(item[1]))
     return out
 
@@ -162,16 +174,49 @@ OUTCOME_DRIVERS = {
     "frontier": ("Frontier moved ahead", "최첨단의 전진"),
     "catch_up": ("Domestic catch-up", "국내 추격"),
     "leader": ("New best domestic model", "최고 국산 모델 교체"),
+    "mix": ("Segment mix and other effects", "부문 구성 변화 등 기타"),
 }
 
-SHARE_OUTCOMES = (
-    "domestic_revenue_share",
-    "foreign_revenue_share",
-    "sovereignty_index",
-    "domestic_share_consumer",
-    "domestic_share_enterprise",
-    "domestic_share_public",
-)
+# share outcome -> (the side whose share it is, the segments it covers)
+SHARE_OUTCOMES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "domestic_revenue_share": ("domestic", SEGMENTS),
+    "foreign_revenue_share": ("foreign", SEGMENTS),
+    "sovereignty_index": ("domestic", ("enterprise", "public")),
+    "domestic_share_consumer": ("domestic", ("consumer",)),
+    "domestic_share_enterprise": ("domestic", ("enterprise",)),
+    "domestic_share_public": ("domestic", ("public",)),
+}
+
+
+def _share_drivers(model: AIMarketModel, metric: str, index: int) -> list[tuple[str, str, float]]:
+    """A share outcome's change split over the utility parts, in share units, adding up to the change.
+
+    In a logit a group's share s moves by about s (1 - s) per unit of utility it gains on its
+    rivals among those who choose, so each part's own-minus-rival move is scaled by
+    s (1 - s) times the share of the segment that chose this quarter, and weighted by the
+    segment's revenue; what that linear split leaves (segments growing at different speeds,
+    the outside option, choices still catching up with earlier moves) is the "mix" item, so
+    the parts sum to the change shown.
+    """
+    revenue = model.segment_revenue
+    firms = revenue.shape[1]
+    side, covered = SHARE_OUTCOMES[metric]
+    domestic = np.array([f.domestic for f in model.firms[:firms]])
+    mask = domestic if side == "domestic" else ~domestic
+    if not mask.any() or mask.all():
+        return []
+    rows = [SEGMENTS.index(name) for name in covered]
+    totals = revenue[rows].sum(axis=1)
+    if totals.sum() <= 0:
+        return []
+    weight = totals / totals.sum()
+    share = np.divide(revenue[rows][:, mask].sum(axis=1), totals, out=np.zeros(len(rows)), where=totals > 0)
+    moved = _own_minus_rival(model.previous_drivers, model.drivers, revenue, mask)
+    slope = weight * share * (1.0 - share) * model.chose_share[rows]
+    out = [(name, DRIVERS[name][index], float(slope @ moved[name][rows])) for name in DRIVERS]
+    total = model.history[-1][metric] - model.history[-2][metric]
+    out.append(("mix", OUTCOME_DRIVERS["mix"][index], total - sum(v for _, _, v in out)))
+    return out
 
 
 def outcome_parts(model: AIMarketModel, shares: np.ndarray) -> dict:
@@ -219,8 +264,6 @@ def explain_outcome(model: AIMarketModel, metric: str, language: str = "en") -> 
     shares and sovereignty into utility parts (see :func:`explain`). Each item:
     ``driver``, ``label``, ``change``; empty when there is nothing to compare.
     """
-    if metric in SHARE_OUTCOMES:
-        return explain(model, None, language)
     before, after = model.previous_outcome_parts, model.outcome_parts
     if not before or not after or len(model.history) < 2:
         return []
@@ -230,7 +273,11 @@ def explain_outcome(model: AIMarketModel, metric: str, language: str = "en") -> 
     def label(key: str) -> str:
         return OUTCOME_DRIVERS[key][index]
 
-    if metric == "market_revenue_usd_bn":
+    if metric in SHARE_OUTCOMES:
+        if not model.previous_drivers or not model.drivers:
+            return []
+        out = _share_drivers(model, metric, index)
+    elif metric == "market_revenue_usd_bn":
         totals = {"adopters": 0.0, "spend": 0.0, "prices": 0.0}
         for s in range(len(SEGMENTS)):
             r0 = before["adopters"][s] * before["spend"][s] * before["price"][s] / 1e9

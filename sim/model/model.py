@@ -43,6 +43,7 @@ from sim.model.parameters import SEGMENTS
 from sim.model.partners import Partner
 from sim.model.policies import FirmView, RuleFirmPolicy, apply_override, check_firm_decision
 from sim.model.regulator import Regulator
+from sim.model.specs import DealSpec
 from sim.timeline import quarter_label
 
 STREAMS = ("population", "market", "events", "firms", "partners", "regulator")
@@ -87,16 +88,17 @@ class AIMarketModel(mesa.Model):
         self.segment_index = {name: i for i, name in enumerate(SEGMENTS)}
         self.segment_state = {
             name: {
-                "usage_usd_per_adopter_per_quarter": seg["spend_usd_per_adopter_per_year"] / 4.0,
-                "bass_p": seg["bass_p"],
-                "bass_q": seg["bass_q"],
-                "frontier_value_weight": seg["frontier_value_weight"],
+                "usage_usd_per_adopter_per_quarter": seg.spend_usd_per_adopter_per_year / 4.0,
+                "bass_p": seg.bass_p,
+                "bass_q": seg.bass_q,
+                "frontier_value_weight": seg.frontier_value_weight,
                 "foreign_trust": 0.0,
                 "outside_utility": 0.0,
             }
             for name, seg in scenario.segments.items()
         }
-        self.deals: dict[str, dict] = dict(scenario.sections.get("deals") or {})
+        self.deals: dict[str, DealSpec] = dict(scenario.deals)
+        self.chose_share = np.ones(len(SEGMENTS))  # share of the aware who chose a provider last quarter
         self.frontier_level = 1.0  # absolute frontier capability (1 at the start)
         self.price_level = 1.0  # inference cost index (1 at the start)
         self.firms: list[Firm] = []
@@ -158,10 +160,10 @@ class AIMarketModel(mesa.Model):
     def _make_adopters(self) -> market.Adopters:
         rng = self.streams["population"]
         c = self.params
-        population = self.scenario_def.sections["population"]
-        row_share = population["row_share"] or {s: 1.0 for s in SEGMENTS}
+        population = self.scenario_def.population
+        row_share = population.row_share or {s: 1.0 for s in SEGMENTS}
         total_share = sum(row_share.get(s, 0.0) for s in SEGMENTS)
-        rows_total = population["adopter_rows"]
+        rows_total = population.adopter_rows
         counts = [max(10, int(round(rows_total * row_share.get(s, 0.0) / total_share))) for s in SEGMENTS]
         segment = np.concatenate([np.full(n, i, dtype=np.int64) for i, n in enumerate(counts)])
         n = segment.shape[0]
@@ -178,37 +180,37 @@ class AIMarketModel(mesa.Model):
             seg = self.scenario_def.segments[name]
             count = counts[i]
             block = slice(start, start + count)
-            weight[block] = seg["potential_adopters"] / count
+            weight[block] = seg.potential_adopters / count
 
             def lognormal(spread: float, count: int = count) -> np.ndarray:
                 """Mean-one log-normal draws, stratified (one per probability band, shuffled)."""
                 return np.exp(-(spread**2) / 2 + spread * market.stratified_normal(count, rng))
 
-            intensity[block] = lognormal(seg["intensity_spread"])
+            intensity[block] = lognormal(seg.intensity_spread)
             pull = intensity[block] ** c["intensity_awareness_bias"]
             self.awareness_norm[i] = float(pull.mean())
             # heavy users heard of AI first; users are drawn among the aware
-            aware_probability = np.minimum(1.0, seg["initial_awareness"] * pull / self.awareness_norm[i])
+            aware_probability = np.minimum(1.0, seg.initial_awareness * pull / self.awareness_norm[i])
             aware[block] = rng.random(count) < aware_probability
-            use_given_aware = min(1.0, seg["initial_adoption"] / max(seg["initial_awareness"], 1e-9))
+            use_given_aware = min(1.0, seg.initial_adoption / max(seg.initial_awareness, 1e-9))
             adopted[block] = aware[block] & (rng.random(count) < use_given_aware)
-            tastes[block, 0] = seg["capability_weight"] * lognormal(sigma)
-            tastes[block, 1] = seg["korean_weight"] * lognormal(sigma)
-            tastes[block, 2] = -seg["price_sensitivity"] * lognormal(sigma)
-            tastes[block, 3] = seg["sovereignty_weight"] * (
-                1.0 + seg["taste_spread"] * market.stratified_normal(count, rng)
+            tastes[block, 0] = seg.capability_weight * lognormal(sigma)
+            tastes[block, 1] = seg.korean_weight * lognormal(sigma)
+            tastes[block, 2] = -seg.price_sensitivity * lognormal(sigma)
+            tastes[block, 3] = seg.sovereignty_weight * (
+                1.0 + seg.taste_spread * market.stratified_normal(count, rng)
             )
-            switching[block] = seg["switching_cost"] * lognormal(sigma)
+            switching[block] = seg.switching_cost * lognormal(sigma)
             start += count
         platforms = np.zeros((n, len(self.partners)))
         for k, partner in enumerate(self.partners):
             reach = np.array([partner.reach.get(s, 0.0) for s in SEGMENTS])
             platforms[:, k] = rng.random(n) < reach[segment]
         group, group_platforms = market.group_memberships(platforms)
-        review_rate = np.array([self.scenario_def.segments[s]["review_rate_per_quarter"] for s in SEGMENTS])
+        review_rate = np.array([self.scenario_def.segments[s].review_rate_per_quarter for s in SEGMENTS])
         self.row_review_rate = review_rate[segment]
         self.segment_weight = np.bincount(segment, weights=weight, minlength=len(SEGMENTS))
-        self.panel = self._choose_panel(segment, intensity, population["panel_rows"])
+        self.panel = self._choose_panel(segment, intensity, population.panel_rows)
         panel_counts = np.bincount(segment[self.panel], minlength=len(SEGMENTS))
         self.panel_scale = np.array(counts, dtype=float) / np.maximum(panel_counts, 1)
         return market.Adopters(
@@ -270,7 +272,7 @@ class AIMarketModel(mesa.Model):
             mine = a.segment[aware_rows] == s
             if not mine.any():
                 continue
-            target_use = min(0.999, max(seg["initial_adoption"] / max(seg["initial_awareness"], 1e-9), 1e-6))
+            target_use = min(0.999, max(seg.initial_adoption / max(seg.initial_awareness, 1e-9), 1e-6))
             log_inside = market.log_sum(inside[:, mine])
             u0 = 0.0
             for _ in range(100):  # contraction on the outside option's constant
@@ -460,17 +462,17 @@ class AIMarketModel(mesa.Model):
 
     def deal_strength(self, deal: str) -> float:
         """Channel strength of a kind of deal (1 for in-house or unknown kinds)."""
-        return float(self.deals[deal]["channel_strength"]) if deal in self.deals else 1.0
+        return self.deals[deal].channel_strength if deal in self.deals else 1.0
 
     def deal_quarters(self, deal: str, default: int) -> int:
         """Contract length of a kind of deal (``default`` for in-house or unknown kinds)."""
-        return int(self.deals[deal]["quarters"]) if deal in self.deals else default
+        return self.deals[deal].quarters if deal in self.deals else default
 
     def deal_for_bid(self, bid_usd_bn_per_year: float) -> str:
         """The strongest kind of deal whose minimum bid the offer meets."""
         best = self.default_deal
         for name, spec in self.deals.items():
-            if bid_usd_bn_per_year >= spec["min_bid_usd_bn_per_year"] >= self.deals[best]["min_bid_usd_bn_per_year"]:
+            if bid_usd_bn_per_year >= spec.min_bid_usd_bn_per_year >= self.deals[best].min_bid_usd_bn_per_year:
                 best = name
         return best
 
@@ -607,6 +609,10 @@ class AIMarketModel(mesa.Model):
             outside = self._outside_utilities(rows)
             a.provider[rows] = market.sample_with_outside(utility, outside, draws[start : start + CHOICE_CHUNK_ROWS])
         a.adopted = a.provider >= 0
+        # share of each segment's aware people who chose this quarter (how fast shares can respond)
+        chose = np.bincount(a.segment[choosers], weights=a.weight[choosers], minlength=len(SEGMENTS))
+        aware = np.bincount(a.segment, weights=a.weight * a.aware, minlength=len(SEGMENTS))
+        self.chose_share = np.minimum(1.0, np.divide(chose, aware, out=np.zeros(len(SEGMENTS)), where=aware > 0))
         self._update_segment_shares()
 
     def settle(self) -> None:
@@ -852,10 +858,10 @@ class AIMarketModel(mesa.Model):
                 self.segment_firm_shares[s, :firms], p["network_effect"]
             )
             bonus[s] += (p["foreign_trust"] + self.segment_state[name]["foreign_trust"]) * foreign
-            channel_weight[s] = seg["channel_weight"]
+            channel_weight[s] = seg.channel_weight
         if for_choice:
             public = self.segment_index["public"]
-            price_weight = self.scenario_def.segments["public"]["price_sensitivity"]
+            price_weight = self.scenario_def.segments["public"].price_sensitivity
             preference = self.regulator.effective_procurement_preference
             bonus[public] += preference * price_weight * offer.price * offer.domestic
         return market.SegmentTerms(bonus=bonus, channel_weight=channel_weight)

@@ -22,26 +22,25 @@ import numpy as np
 if TYPE_CHECKING:
     from sim.model.firms import Firm
     from sim.model.model import AIMarketModel
-
-PREFERENCE_DEFAULTS = {"quality": 3.0, "korean": 1.0, "price": 1.0, "autonomy": 0.5, "switching_cost": 0.3}
+    from sim.model.specs import PartnerSpec
 
 
 class Partner(mesa.Agent):
     """A platform with reach into the segments, distributing one AI provider."""
 
-    def __init__(self, model: AIMarketModel, spec: dict, index: int, firm_index: dict[str, int]) -> None:
+    def __init__(self, model: AIMarketModel, spec: PartnerSpec, index: int, firm_index: dict[str, int]) -> None:
         super().__init__(model)
         self.index = index
-        self.partner_id: str = spec["id"]
-        self.name: str = spec["name"]
-        self.name_ko: str = spec.get("name_ko") or spec["name"]
-        self.reach: dict[str, float] = dict(spec["reach"])
-        self.own_model: int = firm_index[spec["own_model"]] if spec["own_model"] else -1
-        self.provider: int = firm_index[spec["provider"]] if spec["provider"] else -1
-        self.contract_quarters: int = spec["contract_quarters"]
-        start = spec["contract_start"] if spec["contract_start"] is not None else model.scenario_def.start
+        self.partner_id: str = spec.id
+        self.name: str = spec.name
+        self.name_ko: str = spec.name_ko
+        self.reach: dict[str, float] = dict(spec.reach)
+        self.own_model: int = firm_index[spec.own_model] if spec.own_model else -1
+        self.provider: int = firm_index[spec.provider] if spec.provider else -1
+        self.contract_quarters: int = spec.contract_quarters
+        start = spec.contract_start if spec.contract_start is not None else model.scenario_def.start
         self.contract_end: int = start + self.contract_quarters
-        self.preferences: dict[str, float] = {**PREFERENCE_DEFAULTS, **(spec.get("preferences") or {})}
+        self.preferences = spec.preferences
         self.deal: str = "own" if self.provider >= 0 and self.provider == self.own_model else model.default_deal
         self.strength: float = model.deal_strength(self.deal)
         self.switches: int = 0
@@ -58,17 +57,17 @@ class Partner(mesa.Agent):
         c = self.model.constants
         autonomy = 1.0 if firm.index == self.own_model else (0.5 if firm.domestic else 0.0)
         value = (
-            prefs["quality"] * firm.offered_capability
-            + prefs["korean"] * firm.korean_quality
-            - prefs["price"] * firm.price
-            + prefs["autonomy"] * autonomy
+            prefs.quality * firm.offered_capability
+            + prefs.korean * firm.korean_quality
+            - prefs.price * firm.price
+            + prefs.autonomy * autonomy
             + c["partner_money_weight"] * bid_usd_bn_per_year
             + firm.trust
         )
         if firm.domestic:
             value += procurement_preference * self.reach.get("public", 0.0) * 4.0
         if firm.index != self.provider:
-            value -= prefs["switching_cost"]
+            value -= prefs.switching_cost
         return value
 
     def needs_choice(self, quarter: int) -> bool:

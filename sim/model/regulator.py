@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from sim.model.firms import Firm
     from sim.model.model import AIMarketModel
     from sim.model.partners import Partner
+    from sim.model.specs import ObligationSpec, RegulatorSpec, ReviewSpec
 
 PROGRAMMES = (
     "sovereign_ai_budget_krw_bn",
@@ -56,19 +57,19 @@ ENTITLEMENTS = ("procurement_domestic_preference",)
 class Regulator(mesa.Agent):
     """The state: reads the policy levers and applies them to firms and partners."""
 
-    def __init__(self, model: AIMarketModel, spec: dict) -> None:
+    def __init__(self, model: AIMarketModel, spec: RegulatorSpec) -> None:
         super().__init__(model)
-        act = spec["basic_act"]
-        self.act_effective: int = act["effective"]
-        self.fine_krw_m: float = act["fine_krw_m_per_violation"]
-        self.violations_per_inspection: float = act["violations_per_inspection"]
-        self.trust_penalty: float = act["trust_penalty"]
-        self.obligations: list[dict] = act["obligations"]
-        programme = spec.get("sovereign_programme") or {}
-        self.selection_quarter: int | None = programme.get("selection")
-        self.initial_teams: int = int(programme.get("teams", spec.get("sovereign_teams", 3)))
-        self.reviews: list[dict] = sorted(programme.get("reviews") or [], key=lambda r: r["at"])
-        self.review_reach_threshold: float = spec["review_reach_threshold"]
+        act = spec.basic_act
+        self.act_effective: int = act.effective
+        self.fine_krw_m: float = act.fine_krw_m_per_violation
+        self.violations_per_inspection: float = act.violations_per_inspection
+        self.trust_penalty: float = act.trust_penalty
+        self.obligations: tuple[ObligationSpec, ...] = act.obligations
+        programme = spec.sovereign_programme
+        self.selection_quarter: int | None = programme.selection if programme else None
+        self.initial_teams: int = programme.teams if programme else 0
+        self.reviews: tuple[ReviewSpec, ...] = programme.reviews if programme else ()
+        self.review_reach_threshold: float = spec.review_reach_threshold
         self.team_ids: list[str] = []
         self.team_start_capability: dict[str, float] = {}
         self.budget_year: int = -1
@@ -227,7 +228,7 @@ class Regulator(mesa.Agent):
         # teams that left the market leave the programme
         self.team_ids = [i for i in self.team_ids if self.model.firm_by_id[i].available]
         for review in self.reviews:
-            if review["at"] == quarter and len(self.team_ids) > review["keep"]:
+            if review.at == quarter and len(self.team_ids) > review.keep:
                 by_progress = sorted(
                     self.team_ids,
                     key=lambda i: (
@@ -235,8 +236,8 @@ class Regulator(mesa.Agent):
                         self.model.firm_by_id[i].index,
                     ),
                 )
-                dropped = by_progress[review["keep"] :]
-                self.team_ids = by_progress[: review["keep"]]
+                dropped = by_progress[review.keep :]
+                self.team_ids = by_progress[: review.keep]
                 names = ", ".join(self.model.firm_by_id[i].name for i in dropped)
                 names_ko = ", ".join(self.model.firm_by_id[i].name_ko for i in dropped)
                 self.model.add_news(
@@ -313,15 +314,15 @@ class Regulator(mesa.Agent):
         total = 0.0
         revenue_krw_bn = firm.revenue_usd_bn * 4.0 * self.model.krw_per_usd
         for obligation in self.obligations:
-            applies = obligation["applies_to"]
+            applies = obligation.applies_to
             if applies == "large" and firm.size != "large":
                 continue
             if applies == "foreign_large" and not (firm.size == "large" and not firm.domestic):
                 continue
             if applies == "frontier" and not firm.frontier_lab:
                 continue
-            fixed_krw_m = obligation["cost_krw_m_per_year"][firm.size]
-            total += fixed_krw_m / 1000.0 + obligation["revenue_share_cost"] * revenue_krw_bn
+            fixed_krw_m = obligation.cost_krw_m_per_year[firm.size]
+            total += fixed_krw_m / 1000.0 + obligation.revenue_share_cost * revenue_krw_bn
         relief = 1.0 - self.model.constants["influence_cost_relief"] * firm.influence
         return total * p["act_stringency"] * p["compliance_cost_scale"] * relief
 
