@@ -144,7 +144,8 @@ def parse_save(data: Any, source: str) -> SavedGame:
         decision = item["decision"]
         _check_decision(scenario, decision, source, key + ".decision")
         decisions[at] = dict(decision)
-    extra = data.get("extra") if isinstance(data.get("extra"), dict) else {}
+    raw_extra = data.get("extra")
+    extra: dict[str, Any] = raw_extra if isinstance(raw_extra, dict) else {}
     checksum = data.get("checksum")
     if not isinstance(checksum, str):
         raise _fail(source, "the save has no checksum (edited, or not written by aisim)", "checksum")

@@ -678,6 +678,7 @@ def _build(doc: LoadedYaml, path: Path, stack: tuple, allow_extends: bool = True
     values = parameters.defaults()
     set_ctx = ctx_of.get("set")
     for pname, pvalue in sections["set"].items():
+        assert set_ctx is not None  # a non-empty set: came from a file, which has a context
         if pname not in parameters:
             raise parameters.unknown_name_error(
                 pname,
@@ -788,24 +789,24 @@ def _parameter_space(
                 (section,),
                 f"missing {'constant' if needed.kind == 'constant' else 'parameter'} {name!r} that the model needs",
             )
-        spec = space[name]
-        if needed.kind != "constant" and spec.type != needed.type:
+        pspec = space[name]
+        if needed.kind != "constant" and pspec.type != needed.type:
             raise ctx.fail(
-                ("parameters", name, "type"), f"the model needs {name} to be of type {needed.type}, got {spec.type}"
+                ("parameters", name, "type"), f"the model needs {name} to be of type {needed.type}, got {pspec.type}"
             )
-        if name == "partnership_review" and tuple(spec.options) != PARTNERSHIP_REVIEW_OPTIONS:
+        if name == "partnership_review" and tuple(pspec.options) != PARTNERSHIP_REVIEW_OPTIONS:
             raise ctx.fail(
                 ("parameters", name, "options"), f"expected options [{', '.join(PARTNERSHIP_REVIEW_OPTIONS)}]"
             )
-        if needed.low is not None and spec.min is not None and spec.min < needed.low:
+        if needed.low is not None and pspec.min is not None and pspec.min < needed.low:
             key = (section, name, "min")
             raise where_ctx.fail(
-                key, f"the model takes {name} from {needed.low:g} to {needed.high:g}; min {spec.min:g} is below"
+                key, f"the model takes {name} from {needed.low:g} to {needed.high:g}; min {pspec.min:g} is below"
             )
-        if needed.high is not None and spec.max is not None and spec.max > needed.high:
+        if needed.high is not None and pspec.max is not None and pspec.max > needed.high:
             key = (section, name, "max")
             raise where_ctx.fail(
-                key, f"the model takes {name} from {needed.low:g} to {needed.high:g}; max {spec.max:g} is above"
+                key, f"the model takes {name} from {needed.low:g} to {needed.high:g}; max {pspec.max:g} is above"
             )
     return space
 
@@ -850,7 +851,7 @@ def _cross_check(sections: dict, parameters: ParameterSpace, ctx_of: dict[str, C
     if "events" in ctx_of:
         ectx = ctx_of["events"]
         for i, event in enumerate(sections["events"]):
-            effect_lists = [(("events", i, "effects"), event["effects"])]
+            effect_lists: list[tuple[tuple[Any, ...], Any]] = [(("events", i, "effects"), event["effects"])]
             effect_lists += [
                 (("events", i, "choices", j, "effects"), c["effects"]) for j, c in enumerate(event["choices"])
             ]
