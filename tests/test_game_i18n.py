@@ -39,9 +39,17 @@ def english_words(text: str, allowed: set[str]) -> list[str]:
     return [w for w in LATIN_WORD.findall(text) if w.strip(".-") not in allowed]
 
 
+def korean_name_words(model) -> set[str]:
+    """Latin words the Korean names of firms and platforms keep on purpose ("LG AI연구원 엑사원", "KT")."""
+    names = [f.name_ko for f in model.firms] + [p.name_ko for p in model.partners]
+    return {w.strip(".-") for name in names for w in LATIN_WORD.findall(name)}
+
+
 def test_korean_screens_show_no_english_but_proper_nouns(tiny_korea, tmp_path, monkeypatch):
-    """Render the dashboard (every tab) in Korean and check every string drawn or shown in a widget."""
+    """Play a game in Korean (every tab, the event window, the end screen) and check every string drawn
+    or shown in a widget: firm and platform names must be their Korean names."""
     from sim.game.app import App
+    from sim.game.screens.end import EndScreen
     from sim.game.session import GameSession
     from sim.game.settings import Settings, save_settings
 
@@ -63,17 +71,110 @@ def test_korean_screens_show_no_english_but_proper_nouns(tiny_korea, tmp_path, m
     for _ in range(3):
         app.screen.request_step()
     session.sync_ghost()
-    names = {f.name for f in session.model.firms} | {p.name for p in session.model.partners}
-    allowed = set(PROPER_NOUNS) | {w.strip(".-") for name in names for w in LATIN_WORD.findall(name)}
+    allowed = set(PROPER_NOUNS) | korean_name_words(session.model)
+    widgets: list[str] = []
+
+    def widget_texts() -> list[str]:
+        out = []
+        pending = list(app.manager.get_root_container().elements)
+        while pending:
+            element = pending.pop()
+            out.append(getattr(element, "html_text", None) or getattr(element, "text", "") or "")
+            for option in getattr(element, "options_list", None) or []:  # a drop-down menu's choices
+                out.append(option[0] if isinstance(option, tuple) else option)
+            pending.extend(getattr(element, "elements", []) or [])
+            container = getattr(element, "get_container", None)
+            if container is not None and element is not container():
+                pending.extend(container().elements)
+        return [w for w in out if isinstance(w, str)]
+
     for tab in ("firms", "partners", "news", "why"):
         app.screen.tab = tab
         app.rebuild()
         app.pump(2)
         app.draw()
-    widgets = [getattr(e, "text", "") or "" for e in app.manager.get_root_container().elements]
+        widgets += widget_texts()
+    app.screen.why_target = "openai"  # a firm's share: its name in the title and the sentences
+    app.rebuild()
+    app.pump(2)
+    app.draw()
+    widgets += widget_texts()
+    while not isinstance(app.screen, EndScreen):
+        if app.screen.event_window is not None:
+            app.pump(2)
+            app.draw()
+            widgets += widget_texts()
+            event = session.unanswered_events()[0]
+            app.screen.answer(event["id"], event["default_choice"])
+        else:
+            app.screen.request_step()
+    app.pump(2)
+    app.draw()
+    widgets += widget_texts()
     stray = {}
-    for text in drawn + [w for w in widgets if isinstance(w, str)]:
-        words = english_words(re.sub(r"<[^>]+>", " ", text), allowed)
+    for text in drawn + widgets:
+        words = english_words(re.sub(r'<[^>]+>|"[^"]*"', " ", text), allowed)  # markup; quoted names
         if words:
             stray[text] = words
-    assert not stray, stray
+    assert not stray, "\n".join(f"{k!r}: {v}" for k, v in stray.items())
+    english = {f.name for f in session.model.firms if f.name != f.name_ko}
+    assert not any(name in text for name in english for text in drawn + widgets)
+
+
+def test_display_names_follow_the_language():
+    from types import SimpleNamespace
+
+    from sim.game.i18n import display_name, short_name
+
+    firm = SimpleNamespace(name="Google Gemini", name_ko="구글 제미나이")
+    assert display_name(firm, "en") == "Google Gemini"
+    assert display_name(firm, "ko") == "구글 제미나이"
+    assert display_name(SimpleNamespace(name="Acme", name_ko=None), "ko") == "Acme"  # no Korean name given
+    assert short_name("Google Gemini", first_word=True) == "Google"
+    assert short_name("구글 제미나이", first_word=True) == "구글"
+    assert short_name("Kakao (KakaoTalk)") == "Kakao"
+    assert short_name("카카오(카카오톡)") == "카카오"
+    assert short_name("스타트업 2", first_word=True) == "스타트업 2"  # entrants keep their number
+
+
+def test_firm_cards_partners_and_why_use_korean_names(small_korea):
+    from sim.game.dashboard_data import firm_cards, partner_rows
+    from sim.game.i18n import firm_name
+    from sim.model.model import AIMarketModel
+
+    model = AIMarketModel(small_korea, seed=0)
+    model.step()
+    cards = firm_cards(model, "ko")
+    assert {c["name"] for c in cards} <= {f.name_ko for f in model.firms}
+    assert any("카카오" in p for c in cards for p in c["partners"])
+    rows = {r["platform"]: r for r in partner_rows(model, "ko")}
+    assert "카카오(카카오톡)" in rows and rows["카카오(카카오톡)"]["provider"] in {f.name_ko for f in model.firms}
+    assert firm_name(model, "openai", "ko") == "오픈AI" and firm_name(model, "openai", "en") == "OpenAI"
+    assert [c["id"] for c in firm_cards(model, "en")] == [c["id"] for c in cards]  # same order in both
+
+
+def test_korean_news_chooses_the_particle_after_a_name():
+    from sim.game.dashboard_data import fix_particles
+
+    assert (
+        fix_particles("카카오(카카오톡), AI 제공 기업을 오픈AI(으)로 변경")
+        == "카카오(카카오톡), AI 제공 기업을 오픈AI로 변경"
+    )
+    assert fix_particles("AI 제공 기업을 LG AI연구원 엑사원(으)로 변경") == "AI 제공 기업을 LG AI연구원 엑사원으로 변경"
+    assert fix_particles("AI 제공 기업을 스타트업 2(으)로 변경") == "AI 제공 기업을 스타트업 2로 변경"
+    assert fix_particles("앤트로픽와 제휴") == "앤트로픽과 제휴"
+
+
+def test_entrants_the_model_creates_have_korean_names(small_korea):
+    import numpy as np
+
+    from sim.game.i18n import display_name
+    from sim.model.model import AIMarketModel
+
+    model = AIMarketModel(small_korea, seed=0)
+    domestic = model._entrant_spec("domestic", np.random.default_rng(0))
+    foreign = model._entrant_spec("foreign", np.random.default_rng(0))
+    assert (domestic.name, domestic.name_ko) == ("Start-up 1", "스타트업 1")
+    assert foreign.name_ko == "해외 연구소 1"
+    firm = model._add_firm(domestic)
+    assert display_name(firm, "ko") == "스타트업 1" and display_name(firm, "en") == "Start-up 1"

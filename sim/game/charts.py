@@ -16,7 +16,7 @@ from typing import Any
 import pygame
 
 from sim.game import units
-from sim.game.i18n import t
+from sim.game.i18n import display_name, short_name, t
 from sim.model.outcomes import METRICS
 
 BG = (24, 28, 36)
@@ -654,7 +654,7 @@ def draw_session_shares(size: tuple[int, int], session, labels: Sequence[str], t
             shares.append({})
             last = row["quarter"]
         shares[-1][row["firm"]] = row["revenue_share"]
-    names = {f.firm_id: f.name.split(" ")[0] for f in model.firms}
+    names = {f.firm_id: short_name(display_name(f, lang), first_word=True) for f in model.firms}
     ghost = [r["domestic_revenue_share"] for r in session.ghost_history]
     return draw_stacked_shares(
         size,

@@ -300,10 +300,13 @@ STRINGS: dict[str, tuple[str, str]] = {
 }
 
 
-# Words left in Latin letters on a Korean screen on purpose: proper nouns, acronyms and
-# units Korean readers use as they are (firm and partner names come from the scenario).
+# Words left in Latin letters on a Korean screen on purpose: proper nouns, acronyms, letter
+# grades and abbreviations Korean readers use as they are ("나 vs 기준"). Firm and platform
+# names are their scenario ``name_ko`` (which keeps "LG", "KT", ...); a product named in
+# quotation marks in a scenario's text ("ChatGPT for Kakao") stays as quoted.
 PROPER_NOUNS = (
     "AI",
+    "GPT",
     "GPU",
     "GPUs",
     "HHI",
@@ -317,6 +320,8 @@ PROPER_NOUNS = (
     "English",
     "P",
     "p",
+    "vs",
+    *"ABCDEF",  # grades
 )
 
 
@@ -331,6 +336,38 @@ def pick(text: Mapping[str, str] | None, lang: str = "en") -> str:
     if not text:
         return ""
     return text.get(lang) or text.get("en") or ""
+
+
+def display_name(agent, lang: str = "en") -> str:
+    """A firm's or a partner platform's name in ``lang``: the scenario's ``name_ko`` on a Korean screen.
+
+    ``agent`` is a model Firm or Partner (anything with ``name`` and ``name_ko``); the model
+    gives entrants a Korean name too ("스타트업 2"), and falls back to ``name`` when the
+    scenario has no ``name_ko``.
+    """
+    if lang == "ko":
+        return getattr(agent, "name_ko", None) or agent.name
+    return agent.name
+
+
+def firm_name(model, firm_id: str, lang: str = "en") -> str:
+    """The display name of the firm ``firm_id`` in ``lang`` (the id itself for a firm the model lacks)."""
+    firm = model.firm_by_id.get(firm_id)
+    return display_name(firm, lang) if firm is not None else firm_id
+
+
+def short_name(name: str, first_word: bool = False) -> str:
+    """A name cut for a chart label or a card line.
+
+    The brand before any parenthesis ("Kakao (KakaoTalk)" -> "Kakao", "카카오(카카오톡)" -> "카카오");
+    with ``first_word`` only its first word ("Google Gemini" -> "Google", "구글 제미나이" -> "구글"),
+    except for a numbered name ("Start-up 2", "스타트업 2"), which stays whole.
+    """
+    brand = name.split("(")[0].strip() or name
+    words = brand.split()
+    if not first_word or len(words) < 2 or words[-1].isdigit():
+        return brand
+    return words[0]
 
 
 def option_label(option: str, lang: str = "en") -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sim.game import units
 from sim.game.attribution import CHOICES
-from sim.game.i18n import t
+from sim.game.i18n import firm_name, t
 from sim.game.korean import particle
 from sim.model.outcomes import METRICS
 
@@ -85,9 +85,7 @@ def outcome_label(key: str, session, lang: str) -> str:
     metric = _metric(key)
     if metric is not None:
         return METRICS[metric].label(lang) if metric in METRICS else metric
-    firm_id = key.split(":", 1)[1]
-    name = next((f.name for f in session.model.firms if f.firm_id == firm_id), firm_id)
-    return t("firm_share_of", lang).format(firm=name)
+    return t("firm_share_of", lang).format(firm=firm_name(session.model, key.split(":", 1)[1], lang))
 
 
 def _bar(label: str, key: str, amount: float, lang: str) -> Bar:

@@ -27,7 +27,7 @@ from sim.game.dashboard_data import (  # noqa: F401 - re-exported for callers an
     snap,
     why_outcomes,
 )
-from sim.game.i18n import pick
+from sim.game.i18n import display_name, pick
 from sim.game.screens.base import Screen
 from sim.game.screens.dialogs import Dialogs
 from sim.game.screens.forecast import Forecast
@@ -195,8 +195,9 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast, Screen):
             self.news_box = UITextBox(news_html(self.session.model, self.lang), self.content, self.manager)
         elif self.tab == "why":
             outcomes = {METRICS[m].label(self.lang): f"metric:{m}" for m in why_outcomes()}
-            options = [self.tr("domestic_side"), *outcomes] + [f.name for f in self.session.model.firms if f.available]
-            self.why_names = {f.name: f.firm_id for f in self.session.model.firms} | outcomes
+            firms = self.session.model.firms
+            options = [self.tr("domestic_side"), *outcomes] + [display_name(f, self.lang) for f in firms if f.available]
+            self.why_names = {display_name(f, self.lang): f.firm_id for f in firms} | outcomes
             current = self.tr("domestic_side")
             if self.why_target is not None:
                 current = next((label for label, key in self.why_names.items() if key == self.why_target), current)
@@ -394,7 +395,7 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast, Screen):
             and self.content.collidepoint(event.pos)
             and not self.manager.get_hovering_any_element()
         ):
-            cards = firm_cards(self.session.model)
+            cards = firm_cards(self.session.model, self.lang)
             pos = (event.pos[0] - self.content.x, event.pos[1] - self.content.y)
             index = charts.firm_card_at(self.content.size, len(cards), pos)
             if index is not None:  # a click on a firm card explains that firm
@@ -640,7 +641,7 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast, Screen):
             image = cache.get(
                 "firms",
                 self.key(),
-                lambda: charts.draw_firm_cards(self.content.size, firm_cards(model), colors, self.lang),
+                lambda: charts.draw_firm_cards(self.content.size, firm_cards(model, self.lang), colors, self.lang),
             )
             surface.blit(image, self.content)
         elif self.tab == "partners":

@@ -16,6 +16,7 @@ from sim.classroom.game import say
 from sim.classroom.lesson import PARTNER_DEALS, _firm_fields
 from sim.errors import UserError
 from sim.game import charts
+from sim.game.i18n import firm_name
 from sim.game.screens.base import Screen, escape
 from sim.game.screens.briefing import role_objectives_html
 
@@ -74,12 +75,12 @@ class RoleDecisionScreen(Screen):
                 self.sliders[slider] = (name, value_label)
                 y += 40
         else:
-            firms = [f["id"] for f in self.session.scenario.firms]
-            options = [say("keep", self.lang)] + firms
+            model = self.session.model
+            self.provider_of = {firm_name(model, f["id"], self.lang): f["id"] for f in self.session.scenario.firms}
+            options = [say("keep", self.lang), *self.provider_of]
+            shown = firm_name(model, self.provider, self.lang) if self.provider else options[0]
             UILabel(pygame.Rect(20, y, 200, 30), say("provider", self.lang), self.manager)
-            self.provider_menu = UIDropDownMenu(
-                options, self.provider or options[0], pygame.Rect(230, y, 260, 30), self.manager
-            )
+            self.provider_menu = UIDropDownMenu(options, shown, pygame.Rect(230, y, 260, 30), self.manager)
             UILabel(pygame.Rect(20, y + 44, 200, 30), say("deal", self.lang), self.manager)
             self.deal_menu = UIDropDownMenu(
                 list(PARTNER_DEALS), self.deal, pygame.Rect(230, y + 44, 260, 30), self.manager
@@ -104,7 +105,7 @@ class RoleDecisionScreen(Screen):
             label.set_text(f"{event.value:.2f}")
         elif event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED:
             if getattr(self, "provider_menu", None) is event.ui_element:
-                self.provider = None if event.text == say("keep", self.lang) else event.text
+                self.provider = self.provider_of.get(event.text)  # None: keep the current provider
             elif getattr(self, "deal_menu", None) is event.ui_element:
                 self.deal = event.text
 
