@@ -259,6 +259,13 @@ def test_end_screen_buttons_save_export_replay(app, tiny_korea, tmp_path):
     assert colours(png) > 100
     summary = txt.read_text(encoding="utf-8")
     assert "Score" in summary and "public_compute_gpus_k=40" in summary
+    (tmp_path / "a-file").write_text("x")
+    assert app.screen.export(tmp_path / "a-file" / "export") is None  # cannot write there: said, not a crash
+    assert app.message.startswith("Error: ") and "a-file" in app.message
+    app.set_language("ko")
+    app.screen.export(tmp_path / "a-file")
+    assert app.message == f"오류: {tmp_path / 'a-file'}: 같은 이름의 파일이 이미 있음"
+    app.set_language("en")
     app.screen.save_to(tmp_path / "final.json")
     again = GameSession.load(tmp_path / "final.json", ghost=False)
     assert again.history == session.history

@@ -27,7 +27,10 @@ def test_glossary_is_well_formed():
 
 @pytest.mark.parametrize("entry", glossary(), ids=lambda e: e["concept"])
 def test_game_korean_text_uses_the_glossary_term(entry):
-    for key, (_, ko) in STRINGS.items():
+    from sim.game.i18n import FALLBACK_KO, USER_ERRORS_KO
+
+    texts = {key: ko for key, (_, ko) in STRINGS.items()} | {pattern: ko for pattern, ko in USER_ERRORS_KO}
+    for key, ko in (texts | FALLBACK_KO).items():
         for variant in entry["avoid"]:
             assert variant not in ko, f"{key}: {variant!r} -> use {entry['term']!r}"
 
@@ -178,3 +181,113 @@ def test_entrants_the_model_creates_have_korean_names(small_korea):
     assert foreign.name_ko == "해외 연구소 1"
     firm = model._add_firm(domestic)
     assert display_name(firm, "ko") == "스타트업 1" and display_name(firm, "en") == "Start-up 1"
+
+
+def user_error_cases(tmp_path, scenario) -> dict[str, Exception]:
+    """Real errors from the real loaders and writers, one per situation a player meets in the game."""
+    import json
+
+    from sim.core.files import atomic_write
+    from sim.errors import UserError
+    from sim.saves import load_save, write_save
+    from sim.scenario import load_scenario
+
+    good = write_save(tmp_path / "good.json", scenario, 3, {})
+    data = json.loads(good.read_text(encoding="utf-8"))
+    files = {
+        "binary.json": b"\x00\x01PNG",
+        "latin1.json": "caf\xe9".encode("latin-1"),
+        "broken.json": b'{"format": ',
+        "list.json": b"[1, 2]",
+        "edited.json": json.dumps({**data, "seed": 4}).encode(),
+        "unsigned.json": json.dumps({k: v for k, v in data.items() if k != "checksum"}).encode(),
+        "future.json": json.dumps({**data, "version": 99}).encode(),
+        "badseed.json": json.dumps({**data, "seed": -1}).encode(),
+        "empty.yaml": b"  \n",
+        "syntax.yaml": b"name: [unclosed\n",
+        "unknown.yaml": b"extends: korea-2025\nnmae: x\n",
+        "missing.yaml": b"name: x\n",
+    }
+    for name, content in files.items():
+        (tmp_path / name).write_bytes(content)
+    (tmp_path / "folder.json").mkdir()
+    (tmp_path / "afile").write_text("x")
+    attempts = {
+        "missing save": lambda: load_save(tmp_path / "nothing.json"),
+        "folder": lambda: load_save(tmp_path / "folder.json"),
+        **{name: (lambda n=name: load_save(tmp_path / n)) for name in files if name.endswith(".json")},
+        **{name: (lambda n=name: load_scenario(tmp_path / n)) for name in files if name.endswith(".yaml")},
+        "no scenario": lambda: load_scenario("no-such-scenario"),
+        "cannot write": lambda: atomic_write(tmp_path / "afile" / "save.json", "{}"),
+    }
+    out = {}
+    for name, attempt in attempts.items():
+        try:
+            attempt()
+        except UserError as exc:
+            out[name] = exc
+    assert set(out) == set(attempts), set(attempts) - set(out)
+    return out
+
+
+def test_user_errors_read_in_korean_and_stay_english_for_the_cli(tmp_path, small_korea):
+    from sim.game.i18n import USER_ERRORS_KO, error_text
+
+    cases = user_error_cases(tmp_path, small_korea)
+    matched = set()
+    for name, exc in cases.items():
+        assert error_text(exc, "en") == str(exc)  # the English (CLI) wording is untouched
+        korean = error_text(exc, "ko")
+        where = {w for part in (exc.file, exc.path) if part for w in LATIN_WORD.findall(part)}
+        keys = re.sub(r"'[^']*'", " ", korean)  # names quoted from the file or the format ('nmae', 'name')
+        assert not english_words(keys, set(PROPER_NOUNS) | where | {"aisim", "JSON", "UTF-8", "NUL"}), (name, korean)
+        assert not exc.file or exc.file in korean  # the file named stays
+        matched |= {p for p, _ in USER_ERRORS_KO if re.fullmatch(p, exc.message, flags=re.DOTALL)}
+    assert len(matched) >= 15  # the table is exercised by real messages, not only by hand-made ones
+
+
+def test_an_unknown_user_error_keeps_its_detail_after_a_korean_sentence():
+    from sim.errors import ScenarioError
+    from sim.game.i18n import error_text
+
+    exc = ScenarioError("expected a number from 0 to 1, got 'x'", file="my.yaml", line=4, path="firms[0].capability")
+    assert error_text(exc, "ko") == (
+        "my.yaml:4: firms[0].capability: 시나리오 파일이 올바르지 않습니다: expected a number from 0 to 1, got 'x'"
+    )
+    assert error_text(PermissionError(13, "Permission denied", "/x/y.png"), "ko") == "/x/y.png: 권한 없음"
+
+
+def test_start_screen_errors_follow_the_language(tmp_path, monkeypatch, small_korea):
+    """A bad save, a broken scenario and a seed too big, on a Korean start screen; then in English."""
+    import pygame
+
+    from sim.game.app import App
+    from sim.game.screens.start import StartScreen
+    from sim.game.settings import Settings, save_settings
+
+    monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path))
+    monkeypatch.setenv("AISIM_PREVIEW_WORKERS", "0")
+    save_settings(Settings(lang="ko", tour_done=True))
+    user_error_cases(tmp_path, small_korea)  # writes the bad files
+    app = App(size=(1280, 800))
+    app.pump(2)
+    screen = app.screen
+    screen.load_save(tmp_path / "edited.json")
+    assert isinstance(app.screen, StartScreen)
+    assert screen.error == f"{tmp_path / 'edited.json'}: 저장 파일이 검사합과 맞지 않습니다(수정되었거나 손상됨). " + (
+        "수정된 저장 파일은 불러오지 않습니다"
+    )
+    shown = [e.html_text for e in app.manager.get_root_container().elements if hasattr(e, "html_text")]
+    assert any("검사합" in text for text in shown)  # the error box is drawn in Korean
+    screen.select_path(tmp_path / "syntax.yaml")
+    assert "YAML 문법 오류입니다" in screen.error and "syntax.yaml:2" in screen.error
+    app.set_language("en")
+    assert "YAML syntax error" in app.screen.error  # the same error, now in English
+    app.set_language("ko")
+    screen = app.screen
+    screen.select_bundled(screen.paths[0])
+    screen.seed_entry.set_text("9223372036854775808")  # 2**63: a save could not hold it
+    screen.act("new")
+    assert isinstance(app.screen, StartScreen) and app.session is None
+    assert app.screen.error == "seed: 시드는 0부터 2**63-1까지의 정수여야 합니다"
+    pygame.event.clear()

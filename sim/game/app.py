@@ -18,7 +18,7 @@ import pygame_gui
 
 from sim.errors import UserError
 from sim.game import charts
-from sim.game.i18n import t
+from sim.game.i18n import error_text, t
 from sim.game.preview import Previewer
 from sim.game.session import GameSession, autosave_path
 from sim.game.settings import UI_SCALES, load_settings, save_settings
@@ -191,7 +191,7 @@ class App:
             self.fullscreen = not self.fullscreen
             self.resize(window.size)
         except pygame.error as exc:  # a video driver or window manager that refuses
-            self.message = f"{t('error', self.lang)}: {exc}"
+            self.message = f"{t('error', self.lang)}: {error_text(exc, self.lang)}"
 
     def start_game(self, session: GameSession, replay: bool = False) -> None:
         """Start a session (a new game or a loaded one) and show the dashboard."""

@@ -159,7 +159,7 @@ class LeverPanel:
         try:
             typed = self.session.set_lever(name, value)
         except UserError as exc:
-            self.app.message = str(exc)
+            self.app.message = self.error_line(exc)
             return
         row = self.lever_widgets[name]
         if row["value"] is not None:

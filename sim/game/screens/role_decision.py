@@ -115,8 +115,8 @@ class RoleDecisionScreen(Screen):
         try:
             self.session.submit(self.decision())
         except UserError as exc:
-            self.app.message = str(exc)
-            self.error_label.set_text(str(exc))
+            self.app.message = self.error_line(exc)
+            self.error_label.set_text(self.app.message)
             return
         self.app.message = ""
 
