@@ -273,6 +273,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "왜?: 이번 분기 성과가 바뀐 원인과 지금까지 정책이 기준 대비 한 일.",
     ),
     "help_levers_title": ("What each lever does", "정책 수단별 효과"),
+    "lever_does": ("Raising it", "올리면"),
+    "lever_does_choice": ("Towards {option}", "{option} 쪽으로"),
+    "lever_tradeoff": ("Cost and trade-off", "비용과 부작용"),
     "tour_skip": ("Skip tour", "안내 건너뛰기"),
     "tour_next": ("Next", "다음"),
     "tour_1": (

@@ -13,6 +13,7 @@ from pygame_gui.elements import (
 from sim.errors import UserError
 from sim.game import units
 from sim.game.dashboard_data import lever_text, snap
+from sim.game.help import lever_tooltip
 from sim.game.i18n import option_label
 
 
@@ -67,6 +68,7 @@ class LeverPanel:
         costs = self.session.lever_costs()
         for spec in self.session.levers:
             value = self.session.lever_value(spec.name)
+            tip = lever_tooltip(spec, self.lang)  # what it is, what it does, what it costs
             row: dict = {"spec": spec}
             label = UILabel(
                 pygame.Rect(4, y, inner, 22),
@@ -75,7 +77,7 @@ class LeverPanel:
                 container=self.lever_box,
                 object_id="#lever_label",
             )
-            label.set_tooltip(spec.help_for(self.lang))
+            label.set_tooltip(tip)
             row["label"] = label
             if spec.type == "bool":
                 control = UIButton(
@@ -83,7 +85,7 @@ class LeverPanel:
                     lever_text(spec, value, self.lang),
                     self.manager,
                     container=self.lever_box,
-                    tool_tip_text=spec.help_for(self.lang),
+                    tool_tip_text=tip,
                 )
             elif spec.type == "choice":
                 # a row of option buttons: a drop-down inside the scrolling panel would be clipped
@@ -96,8 +98,7 @@ class LeverPanel:
                         option_label(option, self.lang),
                         self.manager,
                         container=self.lever_box,
-                        tool_tip_text=f"{spec.label_for(self.lang)}: {option_label(option, self.lang)}. "
-                        f"{spec.help_for(self.lang)}",
+                        tool_tip_text=lever_tooltip(spec, self.lang, option),
                     )
                     if option == value:
                         choice.select()
@@ -114,10 +115,10 @@ class LeverPanel:
                     container=self.lever_box,
                     click_increment=spec.step,
                 )
-                control.set_tooltip(spec.help_for(self.lang))
+                control.set_tooltip(tip)
                 for part in (control.left_button, control.right_button, control.sliding_button):
                     if part is not None:
-                        part.set_tooltip(spec.help_for(self.lang))
+                        part.set_tooltip(tip)
             row["control"] = control
             self.widget_lever[control] = spec.name
             if spec.type == "choice":
