@@ -4,6 +4,11 @@ Two questions: why did this outcome change this quarter, and what has my policy
 done so far compared with the baseline (no policy change, same random numbers).
 The bars of each question add up exactly to the number its sentence states
 (see :mod:`sim.game.attribution`). Pure data (no pygame), so it is tested alone.
+
+One order everywhere: this quarter's bars start with the market itself (as its
+sentence does), then the policy groups in the order the player first used them,
+which is the order of the counterfactual runs (each bar includes its policy's
+interaction with those above it); the bars so far are the same groups in the same order.
 """
 
 from __future__ import annotations
