@@ -377,6 +377,81 @@ def test_charts_redraw_only_when_data_changes(app, tiny_korea):
     assert app.cache.draws > before
 
 
+def test_autoplay_redraws_one_panel_per_frame_and_pausing_catches_up(app, tiny_korea):
+    screen = playing(app, tiny_korea)
+    screen.request_step()
+    app.session.sync_ghost()
+    app.pump(3)
+    screen.speed = 10.0
+    app.autoplay = True
+    per_frame = []
+    while app.session.played_quarters < 4:
+        before = app.cache.draws
+        app.pump(1, dt=0.05)
+        per_frame.append(app.cache.draws - before)
+    assert max(per_frame) == 1 and app.cache.deferred > 0  # a quarter landed: its panels wait their turn
+    app.autoplay = False
+    app.pump(1)
+    assert app.cache.deferred == 0  # paused: every panel shows the quarter reached
+    before = app.cache.draws
+    app.pump(3)
+    assert app.cache.draws == before
+
+
+def test_the_budget_check_runs_off_the_window_thread_and_not_in_autoplay(app, tiny_korea):
+    from sim.game import panels
+
+    screen = playing(app, tiny_korea)
+    session = app.session
+    session.set_lever("talent_programme_krw_bn", 1000)
+    session.set_lever("public_compute_gpus_k", 100)
+    assert screen.budget_state() == panels.NO_CUTS  # asked: the dry run starts on the worker
+    job = screen.budget_job
+    assert job is not None
+    job.result()
+    check = screen.budget_state()
+    assert check["scale"] < 1.0 and check == panels.budget_check(session)
+    app.pump(2)
+    assert screen.budget_job is job  # nothing changed: no new dry run
+    app.autoplay = True
+    session.set_lever("public_compute_gpus_k", 90)
+    assert screen.budget_state() == panels.NO_CUTS and screen.budget_job is job  # none while autoplay runs
+    app.autoplay = False
+
+
+def test_the_preview_of_a_new_quarter_waits_for_the_player_to_pause(app, tiny_korea):
+    import time
+
+    from sim.game.screens.dashboard import PREVIEW_AFTER_STEP_S
+
+    class Recorder:  # stands in for the preview pool
+        busy = False
+        requests = 0
+
+        def request(self, tasks, anchor):
+            self.requests += 1
+
+        def cancel(self):
+            pass
+
+        def poll(self):
+            return None
+
+        def progress(self):
+            return 1.0
+
+    screen = playing(app, tiny_korea)
+    app.previewer = Recorder()
+    screen.request_step()
+    assert screen.preview_due is not None and screen.preview_due > time.perf_counter()
+    app.pump(1)
+    assert app.previewer.requests == 0  # Space again now would not race a preview for the cores
+    screen.preview_due -= PREVIEW_AFTER_STEP_S  # as if the player had waited
+    app.pump(1)
+    assert app.previewer.requests == 1
+    app.previewer = None
+
+
 def test_domestic_firms_are_blue_and_foreign_red():
     from sim.game.charts import firm_colors
 
@@ -722,13 +797,13 @@ def test_top_speed_autoplay_computes_quarters_off_the_ui_thread(tiny_korea, tmp_
     deadline = time.time() + 60
     while time.time() < deadline and game.session.played_quarters < 5 and screen.event_window is None:
         game.pump(1, dt=0.1)
-        saw_thread = saw_thread or screen.step_thread is not None
+        saw_thread = saw_thread or screen.step_job is not None
         time.sleep(0.002)
     assert saw_thread and game.session.played_quarters >= 5
     key(game, pygame.K_p)  # pausing waits for the quarter in flight, then nothing more is played
     played = game.session.played_quarters
     game.pump(20, dt=0.1)
-    assert game.session.played_quarters == played and screen.step_thread is None
+    assert game.session.played_quarters == played and screen.step_job is None
     foreground = GameSession(tiny_korea, 0)
     for _ in range(played):
         foreground.step()

@@ -2,13 +2,14 @@
 
 The player's decisions are split into groups (one per lever, plus one for event
 answers), in the order the player first used them. Next to the player's model the
-game keeps one model per prefix of that list: ``models[0]`` has no decisions (the
-baseline), ``models[j]`` has the decisions of the first ``j`` groups only, and the
-player's model has them all. Every model starts from the same snapshot, so all
-share the same random streams (common random numbers). The part of group ``j``
-in an outcome is ``value(models[j]) - value(models[j-1])``: the parts telescope,
-so they add up exactly to player minus baseline. A later group's part includes
-its interaction with the earlier ones (the order is stated on screen).
+game keeps one model per prefix of that list: the baseline has no decisions (it is
+the session's ghost run when one is given, so it is never run twice), ``models[j]``
+has the decisions of the first ``j + 1`` groups only, and the player's model has
+them all. Every model starts from the same snapshot, so all share the same random
+streams (common random numbers). The part of a group in an outcome is its model's
+value minus the previous one's: the parts telescope, so they add up exactly to
+player minus baseline. A later group's part includes its interaction with the
+earlier ones (the order is stated on screen).
 
 A group first used mid-game starts from a copy of the player's model at that
 quarter (which until then had exactly the earlier groups), so nothing is re-run.
@@ -53,13 +54,16 @@ class PolicyChain:
     """Counterfactual models for prefixes of the player's policy groups (see the module docstring).
 
     Args:
-        initial: the model before any quarter is played (it is copied, not kept).
+        initial: the model before any quarter is played (copied when no ``baseline`` is given).
+        baseline: a model with no decisions that its owner steps (the session's ghost); the chain
+            reads it and never steps it, so it may lag: an outcome is split only for quarters it has.
     """
 
-    def __init__(self, initial) -> None:
-        self.initial = initial.snapshot()
+    def __init__(self, initial, baseline=None) -> None:
         self.groups: list[str] = []
-        self.models: list = [initial.copy()]
+        self.owns_baseline = baseline is None
+        self.baseline = initial.copy() if baseline is None else baseline
+        self.models: list = []  # models[j]: the decisions of groups[: j + 1]
 
     def groups_in(self, decision: Mapping[str, Any]) -> list[str]:
         """The policy groups in the player's decisions so far, in the order first used."""
@@ -76,22 +80,26 @@ class PolicyChain:
             if group not in self.groups:
                 self.models.append(player.copy())  # until now the player had exactly the earlier groups
                 self.groups.append(group)
+        if self.owns_baseline and not self.baseline.finished:
+            self.baseline.step()
         for j, model in enumerate(self.models):
             if model.finished:
                 continue
-            allowed = set(self.groups[:j])
+            allowed = set(self.groups[: j + 1])
             part = {k: v for k, v in decision.items() if group_of(k) in allowed}
             if part:
                 model.apply_decision(part)
             model.step()
 
     @classmethod
-    def replayed(cls, initial_snapshot: bytes, decisions: Mapping[int, Mapping[str, Any]], quarters: int):
+    def replayed(
+        cls, initial_snapshot: bytes, decisions: Mapping[int, Mapping[str, Any]], quarters: int, baseline=None
+    ):
         """A chain rebuilt from scratch by replaying ``quarters`` quarters of ``decisions`` (after undo)."""
         from sim.model.model import AIMarketModel
 
         player = AIMarketModel.restore(initial_snapshot)
-        chain = cls(player)
+        chain = cls(player, baseline)
         for _ in range(quarters):
             decision = dict(decisions.get(player.quarter, {}))
             chain.step(player, decision)
@@ -104,9 +112,14 @@ class PolicyChain:
     def decompose(self, player, key: str, index: int = -1) -> Decomposition | None:
         """Split outcome ``key`` at history row ``index`` (``metric:NAME`` or ``firm:ID``).
 
-        None when the quarter has not been played in every run.
+        None when the quarter has not been played in every run (the baseline may lag or run ahead:
+        rows are matched by their position from the start, the player's ``index``).
         """
-        values = [value_of(model, key, index) for model in self.models] + [value_of(player, key, index)]
+        row = len(player.history) + index if index < 0 else index
+        if row < 0:
+            return None
+        runs = [self.baseline, *self.models, player]
+        values = [value_of(model, key, row) for model in runs]
         if any(v is None for v in values):
             return None
         parts = tuple((group, values[j + 1] - values[j]) for j, group in enumerate(self.groups))

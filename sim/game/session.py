@@ -21,7 +21,10 @@ from sim.params import ParameterSpec, Value
 from sim.saves import SavedGame, load_save, write_save
 from sim.scenario import Scenario
 
-MAX_UNDO = 16  # snapshots kept (~4 MB each for the full Korea scenario)
+MAX_UNDO = 16  # undo points kept (~6 MB each for the full Korea scenario)
+# Quarters between undo points while autoplay runs: a point costs a pickle of the model (~20-30 ms
+# holding the interpreter, a stutter in the window); undo replays the quarters after the nearest point.
+AUTOPLAY_UNDO_EVERY = 4
 
 
 def save_dir() -> Path:
@@ -58,15 +61,21 @@ class GameSession:
         self.seed = int(seed)
         self.model = AIMarketModel(scenario, seed=self.seed)
         self.ghost = AIMarketModel(scenario, seed=self.seed) if ghost else None
-        # counterfactual runs for the Why panel (same random numbers as the player's); kept with the baseline
+        # counterfactual runs for the Why panel (same random numbers as the player's), with the ghost as
+        # their baseline (it is the same run: no decisions, same seed)
         self.initial_snapshot = self.model.snapshot() if ghost else None
-        self._chain: PolicyChain | None = PolicyChain(self.model) if ghost else None
+        self._chain: PolicyChain | None = PolicyChain(self.model, self.ghost) if ghost else None
         self.script: dict[int, dict[str, Any]] = {int(q): dict(d) for q, d in (script or {}).items()}
         self.pending: dict[str, Value] = {}
         self.answers: dict[str, str] = {}
-        self.undo_stack: list[bytes] = []
+        self.undo_stack: list[tuple[int, bytes]] = []  # (quarters played at the point, snapshot)
+        self.undo_every = 1  # quarters between undo points (the dashboard raises it during autoplay)
         self.version = 0  # bumps whenever the player's data changes (charts re-draw on it)
         self._ghost_thread: threading.Thread | None = None
+        # The player's model is stepped and pickled one at a time (the budget check pickles it on a
+        # worker thread); its snapshot is made once per quarter and is also the next undo point.
+        self._lock = threading.RLock()
+        self._state: tuple[tuple, bytes] | None = None  # (fingerprint of the model's state, its snapshot)
         # A loaded scenario's parameters come back sorted by name (the saved document is canonical
         # JSON), so a save also records the order the levers were shown in.
         self.lever_order: list[str] = [spec.name for spec in scenario.parameters.of_kind("lever")]
@@ -193,8 +202,14 @@ class GameSession:
         """
         if self.finished:
             return
-        self.undo_stack.append(self.model.snapshot())
-        del self.undo_stack[:-MAX_UNDO]
+        with self._lock:
+            self._step(background_ghost)
+
+    def _step(self, background_ghost: bool) -> None:
+        played = self.played_quarters
+        if not self.undo_stack or played - self.undo_stack[-1][0] >= self.undo_every:
+            self.undo_stack.append((played, self.state_snapshot()))
+            del self.undo_stack[:-MAX_UNDO]
         decision: dict[str, Any] = {}
         scripted = self.script.get(self.model.quarter)
         if scripted is not None:
@@ -216,6 +231,28 @@ class GameSession:
         else:
             self.sync_ghost()
             self._advance_ghost()
+
+    def _fingerprint(self) -> tuple:
+        """What identifies the player's model state between steps: the session's version, the model, and
+        anything applied to it since the last step (decisions are logged; firm policies are objects)."""
+        model = self.model
+        applied = model.decision_log.get(model.quarter)
+        policies = tuple(sorted((k, id(v)) for k, v in getattr(model, "firm_policies", {}).items()))
+        return self.version, id(model), repr(applied), policies
+
+    def state_snapshot(self, version: int | None = None) -> bytes | None:
+        """The player's model as it is now, as :meth:`~sim.model.model.AIMarketModel.snapshot` bytes.
+
+        Made once per state (whoever asks first: the budget check, or the next step, which keeps it
+        as its undo point). With ``version``: None if the game has moved on from that version.
+        """
+        with self._lock:
+            if version is not None and version != self.version:
+                return None
+            fingerprint = self._fingerprint()
+            if self._state is None or self._state[0] != fingerprint:
+                self._state = (fingerprint, self.model.snapshot())
+            return self._state[1]
 
     def _advance_ghost(self) -> None:
         if self.ghost is None:
@@ -241,7 +278,9 @@ class GameSession:
     def policy_chain(self) -> PolicyChain | None:
         """The counterfactual runs behind the Why panel (None when the session keeps no baseline)."""
         if self._chain is None and self.initial_snapshot is not None:
-            self._chain = PolicyChain.replayed(self.initial_snapshot, self.model.decision_log, self.played_quarters)
+            self._chain = PolicyChain.replayed(
+                self.initial_snapshot, self.model.decision_log, self.played_quarters, self.ghost
+            )
         return self._chain
 
     def decompose(self, key: str):
@@ -262,19 +301,35 @@ class GameSession:
     def undo(self) -> bool:
         """Go back one quarter (the model as it was before the last step). False if nothing to undo.
 
-        Lever changes set for next quarter but not yet played are kept.
+        Restores the nearest undo point and, when it is older (autoplay keeps fewer), replays the
+        quarters after it with the decisions played, which gives the same numbers. Lever changes
+        set for next quarter but not yet played are kept.
         """
         if not self.undo_stack:
             return False
         from sim.model.model import AIMarketModel
 
-        self.model = AIMarketModel.restore(self.undo_stack.pop())
+        with self._lock:
+            target = self.played_quarters - 1
+            played, blob = self.undo_stack[-1]
+            model = AIMarketModel.restore(blob)
+            if played >= target:
+                self.undo_stack.pop()
+            log = self.model.decision_log
+            while len(model.history) < target:
+                decision = log.get(model.quarter)
+                if decision:
+                    model.apply_decision(dict(decision))
+                model.step()
+            self.model = model
+            self.version += 1
+            if played >= target:
+                self._state = (self._fingerprint(), blob)  # the model is that snapshot: the next undo point
         if self._chain is not None:
             self._chain = None  # rebuilt from the decisions when next asked for
         # lever changes planned but not yet played stay planned (undo takes back a quarter, not a plan)
         self.pending = {k: v for k, v in self.pending.items() if self.model.params.get(k) != v}
         self.answers = {}
-        self.version += 1
         return True
 
     # -- saving ------------------------------------------------------------

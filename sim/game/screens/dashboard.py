@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import threading
 import time
+from concurrent.futures import Future
 from datetime import datetime
 
 import pygame
@@ -32,7 +32,7 @@ from sim.game.screens.base import Screen
 from sim.game.screens.dialogs import Dialogs
 from sim.game.screens.forecast import Forecast
 from sim.game.screens.levers import LeverPanel
-from sim.game.session import save_dir
+from sim.game.session import AUTOPLAY_UNDO_EVERY, save_dir
 from sim.game.why import why_view
 from sim.model.outcomes import METRICS
 from sim.timeline import quarter_label
@@ -46,6 +46,9 @@ GAUGES = (
     "budget_left_krw_bn",
 )
 SPEEDS = (0.5, 1.0, 2.0, 4.0, 10.0)  # autoplay quarters per second
+# After a quarter, the preview of the new state waits this long: a player pressing Space again
+# meanwhile would only have the preview's worker processes competing with the quarter for the cores.
+PREVIEW_AFTER_STEP_S = 0.5
 TABS = ("firms", "partners", "news", "why")
 
 
@@ -73,9 +76,10 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast, Screen):
         self.projection = None  # the latest finished preview for the current plan
         self.option_projection = None  # the preview of the open event's options
         self.option_tasks: list = []
-        self._budget: tuple | None = None
+        self._budget: tuple | None = None  # (plan key, budget check) of the last dry run
+        self.budget_job: Future | None = None  # the budget check's dry run on the worker thread
         self.help_window: UIWindow | None = None
-        self.step_thread: threading.Thread | None = None  # a quarter computed off the UI thread (autoplay)
+        self.step_job: Future | None = None  # a quarter computed on the app's worker thread (autoplay)
         self.focus_lever = 0  # the lever the arrow keys move
         first_game = not app.settings.tour_done and not replay and not app.session.history
         self.tour_step: int | None = 0 if first_game else None
@@ -224,12 +228,12 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast, Screen):
             self.app.autoplay = False
             self.open_event_window(session.unanswered_events()[0])
             return
+        # autoplay keeps an undo point every few quarters (each is a pickle that stalls the window)
+        session.undo_every = AUTOPLAY_UNDO_EVERY if in_background else 1
         if in_background:
             self.frozen_data_key = session.data_key  # draw what was complete until the quarter lands
-            self.step_thread = threading.Thread(
-                target=session.step, kwargs={"background_ghost": True}, name="quarter", daemon=True
-            )
-            self.step_thread.start()
+            # a running worker takes the job: starting a thread here would wait for the new thread
+            self.step_job = self.app.worker().submit(session.step, background_ghost=True)
             return
         session.step(background_ghost=self.app.background_ghost)
         self.after_step()
@@ -240,14 +244,13 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast, Screen):
         Returns False while it is still running. Input handlers call this first, so nothing
         the player does can touch the session while a quarter is being computed.
         """
-        thread = self.step_thread
-        if thread is None:
+        job = self.step_job
+        if job is None:
             return True
-        if thread.is_alive():
-            if not wait:
-                return False
-            thread.join()
-        self.step_thread = None
+        if not job.done() and not wait:
+            return False
+        self.step_job = None
+        job.result()  # waits; an error in the quarter is raised here, in the window's thread
         self.after_step()
         return True
 
@@ -260,11 +263,11 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast, Screen):
             self.app.autoplay = False
             self.app.show(EndScreen)
             return
-        self.refresh_widgets()
+        self.refresh_widgets(preview_delay=PREVIEW_AFTER_STEP_S)
 
-    def refresh_widgets(self) -> None:
+    def refresh_widgets(self, preview_delay: float = 0.0) -> None:
         """Bring controls in line with the model after a step or undo (events can move levers)."""
-        self.want_preview(delay=0.0)
+        self.want_preview(delay=preview_delay)
         for name, row in self.lever_widgets.items():
             spec, value = row["spec"], self.session.lever_value(name)
             control = row["control"]
@@ -497,16 +500,20 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast, Screen):
         """Background work whose result will change the screen (the window must not sleep)."""
         previewer = self.app.previewer
         waiting = previewer is not None and (previewer.busy or self.preview_due is not None)
-        stepping = self.step_thread is not None
-        return waiting or stepping or self.session.ghost_behind or self.message_timer > 0
+        stepping = self.step_job is not None
+        checking = self.budget_job is not None and not self.budget_job.done()
+        return waiting or stepping or checking or self.session.ghost_behind or self.message_timer > 0
 
     # -- drawing -----------------------------------------------------------
-    def key(self, *extra):
-        # while a quarter is computed on the worker thread, the cached panels stay as they were:
-        # nothing is redrawn from a model in the middle of a step
-        """React to a key press (every action has a key)."""
-        data = self.frozen_data_key if self.step_thread is not None else self.session.data_key
-        return (data, self.app.size, self.lang, *extra)
+    def key(self, *extra, baseline: bool = True):
+        """The cache key of a panel: the data it shows, the window size, the language and ``extra``.
+
+        ``baseline``: whether the panel shows the baseline run too (its thread lands a moment after
+        the player's quarter; panels without it need not be drawn twice). While a quarter is computed
+        on the worker thread the panels stay as they were: nothing is drawn from a model mid-step.
+        """
+        data = self.frozen_data_key if self.step_job is not None else self.session.data_key
+        return (data if baseline else data[0], id(self.session), self.app.size, self.lang, *extra)
 
     def draw(self, surface: pygame.Surface) -> None:
         session = self.session
@@ -630,7 +637,7 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast, Screen):
             items = panels.goals(session, self.projected_objectives(), self.lang)
             return panels.draw_goals(self.goals_rect.size, items, score, self.lang)
 
-        surface.blit(cache.get("goals", self.key(self.preview_version), draw), self.goals_rect)
+        surface.blit(cache.get("goals", self.key(self.preview_version, baseline=False), draw), self.goals_rect)
 
     def draw_right(self, surface, cache) -> None:
         """Draw the right column's current tab."""
@@ -640,14 +647,14 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast, Screen):
         if self.tab == "firms":
             image = cache.get(
                 "firms",
-                self.key(),
+                self.key(baseline=False),
                 lambda: charts.draw_firm_cards(self.content.size, firm_cards(model, self.lang), colors, self.lang),
             )
             surface.blit(image, self.content)
         elif self.tab == "partners":
             image = cache.get(
                 "partners",
-                self.key(),
+                self.key(baseline=False),
                 lambda: charts.draw_partner_table(self.content.size, partner_rows(model, self.lang), colors, self.lang),
             )
             surface.blit(image, self.content)
@@ -658,5 +665,6 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast, Screen):
 
     def why_surface(self, size) -> pygame.Surface:
         """The Why panel for the chosen outcome (cached per quarter, size and language)."""
+        self.session.sync_ghost()  # the baseline of the quarter shown (its thread is a step behind at most)
         view = why_view(self.session, self.why_target, self.lang)
         return charts.draw_why_panel(size, view, self.lang)

@@ -15,13 +15,34 @@ class Forecast:
 
     # -- budget and preview ------------------------------------------------
     def budget_state(self) -> dict:
-        """The budget check of the plan (a dry run of next quarter), re-done only when the plan changes."""
-        if self.step_thread is not None:  # never copy a model in the middle of a step
-            return self._budget[1] if self._budget is not None else {"scale": 1.0, "cuts": {}, "scaled_back": None}
-        key = (self.session.data_key, tuple(sorted(self.session.pending.items())))
-        if self._budget is None or self._budget[0] != key:
-            self._budget = (key, panels.budget_check(self.session))
-        return self._budget[1]
+        """The budget check of the plan (a dry run of next quarter), re-done only when the plan changes.
+
+        The dry run plays the quarter on a copy restored from the session's snapshot, on the app's
+        worker thread: until it is in, the lever panel shows no cut line (a fraction of a second).
+        """
+        if self.step_job is not None:  # never read a model in the middle of a step
+            return self._budget[1] if self._budget is not None else panels.NO_CUTS
+        if self.app.autoplay:  # quarters land several times a second: check the plan once it stops
+            return panels.NO_CUTS
+        session = self.session
+        pending = dict(session.pending)
+        key = (session.version, tuple(sorted(pending.items(), key=str)), id(session))
+        if self._budget is not None and self._budget[0] == key:
+            return self._budget[1]
+        if not panels.budget_may_cut(session):
+            self._budget = (key, panels.NO_CUTS)
+            return panels.NO_CUTS
+        if self.budget_job is not None and self.budget_job.done():
+            self.budget_job.result()  # a dry run that failed is a bug: raise it here
+        if self.budget_job is None or self.budget_job.done():
+            self.budget_job = self.app.worker().submit(self._budget_dry_run, session, key, pending)
+        return panels.NO_CUTS
+
+    def _budget_dry_run(self, session, key: tuple, pending: dict) -> None:
+        """On the worker thread: the dry run for ``key`` (dropped if the game moved on meanwhile)."""
+        snapshot = session.state_snapshot(version=key[0])
+        if snapshot is not None:
+            self._budget = (key, panels.budget_dry_run(snapshot, pending))
 
     def want_preview(self, delay: float = 0.08) -> None:
         """Ask for a new preview shortly (a burst of slider moves makes one request)."""
