@@ -415,6 +415,13 @@ def test_the_budget_check_runs_off_the_window_thread_and_not_in_autoplay(app, ti
     assert check["scale"] < 1.0 and check == panels.budget_check(session)
     app.pump(2)
     assert screen.budget_job is job  # nothing changed: no new dry run
+    screen.request_step()  # a new quarter, nothing planned yet: checked once the player pauses
+    assert screen.budget_state() == panels.NO_CUTS and screen.budget_job is job
+    session.set_lever("public_compute_gpus_k", 95)  # a plan changed is checked at once
+    screen.budget_state()
+    assert screen.budget_job is not job
+    screen.budget_job.result()
+    job = screen.budget_job
     app.autoplay = True
     session.set_lever("public_compute_gpus_k", 90)
     assert screen.budget_state() == panels.NO_CUTS and screen.budget_job is job  # none while autoplay runs
@@ -424,7 +431,7 @@ def test_the_budget_check_runs_off_the_window_thread_and_not_in_autoplay(app, ti
 def test_the_preview_of_a_new_quarter_waits_for_the_player_to_pause(app, tiny_korea):
     import time
 
-    from sim.game.screens.dashboard import PREVIEW_AFTER_STEP_S
+    from sim.game.screens.dashboard import AFTER_STEP_QUIET_S
 
     class Recorder:  # stands in for the preview pool
         busy = False
@@ -448,7 +455,7 @@ def test_the_preview_of_a_new_quarter_waits_for_the_player_to_pause(app, tiny_ko
     assert screen.preview_due is not None and screen.preview_due > time.perf_counter()
     app.pump(1)
     assert app.previewer.requests == 0  # Space again now would not race a preview for the cores
-    screen.preview_due -= PREVIEW_AFTER_STEP_S  # as if the player had waited
+    screen.preview_due -= AFTER_STEP_QUIET_S  # as if the player had waited
     app.pump(1)
     assert app.previewer.requests == 1
     app.previewer = None

@@ -46,9 +46,9 @@ GAUGES = (
     "budget_left_krw_bn",
 )
 SPEEDS = (0.5, 1.0, 2.0, 4.0, 10.0)  # autoplay quarters per second
-# After a quarter, the preview of the new state waits this long: a player pressing Space again
-# meanwhile would only have the preview's worker processes competing with the quarter for the cores.
-PREVIEW_AFTER_STEP_S = 0.5
+# After a quarter, the preview and the budget check of the new state wait this long: a player pressing
+# Space again meanwhile would only have them compete with the next quarter for the cores.
+AFTER_STEP_QUIET_S = 0.5
 TABS = ("firms", "partners", "news", "why")
 
 
@@ -78,11 +78,14 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast, Screen):
         self.option_tasks: list = []
         self._budget: tuple | None = None  # (plan key, budget check) of the last dry run
         self.budget_job: Future | None = None  # the budget check's dry run on the worker thread
+        self.budget_due: float | None = None  # after a quarter, the same plan is checked from this time
         self.help_window: UIWindow | None = None
         self.step_job: Future | None = None  # a quarter computed on the app's worker thread (autoplay)
         self.focus_lever = 0  # the lever the arrow keys move
         first_game = not app.settings.tour_done and not replay and not app.session.history
         self.tour_step: int | None = 0 if first_game else None
+        if app.previewer is not None:
+            app.previewer.warm()  # before the game starts any thread of its own
 
     @property
     def session(self):
@@ -263,7 +266,8 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast, Screen):
             self.app.autoplay = False
             self.app.show(EndScreen)
             return
-        self.refresh_widgets(preview_delay=PREVIEW_AFTER_STEP_S)
+        self.refresh_widgets(preview_delay=AFTER_STEP_QUIET_S)
+        self.budget_due = time.perf_counter() + AFTER_STEP_QUIET_S
 
     def refresh_widgets(self, preview_delay: float = 0.0) -> None:
         """Bring controls in line with the model after a step or undo (events can move levers)."""

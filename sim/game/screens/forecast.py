@@ -19,6 +19,8 @@ class Forecast:
 
         The dry run plays the quarter on a copy restored from the session's snapshot, on the app's
         worker thread: until it is in, the lever panel shows no cut line (a fraction of a second).
+        A plan changed is checked at once; after a quarter, the levers as they stand are checked once
+        the player pauses (``budget_due``).
         """
         if self.step_job is not None:  # never read a model in the middle of a step
             return self._budget[1] if self._budget is not None else panels.NO_CUTS
@@ -32,6 +34,9 @@ class Forecast:
         if not panels.budget_may_cut(session):
             self._budget = (key, panels.NO_CUTS)
             return panels.NO_CUTS
+        quiet = self.budget_due is not None and time.perf_counter() < self.budget_due
+        if quiet and not pending:
+            return panels.NO_CUTS  # a new quarter, nothing planned yet: checked once the player pauses
         if self.budget_job is not None and self.budget_job.done():
             self.budget_job.result()  # a dry run that failed is a bug: raise it here
         if self.budget_job is None or self.budget_job.done():
