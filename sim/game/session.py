@@ -75,6 +75,7 @@ class GameSession:
         # The player's model is stepped and pickled one at a time (the budget check pickles it on a
         # worker thread); its snapshot is made once per quarter and is also the next undo point.
         self._lock = threading.RLock()
+        self._ghost_lock = threading.Lock()  # one thread at a time plays the ghost and the Why runs
         self._state: tuple[tuple, bytes] | None = None  # (fingerprint of the model's state, its snapshot)
         # A loaded scenario's parameters come back sorted by name (the saved document is canonical
         # JSON), so a save also records the order the levers were shown in.
@@ -105,7 +106,10 @@ class GameSession:
 
     @property
     def ghost_behind(self) -> bool:
-        """How many quarters the baseline run is behind the player's."""
+        """Whether the baseline run, or one of the Why panel's runs, has not yet played the player's quarters."""
+        chain = self._chain
+        if chain is not None and chain.behind:
+            return True
         return self.ghost is not None and not self.ghost.finished and len(self.ghost.history) < len(self.model.history)
 
     @property
@@ -197,8 +201,8 @@ class GameSession:
     def step(self, background_ghost: bool = False) -> None:
         """Simulate one quarter with the pending levers and answers (or the script's).
 
-        With ``background_ghost`` the baseline model catches up on a worker thread
-        (it shares nothing with the player's model), so the window stays smooth.
+        With ``background_ghost`` the baseline model and the Why panel's runs catch up on a
+        worker thread (they share nothing with the player's model), so the window stays smooth.
         """
         if self.finished:
             return
@@ -218,8 +222,9 @@ class GameSession:
             decision.update(self.pending)
             live = {e["id"] for e in self.choice_events()}
             decision.update({f"choice:{k}": v for k, v in self.answers.items() if k in live})
-        if self._chain is not None:
-            self._chain.step(self.model, decision)
+        if self._chain is not None:  # the Why runs: recorded now, played with the ghost (below)
+            cached = self._state[1] if self._state is not None and self._state[0] == self._fingerprint() else None
+            self._chain.step(self.model, decision, snapshot=cached)
         if decision:
             self.model.apply_decision(decision)
         self.pending = {}
@@ -255,20 +260,25 @@ class GameSession:
             return self._state[1]
 
     def _advance_ghost(self) -> None:
-        if self.ghost is None:
-            return
-        while len(self.ghost.history) < len(self.model.history) and not self.ghost.finished:
-            self.ghost.step()
+        """Play the baseline and the Why runs up to the player's quarter (one thread at a time)."""
+        with self._ghost_lock:
+            if self.ghost is not None:
+                while len(self.ghost.history) < len(self.model.history) and not self.ghost.finished:
+                    self.ghost.step()
+            chain = self._chain
+            if chain is not None:
+                chain.catch_up()
 
     def catch_up_ghost_in_background(self) -> None:
-        """Start a worker thread stepping the ghost up to the player's quarter (if behind and none runs)."""
+        """Start a worker thread stepping the ghost and the Why runs up to the player's quarter (if behind
+        and none runs)."""
         if not self.ghost_behind or (self._ghost_thread is not None and self._ghost_thread.is_alive()):
             return
         self._ghost_thread = threading.Thread(target=self._advance_ghost, name="ghost-baseline", daemon=True)
         self._ghost_thread.start()
 
     def sync_ghost(self) -> None:
-        """Wait for the ghost to catch up with the player."""
+        """Wait for the ghost and the Why runs to catch up with the player."""
         if self._ghost_thread is not None:
             self._ghost_thread.join()
             self._ghost_thread = None
@@ -285,11 +295,13 @@ class GameSession:
 
     def decompose(self, key: str):
         """Player vs baseline for outcome ``key`` (``metric:NAME`` / ``firm:ID``), split by policy; or None."""
+        self.sync_ghost()
         chain = self.policy_chain
         return None if chain is None else chain.decompose(self.model, key)
 
     def quarter_change(self, key: str):
         """Why ``key`` changed last quarter: (total, baseline's own change, per-policy changes); or None."""
+        self.sync_ghost()
         chain = self.policy_chain
         return None if chain is None else quarter_change(chain, self.model, key)
 
