@@ -817,3 +817,41 @@ def test_top_speed_autoplay_computes_quarters_off_the_ui_thread(tiny_korea, tmp_
     for _ in range(played):
         foreground.step()
     assert foreground.history == game.session.history
+
+
+def test_autoplay_keeps_its_pace_while_a_quarter_takes_time(app, tiny_korea):
+    """At 2 quarters/s a quarter starts every 0.5 s, however long the one before took (up to 0.5 s)."""
+    from concurrent.futures import Future
+
+    class SlowWorker:  # a quarter that takes three frames
+        def __init__(self):
+            self.jobs = []
+
+        def submit(self, fn, *args, **kwargs):
+            future = Future()
+            self.jobs.append([fn, args, kwargs, future, 3])
+            return future
+
+        def tick(self):
+            for job in self.jobs:
+                job[4] -= 1
+                if job[4] == 0:
+                    job[3].set_result(job[0](*job[1], **job[2]))
+
+    screen = playing(app, tiny_korea)
+    worker = SlowWorker()
+    app.worker = lambda: worker
+    app.threaded_autoplay = True
+    screen.speed = 2.0
+    app.autoplay = True
+    started = []
+    for frame in range(40):
+        before = len(worker.jobs)
+        worker.tick()
+        app.pump(1, dt=0.1)
+        if len(worker.jobs) > before:
+            started.append(frame)
+    gaps = [b - a for a, b in zip(started, started[1:])]
+    assert len(started) >= 5 and max(gaps) <= 6  # 5 frames of 0.1 s, not 3 + 5
+    app.autoplay = False
+    screen.finish_step()

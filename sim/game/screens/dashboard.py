@@ -484,6 +484,9 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast, Screen):
         return GAUGES[index] if 0 <= col < cols and 0 <= index < len(GAUGES) else None
 
     def update(self, dt: float) -> None:
+        playing = self.app.autoplay and self.event_window is None and self.menu_window is None
+        if playing:
+            self.clock += dt  # the time a quarter takes counts towards the wait for the next one
         if not self.finish_step(wait=False) or self.app.screen is not self:
             return  # a quarter is being computed (or it ended the game)
         self.session.catch_up_ghost_in_background() if self.app.background_ghost else self.session.sync_ghost()
@@ -492,9 +495,8 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast, Screen):
             self.message_timer -= dt
             if self.message_timer <= 0:
                 self.app.message = ""
-        if not self.app.autoplay or self.event_window is not None or self.menu_window is not None:
+        if not playing or not self.app.autoplay:
             return
-        self.clock += dt
         if self.clock >= 1.0 / self.speed:
             self.clock = 0.0
             self.request_step(in_background=self.app.threaded_autoplay)
