@@ -68,5 +68,6 @@ def test_hovering_a_lever_shows_the_tooltip(tmp_path, monkeypatch, tiny_korea):
     app.pump(12, dt=0.2)  # past the tooltip delay
     tips = [e for e in app.manager.get_root_container().elements if type(e).__name__ == "UITooltip"]
     assert tips, "no tooltip appeared"
+    assert app.manager.get_root_container().get_rect().contains(tips[0].rect)  # all of it on screen
     text = tips[0].text_block.html_text
     assert EXPECTED["act_stringency"].reason_ko in text and EXPECTED["act_stringency"].cost_ko in text

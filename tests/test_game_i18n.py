@@ -289,5 +289,5 @@ def test_start_screen_errors_follow_the_language(tmp_path, monkeypatch, small_ko
     screen.seed_entry.set_text("9223372036854775808")  # 2**63: a save could not hold it
     screen.act("new")
     assert isinstance(app.screen, StartScreen) and app.session is None
-    assert app.screen.error == "seed: 시드는 0부터 2**63-1까지의 정수여야 합니다"
+    assert app.screen.error == "시드는 0부터 2**63-1까지의 정수여야 합니다"
     pygame.event.clear()

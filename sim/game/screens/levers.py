@@ -16,6 +16,8 @@ from sim.game.dashboard_data import lever_text, snap
 from sim.game.help import lever_tooltip
 from sim.game.i18n import option_label
 
+LEVER_TIP_WIDTH = 420  # pixels
+
 
 class LeverPanel:
     """The lever panel: one control per policy lever from the parameter spec, its cost, keyboard moves.  (A mixin of :class:`DashboardScreen`.)"""
@@ -69,6 +71,8 @@ class LeverPanel:
         for spec in self.session.levers:
             value = self.session.lever_value(spec.name)
             tip = lever_tooltip(spec, self.lang)  # what it is, what it does, what it costs
+            # a few sentences: wider than pygame-gui's 170-pixel tooltips, which would not fit on screen
+            wide = min(LEVER_TIP_WIDTH, self.app.size[0] - 40)
             row: dict = {"spec": spec}
             label = UILabel(
                 pygame.Rect(4, y, inner, 22),
@@ -77,7 +81,7 @@ class LeverPanel:
                 container=self.lever_box,
                 object_id="#lever_label",
             )
-            label.set_tooltip(tip)
+            label.set_tooltip(tip, wrap_width=wide)
             row["label"] = label
             if spec.type == "bool":
                 control = UIButton(
@@ -85,8 +89,8 @@ class LeverPanel:
                     lever_text(spec, value, self.lang),
                     self.manager,
                     container=self.lever_box,
-                    tool_tip_text=tip,
                 )
+                control.set_tooltip(tip, wrap_width=wide)
             elif spec.type == "choice":
                 # a row of option buttons: a drop-down inside the scrolling panel would be clipped
                 count = len(spec.options)
@@ -98,8 +102,8 @@ class LeverPanel:
                         option_label(option, self.lang),
                         self.manager,
                         container=self.lever_box,
-                        tool_tip_text=lever_tooltip(spec, self.lang, option),
                     )
+                    choice.set_tooltip(lever_tooltip(spec, self.lang, option), wrap_width=wide)
                     if option == value:
                         choice.select()
                     row["choices"][option] = choice
@@ -115,10 +119,10 @@ class LeverPanel:
                     container=self.lever_box,
                     click_increment=spec.step,
                 )
-                control.set_tooltip(tip)
+                control.set_tooltip(tip, wrap_width=wide)
                 for part in (control.left_button, control.right_button, control.sliding_button):
                     if part is not None:
-                        part.set_tooltip(tip)
+                        part.set_tooltip(tip, wrap_width=wide)
             row["control"] = control
             self.widget_lever[control] = spec.name
             if spec.type == "choice":

@@ -219,7 +219,7 @@ class StartScreen(Screen):
         """The typed seed if a game can use it (and save it), else None with the error shown."""
         seed = self.seed()
         if not 0 <= seed <= MAX_SEED:
-            self.failure = OverrideError(f"expected a seed from 0 to 2**63-1, got {seed}", path="seed")
+            self.failure = OverrideError(f"expected a seed from 0 to 2**63-1, got {seed}")
             return None
         return seed
 
