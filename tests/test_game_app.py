@@ -855,3 +855,27 @@ def test_autoplay_keeps_its_pace_while_a_quarter_takes_time(app, tiny_korea):
     assert len(started) >= 5 and max(gaps) <= 6  # 5 frames of 0.1 s, not 3 + 5
     app.autoplay = False
     screen.finish_step()
+
+
+def test_a_pause_after_a_quarter_makes_the_next_undo_point_on_the_worker(app, tiny_korea, monkeypatch):
+    from sim.game.screens.dashboard import AFTER_STEP_QUIET_S
+    from sim.model.model import AIMarketModel
+
+    screen = playing(app, tiny_korea)
+    session = app.session
+    screen.request_step()
+    pickles = []
+    snapshot = AIMarketModel.snapshot
+
+    def counted(model):
+        pickles.append(model)
+        return snapshot(model)
+
+    monkeypatch.setattr(AIMarketModel, "snapshot", counted)
+    screen.budget_due -= AFTER_STEP_QUIET_S  # the player paused
+    screen.budget_state()
+    screen.budget_job.result()
+    assert len(pickles) == 1  # made on the worker
+    made = session.state_snapshot()
+    screen.request_step()
+    assert len(pickles) == 1 and session.undo_stack[-1][1] is made  # the quarter kept it as its undo point
