@@ -259,6 +259,13 @@ def test_end_screen_buttons_save_export_replay(app, tiny_korea, tmp_path):
     assert colours(png) > 100
     summary = txt.read_text(encoding="utf-8")
     assert "Score" in summary and "public_compute_gpus_k=40" in summary
+    (tmp_path / "a-file").write_text("x")
+    assert app.screen.export(tmp_path / "a-file" / "export") is None  # cannot write there: said, not a crash
+    assert app.message.startswith("Error: ") and "a-file" in app.message
+    app.set_language("ko")
+    app.screen.export(tmp_path / "a-file")
+    assert app.message == f"오류: {tmp_path / 'a-file'}: 같은 이름의 파일이 이미 있음"
+    app.set_language("en")
     app.screen.save_to(tmp_path / "final.json")
     again = GameSession.load(tmp_path / "final.json", ghost=False)
     assert again.history == session.history
@@ -368,6 +375,90 @@ def test_charts_redraw_only_when_data_changes(app, tiny_korea):
     app.session.sync_ghost()
     app.pump(3)
     assert app.cache.draws > before
+
+
+def test_autoplay_redraws_one_panel_per_frame_and_pausing_catches_up(app, tiny_korea):
+    screen = playing(app, tiny_korea)
+    screen.request_step()
+    app.session.sync_ghost()
+    app.pump(3)
+    screen.speed = 10.0
+    app.autoplay = True
+    per_frame, deferred = [], []
+    while app.session.played_quarters < 4:
+        before = app.cache.draws
+        app.pump(1, dt=0.05)
+        per_frame.append(app.cache.draws - before)
+        deferred.append(app.cache.deferred)
+    assert max(per_frame) == 1 and max(deferred) > 0  # a quarter landed: its panels wait their turn
+    app.autoplay = False
+    app.session.sync_ghost()  # (the baseline's thread lands too)
+    app.pump(1)
+    assert app.cache.deferred == 0  # paused: every panel shows the quarter reached
+    before = app.cache.draws
+    app.pump(3)
+    assert app.cache.draws == before
+
+
+def test_the_budget_check_runs_off_the_window_thread_and_not_in_autoplay(app, tiny_korea):
+    from sim.game import panels
+
+    screen = playing(app, tiny_korea)
+    session = app.session
+    session.set_lever("talent_programme_krw_bn", 1000)
+    session.set_lever("public_compute_gpus_k", 100)
+    assert screen.budget_state() == panels.NO_CUTS  # asked: the dry run starts on the worker
+    job = screen.budget_job
+    assert job is not None
+    job.result()
+    check = screen.budget_state()
+    assert check["scale"] < 1.0 and check == panels.budget_check(session)
+    app.pump(2)
+    assert screen.budget_job is job  # nothing changed: no new dry run
+    screen.request_step()  # a new quarter, nothing planned yet: checked once the player pauses
+    assert screen.budget_state() == panels.NO_CUTS and screen.budget_job is job
+    session.set_lever("public_compute_gpus_k", 95)  # a plan changed is checked at once
+    screen.budget_state()
+    assert screen.budget_job is not job
+    screen.budget_job.result()
+    job = screen.budget_job
+    app.autoplay = True
+    session.set_lever("public_compute_gpus_k", 90)
+    assert screen.budget_state() == panels.NO_CUTS and screen.budget_job is job  # none while autoplay runs
+    app.autoplay = False
+
+
+def test_the_preview_of_a_new_quarter_waits_for_the_player_to_pause(app, tiny_korea):
+    import time
+
+    from sim.game.screens.dashboard import AFTER_STEP_QUIET_S
+
+    class Recorder:  # stands in for the preview pool
+        busy = False
+        requests = 0
+
+        def request(self, tasks, anchor):
+            self.requests += 1
+
+        def cancel(self):
+            pass
+
+        def poll(self):
+            return None
+
+        def progress(self):
+            return 1.0
+
+    screen = playing(app, tiny_korea)
+    app.previewer = Recorder()
+    screen.request_step()
+    assert screen.preview_due is not None and screen.preview_due > time.perf_counter()
+    app.pump(1)
+    assert app.previewer.requests == 0  # Space again now would not race a preview for the cores
+    screen.preview_due -= AFTER_STEP_QUIET_S  # as if the player had waited
+    app.pump(1)
+    assert app.previewer.requests == 1
+    app.previewer = None
 
 
 def test_domestic_firms_are_blue_and_foreign_red():
@@ -715,14 +806,76 @@ def test_top_speed_autoplay_computes_quarters_off_the_ui_thread(tiny_korea, tmp_
     deadline = time.time() + 60
     while time.time() < deadline and game.session.played_quarters < 5 and screen.event_window is None:
         game.pump(1, dt=0.1)
-        saw_thread = saw_thread or screen.step_thread is not None
+        saw_thread = saw_thread or screen.step_job is not None
         time.sleep(0.002)
     assert saw_thread and game.session.played_quarters >= 5
     key(game, pygame.K_p)  # pausing waits for the quarter in flight, then nothing more is played
     played = game.session.played_quarters
     game.pump(20, dt=0.1)
-    assert game.session.played_quarters == played and screen.step_thread is None
+    assert game.session.played_quarters == played and screen.step_job is None
     foreground = GameSession(tiny_korea, 0)
     for _ in range(played):
         foreground.step()
     assert foreground.history == game.session.history
+
+
+def test_autoplay_keeps_its_pace_while_a_quarter_takes_time(app, tiny_korea):
+    """At 2 quarters/s a quarter starts every 0.5 s, however long the one before took (up to 0.5 s)."""
+    from concurrent.futures import Future
+
+    class SlowWorker:  # a quarter that takes three frames
+        def __init__(self):
+            self.jobs = []
+
+        def submit(self, fn, *args, **kwargs):
+            future = Future()
+            self.jobs.append([fn, args, kwargs, future, 3])
+            return future
+
+        def tick(self):
+            for job in self.jobs:
+                job[4] -= 1
+                if job[4] == 0:
+                    job[3].set_result(job[0](*job[1], **job[2]))
+
+    screen = playing(app, tiny_korea)
+    worker = SlowWorker()
+    app.worker = lambda: worker
+    app.threaded_autoplay = True
+    screen.speed = 2.0
+    app.autoplay = True
+    started = []
+    for frame in range(40):
+        before = len(worker.jobs)
+        worker.tick()
+        app.pump(1, dt=0.1)
+        if len(worker.jobs) > before:
+            started.append(frame)
+    gaps = [b - a for a, b in zip(started, started[1:])]
+    assert len(started) >= 5 and max(gaps) <= 6  # 5 frames of 0.1 s, not 3 + 5
+    app.autoplay = False
+    screen.finish_step()
+
+
+def test_a_pause_after_a_quarter_makes_the_next_undo_point_on_the_worker(app, tiny_korea, monkeypatch):
+    from sim.game.screens.dashboard import AFTER_STEP_QUIET_S
+    from sim.model.model import AIMarketModel
+
+    screen = playing(app, tiny_korea)
+    session = app.session
+    screen.request_step()
+    pickles = []
+    snapshot = AIMarketModel.snapshot
+
+    def counted(model):
+        pickles.append(model)
+        return snapshot(model)
+
+    monkeypatch.setattr(AIMarketModel, "snapshot", counted)
+    screen.budget_due -= AFTER_STEP_QUIET_S  # the player paused
+    screen.budget_state()
+    screen.budget_job.result()
+    assert len(pickles) == 1  # made on the worker
+    made = session.state_snapshot()
+    screen.request_step()
+    assert len(pickles) == 1 and session.undo_stack[-1][1] is made  # the quarter kept it as its undo point

@@ -71,3 +71,37 @@ def test_firm_share_and_event_answers(tiny_korea):
     assert "choices" in chain.groups
     split = session.decompose("firm:openai")
     assert sum(a for _, a in split.parts) == pytest.approx(split.total, abs=1e-12)
+
+
+def test_the_why_runs_play_off_the_quarter_and_give_the_same_split(tiny_korea):
+    session = GameSession(tiny_korea, 3)
+    play(session, PLAN[:3])
+    session.set_lever("rd_tax_credit", 0.5)
+    session.step(background_ghost=True)  # the quarter returns; the baseline and the Why runs follow
+    session.sync_ghost()
+    chain = session.policy_chain
+    assert not chain.behind and all(done == len(chain.quarters) for done in chain.done)
+    fresh = GameSession(tiny_korea, 3)
+    play(fresh, PLAN[:3])
+    fresh.set_lever("rd_tax_credit", 0.5)
+    fresh.step()
+    for metric in HEADLINE_METRICS:
+        assert session.decompose(f"metric:{metric}") == fresh.decompose(f"metric:{metric}")
+
+
+def test_recording_a_quarter_plays_nothing_until_catch_up(tiny_korea):
+    from sim.model.model import AIMarketModel
+
+    player = AIMarketModel(tiny_korea, seed=3)
+    chain = PolicyChain(player)
+    decision = {"public_compute_gpus_k": 40}
+    chain.step(player, decision)
+    player.apply_decision(decision)
+    player.step()
+    assert chain.behind and not chain.models[0].history and not chain.baseline.history
+    chain.catch_up()
+    assert not chain.behind
+    assert chain.models[0].history == player.history  # the run with the first group is the player's run
+    assert chain.decompose(player, "metric:hhi").parts[0][1] == pytest.approx(
+        player.history[-1]["hhi"] - chain.baseline.history[-1]["hhi"], abs=1e-12
+    )

@@ -71,3 +71,12 @@ def test_pool_preview_arrives_and_a_new_request_cancels_the_old(tiny_korea):
         assert all(dict(r.with_pending[0]) for r in result.replications)
     finally:
         previewer.shutdown()
+
+
+def test_each_seed_always_goes_to_the_same_worker_and_the_workers_share_the_seeds():
+    previewer = Previewer(workers=2)
+    seeds = replication_seeds(7)
+    first = [previewer.worker_of(seed) for seed in seeds]
+    assert [previewer.worker_of(seed) for seed in seeds] == first  # its cached state is where it goes
+    assert sorted(first.count(w) for w in (0, 1)) == [10, 10]
+    assert previewer.pools is None  # routing starts no process

@@ -160,3 +160,56 @@ def test_cli_rejects_bad_play_arguments(capsys):
     assert "--size" in capsys.readouterr().err
     assert main(["play", "no-such-scenario", "--headless"]) == 2
     assert "no-such-scenario" in capsys.readouterr().err
+
+
+def test_autoplay_keeps_fewer_undo_points_and_undo_replays_to_the_same_numbers(tiny_korea):
+    from sim.game.session import AUTOPLAY_UNDO_EVERY
+
+    session = GameSession(tiny_korea, seed=6, ghost=False)
+    session.undo_every = AUTOPLAY_UNDO_EVERY
+    session.set_lever("public_compute_gpus_k", 60)
+    for _ in range(AUTOPLAY_UNDO_EVERY + 2):
+        session.step()
+    assert [played for played, _ in session.undo_stack] == [0, AUTOPLAY_UNDO_EVERY]
+    fresh = GameSession(tiny_korea, seed=6, ghost=False)
+    fresh.set_lever("public_compute_gpus_k", 60)
+    rows = []
+    while not fresh.finished:
+        fresh.step()
+        rows.append([dict(r) for r in fresh.history])
+    for played in range(AUTOPLAY_UNDO_EVERY + 1, 0, -1):  # each undo: the nearest point, then a replay
+        assert session.undo()
+        assert session.history == rows[played - 1] and session.played_quarters == played
+    assert session.undo() and session.history == [] and not session.can_undo
+    session.set_lever("public_compute_gpus_k", 60)
+    session.step()  # playing on after undo gives the same numbers
+    assert session.history == rows[0]
+
+
+def test_the_model_is_pickled_once_per_state(tiny_korea):
+    session = GameSession(tiny_korea, seed=1, ghost=False)
+    session.step()
+    first = session.state_snapshot()
+    assert session.state_snapshot() is first  # made once (the budget check and the next undo point share it)
+    session.set_lever("public_compute_gpus_k", 50)
+    assert session.state_snapshot() is first  # a planned lever is not in the model yet
+    assert session.state_snapshot(version=session.version - 1) is None  # asked for a state that is gone
+    session.step()
+    assert session.undo_stack[-1][1] is first  # the undo point of that quarter is the same snapshot
+    session.model.apply_decision({"act_stringency": 0.5})  # anything applied to the model makes a new one
+    assert session.state_snapshot() is not first
+
+
+def test_the_why_runs_share_the_baseline_with_the_ghost(tiny_korea):
+    session = GameSession(tiny_korea, seed=2)
+    session.set_lever("public_compute_gpus_k", 40)
+    session.step()
+    session.set_lever("act_stringency", 0.5)
+    session.step()
+    session.sync_ghost()
+    chain = session.policy_chain
+    assert chain.baseline is session.ghost and not chain.owns_baseline
+    assert len(chain.models) == len(chain.groups) == 2  # one run per policy, none for the baseline
+    split = session.decompose("metric:hhi")
+    assert split.baseline == session.ghost_history[-1]["hhi"]
+    assert sum(a for _, a in split.parts) == pytest.approx(split.total, abs=1e-12)

@@ -24,6 +24,17 @@ def test_every_lever_has_an_expected_effect_with_a_reason(korea):
     levers = {spec.name for spec in korea.parameters.of_kind("lever")}
     assert set(EXPECTED) == levers
     assert all(e.reason_en and e.reason_ko and e.sign in (-1, 1) for e in EXPECTED.values())
+    assert all(e.cost_en and e.cost_ko for e in EXPECTED.values())  # every lever says what it costs
+
+
+SIDE_EFFECTS = [(lever, metric, sign) for lever, e in sorted(EXPECTED.items()) for metric, sign in e.side_effects]
+
+
+@pytest.mark.parametrize(("lever", "metric", "sign"), SIDE_EFFECTS)
+def test_lever_trade_offs_are_measured_beyond_seed_noise(effects, lever, metric, sign):
+    row = next(r for r in effects if r["lever"] == lever and r["metric"] == metric)
+    assert row["effect"] * sign > 0, row
+    assert abs(row["effect"]) > row["spread"], row
 
 
 @pytest.mark.parametrize("lever", sorted(EXPECTED))

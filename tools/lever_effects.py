@@ -16,6 +16,20 @@ from sim.scenario import load_scenario
 OUT = Path(__file__).resolve().parent.parent / "docs" / "lever-effects.md"
 
 
+def why_lines() -> list[str]:
+    """The "Why" section: each lever's expected effect and reason, then what it costs and its measured side effects."""
+    lines = []
+    for lever, expected in EXPECTED.items():
+        direction = "raises" if expected.sign > 0 else "lowers"
+        lines.append(f"- `{lever}` {direction} {METRICS[expected.metric].label_en.lower()}: {expected.reason_en}")
+        sides = ", ".join(
+            f"{'raises' if sign > 0 else 'lowers'} {METRICS[metric].label_en.lower()}"
+            for metric, sign in expected.side_effects
+        )
+        lines.append(f"  Cost and trade-off: {expected.cost_en}" + (f" (Measured: also {sides}.)" if sides else ""))
+    return lines
+
+
 def main(argv: list[str]) -> int:
     seeds = int(argv[0]) if argv else 8
     scenario = load_scenario("korea-2025")
@@ -44,10 +58,7 @@ def main(argv: list[str]) -> int:
             cells.append(f"**{text}**" if row["expected_sign"] is not None else text)
         row0 = next(r for r in rows if r["lever"] == lever)
         lines.append(f"| `{lever}` | {row0['low']} → {row0['high']} | " + " | ".join(cells) + " |")
-    lines += ["", "## Why", ""]
-    for lever, expected in EXPECTED.items():
-        direction = "raises" if expected.sign > 0 else "lowers"
-        lines.append(f"- `{lever}` {direction} {METRICS[expected.metric].label_en.lower()}: {expected.reason_en}")
+    lines += ["", "## Why", "", *why_lines()]
     OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {OUT}")
     return 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import time
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ import pygame_gui
 
 from sim.errors import UserError
 from sim.game import charts
-from sim.game.i18n import t
+from sim.game.i18n import error_text, t
 from sim.game.preview import Previewer
 from sim.game.session import GameSession, autosave_path
 from sim.game.settings import UI_SCALES, load_settings, save_settings
@@ -93,6 +94,7 @@ class App:
         # forecast previews run on a small process pool (AISIM_PREVIEW_WORKERS=0 turns them off)
         workers = int(os.environ.get("AISIM_PREVIEW_WORKERS", "2") or 0)
         self.previewer = Previewer(workers) if workers > 0 else None
+        self._worker: ThreadPoolExecutor | None = None  # quarters computed off the window's thread
         self.screen: Any = None
         self.next_screen: tuple | None = None  # (screen class, kwargs) to show after this frame's update
         self.overlay = None  # a callable(surface) drawn over every frame (a lesson's objectives strip)
@@ -191,7 +193,7 @@ class App:
             self.fullscreen = not self.fullscreen
             self.resize(window.size)
         except pygame.error as exc:  # a video driver or window manager that refuses
-            self.message = f"{t('error', self.lang)}: {exc}"
+            self.message = f"{t('error', self.lang)}: {error_text(exc, self.lang)}"
 
     def start_game(self, session: GameSession, replay: bool = False) -> None:
         """Start a session (a new game or a loaded one) and show the dashboard."""
@@ -228,10 +230,19 @@ class App:
         self.running = False
         self.close()
 
+    def worker(self) -> ThreadPoolExecutor:
+        """The one worker thread that computes quarters during autoplay (started on first use)."""
+        if self._worker is None:
+            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="quarter")
+        return self._worker
+
     def close(self) -> None:
-        """Stop background work (the preview pool); the window itself closes with the process."""
+        """Stop background work (the preview pool, the quarter worker); the window closes with the process."""
         if self.previewer is not None:
             self.previewer.shutdown()
+        if self._worker is not None:
+            self._worker.shutdown(wait=True)  # a quarter in flight finishes (the autosave already has it)
+            self._worker = None
 
     # -- the loop ----------------------------------------------------------
     def handle(self, event: pygame.event.Event) -> None:
@@ -284,6 +295,8 @@ class App:
     def draw(self) -> None:
         """Draw the current screen and widgets, scaled to the window."""
         target = self.canvas
+        # in autoplay a quarter lands several times a second: redraw the panels it changed one per frame
+        self.cache.begin_frame(1 if self.autoplay else None)
         target.fill(charts.BG)
         if self.too_small:
             charts.text(target, t("too_small", self.lang), (self.size[0] // 2, self.size[1] // 2), 14, anchor="center")

@@ -2,16 +2,19 @@
 
 The player's decisions are split into groups (one per lever, plus one for event
 answers), in the order the player first used them. Next to the player's model the
-game keeps one model per prefix of that list: ``models[0]`` has no decisions (the
-baseline), ``models[j]`` has the decisions of the first ``j`` groups only, and the
-player's model has them all. Every model starts from the same snapshot, so all
-share the same random streams (common random numbers). The part of group ``j``
-in an outcome is ``value(models[j]) - value(models[j-1])``: the parts telescope,
-so they add up exactly to player minus baseline. A later group's part includes
-its interaction with the earlier ones (the order is stated on screen).
+game keeps one model per prefix of that list: the baseline has no decisions (it is
+the session's ghost run when one is given, so it is never run twice), ``models[j]``
+has the decisions of the first ``j + 1`` groups only, and the player's model has
+them all. Every model starts from the same snapshot, so all share the same random
+streams (common random numbers). The part of a group in an outcome is its model's
+value minus the previous one's: the parts telescope, so they add up exactly to
+player minus baseline. A later group's part includes its interaction with the
+earlier ones (the order is stated on screen).
 
 A group first used mid-game starts from a copy of the player's model at that
 quarter (which until then had exactly the earlier groups), so nothing is re-run.
+The copies are made when the quarter is recorded (:meth:`PolicyChain.step`); the
+runs themselves may be stepped later, off the window's thread (:meth:`PolicyChain.catch_up`).
 
 Pure Python over the model's public API (``copy``, ``snapshot``/``restore``,
 ``apply_decision``, ``step``, ``history``, ``firm_history``): no pygame.
@@ -19,6 +22,7 @@ Pure Python over the model's public API (``copy``, ``snapshot``/``restore``,
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -53,13 +57,27 @@ class PolicyChain:
     """Counterfactual models for prefixes of the player's policy groups (see the module docstring).
 
     Args:
-        initial: the model before any quarter is played (it is copied, not kept).
+        initial: the model before any quarter is played (copied when no ``baseline`` is given).
+        baseline: a model with no decisions that its owner steps (the session's ghost); the chain
+            reads it and never steps it, so it may lag: an outcome is split only for quarters it has.
     """
 
-    def __init__(self, initial) -> None:
-        self.initial = initial.snapshot()
+    def __init__(self, initial, baseline=None) -> None:
         self.groups: list[str] = []
-        self.models: list = [initial.copy()]
+        self.owns_baseline = baseline is None
+        self.baseline = initial.copy() if baseline is None else baseline
+        self.models: list = []  # models[j]: the decisions of groups[: j + 1]
+        self.quarters: list[dict[str, Any]] = []  # the player's decision of every quarter recorded, in order
+        self.done: list[int] = []  # per model: quarters of ``quarters`` it has played
+        self.baseline_done = 0
+        self._lock = threading.Lock()  # guards the lists above (recording vs catching up on another thread)
+
+    @property
+    def behind(self) -> bool:
+        """Whether some run has quarters recorded but not yet played (see :meth:`catch_up`)."""
+        with self._lock:
+            late = any(done < len(self.quarters) for done in self.done)
+            return late or (self.owns_baseline and self.baseline_done < len(self.quarters))
 
     def groups_in(self, decision: Mapping[str, Any]) -> list[str]:
         """The policy groups in the player's decisions so far, in the order first used."""
@@ -70,31 +88,57 @@ class PolicyChain:
                 seen.append(group)
         return seen
 
-    def step(self, player, decision: Mapping[str, Any]) -> None:
-        """Step every counterfactual one quarter; call before the player's model applies ``decision`` and steps."""
-        for group in self.groups_in(decision):
-            if group not in self.groups:
-                self.models.append(player.copy())  # until now the player had exactly the earlier groups
+    def step(self, player, decision: Mapping[str, Any], snapshot: bytes | None = None) -> None:
+        """Record a quarter: call before the player's model applies ``decision`` and steps.
+
+        A group used for the first time gets its run now, a copy of the player (who until now had
+        exactly the earlier groups; ``snapshot``: the player's state as bytes, if already made). The
+        runs play the quarter in :meth:`catch_up`, which this does not call.
+        """
+        from sim.model.model import AIMarketModel
+
+        new = [group for group in self.groups_in(decision) if group not in self.groups]
+        copies = [AIMarketModel.restore(snapshot) if snapshot is not None else player.copy() for _ in new]
+        with self._lock:
+            for group, model in zip(new, copies):
+                self.models.append(model)
                 self.groups.append(group)
-        for j, model in enumerate(self.models):
-            if model.finished:
-                continue
-            allowed = set(self.groups[:j])
-            part = {k: v for k, v in decision.items() if group_of(k) in allowed}
-            if part:
-                model.apply_decision(part)
-            model.step()
+                self.done.append(len(self.quarters))
+            self.quarters.append(dict(decision))
+
+    def catch_up(self) -> None:
+        """Play every run up to the last quarter recorded (one caller at a time: the session's thread)."""
+        with self._lock:
+            work = [(j, model, set(self.groups[: j + 1])) for j, model in enumerate(self.models)]
+            count = len(self.quarters)
+        if self.owns_baseline:
+            while self.baseline_done < count:
+                if not self.baseline.finished:
+                    self.baseline.step()
+                self.baseline_done += 1
+        for j, model, allowed in work:
+            while self.done[j] < count:
+                decision = self.quarters[self.done[j]]
+                if not model.finished:
+                    part = {k: v for k, v in decision.items() if group_of(k) in allowed}
+                    if part:
+                        model.apply_decision(part)
+                    model.step()
+                self.done[j] += 1
 
     @classmethod
-    def replayed(cls, initial_snapshot: bytes, decisions: Mapping[int, Mapping[str, Any]], quarters: int):
+    def replayed(
+        cls, initial_snapshot: bytes, decisions: Mapping[int, Mapping[str, Any]], quarters: int, baseline=None
+    ):
         """A chain rebuilt from scratch by replaying ``quarters`` quarters of ``decisions`` (after undo)."""
         from sim.model.model import AIMarketModel
 
         player = AIMarketModel.restore(initial_snapshot)
-        chain = cls(player)
+        chain = cls(player, baseline)
         for _ in range(quarters):
             decision = dict(decisions.get(player.quarter, {}))
             chain.step(player, decision)
+            chain.catch_up()
             if decision:
                 player.apply_decision(decision)
             player.step()
@@ -104,9 +148,14 @@ class PolicyChain:
     def decompose(self, player, key: str, index: int = -1) -> Decomposition | None:
         """Split outcome ``key`` at history row ``index`` (``metric:NAME`` or ``firm:ID``).
 
-        None when the quarter has not been played in every run.
+        None when the quarter has not been played in every run (the baseline may lag or run ahead:
+        rows are matched by their position from the start, the player's ``index``).
         """
-        found = [value_of(model, key, index) for model in self.models] + [value_of(player, key, index)]
+        row = len(player.history) + index if index < 0 else index
+        if row < 0:
+            return None
+        runs = [self.baseline, *self.models, player]
+        found = [value_of(model, key, row) for model in runs]
         values = [v for v in found if v is not None]
         if len(values) < len(found):
             return None

@@ -8,7 +8,9 @@ matter how long the game has run.
 
 from __future__ import annotations
 
+import functools
 import math
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from pathlib import Path
 from typing import Any
@@ -16,7 +18,7 @@ from typing import Any
 import pygame
 
 from sim.game import units
-from sim.game.i18n import t
+from sim.game.i18n import display_name, short_name, t
 from sim.model.outcomes import METRICS
 
 BG = (24, 28, 36)
@@ -62,6 +64,33 @@ def font(size: int, bold: bool = False) -> pygame.font.Font:
     return _FONT_CACHE[key]
 
 
+TEXT_CACHE_ENTRIES = 4096  # rendered lines kept: a redrawn chart repeats most of its labels
+_TEXT_CACHE: OrderedDict[tuple, pygame.Surface] = OrderedDict()
+
+
+def rendered_text(value: str, size: int, color, bold: bool = False, max_width: int | None = None) -> pygame.Surface:
+    """One line of text rendered (clipped with an ellipsis to ``max_width``), cached by what it shows.
+
+    Rendering text is most of what redrawing a panel costs; axis ticks, tile labels and
+    names come back unchanged quarter after quarter, so they are rendered once.
+    """
+    key = (value, size, tuple(color), bold, max_width)
+    image = _TEXT_CACHE.get(key)
+    if image is not None:
+        _TEXT_CACHE.move_to_end(key)
+        return image
+    f = font(size, bold)
+    if max_width is not None and f.size(value)[0] > max_width:
+        while value and f.size(value + "…")[0] > max_width:
+            value = value[:-1]
+        value += "…"
+    image = f.render(value, True, color)
+    _TEXT_CACHE[key] = image
+    if len(_TEXT_CACHE) > TEXT_CACHE_ENTRIES:
+        _TEXT_CACHE.popitem(last=False)
+    return image
+
+
 def text(
     surface: pygame.Surface,
     value: str,
@@ -73,12 +102,7 @@ def text(
     max_width: int | None = None,
 ) -> pygame.Rect:
     """Draw one line of text (clipped with an ellipsis to ``max_width``); returns its rect."""
-    f = font(size, bold)
-    if max_width is not None and f.size(value)[0] > max_width:
-        while value and f.size(value + "…")[0] > max_width:
-            value = value[:-1]
-        value += "…"
-    image = f.render(value, True, color)
+    image = rendered_text(value, size, color, bold, max_width)
     rect = image.get_rect(**{anchor: pos})
     surface.blit(image, rect)
     return rect
@@ -116,6 +140,12 @@ def fit_text(
 
 def wrap(value: str, size: int, width: int, bold: bool = False) -> list[str]:
     """Split text into lines that fit ``width`` pixels (words, or characters for long words)."""
+    return list(_wrapped(value, size, width, bold))
+
+
+@functools.lru_cache(maxsize=512)
+def _wrapped(value: str, size: int, width: int, bold: bool) -> tuple[str, ...]:
+    """:func:`wrap`, remembered (sentences and notes are re-wrapped at every redraw otherwise)."""
     f = font(size, bold)
     lines: list[str] = []
     for paragraph in value.split("\n"):
@@ -135,21 +165,42 @@ def wrap(value: str, size: int, width: int, bold: bool = False) -> list[str]:
                 lines.append(line[:cut])
                 line = line[cut:]
         lines.append(line)
-    return lines
+    return tuple(lines)
 
 
 class SurfaceCache:
-    """Keeps one rendered surface per slot; re-draws only when the slot's key changes."""
+    """Keeps one rendered surface per slot; re-draws only when the slot's key changes.
+
+    A frame may be given a redraw budget (:meth:`begin_frame`): once it is spent, a slot
+    whose key changed shows its previous surface for another frame. Autoplay uses it so
+    the panels a new quarter changes are redrawn one per frame instead of all in one.
+    """
 
     def __init__(self) -> None:
         self._slots: dict[str, tuple[Hashable, pygame.Surface]] = {}
         self.draws = 0  # how many surfaces were actually drawn (for tests and the benchmark)
+        self.budget: int | None = None  # redraws left this frame (None: no limit)
+        self.deferred = 0  # stale surfaces shown this frame (their redraw waits for a later one)
+
+    def begin_frame(self, budget: int | None = None) -> None:
+        """Start a frame that may redraw at most ``budget`` slots that already have a surface (None: all)."""
+        self.budget = budget
+        self.deferred = 0
 
     def get(self, slot: str, key: Hashable, draw: Callable[[], pygame.Surface]) -> pygame.Surface:
-        """The cached surface for ``key``, drawing it with ``make`` when it is missing."""
+        """The cached surface for ``key``, drawing it with ``draw`` when it is missing.
+
+        Past the frame's redraw budget a slot that has a surface keeps showing it (a slot
+        with none is always drawn).
+        """
         cached = self._slots.get(slot)
         if cached is not None and cached[0] == key:
             return cached[1]
+        if cached is not None and self.budget is not None:
+            if self.budget <= 0:
+                self.deferred += 1
+                return cached[1]
+            self.budget -= 1
         surface = draw()
         self.draws += 1
         self._slots[slot] = (key, surface)
@@ -654,7 +705,7 @@ def draw_session_shares(size: tuple[int, int], session, labels: Sequence[str], t
             shares.append({})
             last = row["quarter"]
         shares[-1][row["firm"]] = row["revenue_share"]
-    names = {f.firm_id: f.name.split(" ")[0] for f in model.firms}
+    names = {f.firm_id: short_name(display_name(f, lang), first_word=True) for f in model.firms}
     ghost = [r["domestic_revenue_share"] for r in session.ghost_history]
     return draw_stacked_shares(
         size,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from sim.game import charts, units
-from sim.game.i18n import option_label, pick
+from sim.game.i18n import display_name, option_label, pick, short_name
 from sim.game.korean import particle
 from sim.game.screens.base import escape
 from sim.model.outcomes import HEADLINE_METRICS, METRICS
@@ -39,12 +39,12 @@ def snap(spec: ParameterSpec, raw: float):
     return int(round(value)) if spec.type == "integer" else round(value, 10)
 
 
-def firm_cards(model) -> list[dict]:
-    """Data for the firm cards: active firms by revenue share, with their partner platforms."""
+def firm_cards(model, lang: str = "en") -> list[dict]:
+    """Data for the firm cards: active firms by revenue share, with their partner platforms (names in ``lang``)."""
     partners: dict[int, list[str]] = {}
     for p in model.partners:
         if p.provider >= 0:
-            partners.setdefault(p.provider, []).append(p.name.split(" (")[0])
+            partners.setdefault(p.provider, []).append(short_name(display_name(p, lang)))
     rows = []
     for firm in model.firms:
         if not firm.available:
@@ -52,7 +52,7 @@ def firm_cards(model) -> list[dict]:
         rows.append(
             {
                 "id": firm.firm_id,
-                "name": firm.name,
+                "name": display_name(firm, lang),
                 "share": firm.revenue_share,
                 "capability": firm.capability,
                 "korean_quality": firm.korean_quality,
@@ -66,11 +66,11 @@ def firm_cards(model) -> list[dict]:
 
 
 def partner_rows(model, lang: str) -> list[dict]:
-    """Which AI provider each partner platform uses."""
+    """Which AI provider each partner platform uses (names in ``lang``)."""
     rows = []
     for p in model.partners:
         provider = model.firms[p.provider] if p.provider >= 0 else None
-        own = model.firms[p.own_model].name if p.own_model >= 0 else None
+        own = display_name(model.firms[p.own_model], lang) if p.own_model >= 0 else None
         detail = (
             f"{charts.t('until', lang)} {quarter_label(p.contract_end)}"
             if lang == "en"
@@ -80,8 +80,8 @@ def partner_rows(model, lang: str) -> list[dict]:
             detail += f" · {charts.t('own_model', lang)}: {own}"
         rows.append(
             {
-                "platform": p.name,
-                "provider": provider.name if provider else "–",
+                "platform": display_name(p, lang),
+                "provider": display_name(provider, lang) if provider else "–",
                 "provider_id": provider.firm_id if provider else "",
                 "detail": detail,
             }
@@ -104,14 +104,21 @@ PAIR_OF = {
 }
 
 
+# The model's Korean news leaves "(으)로" after a name it cannot read aloud ("{name}(으)로 변경").
+OPEN_PARTICLE_AFTER_NAME = re.compile(r"(\S+?)\(으\)로")
+
+
 def fix_particles(text: str) -> str:
-    """Korean news glued a fixed particle to a name ('Anthropic와 제휴'): choose it by the name instead."""
+    """Korean news with a particle glued to a name ('Anthropic와 제휴', '앤트로픽(으)로'): choose it by the name."""
 
     def fix(match: re.Match) -> str:
         word, glued = match.group(1), match.group(2)
         return word + particle(word, PAIR_OF[glued])
 
-    return PARTICLE_AFTER_NAME.sub(fix, text)
+    def fix_open(match: re.Match) -> str:
+        return match.group(1) + particle(match.group(1), "(으)로")
+
+    return OPEN_PARTICLE_AFTER_NAME.sub(fix_open, PARTICLE_AFTER_NAME.sub(fix, text))
 
 
 def news_html(model, lang: str) -> str:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+
+from sim.errors import one_line
 
 STRINGS: dict[str, tuple[str, str]] = {
     "app_title": ("AI Market Game", "AI 시장 게임"),
@@ -270,6 +273,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "왜?: 이번 분기 성과가 바뀐 원인과 지금까지 정책이 기준 대비 한 일.",
     ),
     "help_levers_title": ("What each lever does", "정책 수단별 효과"),
+    "lever_does": ("Raising it", "올리면"),
+    "lever_does_choice": ("Towards {option}", "{option} 쪽으로"),
+    "lever_tradeoff": ("Cost and trade-off", "비용과 부작용"),
     "tour_skip": ("Skip tour", "안내 건너뛰기"),
     "tour_next": ("Next", "다음"),
     "tour_1": (
@@ -300,10 +306,13 @@ STRINGS: dict[str, tuple[str, str]] = {
 }
 
 
-# Words left in Latin letters on a Korean screen on purpose: proper nouns, acronyms and
-# units Korean readers use as they are (firm and partner names come from the scenario).
+# Words left in Latin letters on a Korean screen on purpose: proper nouns, acronyms, letter
+# grades and abbreviations Korean readers use as they are ("나 vs 기준"). Firm and platform
+# names are their scenario ``name_ko`` (which keeps "LG", "KT", ...); a product named in
+# quotation marks in a scenario's text ("ChatGPT for Kakao") stays as quoted.
 PROPER_NOUNS = (
     "AI",
+    "GPT",
     "GPU",
     "GPUs",
     "HHI",
@@ -317,7 +326,112 @@ PROPER_NOUNS = (
     "English",
     "P",
     "p",
+    "vs",
+    *"ABCDEF",  # grades
 )
+
+
+# Errors a player can cause (sim.errors.UserError), in Korean. Their English text is worded once, for
+# the command line, where the error is raised; the game matches it here (whole message) and shows
+# the Korean template with the pattern's named groups. A message no pattern knows keeps its English
+# detail after a Korean sentence for its kind (FALLBACK_KO), so nothing the player could act on is lost.
+USER_ERRORS_KO: tuple[tuple[str, str], ...] = (
+    (r"file not found", "파일이 없습니다"),
+    (r"no such save file", "저장 파일이 없습니다"),
+    (r"is a folder, expected .*", "폴더입니다. 파일을 고르세요"),
+    (r"is not a regular file .*", "일반 파일이 아닙니다(파이프·장치·소켓)"),
+    (
+        r"file is (?P<size>[\d,]+) bytes, more than the (?P<limit>[\d,]+) allowed",
+        "파일이 너무 큽니다({size}바이트, 최대 {limit}바이트)",
+    ),
+    (r"file is more than the (?P<limit>[\d,]+) bytes allowed", "파일이 너무 큽니다(최대 {limit}바이트)"),
+    (
+        r"(?:file name|a scenario name or path) cannot contain a NUL byte|file name contains a NUL byte",
+        "파일 이름에 NUL 문자가 있습니다",
+    ),
+    (r"cannot read file \((?P<why>.*)\)", "파일을 읽을 수 없습니다({why})"),
+    (r"cannot write file \((?P<why>.*)\)", "파일을 쓸 수 없습니다({why})"),
+    (r"cannot write here \(permission denied\)", "여기에 쓸 권한이 없습니다"),
+    (r"looks like a binary file .*", "텍스트가 아닌 이진 파일입니다"),
+    (r"is not UTF-8 text \(bad byte at offset (?P<offset>\d+)\)", "UTF-8 텍스트가 아닙니다({offset}번째 바이트)"),
+    (r"not an aisim save file(?: \(.*\))?", "aisim 저장 파일이 아닙니다"),
+    (r"not valid JSON: .*", "JSON 형식이 올바르지 않습니다"),
+    (r"nested (?:more than \d+ levels deep|too deeply).*", "중첩이 너무 깊습니다"),
+    (
+        r"unsupported save version (?P<got>.*) \(this aisim reads version (?P<want>.*)\)",
+        "지원하지 않는 저장 파일 버전입니다({got}; 이 aisim이 읽는 버전: {want})",
+    ),
+    (r"the save has no checksum .*", "저장 파일에 검사합이 없습니다(수정되었거나 aisim이 쓴 파일이 아님)"),
+    (
+        r"the save does not match its checksum .*",
+        "저장 파일이 검사합과 맞지 않습니다(수정되었거나 손상됨). 수정된 저장 파일은 불러오지 않습니다",
+    ),
+    (r"the saved scenario does not match its content_hash .*", "저장된 시나리오가 수정되었거나 손상되었습니다"),
+    (r"the saved scenario is invalid: .*", "저장된 시나리오가 올바르지 않습니다"),
+    (r"expected a seed from 0 to 2\*\*63-1, got .*", "시드는 0부터 2**63-1까지의 정수여야 합니다"),
+    (r"expected the quarter reached, got .*", "도달한 분기가 올바르지 않습니다"),
+    (r"file is empty, expected a YAML mapping|file holds no data, expected a YAML mapping", "파일이 비어 있습니다"),
+    (r"YAML syntax error: .*", "YAML 문법 오류입니다"),
+    (r"YAML error: .*", "YAML 오류입니다"),
+    (
+        r"unknown (?:key|section) (?P<key>'[^']*'); did you mean (?P<hint>'[^']*')\?",
+        "알 수 없는 항목입니다: {key}(혹시 {hint}?)",
+    ),
+    (r"unknown (?:key|section) (?P<key>'[^']*').*", "알 수 없는 항목입니다: {key}"),
+    (r"missing required (?:key|section) (?P<key>'[^']*') .*", "필수 항목이 없습니다: {key}"),
+    (r"no bundled scenario or file named (?P<name>'[^']*').*", "이런 이름의 기본 시나리오나 파일이 없습니다: {name}"),
+)
+# What an operating system's reason (strerror) says, in Korean.
+OS_REASONS_KO = {
+    "Permission denied": "권한 없음",
+    "No space left on device": "저장 공간 부족",
+    "Read-only file system": "읽기 전용 파일 시스템",
+    "File name too long": "파일 이름이 너무 김",
+    "No such file or directory": "파일이나 폴더가 없음",
+    "Not a directory": "폴더가 아님",
+    "Is a directory": "폴더임",
+    "File exists": "같은 이름의 파일이 이미 있음",
+}
+# A Korean sentence for each kind of user error (by class name), for messages no pattern knows.
+FALLBACK_KO = {
+    "ScenarioError": "시나리오 파일이 올바르지 않습니다",
+    "SaveFileError": "저장 파일을 쓰거나 읽을 수 없습니다",
+    "OutputError": "파일을 쓸 수 없습니다",
+    "OverrideError": "이 값은 쓸 수 없습니다",
+    "LessonError": "수업 파일이 올바르지 않습니다",
+}
+
+
+def error_text(exc: Exception, lang: str = "en") -> str:
+    """A user error as one line for the screen: the CLI's English text, or its Korean version.
+
+    Korean keeps the location (file, line, key path: the user's own names) and translates the
+    message through :data:`USER_ERRORS_KO`.
+    """
+    english = str(exc)
+    if lang != "ko":
+        return english
+    message = getattr(exc, "message", None)
+    if message is None:  # an OSError (its reason in Korean when known) or a pygame.error
+        reason = OS_REASONS_KO.get(getattr(exc, "strerror", None) or "")
+        filename = getattr(exc, "filename", None)
+        if reason is None:
+            return english
+        return one_line(f"{filename}: {reason}" if filename else reason)
+    korean = None
+    for pattern, template in USER_ERRORS_KO:
+        match = re.fullmatch(pattern, message, flags=re.DOTALL)
+        if match:
+            groups = {k: OS_REASONS_KO.get(v, v) for k, v in match.groupdict().items()}
+            korean = template.format(**groups)
+            break
+    if korean is None:
+        kind = next((FALLBACK_KO[c.__name__] for c in type(exc).__mro__ if c.__name__ in FALLBACK_KO), "오류")
+        korean = f"{kind}: {message}"
+    file, line, path = getattr(exc, "file", None), getattr(exc, "line", None), getattr(exc, "path", None)
+    path = "(최상위)" if path == "(top level)" else path
+    where = [f"{file}:{line}" if file and line else file or (f"{line}행" if line else None), path]
+    return one_line(": ".join([w for w in where if w] + [korean]))
 
 
 def t(key: str, lang: str = "en") -> str:
@@ -331,6 +445,38 @@ def pick(text: Mapping[str, str] | None, lang: str = "en") -> str:
     if not text:
         return ""
     return text.get(lang) or text.get("en") or ""
+
+
+def display_name(agent, lang: str = "en") -> str:
+    """A firm's or a partner platform's name in ``lang``: the scenario's ``name_ko`` on a Korean screen.
+
+    ``agent`` is a model Firm or Partner (anything with ``name`` and ``name_ko``); the model
+    gives entrants a Korean name too ("스타트업 2"), and falls back to ``name`` when the
+    scenario has no ``name_ko``.
+    """
+    if lang == "ko":
+        return getattr(agent, "name_ko", None) or agent.name
+    return agent.name
+
+
+def firm_name(model, firm_id: str, lang: str = "en") -> str:
+    """The display name of the firm ``firm_id`` in ``lang`` (the id itself for a firm the model lacks)."""
+    firm = model.firm_by_id.get(firm_id)
+    return display_name(firm, lang) if firm is not None else firm_id
+
+
+def short_name(name: str, first_word: bool = False) -> str:
+    """A name cut for a chart label or a card line.
+
+    The brand before any parenthesis ("Kakao (KakaoTalk)" -> "Kakao", "카카오(카카오톡)" -> "카카오");
+    with ``first_word`` only its first word ("Google Gemini" -> "Google", "구글 제미나이" -> "구글"),
+    except for a numbered name ("Start-up 2", "스타트업 2"), which stays whole.
+    """
+    brand = name.split("(")[0].strip() or name
+    words = brand.split()
+    if not first_word or len(words) < 2 or words[-1].isdigit():
+        return brand
+    return words[0]
 
 
 def option_label(option: str, lang: str = "en") -> str:

@@ -80,35 +80,54 @@ def draw_goals(size: tuple[int, int], items: list[Goal], score: str, lang: str) 
     return surface
 
 
-def budget_check(session) -> dict[str, Any]:
-    """What the budget does to the plan next quarter: a dry run of the quarter on a copy of the model.
+NO_CUTS: dict[str, Any] = {"scale": 1.0, "cuts": {}, "scaled_back": None}
 
-    Returns ``scale`` (1.0: nothing cut), ``cuts`` (lever -> KRW bn/yr not funded) and the
-    model's own ``scaled_back`` figure when it reports one.
+
+def budget_may_cut(session) -> bool:
+    """Whether next quarter's plan could run past the budget (only then is a dry run worth it).
+
+    With room left this year for the whole plan with a margin (entitlements are estimated from
+    last quarter and grow with the market), no programme can be cut.
     """
     model = session.model
-    nothing = {"scale": 1.0, "cuts": {}, "scaled_back": None}
     if model.finished:
-        return nothing
-    # Cheap gate: with room left this year for the whole plan with a margin (entitlements are
-    # estimated from last quarter and grow with the market), no programme can be cut: skip the dry run.
+        return False
     planned = sum(session.lever_costs().values())
     left = session.history[-1].get("budget_left_krw_bn") if session.history else None
     if left is None or session.history[-1].get("year") != model.quarter // 4:
         left = session.budget_krw_bn_per_year()  # a new year starts with the whole budget
     quarters_left = 4 - model.quarter % 4
-    if planned * 1.5 <= max(left, 0.0) / quarters_left * 4.0:
-        return nothing
-    trial = model.copy()
-    decision = dict(session.pending)
-    if decision:
-        trial.apply_decision(decision)
+    return planned * 1.5 > max(left, 0.0) / quarters_left * 4.0
+
+
+def budget_dry_run(snapshot: bytes, pending: Mapping[str, Any]) -> dict[str, Any]:
+    """Next quarter played on a model restored from ``snapshot`` with the ``pending`` decisions: what
+    the budget cuts (``scale``, ``cuts`` lever -> KRW bn/yr not funded, and ``scaled_back``).
+
+    Touches nothing but its own copy, so it may run on a worker thread.
+    """
+    from sim.model.model import AIMarketModel
+
+    trial = AIMarketModel.restore(snapshot)
+    if pending:
+        trial.apply_decision(dict(pending))
     trial.step()
     # the model says which programmes it scaled back and by how much (KRW bn per year)
     scale = float(trial.regulator.programme_scale)
     cuts = {k: v for k, v in trial.regulator.scaled_back.items() if v > 0} if scale < 1 else {}
     row = trial.history[-1] if trial.history else {}
     return {"scale": scale, "cuts": cuts, "scaled_back": row.get("budget_shortfall_krw_bn")}
+
+
+def budget_check(session) -> dict[str, Any]:
+    """What the budget does to the plan next quarter: a dry run of the quarter on a copy of the model.
+
+    Returns ``scale`` (1.0: nothing cut), ``cuts`` (lever -> KRW bn/yr not funded) and the
+    model's own ``scaled_back`` figure when it reports one.
+    """
+    if not budget_may_cut(session):
+        return dict(NO_CUTS)
+    return budget_dry_run(session.state_snapshot(), session.pending)
 
 
 def budget_lines(session, check: Mapping[str, Any], lang: str) -> list[str]:

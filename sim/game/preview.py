@@ -205,15 +205,20 @@ class Projection:
 
 # -- in the game ---------------------------------------------------------------------
 class Previewer:
-    """Runs previews on a process pool; a new request cancels the previous one's queued replications.
+    """Runs previews on worker processes; a new request cancels the previous one's queued replications.
+
+    Each worker is a pool of one process, and a replication's seed always goes to the same one, so
+    the worker's cache of that seed's state (:func:`replicate`) is there when the next lever move
+    asks for it again (a shared pool would hand it to whichever process is free).
 
     Args:
-        workers: pool size (0: no pool; previews are computed inline by :meth:`run_inline`).
+        workers: worker processes (0: none; previews are computed inline by :meth:`run_inline`).
     """
 
     def __init__(self, workers: int = 2) -> None:
         self.workers = workers
-        self.pool = None
+        self.pools: list | None = None
+        self.route: dict[int, int] = {}  # seed -> the worker that runs (and caches) it
         self.futures: list[Future] = []
         self.generation = 0
         self.result: Projection | None = None
@@ -225,12 +230,36 @@ class Previewer:
         self.shown = 0
         self.complete = False
 
-    def _pool(self):
-        if self.pool is None:
-            from sim.pool import process_pool
+    def _pools(self) -> list:
+        """The worker pools, started on first use (see :meth:`warm`)."""
+        if self.pools is None:
+            from sim.pool import process_pool, quiet_fork_warning
 
-            self.pool = process_pool(self.workers, preload=("sim.model.model", "sim.game.preview"))
-        return self.pool
+            self.pools = []
+            with quiet_fork_warning():
+                for _ in range(self.workers):
+                    # one at a time: each pool chooses how to start its process (fork only while the
+                    # window has no other thread) and starts it at once, before the next pool chooses
+                    pool = process_pool(1, preload=("sim.model.model", "sim.game.preview"))
+                    pool.submit(int)
+                    self.pools.append(pool)
+        return self.pools
+
+    def worker_of(self, seed: int) -> int:
+        """The worker a seed's replications always go to (new seeds: the worker with fewest seeds)."""
+        if seed not in self.route:
+            load = [0] * max(1, self.workers)
+            for worker in self.route.values():
+                load[worker] += 1
+            self.route[seed] = load.index(min(load))
+        return self.route[seed]
+
+    def warm(self) -> None:
+        """Start the worker processes now (a game opens): forked while the window has no other thread
+        and has the model imported, they start in milliseconds; later, the pool would have to start
+        fresh interpreters that import it (about a second more before the first preview)."""
+        if self.workers > 0:
+            self._pools()
 
     def request(self, tasks: Sequence[PreviewTask], anchor: Mapping[str, Any]) -> int:
         """Start a preview; returns its generation number."""
@@ -247,8 +276,8 @@ class Previewer:
             from sim.pool import quiet_fork_warning
 
             with quiet_fork_warning():
-                pool = self._pool()
-                self.futures = [pool.submit(replicate, task) for task in tasks]
+                pools = self._pools()
+                self.futures = [pools[self.worker_of(task.seed)].submit(replicate, task) for task in tasks]
         return self.generation
 
     def cancel(self) -> None:
@@ -310,8 +339,9 @@ class Previewer:
     def shutdown(self) -> None:
         """Stop the worker pool."""
         self.cancel()
-        if self.pool is not None:
+        if self.pools is not None:
             from sim.pool import stop_process_pool
 
-            stop_process_pool(self.pool)
-            self.pool = None
+            for pool in self.pools:
+                stop_process_pool(pool)
+            self.pools = None

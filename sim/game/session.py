@@ -21,7 +21,10 @@ from sim.params import ParameterSpec, Value
 from sim.saves import SavedGame, load_save, write_save
 from sim.scenario import Scenario
 
-MAX_UNDO = 16  # snapshots kept (~4 MB each for the full Korea scenario)
+MAX_UNDO = 16  # undo points kept (~6 MB each for the full Korea scenario)
+# Quarters between undo points while autoplay runs: a point costs a pickle of the model (~20-30 ms
+# holding the interpreter, a stutter in the window); undo replays the quarters after the nearest point.
+AUTOPLAY_UNDO_EVERY = 4
 
 
 def save_dir() -> Path:
@@ -58,15 +61,22 @@ class GameSession:
         self.seed = int(seed)
         self.model = AIMarketModel(scenario, seed=self.seed)
         self.ghost = AIMarketModel(scenario, seed=self.seed) if ghost else None
-        # counterfactual runs for the Why panel (same random numbers as the player's); kept with the baseline
+        # counterfactual runs for the Why panel (same random numbers as the player's), with the ghost as
+        # their baseline (it is the same run: no decisions, same seed)
         self.initial_snapshot = self.model.snapshot() if ghost else None
-        self._chain: PolicyChain | None = PolicyChain(self.model) if ghost else None
+        self._chain: PolicyChain | None = PolicyChain(self.model, self.ghost) if ghost else None
         self.script: dict[int, dict[str, Any]] = {int(q): dict(d) for q, d in (script or {}).items()}
         self.pending: dict[str, Value] = {}
         self.answers: dict[str, str] = {}
-        self.undo_stack: list[bytes] = []
+        self.undo_stack: list[tuple[int, bytes]] = []  # (quarters played at the point, snapshot)
+        self.undo_every = 1  # quarters between undo points (the dashboard raises it during autoplay)
         self.version = 0  # bumps whenever the player's data changes (charts re-draw on it)
         self._ghost_thread: threading.Thread | None = None
+        # The player's model is stepped and pickled one at a time (the budget check pickles it on a
+        # worker thread); its snapshot is made once per quarter and is also the next undo point.
+        self._lock = threading.RLock()
+        self._ghost_lock = threading.Lock()  # one thread at a time plays the ghost and the Why runs
+        self._state: tuple[tuple, bytes] | None = None  # (fingerprint of the model's state, its snapshot)
         # A loaded scenario's parameters come back sorted by name (the saved document is canonical
         # JSON), so a save also records the order the levers were shown in.
         self.lever_order: list[str] = [spec.name for spec in scenario.parameters.of_kind("lever")]
@@ -96,7 +106,10 @@ class GameSession:
 
     @property
     def ghost_behind(self) -> bool:
-        """How many quarters the baseline run is behind the player's."""
+        """Whether the baseline run, or one of the Why panel's runs, has not yet played the player's quarters."""
+        chain = self._chain
+        if chain is not None and chain.behind:
+            return True
         return self.ghost is not None and not self.ghost.finished and len(self.ghost.history) < len(self.model.history)
 
     @property
@@ -188,13 +201,21 @@ class GameSession:
     def step(self, background_ghost: bool = False) -> None:
         """Simulate one quarter with the pending levers and answers (or the script's).
 
-        With ``background_ghost`` the baseline model catches up on a worker thread
-        (it shares nothing with the player's model), so the window stays smooth.
+        With ``background_ghost`` the baseline model and the Why panel's runs catch up on a
+        worker thread (they share nothing with the player's model), so the window stays smooth.
         """
         if self.finished:
             return
-        self.undo_stack.append(self.model.snapshot())
-        del self.undo_stack[:-MAX_UNDO]
+        with self._lock:
+            self._step(background_ghost)
+
+    def _step(self, background_ghost: bool) -> None:
+        played = self.played_quarters
+        if not self.undo_stack or played - self.undo_stack[-1][0] >= self.undo_every:
+            snapshot = self.state_snapshot()
+            assert snapshot is not None  # asked without a version: always made
+            self.undo_stack.append((played, snapshot))
+            del self.undo_stack[:-MAX_UNDO]
         decision: dict[str, Any] = {}
         scripted = self.script.get(self.model.quarter)
         if scripted is not None:
@@ -203,8 +224,9 @@ class GameSession:
             decision.update(self.pending)
             live = {e["id"] for e in self.choice_events()}
             decision.update({f"choice:{k}": v for k, v in self.answers.items() if k in live})
-        if self._chain is not None:
-            self._chain.step(self.model, decision)
+        if self._chain is not None:  # the Why runs: recorded now, played with the ghost (below)
+            cached = self._state[1] if self._state is not None and self._state[0] == self._fingerprint() else None
+            self._chain.step(self.model, decision, snapshot=cached)
         if decision:
             self.model.apply_decision(decision)
         self.pending = {}
@@ -217,21 +239,48 @@ class GameSession:
             self.sync_ghost()
             self._advance_ghost()
 
+    def _fingerprint(self) -> tuple:
+        """What identifies the player's model state between steps: the session's version, the model, and
+        anything applied to it since the last step (decisions are logged; firm policies are objects)."""
+        model = self.model
+        applied = model.decision_log.get(model.quarter)
+        policies = tuple(sorted((k, id(v)) for k, v in getattr(model, "firm_policies", {}).items()))
+        return self.version, id(model), repr(applied), policies
+
+    def state_snapshot(self, version: int | None = None) -> bytes | None:
+        """The player's model as it is now, as :meth:`~sim.model.model.AIMarketModel.snapshot` bytes.
+
+        Made once per state (whoever asks first: the budget check, or the next step, which keeps it
+        as its undo point). With ``version``: None if the game has moved on from that version.
+        """
+        with self._lock:
+            if version is not None and version != self.version:
+                return None
+            fingerprint = self._fingerprint()
+            if self._state is None or self._state[0] != fingerprint:
+                self._state = (fingerprint, self.model.snapshot())
+            return self._state[1]
+
     def _advance_ghost(self) -> None:
-        if self.ghost is None:
-            return
-        while len(self.ghost.history) < len(self.model.history) and not self.ghost.finished:
-            self.ghost.step()
+        """Play the baseline and the Why runs up to the player's quarter (one thread at a time)."""
+        with self._ghost_lock:
+            if self.ghost is not None:
+                while len(self.ghost.history) < len(self.model.history) and not self.ghost.finished:
+                    self.ghost.step()
+            chain = self._chain
+            if chain is not None:
+                chain.catch_up()
 
     def catch_up_ghost_in_background(self) -> None:
-        """Start a worker thread stepping the ghost up to the player's quarter (if behind and none runs)."""
+        """Start a worker thread stepping the ghost and the Why runs up to the player's quarter (if behind
+        and none runs)."""
         if not self.ghost_behind or (self._ghost_thread is not None and self._ghost_thread.is_alive()):
             return
         self._ghost_thread = threading.Thread(target=self._advance_ghost, name="ghost-baseline", daemon=True)
         self._ghost_thread.start()
 
     def sync_ghost(self) -> None:
-        """Wait for the ghost to catch up with the player."""
+        """Wait for the ghost and the Why runs to catch up with the player."""
         if self._ghost_thread is not None:
             self._ghost_thread.join()
             self._ghost_thread = None
@@ -241,16 +290,20 @@ class GameSession:
     def policy_chain(self) -> PolicyChain | None:
         """The counterfactual runs behind the Why panel (None when the session keeps no baseline)."""
         if self._chain is None and self.initial_snapshot is not None:
-            self._chain = PolicyChain.replayed(self.initial_snapshot, self.model.decision_log, self.played_quarters)
+            self._chain = PolicyChain.replayed(
+                self.initial_snapshot, self.model.decision_log, self.played_quarters, self.ghost
+            )
         return self._chain
 
     def decompose(self, key: str):
         """Player vs baseline for outcome ``key`` (``metric:NAME`` / ``firm:ID``), split by policy; or None."""
+        self.sync_ghost()
         chain = self.policy_chain
         return None if chain is None else chain.decompose(self.model, key)
 
     def quarter_change(self, key: str):
         """Why ``key`` changed last quarter: (total, baseline's own change, per-policy changes); or None."""
+        self.sync_ghost()
         chain = self.policy_chain
         return None if chain is None else quarter_change(chain, self.model, key)
 
@@ -262,19 +315,35 @@ class GameSession:
     def undo(self) -> bool:
         """Go back one quarter (the model as it was before the last step). False if nothing to undo.
 
-        Lever changes set for next quarter but not yet played are kept.
+        Restores the nearest undo point and, when it is older (autoplay keeps fewer), replays the
+        quarters after it with the decisions played, which gives the same numbers. Lever changes
+        set for next quarter but not yet played are kept.
         """
         if not self.undo_stack:
             return False
         from sim.model.model import AIMarketModel
 
-        self.model = AIMarketModel.restore(self.undo_stack.pop())
+        with self._lock:
+            target = self.played_quarters - 1
+            played, blob = self.undo_stack[-1]
+            model = AIMarketModel.restore(blob)
+            if played >= target:
+                self.undo_stack.pop()
+            log = self.model.decision_log
+            while len(model.history) < target:
+                decision = log.get(model.quarter)
+                if decision:
+                    model.apply_decision(dict(decision))
+                model.step()
+            self.model = model
+            self.version += 1
+            if played >= target:
+                self._state = (self._fingerprint(), blob)  # the model is that snapshot: the next undo point
         if self._chain is not None:
             self._chain = None  # rebuilt from the decisions when next asked for
         # lever changes planned but not yet played stay planned (undo takes back a quarter, not a plan)
         self.pending = {k: v for k, v in self.pending.items() if self.model.params.get(k) != v}
         self.answers = {}
-        self.version += 1
         return True
 
     # -- saving ------------------------------------------------------------

@@ -4,6 +4,11 @@ Two questions: why did this outcome change this quarter, and what has my policy
 done so far compared with the baseline (no policy change, same random numbers).
 The bars of each question add up exactly to the number its sentence states
 (see :mod:`sim.game.attribution`). Pure data (no pygame), so it is tested alone.
+
+One order everywhere: this quarter's bars start with the market itself (as its
+sentence does), then the policy groups in the order the player first used them,
+which is the order of the counterfactual runs (each bar includes its policy's
+interaction with those above it); the bars so far are the same groups in the same order.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from dataclasses import dataclass
 
 from sim.game import units
 from sim.game.attribution import CHOICES
-from sim.game.i18n import t
+from sim.game.i18n import firm_name, t
 from sim.game.korean import particle
 from sim.model.outcomes import METRICS
 
@@ -85,9 +90,7 @@ def outcome_label(key: str, session, lang: str) -> str:
     metric = _metric(key)
     if metric is not None:
         return METRICS[metric].label(lang) if metric in METRICS else metric
-    firm_id = key.split(":", 1)[1]
-    name = next((f.name for f in session.model.firms if f.firm_id == firm_id), firm_id)
-    return t("firm_share_of", lang).format(firm=name)
+    return t("firm_share_of", lang).format(firm=firm_name(session.model, key.split(":", 1)[1], lang))
 
 
 def _bar(label: str, key: str, amount: float, lang: str) -> Bar:

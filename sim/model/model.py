@@ -38,7 +38,7 @@ from sim.model import market
 from sim.model.events import apply_effects, due_events, fade_shocks
 from sim.model.explain import explain, explain_outcome
 from sim.model.firms import Firm, FirmSpec, InvestWorld, Strategy
-from sim.model.outcomes import METRICS, OutcomeCollector, record_quarter
+from sim.model.outcomes import METRICS, record_quarter
 from sim.model.parameters import SEGMENTS
 from sim.model.partners import Partner
 from sim.model.policies import FirmView, RuleFirmPolicy, apply_override, check_firm_decision
@@ -54,6 +54,24 @@ DEFAULT_SCENARIO = "korea-2025"
 def _metric_of(model: AIMarketModel, name: str) -> float:
     """Mesa DataCollector reporter: one metric of the last quarter (module-level, so models pickle)."""
     return model.history[-1][name] if model.history else float("nan")
+
+
+class OutcomeCollector(mesa.DataCollector):
+    """Mesa's DataCollector over the outcome rows: every metric, every quarter (what SolaraViz plots read).
+
+    Collecting copies the values of the row :func:`~sim.model.outcomes.record_quarter` just built, instead of
+    calling and deep-copying one reporter per metric, so it costs next to nothing per quarter.
+    """
+
+    def collect(self, model) -> None:
+        """Append the last quarter's outcomes (the model's ``history[-1]``)."""
+        if not model.history:
+            return
+        row = model.history[-1]
+        if hasattr(self, "_collection_steps"):
+            self._collection_steps.append(model.time)
+        for name in self.model_reporters:
+            self.model_vars[name].append(row[name])
 
 
 class AIMarketModel(mesa.Model):

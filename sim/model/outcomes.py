@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import mesa
 import numpy as np
 
 from sim.model.explain import outcome_parts, utility_components
@@ -172,24 +171,6 @@ def hhi(shares: np.ndarray) -> float:
 def safe_share(part: float, whole: float) -> float:
     """part / whole, 0 when the whole is 0."""
     return float(part / whole) if whole > 0 else 0.0
-
-
-class OutcomeCollector(mesa.DataCollector):
-    """Mesa's DataCollector over the outcome rows: every metric, every quarter (what SolaraViz plots read).
-
-    Collecting copies the values of the row :func:`record_quarter` just built, instead of
-    calling and deep-copying one reporter per metric, so it costs next to nothing per quarter.
-    """
-
-    def collect(self, model) -> None:
-        """Append the last quarter's outcomes (the model's ``history[-1]``)."""
-        if not model.history:
-            return
-        row = model.history[-1]
-        if hasattr(self, "_collection_steps"):
-            self._collection_steps.append(model.time)
-        for name in self.model_reporters:
-            self.model_vars[name].append(row[name])
 
 
 def _burden(group: list[Firm]) -> float:

@@ -10,7 +10,7 @@ import pygame_gui
 from pygame_gui.elements import UIButton
 
 from sim.errors import UserError
-from sim.game.i18n import t
+from sim.game.i18n import error_text, t
 
 if TYPE_CHECKING:
     from sim.game.app import App
@@ -68,12 +68,16 @@ class Screen:
         """Do what a button or key stands for (the action's name)."""
         pass
 
+    def error_line(self, exc: Exception) -> str:
+        """A user error (or an OS error) as one line in the current language."""
+        return error_text(exc, self.lang)
+
     def save_to(self, path) -> bool:
         """Save the app's game to ``path`` and say where (or why not) in the message line."""
         try:
             saved = self.app.require_session().save(path)
         except UserError as exc:
-            self.app.message = str(exc)
+            self.app.message = self.error_line(exc)
             return False
         self.app.message = f"{self.tr('saved_to')} {saved}"
         return True

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from datetime import datetime
 
@@ -11,6 +10,7 @@ import pygame_gui
 from pygame_gui.elements import (
     UIDropDownMenu,
     UITextBox,
+    UIWindow,
 )
 from pygame_gui.windows import UIFileDialog
 
@@ -26,12 +26,12 @@ from sim.game.dashboard_data import (  # noqa: F401 - re-exported for callers an
     snap,
     why_outcomes,
 )
-from sim.game.i18n import pick
+from sim.game.i18n import display_name, pick
 from sim.game.screens.base import GuiItems
 from sim.game.screens.dialogs import Dialogs
 from sim.game.screens.forecast import Forecast
 from sim.game.screens.levers import LeverPanel
-from sim.game.session import save_dir
+from sim.game.session import AUTOPLAY_UNDO_EVERY, save_dir
 from sim.game.why import why_view
 from sim.model.outcomes import METRICS
 from sim.timeline import quarter_label
@@ -45,6 +45,9 @@ GAUGES = (
     "budget_left_krw_bn",
 )
 SPEEDS = (0.5, 1.0, 2.0, 4.0, 10.0)  # autoplay quarters per second
+# After a quarter, the preview and the budget check of the new state wait this long: a player pressing
+# Space again meanwhile would only have them compete with the next quarter for the cores.
+AFTER_STEP_QUIET_S = 0.5
 TABS = ("firms", "partners", "news", "why")
 
 
@@ -69,15 +72,19 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
         self.message_timer = 0.0
         self.preview_due = time.perf_counter()  # a first preview straight away
         self.preview_version = 0
-        self.projection = None
-        self.option_projection = None
-        self.option_tasks = []
-        self._budget = None
-        self.help_window = None
-        self.step_thread = None
-        self.focus_lever = 0
+        self.projection = None  # the latest finished preview for the current plan
+        self.option_projection = None  # the preview of the open event's options
+        self.option_tasks: list = []
+        self._budget = None  # (plan key, budget check) of the last dry run
+        self.budget_job = None  # the budget check's dry run on the worker thread
+        self.budget_due: float | None = None  # after a quarter, the same plan is checked from this time
+        self.help_window: UIWindow | None = None
+        self.step_job = None  # a quarter computed on the app's worker thread (autoplay)
+        self.focus_lever = 0  # the lever the arrow keys move
         first_game = not app.settings.tour_done and not replay and not app.session.history
-        self.tour_step = 0 if first_game else None
+        self.tour_step: int | None = 0 if first_game else None
+        if app.previewer is not None:
+            app.previewer.warm()  # before the game starts any thread of its own
 
     # -- layout ------------------------------------------------------------
     def build(self, rect: pygame.Rect) -> None:
@@ -189,9 +196,10 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
             self.news_box = UITextBox(news_html(self.session.model, self.lang), self.content, self.manager)
         elif self.tab == "why":
             outcomes = {METRICS[m].label(self.lang): f"metric:{m}" for m in why_outcomes()}
-            firm_names = [f.name for f in self.session.model.firms if f.available]
-            options: GuiItems = [self.tr("domestic_side"), *outcomes, *firm_names]
-            self.why_names = {f.name: f.firm_id for f in self.session.model.firms} | outcomes
+            firms = self.session.model.firms
+            live = [display_name(f, self.lang) for f in firms if f.available]
+            options: GuiItems = [self.tr("domestic_side"), *outcomes, *live]
+            self.why_names = {display_name(f, self.lang): f.firm_id for f in firms} | outcomes
             current = self.tr("domestic_side")
             if self.why_target is not None:
                 current = next((label for label, key in self.why_names.items() if key == self.why_target), current)
@@ -218,12 +226,12 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
             self.app.autoplay = False
             self.open_event_window(session.unanswered_events()[0])
             return
+        # autoplay keeps an undo point every few quarters (each is a pickle that stalls the window)
+        session.undo_every = AUTOPLAY_UNDO_EVERY if in_background else 1
         if in_background:
             self.frozen_data_key = session.data_key  # draw what was complete until the quarter lands
-            self.step_thread = threading.Thread(
-                target=session.step, kwargs={"background_ghost": True}, name="quarter", daemon=True
-            )
-            self.step_thread.start()
+            # a running worker takes the job: starting a thread here would wait for the new thread
+            self.step_job = self.app.worker().submit(session.step, background_ghost=True)
             return
         session.step(background_ghost=self.app.background_ghost)
         self.after_step()
@@ -234,14 +242,13 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
         Returns False while it is still running. Input handlers call this first, so nothing
         the player does can touch the session while a quarter is being computed.
         """
-        thread = self.step_thread
-        if thread is None:
+        job = self.step_job
+        if job is None:
             return True
-        if thread.is_alive():
-            if not wait:
-                return False
-            thread.join()
-        self.step_thread = None
+        if not job.done() and not wait:
+            return False
+        self.step_job = None
+        job.result()  # waits; an error in the quarter is raised here, in the window's thread
         self.after_step()
         return True
 
@@ -254,11 +261,12 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
             self.app.autoplay = False
             self.app.show(EndScreen)
             return
-        self.refresh_widgets()
+        self.refresh_widgets(preview_delay=AFTER_STEP_QUIET_S)
+        self.budget_due = time.perf_counter() + AFTER_STEP_QUIET_S
 
-    def refresh_widgets(self) -> None:
+    def refresh_widgets(self, preview_delay: float = 0.0) -> None:
         """Bring controls in line with the model after a step or undo (events can move levers)."""
-        self.want_preview(delay=0.0)
+        self.want_preview(delay=preview_delay)
         for name, row in self.lever_widgets.items():
             spec, value = row["spec"], self.session.lever_value(name)
             control = row["control"]
@@ -389,7 +397,7 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
             and self.content.collidepoint(event.pos)
             and not self.manager.get_hovering_any_element()
         ):
-            cards = firm_cards(self.session.model)
+            cards = firm_cards(self.session.model, self.lang)
             pos = (event.pos[0] - self.content.x, event.pos[1] - self.content.y)
             index = charts.firm_card_at(self.content.size, len(cards), pos)
             if index is not None:  # a click on a firm card explains that firm
@@ -471,6 +479,9 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
         return GAUGES[index] if 0 <= col < cols and 0 <= index < len(GAUGES) else None
 
     def update(self, dt: float) -> None:
+        playing = self.app.autoplay and self.event_window is None and self.menu_window is None
+        if playing:
+            self.clock += dt  # the time a quarter takes counts towards the wait for the next one
         if not self.finish_step(wait=False) or self.app.screen is not self:
             return  # a quarter is being computed (or it ended the game)
         self.session.catch_up_ghost_in_background() if self.app.background_ghost else self.session.sync_ghost()
@@ -479,9 +490,8 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
             self.message_timer -= dt
             if self.message_timer <= 0:
                 self.app.message = ""
-        if not self.app.autoplay or self.event_window is not None or self.menu_window is not None:
+        if not playing or not self.app.autoplay:
             return
-        self.clock += dt
         if self.clock >= 1.0 / self.speed:
             self.clock = 0.0
             self.request_step(in_background=self.app.threaded_autoplay)
@@ -491,16 +501,20 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
         """Background work whose result will change the screen (the window must not sleep)."""
         previewer = self.app.previewer
         waiting = previewer is not None and (previewer.busy or self.preview_due is not None)
-        stepping = self.step_thread is not None
-        return waiting or stepping or self.session.ghost_behind or self.message_timer > 0
+        stepping = self.step_job is not None
+        checking = self.budget_job is not None and not self.budget_job.done()
+        return waiting or stepping or checking or self.session.ghost_behind or self.message_timer > 0
 
     # -- drawing -----------------------------------------------------------
-    def key(self, *extra):
-        # while a quarter is computed on the worker thread, the cached panels stay as they were:
-        # nothing is redrawn from a model in the middle of a step
-        """React to a key press (every action has a key)."""
-        data = self.frozen_data_key if self.step_thread is not None else self.session.data_key
-        return (data, self.app.size, self.lang, *extra)
+    def key(self, *extra, baseline: bool = True):
+        """The cache key of a panel: the data it shows, the window size, the language and ``extra``.
+
+        ``baseline``: whether the panel shows the baseline run too (its thread lands a moment after
+        the player's quarter; panels without it need not be drawn twice). While a quarter is computed
+        on the worker thread the panels stay as they were: nothing is drawn from a model mid-step.
+        """
+        data = self.frozen_data_key if self.step_job is not None else self.session.data_key
+        return (data if baseline else data[0], id(self.session), self.app.size, self.lang, *extra)
 
     def draw(self, surface: pygame.Surface) -> None:
         session = self.session
@@ -624,7 +638,7 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
             items = panels.goals(session, self.projected_objectives(), self.lang)
             return panels.draw_goals(self.goals_rect.size, items, score, self.lang)
 
-        surface.blit(cache.get("goals", self.key(self.preview_version), draw), self.goals_rect)
+        surface.blit(cache.get("goals", self.key(self.preview_version, baseline=False), draw), self.goals_rect)
 
     def draw_right(self, surface, cache) -> None:
         """Draw the right column's current tab."""
@@ -634,14 +648,14 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
         if self.tab == "firms":
             image = cache.get(
                 "firms",
-                self.key(),
-                lambda: charts.draw_firm_cards(self.content.size, firm_cards(model), colors, self.lang),
+                self.key(baseline=False),
+                lambda: charts.draw_firm_cards(self.content.size, firm_cards(model, self.lang), colors, self.lang),
             )
             surface.blit(image, self.content)
         elif self.tab == "partners":
             image = cache.get(
                 "partners",
-                self.key(),
+                self.key(baseline=False),
                 lambda: charts.draw_partner_table(self.content.size, partner_rows(model, self.lang), colors, self.lang),
             )
             surface.blit(image, self.content)
@@ -652,5 +666,6 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
 
     def why_surface(self, size) -> pygame.Surface:
         """The Why panel for the chosen outcome (cached per quarter, size and language)."""
+        self.session.sync_ghost()  # the baseline of the quarter shown (its thread is a step behind at most)
         view = why_view(self.session, self.why_target, self.lang)
         return charts.draw_why_panel(size, view, self.lang)

@@ -10,7 +10,7 @@ checker) can see what a part relies on. It adds no behaviour of its own.
 
 from __future__ import annotations
 
-import threading
+from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
 import pygame
@@ -38,7 +38,7 @@ class DashboardState(Screen):
     help_window: UIWindow | None
 
     # playing
-    step_thread: threading.Thread | None  # a quarter computed off the UI thread (autoplay)
+    step_job: Future | None  # a quarter computed on the app's worker thread (autoplay)
     step_after_answers: bool  # play the quarter once the open event's questions are answered
     tour_step: int | None  # the first-game tour's step (None: no tour)
     focus_lever: int  # the lever the arrow keys move
@@ -50,6 +50,8 @@ class DashboardState(Screen):
     preview_due: float | None  # ask for a preview at this perf_counter time (None: none wanted)
     preview_version: int  # bumps whenever the preview shown changes (charts re-draw on it)
     _budget: tuple[object, dict[str, Any]] | None  # (the plan checked, the budget check of it)
+    budget_job: Future | None  # the budget check's dry run on the worker thread
+    budget_due: float | None  # after a quarter, the same plan is checked from this time
 
     @property
     def session(self) -> GameSession:

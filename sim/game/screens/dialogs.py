@@ -195,7 +195,7 @@ class Dialogs(DashboardState):
         try:
             self.session.answer(event_id, choice_id)
         except UserError as exc:
-            self.app.message = str(exc)
+            self.app.message = self.error_line(exc)
         if self.event_window is not None:
             self.event_window.kill()
             self.event_window = None

@@ -8,6 +8,7 @@ import pygame
 import pygame_gui
 from pygame_gui.windows import UIFileDialog
 
+from sim.errors import UserError
 from sim.game import charts, units
 from sim.game.i18n import pick
 from sim.game.report import SUMMARY_METRICS, export_report, final_year_rows, final_year_text, objective_lines
@@ -80,8 +81,8 @@ class EndScreen(Screen):
         """Write the report (charts PNG and summary text) and say where."""
         try:
             png, txt = export_report(self.session, out_dir, self.lang)
-        except (OSError, pygame.error) as exc:
-            self.app.message = f"{self.tr('error')}: {exc}"
+        except (UserError, OSError, pygame.error) as exc:  # a folder it cannot write, a full disk
+            self.app.message = f"{self.tr('error')}: {self.error_line(exc)}"
             return None
         self.app.message = f"{self.tr('exported_to')}: {png} , {txt.name}"
         return png, txt

@@ -16,13 +16,43 @@ class Forecast(DashboardState):
 
     # -- budget and preview ------------------------------------------------
     def budget_state(self) -> dict:
-        """The budget check of the plan (a dry run of next quarter), re-done only when the plan changes."""
-        if self.step_thread is not None:  # never copy a model in the middle of a step
-            return self._budget[1] if self._budget is not None else {"scale": 1.0, "cuts": {}, "scaled_back": None}
-        key = (self.session.data_key, tuple(sorted(self.session.pending.items())))
-        if self._budget is None or self._budget[0] != key:
-            self._budget = (key, panels.budget_check(self.session))
-        return self._budget[1]
+        """The budget check of the plan (a dry run of next quarter), re-done only when the plan changes.
+
+        The dry run plays the quarter on a copy restored from the session's snapshot, on the app's
+        worker thread: until it is in, the lever panel shows no cut line (a fraction of a second).
+        A plan changed is checked at once; after a quarter, the levers as they stand are checked once
+        the player pauses (``budget_due``). Either way the model's snapshot is made then, on the
+        worker: the next quarter keeps it as its undo point instead of making it on the window's thread.
+        """
+        if self.step_job is not None:  # never read a model in the middle of a step
+            return self._budget[1] if self._budget is not None else panels.NO_CUTS
+        if self.app.autoplay:  # quarters land several times a second: check the plan once it stops
+            return panels.NO_CUTS
+        session = self.session
+        pending = dict(session.pending)
+        key = (session.version, tuple(sorted(pending.items(), key=str)), id(session))
+        if self._budget is not None and self._budget[0] == key:
+            return self._budget[1]
+        quiet = self.budget_due is not None and time.perf_counter() < self.budget_due
+        if quiet and not pending:
+            return panels.NO_CUTS  # a new quarter, nothing planned yet: checked once the player pauses
+        if self.budget_job is not None and self.budget_job.done():
+            self.budget_job.result()  # a dry run that failed is a bug: raise it here
+        if self.budget_job is not None and not self.budget_job.done():
+            return panels.NO_CUTS  # the next check starts when this one is done
+        if panels.budget_may_cut(session):
+            self.budget_job = self.app.worker().submit(self._budget_dry_run, session, key, pending)
+            return panels.NO_CUTS
+        self._budget = (key, panels.NO_CUTS)
+        # no dry run needed: still make the snapshot the next quarter keeps as its undo point, now
+        self.budget_job = self.app.worker().submit(session.state_snapshot, session.version)
+        return panels.NO_CUTS
+
+    def _budget_dry_run(self, session, key: tuple, pending: dict) -> None:
+        """On the worker thread: the dry run for ``key`` (dropped if the game moved on meanwhile)."""
+        snapshot = session.state_snapshot(version=key[0])
+        if snapshot is not None:
+            self._budget = (key, panels.budget_dry_run(snapshot, pending))
 
     def want_preview(self, delay: float = 0.08) -> None:
         """Ask for a new preview shortly (a burst of slider moves makes one request)."""

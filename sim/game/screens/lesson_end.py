@@ -93,7 +93,7 @@ class LessonEndScreen(Screen):
                 write_debrief([path], out, lang=self.lang, force=True)
                 self.app.message = f"{say('saved', self.lang)} {out / 'index.html'}"
             except UserError as exc:
-                self.app.message = str(exc)
+                self.app.message = self.error_line(exc)
             self.app.rebuild()
 
     def draw(self, surface: pygame.Surface) -> None:

@@ -13,8 +13,11 @@ from pygame_gui.elements import (
 from sim.errors import UserError
 from sim.game import units
 from sim.game.dashboard_data import lever_text, snap
+from sim.game.help import lever_tooltip
 from sim.game.i18n import option_label
 from sim.game.screens.dashboard_state import DashboardState
+
+LEVER_TIP_WIDTH = 420  # pixels
 
 
 class LeverPanel(DashboardState):
@@ -68,6 +71,9 @@ class LeverPanel(DashboardState):
         costs = self.session.lever_costs()
         for spec in self.session.levers:
             value = self.session.lever_value(spec.name)
+            tip = lever_tooltip(spec, self.lang)  # what it is, what it does, what it costs
+            # a few sentences: wider than pygame-gui's 170-pixel tooltips, which would not fit on screen
+            wide = min(LEVER_TIP_WIDTH, self.app.size[0] - 40)
             row: dict = {"spec": spec}
             label = UILabel(
                 pygame.Rect(4, y, inner, 22),
@@ -76,7 +82,7 @@ class LeverPanel(DashboardState):
                 container=self.lever_box,
                 object_id="#lever_label",
             )
-            label.set_tooltip(spec.help_for(self.lang))
+            label.set_tooltip(tip, wrap_width=wide)
             row["label"] = label
             control: UIButton | UIHorizontalSlider
             if spec.type == "bool":
@@ -85,8 +91,8 @@ class LeverPanel(DashboardState):
                     lever_text(spec, value, self.lang),
                     self.manager,
                     container=self.lever_box,
-                    tool_tip_text=spec.help_for(self.lang),
                 )
+                control.set_tooltip(tip, wrap_width=wide)
             elif spec.type == "choice":
                 # a row of option buttons: a drop-down inside the scrolling panel would be clipped
                 count = len(spec.options)
@@ -98,9 +104,8 @@ class LeverPanel(DashboardState):
                         option_label(option, self.lang),
                         self.manager,
                         container=self.lever_box,
-                        tool_tip_text=f"{spec.label_for(self.lang)}: {option_label(option, self.lang)}. "
-                        f"{spec.help_for(self.lang)}",
                     )
+                    choice.set_tooltip(lever_tooltip(spec, self.lang, option), wrap_width=wide)
                     if option == value:
                         choice.select()
                     row["choices"][option] = choice
@@ -117,10 +122,10 @@ class LeverPanel(DashboardState):
                     container=self.lever_box,
                     click_increment=spec.step,
                 )
-                control.set_tooltip(spec.help_for(self.lang))
+                control.set_tooltip(tip, wrap_width=wide)
                 for part in (control.left_button, control.right_button, control.sliding_button):
                     if part is not None:
-                        part.set_tooltip(spec.help_for(self.lang))
+                        part.set_tooltip(tip, wrap_width=wide)
             row["control"] = control
             self.widget_lever[control] = spec.name
             if spec.type == "choice":
@@ -162,7 +167,7 @@ class LeverPanel(DashboardState):
         try:
             typed = self.session.set_lever(name, value)
         except UserError as exc:
-            self.app.message = str(exc)
+            self.app.message = self.error_line(exc)
             return
         row = self.lever_widgets[name]
         if row["value"] is not None:

@@ -17,7 +17,8 @@ from sim.classroom.lesson import PARTNER_DEALS, _firm_fields
 from sim.classroom.session import LessonSession
 from sim.errors import UserError
 from sim.game import charts
-from sim.game.screens.base import Screen, escape
+from sim.game.i18n import firm_name
+from sim.game.screens.base import GuiItems, Screen, escape
 from sim.game.screens.briefing import role_objectives_html
 
 
@@ -76,12 +77,13 @@ class RoleDecisionScreen(Screen):
                 self.sliders[slider] = (name, value_label)
                 y += 40
         else:
-            firms = [f["id"] for f in self.session.scenario.firms]
-            options = [say("keep", self.lang)] + firms
+            model = self.session.model
+            self.provider_of = {firm_name(model, f["id"], self.lang): f["id"] for f in self.session.scenario.firms}
+            keep = say("keep", self.lang)
+            options: GuiItems = [keep, *self.provider_of]
+            shown = firm_name(model, self.provider, self.lang) if self.provider else keep
             UILabel(pygame.Rect(20, y, 200, 30), say("provider", self.lang), self.manager)
-            self.provider_menu = UIDropDownMenu(
-                options, self.provider or options[0], pygame.Rect(230, y, 260, 30), self.manager
-            )
+            self.provider_menu = UIDropDownMenu(options, shown, pygame.Rect(230, y, 260, 30), self.manager)
             UILabel(pygame.Rect(20, y + 44, 200, 30), say("deal", self.lang), self.manager)
             self.deal_menu = UIDropDownMenu(
                 list(PARTNER_DEALS), self.deal, pygame.Rect(230, y + 44, 260, 30), self.manager
@@ -106,7 +108,7 @@ class RoleDecisionScreen(Screen):
             label.set_text(f"{event.value:.2f}")
         elif event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED:
             if getattr(self, "provider_menu", None) is event.ui_element:
-                self.provider = None if event.text == say("keep", self.lang) else event.text
+                self.provider = self.provider_of.get(event.text)  # None: keep the current provider
             elif getattr(self, "deal_menu", None) is event.ui_element:
                 self.deal = event.text
 
@@ -116,8 +118,8 @@ class RoleDecisionScreen(Screen):
         try:
             self.session.submit(self.decision())
         except UserError as exc:
-            self.app.message = str(exc)
-            self.error_label.set_text(str(exc))
+            self.app.message = self.error_line(exc)
+            self.error_label.set_text(self.app.message)
             return
         self.app.message = ""
 

@@ -12,7 +12,7 @@ import yaml
 from pygame_gui.elements import UILabel, UISelectionList, UITextBox, UITextEntryLine
 from pygame_gui.windows import UIConfirmationDialog, UIFileDialog
 
-from sim.errors import UserError
+from sim.errors import OverrideError, UserError
 from sim.game import charts
 from sim.game.i18n import pick
 from sim.game.screens.base import GuiItems, Screen, escape
@@ -20,6 +20,7 @@ from sim.game.session import GameSession, autosave_path, save_dir
 from sim.scenario import Scenario, bundled_scenarios, load_scenario
 
 _LOADED: dict[tuple[str, float], Scenario] = {}
+MAX_SEED = 2**63 - 1  # what a save file accepts
 
 
 def cached_scenario(path: Path) -> Scenario:
@@ -79,7 +80,7 @@ class StartScreen(Screen):
                 self.previews[path] = {"title": {"en": path.stem}}
         self.scenario: Scenario | None = app.preselected
         self.selected: Path | None = None  # a bundled scenario chosen but not yet fully loaded
-        self.error = ""
+        self.failure: Exception | None = None  # the last error, shown in the current language
         self.file_dialog: UIFileDialog | None = None
         self.confirm: UIConfirmationDialog | None = None
         self.dialog_purpose = ""
@@ -96,7 +97,7 @@ class StartScreen(Screen):
 
     def select_bundled(self, path: Path) -> None:
         """Choose a bundled scenario from the list."""
-        self.selected, self.scenario, self.error = path, None, ""
+        self.selected, self.scenario, self.failure = path, None, None
 
     def select_path(self, path) -> bool:
         """Load and validate a scenario file; a bad file shows its error and keeps the old choice."""
@@ -105,9 +106,9 @@ class StartScreen(Screen):
         try:
             scenario = cached_scenario(Path(path))
         except UserError as exc:
-            self.error = str(exc)
+            self.failure = exc
             return False
-        self.scenario, self.selected, self.error = scenario, None, ""
+        self.scenario, self.selected, self.failure = scenario, None, None
         return True
 
     def build(self, rect: pygame.Rect) -> None:
@@ -173,6 +174,11 @@ class StartScreen(Screen):
 
         lessons_button(self, pygame.Rect(w - 170, 14, 150, 32))
 
+    @property
+    def error(self) -> str:
+        """The last error (a scenario or save that did not load, a bad seed) in the current language."""
+        return self.error_line(self.failure) if self.failure is not None else ""
+
     def describe(self) -> str:
         """The chosen scenario's title, story and objectives in the current language."""
         labels = {"story": self.tr("story"), "objectives": self.tr("objectives")}
@@ -209,6 +215,14 @@ class StartScreen(Screen):
         text = self.seed_entry.get_text().strip()
         return int(text) if text.isdigit() else self.app.seed
 
+    def checked_seed(self) -> int | None:
+        """The typed seed if a game can use it (and save it), else None with the error shown."""
+        seed = self.seed()
+        if not 0 <= seed <= MAX_SEED:
+            self.failure = OverrideError(f"expected a seed from 0 to 2**63-1, got {seed}")
+            return None
+        return seed
+
     def act(self, action: str) -> None:
         if action == "open_path":
             path = self.path_entry.get_text().strip()
@@ -230,9 +244,12 @@ class StartScreen(Screen):
             if self.scenario is None and self.selected is not None and not self.select_path(self.selected):
                 self.app.rebuild()
                 return
-            if self.scenario is not None:
-                self.app.seed = self.seed()
-                self.app.start_game(GameSession(self.scenario, self.app.seed))
+            seed = self.checked_seed()
+            if seed is None:
+                self.app.rebuild()
+            elif self.scenario is not None:
+                self.app.seed = seed
+                self.app.start_game(GameSession(self.scenario, seed))
         elif action == "continue":
             self.load_save(autosave_path())
         elif action == "lessons":
@@ -259,7 +276,7 @@ class StartScreen(Screen):
         try:
             saved = load_save(path)
         except UserError as exc:
-            self.error = str(exc)
+            self.failure = exc
             self.app.rebuild()
             return
         self.app.show(LoadingScreen, saved=saved)
