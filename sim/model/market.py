@@ -58,6 +58,18 @@ class Adopters:
             self.__dict__["_segment_group"] = cached
         return cached
 
+    def segment_rows(self, segment: int) -> slice:
+        """The rows of one segment, which are stored together in order of segment."""
+        bounds = self.__dict__.get("_segment_bounds")
+        if bounds is None:
+            if np.any(np.diff(self.segment) < 0):
+                raise ValueError("adopter rows must be stored in order of segment")
+            bounds = np.searchsorted(self.segment, np.arange(int(self.segment.max(initial=0)) + 2)).tolist()
+            self.__dict__["_segment_bounds"] = bounds
+        if not 0 <= segment < len(bounds) - 1:
+            return slice(0, 0)
+        return slice(bounds[segment], bounds[segment + 1])
+
     @property
     def rows(self) -> int:
         """Number of rows."""
@@ -157,9 +169,8 @@ def channel_matrix(
     conditions) for j; several platforms with the same provider add up to at most 1.
     """
     routes = np.zeros((platforms.shape[1], firms))
-    for k, firm in enumerate(partner_provider):
-        if firm >= 0:
-            routes[k, firm] = partner_strength[k]
+    linked = np.flatnonzero(np.asarray(partner_provider) >= 0)
+    routes[linked, np.asarray(partner_provider)[linked]] = np.asarray(partner_strength)[linked]
     return np.minimum(platforms @ routes, 1.0)
 
 

@@ -579,11 +579,13 @@ class AIMarketModel(mesa.Model):
             hazard[s] = market.bass_hazard(state["bass_p"] * speed, state["bass_q"] * speed, used_fraction[s])
         # users of a platform offering AI hear of it sooner
         boost = np.where(self._channel_by_group().max(axis=0) > 0, 1.0 + c["channel_awareness_boost"], 1.0)
-        group_hazard = (hazard[:, None] * boost[None, :]).ravel()[a.segment_group]
-        pull = self._awareness_pull()
-        hear = 1.0 - np.exp(-group_hazard * pull / 4.0)
-        new = ~a.aware & (rng.random(a.rows) < hear)
-        a.aware |= new
+        group_hazard = (hazard[:, None] * boost[None, :]).ravel()
+        # one draw per row keeps the stream independent of who is aware; only the unaware need the hazard
+        hear_draws = rng.random(a.rows)
+        unaware = np.flatnonzero(~a.aware)
+        hear = 1.0 - np.exp(-group_hazard[a.segment_group[unaware]] * self._awareness_pull()[unaware] / 4.0)
+        new = unaware[hear_draws[unaware] < hear]
+        a.aware[new] = True
         review_draws = rng.random(a.rows)
         available = np.array([f.available for f in self.firms])
         orphaned = a.adopted & (a.provider < 0)
@@ -593,7 +595,10 @@ class AIMarketModel(mesa.Model):
         if self.platform_changed.any():
             group_switched = a.group_platforms[:, self.platform_changed].any(axis=1)
             reviewing |= group_switched[a.platform_group] & (review_draws < c["platform_switch_review"])
-        choosers = np.nonzero(new | (a.aware & reviewing) | orphaned)[0]
+        choosing = a.aware & reviewing
+        choosing[new] = True
+        choosing |= orphaned
+        choosers = np.flatnonzero(choosing)
         a.provider[orphaned] = -1
         draws = rng.random(choosers.size)
         offer = self._offer()
@@ -618,17 +623,20 @@ class AIMarketModel(mesa.Model):
         money[served] = a.weight[served] * self._revenue_per_row(served, a.provider[served])
         revenue = self._sum_by_segment_and_firm(money) / 1e9
         self.segment_revenue = revenue
-        self.segment_users = self._sum_by_segment_and_firm(a.weight) / 1e6
+        self.segment_users = self.served_counts / 1e6
         total = revenue.sum()
         deals = np.zeros(len(firms))
         for partner in self.partners:
             if partner.provider >= 0 and partner.deal != "own":
                 deals[partner.provider] += 1
+        revenue_by_firm = revenue.T.tolist()
+        users_by_firm = self.segment_users.T.tolist()
+        revenue_totals = revenue.sum(axis=0).tolist()
         for firm in firms:
             firm.previous_share = firm.revenue_share
-            firm.revenue_by_segment = [float(x) for x in revenue[:, firm.index]]
-            firm.users_by_segment = [float(x) for x in self.segment_users[:, firm.index]]
-            firm.revenue_usd_bn = float(revenue[:, firm.index].sum())
+            firm.revenue_by_segment = revenue_by_firm[firm.index]
+            firm.users_by_segment = users_by_firm[firm.index]
+            firm.revenue_usd_bn = revenue_totals[firm.index]
             firm.revenue_share = float(firm.revenue_usd_bn / total) if total > 0 else 0.0
         self.regulator.book_spend()
         self.exits = 0
@@ -928,6 +936,7 @@ class AIMarketModel(mesa.Model):
         served = np.nonzero(a.provider >= 0)[0]
         self._served = (served, a.segment[served] * firms + a.provider[served], firms)
         counts = self._sum_by_segment_and_firm(a.weight)
+        self.served_counts = counts  # real adopters served per segment and firm
         totals = counts.sum(axis=1, keepdims=True)
         self.served_weight = totals[:, 0]  # adopters with a provider, per segment
         self.segment_firm_shares = np.divide(counts, totals, out=np.zeros_like(counts), where=totals > 0)
@@ -935,8 +944,8 @@ class AIMarketModel(mesa.Model):
     def aware_share(self, segment: int) -> float:
         """Share of a segment's people (or organisations) who have heard of and tried AI assistants."""
         a = self.adopters
-        mine = a.segment == segment
-        return float(a.weight[mine & a.aware].sum() / max(a.weight[mine].sum(), 1e-12))
+        mine = a.segment_rows(segment)
+        return float(a.weight[mine][a.aware[mine]].sum() / max(a.weight[mine].sum(), 1e-12))
 
     def consumer_surplus_usd_bn(self) -> float:
         """Consumer surplus this quarter against a world with only the outside option (USD bn), on the panel.

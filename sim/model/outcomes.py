@@ -259,6 +259,7 @@ def record_quarter(model: AIMarketModel) -> None:
     model.drivers = utility_components(model)
     model.previous_outcome_parts = model.outcome_parts
     model.outcome_parts = outcome_parts(model, shares)
+    segment_revenue = revenue.sum(axis=1).tolist()
     partners_of: dict[int, list[str]] = {}
     for partner in model.partners:
         if partner.provider >= 0:
@@ -277,7 +278,7 @@ def record_quarter(model: AIMarketModel) -> None:
                 "revenue_usd_bn": firm.revenue_usd_bn,
                 "revenue_share": float(shares[firm.index]),
                 **{
-                    f"share_{name}": safe_share(revenue[s, firm.index], revenue[s].sum())
+                    f"share_{name}": safe_share(revenue[s, firm.index], segment_revenue[s])
                     for s, name in enumerate(SEGMENTS)
                 },
                 **{f"users_{name}_m": firm.users_by_segment[s] for s, name in enumerate(SEGMENTS)},
