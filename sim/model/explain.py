@@ -81,7 +81,7 @@ def segment_averages(model: AIMarketModel) -> tuple[np.ndarray, np.ndarray]:
     segments = len(SEGMENTS)
     weights = np.bincount(a.segment, weights=a.weight, minlength=segments)
     mean_taste = (
-        np.vstack([np.bincount(a.segment, weights=a.weight * a.tastes[:, k], minlength=segments) for k in range(4)]).T
+        np.vstack([np.bincount(a.segment, weights=a.weight * a.tastes[k], minlength=segments) for k in range(4)]).T
         / weights[:, None]
     )
     groups = a.group_platforms.shape[0]

@@ -30,12 +30,14 @@ class Adopters:
     row stands for; aware: has heard of AI assistants (Bass diffusion); adopted:
     uses a provider (aware and chose one over the outside option); provider:
     firm index or -1; intensity: the row's usage relative to its segment's
-    average (mean one; heavy users hear of AI first); tastes: (rows x 4)
-    utility weights on capability, Korean quality, price (negative) and
-    domestic origin; switching_cost: utility of staying with the current
-    provider; platform_group: index of the row's set of platform memberships,
-    a row of ``group_platforms`` ((groups x partners) 0/1), so channel terms are
-    computed per group, not per row.
+    average (mean one; heavy users hear of AI first); tastes: (4 x rows)
+    float32 utility weights on capability, Korean quality, price (negative)
+    and domestic origin, one taste per line so the choice kernel reads
+    ``tastes[:, rows]`` as one matrix; switching_cost: utility of staying with
+    the current provider; platform_group: index of the row's set of platform
+    memberships, a row of ``group_platforms`` ((groups x partners) 0/1), so
+    channel terms are computed per group, not per row. Rows are stored in
+    order of segment.
     """
 
     segment: np.ndarray
@@ -48,6 +50,23 @@ class Adopters:
     switching_cost: np.ndarray
     platform_group: np.ndarray
     group_platforms: np.ndarray
+
+    def __post_init__(self) -> None:
+        if self.tastes.shape != (4, self.segment.shape[0]):
+            raise ValueError(f"tastes must be (4 x rows), got {self.tastes.shape} for {self.segment.shape[0]} rows")
+
+    def __getstate__(self) -> dict:
+        # cached derived arrays are rebuilt on demand, so snapshots stay small
+        return {key: value for key, value in self.__dict__.items() if not key.startswith("_")}
+
+    @property
+    def log_intensity(self) -> np.ndarray:
+        """log(intensity) per row (cached: intensity never changes)."""
+        cached = self.__dict__.get("_log_intensity")
+        if cached is None:
+            cached = np.log(self.intensity)
+            self.__dict__["_log_intensity"] = cached
+        return cached
 
     @property
     def segment_group(self) -> np.ndarray:
@@ -104,11 +123,13 @@ class SegmentTerms:
     bonus: (segments x firms) everything that is the same for all rows of a
     segment (brand constants, network effect, procurement preference, trust);
     channel_weight: per segment, the utility of being offered a firm inside
-    one's platform.
+    one's platform; outside: per segment, the outside option's utility for a
+    row of average intensity (each row adds its own intensity term).
     """
 
     bonus: np.ndarray
     channel_weight: np.ndarray
+    outside: np.ndarray
 
 
 def stratified_normal(count: int, rng: np.random.Generator) -> np.ndarray:
@@ -174,32 +195,52 @@ def channel_matrix(
     return np.minimum(platforms @ routes, 1.0)
 
 
+def utility_table(offer: FirmOffer, terms: SegmentTerms, channel: np.ndarray) -> np.ndarray:
+    """Utility shared by all rows of one segment and platform group: ((firms + 1) x (segments * groups)).
+
+    Column ``s * groups + g`` (see :attr:`Adopters.segment_group`) holds, for each
+    firm, trust + segment bonus + channel_weight * channel strength (``UNAVAILABLE``
+    for a firm that cannot be chosen), and in the last line the outside option's
+    segment term. ``channel`` is the (firms x groups) channel strength (see
+    :func:`channel_matrix`). Built once per quarter, it turns the per-row
+    segment and channel terms into one gather.
+    """
+    firms, groups = channel.shape
+    segments = terms.bonus.shape[0]
+    table = np.empty((firms + 1, segments, groups))
+    shared = offer.trust[:, None] + terms.bonus.T  # firms x segments
+    np.add(shared[:, :, None], terms.channel_weight[None, :, None] * channel[:, None, :], out=table[:firms])
+    table[:firms][~offer.available] = UNAVAILABLE
+    table[firms] = terms.outside[:, None]
+    return table.reshape(firms + 1, segments * groups)
+
+
 def utilities(
     adopters: Adopters,
     rows: np.ndarray,
     offer: FirmOffer,
-    terms: SegmentTerms,
-    channel: np.ndarray,
+    table: np.ndarray,
+    outside_per_row: np.ndarray,
     include_inertia: bool = True,
 ) -> np.ndarray:
-    """Deterministic utility of each firm for the selected ``rows``, firm-major: (firms x rows).
+    """Utility of each firm and of the outside option for the selected ``rows``: ((firms + 1) x rows).
 
-    U = tastes . (capability, korean_quality, price, domestic) + trust
-        + segment bonus + channel_weight * channel + switching cost if current provider.
-    ``channel`` is the (firms x len(rows)) channel strength of those rows (see
-    :func:`channel_matrix`). Unavailable firms get a very low utility. Arrays
-    are firm-major so that per-row reductions run over contiguous memory.
+    U_firm = tastes . (capability, korean_quality, price, domestic) + table[firm, segment group]
+             + switching cost if it is the row's current provider;
+    U_outside (last line) = table[firms, segment group] + ``outside_per_row``.
+    ``table`` comes from :func:`utility_table`; the result has its dtype
+    (float32 for choices, float64 for estimates). Firm-major, so per-row
+    reductions run over contiguous memory. An unavailable firm's utility stays
+    about ``UNAVAILABLE``: never chosen.
     """
-    seg = adopters.segment[rows]
-    u = offer.attributes().T @ adopters.tastes[rows].T
-    u += offer.trust[:, None]
-    u += terms.bonus.T[:, seg]
-    u += terms.channel_weight[seg][None, :] * channel
+    firms = offer.price.shape[0]
+    u = table[:, adopters.segment_group[rows]]
+    u[:firms] += offer.attributes().T.astype(table.dtype) @ adopters.tastes[:, rows]
+    u[firms] += outside_per_row
     if include_inertia:
         current = adopters.provider[rows]
-        has = np.nonzero(current >= 0)[0]
+        has = np.flatnonzero(current >= 0)
         u[current[has], has] += adopters.switching_cost[rows[has]]
-    u[~offer.available, :] = UNAVAILABLE
     return u
 
 
@@ -208,16 +249,20 @@ def choose_providers(utility: np.ndarray, rng: np.random.Generator) -> np.ndarra
     return sample_choices(utility, np.asarray(rng.random(utility.shape[1])))
 
 
-def sample_choices(utility: np.ndarray, draws: np.ndarray) -> np.ndarray:
+def sample_choices(utility: np.ndarray, draws: np.ndarray, overwrite: bool = False) -> np.ndarray:
     """Inverse-CDF sampling of logit choices; ``utility`` is (firms x rows), one draw in [0, 1) per row.
 
     Works in float32 (4x faster exponentials); the result is deterministic for
-    given inputs, which is all reproducibility needs.
+    given inputs, which is all reproducibility needs. With ``overwrite`` a
+    float32 ``utility`` is used as scratch space (saves a copy).
     """
     firms, rows = utility.shape
     if rows == 0:
         return np.zeros(0, dtype=np.int64)
-    weights = utility.astype(np.float32)
+    if overwrite and utility.dtype == np.float32:
+        weights = utility
+    else:
+        weights = utility.astype(np.float32)
     weights -= weights.max(axis=0)
     np.exp(weights, out=weights)
     target = draws.astype(np.float32) * weights.sum(axis=0)
@@ -229,11 +274,10 @@ def sample_choices(utility: np.ndarray, draws: np.ndarray) -> np.ndarray:
     return picks
 
 
-def sample_with_outside(utility: np.ndarray, outside: np.ndarray, draws: np.ndarray) -> np.ndarray:
-    """Like :func:`sample_choices` with an outside option (utility per row); -1 where it is chosen."""
-    stacked = np.vstack([utility, outside[None, :]])
-    picks = sample_choices(stacked, draws)
-    picks[picks == utility.shape[0]] = -1
+def sample_with_outside(utility: np.ndarray, draws: np.ndarray, overwrite: bool = False) -> np.ndarray:
+    """Like :func:`sample_choices` when the last line of ``utility`` is the outside option; -1 where it is chosen."""
+    picks = sample_choices(utility, draws, overwrite)
+    picks[picks == utility.shape[0] - 1] = -1
     return picks
 
 
@@ -253,18 +297,16 @@ def log_sum(utility: np.ndarray) -> np.ndarray:
     return top + np.log(shifted.sum(axis=0))
 
 
-def surplus_per_row(
-    utility: np.ndarray, outside: np.ndarray, price_taste: np.ndarray, money_per_price_unit: np.ndarray
-) -> np.ndarray:
+def surplus_per_row(utility: np.ndarray, price_taste: np.ndarray, money_per_price_unit: np.ndarray) -> np.ndarray:
     """Consumer surplus of each row in money, relative to having only the outside option.
 
     (log-sum over providers and outside option - outside utility) / marginal
-    utility of money. ``utility`` is firm-major (firms x rows); ``outside`` the
-    outside option's utility per row; ``price_taste`` is utility per unit of the
-    price index; ``money_per_price_unit`` converts one unit of the price index
-    into money for that row. Always >= 0.
+    utility of money. ``utility`` is firm-major ((firms + 1) x rows) with the
+    outside option last (as :func:`utilities` gives); ``price_taste`` is utility
+    per unit of the price index; ``money_per_price_unit`` converts one unit of
+    the price index into money for that row. Always >= 0.
     """
-    gain = log_sum(np.vstack([utility, outside[None, :]])) - outside
+    gain = log_sum(utility) - utility[-1]
     return gain / np.maximum(price_taste, 1e-9) * money_per_price_unit
 
 

@@ -218,7 +218,7 @@ class AIMarketModel(mesa.Model):
             adopted=adopted,
             provider=np.full(n, -1, dtype=np.int64),
             intensity=intensity,
-            tastes=tastes,
+            tastes=np.ascontiguousarray(tastes.T, dtype=np.float32),
             switching_cost=switching,
             platform_group=group,
             group_platforms=group_platforms,
@@ -260,11 +260,11 @@ class AIMarketModel(mesa.Model):
         self.segment_firm_shares = targets
         self.brand = np.zeros_like(targets)
         rows = self.panel[a.adopted[self.panel]]
-        base = self._utilities(rows, include_inertia=False)
+        base = self._utilities(rows, include_inertia=False)[:-1]
         self.brand = market.calibrate_constants(base, a.segment[rows], targets)
         aware_rows = self.panel[a.aware[self.panel]]
-        inside = self._utilities(aware_rows, include_inertia=False)
-        outside_rest = self._outside_utilities(aware_rows)
+        utility = self._utilities(aware_rows, include_inertia=False)
+        inside, outside_rest = utility[:-1], utility[-1]
         for s, name in enumerate(SEGMENTS):
             seg = self.scenario_def.segments[name]
             mine = a.segment[aware_rows] == s
@@ -285,7 +285,7 @@ class AIMarketModel(mesa.Model):
         for firm in self.firms:
             firm.marginal_cost = max(firm.price - markup[firm.index], c["min_marginal_cost_share"] * firm.price)
         adopted = np.nonzero(a.adopted)[0]
-        utility = self._utilities(adopted, include_inertia=False)
+        utility = self._utilities(adopted, include_inertia=False)[:-1]
         a.provider[adopted] = market.choose_providers(utility, self.streams["population"])
         self._update_segment_shares()
 
@@ -601,16 +601,16 @@ class AIMarketModel(mesa.Model):
         choosers = np.flatnonzero(choosing)
         a.provider[orphaned] = -1
         draws = rng.random(choosers.size)
-        offer = self._offer()
-        terms = self._segment_terms(offer, for_choice=True)
-        channel = self._channel_by_group()
-        # chunks keep the (rows x firms) temporaries in cache; draws are taken up
+        offer, table = self._utility_table(for_choice=True)
+        table = table.astype(np.float32)  # choices are sampled in float32 (see market.sample_choices)
+        # chunks keep the (firms x rows) temporaries in cache; draws are taken up
         # front, so the result does not depend on the chunk size
         for start in range(0, choosers.size, CHOICE_CHUNK_ROWS):
             rows = choosers[start : start + CHOICE_CHUNK_ROWS]
-            utility = market.utilities(a, rows, offer, terms, channel[:, a.platform_group[rows]], include_inertia=True)
-            outside = self._outside_utilities(rows)
-            a.provider[rows] = market.sample_with_outside(utility, outside, draws[start : start + CHOICE_CHUNK_ROWS])
+            utility = market.utilities(a, rows, offer, table, self._outside_per_row(rows), include_inertia=True)
+            a.provider[rows] = market.sample_with_outside(
+                utility, draws[start : start + CHOICE_CHUNK_ROWS], overwrite=True
+            )
         a.adopted = a.provider >= 0
         self._update_segment_shares()
 
@@ -742,7 +742,7 @@ class AIMarketModel(mesa.Model):
         if rows.size == 0:
             return -1.0
         utility = self._utilities(rows, include_inertia=False)
-        taste = a.tastes[rows]
+        taste = a.tastes[:, rows].astype(float).T
         seg = a.segment[rows]
         brand = self.brand.min(axis=1)[seg]
         foreign = 0.0 if candidate.domestic else 1.0
@@ -757,7 +757,7 @@ class AIMarketModel(mesa.Model):
             + brand
             + trust * foreign
         )
-        everything = np.vstack([utility, self._outside_utilities(rows)[None, :], own[None, :]])
+        everything = np.vstack([utility, own[None, :]])
         share = market.choice_probabilities(everything)[-1]
         per_row = self._revenue_per_row(rows, None, candidate)
         revenue = float((a.weight[rows] * self.panel_scale[seg] * share * per_row).sum() / 1e9) * 4.0
@@ -853,6 +853,10 @@ class AIMarketModel(mesa.Model):
         firms = len(self.firms)
         bonus = np.zeros((len(SEGMENTS), firms))
         channel_weight = np.zeros(len(SEGMENTS))
+        outside_base = np.array([self.segment_state[s]["outside_utility"] for s in SEGMENTS])
+        frontier_value = np.array([self.segment_state[s]["frontier_value_weight"] for s in SEGMENTS])
+        # the outside option falls as the frontier advances (and, per row, for heavy users: _outside_per_row)
+        outside = outside_base + p["outside_option_shift"] - frontier_value * np.log(self.frontier_level)
         foreign = 1.0 - offer.domestic
         for s, name in enumerate(SEGMENTS):
             seg = self.scenario_def.segments[name]
@@ -866,20 +870,11 @@ class AIMarketModel(mesa.Model):
             price_weight = self.scenario_def.segments["public"]["price_sensitivity"]
             preference = self.regulator.effective_procurement_preference
             bonus[public] += preference * price_weight * offer.price * offer.domestic
-        return market.SegmentTerms(bonus=bonus, channel_weight=channel_weight)
+        return market.SegmentTerms(bonus=bonus, channel_weight=channel_weight, outside=outside)
 
-    def _outside_utilities(self, rows: np.ndarray) -> np.ndarray:
-        """Utility of not paying for AI, per row: it falls as the frontier advances and for heavy users."""
-        a = self.adopters
-        seg = a.segment[rows]
-        base = np.array([self.segment_state[s]["outside_utility"] for s in SEGMENTS])
-        value = np.array([self.segment_state[s]["frontier_value_weight"] for s in SEGMENTS])
-        return (
-            base[seg]
-            + self.params["outside_option_shift"]
-            - value[seg] * np.log(self.frontier_level)
-            - self.params["intensity_value_weight"] * np.log(a.intensity[rows])
-        )
+    def _outside_per_row(self, rows: np.ndarray) -> np.ndarray:
+        """The per-row part of not paying for AI: lower for heavy users (the segment part is in the terms)."""
+        return -self.params["intensity_value_weight"] * self.adopters.log_intensity[rows]
 
     def _channel_by_group(self) -> np.ndarray:
         """(firms x membership groups) channel strength under the current partnerships."""
@@ -887,14 +882,16 @@ class AIMarketModel(mesa.Model):
         strength = np.array([p.strength for p in self.partners])
         return market.channel_matrix(self.adopters.group_platforms, provider, strength, len(self.firms)).T
 
-    def _channel_rows(self, rows: np.ndarray) -> np.ndarray:
-        """(firms x rows) channel strength for the given rows."""
-        return self._channel_by_group()[:, self.adopters.platform_group[rows]]
-
-    def _utilities(self, rows: np.ndarray, include_inertia: bool, for_choice: bool = False) -> np.ndarray:
+    def _utility_table(self, for_choice: bool) -> tuple[market.FirmOffer, np.ndarray]:
+        """Today's offers and the (segment, platform group) utility table (see :func:`market.utility_table`)."""
         offer = self._offer()
         terms = self._segment_terms(offer, for_choice)
-        return market.utilities(self.adopters, rows, offer, terms, self._channel_rows(rows), include_inertia)
+        return offer, market.utility_table(offer, terms, self._channel_by_group())
+
+    def _utilities(self, rows: np.ndarray, include_inertia: bool, for_choice: bool = False) -> np.ndarray:
+        """((firms + 1) x rows) utilities of the given rows in float64, the outside option last."""
+        offer, table = self._utility_table(for_choice)
+        return market.utilities(self.adopters, rows, offer, table, self._outside_per_row(rows), include_inertia)
 
     def _markups(self) -> np.ndarray:
         """Logit-Bertrand markup per firm (price-index units) at current offers: D_j / (-dD_j/dp_j).
@@ -908,15 +905,14 @@ class AIMarketModel(mesa.Model):
         if rows.size == 0:
             return np.full(firms, 0.5)
         utility = self._utilities(rows, include_inertia=False, for_choice=True)
-        stacked = np.vstack([utility, self._outside_utilities(rows)[None, :]])
-        probability = market.choice_probabilities(stacked)[:firms]
+        probability = market.choice_probabilities(utility)[:firms]
         e = self.params["usage_capability_elasticity"]
         capability = np.array([max(f.offered_capability, 1e-6) for f in self.firms])
         pays = (a.weight[rows] * self.panel_scale[a.segment[rows]] * a.intensity[rows]) * self._usage_base()[
             a.segment[rows]
         ]
         pays = pays[None, :] * (capability[:, None] * self.frontier_level) ** e
-        alpha = -a.tastes[rows, 2]  # utility per unit of the price index
+        alpha = -a.tastes[2, rows]  # utility per unit of the price index
         demand = (pays * probability).sum(axis=1)
         slope = (pays * alpha[None, :] * probability * (1.0 - probability)).sum(axis=1)
         return np.divide(demand, slope, out=np.full(firms, 0.5), where=slope > 0)
@@ -961,7 +957,7 @@ class AIMarketModel(mesa.Model):
         # what one unit of the price index costs the row per quarter
         e = self.params["usage_capability_elasticity"]
         money = self._usage_base()[a.segment[rows]] * a.intensity[rows] * self.frontier_level**e
-        surplus = market.surplus_per_row(utility, self._outside_utilities(rows), -a.tastes[rows, 2], money)
+        surplus = market.surplus_per_row(utility, -a.tastes[2, rows], money)
         weight = a.weight[rows] * self.panel_scale[a.segment[rows]]
         aware = weight.sum()
         self.surplus_parts = {
