@@ -69,6 +69,15 @@ class Adopters:
         return cached
 
     @property
+    def usage_weight(self) -> np.ndarray:
+        """weight x intensity per row: the usage a row stands for, in average adopters of its segment (cached)."""
+        cached = self.__dict__.get("_usage_weight")
+        if cached is None:
+            cached = self.weight * self.intensity
+            self.__dict__["_usage_weight"] = cached
+        return cached
+
+    @property
     def segment_group(self) -> np.ndarray:
         """segment * groups + platform group, per row (cached: both never change)."""
         cached = self.__dict__.get("_segment_group")

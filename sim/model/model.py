@@ -618,10 +618,9 @@ class AIMarketModel(mesa.Model):
         """Revenue is booked, firms pay costs; broke firms exit; new firms may enter."""
         a = self.adopters
         firms = self.firms
-        served = self._served[0]
-        money = np.zeros(a.rows)
-        money[served] = a.weight[served] * self._revenue_per_row(served, a.provider[served])
-        revenue = self._sum_by_segment_and_firm(money) / 1e9
+        # revenue per (segment, firm): real usage served x the segment's base usage x the firm's price per usage
+        usage = self._sum_by_segment_and_firm(a.usage_weight)
+        revenue = usage * self._usage_base()[:, None] * self._price_per_usage(firms)[None, :] / 1e9
         self.segment_revenue = revenue
         self.segment_users = self.served_counts / 1e6
         total = revenue.sum()
@@ -813,11 +812,17 @@ class AIMarketModel(mesa.Model):
         usage (segment base x intensity x (capability x frontier) ** elasticity) x price index.
         """
         a = self.adopters
-        e = self.params["usage_capability_elasticity"]
         base = self._usage_base()[a.segment[rows]] * a.intensity[rows]
-        firms = [firm] if firm is not None else self.firms
-        per_firm = np.array([(max(f.offered_capability, 1e-6) * self.frontier_level) ** e * f.price for f in firms])
+        per_firm = self._price_per_usage([firm] if firm is not None else self.firms)
         return base * (per_firm[0] if firm is not None else per_firm[provider])
+
+    def _price_per_usage(self, firms: list[Firm]) -> np.ndarray:
+        """Per firm: what a row of intensity one pays per unit of its segment's base usage.
+
+        Usage grows with capability, (capability x frontier) ** elasticity, times the price index.
+        """
+        e = self.params["usage_capability_elasticity"]
+        return np.array([(max(f.offered_capability, 1e-6) * self.frontier_level) ** e * f.price for f in firms])
 
     def _awareness_pull(self) -> np.ndarray:
         """Per row: how much faster than average it hears of AI (intensity ** bias, mean one per segment)."""
@@ -920,17 +925,18 @@ class AIMarketModel(mesa.Model):
     def _sum_by_segment_and_firm(self, values: np.ndarray) -> np.ndarray:
         """(segments x firms) sums of a per-row quantity over rows with a provider.
 
-        Uses the served rows found by the last :meth:`_update_segment_shares`.
+        Uses the cells of the last :meth:`_update_segment_shares`: one per
+        segment and provider, plus one per segment for rows without one, so a
+        single pass over all rows needs no index arrays.
         """
-        served, cells, firms = self._served
-        sums = np.bincount(cells, weights=values[served], minlength=len(SEGMENTS) * firms)
-        return sums.reshape(len(SEGMENTS), firms).astype(float)  # bincount of nothing is an int array
+        cells, firms = self._cells
+        sums = np.bincount(cells, weights=values, minlength=len(SEGMENTS) * (firms + 1))
+        return sums.reshape(len(SEGMENTS), firms + 1)[:, 1:].astype(float)  # bincount of nothing is an int array
 
     def _update_segment_shares(self) -> None:
         a = self.adopters
         firms = len(self.firms)
-        served = np.nonzero(a.provider >= 0)[0]
-        self._served = (served, a.segment[served] * firms + a.provider[served], firms)
+        self._cells = (a.segment * (firms + 1) + 1 + a.provider, firms)
         counts = self._sum_by_segment_and_firm(a.weight)
         self.served_counts = counts  # real adopters served per segment and firm
         totals = counts.sum(axis=1, keepdims=True)
