@@ -243,8 +243,10 @@ def utilities(
     about ``UNAVAILABLE``: never chosen.
     """
     firms = offer.price.shape[0]
-    u = table[:, adopters.segment_group[rows]]
-    u[:firms] += offer.attributes().T.astype(table.dtype) @ adopters.tastes[:, rows]
+    # np.take keeps the result C-contiguous (fancy indexing table[:, columns] would not),
+    # so the per-row reductions that follow read contiguous lines
+    u = np.take(table, adopters.segment_group[rows], axis=1)
+    u[:firms] += offer.attributes().T.astype(table.dtype) @ np.take(adopters.tastes, rows, axis=1)
     u[firms] += outside_per_row
     if include_inertia:
         current = adopters.provider[rows]

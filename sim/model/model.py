@@ -856,20 +856,15 @@ class AIMarketModel(mesa.Model):
         """
         p = self.params
         firms = len(self.firms)
-        bonus = np.zeros((len(SEGMENTS), firms))
-        channel_weight = np.zeros(len(SEGMENTS))
-        outside_base = np.array([self.segment_state[s]["outside_utility"] for s in SEGMENTS])
-        frontier_value = np.array([self.segment_state[s]["frontier_value_weight"] for s in SEGMENTS])
+        state = [self.segment_state[name] for name in SEGMENTS]
+        outside_base = np.array([st["outside_utility"] for st in state])
+        frontier_value = np.array([st["frontier_value_weight"] for st in state])
         # the outside option falls as the frontier advances (and, per row, for heavy users: _outside_per_row)
         outside = outside_base + p["outside_option_shift"] - frontier_value * np.log(self.frontier_level)
-        foreign = 1.0 - offer.domestic
-        for s, name in enumerate(SEGMENTS):
-            seg = self.scenario_def.segments[name]
-            bonus[s] = self.brand[s, :firms] + market.network_bonus(
-                self.segment_firm_shares[s, :firms], p["network_effect"]
-            )
-            bonus[s] += (p["foreign_trust"] + self.segment_state[name]["foreign_trust"]) * foreign
-            channel_weight[s] = seg["channel_weight"]
+        foreign_trust = p["foreign_trust"] + np.array([st["foreign_trust"] for st in state])
+        bonus = self.brand[:, :firms] + market.network_bonus(self.segment_firm_shares[:, :firms], p["network_effect"])
+        bonus += foreign_trust[:, None] * (1.0 - offer.domestic)[None, :]
+        channel_weight = np.array([self.scenario_def.segments[name]["channel_weight"] for name in SEGMENTS])
         if for_choice:
             public = self.segment_index["public"]
             price_weight = self.scenario_def.segments["public"]["price_sensitivity"]
@@ -882,10 +877,19 @@ class AIMarketModel(mesa.Model):
         return -self.params["intensity_value_weight"] * self.adopters.log_intensity[rows]
 
     def _channel_by_group(self) -> np.ndarray:
-        """(firms x membership groups) channel strength under the current partnerships."""
-        provider = np.array([p.provider for p in self.partners], dtype=np.int64)
-        strength = np.array([p.strength for p in self.partners])
-        return market.channel_matrix(self.adopters.group_platforms, provider, strength, len(self.firms)).T
+        """(firms x membership groups) channel strength under the current partnerships (read-only).
+
+        Kept until a partnership or the number of firms changes: several phases a quarter ask for it.
+        """
+        key = (tuple(p.provider for p in self.partners), tuple(p.strength for p in self.partners), len(self.firms))
+        cached = self.__dict__.get("_channel_cache")
+        if cached is None or cached[0] != key:
+            provider = np.array(key[0], dtype=np.int64)
+            strength = np.array(key[1], dtype=float)
+            channel = market.channel_matrix(self.adopters.group_platforms, provider, strength, len(self.firms)).T
+            channel.flags.writeable = False
+            cached = self._channel_cache = (key, channel)
+        return cached[1]
 
     def _utility_table(self, for_choice: bool) -> tuple[market.FirmOffer, np.ndarray]:
         """Today's offers and the (segment, platform group) utility table (see :func:`market.utility_table`)."""

@@ -110,6 +110,9 @@ HEADLINE_METRICS = tuple(name for name, info in METRICS.items() if info.headline
 
 YEARLY_RULES: dict[str, str] = {name: info.per_year for name, info in METRICS.items()}
 
+SHARE_COLUMNS = tuple(f"share_{s}" for s in SEGMENTS)  # firms.csv: share of each segment's revenue
+USERS_COLUMNS = tuple(f"users_{s}_m" for s in SEGMENTS)  # firms.csv: users served per segment, millions
+
 # Columns of firms.csv, in order, with what each holds (money per quarter unless named per year).
 FIRM_COLUMN_DOCS: dict[str, str] = {
     "quarter": "the quarter (2025Q1)",
@@ -120,8 +123,8 @@ FIRM_COLUMN_DOCS: dict[str, str] = {
     "active": "in the market at the end of the quarter",
     "revenue_usd_bn": "revenue this quarter, USD bn",
     "revenue_share": "share of the market's revenue (0-1)",
-    **{f"share_{s}": f"share of the {s} segment's revenue (0-1)" for s in SEGMENTS},
-    **{f"users_{s}_m": f"{s} users served, millions of real users or organisations" for s in SEGMENTS},
+    **{key: f"share of the {s} segment's revenue (0-1)" for key, s in zip(SHARE_COLUMNS, SEGMENTS)},
+    **{key: f"{s} users served, millions of real users or organisations" for key, s in zip(USERS_COLUMNS, SEGMENTS)},
     "capability": "capability relative to the frontier (1 = frontier), before launch delays",
     "offered_capability": "capability users in Korea get, after the AI Basic Act's launch delay",
     "korean_quality": "Korean-language quality (0-1)",
@@ -259,7 +262,9 @@ def record_quarter(model: AIMarketModel) -> None:
     model.drivers = utility_components(model)
     model.previous_outcome_parts = model.outcome_parts
     model.outcome_parts = outcome_parts(model, shares)
+    label = quarter_label(q)
     segment_revenue = revenue.sum(axis=1).tolist()
+    revenue_by_firm = revenue.T.tolist()
     partners_of: dict[int, list[str]] = {}
     for partner in model.partners:
         if partner.provider >= 0:
@@ -269,7 +274,7 @@ def record_quarter(model: AIMarketModel) -> None:
             continue
         model.firm_history.append(
             {
-                "quarter": quarter_label(q),
+                "quarter": label,
                 "firm": firm.firm_id,
                 "name": firm.name,
                 "origin": firm.origin,
@@ -278,10 +283,10 @@ def record_quarter(model: AIMarketModel) -> None:
                 "revenue_usd_bn": firm.revenue_usd_bn,
                 "revenue_share": float(shares[firm.index]),
                 **{
-                    f"share_{name}": safe_share(revenue[s, firm.index], segment_revenue[s])
-                    for s, name in enumerate(SEGMENTS)
+                    key: safe_share(part, whole)
+                    for key, part, whole in zip(SHARE_COLUMNS, revenue_by_firm[firm.index], segment_revenue)
                 },
-                **{f"users_{name}_m": firm.users_by_segment[s] for s, name in enumerate(SEGMENTS)},
+                **dict(zip(USERS_COLUMNS, firm.users_by_segment)),
                 "capability": firm.capability,
                 "offered_capability": firm.offered_capability,
                 "korean_quality": firm.korean_quality,
