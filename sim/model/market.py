@@ -277,12 +277,12 @@ def sample_choices(utility: np.ndarray, draws: np.ndarray, overwrite: bool = Fal
     weights -= weights.max(axis=0)
     np.exp(weights, out=weights)
     target = draws.astype(np.float32) * weights.sum(axis=0)
-    picks = np.zeros(rows, dtype=np.int64)
+    picks = np.zeros(rows, dtype=np.uint8 if firms <= 255 else np.int64)  # a narrow counter is faster
     running = np.zeros(rows, dtype=np.float32)
     for firm in range(firms - 1):
         running += weights[firm]
         picks += running < target
-    return picks
+    return picks.astype(np.int64)
 
 
 def sample_with_outside(utility: np.ndarray, draws: np.ndarray, overwrite: bool = False) -> np.ndarray:
@@ -292,20 +292,30 @@ def sample_with_outside(utility: np.ndarray, draws: np.ndarray, overwrite: bool 
     return picks
 
 
+def _exp_below_top(utility: np.ndarray, top: np.ndarray) -> np.ndarray:
+    """exp(utility - top) as float64, with the exponentials taken in float32.
+
+    The differences are formed in float64 and are <= 0, so the results lie in
+    [0, 1] with a relative error of about 1e-7; float32 exponentials are 2-4x
+    faster than float64 ones on machines without AVX-512, and exponentials are
+    most of the cost of the panel's estimates.
+    """
+    shifted = utility - top
+    shifted[...] = np.exp(shifted.astype(np.float32))
+    return shifted
+
+
 def choice_probabilities(utility: np.ndarray) -> np.ndarray:
     """Logit choice probabilities of a firm-major (firms x rows) utility array; columns sum to 1."""
-    shifted = utility - utility.max(axis=0)
-    np.exp(shifted, out=shifted)
-    shifted /= shifted.sum(axis=0)
-    return shifted
+    weights = _exp_below_top(utility, utility.max(axis=0))
+    weights /= weights.sum(axis=0)
+    return weights
 
 
 def log_sum(utility: np.ndarray) -> np.ndarray:
     """Numerically stable log(sum(exp(u))) per row (column): the expected maximum utility."""
     top = utility.max(axis=0)
-    shifted = utility - top
-    np.exp(shifted, out=shifted)
-    return top + np.log(shifted.sum(axis=0))
+    return top + np.log(_exp_below_top(utility, top).sum(axis=0))
 
 
 def surplus_per_row(utility: np.ndarray, price_taste: np.ndarray, money_per_price_unit: np.ndarray) -> np.ndarray:

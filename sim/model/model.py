@@ -46,7 +46,7 @@ from sim.model.regulator import Regulator
 from sim.timeline import quarter_label
 
 STREAMS = ("population", "market", "events", "firms", "partners", "regulator")
-CHOICE_CHUNK_ROWS = 4096  # rows per block when evaluating choices (speed only: results do not depend on it)
+CHOICE_CHUNK_ROWS = 8192  # rows per block when evaluating choices (speed only: results do not depend on it)
 DEFAULT_SCENARIO = "korea-2025"
 
 
@@ -917,13 +917,12 @@ class AIMarketModel(mesa.Model):
         probability = market.choice_probabilities(utility)[:firms]
         e = self.params["usage_capability_elasticity"]
         capability = np.array([max(f.offered_capability, 1e-6) for f in self.firms])
-        pays = (a.weight[rows] * self.panel_scale[a.segment[rows]] * a.intensity[rows]) * self._usage_base()[
-            a.segment[rows]
-        ]
-        pays = pays[None, :] * (capability[:, None] * self.frontier_level) ** e
+        usage_factor = (capability * self.frontier_level) ** e  # per firm
+        seg = a.segment[rows]
+        pays = a.usage_weight[rows] * self.panel_scale[seg] * self._usage_base()[seg]  # per row, at usage factor 1
         alpha = -a.tastes[2, rows]  # utility per unit of the price index
-        demand = (pays * probability).sum(axis=1)
-        slope = (pays * alpha[None, :] * probability * (1.0 - probability)).sum(axis=1)
+        demand = usage_factor * (probability @ pays)
+        slope = usage_factor * ((probability * (1.0 - probability)) @ (pays * alpha))
         return np.divide(demand, slope, out=np.full(firms, 0.5), where=slope > 0)
 
     def _sum_by_segment_and_firm(self, values: np.ndarray) -> np.ndarray:
