@@ -202,3 +202,13 @@ def test_segment_rows_are_the_slices_of_each_segment():
     assert adopters.segment_rows(7) == slice(0, 0)
     with pytest.raises(ValueError, match="order of segment"):
         _adopters(np.ones((3, 4)), segment=np.array([1, 0, 1])).segment_rows(0)
+
+
+def test_group_memberships_agree_for_many_partners():
+    rng = np.random.default_rng(5)
+    platforms = (rng.random((300, 18)) < 0.1).astype(float)  # more partners than the counting shortcut takes
+    index, groups = market.group_memberships(platforms)
+    np.testing.assert_array_equal(groups[index], platforms)
+    few_index, few_groups = market.group_memberships(platforms[:, :6])
+    np.testing.assert_array_equal(few_groups[few_index], platforms[:, :6])
+    assert np.all(np.diff(few_groups @ (1 << np.arange(6))) > 0)  # groups in order of their code, as np.unique gives

@@ -183,7 +183,13 @@ def group_memberships(platforms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if partners > 62:
         raise ValueError("at most 62 partner platforms are supported")
     codes = platforms.astype(np.int64) @ (np.int64(1) << np.arange(partners, dtype=np.int64))
-    unique_codes, index = np.unique(codes, return_inverse=True)
+    if partners <= 16:  # few possible codes: count them instead of sorting every row
+        unique_codes = np.flatnonzero(np.bincount(codes, minlength=1 << partners))
+        position = np.zeros(1 << partners, dtype=np.int64)
+        position[unique_codes] = np.arange(unique_codes.size)
+        index = position[codes]
+    else:
+        unique_codes, index = np.unique(codes, return_inverse=True)
     groups = ((unique_codes[:, None] >> np.arange(partners)) & 1).astype(float)
     return index.reshape(-1).astype(np.int64), groups
 
