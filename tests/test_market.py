@@ -196,14 +196,6 @@ def test_network_bonus_zero_at_zero_share():
     assert bonus[1] == pytest.approx(0.5 * math.log(101.0))
 
 
-def test_segment_rows_are_the_slices_of_each_segment():
-    adopters = _adopters(np.ones((6, 4)), segment=np.array([0, 0, 1, 1, 1, 2]))
-    assert [adopters.segment_rows(s) for s in range(3)] == [slice(0, 2), slice(2, 5), slice(5, 6)]
-    assert adopters.segment_rows(7) == slice(0, 0)
-    with pytest.raises(ValueError, match="order of segment"):
-        _adopters(np.ones((3, 4)), segment=np.array([1, 0, 1])).segment_rows(0)
-
-
 def test_group_memberships_agree_for_many_partners():
     rng = np.random.default_rng(5)
     platforms = (rng.random((300, 18)) < 0.1).astype(float)  # more partners than the counting shortcut takes

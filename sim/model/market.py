@@ -36,8 +36,7 @@ class Adopters:
     ``tastes[:, rows]`` as one matrix; switching_cost: utility of staying with
     the current provider; platform_group: index of the row's set of platform
     memberships, a row of ``group_platforms`` ((groups x partners) 0/1), so
-    channel terms are computed per group, not per row. Rows are stored in
-    order of segment.
+    channel terms are computed per group, not per row.
     """
 
     segment: np.ndarray
@@ -86,18 +85,6 @@ class Adopters:
             self.__dict__["_segment_group"] = cached
         return cached
 
-    def segment_rows(self, segment: int) -> slice:
-        """The rows of one segment, which are stored together in order of segment."""
-        bounds = self.__dict__.get("_segment_bounds")
-        if bounds is None:
-            if np.any(np.diff(self.segment) < 0):
-                raise ValueError("adopter rows must be stored in order of segment")
-            bounds = np.searchsorted(self.segment, np.arange(int(self.segment.max(initial=0)) + 2)).tolist()
-            self.__dict__["_segment_bounds"] = bounds
-        if not 0 <= segment < len(bounds) - 1:
-            return slice(0, 0)
-        return slice(bounds[segment], bounds[segment + 1])
-
     @property
     def rows(self) -> int:
         """Number of rows."""
@@ -121,7 +108,7 @@ class FirmOffer:
     available: np.ndarray
 
     def attributes(self) -> np.ndarray:
-        """(4 x firms) matrix matching the columns of :attr:`Adopters.tastes`."""
+        """(4 x firms) matrix matching the lines of :attr:`Adopters.tastes`."""
         return np.vstack([self.capability, self.korean_quality, self.price, self.domestic])
 
 

@@ -208,6 +208,7 @@ class AIMarketModel(mesa.Model):
         review_rate = np.array([self.scenario_def.segments[s]["review_rate_per_quarter"] for s in SEGMENTS])
         self.row_review_rate = review_rate[segment]
         self.segment_weight = np.bincount(segment, weights=weight, minlength=len(SEGMENTS))
+        self.aware_weight = np.bincount(segment, weights=weight * aware, minlength=len(SEGMENTS))  # kept by adopt
         self.panel = self._choose_panel(segment, intensity, population["panel_rows"])
         panel_counts = np.bincount(segment[self.panel], minlength=len(SEGMENTS))
         self.panel_scale = np.array(counts, dtype=float) / np.maximum(panel_counts, 1)
@@ -586,6 +587,7 @@ class AIMarketModel(mesa.Model):
         hear = 1.0 - np.exp(-group_hazard[a.segment_group[unaware]] * self._awareness_pull()[unaware] / 4.0)
         new = unaware[hear_draws[unaware] < hear]
         a.aware[new] = True
+        self.aware_weight += np.bincount(a.segment[new], weights=a.weight[new], minlength=len(SEGMENTS))
         review_draws = rng.random(a.rows)
         available = np.array([f.available for f in self.firms])
         orphaned = a.adopted & (a.provider < 0)
@@ -839,13 +841,19 @@ class AIMarketModel(mesa.Model):
 
     def _offer(self) -> market.FirmOffer:
         firms = self.firms
+        # one pass over the firms (asked for several times a quarter)
+        values = np.array(
+            [(f.offered_capability, f.korean_quality, f.price, 1.0 if f.domestic else 0.0, f.trust) for f in firms],
+            dtype=float,
+        ).reshape(len(firms), 5)
+        capability, korean_quality, price, domestic, trust = values.T
         return market.FirmOffer(
-            capability=np.array([f.offered_capability for f in firms]),
-            korean_quality=np.array([f.korean_quality for f in firms]),
-            price=np.array([f.price for f in firms]),
-            domestic=np.array([1.0 if f.domestic else 0.0 for f in firms]),
-            trust=np.array([f.trust for f in firms]),
-            available=np.array([f.available for f in firms]),
+            capability=capability,
+            korean_quality=korean_quality,
+            price=price,
+            domestic=domestic,
+            trust=trust,
+            available=np.array([f.available for f in firms], dtype=bool),
         )
 
     def _segment_terms(self, offer: market.FirmOffer, for_choice: bool = False) -> market.SegmentTerms:
@@ -948,9 +956,7 @@ class AIMarketModel(mesa.Model):
 
     def aware_share(self, segment: int) -> float:
         """Share of a segment's people (or organisations) who have heard of and tried AI assistants."""
-        a = self.adopters
-        mine = a.segment_rows(segment)
-        return float(a.weight[mine][a.aware[mine]].sum() / max(a.weight[mine].sum(), 1e-12))
+        return float(self.aware_weight[segment] / max(self.segment_weight[segment], 1e-12))
 
     def consumer_surplus_usd_bn(self) -> float:
         """Consumer surplus this quarter against a world with only the outside option (USD bn), on the panel.
