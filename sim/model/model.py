@@ -584,7 +584,9 @@ class AIMarketModel(mesa.Model):
         # one draw per row keeps the stream independent of who is aware; only the unaware need the hazard
         hear_draws = rng.random(a.rows)
         unaware = np.flatnonzero(~a.aware)
-        hear = 1.0 - np.exp(-group_hazard[a.segment_group[unaware]] * self._awareness_pull()[unaware] / 4.0)
+        # float32 exponentials: 2-4x faster, and a draw lands within 1e-7 of its threshold about once a run
+        quarter_hazard = (group_hazard / 4.0).astype(np.float32)
+        hear = 1.0 - np.exp(-quarter_hazard[a.segment_group[unaware]] * self._awareness_pull()[unaware])
         new = unaware[hear_draws[unaware] < hear]
         a.aware[new] = True
         self.aware_weight += np.bincount(a.segment[new], weights=a.weight[new], minlength=len(SEGMENTS))
@@ -827,12 +829,12 @@ class AIMarketModel(mesa.Model):
         return np.array([(max(f.offered_capability, 1e-6) * self.frontier_level) ** e * f.price for f in firms])
 
     def _awareness_pull(self) -> np.ndarray:
-        """Per row: how much faster than average it hears of AI (intensity ** bias, mean one per segment)."""
+        """Per row: how much faster than average it hears of AI (intensity ** bias, mean one per segment; float32)."""
         bias = self.params["intensity_awareness_bias"]
         cached = getattr(self, "_pull_cache", None)
         if cached is None or cached[0] != bias:
             a = self.adopters
-            cached = (bias, a.intensity**bias / self.awareness_norm[a.segment])
+            cached = (bias, (a.intensity**bias / self.awareness_norm[a.segment]).astype(np.float32))
             self._pull_cache = cached
         return cached[1]
 
