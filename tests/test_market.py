@@ -120,10 +120,10 @@ def test_utilities_by_hand():
         trust=np.array([0.0, -0.1]),
         available=np.array([True, True]),
     )
-    terms = market.SegmentTerms(bonus=np.array([[0.2, 0.0]]), channel_weight=np.array([1.5]), outside=np.array([0.4]))
+    terms = market.SegmentTerms(bonus=np.array([[0.2, 0.0]]), outside=np.array([0.4]))
     channel = np.array([[1.0], [0.0]])  # firms x groups: the row's one platform group carries firm 0
     adopters = _adopters(tastes, provider=np.array([1]))
-    table = market.utility_table(offer, terms, channel)
+    table = market.utility_table(offer, terms, market.channel_utility(channel, np.array([1.5])))
     u = market.utilities(adopters, np.array([0]), offer, table, np.array([-0.1]), include_inertia=True)
     firm0 = 2 * 1.0 + 1 * 0.7 - 3 * 1.0 + 0 + 0 + 0.2 + 1.5
     firm1 = 2 * 0.8 + 1 * 0.9 - 3 * 0.8 + 0.5 - 0.1 + 0.0 + 0 + 0.5  # + switching cost (current)
@@ -142,11 +142,9 @@ def test_utility_table_has_one_column_per_segment_and_group():
         trust=np.array([0.1, 0.0]),
         available=np.array([True, False]),
     )
-    terms = market.SegmentTerms(
-        bonus=np.array([[0.0, 0.0], [1.0, 2.0]]), channel_weight=np.array([0.5, 2.0]), outside=np.array([-1.0, -2.0])
-    )
+    terms = market.SegmentTerms(bonus=np.array([[0.0, 0.0], [1.0, 2.0]]), outside=np.array([-1.0, -2.0]))
     channel = np.array([[0.0, 1.0, 0.5], [1.0, 0.0, 0.0]])  # firms x 3 platform groups
-    table = market.utility_table(offer, terms, channel)
+    table = market.utility_table(offer, terms, market.channel_utility(channel, np.array([0.5, 2.0])))
     assert table.shape == (3, 2 * 3)
     assert table[0, 1 * 3 + 2] == pytest.approx(0.1 + 1.0 + 2.0 * 0.5)  # segment 1, group 2
     assert table[0, 0 * 3 + 1] == pytest.approx(0.1 + 0.0 + 0.5 * 1.0)  # segment 0, group 1
@@ -169,8 +167,8 @@ def test_unavailable_firm_is_never_chosen():
         trust=np.zeros(2),
         available=np.array([True, False]),
     )
-    terms = market.SegmentTerms(bonus=np.zeros((1, 2)), channel_weight=np.zeros(1), outside=np.zeros(1))
-    table = market.utility_table(offer, terms, np.zeros((2, 1)))
+    terms = market.SegmentTerms(bonus=np.zeros((1, 2)), outside=np.zeros(1))
+    table = market.utility_table(offer, terms, np.zeros((2, 1, 1)))
     u = market.utilities(_adopters(tastes), np.arange(500), offer, table, np.zeros(500), include_inertia=False)
     assert (market.choose_providers(u[:-1], np.random.default_rng(1)) == 0).all()
     assert (market.sample_with_outside(u.astype(np.float32), np.random.default_rng(2).random(500)) != 1).all()

@@ -109,7 +109,7 @@ class FirmOffer:
 
     def attributes(self) -> np.ndarray:
         """(4 x firms) matrix matching the lines of :attr:`Adopters.tastes`."""
-        return np.vstack([self.capability, self.korean_quality, self.price, self.domestic])
+        return np.array([self.capability, self.korean_quality, self.price, self.domestic])
 
 
 @dataclass(frozen=True)
@@ -118,13 +118,11 @@ class SegmentTerms:
 
     bonus: (segments x firms) everything that is the same for all rows of a
     segment (brand constants, network effect, procurement preference, trust);
-    channel_weight: per segment, the utility of being offered a firm inside
-    one's platform; outside: per segment, the outside option's utility for a
-    row of average intensity (each row adds its own intensity term).
+    outside: per segment, the outside option's utility for a row of average
+    intensity (each row adds its own intensity term).
     """
 
     bonus: np.ndarray
-    channel_weight: np.ndarray
     outside: np.ndarray
 
 
@@ -197,21 +195,28 @@ def channel_matrix(
     return np.minimum(platforms @ routes, 1.0)
 
 
-def utility_table(offer: FirmOffer, terms: SegmentTerms, channel: np.ndarray) -> np.ndarray:
+def channel_utility(channel: np.ndarray, channel_weight: np.ndarray) -> np.ndarray:
+    """(firms x segments x groups) utility of being offered each firm inside one's platforms.
+
+    ``channel`` is the (firms x groups) channel strength (see :func:`channel_matrix`);
+    ``channel_weight`` the utility of a full-strength channel, per segment.
+    """
+    return channel[:, None, :] * channel_weight[None, :, None]
+
+
+def utility_table(offer: FirmOffer, terms: SegmentTerms, channel_part: np.ndarray) -> np.ndarray:
     """Utility shared by all rows of one segment and platform group: ((firms + 1) x (segments * groups)).
 
     Column ``s * groups + g`` (see :attr:`Adopters.segment_group`) holds, for each
-    firm, trust + segment bonus + channel_weight * channel strength (``UNAVAILABLE``
-    for a firm that cannot be chosen), and in the last line the outside option's
-    segment term. ``channel`` is the (firms x groups) channel strength (see
-    :func:`channel_matrix`). Built once per quarter, it turns the per-row
+    firm, trust + segment bonus + channel utility (``UNAVAILABLE`` for a firm
+    that cannot be chosen), and in the last line the outside option's segment
+    term. ``channel_part`` comes from :func:`channel_utility` (it changes only
+    with partnerships). Built a few times a quarter, the table turns the per-row
     segment and channel terms into one gather.
     """
-    firms, groups = channel.shape
-    segments = terms.bonus.shape[0]
+    firms, segments, groups = channel_part.shape
     table = np.empty((firms + 1, segments, groups))
-    shared = offer.trust[:, None] + terms.bonus.T  # firms x segments
-    np.add(shared[:, :, None], terms.channel_weight[None, :, None] * channel[:, None, :], out=table[:firms])
+    np.add(channel_part, (offer.trust[:, None] + terms.bonus.T)[:, :, None], out=table[:firms])
     table[:firms][~offer.available] = UNAVAILABLE
     table[firms] = terms.outside[:, None]
     return table.reshape(firms + 1, segments * groups)

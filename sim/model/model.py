@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import functools
 import pickle
+import statistics
 from collections.abc import Mapping
 from typing import Any
 
@@ -736,7 +737,7 @@ class AIMarketModel(mesa.Model):
     def _typical_cost_ratio(self) -> float:
         """Median marginal cost / price of active firms today."""
         ratios = [self._marginal_cost(f) / f.price for f in self.firms if f.available and f.price > 0]
-        return float(np.median(ratios)) if ratios else 0.5
+        return float(statistics.median(ratios)) if ratios else 0.5
 
     def _expected_entrant_profit(self, candidate: Firm) -> float:
         """Yearly profit a candidate expects: its logit demand on the panel at today's offers, less costs."""
@@ -845,17 +846,17 @@ class AIMarketModel(mesa.Model):
         firms = self.firms
         # one pass over the firms (asked for several times a quarter)
         values = np.array(
-            [(f.offered_capability, f.korean_quality, f.price, 1.0 if f.domestic else 0.0, f.trust) for f in firms],
+            [(f.offered_capability, f.korean_quality, f.price, f.domestic, f.trust, f.available) for f in firms],
             dtype=float,
-        ).reshape(len(firms), 5)
-        capability, korean_quality, price, domestic, trust = values.T
+        ).reshape(len(firms), 6)
+        capability, korean_quality, price, domestic, trust, available = values.T
         return market.FirmOffer(
             capability=capability,
             korean_quality=korean_quality,
             price=price,
             domestic=domestic,
             trust=trust,
-            available=np.array([f.available for f in firms], dtype=bool),
+            available=available > 0.0,
         )
 
     def _segment_terms(self, offer: market.FirmOffer, for_choice: bool = False) -> market.SegmentTerms:
@@ -874,13 +875,12 @@ class AIMarketModel(mesa.Model):
         foreign_trust = p["foreign_trust"] + np.array([st["foreign_trust"] for st in state])
         bonus = self.brand[:, :firms] + market.network_bonus(self.segment_firm_shares[:, :firms], p["network_effect"])
         bonus += foreign_trust[:, None] * (1.0 - offer.domestic)[None, :]
-        channel_weight = np.array([self.scenario_def.segments[name]["channel_weight"] for name in SEGMENTS])
         if for_choice:
             public = self.segment_index["public"]
             price_weight = self.scenario_def.segments["public"]["price_sensitivity"]
             preference = self.regulator.effective_procurement_preference
             bonus[public] += preference * price_weight * offer.price * offer.domestic
-        return market.SegmentTerms(bonus=bonus, channel_weight=channel_weight, outside=outside)
+        return market.SegmentTerms(bonus=bonus, outside=outside)
 
     def _outside_per_row(self, rows: np.ndarray) -> np.ndarray:
         """The per-row part of not paying for AI: lower for heavy users (the segment part is in the terms)."""
@@ -901,11 +901,20 @@ class AIMarketModel(mesa.Model):
             cached = self._channel_cache = (key, channel)
         return cached[1]
 
+    def _channel_utility(self) -> np.ndarray:
+        """(firms x segments x groups) utility of each firm's channel (see :func:`market.channel_utility`), cached with it."""
+        channel = self._channel_by_group()
+        cached = self.__dict__.get("_channel_utility_cache")
+        if cached is None or cached[0] is not channel:
+            weight = np.array([self.scenario_def.segments[name]["channel_weight"] for name in SEGMENTS])
+            cached = self._channel_utility_cache = (channel, market.channel_utility(channel, weight))
+        return cached[1]
+
     def _utility_table(self, for_choice: bool) -> tuple[market.FirmOffer, np.ndarray]:
         """Today's offers and the (segment, platform group) utility table (see :func:`market.utility_table`)."""
         offer = self._offer()
         terms = self._segment_terms(offer, for_choice)
-        return offer, market.utility_table(offer, terms, self._channel_by_group())
+        return offer, market.utility_table(offer, terms, self._channel_utility())
 
     def _utilities(self, rows: np.ndarray, include_inertia: bool, for_choice: bool = False) -> np.ndarray:
         """((firms + 1) x rows) utilities of the given rows in float64, the outside option last."""

@@ -194,7 +194,8 @@ def _burden(group: list[Firm]) -> float:
     """The average firm's compliance cost and fines as a share of its revenue (capped at 1)."""
     if not group:
         return 0.0
-    return float(np.mean([min(1.0, (f.compliance_cost_usd_bn + f.fines_usd_bn) / f.revenue_usd_bn) for f in group]))
+    shares = [min(1.0, (f.compliance_cost_usd_bn + f.fines_usd_bn) / f.revenue_usd_bn) for f in group]
+    return float(sum(shares) / len(shares))
 
 
 def record_quarter(model: AIMarketModel) -> None:
