@@ -201,7 +201,7 @@ def channel_utility(channel: np.ndarray, channel_weight: np.ndarray) -> np.ndarr
     ``channel`` is the (firms x groups) channel strength (see :func:`channel_matrix`);
     ``channel_weight`` the utility of a full-strength channel, per segment.
     """
-    return channel[:, None, :] * channel_weight[None, :, None]
+    return np.ascontiguousarray(channel[:, None, :] * channel_weight[None, :, None])
 
 
 def utility_table(offer: FirmOffer, terms: SegmentTerms, channel_part: np.ndarray) -> np.ndarray:

@@ -47,7 +47,7 @@ from sim.model.regulator import Regulator
 from sim.timeline import quarter_label
 
 STREAMS = ("population", "market", "events", "firms", "partners", "regulator")
-CHOICE_CHUNK_ROWS = 8192  # rows per block when evaluating choices (speed only: results do not depend on it)
+CHOICE_CHUNK_ROWS = 4096  # rows per block when evaluating choices (speed only: results do not depend on it)
 DEFAULT_SCENARIO = "korea-2025"
 
 
@@ -867,12 +867,15 @@ class AIMarketModel(mesa.Model):
         """
         p = self.params
         firms = len(self.firms)
-        state = [self.segment_state[name] for name in SEGMENTS]
-        outside_base = np.array([st["outside_utility"] for st in state])
-        frontier_value = np.array([st["frontier_value_weight"] for st in state])
+        outside_base, frontier_value, segment_trust = np.array(
+            [
+                (st["outside_utility"], st["frontier_value_weight"], st["foreign_trust"])
+                for st in (self.segment_state[name] for name in SEGMENTS)
+            ]
+        ).T
         # the outside option falls as the frontier advances (and, per row, for heavy users: _outside_per_row)
         outside = outside_base + p["outside_option_shift"] - frontier_value * np.log(self.frontier_level)
-        foreign_trust = p["foreign_trust"] + np.array([st["foreign_trust"] for st in state])
+        foreign_trust = p["foreign_trust"] + segment_trust
         bonus = self.brand[:, :firms] + market.network_bonus(self.segment_firm_shares[:, :firms], p["network_effect"])
         bonus += foreign_trust[:, None] * (1.0 - offer.domestic)[None, :]
         if for_choice:
@@ -896,7 +899,9 @@ class AIMarketModel(mesa.Model):
         if cached is None or cached[0] != key:
             provider = np.array(key[0], dtype=np.int64)
             strength = np.array(key[1], dtype=float)
-            channel = market.channel_matrix(self.adopters.group_platforms, provider, strength, len(self.firms)).T
+            channel = np.ascontiguousarray(
+                market.channel_matrix(self.adopters.group_platforms, provider, strength, len(self.firms)).T
+            )
             channel.flags.writeable = False
             cached = self._channel_cache = (key, channel)
         return cached[1]
