@@ -249,7 +249,7 @@ def utilities(
     if include_inertia:
         current = adopters.provider[rows]
         has = np.flatnonzero(current >= 0)
-        u[current[has], has] += adopters.switching_cost[rows[has]]
+        u.reshape(-1)[current[has] * u.shape[1] + has] += adopters.switching_cost[rows[has]]  # flat: one gather
     return u
 
 

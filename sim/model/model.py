@@ -844,11 +844,11 @@ class AIMarketModel(mesa.Model):
 
     def _offer(self) -> market.FirmOffer:
         firms = self.firms
-        # one pass over the firms (asked for several times a quarter)
-        values = np.array(
-            [(f.offered_capability, f.korean_quality, f.price, f.domestic, f.trust, f.available) for f in firms],
-            dtype=float,
-        ).reshape(len(firms), 6)
+        # one flat pass over the firms (asked for several times a quarter)
+        flat: list[float] = []
+        for f in firms:
+            flat += (f.offered_capability, f.korean_quality, f.price, f.domestic, f.trust, f.available)
+        values = np.array(flat, dtype=float).reshape(len(firms), 6)
         capability, korean_quality, price, domestic, trust, available = values.T
         return market.FirmOffer(
             capability=capability,
@@ -963,7 +963,10 @@ class AIMarketModel(mesa.Model):
     def _update_segment_shares(self) -> None:
         a = self.adopters
         firms = len(self.firms)
-        self._cells = (a.segment * (firms + 1) + 1 + a.provider, firms)
+        base = self.__dict__.get("_cell_base")
+        if base is None or base[0] != firms:  # segment * (firms + 1) + 1, kept until a firm enters
+            base = self._cell_base = (firms, a.segment * (firms + 1) + 1)
+        self._cells = (base[1] + a.provider, firms)
         counts = self._sum_by_segment_and_firm(a.weight)
         self.served_counts = counts  # real adopters served per segment and firm
         totals = counts.sum(axis=1, keepdims=True)
