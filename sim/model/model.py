@@ -513,8 +513,9 @@ class AIMarketModel(mesa.Model):
                 firm.decision = None
                 continue
             tax = min(firm.compliance_cost_usd_bn / firm.revenue_usd_bn, 0.5) if firm.revenue_usd_bn > 0 else 0.0
-            best = (self._marginal_cost(firm) + markups[firm.index]) / (1.0 - tax)
-            serving = firm.revenue_usd_bn * self._marginal_cost(firm) / max(firm.price, 1e-9)
+            marginal_cost = self._marginal_cost(firm)
+            best = (marginal_cost + markups[firm.index]) / (1.0 - tax)
+            serving = firm.revenue_usd_bn * marginal_cost / max(firm.price, 1e-9)
             operating = 4.0 * (
                 firm.revenue_usd_bn - serving - firm.fixed_cost_usd_bn_per_year / 4.0 - firm.compliance_cost_usd_bn
             )
@@ -592,19 +593,20 @@ class AIMarketModel(mesa.Model):
         a.aware[new] = True
         self.aware_weight += np.bincount(a.segment[new], weights=a.weight[new], minlength=len(SEGMENTS))
         review_draws = rng.random(a.rows)
-        available = np.array([f.available for f in self.firms])
-        orphaned = a.adopted & (a.provider < 0)
-        if not available.all():
-            orphaned |= a.adopted & ~available[np.maximum(a.provider, 0)]
         reviewing = review_draws < self.row_review_rate
         if self.platform_changed.any():
             group_switched = a.group_platforms[:, self.platform_changed].any(axis=1)
             reviewing |= group_switched[a.platform_group] & (review_draws < c["platform_switch_review"])
         choosing = a.aware & reviewing
         choosing[new] = True
-        choosing |= orphaned
+        # users of a provider that left choose again; only firms that still had users need a look
+        users = self.served_counts.sum(axis=0)
+        gone = [f.index for f in self.firms if not f.available and f.index < users.shape[0] and users[f.index] > 0]
+        if gone:
+            orphaned = np.flatnonzero(np.isin(a.provider, gone))
+            a.provider[orphaned] = -1
+            choosing[orphaned] = True
         choosers = np.flatnonzero(choosing)
-        a.provider[orphaned] = -1
         draws = rng.random(choosers.size)
         offer, table = self._utility_table(for_choice=True)
         table = table.astype(np.float32)  # choices are sampled in float32 (see market.sample_choices)
@@ -790,6 +792,9 @@ class AIMarketModel(mesa.Model):
         rate = self.params["brand_convergence_per_quarter"]
         active = np.array([f.available for f in self.firms])
         if rate <= 0 or not active.any():
+            return
+        if active.all():  # the usual case: no copies through a mask
+            self.brand += rate * (self.brand.mean(axis=1, keepdims=True) - self.brand)
             return
         mean = self.brand[:, active].mean(axis=1, keepdims=True)
         self.brand[:, active] += rate * (mean - self.brand[:, active])
