@@ -202,3 +202,19 @@ def test_group_memberships_agree_for_many_partners():
     few_index, few_groups = market.group_memberships(platforms[:, :6])
     np.testing.assert_array_equal(few_groups[few_index], platforms[:, :6])
     assert np.all(np.diff(few_groups @ (1 << np.arange(6))) > 0)  # groups in order of their code, as np.unique gives
+
+
+def test_added_option_share_matches_the_logit_share_of_the_stacked_options():
+    rng = np.random.default_rng(9)
+    u = rng.normal(size=(4, 50)) * 3
+    added = rng.normal(size=50) * 3
+    expected = market.choice_probabilities(np.vstack([u, added[None, :]]))[-1]
+    np.testing.assert_allclose(market.added_option_share(u, added), expected, rtol=1e-6)
+    assert market.added_option_share(np.zeros((2, 1)), np.array([-1e4]))[0] == 0.0  # no overflow warnings
+
+
+def test_stable_argsort_keeps_the_order_of_ties():
+    values = np.array([3.0, 1.0, 2.0, 1.0, 3.0, 0.5])
+    np.testing.assert_array_equal(market.stable_argsort(values), [5, 1, 3, 2, 0, 4])
+    distinct = np.random.default_rng(2).random(1000)
+    np.testing.assert_array_equal(market.stable_argsort(distinct), np.argsort(distinct, kind="stable"))

@@ -139,6 +139,19 @@ def stratified_normal(count: int, rng: np.random.Generator) -> np.ndarray:
     return ndtri(np.clip(bands, 1e-12, 1.0 - 1e-12))
 
 
+def stable_argsort(values: np.ndarray) -> np.ndarray:
+    """``np.argsort(values, kind="stable")``, faster when the values are distinct (as continuous draws are).
+
+    Without ties every sort gives the same order, so the vectorised quicksort is
+    used and the stable sort only when two values are equal.
+    """
+    order = np.argsort(values)
+    ordered = values[order]
+    if np.any(ordered[1:] == ordered[:-1]):
+        return np.argsort(values, kind="stable")
+    return order
+
+
 def bass_hazard(p: float, q: float, fraction: float, years: float = 0.25) -> float:
     """Average yearly hazard over the next ``years`` for someone not yet reached, from Bass (1969).
 
@@ -314,6 +327,17 @@ def log_sum(utility: np.ndarray) -> np.ndarray:
     """Numerically stable log(sum(exp(u))) per row (column): the expected maximum utility."""
     top = utility.max(axis=0)
     return top + np.log(_exp_below_top(utility, top).sum(axis=0))
+
+
+def added_option_share(utility: np.ndarray, added: np.ndarray) -> np.ndarray:
+    """Logit share an added option with utility ``added`` per row would win against the options in ``utility``.
+
+    ``utility`` is firm-major (options x rows); the share is
+    exp(added) / (exp(added) + sum exp(utility)) = expit(added - log-sum).
+    """
+    from scipy.special import expit
+
+    return expit(added - log_sum(utility))
 
 
 def surplus_per_row(utility: np.ndarray, price_taste: np.ndarray, money_per_price_unit: np.ndarray) -> np.ndarray:

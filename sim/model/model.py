@@ -238,7 +238,7 @@ class AIMarketModel(mesa.Model):
             rows = np.nonzero(segment == s)[0]
             if rows.size == 0:
                 continue
-            ordered = rows[np.argsort(intensity[rows], kind="stable")]
+            ordered = rows[market.stable_argsort(intensity[rows])]
             take = min(per_segment, rows.size)
             chosen.append(ordered[np.linspace(0, rows.size - 1, take).round().astype(np.int64)])
         return np.sort(np.unique(np.concatenate(chosen)))
@@ -763,8 +763,7 @@ class AIMarketModel(mesa.Model):
             + brand
             + trust * foreign
         )
-        everything = np.vstack([utility, own[None, :]])
-        share = market.choice_probabilities(everything)[-1]
+        share = market.added_option_share(utility, own)
         per_row = self._revenue_per_row(rows, None, candidate)
         revenue = float((a.weight[rows] * self.panel_scale[seg] * share * per_row).sum() / 1e9) * 4.0
         margin = 1.0 - self._marginal_cost(candidate) / candidate.price
