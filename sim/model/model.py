@@ -201,10 +201,10 @@ class AIMarketModel(mesa.Model):
             )
             switching[block] = seg["switching_cost"] * lognormal(sigma)
             start += count
-        platforms = np.zeros((n, len(self.partners)))
+        platforms = np.zeros((n, len(self.partners)), dtype=bool)
         for k, partner in enumerate(self.partners):
             reach = np.array([partner.reach.get(s, 0.0) for s in SEGMENTS])
-            platforms[:, k] = rng.random(n) < reach[segment]
+            platforms[:, k] = rng.random(n) < np.repeat(reach, counts)  # rows are grouped by segment
         group, group_platforms = market.group_memberships(platforms)
         review_rate = np.array([self.scenario_def.segments[s]["review_rate_per_quarter"] for s in SEGMENTS])
         self.row_review_rate = review_rate[segment]
