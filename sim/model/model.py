@@ -743,13 +743,14 @@ class AIMarketModel(mesa.Model):
 
     def _expected_entrant_profit(self, candidate: Firm) -> float:
         """Yearly profit a candidate expects: its logit demand on the panel at today's offers, less costs."""
-        a = self.adopters
-        rows = self.panel[a.aware[self.panel]]
-        if rows.size == 0:
+        local = self._aware_panel()
+        if local.size == 0:
             return -1.0
-        utility = self._utilities(rows, include_inertia=False)
-        taste = a.tastes[:, rows].astype(float).T
-        seg = a.segment[rows]
+        panel = self._panel_population()
+        rows = self.panel[local]
+        utility = self._panel_utilities(local)
+        taste = panel.tastes[:, local].astype(float).T
+        seg = panel.segment[local]
         brand = self.brand.min(axis=1)[seg]
         foreign = 0.0 if candidate.domestic else 1.0
         trust = (self.params["foreign_trust"] + np.array([self.segment_state[s]["foreign_trust"] for s in SEGMENTS]))[
@@ -765,7 +766,7 @@ class AIMarketModel(mesa.Model):
         )
         share = market.added_option_share(utility, own)
         per_row = self._revenue_per_row(rows, None, candidate)
-        revenue = float((a.weight[rows] * self.panel_scale[seg] * share * per_row).sum() / 1e9) * 4.0
+        revenue = float((panel.weight[local] * share * per_row).sum() / 1e9) * 4.0
         margin = 1.0 - self._marginal_cost(candidate) / candidate.price
         fixed = candidate.fixed_cost_usd_bn_per_year + candidate.base_investment_usd_bn_per_year
         compliance = self.regulator.obligation_cost_krw_bn_per_year(candidate) / self.krw_per_usd
@@ -930,25 +931,60 @@ class AIMarketModel(mesa.Model):
         offer, table = self._utility_table(for_choice)
         return market.utilities(self.adopters, rows, offer, table, self._outside_per_row(rows), include_inertia)
 
+    def _panel_population(self) -> market.Adopters:
+        """The panel's rows as a small population of their own, each weighted by what it stands for.
+
+        Only the rows' fixed traits are copied (weight times panel scale, segment,
+        intensity, tastes, platform group): awareness and providers are read from
+        the full population. Estimates gather from these few contiguous rows
+        instead of from the whole population.
+        """
+        cached = self.__dict__.get("_panel_cache")
+        if cached is None:
+            a, rows = self.adopters, self.panel
+            cached = self._panel_cache = market.Adopters(
+                segment=a.segment[rows],
+                weight=a.weight[rows] * self.panel_scale[a.segment[rows]],
+                aware=np.ones(rows.size, dtype=bool),  # not kept: see self.adopters.aware
+                adopted=np.zeros(rows.size, dtype=bool),  # not kept
+                provider=np.full(rows.size, -1, dtype=np.int64),  # not kept
+                intensity=a.intensity[rows],
+                tastes=np.ascontiguousarray(a.tastes[:, rows]),
+                switching_cost=a.switching_cost[rows],
+                platform_group=a.platform_group[rows],
+                group_platforms=a.group_platforms,
+            )
+        return cached
+
+    def _aware_panel(self) -> np.ndarray:
+        """Positions (within the panel) of the panel rows that are aware of AI."""
+        return np.flatnonzero(self.adopters.aware[self.panel])
+
+    def _panel_utilities(self, local: np.ndarray, for_choice: bool = False) -> np.ndarray:
+        """((firms + 1) x rows) float64 utilities of the panel rows at ``local``, the outside option last."""
+        panel = self._panel_population()
+        offer, table = self._utility_table(for_choice)
+        outside = -self.params["intensity_value_weight"] * panel.log_intensity[local]
+        return market.utilities(panel, local, offer, table, outside, include_inertia=False)
+
     def _markups(self) -> np.ndarray:
         """Logit-Bertrand markup per firm (price-index units) at current offers: D_j / (-dD_j/dp_j).
 
         Demand is estimated on the aware panel rows, each weighted by what it pays
         per unit of price; the outside option is part of the choice set.
         """
-        a = self.adopters
         firms = len(self.firms)
-        rows = self.panel[a.aware[self.panel]]
-        if rows.size == 0:
+        local = self._aware_panel()
+        if local.size == 0:
             return np.full(firms, 0.5)
-        utility = self._utilities(rows, include_inertia=False, for_choice=True)
+        panel = self._panel_population()
+        utility = self._panel_utilities(local, for_choice=True)
         probability = market.choice_probabilities(utility)[:firms]
         e = self.params["usage_capability_elasticity"]
         capability = np.array([max(f.offered_capability, 1e-6) for f in self.firms])
         usage_factor = (capability * self.frontier_level) ** e  # per firm
-        seg = a.segment[rows]
-        pays = a.usage_weight[rows] * self.panel_scale[seg] * self._usage_base()[seg]  # per row, at usage factor 1
-        alpha = -a.tastes[2, rows]  # utility per unit of the price index
+        pays = panel.usage_weight[local] * self._usage_base()[panel.segment[local]]  # per row, at usage factor 1
+        alpha = -panel.tastes[2, local]  # utility per unit of the price index
         demand = usage_factor * (probability @ pays)
         slope = usage_factor * ((probability * (1.0 - probability)) @ (pays * alpha))
         return np.divide(demand, slope, out=np.full(firms, 0.5), where=slope > 0)
@@ -987,16 +1023,16 @@ class AIMarketModel(mesa.Model):
         Measured at true utilities: the procurement preference steers public
         buyers' choices but is not counted as a gain to them.
         """
-        a = self.adopters
-        rows = self.panel[a.aware[self.panel]]
-        if rows.size == 0:
+        local = self._aware_panel()
+        if local.size == 0:
             return 0.0
-        utility = self._utilities(rows, include_inertia=False)
+        panel = self._panel_population()
+        utility = self._panel_utilities(local)
         # what one unit of the price index costs the row per quarter
         e = self.params["usage_capability_elasticity"]
-        money = self._usage_base()[a.segment[rows]] * a.intensity[rows] * self.frontier_level**e
-        surplus = market.surplus_per_row(utility, -a.tastes[2, rows], money)
-        weight = a.weight[rows] * self.panel_scale[a.segment[rows]]
+        money = self._usage_base()[panel.segment[local]] * panel.intensity[local] * self.frontier_level**e
+        surplus = market.surplus_per_row(utility, -panel.tastes[2, local], money)
+        weight = panel.weight[local]
         aware = weight.sum()
         self.surplus_parts = {
             "aware": float(aware),
