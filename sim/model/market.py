@@ -288,11 +288,11 @@ def sample_choices(utility: np.ndarray, draws: np.ndarray, overwrite: bool = Fal
     weights -= weights.max(axis=0)
     np.exp(weights, out=weights)
     target = draws.astype(np.float32) * weights.sum(axis=0)
-    picks = np.zeros(rows, dtype=np.uint8 if firms <= 255 else np.int64)  # a narrow counter is faster
+    picks: np.ndarray = np.zeros(rows, dtype=np.uint8 if firms <= 255 else np.int64)  # a narrow counter is faster
     running = np.zeros(rows, dtype=np.float32)
     for firm in range(firms - 1):
         running += weights[firm]
-        picks += running < target
+        np.add(picks, running < target, out=picks)
     return picks.astype(np.int64)
 
 
