@@ -304,14 +304,16 @@ def sample_with_outside(utility: np.ndarray, draws: np.ndarray, overwrite: bool 
 
 
 def _exp_below_top(utility: np.ndarray, top: np.ndarray) -> np.ndarray:
-    """exp(utility - top) as float64, with the exponentials taken in float32.
+    """exp(utility - top) in the dtype of ``utility``, with the exponentials always taken in float32.
 
-    The differences are formed in float64 and are <= 0, so the results lie in
-    [0, 1] with a relative error of about 1e-7; float32 exponentials are 2-4x
-    faster than float64 ones on machines without AVX-512, and exponentials are
-    most of the cost of the panel's estimates.
+    The differences are <= 0, so the results lie in [0, 1] with a relative
+    error of about 1e-7; float32 exponentials are 2-4x faster than float64 ones
+    on machines without AVX-512, and exponentials are most of the cost of the
+    panel's estimates.
     """
     shifted = utility - top
+    if shifted.dtype == np.float32:
+        return np.exp(shifted, out=shifted)
     shifted[...] = np.exp(shifted.astype(np.float32))
     return shifted
 
