@@ -217,7 +217,9 @@ def channel_utility(channel: np.ndarray, channel_weight: np.ndarray) -> np.ndarr
     return np.ascontiguousarray(channel[:, None, :] * channel_weight[None, :, None])
 
 
-def utility_table(offer: FirmOffer, terms: SegmentTerms, channel_part: np.ndarray) -> np.ndarray:
+def utility_table(
+    offer: FirmOffer, terms: SegmentTerms, channel_part: np.ndarray, dtype: type = np.float64
+) -> np.ndarray:
     """Utility shared by all rows of one segment and platform group: ((firms + 1) x (segments * groups)).
 
     Column ``s * groups + g`` (see :attr:`Adopters.segment_group`) holds, for each
@@ -225,10 +227,11 @@ def utility_table(offer: FirmOffer, terms: SegmentTerms, channel_part: np.ndarra
     that cannot be chosen), and in the last line the outside option's segment
     term. ``channel_part`` comes from :func:`channel_utility` (it changes only
     with partnerships). Built a few times a quarter, the table turns the per-row
-    segment and channel terms into one gather.
+    segment and channel terms into one gather. Sums are formed in float64 and
+    stored as ``dtype``.
     """
     firms, segments, groups = channel_part.shape
-    table = np.empty((firms + 1, segments, groups))
+    table = np.empty((firms + 1, segments, groups), dtype=dtype)
     np.add(channel_part, (offer.trust[:, None] + terms.bonus.T)[:, :, None], out=table[:firms])
     table[:firms][~offer.available] = UNAVAILABLE
     table[firms] = terms.outside[:, None]

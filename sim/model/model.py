@@ -608,8 +608,7 @@ class AIMarketModel(mesa.Model):
             choosing[orphaned] = True
         choosers = np.flatnonzero(choosing)
         draws = rng.random(choosers.size)
-        offer, table = self._utility_table(for_choice=True)
-        table = table.astype(np.float32)  # choices are sampled in float32 (see market.sample_choices)
+        offer, table = self._utility_table(for_choice=True, dtype=np.float32)  # choices are sampled in float32
         # chunks keep the (firms x rows) temporaries in cache; draws are taken up
         # front, so the result does not depend on the chunk size
         for start in range(0, choosers.size, CHOICE_CHUNK_ROWS):
@@ -920,11 +919,11 @@ class AIMarketModel(mesa.Model):
             cached = self._channel_utility_cache = (channel, market.channel_utility(channel, weight))
         return cached[1]
 
-    def _utility_table(self, for_choice: bool) -> tuple[market.FirmOffer, np.ndarray]:
+    def _utility_table(self, for_choice: bool, dtype: type = np.float64) -> tuple[market.FirmOffer, np.ndarray]:
         """Today's offers and the (segment, platform group) utility table (see :func:`market.utility_table`)."""
         offer = self._offer()
         terms = self._segment_terms(offer, for_choice)
-        return offer, market.utility_table(offer, terms, self._channel_utility())
+        return offer, market.utility_table(offer, terms, self._channel_utility(), dtype)
 
     def _utilities(self, rows: np.ndarray, include_inertia: bool, for_choice: bool = False) -> np.ndarray:
         """((firms + 1) x rows) utilities of the given rows in float64, the outside option last."""
@@ -967,9 +966,9 @@ class AIMarketModel(mesa.Model):
         estimates stream through; their sums over rows are taken in float64.
         """
         panel = self._panel_population()
-        offer, table = self._utility_table(for_choice)
+        offer, table = self._utility_table(for_choice, dtype=np.float32)
         outside = -self.params["intensity_value_weight"] * panel.log_intensity[local]
-        return market.utilities(panel, local, offer, table.astype(np.float32), outside, include_inertia=False)
+        return market.utilities(panel, local, offer, table, outside, include_inertia=False)
 
     def _markups(self) -> np.ndarray:
         """Logit-Bertrand markup per firm (price-index units) at current offers: D_j / (-dD_j/dp_j).
