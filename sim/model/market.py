@@ -233,7 +233,8 @@ def utility_table(
     firms, segments, groups = channel_part.shape
     table = np.empty((firms + 1, segments, groups), dtype=dtype)
     np.add(channel_part, (offer.trust[:, None] + terms.bonus.T)[:, :, None], out=table[:firms])
-    table[:firms][~offer.available] = UNAVAILABLE
+    if not offer.available.all():
+        table[:firms][~offer.available] = UNAVAILABLE
     table[firms] = terms.outside[:, None]
     return table.reshape(firms + 1, segments * groups)
 
