@@ -130,6 +130,7 @@ class AIMarketModel(mesa.Model):
         self.outcome_parts: dict[str, Any] = {}
         self.previous_outcome_parts: dict[str, Any] = {}
         self.surplus_parts: dict[str, float] = {}
+        self._served = np.zeros((3, len(SEGMENTS), len(self.firms) + 1))  # counted in _calibrate_start
         # The starting market is history: brand constants, the outside option and
         # marginal costs come from the reference world (the spec's defaults), so a
         # run's own levers take effect from the first quarter instead of being absorbed.
@@ -289,7 +290,7 @@ class AIMarketModel(mesa.Model):
         adopted = np.nonzero(a.adopted)[0]
         utility = self._utilities(adopted, include_inertia=False)[:-1]
         a.provider[adopted] = market.choose_providers(utility, self.streams["population"])
-        self._update_segment_shares()
+        self._count_served()
 
     # ------------------------------------------------------------------
     # the public API for callers (game, runner, experiments, classroom)
@@ -603,11 +604,13 @@ class AIMarketModel(mesa.Model):
         # users of a provider that left choose again; only firms that still had users need a look
         users = self.served_counts.sum(axis=0)
         gone = [f.index for f in self.firms if not f.available and f.index < users.shape[0] and users[f.index] > 0]
-        if gone:
-            orphaned = np.flatnonzero(np.isin(a.provider, gone))
-            a.provider[orphaned] = -1
+        orphaned = np.flatnonzero(np.isin(a.provider, gone)) if gone else None
+        if orphaned is not None:
             choosing[orphaned] = True
         choosers = np.flatnonzero(choosing)
+        before = a.provider[choosers]
+        if orphaned is not None:
+            a.provider[orphaned] = -1
         draws = rng.random(choosers.size)
         offer, table = self._utility_table(for_choice=True, dtype=np.float32)  # choices are sampled in float32
         # chunks keep the (firms x rows) temporaries in cache; draws are taken up
@@ -619,14 +622,13 @@ class AIMarketModel(mesa.Model):
                 utility, draws[start : start + CHOICE_CHUNK_ROWS], overwrite=True
             )
         a.adopted = a.provider >= 0
-        self._update_segment_shares()
+        self._move_served(choosers, before)
 
     def settle(self) -> None:
         """Revenue is booked, firms pay costs; broke firms exit; new firms may enter."""
-        a = self.adopters
         firms = self.firms
         # revenue per (segment, firm): real usage served x the segment's base usage x the firm's price per usage
-        usage = self._sum_by_segment_and_firm(a.usage_weight)
+        usage = self._served[2, :, 1:]
         revenue = usage * self._usage_base()[:, None] * self._price_per_usage(firms)[None, :] / 1e9
         self.segment_revenue = revenue
         self.segment_users = self.served_counts / 1e6
@@ -776,6 +778,9 @@ class AIMarketModel(mesa.Model):
 
     def _grow_firm_arrays(self) -> None:
         firms = len(self.firms)
+        served = np.zeros((3, len(SEGMENTS), firms + 1))  # a newcomer serves nobody yet
+        served[:, :, : self._served.shape[2]] = self._served
+        self._served = served
         for name in ("segment_firm_shares", "segment_revenue", "segment_users"):
             old = getattr(self, name)
             grown = np.zeros((len(SEGMENTS), firms))
@@ -993,25 +998,45 @@ class AIMarketModel(mesa.Model):
         slope = usage_factor * ((probability * (1.0 - probability)) @ (pays * alpha))
         return np.divide(demand, slope, out=np.full(firms, 0.5), where=slope > 0)
 
-    def _sum_by_segment_and_firm(self, values: np.ndarray) -> np.ndarray:
-        """(segments x firms) sums of a per-row quantity over rows with a provider.
+    def _count_served(self) -> None:
+        """Count over all rows what each provider serves per segment: rows, real adopters, usage.
 
-        Uses the cells of the last :meth:`_update_segment_shares`: one per
-        segment and provider, plus one per segment for rows without one, so a
-        single pass over all rows needs no index arrays.
+        ``self._served`` is (3 x segments x (firms + 1)): rows, adopters and usage
+        (adopters x intensity), column 0 for rows without a provider. The adopt
+        phase then keeps it up to date from the rows that changed provider.
         """
-        cells, firms = self._cells
-        sums = np.bincount(cells, weights=values, minlength=len(SEGMENTS) * (firms + 1))
-        return sums.reshape(len(SEGMENTS), firms + 1)[:, 1:].astype(float)  # bincount of nothing is an int array
-
-    def _update_segment_shares(self) -> None:
         a = self.adopters
         firms = len(self.firms)
-        base = self.__dict__.get("_cell_base")
-        if base is None or base[0] != firms:  # segment * (firms + 1) + 1, kept until a firm enters
-            base = self._cell_base = (firms, a.segment * (firms + 1) + 1)
-        self._cells = (base[1] + a.provider, firms)
-        counts = self._sum_by_segment_and_firm(a.weight)
+        cells = a.segment * (firms + 1) + 1 + a.provider
+        size = len(SEGMENTS) * (firms + 1)
+        counts = [np.bincount(cells, weights, minlength=size) for weights in (None, a.weight, a.usage_weight)]
+        self._served = np.array(counts, dtype=float).reshape(3, len(SEGMENTS), firms + 1)
+        self._shares_from_served()
+
+    def _move_served(self, rows: np.ndarray, before: np.ndarray) -> None:
+        """Move ``rows`` from their providers ``before`` to their current ones in the served counts.
+
+        Only rows that changed provider are touched, so this costs a few thousand
+        rows a quarter instead of a pass over all of them. Row counts are whole
+        numbers and stay exact; a cell left without rows gets exactly zero adopters
+        and usage (its float sums would otherwise keep a rounding residue).
+        """
+        a = self.adopters
+        after = a.provider[rows]
+        moved = np.flatnonzero(before != after)
+        rows, before, after = rows[moved], before[moved], after[moved]
+        firms = self._served.shape[2] - 1
+        size = len(SEGMENTS) * (firms + 1)
+        base = a.segment[rows] * (firms + 1) + 1
+        flat = self._served.reshape(3, size)
+        for k, weights in enumerate((None, a.weight[rows], a.usage_weight[rows])):
+            flat[k] += np.bincount(base + after, weights, minlength=size)
+            flat[k] -= np.bincount(base + before, weights, minlength=size)
+        flat[1:, flat[0] == 0] = 0.0
+        self._shares_from_served()
+
+    def _shares_from_served(self) -> None:
+        counts = self._served[1, :, 1:].copy()
         self.served_counts = counts  # real adopters served per segment and firm
         totals = counts.sum(axis=1, keepdims=True)
         self.served_weight = totals[:, 0]  # adopters with a provider, per segment
