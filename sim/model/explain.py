@@ -33,12 +33,13 @@ DRIVERS = {
 }
 
 
-def utility_components(model: AIMarketModel) -> dict[str, np.ndarray]:
+def utility_components(model: AIMarketModel, offer: market.FirmOffer | None = None) -> dict[str, np.ndarray]:
     """Mean utility parts per segment and firm: name -> (segments x firms) array.
 
     Means are over all rows of a segment weighted by the real adopters they stand for.
+    ``offer``: the model's offers now, if the caller has them already.
     """
-    offer = model._offer()
+    offer = model._offer() if offer is None else offer
     p = model.params
     segments = len(SEGMENTS)
     firms = len(model.firms)

@@ -925,9 +925,11 @@ class AIMarketModel(mesa.Model):
             cached = self._channel_utility_cache = (channel, market.channel_utility(channel, weight))
         return cached[1]
 
-    def _utility_table(self, for_choice: bool, dtype: type = np.float64) -> tuple[market.FirmOffer, np.ndarray]:
-        """Today's offers and the (segment, platform group) utility table (see :func:`market.utility_table`)."""
-        offer = self._offer()
+    def _utility_table(
+        self, for_choice: bool, dtype: type = np.float64, offer: market.FirmOffer | None = None
+    ) -> tuple[market.FirmOffer, np.ndarray]:
+        """Today's offers (``offer`` if given) and the (segment, platform group) utility table (see :func:`market.utility_table`)."""
+        offer = self._offer() if offer is None else offer
         terms = self._segment_terms(offer, for_choice)
         return offer, market.utility_table(offer, terms, self._channel_utility(), dtype)
 
@@ -965,14 +967,16 @@ class AIMarketModel(mesa.Model):
         """Positions (within the panel) of the panel rows that are aware of AI."""
         return np.flatnonzero(self.adopters.aware[self.panel])
 
-    def _panel_utilities(self, local: np.ndarray, for_choice: bool = False) -> np.ndarray:
+    def _panel_utilities(
+        self, local: np.ndarray, for_choice: bool = False, offer: market.FirmOffer | None = None
+    ) -> np.ndarray:
         """((firms + 1) x rows) float32 utilities of the panel rows at ``local``, the outside option last.
 
         float32 (absolute error ~1e-6 utility units) halves the memory the
         estimates stream through; their sums over rows are taken in float64.
         """
         panel = self._panel_population()
-        offer, table = self._utility_table(for_choice, dtype=np.float32)
+        offer, table = self._utility_table(for_choice, dtype=np.float32, offer=offer)
         outside = -self.params["intensity_value_weight"] * panel.log_intensity[local]
         return market.utilities(panel, local, offer, table, outside, include_inertia=False)
 
@@ -1046,17 +1050,18 @@ class AIMarketModel(mesa.Model):
         """Share of a segment's people (or organisations) who have heard of and tried AI assistants."""
         return float(self.aware_weight[segment] / max(self.segment_weight[segment], 1e-12))
 
-    def consumer_surplus_usd_bn(self) -> float:
+    def consumer_surplus_usd_bn(self, offer: market.FirmOffer | None = None) -> float:
         """Consumer surplus this quarter against a world with only the outside option (USD bn), on the panel.
 
         Measured at true utilities: the procurement preference steers public
-        buyers' choices but is not counted as a gain to them.
+        buyers' choices but is not counted as a gain to them. ``offer``: today's
+        offers if the caller has them already (see :meth:`_offer`).
         """
         local = self._aware_panel()
         if local.size == 0:
             return 0.0
         panel = self._panel_population()
-        utility = self._panel_utilities(local)
+        utility = self._panel_utilities(local, offer=offer)
         # what one unit of the price index costs the row per quarter
         e = self.params["usage_capability_elasticity"]
         money = self._usage_base()[panel.segment[local]] * panel.intensity[local] * self.frontier_level**e

@@ -224,6 +224,7 @@ def record_quarter(model: AIMarketModel) -> None:
     small = [f for f in live if f.size == "small" and f.revenue_usd_bn > 0]
     regulator = model.regulator
     consumer = index["consumer"]
+    offer = model._offer()  # read once for the surplus and the explanation drivers
     row = {
         "quarter": quarter_label(q),
         "year": q // 4,
@@ -234,7 +235,7 @@ def record_quarter(model: AIMarketModel) -> None:
         "domestic_share_enterprise": safe_share(revenue[1, domestic].sum(), revenue[1].sum()),
         "domestic_share_public": safe_share(revenue[2, domestic].sum(), revenue[2].sum()),
         "hhi": hhi(shares),
-        "consumer_surplus": model.consumer_surplus_usd_bn(),
+        "consumer_surplus": model.consumer_surplus_usd_bn(offer),
         "capability_gap": max(0.0, 1.0 - best_domestic / frontier) if frontier > 0 else 0.0,
         "domestic_capability_weighted": float(weighted),
         "sovereignty_index": safe_share(revenue[sovereign_rows][:, domestic].sum(), sovereign_total),
@@ -260,7 +261,7 @@ def record_quarter(model: AIMarketModel) -> None:
     }
     model.history.append(row)
     model.previous_drivers = model.drivers
-    model.drivers = utility_components(model)
+    model.drivers = utility_components(model, offer)
     model.previous_outcome_parts = model.outcome_parts
     model.outcome_parts = outcome_parts(model, shares)
     label = quarter_label(q)
