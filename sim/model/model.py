@@ -621,7 +621,7 @@ class AIMarketModel(mesa.Model):
             a.provider[rows] = market.sample_with_outside(
                 utility, draws[start : start + CHOICE_CHUNK_ROWS], overwrite=True
             )
-        a.adopted = a.provider >= 0
+        a.adopted[choosers] = a.provider[choosers] >= 0  # only choosers' providers changed
         self._move_served(choosers, before)
 
     def settle(self) -> None:
