@@ -582,7 +582,7 @@ class AIMarketModel(mesa.Model):
             speed = p["adoption_speed"]
             hazard[s] = market.bass_hazard(state["bass_p"] * speed, state["bass_q"] * speed, used_fraction[s])
         # users of a platform offering AI hear of it sooner
-        boost = np.where(self._channel_by_group().max(axis=0) > 0, 1.0 + c["channel_awareness_boost"], 1.0)
+        boost = np.where(self._groups_offered_ai(), 1.0 + c["channel_awareness_boost"], 1.0)
         group_hazard = (hazard[:, None] * boost[None, :]).ravel()
         # one draw per row keeps the stream independent of who is aware; only the unaware need the hazard
         hear_draws = rng.random(a.rows)
@@ -749,7 +749,6 @@ class AIMarketModel(mesa.Model):
         if local.size == 0:
             return -1.0
         panel = self._panel_population()
-        rows = self.panel[local]
         utility = self._panel_utilities(local)
         taste = panel.tastes[:, local].astype(float).T
         seg = panel.segment[local]
@@ -767,7 +766,7 @@ class AIMarketModel(mesa.Model):
             + trust * foreign
         )
         share = market.added_option_share(utility, own)
-        per_row = self._revenue_per_row(rows, None, candidate)
+        per_row = self._usage_base()[seg] * panel.intensity[local] * self._price_per_usage([candidate])[0]
         revenue = float((panel.weight[local] * share * per_row).sum() / 1e9) * 4.0
         margin = 1.0 - self._marginal_cost(candidate) / candidate.price
         fixed = candidate.fixed_cost_usd_bn_per_year + candidate.base_investment_usd_bn_per_year
@@ -820,16 +819,6 @@ class AIMarketModel(mesa.Model):
         """Serving cost now relative to the start: inference cost index times GPU cost relative to the reference."""
         reference = self.scenario_def.parameters["gpu_cost_krw_m_per_year"].default
         return self.price_level * self.params["gpu_cost_krw_m_per_year"] / reference
-
-    def _revenue_per_row(self, rows: np.ndarray, provider: np.ndarray | None, firm: Firm | None = None) -> np.ndarray:
-        """USD per quarter one real adopter of each row pays its provider (or ``firm``).
-
-        usage (segment base x intensity x (capability x frontier) ** elasticity) x price index.
-        """
-        a = self.adopters
-        base = self._usage_base()[a.segment[rows]] * a.intensity[rows]
-        per_firm = self._price_per_usage([firm] if firm is not None else self.firms)
-        return base * (per_firm[0] if firm is not None else per_firm[provider])
 
     def _price_per_usage(self, firms: list[Firm]) -> np.ndarray:
         """Per firm: what a row of intensity one pays per unit of its segment's base usage.
@@ -914,6 +903,14 @@ class AIMarketModel(mesa.Model):
             )
             channel.flags.writeable = False
             cached = self._channel_cache = (key, channel)
+        return cached[1]
+
+    def _groups_offered_ai(self) -> np.ndarray:
+        """Per platform group: whether one of its platforms offers AI in-app (kept with the channel strengths)."""
+        channel = self._channel_by_group()
+        cached = self.__dict__.get("_groups_offered_cache")
+        if cached is None or cached[0] is not channel:
+            cached = self._groups_offered_cache = (channel, channel.max(axis=0) > 0)
         return cached[1]
 
     def _channel_utility(self) -> np.ndarray:
