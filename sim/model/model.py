@@ -509,12 +509,13 @@ class AIMarketModel(mesa.Model):
         markups = self._markups()
         credit = self.regulator.effective_rd_tax_credit
         rule = RuleFirmPolicy()
+        cost_factor = self._cost_factor()
         for firm in self.firms:
             if not firm.available:
                 firm.decision = None
                 continue
             tax = min(firm.compliance_cost_usd_bn / firm.revenue_usd_bn, 0.5) if firm.revenue_usd_bn > 0 else 0.0
-            marginal_cost = self._marginal_cost(firm)
+            marginal_cost = self._marginal_cost(firm, cost_factor)
             best = (marginal_cost + markups[firm.index]) / (1.0 - tax)
             serving = firm.revenue_usd_bn * marginal_cost / max(firm.price, 1e-9)
             operating = 4.0 * (
@@ -548,9 +549,11 @@ class AIMarketModel(mesa.Model):
 
     def price(self) -> None:
         """Firms move their prices towards their decision, in bounded steps."""
+        cost_factor = self._cost_factor()
         for firm in self.firms:
             if firm.available and firm.decision is not None:
-                firm.set_price(firm.decision.price, self.params["price_step_max"], self._marginal_cost(firm))
+                marginal_cost = self._marginal_cost(firm, cost_factor)
+                firm.set_price(firm.decision.price, self.params["price_step_max"], marginal_cost)
 
     def partner(self) -> None:
         """Platforms whose contracts ended (or whose provider left) choose again."""
@@ -648,9 +651,10 @@ class AIMarketModel(mesa.Model):
             firm.revenue_share = float(firm.revenue_usd_bn / total) if total > 0 else 0.0
         self.regulator.book_spend()
         self.exits = 0
+        cost_factor = self._cost_factor()
         for firm in firms:
             if firm.available:
-                serving = firm.revenue_usd_bn * self._marginal_cost(firm) / max(firm.price, 1e-9)
+                serving = firm.revenue_usd_bn * self._marginal_cost(firm, cost_factor) / max(firm.price, 1e-9)
                 bid = firm.decision.partner_bid_usd_bn_per_year if firm.decision is not None else 0.0
                 bids = bid * deals[firm.index] / 4.0
                 firm.settle(serving, bids)
@@ -806,14 +810,18 @@ class AIMarketModel(mesa.Model):
     # ------------------------------------------------------------------
     # demand helpers
     # ------------------------------------------------------------------
-    def _marginal_cost(self, firm: Firm) -> float:
+    def _marginal_cost(self, firm: Firm, cost_factor: float | None = None) -> float:
         """Serving cost per unit of the price index: backed out at the start, falling with inference
-        cost (the price level), scaled by the GPU cost, and lower for firms serving on public GPUs."""
+        cost (the price level), scaled by the GPU cost, and lower for firms serving on public GPUs.
+
+        ``cost_factor``: :meth:`_cost_factor`, when a loop over firms has it already.
+        """
         c = self.params
         relief = (
             c["public_gpu_serving_relief"] * firm.public_gpus_k / (firm.public_gpus_k + c["public_gpu_serving_half_k"])
         )
-        return firm.marginal_cost * self._cost_factor() * (1.0 - relief)
+        factor = self._cost_factor() if cost_factor is None else cost_factor
+        return firm.marginal_cost * factor * (1.0 - relief)
 
     def _cost_factor(self) -> float:
         """Serving cost now relative to the start: inference cost index times GPU cost relative to the reference."""

@@ -267,6 +267,8 @@ def record_quarter(model: AIMarketModel) -> None:
     label = quarter_label(q)
     segment_revenue = revenue.sum(axis=1).tolist()
     revenue_by_firm = revenue.T.tolist()
+    share_list = shares.tolist()
+    cost_factor = model._cost_factor()
     partners_of: dict[int, list[str]] = {}
     for partner in model.partners:
         if partner.provider >= 0:
@@ -283,9 +285,9 @@ def record_quarter(model: AIMarketModel) -> None:
                 "size": firm.size,
                 "active": firm.available,
                 "revenue_usd_bn": firm.revenue_usd_bn,
-                "revenue_share": float(shares[firm.index]),
+                "revenue_share": share_list[firm.index],
                 **{
-                    key: safe_share(part, whole)
+                    key: part / whole if whole > 0 else 0.0
                     for key, part, whole in zip(SHARE_COLUMNS, revenue_by_firm[firm.index], segment_revenue)
                 },
                 **dict(zip(USERS_COLUMNS, firm.users_by_segment)),
@@ -293,7 +295,7 @@ def record_quarter(model: AIMarketModel) -> None:
                 "offered_capability": firm.offered_capability,
                 "korean_quality": firm.korean_quality,
                 "price": firm.price,
-                "marginal_cost": model._marginal_cost(firm),
+                "marginal_cost": model._marginal_cost(firm, cost_factor),
                 "cash_usd_bn": firm.cash_usd_bn,
                 "profit_usd_bn": firm.profit_usd_bn,
                 "investment_usd_bn": firm.investment_usd_bn,
