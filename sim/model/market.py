@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 LOG_SHARE_FLOOR = 0.01  # network effect uses log(share + floor) so tiny firms are not -inf
+_LOG_OF_FLOOR = np.log(LOG_SHARE_FLOOR)
 UNAVAILABLE = -1e9  # utility of a firm that cannot be chosen
 
 
@@ -395,4 +396,4 @@ def calibrate_constants(
 
 def network_bonus(shares: np.ndarray, strength: float) -> np.ndarray:
     """Utility from a firm's installed base: ``strength * log(share + floor)``, shifted so 0 share -> 0."""
-    return strength * (np.log(shares + LOG_SHARE_FLOOR) - np.log(LOG_SHARE_FLOOR))
+    return strength * (np.log(shares + LOG_SHARE_FLOOR) - _LOG_OF_FLOOR)
