@@ -55,22 +55,24 @@ def test_sample_choices_by_hand():
 
 
 def test_surplus_is_logsum_over_price_taste_relative_to_outside_option():
-    u = np.array([[0.0], [0.0]])  # two firms, one row, outside option utility 0
+    u = np.array([[0.0], [0.0], [0.0]])  # two firms and the outside option (last), one row
     # log 3 - 0 utility units over the outside option, 2 utils per price unit, 100 USD per price unit
-    value = market.surplus_per_row(u, np.array([0.0]), np.array([2.0]), np.array([100.0]))
+    value = market.surplus_per_row(u, np.array([2.0]), np.array([100.0]))
     assert value[0] == pytest.approx(50 * math.log(3.0))
 
 
 def test_surplus_is_zero_when_the_outside_option_dominates():
-    u = np.array([[-50.0], [-60.0]])
-    value = market.surplus_per_row(u, np.array([0.0]), np.array([1.0]), np.array([10.0]))
+    u = np.array([[-50.0], [-60.0], [0.0]])
+    value = market.surplus_per_row(u, np.array([1.0]), np.array([10.0]))
     assert 0.0 <= value[0] < 1e-15
 
 
 def test_sample_with_outside_returns_minus_one_for_the_outside_option():
-    u = np.array([[0.0, 0.0], [0.0, 0.0]])  # two firms, two rows; outside equally good
-    picks = market.sample_with_outside(u, np.array([0.0, 0.0]), np.array([0.1, 0.9]))
+    u = np.zeros((3, 2))  # two firms and the outside option (last), two rows; all equally good
+    picks = market.sample_with_outside(u, np.array([0.1, 0.9]))
     np.testing.assert_array_equal(picks, [0, -1])
+    scratch = u.astype(np.float32)
+    np.testing.assert_array_equal(market.sample_with_outside(scratch, np.array([0.1, 0.9]), overwrite=True), [0, -1])
 
 
 def test_channel_matrix_caps_at_one_and_uses_strength():
@@ -92,6 +94,7 @@ def test_group_memberships_round_trip():
 
 
 def _adopters(tastes, segment=None, provider=None):
+    """Adopters from (rows x 4) tastes (stored as the kernel reads them: 4 x rows, float32)."""
     n = tastes.shape[0]
     return market.Adopters(
         segment=np.zeros(n, dtype=np.int64) if segment is None else segment,
@@ -100,7 +103,7 @@ def _adopters(tastes, segment=None, provider=None):
         adopted=np.ones(n, dtype=bool),
         provider=np.full(n, -1) if provider is None else provider,
         intensity=np.ones(n),
-        tastes=tastes,
+        tastes=np.ascontiguousarray(tastes.T, dtype=np.float32),
         switching_cost=np.full(n, 0.5),
         platform_group=np.zeros(n, dtype=np.int64),
         group_platforms=np.zeros((1, 0)),
@@ -117,13 +120,41 @@ def test_utilities_by_hand():
         trust=np.array([0.0, -0.1]),
         available=np.array([True, True]),
     )
-    terms = market.SegmentTerms(bonus=np.array([[0.2, 0.0]]), channel_weight=np.array([1.5]))
-    channel = np.array([[1.0, 0.0]])
+    terms = market.SegmentTerms(bonus=np.array([[0.2, 0.0]]), outside=np.array([0.4]))
+    channel = np.array([[1.0], [0.0]])  # firms x groups: the row's one platform group carries firm 0
     adopters = _adopters(tastes, provider=np.array([1]))
-    u = market.utilities(adopters, np.array([0]), offer, terms, channel.T, include_inertia=True)
+    table = market.utility_table(offer, terms, market.channel_utility(channel, np.array([1.5])))
+    u = market.utilities(adopters, np.array([0]), offer, table, np.array([-0.1]), include_inertia=True)
     firm0 = 2 * 1.0 + 1 * 0.7 - 3 * 1.0 + 0 + 0 + 0.2 + 1.5
     firm1 = 2 * 0.8 + 1 * 0.9 - 3 * 0.8 + 0.5 - 0.1 + 0.0 + 0 + 0.5  # + switching cost (current)
-    np.testing.assert_allclose(u[:, 0], [firm0, firm1])
+    np.testing.assert_allclose(u[:, 0], [firm0, firm1, 0.4 - 0.1])
+    single = market.utilities(adopters, np.array([0]), offer, table.astype(np.float32), np.array([-0.1]))
+    assert single.dtype == np.float32
+    np.testing.assert_allclose(single[:, 0], [firm0, firm1, 0.4 - 0.1], rtol=1e-6)
+
+
+def test_utility_table_has_one_column_per_segment_and_group():
+    offer = market.FirmOffer(
+        capability=np.ones(2),
+        korean_quality=np.zeros(2),
+        price=np.ones(2),
+        domestic=np.zeros(2),
+        trust=np.array([0.1, 0.0]),
+        available=np.array([True, False]),
+    )
+    terms = market.SegmentTerms(bonus=np.array([[0.0, 0.0], [1.0, 2.0]]), outside=np.array([-1.0, -2.0]))
+    channel = np.array([[0.0, 1.0, 0.5], [1.0, 0.0, 0.0]])  # firms x 3 platform groups
+    table = market.utility_table(offer, terms, market.channel_utility(channel, np.array([0.5, 2.0])))
+    assert table.shape == (3, 2 * 3)
+    assert table[0, 1 * 3 + 2] == pytest.approx(0.1 + 1.0 + 2.0 * 0.5)  # segment 1, group 2
+    assert table[0, 0 * 3 + 1] == pytest.approx(0.1 + 0.0 + 0.5 * 1.0)  # segment 0, group 1
+    assert (table[1] == market.UNAVAILABLE).all()
+    np.testing.assert_array_equal(table[2], [-1.0, -1.0, -1.0, -2.0, -2.0, -2.0])
+
+
+def test_adopters_check_the_taste_layout():
+    with pytest.raises(ValueError, match="4 x rows"):
+        market.Adopters(**{**_adopters(np.ones((3, 4))).__dict__, "tastes": np.ones((3, 4))})
 
 
 def test_unavailable_firm_is_never_chosen():
@@ -136,9 +167,11 @@ def test_unavailable_firm_is_never_chosen():
         trust=np.zeros(2),
         available=np.array([True, False]),
     )
-    terms = market.SegmentTerms(bonus=np.zeros((1, 2)), channel_weight=np.zeros(1))
-    u = market.utilities(_adopters(tastes), np.arange(500), offer, terms, np.zeros((2, 500)), include_inertia=False)
-    assert (market.choose_providers(u, np.random.default_rng(1)) == 0).all()
+    terms = market.SegmentTerms(bonus=np.zeros((1, 2)), outside=np.zeros(1))
+    table = market.utility_table(offer, terms, np.zeros((2, 1, 1)))
+    u = market.utilities(_adopters(tastes), np.arange(500), offer, table, np.zeros(500), include_inertia=False)
+    assert (market.choose_providers(u[:-1], np.random.default_rng(1)) == 0).all()
+    assert (market.sample_with_outside(u.astype(np.float32), np.random.default_rng(2).random(500)) != 1).all()
 
 
 def test_calibrate_constants_reproduces_target_shares():
@@ -159,3 +192,29 @@ def test_network_bonus_zero_at_zero_share():
     bonus = market.network_bonus(np.array([0.0, 1.0]), 0.5)
     assert bonus[0] == 0.0
     assert bonus[1] == pytest.approx(0.5 * math.log(101.0))
+
+
+def test_group_memberships_agree_for_many_partners():
+    rng = np.random.default_rng(5)
+    platforms = (rng.random((300, 18)) < 0.1).astype(float)  # more partners than the counting shortcut takes
+    index, groups = market.group_memberships(platforms)
+    np.testing.assert_array_equal(groups[index], platforms)
+    few_index, few_groups = market.group_memberships(platforms[:, :6])
+    np.testing.assert_array_equal(few_groups[few_index], platforms[:, :6])
+    assert np.all(np.diff(few_groups @ (1 << np.arange(6))) > 0)  # groups in order of their code, as np.unique gives
+
+
+def test_added_option_share_matches_the_logit_share_of_the_stacked_options():
+    rng = np.random.default_rng(9)
+    u = rng.normal(size=(4, 50)) * 3
+    added = rng.normal(size=50) * 3
+    expected = market.choice_probabilities(np.vstack([u, added[None, :]]))[-1]
+    np.testing.assert_allclose(market.added_option_share(u, added), expected, rtol=1e-6)
+    assert market.added_option_share(np.zeros((2, 1)), np.array([-1e4]))[0] == 0.0  # no overflow warnings
+
+
+def test_stable_argsort_keeps_the_order_of_ties():
+    values = np.array([3.0, 1.0, 2.0, 1.0, 3.0, 0.5])
+    np.testing.assert_array_equal(market.stable_argsort(values), [5, 1, 3, 2, 0, 4])
+    distinct = np.random.default_rng(2).random(1000)
+    np.testing.assert_array_equal(market.stable_argsort(distinct), np.argsort(distinct, kind="stable"))

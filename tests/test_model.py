@@ -161,6 +161,12 @@ def test_firm_cash_exit_and_entry_possible(small_korea):
     exited = [f for f in model.firms if f.exited]
     assert all(not f.available for f in exited)
     assert any("runs out of cash" in item["en"] for item in model.news)
+    # the served counts the adopt phase keeps up to date match a full recount, through entries and exits
+    kept = model._served.copy()
+    model._count_served()
+    np.testing.assert_array_equal(kept[0], model._served[0])  # rows: whole numbers, exact
+    np.testing.assert_allclose(kept[1:], model._served[1:], rtol=1e-12, atol=0.0)
+    assert kept[1:, :, 1 + model.firm_by_id["motif"].index].tolist() == [[0.0] * 3, [0.0] * 3]  # left: exactly none
 
 
 def _lever_strategy(scenario):

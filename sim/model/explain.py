@@ -33,23 +33,22 @@ DRIVERS = {
 }
 
 
-def utility_components(model: AIMarketModel) -> dict[str, np.ndarray]:
+def utility_components(model: AIMarketModel, offer: market.FirmOffer | None = None) -> dict[str, np.ndarray]:
     """Mean utility parts per segment and firm: name -> (segments x firms) array.
 
     Means are over all rows of a segment weighted by the real adopters they stand for.
+    ``offer``: the model's offers now, if the caller has them already.
     """
-    offer = model._offer()
+    offer = model._offer() if offer is None else offer
     p = model.params
     segments = len(SEGMENTS)
     firms = len(model.firms)
-    mean_taste, group_weight = segment_averages(model)
-    channel_weight = np.array([model.scenario_def.segments[s].channel_weight for s in SEGMENTS])
+    mean_taste, _ = segment_averages(model)
     foreign = 1.0 - offer.domestic
-    trust = np.zeros((segments, firms))
+    segment_trust = p["foreign_trust"] + np.array([model.segment_state[name]["foreign_trust"] for name in SEGMENTS])
+    trust = offer.trust[None, :] + segment_trust[:, None] * foreign[None, :]
     procurement = np.zeros((segments, firms))
     public = model.segment_index["public"]
-    for s, name in enumerate(SEGMENTS):
-        trust[s] = offer.trust + (p["foreign_trust"] + model.segment_state[name]["foreign_trust"]) * foreign
     procurement[public] = (
         model.regulator.effective_procurement_preference
         * model.scenario_def.segments["public"].price_sensitivity
@@ -62,11 +61,26 @@ def utility_components(model: AIMarketModel) -> dict[str, np.ndarray]:
         "price": mean_taste[:, [2]] * offer.price[None, :],
         "sovereignty": mean_taste[:, [3]] * offer.domestic[None, :],
         "brand": model.brand[:, :firms].copy(),
-        "channel": channel_weight[:, None] * (group_weight @ model._channel_by_group().T),
+        "channel": _mean_channel_utility(model).copy(),
         "network": market.network_bonus(model.segment_firm_shares[:, :firms], p["network_effect"]),
         "trust": trust,
         "procurement": procurement,
     }
+
+
+def _mean_channel_utility(model: AIMarketModel) -> np.ndarray:
+    """(segments x firms) channel utility averaged over each segment's platform groups.
+
+    Kept with the model's channel strengths, which change only with partnerships.
+    """
+    channel = model._channel_by_group()
+    cached = getattr(model, "_mean_channel_cache", None)
+    if cached is None or cached[0] is not channel:
+        _, group_weight = segment_averages(model)
+        channel_weight = np.array([model.scenario_def.segments[s].channel_weight for s in SEGMENTS])
+        cached = (channel, channel_weight[:, None] * (group_weight @ channel.T))
+        model._mean_channel_cache = cached
+    return cached[1]
 
 
 def segment_averages(model: AIMarketModel) -> tuple[np.ndarray, np.ndarray]:
@@ -81,7 +95,7 @@ def segment_averages(model: AIMarketModel) -> tuple[np.ndarray, np.ndarray]:
     segments = len(SEGMENTS)
     weights = np.bincount(a.segment, weights=a.weight, minlength=segments)
     mean_taste = (
-        np.vstack([np.bincount(a.segment, weights=a.weight * a.tastes[:, k], minlength=segments) for k in range(4)]).T
+        np.vstack([np.bincount(a.segment, weights=a.weight * a.tastes[k], minlength=segments) for k in range(4)]).T
         / weights[:, None]
     )
     groups = a.group_platforms.shape[0]

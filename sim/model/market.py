@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 LOG_SHARE_FLOOR = 0.01  # network effect uses log(share + floor) so tiny firms are not -inf
+_LOG_OF_FLOOR = np.log(LOG_SHARE_FLOOR)
 UNAVAILABLE = -1e9  # utility of a firm that cannot be chosen
 
 
@@ -30,12 +31,13 @@ class Adopters:
     row stands for; aware: has heard of AI assistants (Bass diffusion); adopted:
     uses a provider (aware and chose one over the outside option); provider:
     firm index or -1; intensity: the row's usage relative to its segment's
-    average (mean one; heavy users hear of AI first); tastes: (rows x 4)
-    utility weights on capability, Korean quality, price (negative) and
-    domestic origin; switching_cost: utility of staying with the current
-    provider; platform_group: index of the row's set of platform memberships,
-    a row of ``group_platforms`` ((groups x partners) 0/1), so channel terms are
-    computed per group, not per row.
+    average (mean one; heavy users hear of AI first); tastes: (4 x rows)
+    float32 utility weights on capability, Korean quality, price (negative)
+    and domestic origin, one taste per line so the choice kernel reads
+    ``tastes[:, rows]`` as one matrix; switching_cost: utility of staying with
+    the current provider; platform_group: index of the row's set of platform
+    memberships, a row of ``group_platforms`` ((groups x partners) 0/1), so
+    channel terms are computed per group, not per row.
     """
 
     segment: np.ndarray
@@ -48,6 +50,32 @@ class Adopters:
     switching_cost: np.ndarray
     platform_group: np.ndarray
     group_platforms: np.ndarray
+
+    def __post_init__(self) -> None:
+        if self.tastes.shape != (4, self.segment.shape[0]):
+            raise ValueError(f"tastes must be (4 x rows), got {self.tastes.shape} for {self.segment.shape[0]} rows")
+
+    def __getstate__(self) -> dict:
+        # cached derived arrays are rebuilt on demand, so snapshots stay small
+        return {key: value for key, value in self.__dict__.items() if not key.startswith("_")}
+
+    @property
+    def log_intensity(self) -> np.ndarray:
+        """log(intensity) per row (cached: intensity never changes)."""
+        cached = self.__dict__.get("_log_intensity")
+        if cached is None:
+            cached = np.log(self.intensity)
+            self.__dict__["_log_intensity"] = cached
+        return cached
+
+    @property
+    def usage_weight(self) -> np.ndarray:
+        """weight x intensity per row: the usage a row stands for, in average adopters of its segment (cached)."""
+        cached = self.__dict__.get("_usage_weight")
+        if cached is None:
+            cached = self.weight * self.intensity
+            self.__dict__["_usage_weight"] = cached
+        return cached
 
     @property
     def segment_group(self) -> np.ndarray:
@@ -81,8 +109,8 @@ class FirmOffer:
     available: np.ndarray
 
     def attributes(self) -> np.ndarray:
-        """(4 x firms) matrix matching the columns of :attr:`Adopters.tastes`."""
-        return np.vstack([self.capability, self.korean_quality, self.price, self.domestic])
+        """(4 x firms) matrix matching the lines of :attr:`Adopters.tastes`."""
+        return np.array([self.capability, self.korean_quality, self.price, self.domestic])
 
 
 @dataclass(frozen=True)
@@ -91,12 +119,12 @@ class SegmentTerms:
 
     bonus: (segments x firms) everything that is the same for all rows of a
     segment (brand constants, network effect, procurement preference, trust);
-    channel_weight: per segment, the utility of being offered a firm inside
-    one's platform.
+    outside: per segment, the outside option's utility for a row of average
+    intensity (each row adds its own intensity term).
     """
 
     bonus: np.ndarray
-    channel_weight: np.ndarray
+    outside: np.ndarray
 
 
 def stratified_normal(count: int, rng: np.random.Generator) -> np.ndarray:
@@ -110,6 +138,19 @@ def stratified_normal(count: int, rng: np.random.Generator) -> np.ndarray:
 
     bands = (rng.permutation(count) + rng.random(count)) / count
     return ndtri(np.clip(bands, 1e-12, 1.0 - 1e-12))
+
+
+def stable_argsort(values: np.ndarray) -> np.ndarray:
+    """``np.argsort(values, kind="stable")``, faster when the values are distinct (as continuous draws are).
+
+    Without ties every sort gives the same order, so the vectorised quicksort is
+    used and the stable sort only when two values are equal.
+    """
+    order = np.argsort(values)
+    ordered = values[order]
+    if np.any(ordered[1:] == ordered[:-1]):
+        return np.argsort(values, kind="stable")
+    return order
 
 
 def bass_hazard(p: float, q: float, fraction: float, years: float = 0.25) -> float:
@@ -141,7 +182,13 @@ def group_memberships(platforms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if partners > 62:
         raise ValueError("at most 62 partner platforms are supported")
     codes = platforms.astype(np.int64) @ (np.int64(1) << np.arange(partners, dtype=np.int64))
-    unique_codes, index = np.unique(codes, return_inverse=True)
+    if partners <= 16:  # few possible codes: count them instead of sorting every row
+        unique_codes = np.flatnonzero(np.bincount(codes, minlength=1 << partners))
+        position = np.zeros(1 << partners, dtype=np.int64)
+        position[unique_codes] = np.arange(unique_codes.size)
+        index = position[codes]
+    else:
+        unique_codes, index = np.unique(codes, return_inverse=True)
     groups = ((unique_codes[:, None] >> np.arange(partners)) & 1).astype(float)
     return index.reshape(-1).astype(np.int64), groups
 
@@ -157,38 +204,70 @@ def channel_matrix(
     conditions) for j; several platforms with the same provider add up to at most 1.
     """
     routes = np.zeros((platforms.shape[1], firms))
-    for k, firm in enumerate(partner_provider):
-        if firm >= 0:
-            routes[k, firm] = partner_strength[k]
+    linked = np.flatnonzero(np.asarray(partner_provider) >= 0)
+    routes[linked, np.asarray(partner_provider)[linked]] = np.asarray(partner_strength)[linked]
     return np.minimum(platforms @ routes, 1.0)
+
+
+def channel_utility(channel: np.ndarray, channel_weight: np.ndarray) -> np.ndarray:
+    """(firms x segments x groups) utility of being offered each firm inside one's platforms.
+
+    ``channel`` is the (firms x groups) channel strength (see :func:`channel_matrix`);
+    ``channel_weight`` the utility of a full-strength channel, per segment.
+    """
+    return np.ascontiguousarray(channel[:, None, :] * channel_weight[None, :, None])
+
+
+def utility_table(
+    offer: FirmOffer, terms: SegmentTerms, channel_part: np.ndarray, dtype: type = np.float64
+) -> np.ndarray:
+    """Utility shared by all rows of one segment and platform group: ((firms + 1) x (segments * groups)).
+
+    Column ``s * groups + g`` (see :attr:`Adopters.segment_group`) holds, for each
+    firm, trust + segment bonus + channel utility (``UNAVAILABLE`` for a firm
+    that cannot be chosen), and in the last line the outside option's segment
+    term. ``channel_part`` comes from :func:`channel_utility` (it changes only
+    with partnerships). Built a few times a quarter, the table turns the per-row
+    segment and channel terms into one gather. Sums are formed in float64 and
+    stored as ``dtype``.
+    """
+    firms, segments, groups = channel_part.shape
+    table = np.empty((firms + 1, segments, groups), dtype=dtype)
+    np.add(channel_part, (offer.trust[:, None] + terms.bonus.T)[:, :, None], out=table[:firms])
+    if not offer.available.all():
+        table[:firms][~offer.available] = UNAVAILABLE
+    table[firms] = terms.outside[:, None]
+    return table.reshape(firms + 1, segments * groups)
 
 
 def utilities(
     adopters: Adopters,
     rows: np.ndarray,
     offer: FirmOffer,
-    terms: SegmentTerms,
-    channel: np.ndarray,
+    table: np.ndarray,
+    outside_per_row: np.ndarray,
     include_inertia: bool = True,
 ) -> np.ndarray:
-    """Deterministic utility of each firm for the selected ``rows``, firm-major: (firms x rows).
+    """Utility of each firm and of the outside option for the selected ``rows``: ((firms + 1) x rows).
 
-    U = tastes . (capability, korean_quality, price, domestic) + trust
-        + segment bonus + channel_weight * channel + switching cost if current provider.
-    ``channel`` is the (firms x len(rows)) channel strength of those rows (see
-    :func:`channel_matrix`). Unavailable firms get a very low utility. Arrays
-    are firm-major so that per-row reductions run over contiguous memory.
+    U_firm = tastes . (capability, korean_quality, price, domestic) + table[firm, segment group]
+             + switching cost if it is the row's current provider;
+    U_outside (last line) = table[firms, segment group] + ``outside_per_row``.
+    ``table`` comes from :func:`utility_table`; the result has its dtype
+    (float32 for choices, float64 for estimates). Firm-major, so per-row
+    reductions run over contiguous memory. An unavailable firm's utility stays
+    about ``UNAVAILABLE``: never chosen.
     """
-    seg = adopters.segment[rows]
-    u = offer.attributes().T @ adopters.tastes[rows].T
-    u += offer.trust[:, None]
-    u += terms.bonus.T[:, seg]
-    u += terms.channel_weight[seg][None, :] * channel
+    firms = offer.price.shape[0]
+    # np.take keeps the result C-contiguous (fancy indexing table[:, columns] would not),
+    # so the per-row reductions that follow read contiguous lines
+    u = np.take(table, adopters.segment_group[rows], axis=1)
+    u[:firms] += offer.attributes().T.astype(table.dtype) @ np.take(adopters.tastes, rows, axis=1)
+    u[firms] += outside_per_row
     if include_inertia:
         current = adopters.provider[rows]
-        has = np.nonzero(current >= 0)[0]
-        u[current[has], has] += adopters.switching_cost[rows[has]]
-    u[~offer.available, :] = UNAVAILABLE
+        has = np.flatnonzero(current >= 0)
+        u.reshape(-1)[current[has] * u.shape[1] + has] += adopters.switching_cost[rows[has]]  # flat: one gather
     return u
 
 
@@ -197,63 +276,87 @@ def choose_providers(utility: np.ndarray, rng: np.random.Generator) -> np.ndarra
     return sample_choices(utility, np.asarray(rng.random(utility.shape[1])))
 
 
-def sample_choices(utility: np.ndarray, draws: np.ndarray) -> np.ndarray:
+def sample_choices(utility: np.ndarray, draws: np.ndarray, overwrite: bool = False) -> np.ndarray:
     """Inverse-CDF sampling of logit choices; ``utility`` is (firms x rows), one draw in [0, 1) per row.
 
     Works in float32 (4x faster exponentials); the result is deterministic for
-    given inputs, which is all reproducibility needs.
+    given inputs, which is all reproducibility needs. With ``overwrite`` a
+    float32 ``utility`` is used as scratch space (saves a copy).
     """
     firms, rows = utility.shape
     if rows == 0:
         return np.zeros(0, dtype=np.int64)
-    weights = utility.astype(np.float32)
+    if overwrite and utility.dtype == np.float32:
+        weights = utility
+    else:
+        weights = utility.astype(np.float32)
     weights -= weights.max(axis=0)
     np.exp(weights, out=weights)
     target = draws.astype(np.float32) * weights.sum(axis=0)
-    picks = np.zeros(rows, dtype=np.int64)
+    picks: np.ndarray = np.zeros(rows, dtype=np.uint8 if firms <= 255 else np.int64)  # a narrow counter is faster
     running = np.zeros(rows, dtype=np.float32)
     for firm in range(firms - 1):
         running += weights[firm]
-        picks += running < target
+        np.add(picks, running < target, out=picks)
+    return picks.astype(np.int64)
+
+
+def sample_with_outside(utility: np.ndarray, draws: np.ndarray, overwrite: bool = False) -> np.ndarray:
+    """Like :func:`sample_choices` when the last line of ``utility`` is the outside option; -1 where it is chosen."""
+    picks = sample_choices(utility, draws, overwrite)
+    picks[picks == utility.shape[0] - 1] = -1
     return picks
 
 
-def sample_with_outside(utility: np.ndarray, outside: np.ndarray, draws: np.ndarray) -> np.ndarray:
-    """Like :func:`sample_choices` with an outside option (utility per row); -1 where it is chosen."""
-    stacked = np.vstack([utility, outside[None, :]])
-    picks = sample_choices(stacked, draws)
-    picks[picks == utility.shape[0]] = -1
-    return picks
+def _exp_below_top(utility: np.ndarray, top: np.ndarray) -> np.ndarray:
+    """exp(utility - top) in the dtype of ``utility``, with the exponentials always taken in float32.
+
+    The differences are <= 0, so the results lie in [0, 1] with a relative
+    error of about 1e-7; float32 exponentials are 2-4x faster than float64 ones
+    on machines without AVX-512, and exponentials are most of the cost of the
+    panel's estimates.
+    """
+    shifted = utility - top
+    if shifted.dtype == np.float32:
+        return np.exp(shifted, out=shifted)
+    shifted[...] = np.exp(shifted.astype(np.float32))
+    return shifted
 
 
 def choice_probabilities(utility: np.ndarray) -> np.ndarray:
     """Logit choice probabilities of a firm-major (firms x rows) utility array; columns sum to 1."""
-    shifted = utility - utility.max(axis=0)
-    np.exp(shifted, out=shifted)
-    shifted /= shifted.sum(axis=0)
-    return shifted
+    weights = _exp_below_top(utility, utility.max(axis=0))
+    weights /= weights.sum(axis=0)
+    return weights
 
 
 def log_sum(utility: np.ndarray) -> np.ndarray:
     """Numerically stable log(sum(exp(u))) per row (column): the expected maximum utility."""
     top = utility.max(axis=0)
-    shifted = utility - top
-    np.exp(shifted, out=shifted)
-    return top + np.log(shifted.sum(axis=0))
+    return top + np.log(_exp_below_top(utility, top).sum(axis=0))
 
 
-def surplus_per_row(
-    utility: np.ndarray, outside: np.ndarray, price_taste: np.ndarray, money_per_price_unit: np.ndarray
-) -> np.ndarray:
+def added_option_share(utility: np.ndarray, added: np.ndarray) -> np.ndarray:
+    """Logit share an added option with utility ``added`` per row would win against the options in ``utility``.
+
+    ``utility`` is firm-major (options x rows); the share is
+    exp(added) / (exp(added) + sum exp(utility)) = expit(added - log-sum).
+    """
+    from scipy.special import expit
+
+    return expit(added - log_sum(utility))
+
+
+def surplus_per_row(utility: np.ndarray, price_taste: np.ndarray, money_per_price_unit: np.ndarray) -> np.ndarray:
     """Consumer surplus of each row in money, relative to having only the outside option.
 
     (log-sum over providers and outside option - outside utility) / marginal
-    utility of money. ``utility`` is firm-major (firms x rows); ``outside`` the
-    outside option's utility per row; ``price_taste`` is utility per unit of the
-    price index; ``money_per_price_unit`` converts one unit of the price index
-    into money for that row. Always >= 0.
+    utility of money. ``utility`` is firm-major ((firms + 1) x rows) with the
+    outside option last (as :func:`utilities` gives); ``price_taste`` is utility
+    per unit of the price index; ``money_per_price_unit`` converts one unit of
+    the price index into money for that row. Always >= 0.
     """
-    gain = log_sum(np.vstack([utility, outside[None, :]])) - outside
+    gain = log_sum(utility) - utility[-1]
     return gain / np.maximum(price_taste, 1e-9) * money_per_price_unit
 
 
@@ -293,4 +396,4 @@ def calibrate_constants(
 
 def network_bonus(shares: np.ndarray, strength: float) -> np.ndarray:
     """Utility from a firm's installed base: ``strength * log(share + floor)``, shifted so 0 share -> 0."""
-    return strength * (np.log(shares + LOG_SHARE_FLOOR) - np.log(LOG_SHARE_FLOOR))
+    return strength * (np.log(shares + LOG_SHARE_FLOOR) - _LOG_OF_FLOOR)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import functools
 import pickle
+import statistics
 from collections.abc import Mapping
 from typing import Any
 
@@ -47,7 +48,7 @@ from sim.model.specs import DealSpec
 from sim.timeline import quarter_label
 
 STREAMS = ("population", "market", "events", "firms", "partners", "regulator")
-CHOICE_CHUNK_ROWS = 4096  # rows per block when evaluating choices (speed only: results do not depend on it)
+CHOICE_CHUNK_ROWS = 6144  # rows per block of choices: one block most quarters, ~0.4 MB of float32 (speed only)
 DEFAULT_SCENARIO = "korea-2025"
 
 
@@ -149,6 +150,7 @@ class AIMarketModel(mesa.Model):
         self.outcome_parts: dict[str, Any] = {}
         self.previous_outcome_parts: dict[str, Any] = {}
         self.surplus_parts: dict[str, float] = {}
+        self._served = np.zeros((3, len(SEGMENTS), len(self.firms) + 1))  # counted in _calibrate_start
         # The starting market is history: brand constants, the outside option and
         # marginal costs come from the reference world (the spec's defaults), so a
         # run's own levers take effect from the first quarter instead of being absorbed.
@@ -220,14 +222,15 @@ class AIMarketModel(mesa.Model):
             )
             switching[block] = seg.switching_cost * lognormal(sigma)
             start += count
-        platforms = np.zeros((n, len(self.partners)))
+        platforms = np.zeros((n, len(self.partners)), dtype=bool)
         for k, partner in enumerate(self.partners):
             reach = np.array([partner.reach.get(s, 0.0) for s in SEGMENTS])
-            platforms[:, k] = rng.random(n) < reach[segment]
+            platforms[:, k] = rng.random(n) < np.repeat(reach, counts)  # rows are grouped by segment
         group, group_platforms = market.group_memberships(platforms)
         review_rate = np.array([self.scenario_def.segments[s].review_rate_per_quarter for s in SEGMENTS])
         self.row_review_rate = review_rate[segment]
         self.segment_weight = np.bincount(segment, weights=weight, minlength=len(SEGMENTS))
+        self.aware_weight = np.bincount(segment, weights=weight * aware, minlength=len(SEGMENTS))  # kept by adopt
         self.panel = self._choose_panel(segment, intensity, population.panel_rows)
         panel_counts = np.bincount(segment[self.panel], minlength=len(SEGMENTS))
         self.panel_scale = np.array(counts, dtype=float) / np.maximum(panel_counts, 1)
@@ -238,7 +241,7 @@ class AIMarketModel(mesa.Model):
             adopted=adopted,
             provider=np.full(n, -1, dtype=np.int64),
             intensity=intensity,
-            tastes=tastes,
+            tastes=np.ascontiguousarray(tastes.T, dtype=np.float32),
             switching_cost=switching,
             platform_group=group,
             group_platforms=group_platforms,
@@ -256,7 +259,7 @@ class AIMarketModel(mesa.Model):
             rows = np.nonzero(segment == s)[0]
             if rows.size == 0:
                 continue
-            ordered = rows[np.argsort(intensity[rows], kind="stable")]
+            ordered = rows[market.stable_argsort(intensity[rows])]
             take = min(per_segment, rows.size)
             chosen.append(ordered[np.linspace(0, rows.size - 1, take).round().astype(np.int64)])
         return np.sort(np.unique(np.concatenate(chosen)))
@@ -280,11 +283,11 @@ class AIMarketModel(mesa.Model):
         self.segment_firm_shares = targets
         self.brand = np.zeros_like(targets)
         rows = self.panel[a.adopted[self.panel]]
-        base = self._utilities(rows, include_inertia=False)
+        base = self._utilities(rows, include_inertia=False)[:-1]
         self.brand = market.calibrate_constants(base, a.segment[rows], targets)
         aware_rows = self.panel[a.aware[self.panel]]
-        inside = self._utilities(aware_rows, include_inertia=False)
-        outside_rest = self._outside_utilities(aware_rows)
+        utility = self._utilities(aware_rows, include_inertia=False)
+        inside, outside_rest = utility[:-1], utility[-1]
         for s, name in enumerate(SEGMENTS):
             seg = self.scenario_def.segments[name]
             mine = a.segment[aware_rows] == s
@@ -305,9 +308,9 @@ class AIMarketModel(mesa.Model):
         for firm in self.firms:
             firm.marginal_cost = max(firm.price - markup[firm.index], c["min_marginal_cost_share"] * firm.price)
         adopted = np.nonzero(a.adopted)[0]
-        utility = self._utilities(adopted, include_inertia=False)
+        utility = self._utilities(adopted, include_inertia=False)[:-1]
         a.provider[adopted] = market.choose_providers(utility, self.streams["population"])
-        self._update_segment_shares()
+        self._count_served()
 
     # ------------------------------------------------------------------
     # the public API for callers (game, runner, experiments, classroom)
@@ -526,13 +529,15 @@ class AIMarketModel(mesa.Model):
         markups = self._markups()
         credit = self.regulator.effective_rd_tax_credit
         rule = RuleFirmPolicy()
+        cost_factor = self._cost_factor()
         for firm in self.firms:
             if not firm.available:
                 firm.decision = None
                 continue
             tax = min(firm.compliance_cost_usd_bn / firm.revenue_usd_bn, 0.5) if firm.revenue_usd_bn > 0 else 0.0
-            best = (self._marginal_cost(firm) + markups[firm.index]) / (1.0 - tax)
-            serving = firm.revenue_usd_bn * self._marginal_cost(firm) / max(firm.price, 1e-9)
+            marginal_cost = self._marginal_cost(firm, cost_factor)
+            best = (marginal_cost + markups[firm.index]) / (1.0 - tax)
+            serving = firm.revenue_usd_bn * marginal_cost / max(firm.price, 1e-9)
             operating = 4.0 * (
                 firm.revenue_usd_bn - serving - firm.fixed_cost_usd_bn_per_year / 4.0 - firm.compliance_cost_usd_bn
             )
@@ -564,9 +569,11 @@ class AIMarketModel(mesa.Model):
 
     def price(self) -> None:
         """Firms move their prices towards their decision, in bounded steps."""
+        cost_factor = self._cost_factor()
         for firm in self.firms:
             if firm.available and firm.decision is not None:
-                firm.set_price(firm.decision.price, self.params["price_step_max"], self._marginal_cost(firm))
+                marginal_cost = self._marginal_cost(firm, cost_factor)
+                firm.set_price(firm.decision.price, self.params["price_step_max"], marginal_cost)
 
     def partner(self) -> None:
         """Platforms whose contracts ended (or whose provider left) choose again."""
@@ -598,67 +605,80 @@ class AIMarketModel(mesa.Model):
             speed = p["adoption_speed"]
             hazard[s] = market.bass_hazard(state["bass_p"] * speed, state["bass_q"] * speed, used_fraction[s])
         # users of a platform offering AI hear of it sooner
-        boost = np.where(self._channel_by_group().max(axis=0) > 0, 1.0 + c["channel_awareness_boost"], 1.0)
-        group_hazard = (hazard[:, None] * boost[None, :]).ravel()[a.segment_group]
-        pull = self._awareness_pull()
-        hear = 1.0 - np.exp(-group_hazard * pull / 4.0)
-        new = ~a.aware & (rng.random(a.rows) < hear)
-        a.aware |= new
+        boost = np.where(self._groups_offered_ai(), 1.0 + c["channel_awareness_boost"], 1.0)
+        group_hazard = (hazard[:, None] * boost[None, :]).ravel()
+        # one draw per row keeps the stream independent of who is aware; only the unaware need the hazard
+        hear_draws = rng.random(a.rows)
+        unaware = np.flatnonzero(~a.aware)
+        # float32 exponentials: 2-4x faster, and a draw lands within 1e-7 of its threshold about once a run
+        minus_quarter_hazard = (-group_hazard / 4.0).astype(np.float32)
+        hear = np.exp(minus_quarter_hazard[a.segment_group[unaware]] * self._awareness_pull()[unaware])
+        np.subtract(1.0, hear, out=hear)
+        new = unaware[hear_draws[unaware] < hear]
+        a.aware[new] = True
+        self.aware_weight += np.bincount(a.segment[new], weights=a.weight[new], minlength=len(SEGMENTS))
         review_draws = rng.random(a.rows)
-        available = np.array([f.available for f in self.firms])
-        orphaned = a.adopted & (a.provider < 0)
-        if not available.all():
-            orphaned |= a.adopted & ~available[np.maximum(a.provider, 0)]
         reviewing = review_draws < self.row_review_rate
         if self.platform_changed.any():
             group_switched = a.group_platforms[:, self.platform_changed].any(axis=1)
             reviewing |= group_switched[a.platform_group] & (review_draws < c["platform_switch_review"])
-        choosers = np.nonzero(new | (a.aware & reviewing) | orphaned)[0]
-        a.provider[orphaned] = -1
+        choosing = a.aware & reviewing
+        choosing[new] = True
+        # users of a provider that left choose again; only firms that still had users need a look
+        users = self.served_counts.sum(axis=0)
+        gone = [f.index for f in self.firms if not f.available and f.index < users.shape[0] and users[f.index] > 0]
+        orphaned = np.flatnonzero(np.isin(a.provider, gone)) if gone else None
+        if orphaned is not None:
+            choosing[orphaned] = True
+        choosers = np.flatnonzero(choosing)
+        before = a.provider[choosers]
+        if orphaned is not None:
+            a.provider[orphaned] = -1
         draws = rng.random(choosers.size)
-        offer = self._offer()
-        terms = self._segment_terms(offer, for_choice=True)
-        channel = self._channel_by_group()
-        # chunks keep the (rows x firms) temporaries in cache; draws are taken up
+        offer, table = self._utility_table(for_choice=True, dtype=np.float32)  # choices are sampled in float32
+        # chunks keep the (firms x rows) temporaries in cache; draws are taken up
         # front, so the result does not depend on the chunk size
         for start in range(0, choosers.size, CHOICE_CHUNK_ROWS):
             rows = choosers[start : start + CHOICE_CHUNK_ROWS]
-            utility = market.utilities(a, rows, offer, terms, channel[:, a.platform_group[rows]], include_inertia=True)
-            outside = self._outside_utilities(rows)
-            a.provider[rows] = market.sample_with_outside(utility, outside, draws[start : start + CHOICE_CHUNK_ROWS])
-        a.adopted = a.provider >= 0
+            utility = market.utilities(a, rows, offer, table, self._outside_per_row(rows), include_inertia=True)
+            a.provider[rows] = market.sample_with_outside(
+                utility, draws[start : start + CHOICE_CHUNK_ROWS], overwrite=True
+            )
+        a.adopted[choosers] = a.provider[choosers] >= 0  # only choosers' providers changed
+        self._move_served(choosers, before)
         # share of each segment's aware people who chose this quarter (how fast shares can respond)
         chose = np.bincount(a.segment[choosers], weights=a.weight[choosers], minlength=len(SEGMENTS))
-        aware = np.bincount(a.segment, weights=a.weight * a.aware, minlength=len(SEGMENTS))
+        aware = self.aware_weight
         self.chose_share = np.minimum(1.0, np.divide(chose, aware, out=np.zeros(len(SEGMENTS)), where=aware > 0))
-        self._update_segment_shares()
 
     def settle(self) -> None:
         """Revenue is booked, firms pay costs; broke firms exit; new firms may enter."""
-        a = self.adopters
         firms = self.firms
-        served = self._served[0]
-        money = np.zeros(a.rows)
-        money[served] = a.weight[served] * self._revenue_per_row(served, a.provider[served])
-        revenue = self._sum_by_segment_and_firm(money) / 1e9
+        # revenue per (segment, firm): real usage served x the segment's base usage x the firm's price per usage
+        usage = self._served[2, :, 1:]
+        revenue = usage * self._usage_base()[:, None] * self._price_per_usage(firms)[None, :] / 1e9
         self.segment_revenue = revenue
-        self.segment_users = self._sum_by_segment_and_firm(a.weight) / 1e6
+        self.segment_users = self.served_counts / 1e6
         total = revenue.sum()
         deals = np.zeros(len(firms))
         for partner in self.partners:
             if partner.provider >= 0 and partner.deal != "own":
                 deals[partner.provider] += 1
+        revenue_by_firm = revenue.T.tolist()
+        users_by_firm = self.segment_users.T.tolist()
+        revenue_totals = revenue.sum(axis=0).tolist()
         for firm in firms:
             firm.previous_share = firm.revenue_share
-            firm.revenue_by_segment = [float(x) for x in revenue[:, firm.index]]
-            firm.users_by_segment = [float(x) for x in self.segment_users[:, firm.index]]
-            firm.revenue_usd_bn = float(revenue[:, firm.index].sum())
+            firm.revenue_by_segment = revenue_by_firm[firm.index]
+            firm.users_by_segment = users_by_firm[firm.index]
+            firm.revenue_usd_bn = revenue_totals[firm.index]
             firm.revenue_share = float(firm.revenue_usd_bn / total) if total > 0 else 0.0
         self.regulator.book_spend()
         self.exits = 0
+        cost_factor = self._cost_factor()
         for firm in firms:
             if firm.available:
-                serving = firm.revenue_usd_bn * self._marginal_cost(firm) / max(firm.price, 1e-9)
+                serving = firm.revenue_usd_bn * self._marginal_cost(firm, cost_factor) / max(firm.price, 1e-9)
                 bid = firm.decision.partner_bid_usd_bn_per_year if firm.decision is not None else 0.0
                 bids = bid * deals[firm.index] / 4.0
                 firm.settle(serving, bids)
@@ -749,17 +769,17 @@ class AIMarketModel(mesa.Model):
     def _typical_cost_ratio(self) -> float:
         """Median marginal cost / price of active firms today."""
         ratios = [self._marginal_cost(f) / f.price for f in self.firms if f.available and f.price > 0]
-        return float(np.median(ratios)) if ratios else 0.5
+        return float(statistics.median(ratios)) if ratios else 0.5
 
     def _expected_entrant_profit(self, candidate: Firm) -> float:
         """Yearly profit a candidate expects: its logit demand on the panel at today's offers, less costs."""
-        a = self.adopters
-        rows = self.panel[a.aware[self.panel]]
-        if rows.size == 0:
+        local = self._aware_panel()
+        if local.size == 0:
             return -1.0
-        utility = self._utilities(rows, include_inertia=False)
-        taste = a.tastes[rows]
-        seg = a.segment[rows]
+        panel = self._panel_population()
+        utility = self._panel_utilities(local)
+        taste = panel.tastes[:, local].astype(float).T
+        seg = panel.segment[local]
         brand = self.brand.min(axis=1)[seg]
         foreign = 0.0 if candidate.domestic else 1.0
         trust = (self.params["foreign_trust"] + np.array([self.segment_state[s]["foreign_trust"] for s in SEGMENTS]))[
@@ -773,10 +793,9 @@ class AIMarketModel(mesa.Model):
             + brand
             + trust * foreign
         )
-        everything = np.vstack([utility, self._outside_utilities(rows)[None, :], own[None, :]])
-        share = market.choice_probabilities(everything)[-1]
-        per_row = self._revenue_per_row(rows, None, candidate)
-        revenue = float((a.weight[rows] * self.panel_scale[seg] * share * per_row).sum() / 1e9) * 4.0
+        share = market.added_option_share(utility, own)
+        per_row = self._usage_base()[seg] * panel.intensity[local] * self._price_per_usage([candidate])[0]
+        revenue = float((panel.weight[local] * share * per_row).sum() / 1e9) * 4.0
         margin = 1.0 - self._marginal_cost(candidate) / candidate.price
         fixed = candidate.fixed_cost_usd_bn_per_year + candidate.base_investment_usd_bn_per_year
         compliance = self.regulator.obligation_cost_krw_bn_per_year(candidate) / self.krw_per_usd
@@ -786,6 +805,9 @@ class AIMarketModel(mesa.Model):
 
     def _grow_firm_arrays(self) -> None:
         firms = len(self.firms)
+        served = np.zeros((3, len(SEGMENTS), firms + 1))  # a newcomer serves nobody yet
+        served[:, :, : self._served.shape[2]] = self._served
+        self._served = served
         for name in ("segment_firm_shares", "segment_revenue", "segment_users"):
             old = getattr(self, name)
             grown = np.zeros((len(SEGMENTS), firms))
@@ -803,45 +825,48 @@ class AIMarketModel(mesa.Model):
         active = np.array([f.available for f in self.firms])
         if rate <= 0 or not active.any():
             return
+        if active.all():  # the usual case: no copies through a mask
+            self.brand += rate * (self.brand.mean(axis=1, keepdims=True) - self.brand)
+            return
         mean = self.brand[:, active].mean(axis=1, keepdims=True)
         self.brand[:, active] += rate * (mean - self.brand[:, active])
 
     # ------------------------------------------------------------------
     # demand helpers
     # ------------------------------------------------------------------
-    def _marginal_cost(self, firm: Firm) -> float:
+    def _marginal_cost(self, firm: Firm, cost_factor: float | None = None) -> float:
         """Serving cost per unit of the price index: backed out at the start, falling with inference
-        cost (the price level), scaled by the GPU cost, and lower for firms serving on public GPUs."""
+        cost (the price level), scaled by the GPU cost, and lower for firms serving on public GPUs.
+
+        ``cost_factor``: :meth:`_cost_factor`, when a loop over firms has it already.
+        """
         c = self.params
         relief = (
             c["public_gpu_serving_relief"] * firm.public_gpus_k / (firm.public_gpus_k + c["public_gpu_serving_half_k"])
         )
-        return firm.marginal_cost * self._cost_factor() * (1.0 - relief)
+        factor = self._cost_factor() if cost_factor is None else cost_factor
+        return firm.marginal_cost * factor * (1.0 - relief)
 
     def _cost_factor(self) -> float:
         """Serving cost now relative to the start: inference cost index times GPU cost relative to the reference."""
         reference = self.scenario_def.parameters["gpu_cost_krw_m_per_year"].default
         return self.price_level * self.params["gpu_cost_krw_m_per_year"] / reference
 
-    def _revenue_per_row(self, rows: np.ndarray, provider: np.ndarray | None, firm: Firm | None = None) -> np.ndarray:
-        """USD per quarter one real adopter of each row pays its provider (or ``firm``).
+    def _price_per_usage(self, firms: list[Firm]) -> np.ndarray:
+        """Per firm: what a row of intensity one pays per unit of its segment's base usage.
 
-        usage (segment base x intensity x (capability x frontier) ** elasticity) x price index.
+        Usage grows with capability, (capability x frontier) ** elasticity, times the price index.
         """
-        a = self.adopters
         e = self.params["usage_capability_elasticity"]
-        base = self._usage_base()[a.segment[rows]] * a.intensity[rows]
-        firms = [firm] if firm is not None else self.firms
-        per_firm = np.array([(max(f.offered_capability, 1e-6) * self.frontier_level) ** e * f.price for f in firms])
-        return base * (per_firm[0] if firm is not None else per_firm[provider])
+        return np.array([(max(f.offered_capability, 1e-6) * self.frontier_level) ** e * f.price for f in firms])
 
     def _awareness_pull(self) -> np.ndarray:
-        """Per row: how much faster than average it hears of AI (intensity ** bias, mean one per segment)."""
+        """Per row: how much faster than average it hears of AI (intensity ** bias, mean one per segment; float32)."""
         bias = self.params["intensity_awareness_bias"]
         cached = getattr(self, "_pull_cache", None)
         if cached is None or cached[0] != bias:
             a = self.adopters
-            cached = (bias, a.intensity**bias / self.awareness_norm[a.segment])
+            cached = (bias, (a.intensity**bias / self.awareness_norm[a.segment]).astype(np.float32))
             self._pull_cache = cached
         return cached[1]
 
@@ -850,13 +875,19 @@ class AIMarketModel(mesa.Model):
 
     def _offer(self) -> market.FirmOffer:
         firms = self.firms
+        # one flat pass over the firms (asked for several times a quarter)
+        flat: list[float] = []
+        for f in firms:
+            flat += (f.offered_capability, f.korean_quality, f.price, f.domestic, f.trust, f.available)
+        values = np.array(flat, dtype=float).reshape(len(firms), 6)
+        capability, korean_quality, price, domestic, trust, available = values.T
         return market.FirmOffer(
-            capability=np.array([f.offered_capability for f in firms]),
-            korean_quality=np.array([f.korean_quality for f in firms]),
-            price=np.array([f.price for f in firms]),
-            domestic=np.array([1.0 if f.domestic else 0.0 for f in firms]),
-            trust=np.array([f.trust for f in firms]),
-            available=np.array([f.available for f in firms]),
+            capability=capability,
+            korean_quality=korean_quality,
+            price=price,
+            domestic=domestic,
+            trust=trust,
+            available=available > 0.0,
         )
 
     def _segment_terms(self, offer: market.FirmOffer, for_choice: bool = False) -> market.SegmentTerms:
@@ -867,50 +898,116 @@ class AIMarketModel(mesa.Model):
         """
         p = self.params
         firms = len(self.firms)
-        bonus = np.zeros((len(SEGMENTS), firms))
-        channel_weight = np.zeros(len(SEGMENTS))
-        foreign = 1.0 - offer.domestic
-        for s, name in enumerate(SEGMENTS):
-            seg = self.scenario_def.segments[name]
-            bonus[s] = self.brand[s, :firms] + market.network_bonus(
-                self.segment_firm_shares[s, :firms], p["network_effect"]
-            )
-            bonus[s] += (p["foreign_trust"] + self.segment_state[name]["foreign_trust"]) * foreign
-            channel_weight[s] = seg.channel_weight
+        outside_base, frontier_value, segment_trust = np.array(
+            [
+                (st["outside_utility"], st["frontier_value_weight"], st["foreign_trust"])
+                for st in (self.segment_state[name] for name in SEGMENTS)
+            ]
+        ).T
+        # the outside option falls as the frontier advances (and, per row, for heavy users: _outside_per_row)
+        outside = outside_base + p["outside_option_shift"] - frontier_value * np.log(self.frontier_level)
+        foreign_trust = p["foreign_trust"] + segment_trust
+        bonus = self.brand[:, :firms] + market.network_bonus(self.segment_firm_shares[:, :firms], p["network_effect"])
+        bonus += foreign_trust[:, None] * (1.0 - offer.domestic)[None, :]
         if for_choice:
             public = self.segment_index["public"]
             price_weight = self.scenario_def.segments["public"].price_sensitivity
             preference = self.regulator.effective_procurement_preference
             bonus[public] += preference * price_weight * offer.price * offer.domestic
-        return market.SegmentTerms(bonus=bonus, channel_weight=channel_weight)
+        return market.SegmentTerms(bonus=bonus, outside=outside)
 
-    def _outside_utilities(self, rows: np.ndarray) -> np.ndarray:
-        """Utility of not paying for AI, per row: it falls as the frontier advances and for heavy users."""
-        a = self.adopters
-        seg = a.segment[rows]
-        base = np.array([self.segment_state[s]["outside_utility"] for s in SEGMENTS])
-        value = np.array([self.segment_state[s]["frontier_value_weight"] for s in SEGMENTS])
-        return (
-            base[seg]
-            + self.params["outside_option_shift"]
-            - value[seg] * np.log(self.frontier_level)
-            - self.params["intensity_value_weight"] * np.log(a.intensity[rows])
-        )
+    def _outside_per_row(self, rows: np.ndarray) -> np.ndarray:
+        """The per-row part of not paying for AI: lower for heavy users (the segment part is in the terms)."""
+        return -self.params["intensity_value_weight"] * self.adopters.log_intensity[rows]
 
     def _channel_by_group(self) -> np.ndarray:
-        """(firms x membership groups) channel strength under the current partnerships."""
-        provider = np.array([p.provider for p in self.partners], dtype=np.int64)
-        strength = np.array([p.strength for p in self.partners])
-        return market.channel_matrix(self.adopters.group_platforms, provider, strength, len(self.firms)).T
+        """(firms x membership groups) channel strength under the current partnerships (read-only).
 
-    def _channel_rows(self, rows: np.ndarray) -> np.ndarray:
-        """(firms x rows) channel strength for the given rows."""
-        return self._channel_by_group()[:, self.adopters.platform_group[rows]]
+        Kept until a partnership or the number of firms changes: several phases a quarter ask for it.
+        """
+        key = (tuple(p.provider for p in self.partners), tuple(p.strength for p in self.partners), len(self.firms))
+        cached = self.__dict__.get("_channel_cache")
+        if cached is None or cached[0] != key:
+            provider = np.array(key[0], dtype=np.int64)
+            strength = np.array(key[1], dtype=float)
+            channel = np.ascontiguousarray(
+                market.channel_matrix(self.adopters.group_platforms, provider, strength, len(self.firms)).T
+            )
+            channel.flags.writeable = False
+            cached = self._channel_cache = (key, channel)
+        return cached[1]
+
+    def _groups_offered_ai(self) -> np.ndarray:
+        """Per platform group: whether one of its platforms offers AI in-app (kept with the channel strengths)."""
+        channel = self._channel_by_group()
+        cached = self.__dict__.get("_groups_offered_cache")
+        if cached is None or cached[0] is not channel:
+            cached = self._groups_offered_cache = (channel, channel.max(axis=0) > 0)
+        return cached[1]
+
+    def _channel_utility(self) -> np.ndarray:
+        """(firms x segments x groups) utility of each firm's channel (see :func:`market.channel_utility`), cached with it."""
+        channel = self._channel_by_group()
+        cached = self.__dict__.get("_channel_utility_cache")
+        if cached is None or cached[0] is not channel:
+            weight = np.array([self.scenario_def.segments[name].channel_weight for name in SEGMENTS])
+            cached = self._channel_utility_cache = (channel, market.channel_utility(channel, weight))
+        return cached[1]
+
+    def _utility_table(
+        self, for_choice: bool, dtype: type = np.float64, offer: market.FirmOffer | None = None
+    ) -> tuple[market.FirmOffer, np.ndarray]:
+        """Today's offers (``offer`` if given) and the (segment, platform group) utility table (see :func:`market.utility_table`)."""
+        offer = self._offer() if offer is None else offer
+        terms = self._segment_terms(offer, for_choice)
+        return offer, market.utility_table(offer, terms, self._channel_utility(), dtype)
 
     def _utilities(self, rows: np.ndarray, include_inertia: bool, for_choice: bool = False) -> np.ndarray:
-        offer = self._offer()
-        terms = self._segment_terms(offer, for_choice)
-        return market.utilities(self.adopters, rows, offer, terms, self._channel_rows(rows), include_inertia)
+        """((firms + 1) x rows) utilities of the given rows in float64, the outside option last."""
+        offer, table = self._utility_table(for_choice)
+        return market.utilities(self.adopters, rows, offer, table, self._outside_per_row(rows), include_inertia)
+
+    def _panel_population(self) -> market.Adopters:
+        """The panel's rows as a small population of their own, each weighted by what it stands for.
+
+        Only the rows' fixed traits are copied (weight times panel scale, segment,
+        intensity, tastes, platform group): awareness and providers are read from
+        the full population. Estimates gather from these few contiguous rows
+        instead of from the whole population.
+        """
+        cached = self.__dict__.get("_panel_cache")
+        if cached is None:
+            a, rows = self.adopters, self.panel
+            cached = self._panel_cache = market.Adopters(
+                segment=a.segment[rows],
+                weight=a.weight[rows] * self.panel_scale[a.segment[rows]],
+                aware=np.ones(rows.size, dtype=bool),  # not kept: see self.adopters.aware
+                adopted=np.zeros(rows.size, dtype=bool),  # not kept
+                provider=np.full(rows.size, -1, dtype=np.int64),  # not kept
+                intensity=a.intensity[rows],
+                tastes=np.ascontiguousarray(a.tastes[:, rows]),
+                switching_cost=a.switching_cost[rows],
+                platform_group=a.platform_group[rows],
+                group_platforms=a.group_platforms,
+            )
+        return cached
+
+    def _aware_panel(self) -> np.ndarray:
+        """Positions (within the panel) of the panel rows that are aware of AI."""
+        return np.flatnonzero(self.adopters.aware[self.panel])
+
+    def _panel_utilities(
+        self, local: np.ndarray, for_choice: bool = False, offer: market.FirmOffer | None = None
+    ) -> np.ndarray:
+        """((firms + 1) x rows) float32 utilities of the panel rows at ``local``, the outside option last.
+
+        float32 (absolute error ~1e-6 utility units) halves the memory the
+        estimates stream through; their sums over rows are taken in float64.
+        """
+        panel = self._panel_population()
+        offer, table = self._utility_table(for_choice, dtype=np.float32, offer=offer)
+        outside = -self.params["intensity_value_weight"] * panel.log_intensity[local]
+        return market.utilities(panel, local, offer, table, outside, include_inertia=False)
 
     def _markups(self) -> np.ndarray:
         """Logit-Bertrand markup per firm (price-index units) at current offers: D_j / (-dD_j/dp_j).
@@ -918,66 +1015,87 @@ class AIMarketModel(mesa.Model):
         Demand is estimated on the aware panel rows, each weighted by what it pays
         per unit of price; the outside option is part of the choice set.
         """
-        a = self.adopters
         firms = len(self.firms)
-        rows = self.panel[a.aware[self.panel]]
-        if rows.size == 0:
+        local = self._aware_panel()
+        if local.size == 0:
             return np.full(firms, 0.5)
-        utility = self._utilities(rows, include_inertia=False, for_choice=True)
-        stacked = np.vstack([utility, self._outside_utilities(rows)[None, :]])
-        probability = market.choice_probabilities(stacked)[:firms]
+        panel = self._panel_population()
+        utility = self._panel_utilities(local, for_choice=True)
+        probability = market.choice_probabilities(utility)[:firms]
         e = self.params["usage_capability_elasticity"]
         capability = np.array([max(f.offered_capability, 1e-6) for f in self.firms])
-        pays = (a.weight[rows] * self.panel_scale[a.segment[rows]] * a.intensity[rows]) * self._usage_base()[
-            a.segment[rows]
-        ]
-        pays = pays[None, :] * (capability[:, None] * self.frontier_level) ** e
-        alpha = -a.tastes[rows, 2]  # utility per unit of the price index
-        demand = (pays * probability).sum(axis=1)
-        slope = (pays * alpha[None, :] * probability * (1.0 - probability)).sum(axis=1)
+        usage_factor = (capability * self.frontier_level) ** e  # per firm
+        pays = panel.usage_weight[local] * self._usage_base()[panel.segment[local]]  # per row, at usage factor 1
+        alpha = -panel.tastes[2, local]  # utility per unit of the price index
+        demand = usage_factor * (probability @ pays)
+        slope = usage_factor * ((probability * (1.0 - probability)) @ (pays * alpha))
         return np.divide(demand, slope, out=np.full(firms, 0.5), where=slope > 0)
 
-    def _sum_by_segment_and_firm(self, values: np.ndarray) -> np.ndarray:
-        """(segments x firms) sums of a per-row quantity over rows with a provider.
+    def _count_served(self) -> None:
+        """Count over all rows what each provider serves per segment: rows, real adopters, usage.
 
-        Uses the served rows found by the last :meth:`_update_segment_shares`.
+        ``self._served`` is (3 x segments x (firms + 1)): rows, adopters and usage
+        (adopters x intensity), column 0 for rows without a provider. The adopt
+        phase then keeps it up to date from the rows that changed provider.
         """
-        served, cells, firms = self._served
-        sums = np.bincount(cells, weights=values[served], minlength=len(SEGMENTS) * firms)
-        return sums.reshape(len(SEGMENTS), firms).astype(float)  # bincount of nothing is an int array
-
-    def _update_segment_shares(self) -> None:
         a = self.adopters
         firms = len(self.firms)
-        served = np.nonzero(a.provider >= 0)[0]
-        self._served = (served, a.segment[served] * firms + a.provider[served], firms)
-        counts = self._sum_by_segment_and_firm(a.weight)
+        cells = a.segment * (firms + 1) + 1 + a.provider
+        size = len(SEGMENTS) * (firms + 1)
+        counts = [np.bincount(cells, weights, minlength=size) for weights in (None, a.weight, a.usage_weight)]
+        self._served = np.array(counts, dtype=float).reshape(3, len(SEGMENTS), firms + 1)
+        self._shares_from_served()
+
+    def _move_served(self, rows: np.ndarray, before: np.ndarray) -> None:
+        """Move ``rows`` from their providers ``before`` to their current ones in the served counts.
+
+        Only rows that changed provider are touched, so this costs a few thousand
+        rows a quarter instead of a pass over all of them. Row counts are whole
+        numbers and stay exact; a cell left without rows gets exactly zero adopters
+        and usage (its float sums would otherwise keep a rounding residue).
+        """
+        a = self.adopters
+        after = a.provider[rows]
+        moved = np.flatnonzero(before != after)
+        rows, before, after = rows[moved], before[moved], after[moved]
+        firms = self._served.shape[2] - 1
+        size = len(SEGMENTS) * (firms + 1)
+        base = a.segment[rows] * (firms + 1) + 1
+        flat = self._served.reshape(3, size)
+        for k, weights in enumerate((None, a.weight[rows], a.usage_weight[rows])):
+            flat[k] += np.bincount(base + after, weights, minlength=size)
+            flat[k] -= np.bincount(base + before, weights, minlength=size)
+        flat[1:, flat[0] == 0] = 0.0
+        self._shares_from_served()
+
+    def _shares_from_served(self) -> None:
+        counts = self._served[1, :, 1:].copy()
+        self.served_counts = counts  # real adopters served per segment and firm
         totals = counts.sum(axis=1, keepdims=True)
         self.served_weight = totals[:, 0]  # adopters with a provider, per segment
         self.segment_firm_shares = np.divide(counts, totals, out=np.zeros_like(counts), where=totals > 0)
 
     def aware_share(self, segment: int) -> float:
         """Share of a segment's people (or organisations) who have heard of and tried AI assistants."""
-        a = self.adopters
-        mine = a.segment == segment
-        return float(a.weight[mine & a.aware].sum() / max(a.weight[mine].sum(), 1e-12))
+        return float(self.aware_weight[segment] / max(self.segment_weight[segment], 1e-12))
 
-    def consumer_surplus_usd_bn(self) -> float:
+    def consumer_surplus_usd_bn(self, offer: market.FirmOffer | None = None) -> float:
         """Consumer surplus this quarter against a world with only the outside option (USD bn), on the panel.
 
         Measured at true utilities: the procurement preference steers public
-        buyers' choices but is not counted as a gain to them.
+        buyers' choices but is not counted as a gain to them. ``offer``: today's
+        offers if the caller has them already (see :meth:`_offer`).
         """
-        a = self.adopters
-        rows = self.panel[a.aware[self.panel]]
-        if rows.size == 0:
+        local = self._aware_panel()
+        if local.size == 0:
             return 0.0
-        utility = self._utilities(rows, include_inertia=False)
+        panel = self._panel_population()
+        utility = self._panel_utilities(local, offer=offer)
         # what one unit of the price index costs the row per quarter
         e = self.params["usage_capability_elasticity"]
-        money = self._usage_base()[a.segment[rows]] * a.intensity[rows] * self.frontier_level**e
-        surplus = market.surplus_per_row(utility, self._outside_utilities(rows), -a.tastes[rows, 2], money)
-        weight = a.weight[rows] * self.panel_scale[a.segment[rows]]
+        money = self._usage_base()[panel.segment[local]] * panel.intensity[local] * self.frontier_level**e
+        surplus = market.surplus_per_row(utility, -panel.tastes[2, local], money)
+        weight = panel.weight[local]
         aware = weight.sum()
         self.surplus_parts = {
             "aware": float(aware),

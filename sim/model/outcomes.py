@@ -114,6 +114,9 @@ HEADLINE_METRICS = tuple(name for name, info in METRICS.items() if info.headline
 
 YEARLY_RULES: dict[str, str] = {name: info.per_year for name, info in METRICS.items()}
 
+SHARE_COLUMNS = tuple(f"share_{s}" for s in SEGMENTS)  # firms.csv: share of each segment's revenue
+USERS_COLUMNS = tuple(f"users_{s}_m" for s in SEGMENTS)  # firms.csv: users served per segment, millions
+
 # Columns of firms.csv, in order, with what each holds (money per quarter unless named per year).
 FIRM_COLUMN_DOCS: dict[str, str] = {
     "quarter": "the quarter (2025Q1)",
@@ -124,8 +127,8 @@ FIRM_COLUMN_DOCS: dict[str, str] = {
     "active": "in the market at the end of the quarter",
     "revenue_usd_bn": "revenue this quarter, USD bn",
     "revenue_share": "share of the market's revenue (0-1)",
-    **{f"share_{s}": f"share of the {s} segment's revenue (0-1)" for s in SEGMENTS},
-    **{f"users_{s}_m": f"{s} users served, millions of real users or organisations" for s in SEGMENTS},
+    **{key: f"share of the {s} segment's revenue (0-1)" for key, s in zip(SHARE_COLUMNS, SEGMENTS)},
+    **{key: f"{s} users served, millions of real users or organisations" for key, s in zip(USERS_COLUMNS, SEGMENTS)},
     "capability": "capability relative to the frontier (1 = frontier), before launch delays",
     "offered_capability": "capability users in Korea get, after the AI Basic Act's launch delay",
     "korean_quality": "Korean-language quality (0-1)",
@@ -177,7 +180,8 @@ def _burden(group: list[Firm]) -> float:
     """The average firm's compliance cost and fines as a share of its revenue (capped at 1)."""
     if not group:
         return 0.0
-    return float(np.mean([min(1.0, (f.compliance_cost_usd_bn + f.fines_usd_bn) / f.revenue_usd_bn) for f in group]))
+    shares = [min(1.0, (f.compliance_cost_usd_bn + f.fines_usd_bn) / f.revenue_usd_bn) for f in group]
+    return float(sum(shares) / len(shares))
 
 
 def record_quarter(model: AIMarketModel) -> None:
@@ -206,6 +210,7 @@ def record_quarter(model: AIMarketModel) -> None:
     small = [f for f in live if f.size == "small" and f.revenue_usd_bn > 0]
     regulator = model.regulator
     consumer = index["consumer"]
+    offer = model._offer()  # read once for the surplus and the explanation drivers
     row = {
         "quarter": quarter_label(q),
         "year": q // 4,
@@ -216,7 +221,7 @@ def record_quarter(model: AIMarketModel) -> None:
         "domestic_share_enterprise": safe_share(revenue[1, domestic].sum(), revenue[1].sum()),
         "domestic_share_public": safe_share(revenue[2, domestic].sum(), revenue[2].sum()),
         "hhi": hhi(shares),
-        "consumer_surplus": model.consumer_surplus_usd_bn(),
+        "consumer_surplus": model.consumer_surplus_usd_bn(offer),
         "capability_gap": max(0.0, 1.0 - best_domestic / frontier) if frontier > 0 else 0.0,
         "domestic_capability_weighted": float(weighted),
         "sovereignty_index": safe_share(revenue[sovereign_rows][:, domestic].sum(), sovereign_total),
@@ -242,9 +247,14 @@ def record_quarter(model: AIMarketModel) -> None:
     }
     model.history.append(row)
     model.previous_drivers = model.drivers
-    model.drivers = utility_components(model)
+    model.drivers = utility_components(model, offer)
     model.previous_outcome_parts = model.outcome_parts
     model.outcome_parts = outcome_parts(model, shares)
+    label = quarter_label(q)
+    segment_revenue = revenue.sum(axis=1).tolist()
+    revenue_by_firm = revenue.T.tolist()
+    share_list = shares.tolist()
+    cost_factor = model._cost_factor()
     partners_of: dict[int, list[str]] = {}
     for partner in model.partners:
         if partner.provider >= 0:
@@ -254,24 +264,24 @@ def record_quarter(model: AIMarketModel) -> None:
             continue
         model.firm_history.append(
             {
-                "quarter": quarter_label(q),
+                "quarter": label,
                 "firm": firm.firm_id,
                 "name": firm.name,
                 "origin": firm.origin,
                 "size": firm.size,
                 "active": firm.available,
                 "revenue_usd_bn": firm.revenue_usd_bn,
-                "revenue_share": float(shares[firm.index]),
+                "revenue_share": share_list[firm.index],
                 **{
-                    f"share_{name}": safe_share(revenue[s, firm.index], revenue[s].sum())
-                    for s, name in enumerate(SEGMENTS)
+                    key: part / whole if whole > 0 else 0.0
+                    for key, part, whole in zip(SHARE_COLUMNS, revenue_by_firm[firm.index], segment_revenue)
                 },
-                **{f"users_{name}_m": firm.users_by_segment[s] for s, name in enumerate(SEGMENTS)},
+                **dict(zip(USERS_COLUMNS, firm.users_by_segment)),
                 "capability": firm.capability,
                 "offered_capability": firm.offered_capability,
                 "korean_quality": firm.korean_quality,
                 "price": firm.price,
-                "marginal_cost": model._marginal_cost(firm),
+                "marginal_cost": model._marginal_cost(firm, cost_factor),
                 "cash_usd_bn": firm.cash_usd_bn,
                 "profit_usd_bn": firm.profit_usd_bn,
                 "investment_usd_bn": firm.investment_usd_bn,
