@@ -16,14 +16,19 @@ from sim.scenario import load_scenario
 OUT = Path(__file__).resolve().parent.parent / "docs" / "lever-effects.md"
 
 
+def _lowered(label: str) -> str:
+    """A label inside a sentence: first letter lower-case, acronyms (AI, HHI) kept."""
+    return label[:1].lower() + label[1:] if not label[:2].isupper() else label
+
+
 def why_lines() -> list[str]:
     """The "Why" section: each lever's expected effect and reason, then what it costs and its measured side effects."""
     lines = []
     for lever, expected in EXPECTED.items():
         direction = "raises" if expected.sign > 0 else "lowers"
-        lines.append(f"- `{lever}` {direction} {METRICS[expected.metric].label_en.lower()}: {expected.reason_en}")
+        lines.append(f"- `{lever}` {direction} {_lowered(METRICS[expected.metric].label_en)}: {expected.reason_en}")
         sides = ", ".join(
-            f"{'raises' if sign > 0 else 'lowers'} {METRICS[metric].label_en.lower()}"
+            f"{'raises' if sign > 0 else 'lowers'} {_lowered(METRICS[metric].label_en)}"
             for metric, sign in expected.side_effects
         )
         lines.append(f"  Cost and trade-off: {expected.cost_en}" + (f" (Measured: also {sides}.)" if sides else ""))
