@@ -35,6 +35,18 @@ def test_game_korean_text_uses_the_glossary_term(entry):
             assert variant not in ko, f"{key}: {variant!r} -> use {entry['term']!r}"
 
 
+@pytest.mark.parametrize("entry", glossary(), ids=lambda e: e["concept"])
+def test_bundled_scenarios_and_lessons_use_the_glossary_term(entry):
+    """What a Korean class reads on screen also comes from the scenarios' and lessons' own text."""
+    root = Path(__file__).resolve().parent.parent
+    for path in sorted([*root.glob("scenarios/*.yaml"), *root.glob("lessons/*.yaml")]):
+        text = path.read_text(encoding="utf-8")
+        for variant in entry["avoid"]:
+            if variant.strip() in {"pp"}:  # English text may say pp; the Korean side is checked in the game
+                continue
+            assert variant not in text, f"{path.name}: {variant!r} -> use {entry['term']!r}"
+
+
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9&.\-]*")
 
 
