@@ -292,3 +292,21 @@ def test_every_model_constant_is_declared_with_a_source(korea):
         spec = korea.parameters[name]
         assert spec.kind == "constant" and spec.source and spec.help_for("en"), name
         assert spec.min <= korea.values[name] <= spec.max
+
+
+def test_typed_views_cover_every_field_the_schema_validates(korea):
+    """The model reads scenario sections through typed views; each view has a field for every schema key."""
+    from dataclasses import fields
+
+    from sim.model.specs import DealSpec, PartnerSpec, SegmentSpec
+    from sim.scenario import DEAL, PARTNER, SEGMENT
+
+    assert set(SEGMENT.fields) == {f.name for f in fields(SegmentSpec)} - {"name"}
+    assert set(PARTNER.fields) == {f.name for f in fields(PartnerSpec)}
+    assert set(DEAL.fields) == {f.name for f in fields(DealSpec)} - {"kind"}
+    consumer = korea.segments["consumer"]
+    assert consumer.bass_q == korea.sections["segments"]["consumer"]["bass_q"]
+    assert korea.regulator.basic_act.effective == korea.sections["regulator"]["basic_act"]["effective"]
+    assert [r.keep for r in korea.regulator.sovereign_programme.reviews] == sorted(
+        (r["keep"] for r in korea.sections["regulator"]["sovereign_programme"]["reviews"]), reverse=True
+    )

@@ -10,7 +10,7 @@ Each ``from_section`` takes an entry that has already passed validation.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 
@@ -40,31 +40,8 @@ class SegmentSpec:
     @classmethod
     def from_section(cls, name: str, spec: Mapping[str, Any]) -> SegmentSpec:
         """Build from a validated ``segments.<name>`` entry."""
-        return cls(
-            name=name,
-            label=dict(spec["label"]),
-            **{f: float(spec[f]) for f in _SEGMENT_FLOATS},
-        )
-
-
-_SEGMENT_FLOATS = (
-    "potential_adopters",
-    "initial_awareness",
-    "initial_adoption",
-    "bass_p",
-    "bass_q",
-    "spend_usd_per_adopter_per_year",
-    "frontier_value_weight",
-    "intensity_spread",
-    "price_sensitivity",
-    "capability_weight",
-    "korean_weight",
-    "sovereignty_weight",
-    "channel_weight",
-    "review_rate_per_quarter",
-    "switching_cost",
-    "taste_spread",
-)
+        numbers = {f.name: float(spec[f.name]) for f in fields(cls) if f.type == "float"}
+        return cls(name=name, label=dict(spec["label"]), **numbers)
 
 
 @dataclass(frozen=True)
