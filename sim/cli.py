@@ -15,6 +15,7 @@ from sim.errors import UserError
 from sim.experiments import commands as experiment_commands
 from sim.game import commands as game_commands
 
+LANGUAGES = ("en", "ko")  # the --lang choices of every subcommand
 LANGUAGE_HELP = "language of titles, labels and help: en (English, default) or ko (Korean)"
 
 
@@ -80,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="list the bundled scenarios",
         description="List the scenarios shipped with aisim: name, title and the first sentence of the story.",
     )
-    scenarios.add_argument("--lang", choices=("en", "ko"), default="en", help=LANGUAGE_HELP)
+    scenarios.add_argument("--lang", choices=LANGUAGES, default="en", help=LANGUAGE_HELP)
     scenarios.set_defaults(handler=cmd_scenarios)
 
     params = sub.add_parser(
@@ -99,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print JSON: a list of {name, kind, type, default, value, min, max, step, unit, choices, group, label, help}",
     )
-    params.add_argument("--lang", choices=("en", "ko"), default="en", help=LANGUAGE_HELP)
+    params.add_argument("--lang", choices=LANGUAGES, default="en", help=LANGUAGE_HELP)
     params.set_defaults(handler=cmd_params)
 
     schema = sub.add_parser(

@@ -22,7 +22,7 @@ def register(sub) -> None:
 
     Call it after the game's ``register`` (it extends ``play``).
     """
-    from sim.cli import Parser  # here, not at import time: sim.cli imports this module
+    from sim.cli import LANGUAGES, Parser  # here, not at import time: sim.cli imports this module
 
     lang_help = "language of titles and reports: en or ko (default: en)"
     lessons = sub.add_parser(
@@ -30,7 +30,7 @@ def register(sub) -> None:
         help="list the bundled lessons and lesson files in this folder",
         description="List the bundled lessons and the lesson files in the current folder (and its lessons/).",
     )
-    lessons.add_argument("--lang", choices=("en", "ko"), default="en", help=lang_help)
+    lessons.add_argument("--lang", choices=LANGUAGES, default="en", help=lang_help)
     lessons.set_defaults(handler=cmd_lessons)
 
     lesson = sub.add_parser(
@@ -94,7 +94,7 @@ def register(sub) -> None:
         help="class seeds to use (default: the lesson's; more than it lists continue with the next integers)",
     )
     report.add_argument("--workers", type=int, metavar="N", help="worker processes (default: one per core)")
-    report.add_argument("--lang", choices=("en", "ko"), default="en", help=lang_help)
+    report.add_argument("--lang", choices=LANGUAGES, default="en", help=lang_help)
     report.add_argument("--force", action="store_true", help="replace a non-empty output folder")
     report.set_defaults(handler=cmd_class_report)
     klass.set_defaults(handler=lambda args: (klass.print_help(), 0)[1])
@@ -107,7 +107,7 @@ def register(sub) -> None:
     )
     debrief.add_argument("saves", nargs="+", metavar="SAVE", help="save files (lesson saves or plain games)")
     debrief.add_argument("--out", required=True, metavar="DIR", help="folder for index.html")
-    debrief.add_argument("--lang", choices=("en", "ko"), default="en", help=lang_help)
+    debrief.add_argument("--lang", choices=LANGUAGES, default="en", help=lang_help)
     debrief.add_argument("--workers", type=int, metavar="N", help="worker processes for fair scores")
     debrief.add_argument("--force", action="store_true", help="replace a non-empty output folder")
     debrief.set_defaults(handler=cmd_debrief)
@@ -185,14 +185,19 @@ def cmd_lesson_new(args) -> int:
     return 0
 
 
+def _require_positive(args, *options: str) -> None:
+    """Refuse a count option (``--seeds``, ``--workers``) below 1, checking ``options`` in order."""
+    for option in options:
+        value = getattr(args, option)
+        if value is not None and value < 1:
+            raise ClassroomArgumentError(f"--{option} must be at least 1, got {value}")
+
+
 def cmd_lesson_check(args) -> int:
     """``aisim lesson check FILE``: print the check report; exit 2 when the lesson is not usable."""
     from sim.classroom.check import check_lesson
 
-    if args.workers is not None and args.workers < 1:
-        raise ClassroomArgumentError(f"--workers must be at least 1, got {args.workers}")
-    if args.seeds is not None and args.seeds < 1:
-        raise ClassroomArgumentError(f"--seeds must be at least 1, got {args.seeds}")
+    _require_positive(args, "seeds")  # --workers: checked for every subcommand by sim.cli
     ok, lines = check_lesson(args.file, workers=args.workers, seeds=args.seeds)
     for line in lines:
         print(line)
@@ -212,10 +217,7 @@ def cmd_class_report(args) -> int:
     """``aisim class report SAVES_DIR --out DIR``: write the class report and print its summary."""
     from sim.classroom.report import write_class_report
 
-    if args.seeds is not None and args.seeds < 1:
-        raise ClassroomArgumentError(f"--seeds must be at least 1, got {args.seeds}")
-    if args.workers is not None and args.workers < 1:
-        raise ClassroomArgumentError(f"--workers must be at least 1, got {args.workers}")
+    _require_positive(args, "seeds")  # --workers: checked for every subcommand by sim.cli
     bar = LazyProgress("replays")
     try:
         out, summary = write_class_report(

@@ -69,6 +69,15 @@ def _nice_range(lo: float, hi: float) -> tuple[float, float]:
     return lo - pad, hi + pad
 
 
+def _svg_open(width: int, height: int, left: int, title: str) -> list[str]:
+    """A chart's opening: the SVG element (labelled by ``title`` for screen readers) and its title line."""
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'role="img" aria-label="{esc(title)}" style="background:#fff;border:1px solid #eee">',
+        f'<text x="{left}" y="18" font-size="13" font-weight="bold">{esc(title)}</text>',
+    ]
+
+
 def line_chart(
     title: str,
     x_labels: Sequence[str],
@@ -99,9 +108,7 @@ def line_chart(
         return top + (height - top - bottom) * (1 - (v - lo) / (hi - lo))
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        f'role="img" aria-label="{esc(title)}" style="background:#fff;border:1px solid #eee">',
-        f'<text x="{left}" y="18" font-size="13" font-weight="bold">{esc(title)}</text>',
+        *_svg_open(width, height, left, title),
     ]
     for k in range(5):
         v = lo + (hi - lo) * k / 4
@@ -164,9 +171,7 @@ def scatter_chart(
         return top + (height - top - bottom) * (1 - (v - y_lo) / (y_hi - y_lo))
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        f'role="img" aria-label="{esc(title)}" style="background:#fff;border:1px solid #eee">',
-        f'<text x="{left}" y="18" font-size="13" font-weight="bold">{esc(title)}</text>',
+        *_svg_open(width, height, left, title),
         f'<text x="{(width + left) / 2:.0f}" y="{height - 8}" font-size="11" text-anchor="middle">{esc(x_label)}</text>',
         f'<text x="14" y="{(height - bottom + top) / 2:.0f}" font-size="11" text-anchor="middle" '
         f'transform="rotate(-90 14 {(height - bottom + top) / 2:.0f})">{esc(y_label)}</text>',

@@ -18,6 +18,8 @@ class GameArgumentError(UserError):
 
 def register(sub) -> None:
     """Add the ``play`` subcommand to the ``aisim`` parser."""
+    from sim.cli import LANGUAGES  # here, not at import time: sim.cli imports this module
+
     play = sub.add_parser(
         "play",
         help="play the game (a window; --headless to capture a screenshot)",
@@ -27,7 +29,7 @@ def register(sub) -> None:
     play.add_argument("scenario", nargs="?", default=None, help="bundled scenario name or YAML path")
     play.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default: 0)")
     play.add_argument(
-        "--lang", choices=("en", "ko"), default=None, help="language (default: the last one used, else en)"
+        "--lang", choices=LANGUAGES, default=None, help="language (default: the last one used, else en)"
     )
     play.add_argument(
         "--size", default=None, metavar="WxH", help="window size (default: the last one used, else 1280x800)"
