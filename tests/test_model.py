@@ -270,7 +270,14 @@ def test_model_parameters_table_matches_korea(korea):
 
 @pytest.mark.parametrize(
     "metric",
-    ["market_revenue_usd_bn", "consumer_surplus", "hhi", "capability_gap", "domestic_revenue_share", "sovereignty_index"],
+    [
+        "market_revenue_usd_bn",
+        "consumer_surplus",
+        "hhi",
+        "capability_gap",
+        "domestic_revenue_share",
+        "sovereignty_index",
+    ],
 )
 def test_outcome_explanations_add_up_to_the_change(korea, metric):
     model = AIMarketModel(korea, seed=6)
@@ -352,7 +359,14 @@ def test_a_clamped_fading_push_gives_back_only_what_it_added(tiny_korea):
     model = AIMarketModel(tiny_korea, seed=0)
     state = model.segment_state["consumer"]
     base = state["bass_p"]
-    effect = {"firm": None, "segment": "consumer", "partnership": None, "add": {"bass_p": 5.0}, "multiply": {}, "set": {}}
+    effect = {
+        "firm": None,
+        "segment": "consumer",
+        "partnership": None,
+        "add": {"bass_p": 5.0},
+        "multiply": {},
+        "set": {},
+    }
     apply_effects(model, [effect], model.quarter, half_life=1.0)
     assert state["bass_p"] == 1.0  # clamped at the limit
     for _ in range(40):

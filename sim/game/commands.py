@@ -28,9 +28,7 @@ def register(sub) -> None:
     )
     play.add_argument("scenario", nargs="?", default=None, help="bundled scenario name or YAML path")
     play.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default: 0)")
-    play.add_argument(
-        "--lang", choices=LANGUAGES, default=None, help="language (default: the last one used, else en)"
-    )
+    play.add_argument("--lang", choices=LANGUAGES, default=None, help="language (default: the last one used, else en)")
     play.add_argument(
         "--size", default=None, metavar="WxH", help="window size (default: the last one used, else 1280x800)"
     )

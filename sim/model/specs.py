@@ -193,7 +193,9 @@ class ProgrammeSpec:
     @classmethod
     def from_section(cls, spec: Mapping[str, Any]) -> ProgrammeSpec:
         """Build from the validated section; reviews are sorted by quarter."""
-        reviews = sorted((ReviewSpec(int(r["at"]), int(r["keep"])) for r in spec.get("reviews") or []), key=lambda r: r.at)
+        reviews = sorted(
+            (ReviewSpec(int(r["at"]), int(r["keep"])) for r in spec.get("reviews") or []), key=lambda r: r.at
+        )
         return cls(selection=int(spec["selection"]), teams=int(spec["teams"]), reviews=tuple(reviews))
 
 
