@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sim.core.stats import combine, rows_by_year
+from sim.core.stats import combine
 
 NEAR_MISS_CREDIT = 0.5  # the most a missed objective can earn
 AGGREGATES = ("final_year_mean", "final_year_sum", "final", "mean", "min", "max", "sum")
@@ -57,9 +57,8 @@ class Scorecard:
 
 
 def aggregate(rows: Sequence[Mapping[str, Any]], metric: str, how: str) -> float:
-    """Reduce one metric over outcome rows.
+    """Reduce one metric over outcome rows (see :func:`aggregate_series`).
 
-    ``final_year_*`` use the rows of the last calendar year present (``year`` column).
     Raises ValueError for an unknown aggregate, a missing metric or no rows.
     """
     if how not in AGGREGATES:
@@ -68,19 +67,29 @@ def aggregate(rows: Sequence[Mapping[str, Any]], metric: str, how: str) -> float
         raise ValueError("no outcome rows to score")
     if metric not in rows[-1]:
         raise ValueError(f"unknown metric {metric!r}")
+    return aggregate_series([float(r[metric]) for r in rows], [int(r["year"]) for r in rows], how)
+
+
+def aggregate_series(values: Sequence[float], years: Sequence[int], how: str) -> float:
+    """Reduce one metric's quarterly values (with each quarter's calendar year) by an aggregate.
+
+    ``final_year_*`` use the quarters of the last calendar year present; the rest use all of them.
+    """
     if how.startswith("final_year"):
-        final_year = list(rows_by_year(rows).values())[-1]
-        return float(combine([float(r[metric]) for r in final_year], "mean" if how == "final_year_mean" else "sum"))
-    values = [float(r[metric]) for r in rows]
+        last = max(years)
+        final_year = [v for v, y in zip(values, years) if y == last]
+        return float(combine(final_year, "mean" if how == "final_year_mean" else "sum"))
     if how == "final":
-        return values[-1]
+        return float(values[-1])
     if how == "mean":
         return sum(values) / len(values)
     if how == "min":
         return min(values)
     if how == "max":
         return max(values)
-    return sum(values)
+    if how == "sum":
+        return sum(values)
+    raise ValueError(f"unknown aggregate {how!r}; expected one of {', '.join(AGGREGATES)}")
 
 
 def judge(objective: Mapping[str, Any], value: float) -> tuple[bool, float]:

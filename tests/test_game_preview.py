@@ -9,6 +9,7 @@ import pytest
 
 from sim.game.preview import Previewer, replicate, replication_seeds, tasks_for
 from sim.game.session import GameSession
+from sim.objectives import aggregate
 
 
 def test_replications_share_random_numbers_and_no_change_means_no_effect(tiny_korea):
@@ -46,6 +47,14 @@ def test_projection_is_anchored_to_the_players_values(tiny_korea):
         assert first["hhi"] == pytest.approx(anchor["hhi"] + own)
     values = projection.objective_values(tiny_korea.objectives, session.history)
     assert set(values) == {o["id"] for o in tiny_korea.objectives}
+    # the same as aggregating each replication's whole anchored rows, played quarters first
+    for objective in tiny_korea.objectives:
+        whole = [
+            aggregate([*session.history, *projection.rows("with", k)], objective["metric"], objective["aggregate"])
+            for k in range(len(projection.replications))
+        ]
+        assert values[objective["id"]] == pytest.approx(float(np.median(whole)), rel=1e-12)
+    assert projection.objective_values(tiny_korea.objectives, session.history) == values  # kept, same answer
 
 
 @pytest.mark.slow
@@ -80,3 +89,31 @@ def test_each_seed_always_goes_to_the_same_worker_and_the_workers_share_the_seed
     assert [previewer.worker_of(seed) for seed in seeds] == first  # its cached state is where it goes
     assert sorted(first.count(w) for w in (0, 1)) == [10, 10]
     assert previewer.pools is None  # routing starts no process
+
+
+def test_a_later_quarter_replays_from_the_kept_state_with_the_same_numbers(tiny_korea, monkeypatch):
+    """The worker replays a new quarter from the state it kept for the one before; same numbers as from the start."""
+    from sim.game import preview
+    from sim.model.model import AIMarketModel
+
+    preview._STATES.clear()
+    session = GameSession(tiny_korea, 4, ghost=False)
+    session.set_lever("public_compute_gpus_k", 60)
+    session.step()
+    before = tasks_for(session, pending={}, count=2)
+    [replicate(task) for task in before]  # kept: the state at quarter 1 (after one decision)
+    session.set_lever("rd_tax_credit", 0.3)
+    session.step()
+    session.step()
+    later = tasks_for(session, pending={"public_compute_gpus_k": 80}, count=2)
+    built = []
+    original = AIMarketModel.__init__
+    monkeypatch.setattr(AIMarketModel, "__init__", lambda self, *a, **k: built.append(1) or original(self, *a, **k))
+    replayed = [replicate(task) for task in later]
+    assert not built  # both came from the kept states, not from the first quarter
+    monkeypatch.undo()
+    preview._STATES.clear()
+    fresh = [replicate(task) for task in later]
+    assert [r.without for r in replayed] == [r.without for r in fresh]
+    assert [r.with_pending for r in replayed] == [r.with_pending for r in fresh]
+    assert [r.anchor for r in replayed] == [r.anchor for r in fresh]

@@ -22,7 +22,7 @@ import json
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -30,6 +30,7 @@ import numpy as np
 PREVIEW_ROWS = 2000  # adopter rows per preview run (the Korea scenario has 50,000)
 REPLICATIONS = 20
 FIRST_SHOWN = 4  # replications in before a first (partial) projection is shown
+PARTIAL_EVERY_S = 0.3  # after the first, a partial projection at most this often (each one is redrawn)
 CACHE_ENTRIES = 48
 
 Decisions = tuple[tuple[int, tuple[tuple[str, Any], ...]], ...]
@@ -97,6 +98,35 @@ def _rows_to_end(model) -> list[dict]:
     return [dict(r) for r in model.history[start:]]
 
 
+def _start_state(task: PreviewTask, scenario):
+    """A model of the task's seed at the quarter reached, with the decisions played so far.
+
+    Replays from the latest state this worker keeps for the same seed whose past matches
+    (usually the quarter before: the player played one more), else from the start.
+    """
+    from sim.model.model import AIMarketModel
+
+    model = None
+    best = -1
+    for key, (blob, _anchor, _without) in _STATES.items():
+        doc, rows, seed, decisions, quarter = key
+        if (doc, rows, seed) != (hash(task.document_text), task.rows, task.seed) or not best < quarter <= task.quarter:
+            continue
+        if decisions == tuple(d for d in task.decisions if d[0] < quarter):
+            best, model = quarter, blob
+    if model is None:
+        model = AIMarketModel(scenario, seed=task.seed)
+        model.outcomes_only = True  # a preview reads the outcome rows only
+    else:
+        model = AIMarketModel.restore(model)
+    decisions = {q: dict(d) for q, d in task.decisions}
+    while not model.finished and model.quarter < task.quarter:
+        if model.quarter in decisions:
+            model.apply_decision(decisions[model.quarter])
+        model.step()
+    return model
+
+
 def replicate(task: PreviewTask) -> Replication:
     """Run one replication (both arms). Module-level so a process pool can run it."""
     from sim.model.model import AIMarketModel
@@ -105,12 +135,7 @@ def replicate(task: PreviewTask) -> Replication:
     key = (hash(task.document_text), task.rows, task.seed, task.decisions, task.quarter)
     cached = _STATES.get(key)
     if cached is None:
-        model = AIMarketModel(scenario, seed=task.seed)
-        decisions = {q: dict(d) for q, d in task.decisions}
-        while not model.finished and model.quarter < task.quarter:
-            if model.quarter in decisions:
-                model.apply_decision(decisions[model.quarter])
-            model.step()
+        model = _start_state(task, scenario)
         anchor = dict(model.history[-1]) if model.history else None
         blob = model.snapshot()
         without = _rows_to_end(model)
@@ -151,17 +176,23 @@ class Projection:
 
     replications: tuple[Replication, ...]
     anchor: Mapping[str, Any]  # the player's last row ({} before the first quarter)
+    _memo: dict = field(default_factory=dict, compare=False, repr=False)  # answers kept (objective_values)
 
     def paths(self, metric: str, arm: str) -> np.ndarray:
-        """(replications, future quarters) values of ``metric``, anchored to the player's current value."""
-        out = []
-        for rep in self.replications:
-            rows = rep.with_pending if arm == "with" else rep.without
-            values = np.array([float(r.get(metric, np.nan)) for r in rows])
-            if rep.anchor is not None and metric in self.anchor and metric in rep.anchor:
-                values = values - float(rep.anchor[metric]) + float(self.anchor[metric])
-            out.append(values)
-        return np.array(out)
+        """(replications, future quarters) values of ``metric``, anchored to the player's current value (kept)."""
+        key = ("paths", metric, arm)
+        if key not in self._memo:
+            out = []
+            for rep in self.replications:
+                rows = rep.with_pending if arm == "with" else rep.without
+                values = np.array([float(r.get(metric, np.nan)) for r in rows])
+                if rep.anchor is not None and metric in self.anchor and metric in rep.anchor:
+                    values = values - float(rep.anchor[metric]) + float(self.anchor[metric])
+                out.append(values)
+            paths = np.array(out)
+            paths.flags.writeable = False
+            self._memo[key] = paths
+        return self._memo[key]
 
     def band(self, metric: str, arm: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """5th, 50th and 95th percentile per future quarter."""
@@ -186,21 +217,31 @@ class Projection:
         return [{m: v + shift[m] if m in shift else v for m, v in row.items()} for row in future]
 
     def objective_values(self, objectives, rows_played: Sequence[Mapping[str, Any]], arm: str = "with") -> dict:
-        """Per objective id: the median projected value at the end (played rows + projected rows)."""
-        from sim.objectives import aggregate
+        """Per objective id: the median projected value at the end (played rows + projected rows).
 
+        Works on each objective's metric alone (its anchored paths, see :meth:`paths`) and keeps the
+        answer: the goals strip asks on every redraw while the projection stays the same.
+        """
+        from sim.objectives import aggregate_series
+
+        key = ("objectives", arm, len(rows_played), tuple((o["id"], o["metric"], o["aggregate"]) for o in objectives))
+        if key in self._memo:
+            return dict(self._memo[key])
         out: dict[str, float] = {}
+        future = self.replications[0].with_pending if arm == "with" else self.replications[0].without
+        years = [int(row["year"]) for row in rows_played] + [int(row["year"]) for row in future]
         for objective in objectives:
-            values = []
-            for k in range(len(self.replications)):
-                rows = [*rows_played, *self.rows(arm, k)]
-                try:
-                    values.append(aggregate(rows, objective["metric"], objective["aggregate"]))
-                except ValueError:
-                    break
-            if values:
-                out[objective["id"]] = float(np.median(values))
-        return out
+            metric = objective["metric"]
+            if not future or metric not in future[-1] or any(metric not in row for row in rows_played):
+                continue  # not an outcome column (a firm's figure): no projection
+            played = [float(row[metric]) for row in rows_played]
+            values = [
+                aggregate_series(played + path, years, objective["aggregate"])
+                for path in self.paths(metric, arm).tolist()
+            ]
+            out[objective["id"]] = float(np.median(values))
+        self._memo[key] = out
+        return dict(out)
 
 
 # -- in the game ---------------------------------------------------------------------
@@ -228,6 +269,7 @@ class Previewer:
         self.latency_s: float | None = None  # request to all replications in
         self.first_latency_s: float | None = None  # request to the first projection shown
         self.shown = 0
+        self.shown_at = 0.0
         self.complete = False
 
     def _pools(self) -> list:
@@ -301,9 +343,10 @@ class Previewer:
         """New preview data for the latest request, else None.
 
         Returns the full projection once every replication is in (``complete`` is then
-        True), and before that a partial one whenever at least :data:`FIRST_SHOWN`
-        replications are in and more arrived since the last call, so the player sees a
-        first projection early and watches it firm up.
+        True), and before that a partial one when at least :data:`FIRST_SHOWN`
+        replications are in and more arrived since the last one shown (at most every
+        :data:`PARTIAL_EVERY_S`: each is redrawn, on the cores the replications run on),
+        so the player sees a first projection early and watches it firm up.
         """
         import time
 
@@ -320,10 +363,16 @@ class Previewer:
             self.latency_s = time.perf_counter() - self.requested_at
             return self.result
         ready = [f for f in done if not f.cancelled() and f.exception() is None]
-        if len(ready) >= FIRST_SHOWN and len(ready) > self.shown:
+        now = time.perf_counter()
+        if (
+            len(ready) >= FIRST_SHOWN
+            and len(ready) > self.shown
+            and (not self.shown or now >= self.shown_at + PARTIAL_EVERY_S)
+        ):
             if self.first_latency_s is None:
-                self.first_latency_s = time.perf_counter() - self.requested_at
+                self.first_latency_s = now - self.requested_at
             self.shown = len(ready)
+            self.shown_at = now
             self.complete = False
             return Projection(tuple(f.result() for f in ready), self.anchor)
         return None
