@@ -103,6 +103,7 @@ class Firm(mesa.Agent):
         self.name = spec.name
         self.name_ko = spec.name_ko or spec.name
         self.origin = spec.origin
+        self.domestic = spec.origin == "domestic"  # read in every loop over firms: a plain attribute
         self.size = spec.size
         self.frontier_lab = spec.frontier_lab
         self.capability = spec.capability  # relative to the frontier, before launch delays
@@ -143,11 +144,6 @@ class Firm(mesa.Agent):
         self.effective_investment_usd_bn = 0.0  # per year
         self.catch_up_rate = 0.0
         self.delay_quarters = 0.0
-
-    @property
-    def domestic(self) -> bool:
-        """Whether the firm is domestic."""
-        return self.origin == "domestic"
 
     @property
     def available(self) -> bool:

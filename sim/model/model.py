@@ -87,6 +87,10 @@ class AIMarketModel(mesa.Model):
         values: parameter values to use instead of the scenario's (validated).
     """
 
+    # True: each quarter records only its outcome row (no firm rows, explanation drivers or Mesa
+    # collection), for runs whose outcome rows are all anyone reads (forecast previews); same numbers
+    outcomes_only: bool = False
+
     def __init__(self, scenario: Any = None, seed: int = 0, values: Mapping[str, Any] | None = None, **_: Any) -> None:
         from sim.scenario import Scenario, load_scenario
 
@@ -217,9 +221,7 @@ class AIMarketModel(mesa.Model):
             tastes[block, 0] = seg.capability_weight * lognormal(sigma)
             tastes[block, 1] = seg.korean_weight * lognormal(sigma)
             tastes[block, 2] = -seg.price_sensitivity * lognormal(sigma)
-            tastes[block, 3] = seg.sovereignty_weight * (
-                1.0 + seg.taste_spread * market.stratified_normal(count, rng)
-            )
+            tastes[block, 3] = seg.sovereignty_weight * (1.0 + seg.taste_spread * market.stratified_normal(count, rng))
             switching[block] = seg.switching_cost * lognormal(sigma)
             start += count
         platforms = np.zeros((n, len(self.partners)), dtype=bool)
@@ -690,7 +692,8 @@ class AIMarketModel(mesa.Model):
     def record(self) -> None:
         """Compute this quarter's outcomes (see :mod:`sim.model.outcomes`) and append them to the history."""
         record_quarter(self)
-        self.datacollector.collect(self)
+        if not self.outcomes_only:
+            self.datacollector.collect(self)
         self.entries = 0
 
     # ------------------------------------------------------------------
@@ -874,12 +877,11 @@ class AIMarketModel(mesa.Model):
         return np.array([self.segment_state[s]["usage_usd_per_adopter_per_quarter"] for s in SEGMENTS])
 
     def _offer(self) -> market.FirmOffer:
-        firms = self.firms
-        # one flat pass over the firms (asked for several times a quarter)
-        flat: list[float] = []
-        for f in firms:
-            flat += (f.offered_capability, f.korean_quality, f.price, f.domestic, f.trust, f.available)
-        values = np.array(flat, dtype=float).reshape(len(firms), 6)
+        # one pass over the firms into one (firms x 6) block (asked for several times a quarter)
+        values = np.array(
+            [(f.offered_capability, f.korean_quality, f.price, f.domestic, f.trust, f.available) for f in self.firms],
+            dtype=float,
+        )
         capability, korean_quality, price, domestic, trust, available = values.T
         return market.FirmOffer(
             capability=capability,
@@ -888,6 +890,7 @@ class AIMarketModel(mesa.Model):
             domestic=domestic,
             trust=trust,
             available=available > 0.0,
+            block=values,
         )
 
     def _segment_terms(self, offer: market.FirmOffer, for_choice: bool = False) -> market.SegmentTerms:

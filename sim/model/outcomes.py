@@ -185,7 +185,10 @@ def _burden(group: list[Firm]) -> float:
 
 
 def record_quarter(model: AIMarketModel) -> None:
-    """Append this quarter's outcome row to ``model.history`` and its firm rows to ``model.firm_history``."""
+    """Append this quarter's outcome row to ``model.history`` and its firm rows to ``model.firm_history``.
+
+    With ``model.outcomes_only`` only the outcome row is made (no firm rows, no explanation drivers).
+    """
     q = model.quarter
     revenue = model.segment_revenue
     total = float(revenue.sum())
@@ -246,6 +249,8 @@ def record_quarter(model: AIMarketModel) -> None:
         "firm_profits_usd_bn": float(sum(f.profit_usd_bn for f in firms if f.available or f.exited)),
     }
     model.history.append(row)
+    if model.outcomes_only:
+        return
     model.previous_drivers = model.drivers
     model.drivers = utility_components(model, offer)
     model.previous_outcome_parts = model.outcome_parts
