@@ -121,21 +121,33 @@ def answer_events(app, screen) -> None:
 
 
 def preview_latency(app, screen, repeats: int) -> tuple[list[float], list[float]]:
-    """Seconds from a lever move to the first projection shown, and to all 20 replications in."""
+    """Seconds from a lever move to the first projection shown, and to all 20 replications in.
+
+    The window runs its real loop (:meth:`App.run_once`, paced as when a player moved the slider),
+    after the quarter's own forecast is in, as when a player reads the quarter before moving a lever.
+    """
     first, full = [], []
     name = next(iter(screen.lever_widgets))
+
+    def settle() -> None:
+        start = time.perf_counter()
+        while time.perf_counter() - start < 120:
+            app.run_once()
+            if screen.projection is not None and not app.previewer.busy and screen.preview_due is None:
+                return
+
+    settle()  # the quarter's own forecast (no change planned)
     for k in range(repeats):
         spec = screen.lever_widgets[name]["spec"]
         screen.set_lever(name, spec.min + spec.step * (k + 1))
-        start = time.perf_counter()
+        app.last_input = start = time.perf_counter()  # a slider drag is input
         shown = None
         while time.perf_counter() - start < 120:
-            app.frame(1 / 60)
+            app.run_once()
             if shown is None and screen.projection is not None:
                 shown = time.perf_counter() - start
             if screen.projection is not None and not app.previewer.busy and screen.preview_due is None:
                 break
-            time.sleep(0.005)
         first.append(shown if shown is not None else float("nan"))
         full.append(time.perf_counter() - start)
     return first, full

@@ -29,6 +29,8 @@ DEFAULT_SIZE = (1280, 800)
 MIN_SIZE = (960, 600)  # smaller windows show a "too small" notice instead of the UI
 FPS = 60
 IDLE_FPS = 10  # frames per second when nothing moves: the window sleeps instead of redrawing at 60/s
+WAIT_FPS = 30  # when only background work runs (a forecast): its result shows within 1/30 s, and the
+# window leaves the cores to the work
 IDLE_AFTER_S = 0.5  # quiet time (no input, nothing running) before the window slows down
 
 
@@ -322,15 +324,16 @@ class App:
         finally:
             self.close()
 
-    @property
-    def idle(self) -> bool:
-        """Nothing to animate: no recent input, no autoplay, no background work the screen waits for."""
-        quiet = time.perf_counter() - self.last_input > IDLE_AFTER_S
-        return quiet and not self.autoplay and not getattr(self.screen, "busy", False)
+    def frame_rate(self) -> int:
+        """Frames per second the loop runs at now: 60 while the player acts or autoplay runs, 30 while
+        the screen only waits for background work (a forecast, a quarter), else a sleepy 10."""
+        if self.autoplay or time.perf_counter() - self.last_input <= IDLE_AFTER_S:
+            return FPS
+        return WAIT_FPS if getattr(self.screen, "busy", False) else IDLE_FPS
 
     def run_once(self) -> None:
-        """One pass of the main loop: 60 frames/s while anything moves, else a sleepy 10."""
-        dt = self.clock.tick(IDLE_FPS if self.idle else FPS) / 1000.0
+        """One pass of the main loop, at :meth:`frame_rate`."""
+        dt = self.clock.tick(self.frame_rate()) / 1000.0
         self.frame(dt)
 
     def pump(self, frames: int = 1, dt: float = 1 / FPS) -> None:
