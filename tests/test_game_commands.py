@@ -67,3 +67,26 @@ def test_a_killed_window_does_not_autosave(tiny_korea, tmp_path, monkeypatch):
     monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path / "saves"))
     app.quit()  # the window's close button / menu Quit
     assert autosave_path().exists()
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "2.5", "99"])
+def test_a_bad_preview_workers_variable_exits_2_naming_it(value, tmp_path, monkeypatch, capsys):
+    from sim.cli import main
+
+    monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path))
+    monkeypatch.setenv("AISIM_PREVIEW_WORKERS", value)
+    assert main(["play", "--headless", "--screenshot", str(tmp_path / "shot.png")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "AISIM_PREVIEW_WORKERS" in err and repr(value) in err and len(err.splitlines()) == 1
+    assert "Traceback" not in err and not (tmp_path / "shot.png").exists()
+
+
+@pytest.mark.parametrize(("cores", "expected"), [(1, 2), (2, 2), (4, 3), (16, 4)])
+def test_preview_workers_default_to_one_per_core_but_one(cores, expected, monkeypatch):
+    import os
+
+    from sim.game.preview import preview_workers
+
+    monkeypatch.delenv("AISIM_PREVIEW_WORKERS", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    assert preview_workers() == expected

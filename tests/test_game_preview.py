@@ -112,7 +112,16 @@ def test_a_later_quarter_replays_from_the_kept_state_with_the_same_numbers(tiny_
     replayed = [replicate(task) for task in later]
     assert not built  # both came from the kept states, not from the first quarter
     monkeypatch.undo()
+    restored = []
+    original_restore = AIMarketModel.restore
+    monkeypatch.setattr(
+        AIMarketModel, "restore", staticmethod(lambda blob: restored.append(1) or original_restore(blob))
+    )
+    again = [replicate(task) for task in later]  # the same lever value again: nothing re-run
+    assert not restored and [r.with_pending for r in again] == [r.with_pending for r in replayed]
+    monkeypatch.undo()
     preview._STATES.clear()
+    preview._WITH.clear()
     fresh = [replicate(task) for task in later]
     assert [r.without for r in replayed] == [r.without for r in fresh]
     assert [r.with_pending for r in replayed] == [r.with_pending for r in fresh]

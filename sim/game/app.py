@@ -20,7 +20,7 @@ import pygame_gui
 from sim.errors import UserError
 from sim.game import charts
 from sim.game.i18n import error_text, t
-from sim.game.preview import Previewer
+from sim.game.preview import Previewer, preview_workers
 from sim.game.session import GameSession, autosave_path
 from sim.game.settings import UI_SCALES, load_settings, save_settings
 from sim.game.theme import theme
@@ -58,6 +58,7 @@ class App:
         background_ghost: bool = True,
         ui_scale: float | None = None,
     ) -> None:
+        workers = preview_workers()  # checked before a window opens
         pygame.display.init()  # no pygame.init(): the game has no sound, and audio init is noisy without a card
         pygame.font.init()
         self.settings = load_settings()
@@ -94,7 +95,6 @@ class App:
         self.last_input = time.perf_counter()
         self.preselected = scenario
         # forecast previews run on a small process pool (AISIM_PREVIEW_WORKERS=0 turns them off)
-        workers = int(os.environ.get("AISIM_PREVIEW_WORKERS", "2") or 0)
         self.previewer = Previewer(workers) if workers > 0 else None
         self._worker: ThreadPoolExecutor | None = None  # quarters computed off the window's thread
         self.screen: Any = None

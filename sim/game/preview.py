@@ -8,8 +8,10 @@ end twice from the same snapshot: once with the pending decisions and once witho
 (common random numbers, so the difference is the decisions' effect, not noise).
 Replications run on the worker pool (:mod:`sim.pool`), off the UI thread; a new
 request cancels the queued work of the previous one. Workers cache a scenario per
-document, and the snapshot and no-change run per (seed, decisions so far), so moving
-a lever only re-runs the "with" arm.
+document, the snapshot and no-change run per (seed, decisions so far), and the "with"
+run per pending decision: moving a lever re-runs only the "with" arm, moving it back
+re-runs nothing, and the next quarter's preview replays one quarter from the state kept.
+Preview models record outcome rows only (``outcomes_only``): same numbers, less work.
 
 The player's own past differs from each replication's, so a projection is drawn
 anchored: the player's current value plus each replication's change from the
@@ -31,9 +33,31 @@ PREVIEW_ROWS = 2000  # adopter rows per preview run (the Korea scenario has 50,0
 REPLICATIONS = 20
 FIRST_SHOWN = 4  # replications in before a first (partial) projection is shown
 PARTIAL_EVERY_S = 0.3  # after the first, a partial projection at most this often (each one is redrawn)
-CACHE_ENTRIES = 48
+CACHE_ENTRIES = 48  # kept per worker: starting states (each a model snapshot) and scenarios
+WITH_ENTRIES = 400  # kept per worker: "with" arms (outcome rows only), about 40 lever values of 10 seeds
+
+WORKERS_ENV = "AISIM_PREVIEW_WORKERS"
+MAX_WORKERS = 16
 
 Decisions = tuple[tuple[int, tuple[tuple[str, Any], ...]], ...]
+
+
+def preview_workers() -> int:
+    """Worker processes for previews: ``AISIM_PREVIEW_WORKERS`` if set (0 turns previews off), else
+    one per core but one for the window, at least 2 and at most 4 (20 replications split evenly).
+
+    Raises UserError naming the variable when it is not a whole number from 0 to 16.
+    """
+    import os
+
+    from sim.errors import UserError
+
+    raw = os.environ.get(WORKERS_ENV, "").strip()
+    if not raw:
+        return max(2, min(4, (os.cpu_count() or 2) - 1))
+    if not raw.isdigit() or int(raw) > MAX_WORKERS:
+        raise UserError(f"{WORKERS_ENV}: expected a whole number from 0 to {MAX_WORKERS}, got {raw!r}")
+    return int(raw)
 
 
 def freeze(decisions: Mapping[int, Mapping[str, Any]]) -> Decisions:
@@ -66,12 +90,13 @@ class Replication:
 # -- in the worker -----------------------------------------------------------------
 _SCENARIOS: OrderedDict = OrderedDict()
 _STATES: OrderedDict = OrderedDict()
+_WITH: OrderedDict = OrderedDict()  # "with" arms by state and pending decision (a lever moved back)
 
 
-def _remember(cache: OrderedDict, key, value):
+def _remember(cache: OrderedDict, key, value, limit: int = CACHE_ENTRIES):
     cache[key] = value
     cache.move_to_end(key)
-    while len(cache) > CACHE_ENTRIES:
+    while len(cache) > limit:
         cache.popitem(last=False)
     return value
 
@@ -143,12 +168,15 @@ def replicate(task: PreviewTask) -> Replication:
     else:
         _STATES.move_to_end(key)
     blob, anchor, without = cached
-    if task.pending:
+    if not task.pending:
+        with_pending = without
+    elif (key, task.pending) in _WITH:
+        _WITH.move_to_end((key, task.pending))
+        with_pending = _WITH[(key, task.pending)]
+    else:
         model = AIMarketModel.restore(blob)
         model.apply_decision(dict(task.pending))
-        with_pending = _rows_to_end(model)
-    else:
-        with_pending = without
+        with_pending = _remember(_WITH, (key, task.pending), _rows_to_end(model), WITH_ENTRIES)
     return Replication(task.seed, anchor, without, with_pending)
 
 

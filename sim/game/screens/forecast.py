@@ -54,8 +54,9 @@ class Forecast(DashboardState):
         if snapshot is not None:
             self._budget = (key, panels.budget_dry_run(snapshot, pending))
 
-    def want_preview(self, delay: float = 0.08) -> None:
-        """Ask for a new preview shortly (a burst of slider moves makes one request)."""
+    def want_preview(self, delay: float = 0.05) -> None:
+        """Ask for a new preview shortly (a burst of slider moves makes one request: a replication
+        already running in a worker cannot be stopped, so each extra request costs one)."""
         self.projection = None
         self.preview_due = time.perf_counter() + delay
         if self.app.previewer is not None:
