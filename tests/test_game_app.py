@@ -857,6 +857,29 @@ def test_autoplay_keeps_its_pace_while_a_quarter_takes_time(app, tiny_korea):
     screen.finish_step()
 
 
+@pytest.mark.parametrize(("speed", "dt", "frames"), [(10.0, 1 / 60, 120), (4.0, 1 / 60, 120), (10.0, 0.017, 120)])
+def test_autoplay_plays_at_the_chosen_rate(app, tiny_korea, speed, dt, frames):
+    """Quarters come at the chosen speed on average (frames that do not divide the period evenly
+    used to cost a whole extra frame per quarter: 8.6 instead of 10 quarters/s at 60 frames/s)."""
+    screen = playing(app, tiny_korea)
+    app.threaded_autoplay = False  # quarters computed in the frame: only the pacing is measured
+    screen.speed = speed
+    app.autoplay = True
+    played, elapsed = app.session.played_quarters, 0
+    while elapsed < frames and app.session.played_quarters < app.session.total_quarters - 1:
+        app.pump(1, dt=dt)
+        elapsed += 1
+        while screen.event_window is not None:  # answered at once: only the pacing is measured
+            event = app.session.unanswered_events()[0]
+            screen.answer(event["id"], event["default_choice"])
+        app.autoplay = True
+    app.autoplay = False
+    quarters = app.session.played_quarters - played
+    assert quarters >= 4
+    achieved = quarters / (elapsed * dt)
+    assert achieved == pytest.approx(speed, rel=0.1)
+
+
 def test_a_pause_after_a_quarter_makes_the_next_undo_point_on_the_worker(app, tiny_korea, monkeypatch):
     from sim.game.screens.dashboard import AFTER_STEP_QUIET_S
     from sim.model.model import AIMarketModel

@@ -492,8 +492,11 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
                 self.app.message = ""
         if not playing or not self.app.autoplay:
             return
-        if self.clock >= 1.0 / self.speed:
-            self.clock = 0.0
+        period = 1.0 / self.speed
+        if self.clock >= period - 1e-9:  # (six frames of 1/60 s add up to a hair under 0.1 s)
+            # keep the time past the mark, so quarters come at the chosen rate on average, not a frame
+            # later each; at most one period of it, so a slow quarter is not followed by a burst
+            self.clock = min(self.clock - period, period)
             self.request_step(in_background=self.app.threaded_autoplay)
 
     @property
