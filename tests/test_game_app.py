@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pygame
 import pygame_gui
@@ -902,3 +904,21 @@ def test_a_pause_after_a_quarter_makes_the_next_undo_point_on_the_worker(app, ti
     made = session.state_snapshot()
     screen.request_step()
     assert len(pickles) == 1 and session.undo_stack[-1][1] is made  # the quarter kept it as its undo point
+
+
+def test_the_loop_runs_fast_while_the_player_acts_slower_while_work_runs_and_sleeps_when_idle(
+    app, tiny_korea, monkeypatch
+):
+    from sim.game.app import FPS, IDLE_FPS, WAIT_FPS
+
+    screen = playing(app, tiny_korea)
+    app.last_input = time.perf_counter()
+    assert app.frame_rate() == FPS  # the player just acted
+    app.last_input = time.perf_counter() - 10
+    monkeypatch.setattr(type(screen), "busy", property(lambda self: True))
+    assert app.frame_rate() == WAIT_FPS  # a forecast (or a quarter) is being computed
+    monkeypatch.setattr(type(screen), "busy", property(lambda self: False))
+    assert app.frame_rate() == IDLE_FPS  # nothing moves
+    app.autoplay = True
+    assert app.frame_rate() == FPS
+    app.autoplay = False
