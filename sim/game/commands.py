@@ -25,6 +25,8 @@ def register(sub) -> None:
         help="play the game (a window; --headless to capture a screenshot)",
         description="Open the game window. With --headless the game runs with SDL's dummy driver: "
         "it plays --autoplay N quarters (default: stay on the start screen) and saves --screenshot FILE.png.",
+        epilog="Environment: AISIM_SAVE_DIR (saves and settings; default ~/.aisim), AISIM_PREVIEW_WORKERS "
+        "(forecast preview processes, 0-16; 0 turns previews off; default one per core but one, 2-4).",
     )
     play.add_argument("scenario", nargs="?", default=None, help="bundled scenario name or YAML path")
     play.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default: 0)")
