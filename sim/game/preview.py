@@ -34,7 +34,7 @@ REPLICATIONS = 20
 FIRST_SHOWN = 4  # replications in before a first (partial) projection is shown
 PARTIAL_EVERY_S = 0.3  # after the first, a partial projection at most this often (each one is redrawn)
 CACHE_ENTRIES = 48  # kept per worker: starting states (each a model snapshot) and scenarios
-WITH_ENTRIES = 400  # kept per worker: "with" arms (outcome rows only), about 40 lever values of 10 seeds
+WITH_ENTRIES = 200  # kept per worker: "with" arms (outcome rows only; ~50 KB each), 20 lever values of 10 seeds
 
 WORKERS_ENV = "AISIM_PREVIEW_WORKERS"
 MAX_WORKERS = 16
