@@ -6,6 +6,8 @@ listed), and prints the machine's load before and after: on a shared machine the
 Frame figures are also given as a ratio against an empty pygame-gui frame measured in the same run.
 
     .venv/bin/python benchmarks/bench_game.py [--scenario korea-2025] [--frames 240] [--repeats 3]
+    .venv/bin/python benchmarks/bench_game.py --preview-across-game 3   # the preview at quarters 0-32
+    .venv/bin/python benchmarks/bench_game.py --preview-error 4         # the preview panel vs the full model
 """
 
 from __future__ import annotations
@@ -212,6 +214,35 @@ def one_run(args, size, scenario) -> dict[str, list[float]]:
     return out
 
 
+def preview_across_game(scenario_name: str, moves: int, size) -> int:
+    """Preview latency at several points of a game (quarters 0, 8, 16, 24, 32): later quarters have
+    fewer quarters to project. Prints per-quarter and pooled percentiles."""
+    from sim.game.app import App
+    from sim.game.session import GameSession
+    from sim.scenario import load_scenario
+
+    print(f"machine: {load_text()}")
+    app = App(size=size, lang="en", ui_scale=1.0)
+    app.remember(tour_done=True)
+    app.start_game(GameSession(load_scenario(scenario_name), 0))
+    screen = app.screen
+    pooled: list[float] = []
+    for quarter in (0, 8, 16, 24, 32):
+        while app.session.played_quarters < quarter:
+            screen.request_step()
+            answer_events(app, screen)
+        first, full = preview_latency(app, screen, moves)
+        pooled += full
+        left = app.session.total_quarters - quarter
+        print(
+            f"quarter {quarter:>2} ({left} to project): first projection p50 {np.median(first):.2f} s, "
+            f"all 20 runs p50 {np.median(full):.2f} s, max {max(full):.2f} s"
+        )
+    app.close()
+    print(f"over the game ({len(pooled)} lever moves): all 20 runs p50 {np.median(pooled):.2f} s")
+    return 0
+
+
 def preview_error(scenario_name: str, seeds: int) -> int:
     """How far the preview's small adopter panel is from the full model, per headline outcome.
 
@@ -272,7 +303,16 @@ def main() -> int:
         metavar="SEEDS",
         help="only measure the preview panel's error against the full model",
     )
+    parser.add_argument(
+        "--preview-across-game",
+        type=int,
+        metavar="MOVES",
+        help="only time the preview, MOVES lever moves at quarters 0, 8, 16, 24 and 32",
+    )
     args = parser.parse_args()
+    if args.preview_across_game:
+        os.environ.setdefault("AISIM_SAVE_DIR", str(Path(tempfile.mkdtemp(prefix="aisim-bench-"))))
+        return preview_across_game(args.scenario, args.preview_across_game, tuple(int(v) for v in args.size.split("x")))
     if args.preview_error:
         return preview_error(args.scenario, args.preview_error)
     size = tuple(int(v) for v in args.size.split("x"))
