@@ -213,3 +213,21 @@ def test_the_why_runs_share_the_baseline_with_the_ghost(tiny_korea):
     split = session.decompose("metric:hhi")
     assert split.baseline == session.ghost_history[-1]["hhi"]
     assert sum(a for _, a in split.parts) == pytest.approx(split.total, abs=1e-12)
+
+
+def test_the_sovereign_programme_costs_what_it_will_spend_in_the_quarter_teams_are_chosen():
+    """Planning the selection quarter showed the programme at no cost, though the quarter funds it."""
+    from sim.scenario import load_scenario
+
+    scenario = load_scenario()
+    session = GameSession(scenario, seed=0, ghost=False)
+    selection = session.model.regulator.selection_quarter
+    while session.model.quarter < selection:
+        session.step()
+    value = session.lever_value("sovereign_ai_budget_krw_bn")
+    assert value > 0 and session.lever_costs()["sovereign_ai_budget_krw_bn"] == value
+    session.step()
+    regulator = session.model.regulator
+    assert regulator.team_ids  # chosen this quarter
+    spent = regulator.spend_by_item_krw_bn["sovereign_ai_budget_krw_bn"] * 4.0
+    assert spent == pytest.approx(value * regulator.programme_scale)

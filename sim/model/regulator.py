@@ -141,7 +141,8 @@ class Regulator(mesa.Agent):
         }
 
     def _before_selection(self) -> bool:
-        return self.selection_quarter is not None and self.model.quarter < self.selection_quarter
+        """Teams not chosen yet, or chosen at the start of the coming quarter (the programme is planned)."""
+        return self.selection_quarter is not None and self.model.quarter <= self.selection_quarter
 
     def budget_left_krw_bn(self) -> float:
         """Policy budget left this year, KRW bn (never negative)."""
