@@ -372,3 +372,20 @@ def test_a_clamped_fading_push_gives_back_only_what_it_added(tiny_korea):
     for _ in range(40):
         fade_shocks(model)
     assert state["bass_p"] == pytest.approx(base, abs=1e-6)
+
+
+@pytest.mark.parametrize("per_segment", [100, 1000, 5000])
+def test_the_estimation_panel_stands_for_its_segment_whatever_its_size(per_segment):
+    """Each panel row stands for an equal band of the intensity ranking: the panel's weighted mean
+    intensity matches the segment's (the first version took the heaviest user as a whole band's
+    representative: +5-8 %, and surplus then moved with the panel's size)."""
+    rng = np.random.default_rng(3)
+    segment = np.repeat([0, 1, 2], [25000, 17500, 7500])
+    intensity = np.exp(1.2 * rng.standard_normal(segment.size) - 0.72)
+    panel = AIMarketModel._choose_panel(segment, intensity, per_segment)
+    assert np.all(np.diff(panel) > 0)  # sorted, no row twice
+    for s in range(3):
+        mine = panel[segment[panel] == s]
+        assert mine.size == min(per_segment, int((segment == s).sum()))
+        population_mean = intensity[segment == s].mean()
+        assert intensity[mine].mean() == pytest.approx(population_mean, rel=0.03)
