@@ -63,11 +63,12 @@ EXPECTED: dict[str, Expected] = {
         -1,
         "Deeper obligations make complying firms' practice safer, so fewer incidents happen.",
         "의무가 강해지면 준수 기업의 관행이 안전해져 사고가 줄어든다.",
-        "Compliance costs and launch delays weigh most on small domestic firms: the domestic share falls, most of"
-        " all in enterprise and public AI (the sovereignty index), and users get newer models later.",
-        "준수 비용과 출시 지연이 국내 중소기업에 가장 무겁게 작용해 국내 점유율, 특히 기업·공공 부문(AI 주권 지수)이"
-        " 줄고 이용자는 새 모델을 늦게 받는다.",
-        (("domestic_revenue_share", -1), ("sovereignty_index", -1)),
+        "Compliance costs raise prices and launch delays hold newer models back, so the market earns less; small"
+        " domestic firms bear the most per unit of revenue, so the domestic share slips a little too (less than the"
+        " spread between seeds).",
+        "준수 비용이 가격을 올리고 출시 지연이 새 모델을 늦춰 시장 매출이 줄어든다. 매출 대비 부담이 가장 큰 국내"
+        " 중소기업 때문에 국내 점유율도 조금 줄어든다(시드 간 편차보다 작다).",
+        (("market_revenue_usd_bn", -1),),
     ),
     "act_enforcement_probability": Expected(
         "incident_risk",
