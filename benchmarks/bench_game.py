@@ -310,13 +310,12 @@ def main() -> int:
         help="only time the preview, MOVES lever moves at quarters 0, 8, 16, 24 and 32",
     )
     args = parser.parse_args()
+    os.environ.setdefault("AISIM_SAVE_DIR", str(Path(tempfile.mkdtemp(prefix="aisim-bench-"))))
     if args.preview_across_game:
-        os.environ.setdefault("AISIM_SAVE_DIR", str(Path(tempfile.mkdtemp(prefix="aisim-bench-"))))
         return preview_across_game(args.scenario, args.preview_across_game, tuple(int(v) for v in args.size.split("x")))
     if args.preview_error:
         return preview_error(args.scenario, args.preview_error)
     size = tuple(int(v) for v in args.size.split("x"))
-    os.environ.setdefault("AISIM_SAVE_DIR", str(Path(tempfile.mkdtemp(prefix="aisim-bench-"))))
 
     load_before = load_text()
     launch = [launch_to_first_frame(args.size) for _ in range(args.repeats)]

@@ -431,7 +431,6 @@ def test_the_budget_check_runs_off_the_window_thread_and_not_in_autoplay(app, ti
 
 
 def test_the_preview_of_a_new_quarter_waits_for_the_player_to_pause(app, tiny_korea):
-    import time
 
     from sim.game.screens.dashboard import AFTER_STEP_QUIET_S
 
@@ -661,7 +660,6 @@ def test_undo_keeps_lever_changes_not_yet_played(app, tiny_korea):
 
 
 def test_loading_a_finished_save_shows_progress_and_never_freezes(app, tiny_korea, tmp_path, monkeypatch):
-    import time
 
     from sim.game.screens import loading
     from sim.game.screens.loading import LoadingScreen
@@ -708,7 +706,6 @@ def test_goals_panel_is_drawn_on_the_dashboard(app, tiny_korea):
 
 
 def test_a_lever_change_shows_a_preview_fan_computed_on_the_pool(tiny_korea, tmp_path, monkeypatch):
-    import time
 
     from sim.game import panels
 
@@ -794,7 +791,6 @@ def test_help_lists_every_lever_and_the_controls(tiny_korea):
 
 def test_top_speed_autoplay_computes_quarters_off_the_ui_thread(tiny_korea, tmp_path, monkeypatch):
     """Frames keep coming while a quarter is computed; the game is the same as stepping in the foreground."""
-    import time
 
     monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path / "saves"))
     monkeypatch.setenv("AISIM_PREVIEW_WORKERS", "0")

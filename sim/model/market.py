@@ -108,12 +108,8 @@ class FirmOffer:
     trust: np.ndarray
     available: np.ndarray
 
-    block: np.ndarray | None = None  # (firms x 4+) capability, korean_quality, price, domestic, ... if at hand
-
     def attributes(self) -> np.ndarray:
         """(4 x firms) matrix matching the lines of :attr:`Adopters.tastes`."""
-        if self.block is not None:
-            return self.block[:, :4].T
         return np.array([self.capability, self.korean_quality, self.price, self.domestic])
 
 

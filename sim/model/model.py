@@ -896,7 +896,6 @@ class AIMarketModel(mesa.Model):
             domestic=domestic,
             trust=trust,
             available=available > 0.0,
-            block=values,
         )
 
     def _segment_terms(self, offer: market.FirmOffer, for_choice: bool = False) -> market.SegmentTerms:
