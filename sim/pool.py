@@ -68,13 +68,27 @@ def process_pool(workers: int, preload: Sequence[str] = DEFAULT_PRELOAD) -> Proc
     )
 
 
+STOP_WAIT_S = 2.0  # how long stopping a pool waits for its manager thread to notice the ended workers
+
+
 def stop_process_pool(pool: ProcessPoolExecutor) -> None:
-    """Stop a pool now (after Ctrl-C or an error): cancel queued tasks and end its workers."""
+    """Stop a pool now (after Ctrl-C, an error or the window closing): cancel queued tasks, end its
+    workers, and wait (briefly) for the pool's manager thread to finish.
+
+    The wait matters at interpreter exit: Python 3.12.1's exit hook wakes every live pool's manager
+    thread through a pipe that thread closes as it finishes, and when both happen at once the hook
+    writes to the closed pipe and prints an ``OSError: [Errno 9] Bad file descriptor`` traceback
+    (seen once when a benchmark closed the game's preview pools). A finished thread has closed its
+    pipe already, so the hook leaves it alone.
+    """
     processes = list((getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)  # shutdown forgets it
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         with contextlib.suppress(Exception):
             process.terminate()
+    if manager is not None and manager is not threading.current_thread():
+        manager.join(STOP_WAIT_S)
 
 
 @contextlib.contextmanager

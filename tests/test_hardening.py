@@ -602,3 +602,32 @@ def test_a_scenario_with_no_initial_adoption_runs():
     for firm in document["firms"]:
         firm.pop("initial_share", None)
     assert len(simulate(scenario_from_document(document, "no-adoption"), 0).quarters) == 2
+
+
+def test_stopping_a_pool_waits_for_its_manager_thread_so_exit_prints_no_traceback():
+    """Python's exit hook races a pool's manager thread for a pipe the thread closes as it ends;
+    stopping a pool must leave no live manager thread (and a clean interpreter exit)."""
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent(
+        """
+        import threading, time
+        from sim.pool import process_pool, stop_process_pool
+        if __name__ == "__main__":
+            threading.Thread(target=time.sleep, args=(0.01,)).start()  # a thread, as in the game
+            pool = process_pool(2)
+            for _ in range(4):
+                pool.submit(time.sleep, 0.05)
+            time.sleep(0.02)
+            manager = pool._executor_manager_thread
+            stop_process_pool(pool)
+            assert not manager.is_alive(), "manager thread still running"
+            print("stopped")
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "stopped"
+    assert "Traceback" not in done.stderr
