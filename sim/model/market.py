@@ -261,12 +261,12 @@ def utilities(
     firms = offer.price.shape[0]
     # np.take keeps the result C-contiguous (fancy indexing table[:, columns] would not),
     # so the per-row reductions that follow read contiguous lines
-    u = np.take(table, adopters.segment_group[rows], axis=1)
-    u[:firms] += offer.attributes().T.astype(table.dtype) @ np.take(adopters.tastes, rows, axis=1)
+    u = table.take(adopters.segment_group[rows], axis=1)
+    u[:firms] += offer.attributes().T.astype(table.dtype) @ adopters.tastes.take(rows, axis=1)
     u[firms] += outside_per_row
     if include_inertia:
         current = adopters.provider[rows]
-        has = np.flatnonzero(current >= 0)
+        has = (current >= 0).nonzero()[0]
         u.reshape(-1)[current[has] * u.shape[1] + has] += adopters.switching_cost[rows[has]]  # flat: one gather
     return u
 
@@ -290,9 +290,9 @@ def sample_choices(utility: np.ndarray, draws: np.ndarray, overwrite: bool = Fal
         weights = utility
     else:
         weights = utility.astype(np.float32)
-    weights -= weights.max(axis=0)
+    weights -= np.maximum.reduce(weights, axis=0)  # ufunc reductions directly: the methods add a Python layer
     np.exp(weights, out=weights)
-    target = draws.astype(np.float32) * weights.sum(axis=0)
+    target = draws.astype(np.float32) * np.add.reduce(weights, axis=0)
     picks: np.ndarray = np.zeros(rows, dtype=np.uint8 if firms <= 255 else np.int64)  # a narrow counter is faster
     running = np.zeros(rows, dtype=np.float32)
     for firm in range(firms - 1):
@@ -325,15 +325,15 @@ def _exp_below_top(utility: np.ndarray, top: np.ndarray) -> np.ndarray:
 
 def choice_probabilities(utility: np.ndarray) -> np.ndarray:
     """Logit choice probabilities of a firm-major (firms x rows) utility array; columns sum to 1."""
-    weights = _exp_below_top(utility, utility.max(axis=0))
-    weights /= weights.sum(axis=0)
+    weights = _exp_below_top(utility, np.maximum.reduce(utility, axis=0))
+    weights /= np.add.reduce(weights, axis=0)
     return weights
 
 
 def log_sum(utility: np.ndarray) -> np.ndarray:
     """Numerically stable log(sum(exp(u))) per row (column): the expected maximum utility."""
-    top = utility.max(axis=0)
-    return top + np.log(_exp_below_top(utility, top).sum(axis=0))
+    top = np.maximum.reduce(utility, axis=0)
+    return top + np.log(np.add.reduce(_exp_below_top(utility, top), axis=0))
 
 
 def added_option_share(utility: np.ndarray, added: np.ndarray) -> np.ndarray:
