@@ -617,12 +617,13 @@ class AIMarketModel(mesa.Model):
         group_hazard = (hazard[:, None] * boost[None, :]).ravel()
         # one draw per row keeps the stream independent of who is aware; only the unaware need the hazard
         hear_draws = rng.random(a.rows)
-        unaware = (~a.aware).nonzero()[0]  # 1-D: nonzero directly (np.flatnonzero adds two Python layers)
-        # float32 exponentials: 2-4x faster, and a draw lands within 1e-7 of its threshold about once a run
+        # float32 exponentials: 2-4x faster, and a draw lands within 1e-7 of its threshold about once a run;
+        # computed for every row (contiguous passes) and kept for the unaware: faster than gathering the
+        # unaware rows first, even when only a third of the rows are unaware
         minus_quarter_hazard = (-group_hazard / 4.0).astype(np.float32)
-        hear = np.exp(minus_quarter_hazard[a.segment_group[unaware]] * self._awareness_pull()[unaware])
+        hear = np.exp(minus_quarter_hazard.take(a.segment_group) * self._awareness_pull())
         np.subtract(1.0, hear, out=hear)
-        new = unaware[hear_draws[unaware] < hear]
+        new = ((hear_draws < hear) & ~a.aware).nonzero()[0]
         a.aware[new] = True
         self.aware_weight += np.bincount(a.segment[new], weights=a.weight[new], minlength=len(SEGMENTS))
         review_draws = rng.random(a.rows)
