@@ -919,39 +919,44 @@ class AIMarketModel(mesa.Model):
     def _segment_parts(self, firms: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The outside option's segment term, the network effect and foreign trust per (segment, firm).
 
-        Several phases a quarter build utilities, and these parts change only with the
-        shares (a new array each time they change), the segments' state, the frontier
-        and the parameters: they are kept until one of those changes. A firm's origin
-        never changes, and firms are only ever added.
+        Several phases a quarter build utilities, and each part changes at most once a quarter:
+        the outside option with the frontier (invest), the network effect with the shares (adopt;
+        a new array each time), foreign trust with events and levers. Each part is kept until
+        what it is made of changes. A firm's origin never changes, and firms are only ever added.
         """
         p = self.params
         states = [self.segment_state[name] for name in SEGMENTS]
-        key = (
-            firms,
+        cache = self.__dict__.setdefault("_segment_parts_cache", {})
+        outside_key = (
             self.frontier_level,
             p["outside_option_shift"],
-            p["foreign_trust"],
-            p["network_effect"],
-            tuple((st["outside_utility"], st["frontier_value_weight"], st["foreign_trust"]) for st in states),
+            tuple((st["outside_utility"], st["frontier_value_weight"]) for st in states),
         )
+        kept = cache.get("outside")
+        if kept is None or kept[0] != outside_key:
+            outside_base, frontier_value = np.array(outside_key[2]).T
+            # the outside option falls as the frontier advances (and, per row, for heavy users: _outside_per_row)
+            outside = outside_base + p["outside_option_shift"] - frontier_value * np.log(self.frontier_level)
+            outside.flags.writeable = False
+            kept = cache["outside"] = (outside_key, outside)
+        outside = kept[1]
         shares = self.segment_firm_shares
-        cached = self.__dict__.get("_segment_parts_cache")
-        if cached is not None and cached[0] is shares and cached[1] == key:
-            return cached[2]
-        outside_base, frontier_value, segment_trust = np.array(key[5]).T
-        # the outside option falls as the frontier advances (and, per row, for heavy users: _outside_per_row)
-        outside = outside_base + p["outside_option_shift"] - frontier_value * np.log(self.frontier_level)
-        foreign_trust = p["foreign_trust"] + segment_trust
-        domestic = np.array([f.domestic for f in self.firms[:firms]], dtype=float)
-        parts = (
-            outside,
-            market.network_bonus(shares[:, :firms], p["network_effect"]),
-            foreign_trust[:, None] * (1.0 - domestic)[None, :],
-        )
-        for part in parts:
-            part.flags.writeable = False
-        self._segment_parts_cache = (shares, key, parts)
-        return parts
+        network_key = (firms, p["network_effect"])
+        kept = cache.get("network")
+        if kept is None or kept[0] is not shares or kept[1] != network_key:
+            network = market.network_bonus(shares[:, :firms], p["network_effect"])
+            network.flags.writeable = False
+            kept = cache["network"] = (shares, network_key, network)
+        network = kept[2]
+        foreign_key = (firms, p["foreign_trust"], tuple(st["foreign_trust"] for st in states))
+        kept = cache.get("foreign")
+        if kept is None or kept[0] != foreign_key:
+            foreign_trust = p["foreign_trust"] + np.array(foreign_key[2])
+            domestic = np.array([f.domestic for f in self.firms[:firms]], dtype=float)
+            foreign = foreign_trust[:, None] * (1.0 - domestic)[None, :]
+            foreign.flags.writeable = False
+            kept = cache["foreign"] = (foreign_key, foreign)
+        return outside, network, kept[1]
 
     def _outside_per_row(self, rows: np.ndarray) -> np.ndarray:
         """The per-row part of not paying for AI: lower for heavy users (the segment part is in the terms)."""
