@@ -231,19 +231,6 @@ class Projection:
         """Per replication: end value with the pending decisions minus without (same random numbers)."""
         return self.paths(metric, "with")[:, -1] - self.paths(metric, "without")[:, -1]
 
-    def rows(self, arm: str, k: int) -> list[dict]:
-        """Replication ``k``'s projected rows, anchored (shifted) to the player's current values."""
-        rep = self.replications[k]
-        future = rep.with_pending if arm == "with" else rep.without
-        shift: dict[str, float] = {}
-        if rep.anchor is not None:
-            for metric, value in rep.anchor.items():
-                if metric in ("quarter", "year") or metric not in self.anchor:
-                    continue
-                if isinstance(value, int | float) and isinstance(self.anchor[metric], int | float):
-                    shift[metric] = float(self.anchor[metric]) - float(value)
-        return [{m: v + shift[m] if m in shift else v for m, v in row.items()} for row in future]
-
     def objective_values(self, objectives, rows_played: Sequence[Mapping[str, Any]], arm: str = "with") -> dict:
         """Per objective id: the median projected value at the end (played rows + projected rows).
 
