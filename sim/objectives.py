@@ -61,8 +61,7 @@ def aggregate(rows: Sequence[Mapping[str, Any]], metric: str, how: str) -> float
 
     Raises ValueError for an unknown aggregate, a missing metric or no rows.
     """
-    if how not in AGGREGATES:
-        raise ValueError(f"unknown aggregate {how!r}; expected one of {', '.join(AGGREGATES)}")
+    _require_aggregate(how)
     if not rows:
         raise ValueError("no outcome rows to score")
     if metric not in rows[-1]:
@@ -74,7 +73,9 @@ def aggregate_series(values: Sequence[float], years: Sequence[int], how: str) ->
     """Reduce one metric's quarterly values (with each quarter's calendar year) by an aggregate.
 
     ``final_year_*`` use the quarters of the last calendar year present; the rest use all of them.
+    Raises ValueError for an unknown aggregate.
     """
+    _require_aggregate(how)
     if how.startswith("final_year"):
         last = max(years)
         final_year = [v for v, y in zip(values, years) if y == last]
@@ -87,9 +88,12 @@ def aggregate_series(values: Sequence[float], years: Sequence[int], how: str) ->
         return min(values)
     if how == "max":
         return max(values)
-    if how == "sum":
-        return sum(values)
-    raise ValueError(f"unknown aggregate {how!r}; expected one of {', '.join(AGGREGATES)}")
+    return sum(values)  # "sum"
+
+
+def _require_aggregate(how: str) -> None:
+    if how not in AGGREGATES:
+        raise ValueError(f"unknown aggregate {how!r}; expected one of {', '.join(AGGREGATES)}")
 
 
 def judge(objective: Mapping[str, Any], value: float) -> tuple[bool, float]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sim.objectives import aggregate, evaluate, grade_for, judge
+from sim.objectives import aggregate, aggregate_series, evaluate, grade_for, judge
 
 
 def rows():
@@ -40,6 +40,9 @@ def test_aggregate_rejects_unknown_metric_and_empty_rows():
         aggregate([], "x", "final")
     with pytest.raises(ValueError, match="unknown aggregate"):
         aggregate(rows(), "x", "median")
+    for how in ("median", "final_year_median"):  # the series form checks the name too (no silent sum)
+        with pytest.raises(ValueError, match="unknown aggregate"):
+            aggregate_series([1.0, 2.0], [2030, 2030], how)
 
 
 def test_judge_met_and_near_miss():
