@@ -45,16 +45,9 @@ def utility_components(model: AIMarketModel, offer: market.FirmOffer | None = No
     firms = len(model.firms)
     mean_taste, _ = segment_averages(model)
     foreign = 1.0 - offer.domestic
-    segment_trust = p["foreign_trust"] + np.array([model.segment_state[name]["foreign_trust"] for name in SEGMENTS])
-    trust = offer.trust[None, :] + segment_trust[:, None] * foreign[None, :]
+    trust = offer.trust[None, :] + model.foreign_trust_by_segment()[:, None] * foreign[None, :]
     procurement = np.zeros((segments, firms))
-    public = model.segment_index["public"]
-    procurement[public] = (
-        model.regulator.effective_procurement_preference
-        * model.scenario_def.segments["public"].price_sensitivity
-        * offer.price
-        * offer.domestic
-    )
+    procurement[model.segment_index["public"]] = model.procurement_bonus(offer)
     return {
         "capability": mean_taste[:, [0]] * offer.capability[None, :],
         "korean": mean_taste[:, [1]] * offer.korean_quality[None, :],

@@ -792,9 +792,7 @@ class AIMarketModel(mesa.Model):
         seg = panel.segment[local]
         brand = self.brand.min(axis=1)[seg]
         foreign = 0.0 if candidate.domestic else 1.0
-        trust = (self.params["foreign_trust"] + np.array([self.segment_state[s]["foreign_trust"] for s in SEGMENTS]))[
-            seg
-        ]
+        trust = self.foreign_trust_by_segment()[seg]
         own = (
             taste[:, 0] * candidate.offered_capability
             + taste[:, 1] * candidate.korean_quality
@@ -910,10 +908,7 @@ class AIMarketModel(mesa.Model):
         bonus = self.brand[:, :firms] + network
         bonus += foreign
         if for_choice:
-            public = self.segment_index["public"]
-            price_weight = self.scenario_def.segments["public"].price_sensitivity
-            preference = self.regulator.effective_procurement_preference
-            bonus[public] += preference * price_weight * offer.price * offer.domestic
+            bonus[self.segment_index["public"]] += self.procurement_bonus(offer)
         return market.SegmentTerms(bonus=bonus, outside=outside)
 
     def _segment_parts(self, firms: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -948,15 +943,26 @@ class AIMarketModel(mesa.Model):
             network.flags.writeable = False
             kept = cache["network"] = (shares, network_key, network)
         network = kept[2]
-        foreign_key = (firms, p["foreign_trust"], tuple(st["foreign_trust"] for st in states))
+        foreign_trust = self.foreign_trust_by_segment()
+        foreign_key = (firms, tuple(foreign_trust.tolist()))
         kept = cache.get("foreign")
         if kept is None or kept[0] != foreign_key:
-            foreign_trust = p["foreign_trust"] + np.array(foreign_key[2])
             domestic = np.array([f.domestic for f in self.firms[:firms]], dtype=float)
             foreign = foreign_trust[:, None] * (1.0 - domestic)[None, :]
             foreign.flags.writeable = False
             kept = cache["foreign"] = (foreign_key, foreign)
         return outside, network, kept[1]
+
+    def foreign_trust_by_segment(self) -> np.ndarray:
+        """Per segment: the utility foreign providers get for being foreign (the national parameter plus
+        the segment's own, which incidents and events move)."""
+        return self.params["foreign_trust"] + np.array([self.segment_state[s]["foreign_trust"] for s in SEGMENTS])
+
+    def procurement_bonus(self, offer: market.FirmOffer) -> np.ndarray:
+        """Per firm: the utility public buyers' procurement preference adds to a domestic offer (it steers
+        their choices; welfare leaves it out)."""
+        price_weight = self.scenario_def.segments["public"].price_sensitivity
+        return self.regulator.effective_procurement_preference * price_weight * offer.price * offer.domestic
 
     def _outside_per_row(self, rows: np.ndarray) -> np.ndarray:
         """The per-row part of not paying for AI: lower for heavy users (the segment part is in the terms)."""
