@@ -131,11 +131,15 @@ def preview_latency(app, screen, repeats: int) -> tuple[list[float], list[float]
     first, full = [], []
     name = next(iter(screen.lever_widgets))
 
+    def done() -> bool:
+        """The latest request's projection is complete and none is waiting to be asked for."""
+        return screen.projection is not None and not app.previewer.busy and screen.preview_due is None
+
     def settle() -> None:
         start = time.perf_counter()
         while time.perf_counter() - start < 120:
             app.run_once()
-            if screen.projection is not None and not app.previewer.busy and screen.preview_due is None:
+            if done():
                 return
 
     settle()  # the quarter's own forecast (no change planned)
@@ -148,7 +152,7 @@ def preview_latency(app, screen, repeats: int) -> tuple[list[float], list[float]
             app.run_once()
             if shown is None and screen.projection is not None:
                 shown = time.perf_counter() - start
-            if screen.projection is not None and not app.previewer.busy and screen.preview_due is None:
+            if done():
                 break
         first.append(shown if shown is not None else float("nan"))
         full.append(time.perf_counter() - start)
