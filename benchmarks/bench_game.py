@@ -143,9 +143,13 @@ def preview_latency(app, screen, repeats: int) -> tuple[list[float], list[float]
                 return
 
     settle()  # the quarter's own forecast (no change planned)
+    spec = screen.lever_widgets[name]["spec"]
+    played = app.session.model.params[name]
     for k in range(repeats):
-        spec = screen.lever_widgets[name]["spec"]
-        screen.set_lever(name, spec.min + spec.step * (k + 1))
+        # each move to a new value, never the one played (that would be no change: nothing to compute)
+        up = played + spec.step * (k + 1)
+        screen.set_lever(name, up if up <= spec.max else played - spec.step * (k + 1))
+        assert app.session.pending, "the benchmark's lever move changed nothing"
         app.last_input = start = time.perf_counter()  # a slider drag is input
         shown = None
         while time.perf_counter() - start < 120:
