@@ -14,14 +14,16 @@ import signal
 import threading
 import time
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from typing import Any
 
 DEFAULT_PRELOAD = ("sim.model.model", "sim.runner")
 
 
-def _init_worker(parent_pid: int) -> None:
-    """Set up a worker: ignore Ctrl-C, one maths-library thread, exit when the parent is gone.
+def _init_worker(parent_pid: int, setup: tuple[Callable[..., Any], tuple] | None = None) -> None:
+    """Set up a worker: ignore Ctrl-C, one maths-library thread, exit when the parent is gone,
+    then ``setup`` (a module-level function and its arguments) if given.
 
     A worker runs one model at a time, so BLAS threads would only fight the
     other workers for cores; a forked worker inherits the parent's thread pool,
@@ -43,15 +45,23 @@ def _init_worker(parent_pid: int) -> None:
                 pass
 
     threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
+    if setup is not None:
+        function, args = setup
+        function(*args)
 
 
-def process_pool(workers: int, preload: Sequence[str] = DEFAULT_PRELOAD) -> ProcessPoolExecutor:
+def process_pool(
+    workers: int, preload: Sequence[str] = DEFAULT_PRELOAD, setup: tuple[Callable[..., Any], tuple] | None = None
+) -> ProcessPoolExecutor:
     """A process pool that starts workers quickly and safely on every platform.
 
     On POSIX a parent with no Python threads forks (fast, and scripts need no
     ``__main__`` guard); a parent with threads uses a fork server that preloads
     ``preload``, so no threads are forked; elsewhere workers are spawned. Each
-    worker keeps its maths libraries to one thread (see :func:`_init_worker`).
+    worker keeps its maths libraries to one thread (see :func:`_init_worker`)
+    and then calls ``setup`` (function, args): its arguments may include shared
+    memory (``multiprocessing.RawValue``), which can be handed over only as a
+    worker starts.
     """
     methods = multiprocessing.get_all_start_methods()
     context: multiprocessing.context.BaseContext
@@ -64,7 +74,7 @@ def process_pool(workers: int, preload: Sequence[str] = DEFAULT_PRELOAD) -> Proc
     else:
         context = multiprocessing.get_context("spawn")
     return ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(os.getpid(),)
+        max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(os.getpid(), setup)
     )
 
 

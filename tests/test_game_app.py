@@ -430,28 +430,31 @@ def test_the_budget_check_runs_off_the_window_thread_and_not_in_autoplay(app, ti
     app.autoplay = False
 
 
+class PreviewRecorder:  # stands in for the preview pool: counts requests
+    busy = False
+
+    def __init__(self) -> None:
+        self.requests = 0
+
+    def request(self, tasks, anchor):
+        self.requests += 1
+
+    def cancel(self):
+        pass
+
+    def poll(self):
+        return None
+
+    def progress(self):
+        return 1.0
+
+
 def test_the_preview_of_a_new_quarter_waits_for_the_player_to_pause(app, tiny_korea):
 
     from sim.game.screens.dashboard import AFTER_STEP_QUIET_S
 
-    class Recorder:  # stands in for the preview pool
-        busy = False
-        requests = 0
-
-        def request(self, tasks, anchor):
-            self.requests += 1
-
-        def cancel(self):
-            pass
-
-        def poll(self):
-            return None
-
-        def progress(self):
-            return 1.0
-
     screen = playing(app, tiny_korea)
-    app.previewer = Recorder()
+    app.previewer = PreviewRecorder()
     screen.request_step()
     assert screen.preview_due is not None and screen.preview_due > time.perf_counter()
     app.pump(1)
@@ -459,6 +462,28 @@ def test_the_preview_of_a_new_quarter_waits_for_the_player_to_pause(app, tiny_ko
     screen.preview_due -= AFTER_STEP_QUIET_S  # as if the player had waited
     app.pump(1)
     assert app.previewer.requests == 1
+    app.previewer = None
+
+
+def test_a_lever_move_asks_for_its_preview_at_once_and_a_burst_of_moves_once_more_after_it(
+    app, tiny_korea, monkeypatch
+):
+    from sim.game.screens import forecast
+
+    monkeypatch.setattr(forecast, "PREVIEW_BURST_S", 30.0)  # the clicks below are one burst, however slow the machine
+    screen = playing(app, tiny_korea)
+    app.previewer = PreviewRecorder()
+    screen.preview_due = None  # the game's first preview is not what this test is about
+    slider = screen.lever_widgets["sovereign_ai_budget_krw_bn"]["control"]
+    click(app, slider.right_button)
+    assert app.previewer.requests == 1  # asked for at once: no wait before the workers start
+    click(app, slider.right_button)
+    click(app, slider.right_button)
+    assert app.previewer.requests == 1  # moves in a burst wait for it to go quiet
+    assert screen.preview_due is not None and screen.preview_due > time.perf_counter()
+    screen.preview_due = time.perf_counter()  # as if the burst had been quiet for PREVIEW_BURST_S
+    app.pump(1)
+    assert app.previewer.requests == 2  # one more request for the whole burst
     app.previewer = None
 
 
@@ -900,6 +925,32 @@ def test_a_pause_after_a_quarter_makes_the_next_undo_point_on_the_worker(app, ti
     made = session.state_snapshot()
     screen.request_step()
     assert len(pickles) == 1 and session.undo_stack[-1][1] is made  # the quarter kept it as its undo point
+
+
+def test_a_slow_loop_wakes_when_background_work_lands_or_a_preview_falls_due(app, tiny_korea, monkeypatch):
+    """At 10 frames/s the loop sleeps on the app's wake event: work landing (a quarter, a replication)
+    sets it, so its result is drawn at once instead of at the next frame; a preview due sooner than the
+    next frame (after a slider drag) shortens the sleep."""
+    from sim.game.app import WAIT_FPS
+
+    screen = playing(app, tiny_korea)
+    app.last_input = time.perf_counter() - 10
+    monkeypatch.setattr(type(screen), "busy", property(lambda self: True))
+    assert app.frame_rate() == WAIT_FPS
+    sleeps = []
+    monkeypatch.setattr(app.wake, "wait", lambda timeout=None: sleeps.append(timeout) or True)
+    app.background(lambda: None).result()
+    assert app.wake.is_set()  # the work landed
+    app.frame_started = time.perf_counter()  # a frame just began: the next is due in 1 / WAIT_FPS s
+    app.run_once()
+    assert not app.wake.is_set()  # cleared before the frame that shows it
+    assert 0 < sleeps[-1] <= 1 / WAIT_FPS
+    screen.preview_due = time.perf_counter() + 0.01
+    app.frame_started = time.perf_counter()
+    app.run_once()
+    assert sleeps[-1] <= 0.01  # woken for the preview request, not a whole frame later
+    screen.preview_due = time.perf_counter() - 1  # a time passed: no reason to hurry the next frame
+    assert screen.wake_at is None or screen.wake_at > time.perf_counter()
 
 
 def test_the_loop_runs_fast_while_the_player_acts_slower_while_work_runs_and_sleeps_when_idle(

@@ -74,7 +74,8 @@ def test_projection_is_anchored_to_the_players_values(tiny_korea):
 @pytest.mark.slow
 def test_pool_preview_arrives_and_a_new_request_cancels_the_old(tiny_korea):
     session = GameSession(tiny_korea, 2, ghost=False)
-    previewer = Previewer(workers=2)
+    arrivals = []
+    previewer = Previewer(workers=2, on_arrival=lambda: arrivals.append(1))
     try:
         session.set_lever("public_compute_gpus_k", 60)
         first = previewer.request(tasks_for(session), {})
@@ -92,6 +93,7 @@ def test_pool_preview_arrives_and_a_new_request_cancels_the_old(tiny_korea):
         assert all(4 <= n < 20 for n in partial) and partial == sorted(partial)
         assert previewer.result_generation == second
         assert all(dict(r.with_pending[0]) for r in result.replications)
+        assert len(arrivals) >= 20  # each replication that landed woke the window (cancelled ones too)
     finally:
         previewer.shutdown()
 
@@ -140,3 +142,59 @@ def test_a_later_quarter_replays_from_the_kept_state_with_the_same_numbers(tiny_
     assert [r.without for r in replayed] == [r.without for r in fresh]
     assert [r.with_pending for r in replayed] == [r.with_pending for r in fresh]
     assert [r.anchor for r in replayed] == [r.anchor for r in fresh]
+
+
+def test_a_superseded_replication_stops_at_its_next_quarter_and_keeps_nothing_half_done(tiny_korea, monkeypatch):
+    """A lever moved again: the previous request's replications stop within a quarter instead of running
+    to the end (the window and its workers share the latest request's number)."""
+    from dataclasses import replace
+    from multiprocessing import RawValue
+
+    from sim.game import preview
+    from sim.model.model import AIMarketModel
+
+    preview._STATES.clear()
+    preview._WITH.clear()
+    session = GameSession(tiny_korea, 3, ghost=False)
+    session.step()
+    session.set_lever("public_compute_gpus_k", 80)
+    task = replace(tasks_for(session, count=1)[0], request=5)
+    latest = RawValue("q", 4)
+    monkeypatch.setattr(preview, "_LATEST", latest)
+    with pytest.raises(preview.Superseded):
+        replicate(task)  # superseded before it started: nothing computed
+    assert not preview._STATES and not preview._WITH
+
+    latest.value = 5
+    with_arm_steps = []
+    original_apply, original_step = AIMarketModel.apply_decision, AIMarketModel.step
+
+    def apply(self, decision):
+        if decision == dict(task.pending):
+            self.in_with_arm = True
+        return original_apply(self, decision)
+
+    def step(self):
+        if getattr(self, "in_with_arm", False):
+            with_arm_steps.append(self.quarter)
+            if len(with_arm_steps) == 2:
+                latest.value = 6  # the window asked for a newer preview
+        return original_step(self)
+
+    monkeypatch.setattr(AIMarketModel, "apply_decision", apply)
+    monkeypatch.setattr(AIMarketModel, "step", step)
+    with pytest.raises(preview.Superseded):
+        replicate(task)
+    assert len(with_arm_steps) == 2  # stopped before its third quarter, not at the scenario's end
+    assert len(preview._STATES) == 1 and not preview._WITH  # the finished "without" arm is kept; no half arm
+    monkeypatch.undo()
+
+    monkeypatch.setattr(preview, "_LATEST", latest)
+    latest.value = 5  # current again: runs to the end, the same numbers as a replication never interrupted
+    done = replicate(task)
+    preview._STATES.clear()
+    preview._WITH.clear()
+    monkeypatch.setattr(preview, "_LATEST", None)
+    fresh = replicate(replace(task, request=0))
+    assert done.with_pending == fresh.with_pending and done.without == fresh.without
+    assert len(done.with_pending) == session.total_quarters - 1

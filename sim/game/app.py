@@ -8,9 +8,10 @@ asks the screen to build again. Game state lives in :class:`GameSession`.
 from __future__ import annotations
 
 import os
+import threading
 import time
 import warnings
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -29,9 +30,9 @@ DEFAULT_SIZE = (1280, 800)
 MIN_SIZE = (960, 600)  # smaller windows show a "too small" notice instead of the UI
 FPS = 60
 IDLE_FPS = 10  # frames per second when nothing moves: the window sleeps instead of redrawing at 60/s
-WAIT_FPS = 30  # when only background work runs (a forecast): its result shows within 1/30 s, and the
-# window leaves the cores to the work
-IDLE_AFTER_S = 0.5  # quiet time (no input, nothing running) before the window slows down
+WAIT_FPS = 10  # when only background work runs (a forecast, a quarter): the window leaves the cores to the
+# work, and wakes as soon as a piece of it lands (see App.run_once), not at the next frame
+IDLE_AFTER_S = 0.25  # quiet time (no input) before the window slows down from 60 frames/s
 
 
 class App:
@@ -95,7 +96,9 @@ class App:
         self.last_input = time.perf_counter()
         self.preselected = scenario
         # forecast previews run on a small process pool (AISIM_PREVIEW_WORKERS=0 turns them off)
-        self.previewer = Previewer(workers) if workers > 0 else None
+        self.wake = threading.Event()  # set when background work lands: a slow frame loop wakes at once
+        self.frame_started = time.perf_counter()
+        self.previewer = Previewer(workers, on_arrival=self.wake.set) if workers > 0 else None
         self._worker: ThreadPoolExecutor | None = None  # quarters computed off the window's thread
         self.screen: Any = None
         self.next_screen: tuple | None = None  # (screen class, kwargs) to show after this frame's update
@@ -238,6 +241,12 @@ class App:
             self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="quarter")
         return self._worker
 
+    def background(self, function, *args, **kwargs) -> Future:
+        """Run ``function`` on the worker thread; the frame loop wakes when it is done."""
+        future = self.worker().submit(function, *args, **kwargs)
+        future.add_done_callback(lambda _: self.wake.set())
+        return future
+
     def close(self) -> None:
         """Stop background work (the preview pool, the quarter worker); the window closes with the process."""
         if self.previewer is not None:
@@ -325,15 +334,34 @@ class App:
             self.close()
 
     def frame_rate(self) -> int:
-        """Frames per second the loop runs at now: 60 while the player acts or autoplay runs, 30 while
-        the screen only waits for background work (a forecast, a quarter), else a sleepy 10."""
+        """Frames per second the loop runs at now: 60 while the player acts or autoplay runs, else 10
+        (:data:`WAIT_FPS` while the screen waits for background work, which wakes the loop as it lands;
+        :data:`IDLE_FPS` when nothing moves)."""
         if self.autoplay or time.perf_counter() - self.last_input <= IDLE_AFTER_S:
             return FPS
         return WAIT_FPS if getattr(self.screen, "busy", False) else IDLE_FPS
 
     def run_once(self) -> None:
-        """One pass of the main loop, at :meth:`frame_rate`."""
-        dt = self.clock.tick(self.frame_rate()) / 1000.0
+        """One pass of the main loop, at :meth:`frame_rate`.
+
+        Below full speed the loop sleeps until the next frame is due, but wakes earlier when background
+        work lands (:attr:`wake`: a preview's replication, a quarter, a budget check) or when the screen
+        asked for a frame at a set time (its ``wake_at``, e.g. a preview request after a slider drag).
+        """
+        rate = self.frame_rate()
+        if rate < FPS:
+            due = self.frame_started + 1.0 / rate
+            wake_at = getattr(self.screen, "wake_at", None)
+            if wake_at is not None:
+                due = min(due, wake_at)
+            delay = due - time.perf_counter()
+            if delay > 0:
+                self.wake.wait(delay)
+            self.wake.clear()  # before the frame: whatever lands from now on wakes the next wait
+            dt = self.clock.tick() / 1000.0
+        else:
+            dt = self.clock.tick(rate) / 1000.0
+        self.frame_started = time.perf_counter()
         self.frame(dt)
 
     def pump(self, frames: int = 1, dt: float = 1 / FPS) -> None:

@@ -7,7 +7,9 @@ docs/game.md). A replication replays the decisions played so far, then runs to t
 end twice from the same snapshot: once with the pending decisions and once without
 (common random numbers, so the difference is the decisions' effect, not noise).
 Replications run on the worker pool (:mod:`sim.pool`), off the UI thread; a new
-request cancels the queued work of the previous one. Workers cache a scenario per
+request cancels the queued work of the previous one, and a replication already
+running notices within a quarter that it was superseded (the window and its
+workers share the latest request's number) and stops. Workers cache a scenario per
 document, the snapshot and no-change run per (seed, decisions so far), and the "with"
 run per pending decision: moving a lever re-runs only the "with" arm, moving it back
 re-runs nothing, and the next quarter's preview replays one quarter from the state kept.
@@ -22,7 +24,7 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
@@ -75,6 +77,7 @@ class PreviewTask:
     quarter: int
     pending: tuple[tuple[str, Any], ...]
     rows: int = PREVIEW_ROWS
+    request: int = 0  # the window's request number (see Previewer.request); 0: never superseded
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,23 @@ class Replication:
 
 
 # -- in the worker -----------------------------------------------------------------
+class Superseded(Exception):
+    """A replication stopped because the window asked for a newer preview."""
+
+
+_LATEST: Any = None  # the window's latest request number, in memory shared with it (set as a worker starts)
+
+
+def share_latest_request(latest: Any) -> None:
+    """Worker set-up: keep the window's shared latest-request number (a ``multiprocessing.RawValue``)."""
+    global _LATEST
+    _LATEST = latest
+
+
+def _superseded(task: PreviewTask) -> bool:
+    return bool(task.request) and _LATEST is not None and _LATEST.value != task.request
+
+
 _SCENARIOS: OrderedDict = OrderedDict()
 _STATES: OrderedDict = OrderedDict()
 _WITH: OrderedDict = OrderedDict()  # "with" arms by state and pending decision (a lever moved back)
@@ -116,9 +136,12 @@ def preview_scenario(document_text: str, rows: int):
     return _remember(_SCENARIOS, key, scenario_from_document(document, "preview"))
 
 
-def _rows_to_end(model) -> list[dict]:
+def _rows_to_end(model, task: PreviewTask | None = None) -> list[dict]:
+    """Step to the end; the outcome rows made. With ``task``: raises Superseded as soon as it is."""
     start = len(model.history)
     while not model.finished:
+        if task is not None and _superseded(task):
+            raise Superseded
         model.step()
     return [dict(r) for r in model.history[start:]]
 
@@ -153,9 +176,15 @@ def _start_state(task: PreviewTask, scenario):
 
 
 def replicate(task: PreviewTask) -> Replication:
-    """Run one replication (both arms). Module-level so a process pool can run it."""
+    """Run one replication (both arms). Module-level so a process pool can run it.
+
+    Raises Superseded if the window asked for a newer preview before the "with" arm was done
+    (the "without" arm is finished and kept all the same: the next request needs it too).
+    """
     from sim.model.model import AIMarketModel
 
+    if _superseded(task):
+        raise Superseded
     scenario = preview_scenario(task.document_text, task.rows)
     key = (hash(task.document_text), task.rows, task.seed, task.decisions, task.quarter)
     cached = _STATES.get(key)
@@ -176,7 +205,7 @@ def replicate(task: PreviewTask) -> Replication:
     else:
         model = AIMarketModel.restore(blob)
         model.apply_decision(dict(task.pending))
-        with_pending = _remember(_WITH, (key, task.pending), _rows_to_end(model), WITH_ENTRIES)
+        with_pending = _remember(_WITH, (key, task.pending), _rows_to_end(model, task), WITH_ENTRIES)
     return Replication(task.seed, anchor, without, with_pending)
 
 
@@ -269,10 +298,13 @@ class Previewer:
 
     Args:
         workers: worker processes (0: none; previews are computed inline by :meth:`run_inline`).
+        on_arrival: called with no arguments, on the pool's thread, each time a replication lands
+            (the game's window uses it to wake its frame loop).
     """
 
-    def __init__(self, workers: int = 2) -> None:
+    def __init__(self, workers: int = 2, on_arrival: Callable[[], Any] | None = None) -> None:
         self.workers = workers
+        self.on_arrival = on_arrival  # called (on another thread) as each replication lands
         self.pools: list | None = None
         self.route: dict[int, int] = {}  # seed -> the worker that runs (and caches) it
         self.futures: list[Future] = []
@@ -286,18 +318,24 @@ class Previewer:
         self.shown = 0
         self.shown_at = 0.0
         self.complete = False
+        self.latest: Any = None  # the latest request's number, shared with the workers (made with the pools)
 
     def _pools(self) -> list:
         """The worker pools, started on first use (see :meth:`warm`)."""
         if self.pools is None:
+            import multiprocessing
+
             from sim.pool import process_pool, quiet_fork_warning
 
             self.pools = []
+            self.latest = multiprocessing.RawValue("q", 0)  # written here, read by the workers: no lock needed
             with quiet_fork_warning():
                 for _ in range(self.workers):
                     # one at a time: each pool chooses how to start its process (fork only while the
                     # window has no other thread) and starts it at once, before the next pool chooses
-                    pool = process_pool(1, preload=("sim.model.model", "sim.game.preview"))
+                    pool = process_pool(
+                        1, preload=("sim.model.model", "sim.game.preview"), setup=(share_latest_request, (self.latest,))
+                    )
                     pool.submit(int)
                     self.pools.append(pool)
         return self.pools
@@ -321,6 +359,7 @@ class Previewer:
     def request(self, tasks: Sequence[PreviewTask], anchor: Mapping[str, Any]) -> int:
         """Start a preview; returns its generation number."""
         import time
+        from dataclasses import replace
 
         self.cancel()
         self.generation += 1
@@ -334,14 +373,25 @@ class Previewer:
 
             with quiet_fork_warning():
                 pools = self._pools()
-                self.futures = [pools[self.worker_of(task.seed)].submit(replicate, task) for task in tasks]
+                self.latest.value = self.generation
+                self.futures = [
+                    pools[self.worker_of(task.seed)].submit(replicate, replace(task, request=self.generation))
+                    for task in tasks
+                ]
+            if self.on_arrival is not None:
+                arrived = self.on_arrival
+                for future in self.futures:
+                    future.add_done_callback(lambda _: arrived())
         return self.generation
 
     def cancel(self) -> None:
-        """Cancel the forecast being computed (a lever moved again)."""
+        """Cancel the forecast being computed (a lever moved again): queued replications are dropped, and
+        running ones stop at their next quarter (they see that the latest request is no longer theirs)."""
         for future in self.futures:
             future.cancel()
         self.futures = []
+        if self.latest is not None:
+            self.latest.value = -1
 
     @property
     def busy(self) -> bool:

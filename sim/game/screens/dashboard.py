@@ -71,6 +71,7 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
         self.step_after_answers = False
         self.message_timer = 0.0
         self.preview_due = time.perf_counter()  # a first preview straight away
+        self.plan_changed_at = float("-inf")  # no plan change yet
         self.preview_version = 0
         self.projection = None  # the latest finished preview for the current plan
         self.option_projection = None  # the preview of the open event's options
@@ -231,7 +232,7 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
         if in_background:
             self.frozen_data_key = session.data_key  # draw what was complete until the quarter lands
             # a running worker takes the job: starting a thread here would wait for the new thread
-            self.step_job = self.app.worker().submit(session.step, background_ghost=True)
+            self.step_job = self.app.background(session.step, background_ghost=True)
             return
         session.step(background_ghost=self.app.background_ghost)
         self.after_step()
@@ -498,6 +499,14 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
             # later each; at most one period of it, so a slow quarter is not followed by a burst
             self.clock = min(self.clock - period, period)
             self.request_step(in_background=self.app.threaded_autoplay)
+
+    @property
+    def wake_at(self) -> float | None:
+        """When this screen next wants a frame however slow the loop runs (a preview or a budget check
+        falls due then); None if nothing is due later (a time passed has had its frame)."""
+        now = time.perf_counter()
+        times = [t for t in (self.preview_due, self.budget_due) if t is not None and t > now]
+        return min(times) if times else None
 
     @property
     def busy(self) -> bool:

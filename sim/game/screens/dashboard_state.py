@@ -48,6 +48,7 @@ class DashboardState(Screen):
     option_projection: Projection | None  # the preview of the open event's options
     option_tasks: list[PreviewTask]  # the open event's preview runs, after the plan's own
     preview_due: float | None  # ask for a preview at this perf_counter time (None: none wanted)
+    plan_changed_at: float  # perf_counter time the plan last changed (a burst of changes makes one preview)
     preview_version: int  # bumps whenever the preview shown changes (charts re-draw on it)
     _budget: tuple[object, dict[str, Any]] | None  # (the plan checked, the budget check of it)
     budget_job: Future | None  # the budget check's dry run on the worker thread
@@ -60,7 +61,7 @@ class DashboardState(Screen):
 
     if TYPE_CHECKING:  # implemented by the parts and the screen; declared so each part can call them
 
-        def want_preview(self, delay: float = ...) -> None: ...  # Forecast
+        def want_preview(self, delay: float | None = ...) -> None: ...  # Forecast
 
         def show_option_previews(self) -> None: ...  # Dialogs
 

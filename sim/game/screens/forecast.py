@@ -10,6 +10,8 @@ from sim.game import panels, units
 from sim.game.preview import tasks_for
 from sim.game.screens.dashboard_state import DashboardState
 
+PREVIEW_BURST_S = 0.05  # plan changes closer together than this are one burst (a slider drag): one request after it
+
 
 class Forecast(DashboardState):
     """The forecast preview and the budget check of the plan, kept up to date as levers move.  (A mixin of :class:`DashboardScreen`.)"""
@@ -41,11 +43,11 @@ class Forecast(DashboardState):
         if self.budget_job is not None and not self.budget_job.done():
             return panels.NO_CUTS  # the next check starts when this one is done
         if panels.budget_may_cut(session):
-            self.budget_job = self.app.worker().submit(self._budget_dry_run, session, key, pending)
+            self.budget_job = self.app.background(self._budget_dry_run, session, key, pending)
             return panels.NO_CUTS
         self._budget = (key, panels.NO_CUTS)
         # no dry run needed: still make the snapshot the next quarter keeps as its undo point, now
-        self.budget_job = self.app.worker().submit(session.state_snapshot, session.version)
+        self.budget_job = self.app.background(session.state_snapshot, session.version)
         return panels.NO_CUTS
 
     def _budget_dry_run(self, session, key: tuple, pending: dict) -> None:
@@ -54,11 +56,17 @@ class Forecast(DashboardState):
         if snapshot is not None:
             self._budget = (key, panels.budget_dry_run(snapshot, pending))
 
-    def want_preview(self, delay: float = 0.05) -> None:
-        """Ask for a new preview shortly (a burst of slider moves makes one request: a replication
-        already running in a worker cannot be stopped, so each extra request costs one)."""
+    def want_preview(self, delay: float | None = None) -> None:
+        """Ask for a new preview after ``delay`` seconds; by default (the plan changed) at once, unless
+        the plan changed less than :data:`PREVIEW_BURST_S` ago: then when the burst (a slider drag) has
+        been quiet that long, so a drag makes two requests, not one per frame. Running replications of
+        the previous request stop at their next quarter (see :meth:`Previewer.cancel`)."""
+        now = time.perf_counter()
+        if delay is None:
+            delay = PREVIEW_BURST_S if now - self.plan_changed_at < PREVIEW_BURST_S else 0.0
+            self.plan_changed_at = now
         self.projection = None
-        self.preview_due = time.perf_counter() + delay
+        self.preview_due = now + delay
         if self.app.previewer is not None:
             self.app.previewer.cancel()
         self.preview_version += 1
