@@ -1,5 +1,6 @@
 """Game speed: frame times idle and in autoplay (2 and 10 q/s), a quarter step + redraw, launch to first
-frame, the idle window's share of a core, and forecast-preview latency.
+frame, the idle window's share of a core, and forecast-preview latency (with the CPU time one preview
+replication takes on this machine in the same run, which bounds it).
 
 Runs with SDL's dummy driver, ``--repeats`` whole runs (percentiles pool their samples; per-run figures are
 listed), and prints the machine's load before and after: on a shared machine the figures move with it.
@@ -163,6 +164,28 @@ def preview_latency(app, screen, repeats: int) -> tuple[list[float], list[float]
     return first, full
 
 
+def replication_cpu(session, name: str, value, seeds: int = 4) -> list[float]:
+    """CPU seconds of one preview replication's "with" arm (what a lever move costs a worker), run here.
+
+    The preview's latency is bound by this: 20 runs on W workers take at least ceil(20 / W) of them,
+    and on a shared machine it moves with the load, so it is printed beside the latency it explains.
+    """
+    from sim.game import preview
+
+    preview._STATES.clear()
+    preview._WITH.clear()
+    out = []
+    for task in preview.tasks_for(session, pending={}, count=seeds):
+        preview.replicate(task)  # the starting state and the no-change arm, kept as a worker keeps them
+    for task in preview.tasks_for(session, pending={name: value}, count=seeds):
+        start = time.process_time()
+        preview.replicate(task)
+        out.append(time.process_time() - start)
+    preview._STATES.clear()
+    preview._WITH.clear()
+    return out
+
+
 def one_run(args, size, scenario) -> dict[str, list[float]]:
     """Every measurement once; returns raw samples (seconds) per case."""
     from sim.game.app import App
@@ -178,6 +201,10 @@ def one_run(args, size, scenario) -> dict[str, list[float]]:
         screen.request_step()
         answer_events(app, screen)
     if app.previewer is not None:
+        name = next(iter(screen.lever_widgets))
+        spec = screen.lever_widgets[name]["spec"]
+        value = app.session.model.params[name] + spec.step
+        out["preview: one replication's CPU"] = replication_cpu(app.session, name, min(value, spec.max))
         first, full = preview_latency(app, screen, args.previews)
         out["preview: lever move to first projection"] = first
         out["preview: lever move to all 20 runs"] = full
@@ -341,6 +368,7 @@ def main() -> int:
     reference = percentiles(reference_frames(size, args.frames))
     ref = reference["p50"]
 
+    from sim.game.preview import REPLICATIONS, preview_workers
     from sim.scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
@@ -357,6 +385,15 @@ def main() -> int:
     print(row("reference (empty pygame-gui frame)", reference, ref))
     for name, samples in pooled.items():
         if name.startswith(("idle window", "autoplay")) or "per second" in name:
+            continue
+        if name == "preview: one replication's CPU":
+            stats = percentiles(samples)
+            workers = preview_workers()
+            per_worker = -(-REPLICATIONS // max(workers, 1))
+            print(
+                f"{name:<42} p50 {stats['p50'] / 1000:6.3f} s  (so 20 runs on {workers} workers need >= "
+                f"{per_worker * stats['p50'] / 1000:.2f} s)"
+            )
             continue
         if name.startswith("preview"):
             stats = percentiles([v for v in samples if v == v])
