@@ -140,10 +140,10 @@ def preview_latency(app, screen, repeats: int) -> tuple[list[float], list[float]
         start = time.perf_counter()
         while time.perf_counter() - start < 120:
             app.run_once()
-            if done():
+            if done() and app.previewer.idle:
                 return
 
-    settle()  # the quarter's own forecast (no change planned)
+    settle()  # the quarter's own forecast (no change planned), and the workers' state updates after it
     spec = screen.lever_widgets[name]["spec"]
     played = app.session.model.params[name]
     for k in range(repeats):
@@ -173,7 +173,6 @@ def replication_cpu(session, name: str, value, seeds: int = 4) -> list[float]:
     from sim.game import preview
 
     preview._STATES.clear()
-    preview._WITH.clear()
     out = []
     for task in preview.tasks_for(session, pending={}, count=seeds):
         preview.replicate(task)  # the starting state and the no-change arm, kept as a worker keeps them
@@ -182,7 +181,6 @@ def replication_cpu(session, name: str, value, seeds: int = 4) -> list[float]:
         preview.replicate(task)
         out.append(time.process_time() - start)
     preview._STATES.clear()
-    preview._WITH.clear()
     return out
 
 

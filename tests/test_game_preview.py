@@ -128,18 +128,10 @@ def test_a_later_quarter_replays_from_the_kept_state_with_the_same_numbers(tiny_
     replayed = [replicate(task) for task in later]
     assert not built  # both came from the kept states, not from the first quarter
     monkeypatch.undo()
-    restored = []
-    original_restore = AIMarketModel.restore
-    monkeypatch.setattr(
-        AIMarketModel, "restore", staticmethod(lambda blob: restored.append(1) or original_restore(blob))
-    )
-    again = [replicate(task) for task in later]  # the same lever value again: nothing re-run
-    assert not restored and [r.with_pending for r in again] == [r.with_pending for r in replayed]
-    monkeypatch.undo()
     preview._STATES.clear()
-    preview._WITH.clear()
     fresh = [replicate(task) for task in later]
     assert [r.without for r in replayed] == [r.without for r in fresh]
+    assert [r.with_pending for r in replayed] == [r.with_pending for r in fresh]
     assert [r.with_pending for r in replayed] == [r.with_pending for r in fresh]
     assert [r.anchor for r in replayed] == [r.anchor for r in fresh]
 
@@ -154,7 +146,6 @@ def test_a_superseded_replication_stops_at_its_next_quarter_and_keeps_nothing_ha
     from sim.model.model import AIMarketModel
 
     preview._STATES.clear()
-    preview._WITH.clear()
     session = GameSession(tiny_korea, 3, ghost=False)
     session.step()
     session.set_lever("public_compute_gpus_k", 80)
@@ -163,7 +154,7 @@ def test_a_superseded_replication_stops_at_its_next_quarter_and_keeps_nothing_ha
     monkeypatch.setattr(preview, "_LATEST", latest)
     with pytest.raises(preview.Superseded):
         replicate(task)  # superseded before it started: nothing computed
-    assert not preview._STATES and not preview._WITH
+    assert not preview._STATES
 
     latest.value = 5
     with_arm_steps = []
@@ -186,15 +177,92 @@ def test_a_superseded_replication_stops_at_its_next_quarter_and_keeps_nothing_ha
     with pytest.raises(preview.Superseded):
         replicate(task)
     assert len(with_arm_steps) == 2  # stopped before its third quarter, not at the scenario's end
-    assert len(preview._STATES) == 1 and not preview._WITH  # the finished "without" arm is kept; no half arm
+    assert len(preview._STATES) == 1  # the state and its finished "without" arm are kept
     monkeypatch.undo()
 
     monkeypatch.setattr(preview, "_LATEST", latest)
     latest.value = 5  # current again: runs to the end, the same numbers as a replication never interrupted
     done = replicate(task)
     preview._STATES.clear()
-    preview._WITH.clear()
     monkeypatch.setattr(preview, "_LATEST", None)
     fresh = replicate(replace(task, request=0))
     assert done.with_pending == fresh.with_pending and done.without == fresh.without
     assert len(done.with_pending) == session.total_quarters - 1
+
+
+class InlineWorker:
+    """Stands in for a worker process: runs each job when handed it, with a state cache of its own."""
+
+    def __init__(self) -> None:
+        from collections import OrderedDict
+
+        self.states: OrderedDict = OrderedDict()
+        self.ran: list[tuple[int, str]] = []  # (seed, arms) in the order handed over
+
+    def submit(self, function, task):
+        from concurrent.futures import Future
+
+        from sim.game import preview
+
+        saved, preview._STATES = preview._STATES, self.states
+        future: Future = Future()
+        try:
+            future.set_result(function(task))
+        except Exception as exc:  # a real pool hands errors back the same way
+            future.set_exception(exc)
+        finally:
+            preview._STATES = saved
+        self.ran.append((task.seed, task.arms))
+        return future
+
+
+def _settle(previewer):
+    result = None
+    for _ in range(200):
+        result = previewer.poll() or result
+        if previewer.idle:
+            return result
+    raise AssertionError("the preview never finished")
+
+
+def test_the_window_keeps_the_runs_and_any_worker_takes_a_lever_moves_runs(tiny_korea):
+    """The quarter's forecast runs each seed's both arms on its home worker and brings the other
+    worker's copy of its state up to date; a lever move's runs then go to whichever worker is free,
+    the dearest first; a value tried before is answered from the runs kept, with no job at all."""
+    session = GameSession(tiny_korea, 2, ghost=False)
+    session.step()
+    previewer = Previewer(workers=2)
+    workers = previewer.pools = [InlineWorker(), InlineWorker()]
+    seeds = replication_seeds(2, 6)
+
+    previewer.request(tasks_for(session, count=6), {})
+    forecast = _settle(previewer)
+    assert previewer.complete and len(forecast.replications) == 6
+    for seed in seeds:
+        home = previewer.worker_of(seed)
+        assert (seed, "both") in workers[home].ran and (seed, "state") in workers[1 - home].ran
+    assert all(r.with_pending == r.without for r in forecast.replications)
+
+    session.set_lever("public_compute_gpus_k", 70)
+    ran_before = [len(w.ran) for w in workers]
+    previewer.cost = {seed: float(k) for k, seed in enumerate(seeds)}  # the last seed is the dearest
+    previewer.request(tasks_for(session, count=6), {})
+    moved = _settle(previewer)
+    handed = [w.ran[n:] for w, n in zip(workers, ran_before)]
+    assert all(arms == "with" for part in handed for _seed, arms in part)
+    assert all(handed) and sum(map(len, handed)) == 6  # each worker takes a share, as it is free
+    assert handed[0][0][0] == seeds[-1]  # the dearest first
+    inline = Previewer(workers=0).run_inline(tasks_for(session, count=6), {})
+    assert [r.with_pending for r in moved.replications] == [r.with_pending for r in inline.replications]
+    assert [r.without for r in moved.replications] == [r.without for r in inline.replications]
+
+    session.set_lever("public_compute_gpus_k", 80)
+    previewer.request(tasks_for(session, count=6), {})
+    _settle(previewer)
+    session.set_lever("public_compute_gpus_k", 70)  # back to a value tried: kept, nothing re-run
+    ran_before = [len(w.ran) for w in workers]
+    previewer.request(tasks_for(session, count=6), {})
+    again = previewer.poll()
+    assert previewer.complete and again is not None
+    assert [len(w.ran) for w in workers] == ran_before
+    assert [r.with_pending for r in again.replications] == [r.with_pending for r in moved.replications]

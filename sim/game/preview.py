@@ -6,13 +6,18 @@ model is measured by ``benchmarks/bench_game.py --preview-error`` and stated in
 docs/game.md). A replication replays the decisions played so far, then runs to the
 end twice from the same snapshot: once with the pending decisions and once without
 (common random numbers, so the difference is the decisions' effect, not noise).
-Replications run on the worker pool (:mod:`sim.pool`), off the UI thread; a new
-request cancels the queued work of the previous one, and a replication already
-running notices within a quarter that it was superseded (the window and its
-workers share the latest request's number) and stops. Workers cache a scenario per
-document, the snapshot and no-change run per (seed, decisions so far), and the "with"
-run per pending decision: moving a lever re-runs only the "with" arm, moving it back
-re-runs nothing, and the next quarter's preview replays one quarter from the state kept.
+
+Replications run on worker processes (:mod:`sim.pool`), off the UI thread. Each worker
+keeps, per seed, the model's state at the quarter reached (a snapshot), so the next
+quarter's preview replays one quarter from it. The window keeps every run it got back:
+the no-change run of each seed (computed once a quarter, on the seed's home worker),
+and each "with" run per pending decision (moving a lever back re-runs nothing). After
+the quarter's own forecast the other workers bring their copy of each seed's state up
+to date too (a few milliseconds a seed), so a lever move's "with" runs can go to
+whichever worker is free: the window hands them out one or two at a time, the dearest
+first, and both workers finish together. A new request cancels the previous one's
+queued work, and a replication already running notices within a quarter that it was
+superseded (the window and its workers share the latest request's number) and stops.
 Preview models record outcome rows only (``outcomes_only``): same numbers, less work.
 
 The player's own past differs from each replication's, so a projection is drawn
@@ -26,7 +31,7 @@ import json
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -35,8 +40,9 @@ PREVIEW_ROWS = 2000  # adopter rows per preview run (the Korea scenario has 50,0
 REPLICATIONS = 20
 FIRST_SHOWN = 4  # replications in before a first (partial) projection is shown
 PARTIAL_EVERY_S = 0.3  # after the first, a partial projection at most this often (each one is redrawn)
-CACHE_ENTRIES = 48  # kept per worker: starting states (each a model snapshot) and scenarios
-WITH_ENTRIES = 200  # kept per worker: "with" arms (outcome rows only; ~50 KB each), 20 lever values of 10 seeds
+CACHE_ENTRIES = 48  # kept per worker: starting states (each a model snapshot, ~0.5 MB) and scenarios
+KEPT_RUNS = 240  # kept by the window: runs (outcome rows, ~50 KB each): 10 lever values of 20 seeds, and no-change runs
+IN_FLIGHT = 2  # replications handed to a worker at a time: one running, one waiting (no idle gap between them)
 
 WORKERS_ENV = "AISIM_PREVIEW_WORKERS"
 MAX_WORKERS = 16
@@ -78,16 +84,34 @@ class PreviewTask:
     pending: tuple[tuple[str, Any], ...]
     rows: int = PREVIEW_ROWS
     request: int = 0  # the window's request number (see Previewer.request); 0: never superseded
+    arms: str = "both"  # "both"; "with": the window has the no-change run; "state": only bring the state up to date
+
+
+def state_key(task: PreviewTask) -> tuple:
+    """What a replication's starting state depends on (within one process: it uses ``hash``)."""
+    return (hash(task.document_text), len(task.document_text), task.rows, task.seed, task.decisions, task.quarter)
 
 
 @dataclass(frozen=True)
 class Replication:
-    """Outcome rows from the quarter reached to the end: the anchor row, then one per future quarter."""
+    """Outcome rows from the quarter reached to the end: the anchor row, then one per future quarter.
+
+    From a worker, ``without`` is None for a task with ``arms="with"`` (the window has it) and both
+    are None for ``arms="state"``; :class:`Previewer` fills them in before anything reads them.
+    """
 
     seed: int
     anchor: dict | None
-    without: list[dict]
-    with_pending: list[dict]
+    without: list[dict] | None
+    with_pending: list[dict] | None
+    cpu_s: float = 0.0  # the worker's CPU time for this task
+
+    def rows(self, arm: str) -> list[dict]:
+        """The future rows of ``arm`` ("with" or "without"), which must be filled in."""
+        rows = self.with_pending if arm == "with" else self.without
+        if rows is None:
+            raise ValueError(f"replication of seed {self.seed}: its {arm!r} rows were not filled in")
+        return rows
 
 
 # -- in the worker -----------------------------------------------------------------
@@ -109,8 +133,7 @@ def _superseded(task: PreviewTask) -> bool:
 
 
 _SCENARIOS: OrderedDict = OrderedDict()
-_STATES: OrderedDict = OrderedDict()
-_WITH: OrderedDict = OrderedDict()  # "with" arms by state and pending decision (a lever moved back)
+_STATES: OrderedDict = OrderedDict()  # state_key -> (snapshot, anchor row, no-change rows or None)
 
 
 def _remember(cache: OrderedDict, key, value, limit: int = CACHE_ENTRIES):
@@ -156,9 +179,10 @@ def _start_state(task: PreviewTask, scenario):
 
     model = None
     best = -1
+    same = state_key(task)[:4]
     for key, (blob, _anchor, _without) in _STATES.items():
-        doc, rows, seed, decisions, quarter = key
-        if (doc, rows, seed) != (hash(task.document_text), task.rows, task.seed) or not best < quarter <= task.quarter:
+        *start, decisions, quarter = key
+        if tuple(start) != same or not best < quarter <= task.quarter:
             continue
         if decisions == tuple(d for d in task.decisions if d[0] < quarter):
             best, model = quarter, blob
@@ -176,37 +200,43 @@ def _start_state(task: PreviewTask, scenario):
 
 
 def replicate(task: PreviewTask) -> Replication:
-    """Run one replication (both arms). Module-level so a process pool can run it.
+    """Run one replication's arms (see :attr:`PreviewTask.arms`). Module-level so a process pool can run it.
 
     Raises Superseded if the window asked for a newer preview before the "with" arm was done
-    (the "without" arm is finished and kept all the same: the next request needs it too).
+    (a "without" arm is finished and kept all the same: the next request needs it too).
     """
+    import time
+
     from sim.model.model import AIMarketModel
 
     if _superseded(task):
         raise Superseded
-    scenario = preview_scenario(task.document_text, task.rows)
-    key = (hash(task.document_text), task.rows, task.seed, task.decisions, task.quarter)
+    started = time.process_time()
+    key = state_key(task)
     cached = _STATES.get(key)
     if cached is None:
-        model = _start_state(task, scenario)
+        model = _start_state(task, preview_scenario(task.document_text, task.rows))
         anchor = dict(model.history[-1]) if model.history else None
         blob = model.snapshot()
-        without = _rows_to_end(model)
+        without = _rows_to_end(model) if task.arms == "both" else None
         cached = _remember(_STATES, key, (blob, anchor, without))
     else:
         _STATES.move_to_end(key)
+        blob, anchor, without = cached
+        if without is None and task.arms == "both":
+            cached = _STATES[key] = (blob, anchor, _rows_to_end(AIMarketModel.restore(blob)))
     blob, anchor, without = cached
+    if task.arms == "state":
+        return Replication(task.seed, anchor, None, None, time.process_time() - started)
     if not task.pending:
         with_pending = without
-    elif (key, task.pending) in _WITH:
-        _WITH.move_to_end((key, task.pending))
-        with_pending = _WITH[(key, task.pending)]
     else:
         model = AIMarketModel.restore(blob)
         model.apply_decision(dict(task.pending))
-        with_pending = _remember(_WITH, (key, task.pending), _rows_to_end(model, task), WITH_ENTRIES)
-    return Replication(task.seed, anchor, without, with_pending)
+        with_pending = _rows_to_end(model, task)
+    return Replication(
+        task.seed, anchor, without if task.arms == "both" else None, with_pending, time.process_time() - started
+    )
 
 
 def replication_seeds(seed: int, count: int = REPLICATIONS) -> list[int]:
@@ -241,7 +271,7 @@ class Projection:
         if key not in self._memo:
             out = []
             for rep in self.replications:
-                rows = rep.with_pending if arm == "with" else rep.without
+                rows = rep.rows(arm)
                 values = np.array([float(r.get(metric, np.nan)) for r in rows])
                 if rep.anchor is not None and metric in self.anchor and metric in rep.anchor:
                     values = values - float(rep.anchor[metric]) + float(self.anchor[metric])
@@ -272,7 +302,7 @@ class Projection:
         if key in self._memo:
             return dict(self._memo[key])
         out: dict[str, float] = {}
-        future = self.replications[0].with_pending if arm == "with" else self.replications[0].without
+        future = self.replications[0].rows(arm)
         years = [int(row["year"]) for row in rows_played] + [int(row["year"]) for row in future]
         for objective in objectives:
             metric = objective["metric"]
@@ -290,11 +320,16 @@ class Projection:
 
 # -- in the game ---------------------------------------------------------------------
 class Previewer:
-    """Runs previews on worker processes; a new request cancels the previous one's queued replications.
+    """Runs previews on worker processes; a new request cancels the previous one's replications.
 
-    Each worker is a pool of one process, and a replication's seed always goes to the same one, so
-    the worker's cache of that seed's state (:func:`replicate`) is there when the next lever move
-    asks for it again (a shared pool would hand it to whichever process is free).
+    Each worker is a pool of one process. A seed has a home worker, which computes its state and
+    no-change run once a quarter; the other workers then bring their own copy of that state up
+    to date (cheap: one quarter replayed), so a lever move's "with" runs, the bulk of a preview,
+    can each go to whichever worker is free. The window hands them out :data:`IN_FLIGHT` at a time
+    per worker, the dearest first (by each seed's last cost), so the workers finish together:
+    with every seed pinned to its worker, the worker with the dearer seeds finished 10-40 % later.
+    The window keeps the runs it got (no-change runs, and "with" runs per pending decision), so a
+    request asks the workers only for what it does not have.
 
     Args:
         workers: worker processes (0: none; previews are computed inline by :meth:`run_inline`).
@@ -306,8 +341,18 @@ class Previewer:
         self.workers = workers
         self.on_arrival = on_arrival  # called (on another thread) as each replication lands
         self.pools: list | None = None
-        self.route: dict[int, int] = {}  # seed -> the worker that runs (and caches) it
-        self.futures: list[Future] = []
+        self.route: dict[int, int] = {}  # seed -> its home worker (computes its no-change run)
+        self.cost: dict[int, float] = {}  # seed -> CPU seconds of its last "with" run (to hand the dearest out first)
+        self.kept: OrderedDict = OrderedDict()  # state_key -> (anchor, no-change rows); (state_key, pending) -> rows
+        self.tasks: list[PreviewTask] = []  # the request's tasks; slots[i] is task i's replication once in
+        self.slots: list[Replication | None] = []
+        self.bases: dict[int, tuple] = {}  # task index -> (anchor, no-change rows) kept here when it was asked
+        self.jobs: dict[Future, tuple[int | None, PreviewTask, int]] = {}  # in flight: (task index or None for
+        # a state job, task, worker)
+        self.queues: list[list[tuple[int, PreviewTask]]] = []  # per worker: its seeds' both-arm jobs
+        self.state_queues: list[list[PreviewTask]] = []  # per worker: state updates, run when it has nothing else
+        self.shared: list[tuple[int, PreviewTask]] = []  # "with" jobs any worker can take, dearest last (popped)
+        self.failed = False
         self.generation = 0
         self.result: Projection | None = None
         self.result_generation = -1
@@ -341,7 +386,7 @@ class Previewer:
         return self.pools
 
     def worker_of(self, seed: int) -> int:
-        """The worker a seed's replications always go to (new seeds: the worker with fewest seeds)."""
+        """A seed's home worker, which computes its state and no-change run (new seeds: the one with fewest)."""
         if seed not in self.route:
             load = [0] * max(1, self.workers)
             for worker in self.route.values():
@@ -356,10 +401,29 @@ class Previewer:
         if self.workers > 0:
             self._pools()
 
+    def _keep(self, key, value) -> None:
+        _remember(self.kept, key, value, KEPT_RUNS)
+
+    def _known(self, task: PreviewTask) -> Replication | None:
+        """Task's replication from the runs kept here, if both arms are."""
+        key = state_key(task)
+        without = self.kept.get(key)
+        if without is None:
+            return None
+        self.kept.move_to_end(key)
+        if not task.pending:
+            return Replication(task.seed, without[0], without[1], without[1])
+        with_pending = self.kept.get((key, task.pending))
+        if with_pending is None:
+            return None
+        self.kept.move_to_end((key, task.pending))
+        return Replication(task.seed, without[0], without[1], with_pending)
+
     def request(self, tasks: Sequence[PreviewTask], anchor: Mapping[str, Any]) -> int:
         """Start a preview; returns its generation number."""
         import time
-        from dataclasses import replace
+
+        from sim.pool import quiet_fork_warning
 
         self.cancel()
         self.generation += 1
@@ -367,45 +431,131 @@ class Previewer:
         self.requested_at = time.perf_counter()
         self.shown = 0
         self.complete = False
+        self.failed = False
         self.first_latency_s = None
-        if self.workers > 0:
-            from sim.pool import quiet_fork_warning
-
-            with quiet_fork_warning():
-                pools = self._pools()
-                self.latest.value = self.generation
-                self.futures = [
-                    pools[self.worker_of(task.seed)].submit(replicate, replace(task, request=self.generation))
-                    for task in tasks
-                ]
-            if self.on_arrival is not None:
-                arrived = self.on_arrival
-                for future in self.futures:
-                    future.add_done_callback(lambda _: arrived())
+        if self.workers == 0:
+            return self.generation
+        self.tasks = [replace(task, request=self.generation) for task in tasks]
+        self.slots = [self._known(task) for task in self.tasks]
+        self.bases = {}
+        self.queues = [[] for _ in range(self.workers)]
+        games = {state_key(task)[:3] for task in self.tasks}  # updates left from another game are dropped
+        self.state_queues = [
+            [u for u in queue if state_key(u)[:3] in games]
+            for queue in (self.state_queues or [[] for _ in range(self.workers)])
+        ]
+        shared = []
+        for i, task in enumerate(self.tasks):
+            if self.slots[i] is not None:
+                continue
+            if state_key(task) in self.kept:  # the no-change run is here: any worker can run the change
+                self.bases[i] = self.kept[state_key(task)]
+                shared.append((i, replace(task, arms="with")))
+                continue
+            home = self.worker_of(task.seed)
+            self.queues[home].append((i, task))
+            # the others bring their copy of the state up to date when they have nothing else to do; such
+            # an update is never superseded (request 0): the next lever move's runs need it
+            update = replace(task, arms="state", request=0)
+            for worker in range(self.workers):
+                if worker != home and update not in self.state_queues[worker]:
+                    self.state_queues[worker].append(update)
+        self.shared = sorted(shared, key=lambda job: self.cost.get(job[1].seed, 0.0))  # popped from the end
+        with quiet_fork_warning():
+            self._pools()
+        if self.latest is not None:
+            self.latest.value = self.generation  # the runs of this request go on; any older ones stop
+        self._dispatch()
         return self.generation
+
+    def _dispatch(self) -> None:
+        """Hand each worker jobs until it has :data:`IN_FLIGHT`: its own (its seeds' both arms) first,
+        then the shared "with" runs (the dearest first), then its state updates."""
+        from sim.pool import quiet_fork_warning
+
+        with quiet_fork_warning():
+            pools = self._pools()
+            in_flight = [0] * self.workers
+            for _index, _task, worker in self.jobs.values():
+                in_flight[worker] += 1
+            for worker in range(self.workers):
+                own = self.queues[worker] if self.queues else []
+                updates = self.state_queues[worker] if self.state_queues else []
+                while in_flight[worker] < IN_FLIGHT:
+                    index: int | None
+                    if own:
+                        index, task = own.pop(0)
+                    elif self.shared:
+                        index, task = self.shared.pop()
+                    elif updates:
+                        index, task = None, updates.pop(0)
+                    else:
+                        break
+                    future = pools[worker].submit(replicate, task)
+                    self.jobs[future] = (index, task, worker)
+                    in_flight[worker] += 1
+                    if index is not None and self.on_arrival is not None:
+                        future.add_done_callback(self._arrived)
+
+    def _arrived(self, _future: Future) -> None:
+        if self.on_arrival is not None:
+            self.on_arrival()
 
     def cancel(self) -> None:
         """Cancel the forecast being computed (a lever moved again): queued replications are dropped, and
-        running ones stop at their next quarter (they see that the latest request is no longer theirs)."""
-        for future in self.futures:
-            future.cancel()
-        self.futures = []
+        running ones stop at their next quarter (they see that the latest request is no longer theirs).
+        State updates go on (see :meth:`request`)."""
+        for future, (index, _task, _worker) in list(self.jobs.items()):
+            if index is not None:
+                future.cancel()
+                del self.jobs[future]
+        self.tasks, self.slots, self.queues, self.shared = [], [], [], []
         if self.latest is not None:
             self.latest.value = -1
 
     @property
     def busy(self) -> bool:
         """Whether a forecast is being computed."""
-        return bool(self.futures)
+        return bool(self.tasks)
+
+    @property
+    def idle(self) -> bool:
+        """Whether the workers have nothing to do: no forecast, and no state updates left."""
+        return not self.tasks and not self.jobs and not any(self.state_queues)
 
     def progress(self) -> float:
         """Share of the forecast's replications finished (1.0 when none is running)."""
-        if not self.futures:
+        if not self.tasks:
             return 1.0
-        return sum(f.done() for f in self.futures) / len(self.futures)
+        return sum(slot is not None for slot in self.slots) / len(self.slots)
+
+    def _collect(self) -> None:
+        """Take in the jobs that finished: keep their runs, fill the request's slots."""
+        for future in [f for f in self.jobs if f.done()]:
+            index, task, _worker = self.jobs.pop(future)
+            if future.cancelled():
+                continue
+            if future.exception() is not None:
+                if index is not None:
+                    self.failed = True  # a state job that failed costs nothing: the next run replays instead
+                continue
+            rep = future.result()
+            if index is None:
+                continue
+            key = state_key(task)
+            if rep.without is not None:
+                self._keep(key, (rep.anchor, rep.without))
+                base = (rep.anchor, rep.without)
+            else:
+                base = self.bases[index]
+            if task.pending:
+                self._keep((key, task.pending), rep.with_pending)
+                self.cost[task.seed] = rep.cpu_s if task.arms == "with" else rep.cpu_s / 2
+            with_pending = rep.with_pending if task.pending else base[1]
+            self.slots[index] = Replication(task.seed, rep.anchor, base[1], with_pending, rep.cpu_s)
 
     def poll(self) -> Projection | None:
-        """New preview data for the latest request, else None.
+        """New preview data for the latest request, else None; hands the workers their next jobs.
 
         Returns the full projection once every replication is in (``complete`` is then
         True), and before that a partial one when at least :data:`FIRST_SHOWN`
@@ -415,20 +565,25 @@ class Previewer:
         """
         import time
 
-        if not self.futures:
+        if not self.jobs and not self.tasks and not any(self.state_queues):
             return None
-        done = [f for f in self.futures if f.done()]
-        if len(done) == len(self.futures):
-            futures, self.futures = self.futures, []
-            if any(f.cancelled() or f.exception() is not None for f in futures):
-                return None
-            self.result = Projection(tuple(f.result() for f in futures), self.anchor)
+        self._collect()
+        if self.failed:
+            self.cancel()
+            return None
+        if self.tasks or any(self.state_queues):
+            self._dispatch()
+        if not self.tasks:
+            return None  # only state updates were left
+        ready = [slot for slot in self.slots if slot is not None]
+        now = time.perf_counter()
+        if len(ready) == len(self.slots):
+            self.tasks, self.slots = [], []  # the workers' own state updates may still run
+            self.result = Projection(tuple(ready), self.anchor)
             self.complete = True
             self.result_generation = self.generation
-            self.latency_s = time.perf_counter() - self.requested_at
+            self.latency_s = now - self.requested_at
             return self.result
-        ready = [f for f in done if not f.cancelled() and f.exception() is None]
-        now = time.perf_counter()
         if (
             len(ready) >= FIRST_SHOWN
             and len(ready) > self.shown
@@ -439,7 +594,7 @@ class Previewer:
             self.shown = len(ready)
             self.shown_at = now
             self.complete = False
-            return Projection(tuple(f.result() for f in ready), self.anchor)
+            return Projection(tuple(ready), self.anchor)
         return None
 
     def run_inline(self, tasks: Sequence[PreviewTask], anchor: Mapping[str, Any]) -> Projection:

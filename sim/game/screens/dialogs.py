@@ -177,7 +177,7 @@ class Dialogs(DashboardState):
             part = Projection(projection.replications[k * count : (k + 1) * count], projection.anchor)
             effects = []
             for metric in ("domestic_revenue_share", "hhi", "consumer_surplus"):
-                if metric in METRICS and metric in part.replications[0].without[-1]:
+                if metric in METRICS and metric in part.replications[0].rows("without")[-1]:
                     import numpy as np
 
                     # each answer vs the same runs with the plan but no answer (the default answer)
