@@ -510,7 +510,7 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
 
     @property
     def busy(self) -> bool:
-        """Background work whose result will change the screen (the window must not sleep)."""
+        """Background work whose result will change the screen (the loop runs at WAIT_FPS and wakes as it lands)."""
         previewer = self.app.previewer
         waiting = previewer is not None and (previewer.busy or self.preview_due is not None)
         stepping = self.step_job is not None
