@@ -123,6 +123,16 @@ def answer_events(app, screen) -> None:
         screen.answer(event["id"], event["default_choice"])
 
 
+def lever_move(app, screen, k: int) -> tuple[str, float]:
+    """The benchmark's k-th lever move (k >= 1): the first lever, k steps up from the value played, or
+    down if that passes its maximum; never the value played (no change: nothing to compute)."""
+    name = next(iter(screen.lever_widgets))
+    spec = screen.lever_widgets[name]["spec"]
+    played = app.session.model.params[name]
+    up = played + spec.step * k
+    return name, up if up <= spec.max else played - spec.step * k
+
+
 def preview_latency(app, screen, repeats: int) -> tuple[list[float], list[float]]:
     """Seconds from a lever move to the first projection shown, and to all 20 replications in.
 
@@ -130,7 +140,6 @@ def preview_latency(app, screen, repeats: int) -> tuple[list[float], list[float]
     after the quarter's own forecast is in, as when a player reads the quarter before moving a lever.
     """
     first, full = [], []
-    name = next(iter(screen.lever_widgets))
 
     def done() -> bool:
         """The latest request's projection is complete and none is waiting to be asked for."""
@@ -144,12 +153,8 @@ def preview_latency(app, screen, repeats: int) -> tuple[list[float], list[float]
                 return
 
     settle()  # the quarter's own forecast (no change planned), and the workers' state updates after it
-    spec = screen.lever_widgets[name]["spec"]
-    played = app.session.model.params[name]
     for k in range(repeats):
-        # each move to a new value, never the one played (that would be no change: nothing to compute)
-        up = played + spec.step * (k + 1)
-        screen.set_lever(name, up if up <= spec.max else played - spec.step * (k + 1))
+        screen.set_lever(*lever_move(app, screen, k + 1))  # each move to a new value
         assert app.session.pending, "the benchmark's lever move changed nothing"
         app.last_input = start = time.perf_counter()  # a slider drag is input
         shown = None
@@ -199,10 +204,7 @@ def one_run(args, size, scenario) -> dict[str, list[float]]:
         screen.request_step()
         answer_events(app, screen)
     if app.previewer is not None:
-        name = next(iter(screen.lever_widgets))
-        spec = screen.lever_widgets[name]["spec"]
-        value = app.session.model.params[name] + spec.step
-        out["preview: one replication's CPU"] = replication_cpu(app.session, name, min(value, spec.max))
+        out["preview: one replication's CPU"] = replication_cpu(app.session, *lever_move(app, screen, 1))
         first, full = preview_latency(app, screen, args.previews)
         out["preview: lever move to first projection"] = first
         out["preview: lever move to all 20 runs"] = full
