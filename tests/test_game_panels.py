@@ -36,3 +36,32 @@ def test_budget_check_names_the_programmes_scaled_back_before_the_quarter(tiny_k
     assert session.model.quarter == before and not session.history  # the dry run left the game alone
     session.step()
     assert abs(session.model.regulator.programme_scale - check["scale"]) < 1e-12  # the dry run was exact
+
+
+def test_the_budget_dry_run_opens_the_quarter_only_and_agrees_with_playing_it(tiny_korea):
+    """The dry run stops at the budget's allocation; the rest of the quarter cannot change what it says.
+
+    An event that halves the budget in 2024Q4 shows that the quarter's events come first."""
+    from sim.scenario import scenario_from_document
+
+    document = dict(tiny_korea.document)
+    cut = {"id": "budget_cut", "at": "2024Q4", "title": {"en": "Budget cut", "ko": "예산 삭감"}}
+    cut["effects"] = [{"parameter": "policy_budget_krw_bn_per_year", "value": 400}]
+    document["events"] = list(document["events"]) + [cut]
+    session = GameSession(scenario_from_document(document, "tiny-korea-cut"), 3, ghost=False)
+    plans = [{}, {"talent_programme_krw_bn": 1000, "public_compute_gpus_k": 100}, {"rd_tax_credit": 0.5}]
+    binding = 0
+    for quarter in range(10):  # through the Act's start and the sovereign teams' arrival
+        for plan in plans:
+            snapshot = session.model.snapshot()
+            check = panels.budget_dry_run(snapshot, plan)
+            played = session.model.copy()
+            played.apply_decision(dict(plan))
+            played.step()
+            regulator = played.regulator
+            assert check["scale"] == regulator.programme_scale, (quarter, plan)
+            assert check["cuts"] == ({k: v for k, v in regulator.scaled_back.items() if v > 0} if check["scale"] < 1 else {})
+            assert check["scaled_back"] == played.history[-1]["budget_shortfall_krw_bn"]
+            binding += bool(check["cuts"])
+        session.step()
+    assert binding >= 5  # the dear plan binds in most of these quarters

@@ -101,8 +101,10 @@ def budget_may_cut(session) -> bool:
 
 
 def budget_dry_run(snapshot: bytes, pending: Mapping[str, Any]) -> dict[str, Any]:
-    """Next quarter played on a model restored from ``snapshot`` with the ``pending`` decisions: what
-    the budget cuts (``scale``, ``cuts`` lever -> KRW bn/yr not funded, and ``scaled_back``).
+    """The start of next quarter played on a model restored from ``snapshot`` with the ``pending``
+    decisions, up to the budget's allocation (:meth:`AIMarketModel.open_budget`; the rest of the
+    quarter cannot change it): what the budget cuts (``scale``, ``cuts`` lever -> KRW bn/yr not
+    funded, and ``scaled_back``, KRW bn this quarter).
 
     Touches nothing but its own copy, so it may run on a worker thread.
     """
@@ -111,12 +113,12 @@ def budget_dry_run(snapshot: bytes, pending: Mapping[str, Any]) -> dict[str, Any
     trial = AIMarketModel.restore(snapshot)
     if pending:
         trial.apply_decision(dict(pending))
-    trial.step()
+    trial.open_budget()
     # the model says which programmes it scaled back and by how much (KRW bn per year)
-    scale = float(trial.regulator.programme_scale)
-    cuts = {k: v for k, v in trial.regulator.scaled_back.items() if v > 0} if scale < 1 else {}
-    row = trial.history[-1] if trial.history else {}
-    return {"scale": scale, "cuts": cuts, "scaled_back": row.get("budget_shortfall_krw_bn")}
+    regulator = trial.regulator
+    scale = float(regulator.programme_scale)
+    cuts = {k: v for k, v in regulator.scaled_back.items() if v > 0} if scale < 1 else {}
+    return {"scale": scale, "cuts": cuts, "scaled_back": regulator.shortfall_krw_bn()}
 
 
 def budget_check(session) -> dict[str, Any]:

@@ -445,6 +445,15 @@ class AIMarketModel(mesa.Model):
             self.pending_events = []
             self.running = False
 
+    def open_budget(self) -> None:
+        """Only the start of the next quarter, up to the regulator's budget allocation (its events, then
+        :meth:`Regulator.allocate`): what the budget funds and scales back is then known, as :meth:`step`
+        would have it. The rest of the quarter is not played, so use this on a copy (a dry run)."""
+        if self.finished:
+            return
+        self.events()
+        self.regulator.allocate(self.quarter)
+
     def run(self) -> AIMarketModel:
         """Step to the end of the scenario; returns self."""
         while not self.finished:

@@ -235,7 +235,7 @@ def record_quarter(model: AIMarketModel) -> None:
         "tax_expenditure_krw_bn": regulator.tax_expenditure_krw_bn,
         "budget_left_krw_bn": regulator.budget_left_krw_bn(),
         "budget_scale": regulator.programme_scale,
-        "budget_shortfall_krw_bn": sum(regulator.scaled_back.values()) / 4.0,
+        "budget_shortfall_krw_bn": regulator.shortfall_krw_bn(),
         "adoption_rate": safe_share(model.served_weight.sum(), model.segment_weight.sum()),
         "consumer_adoption": safe_share(model.served_weight[consumer], model.segment_weight[consumer]),
         "consumer_awareness": model.aware_share(consumer),

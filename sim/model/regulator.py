@@ -91,6 +91,10 @@ class Regulator(mesa.Agent):
         self.deal_reviews: list[tuple[str, str, str]] = []
         self.review_reason: str | None = None  # why the last review departed from the lever
 
+    def shortfall_krw_bn(self) -> float:
+        """What this quarter's budget left unfunded, KRW bn (the programmes scaled back, a quarter's worth)."""
+        return sum(self.scaled_back.values()) / 4.0
+
     # --- effective lever values after budget scaling --------------------
     @property
     def effective_rd_tax_credit(self) -> float:
