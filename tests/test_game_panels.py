@@ -60,7 +60,9 @@ def test_the_budget_dry_run_opens_the_quarter_only_and_agrees_with_playing_it(ti
             played.step()
             regulator = played.regulator
             assert check["scale"] == regulator.programme_scale, (quarter, plan)
-            assert check["cuts"] == ({k: v for k, v in regulator.scaled_back.items() if v > 0} if check["scale"] < 1 else {})
+            assert check["cuts"] == (
+                {k: v for k, v in regulator.scaled_back.items() if v > 0} if check["scale"] < 1 else {}
+            )
             assert check["scaled_back"] == played.history[-1]["budget_shortfall_krw_bn"]
             binding += bool(check["cuts"])
         session.step()
