@@ -218,3 +218,52 @@ def test_stable_argsort_keeps_the_order_of_ties():
     np.testing.assert_array_equal(market.stable_argsort(values), [5, 1, 3, 2, 0, 4])
     distinct = np.random.default_rng(2).random(1000)
     np.testing.assert_array_equal(market.stable_argsort(distinct), np.argsort(distinct, kind="stable"))
+
+
+def test_hearing_clocks_give_each_quarter_the_chance_one_minus_exp_of_hazard_times_pull():
+    """A clock per unaware row, set once, hears with the chance 1 - exp(-h pull) each quarter (memoryless)."""
+    rng = np.random.default_rng(5)
+    n = 200_000
+    rows = np.arange(n)
+    group = (rows % 2).astype(np.int64)  # two groups with different hazards
+    pull = np.where(rows % 4 < 2, 1.0, 2.0)  # and two pulls within each
+    clocks = market.HearingClocks.start(rows, group, pull, rng.standard_exponential(n), groups=2, bias=0.5)
+    hazard = np.array([0.1, 0.3])
+    left = np.ones(n, dtype=bool)
+    for quarter in range(3):
+        new = clocks.advance(hazard * (quarter + 1))  # hazards may change from quarter to quarter
+        assert np.all(np.diff(new) > 0) and left[new].all()  # row order, and each row hears once
+        for g in (0, 1):
+            for k in (1.0, 2.0):
+                mine = left & (group == g) & (pull == k)
+                expected = 1.0 - math.exp(-hazard[g] * (quarter + 1) * k)
+                share = np.isin(rows[mine], new).mean()
+                assert share == pytest.approx(expected, abs=4 * math.sqrt(expected * (1 - expected) / mine.sum()))
+        left[new] = False
+    assert np.array_equal(clocks.rows, np.flatnonzero(left))  # the rows that heard are dropped
+
+
+def test_hearing_clocks_keep_the_hazard_left_when_pulls_change():
+    """A new pull rescales what each row has left to go, not the hazard it already had."""
+    rows = np.arange(3)
+    clocks = market.HearingClocks.start(rows, np.zeros(3, np.int64), np.ones(3), np.array([1.0, 2.0, 3.0]), 1, bias=0.0)
+    assert clocks.advance(np.array([0.5])).size == 0
+    clocks.repull(np.array([2.0, 2.0, 1.0]), bias=1.0)  # rows 0 and 1 now twice as fast
+    assert clocks.bias == 1.0
+    np.testing.assert_allclose(clocks.threshold, [0.5 + 0.5 / 2, 0.5 + 1.5 / 2, 3.0])
+    assert clocks.advance(np.array([0.25])).tolist() == [0]  # summed hazard 0.75 reaches 0.75
+    assert clocks.advance(np.array([0.5])).tolist() == [1]  # 1.25 reaches 0.5 + 1.5 / 2
+    assert clocks.rows.tolist() == [2]
+
+
+def test_review_gaps_are_geometric():
+    """Quarters until the next review minus one: P(gap >= n) = (1 - chance) ** n; never with chance 0."""
+    rng = np.random.default_rng(2)
+    chance = 0.2
+    gaps = market.review_gaps(rng.standard_exponential(400_000), np.full(400_000, -1.0 / math.log1p(-chance)))
+    for n in (1, 2, 5):
+        assert (gaps >= n).mean() == pytest.approx((1 - chance) ** n, abs=0.004)
+    assert gaps.mean() == pytest.approx((1 - chance) / chance, rel=0.02)
+    with np.errstate(divide="ignore"):
+        scale = -1.0 / np.log1p(-np.array([0.0, 1.0]))
+    assert market.review_gaps(np.array([1.0, 1.0]), scale).tolist() == [market.NEVER, 0]

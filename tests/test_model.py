@@ -389,3 +389,34 @@ def test_the_estimation_panel_stands_for_its_segment_whatever_its_size(per_segme
         assert mine.size == min(per_segment, int((segment == s).sum()))
         population_mean = intensity[segment == s].mean()
         assert intensity[mine].mean() == pytest.approx(population_mean, rel=0.03)
+
+
+def test_the_aware_review_at_their_segment_rate_and_a_platform_switch_raises_it(small_korea, monkeypatch):
+    """Reviews are scheduled per row (geometric gaps); a quarter's share reviewing is the segment's rate,
+    and at least platform_switch_review for users of a platform that switched providers."""
+    model = AIMarketModel(small_korea, seed=2)
+    for _ in range(6):
+        model.step()
+    a = model.adopters
+    k = int(np.argmax([(a.group_platforms[a.platform_group, j] > 0).sum() for j in range(len(model.partners))]))
+    model.platform_changed[:] = False
+    model.platform_changed[k] = True
+    switched = a.group_platforms[a.platform_group, k] > 0
+    aware = a.aware.copy()
+    seen = {}
+    move = model._move_served
+
+    def spy(rows, before):
+        seen["rows"] = rows.copy()
+        move(rows, before)
+
+    monkeypatch.setattr(model, "_move_served", spy)
+    model.adopt()
+    chose = np.zeros(a.rows, dtype=bool)
+    chose[seen["rows"]] = True
+    rate = model.row_review_rate
+    switch = model.params["platform_switch_review"]
+    for mask, chance in ((aware & switched, np.maximum(rate, switch)), (aware & ~switched, rate)):
+        expected = chance[mask].mean()
+        assert mask.sum() > 300
+        assert chose[mask].mean() == pytest.approx(expected, abs=4 * np.sqrt(expected * (1 - expected) / mask.sum()))

@@ -92,6 +92,65 @@ class Adopters:
         return int(self.segment.shape[0])
 
 
+@dataclass
+class HearingClocks:
+    """When each row that has not heard of AI yet will hear of it (Bass diffusion, one clock per row).
+
+    A row of segment group ``g`` with awareness pull ``pull`` hears in the first quarter in which
+    its group's hazard summed over quarters, ``cumulative[g]``, reaches its ``threshold`` =
+    (the group's sum when the clock was set) + E / pull, with E ~ Exp(1) drawn once. That is the
+    same law as a fresh chance of 1 - exp(-hazard x pull) each quarter (the exponential has no
+    memory), but a quarter only looks at the rows still unaware and draws nothing: the rows that
+    heard are dropped from the clocks.
+    """
+
+    rows: np.ndarray  # the unaware rows, in row order
+    group: np.ndarray  # their segment groups
+    threshold: np.ndarray  # float64, in units of the group's summed hazard
+    pull: np.ndarray  # float64, each row's pull when its threshold was set
+    cumulative: np.ndarray  # per segment group: the quarterly hazards summed so far
+    bias: float  # the awareness bias the pulls were computed with
+
+    @classmethod
+    def start(
+        cls, unaware: np.ndarray, group: np.ndarray, pull: np.ndarray, clocks: np.ndarray, groups: int, bias: float
+    ):
+        """Clocks for the ``unaware`` rows, from ``clocks`` (one Exp(1) draw per unaware row)."""
+        pull = pull.astype(float)
+        return cls(unaware, group, clocks / pull, pull, np.zeros(groups), bias)
+
+    def repull(self, pull: np.ndarray, bias: float) -> None:
+        """Pulls changed (a new awareness bias, ``pull`` per row of the population): each row keeps the
+        hazard it has left to go, now at its new pull."""
+        new = pull.take(self.rows).astype(float)
+        reached = self.cumulative.take(self.group)
+        self.threshold = reached + (self.threshold - reached) * self.pull / new
+        self.pull, self.bias = new, bias
+
+    def advance(self, hazard: np.ndarray) -> np.ndarray:
+        """Add a quarter's ``hazard`` per segment group; returns the rows that hear now (row order)."""
+        self.cumulative += hazard
+        heard = self.threshold <= self.cumulative.take(self.group)
+        new = self.rows[heard]
+        if new.size:
+            keep = ~heard
+            self.rows, self.group = self.rows[keep], self.group[keep]
+            self.threshold, self.pull = self.threshold[keep], self.pull[keep]
+        return new
+
+
+def review_gaps(clocks: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """Quarters until the next review minus one, for rows that review with a fixed chance each
+    quarter: ``clocks`` Exp(1) draws, ``scale`` = 1 / -log(1 - chance) per row (geometric gaps:
+    gap >= n with probability (1 - chance) ** n)."""
+    with np.errstate(invalid="ignore"):
+        gaps = np.floor(clocks * scale)
+    return np.where(np.isfinite(gaps) & (gaps < NEVER), gaps, NEVER).astype(np.int64)
+
+
+NEVER = 1 << 40  # a quarter no run reaches: "no review scheduled"
+
+
 @dataclass(frozen=True)
 class FirmOffer:
     """What each firm offers this quarter, one entry per firm (all firms, active or not).

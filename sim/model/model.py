@@ -162,6 +162,7 @@ class AIMarketModel(mesa.Model):
         self.params = dict(scenario.parameters.defaults())
         self._calibrate_start()
         self.params = run_params
+        self._start_schedules()
         self.datacollector = OutcomeCollector(
             model_reporters={name: functools.partial(_metric_of, name=name) for name in METRICS}
         )
@@ -248,6 +249,31 @@ class AIMarketModel(mesa.Model):
             platform_group=group,
             group_platforms=group_platforms,
         )
+
+    def _start_schedules(self) -> None:
+        """Each unaware row's hearing clock (:class:`market.HearingClocks`) and each aware row's first review.
+
+        A row reviews its provider with a fixed chance each quarter (its segment's review rate), so
+        the quarters between its reviews are geometric: each row's next review is drawn when it
+        chooses, and a quarter looks only at the rows due. Drawn after the starting market is set,
+        one draw per row for each, so the draws do not depend on who is aware.
+        """
+        a = self.adopters
+        rng = self.streams["population"]
+        hearing_clocks = rng.standard_exponential(a.rows)
+        review_clocks = rng.standard_exponential(a.rows)
+        unaware = np.flatnonzero(~a.aware)
+        groups = len(SEGMENTS) * a.group_platforms.shape[0]
+        bias = self.params["intensity_awareness_bias"]
+        pull = self._awareness_pull()
+        self.hearing = market.HearingClocks.start(
+            unaware, a.segment_group[unaware], pull[unaware], hearing_clocks[unaware], groups, bias
+        )
+        with np.errstate(divide="ignore"):
+            self.review_scale = -1.0 / np.log1p(-self.row_review_rate)
+        self.next_review = np.full(a.rows, market.NEVER, dtype=np.int64)  # the unaware have no review
+        aware = np.flatnonzero(a.aware)
+        self.next_review[aware] = self.quarter + market.review_gaps(review_clocks[aware], self.review_scale[aware])
 
     @staticmethod
     def _choose_panel(segment: np.ndarray, intensity: np.ndarray, per_segment: int) -> np.ndarray:
@@ -624,23 +650,23 @@ class AIMarketModel(mesa.Model):
         # users of a platform offering AI hear of it sooner
         boost = np.where(self._groups_offered_ai(), 1.0 + c["channel_awareness_boost"], 1.0)
         group_hazard = (hazard[:, None] * boost[None, :]).ravel()
-        # one draw per row keeps the stream independent of who is aware; only the unaware need the hazard
-        hear_draws = rng.random(a.rows)
-        # float32 exponentials: 2-4x faster, and a draw lands within 1e-7 of its threshold about once a run;
-        # computed for every row (contiguous passes) and kept for the unaware: faster than gathering the
-        # unaware rows first, even when only a third of the rows are unaware
-        minus_quarter_hazard = (-group_hazard / 4.0).astype(np.float32)
-        hear = np.exp(minus_quarter_hazard.take(a.segment_group) * self._awareness_pull())
-        np.subtract(1.0, hear, out=hear)
-        new = ((hear_draws < hear) & ~a.aware).nonzero()[0]
+        bias = p["intensity_awareness_bias"]
+        if bias != self.hearing.bias:
+            self.hearing.repull(self._awareness_pull(), bias)
+        new = self.hearing.advance(group_hazard / 4.0)  # only the unaware rows' clocks are looked at
         a.aware[new] = True
         self.aware_weight += np.bincount(a.segment[new], weights=a.weight[new], minlength=len(SEGMENTS))
-        review_draws = rng.random(a.rows)
-        reviewing = review_draws < self.row_review_rate
+        # the aware review their provider at their own pace (each row's next review is scheduled)
+        q = self.quarter
+        choosing = self.next_review == q
         if self.platform_changed.any():
+            # users of a platform that switched providers review with at least platform_switch_review
             group_switched = a.group_platforms[:, self.platform_changed].any(axis=1)
-            reviewing |= group_switched[a.platform_group] & (review_draws < c["platform_switch_review"])
-        choosing = a.aware & reviewing
+            others = np.flatnonzero(group_switched[a.platform_group] & a.aware & ~choosing)
+            rate = self.row_review_rate[others]
+            more = np.maximum(c["platform_switch_review"], rate) - rate
+            chance = np.divide(more, 1.0 - rate, out=np.ones_like(rate), where=rate < 1.0)
+            choosing[others[rng.random(others.size) < chance]] = True
         choosing[new] = True
         # users of a provider that left choose again; only firms that still had users need a look
         users = np.add.reduce(self.served_counts, axis=0)
@@ -663,6 +689,8 @@ class AIMarketModel(mesa.Model):
                 utility, draws[start : start + CHOICE_CHUNK_ROWS], overwrite=True
             )
         a.adopted[choosers] = a.provider[choosers] >= 0  # only choosers' providers changed
+        gaps = market.review_gaps(rng.standard_exponential(choosers.size), self.review_scale[choosers])
+        self.next_review[choosers] = q + 1 + gaps
         self._move_served(choosers, before)
         # share of each segment's aware people who chose this quarter (how fast shares can respond)
         chose = np.bincount(a.segment[choosers], weights=a.weight[choosers], minlength=len(SEGMENTS))
