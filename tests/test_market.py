@@ -232,7 +232,7 @@ def test_hearing_clocks_give_each_quarter_the_chance_one_minus_exp_of_hazard_tim
     left = np.ones(n, dtype=bool)
     for quarter in range(3):
         new = clocks.advance(hazard * (quarter + 1))  # hazards may change from quarter to quarter
-        assert np.all(np.diff(new) > 0) and left[new].all()  # row order, and each row hears once
+        assert np.unique(new).size == new.size and left[new].all()  # each row hears once
         for g in (0, 1):
             for k in (1.0, 2.0):
                 mine = left & (group == g) & (pull == k)

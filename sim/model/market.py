@@ -14,6 +14,7 @@ Nothing here knows about Mesa, files or the game; the model wires it in.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -92,51 +93,93 @@ class Adopters:
         return int(self.segment.shape[0])
 
 
-@dataclass
 class HearingClocks:
     """When each row that has not heard of AI yet will hear of it (Bass diffusion, one clock per row).
 
     A row of segment group ``g`` with awareness pull ``pull`` hears in the first quarter in which
-    its group's hazard summed over quarters, ``cumulative[g]``, reaches its ``threshold`` =
+    its group's hazard summed over quarters, ``cumulative[g]``, reaches its threshold =
     (the group's sum when the clock was set) + E / pull, with E ~ Exp(1) drawn once. That is the
     same law as a fresh chance of 1 - exp(-hazard x pull) each quarter (the exponential has no
-    memory), but a quarter only looks at the rows still unaware and draws nothing: the rows that
-    heard are dropped from the clocks.
+    memory), but a quarter draws nothing and touches only the rows that hear: the rows are kept
+    sorted by group, then threshold, so each group's next hearers are the next rows of its block.
     """
 
-    rows: np.ndarray  # the unaware rows, in row order
-    group: np.ndarray  # their segment groups
-    threshold: np.ndarray  # float64, in units of the group's summed hazard
-    pull: np.ndarray  # float64, each row's pull when its threshold was set
-    cumulative: np.ndarray  # per segment group: the quarterly hazards summed so far
-    bias: float  # the awareness bias the pulls were computed with
+    def __init__(
+        self, rows: np.ndarray, group: np.ndarray, threshold: np.ndarray, pull: np.ndarray, groups: int, bias: float
+    ):
+        self.cumulative = np.zeros(groups)  # per segment group: the quarterly hazards summed so far
+        self.bias = bias  # the awareness bias the pulls were computed with
+        self._sort(rows, group, threshold, pull.astype(float))
 
     @classmethod
     def start(
         cls, unaware: np.ndarray, group: np.ndarray, pull: np.ndarray, clocks: np.ndarray, groups: int, bias: float
     ):
         """Clocks for the ``unaware`` rows, from ``clocks`` (one Exp(1) draw per unaware row)."""
-        pull = pull.astype(float)
-        return cls(unaware, group, clocks / pull, pull, np.zeros(groups), bias)
+        return cls(unaware, group, clocks / pull.astype(float), pull, groups, bias)
+
+    def _sort(self, rows: np.ndarray, group: np.ndarray, threshold: np.ndarray, pull: np.ndarray) -> None:
+        order = np.lexsort((rows, threshold, group))  # by group, then threshold (ties: row order)
+        self._rows, self._group = rows[order], group[order]
+        self._threshold, self._pull = threshold[order], pull[order]
+        self._key = self._group + _key_fraction(self._threshold)  # ascending, one block per group
+        groups = np.arange(self.cumulative.size)
+        self._next = np.searchsorted(self._group, groups)  # each block's next row to hear
+        self._end = np.searchsorted(self._group, groups, side="right")
+        self._head = self._next_threshold(groups)
+
+    def _next_threshold(self, groups: np.ndarray) -> np.ndarray:
+        """Per group in ``groups``: the threshold of its next row to hear (infinite when none is left)."""
+        if self._rows.size == 0:
+            return np.full(groups.size, np.inf)
+        position = self._next[groups]
+        left = position < self._end[groups]
+        return np.where(left, self._threshold[np.minimum(position, self._rows.size - 1)], np.inf)
+
+    @property
+    def rows(self) -> np.ndarray:
+        """The rows still unaware, in row order."""
+        return np.sort(self._waiting(self._rows))
+
+    @property
+    def threshold(self) -> np.ndarray:
+        """Their thresholds, in the order of :attr:`rows`."""
+        rows = self._waiting(self._rows)
+        return self._waiting(self._threshold)[np.argsort(rows)]
+
+    def _waiting(self, values: np.ndarray) -> np.ndarray:
+        """``values`` (in the clocks' order) of the rows still unaware: each block from its next row on."""
+        return values[np.arange(self._rows.size) >= self._next.take(self._group)]
 
     def repull(self, pull: np.ndarray, bias: float) -> None:
         """Pulls changed (a new awareness bias, ``pull`` per row of the population): each row keeps the
         hazard it has left to go, now at its new pull."""
-        new = pull.take(self.rows).astype(float)
-        reached = self.cumulative.take(self.group)
-        self.threshold = reached + (self.threshold - reached) * self.pull / new
-        self.pull, self.bias = new, bias
+        rows, group = self._waiting(self._rows), self._waiting(self._group)
+        threshold, old = self._waiting(self._threshold), self._waiting(self._pull)
+        new = pull.take(rows).astype(float)
+        reached = self.cumulative.take(group)
+        self._sort(rows, group, reached + (threshold - reached) * old / new, new)
+        self.bias = bias
 
     def advance(self, hazard: np.ndarray) -> np.ndarray:
-        """Add a quarter's ``hazard`` per segment group; returns the rows that hear now (row order)."""
+        """Add a quarter's ``hazard`` per segment group; returns the rows that hear now (by group)."""
         self.cumulative += hazard
-        heard = self.threshold <= self.cumulative.take(self.group)
-        new = self.rows[heard]
-        if new.size:
-            keep = ~heard
-            self.rows, self.group = self.rows[keep], self.group[keep]
-            self.threshold, self.pull = self.threshold[keep], self.pull[keep]
+        groups = np.flatnonzero(self._head <= self.cumulative)  # only groups whose next row hears look further
+        if groups.size == 0:
+            return self._rows[:0]
+        reached = np.searchsorted(self._key, groups + _key_fraction(self.cumulative[groups]), side="right")
+        heard = reached - self._next[groups]
+        total = int(heard.sum())
+        starts = np.repeat(self._next[groups] - np.cumsum(heard) + heard, heard)
+        new = self._rows[starts + np.arange(total)]
+        self._next[groups] = reached
+        self._head[groups] = self._next_threshold(groups)
         return new
+
+
+def _key_fraction(threshold: np.ndarray) -> np.ndarray:
+    """threshold / (1 + threshold): increasing, in [0, 1), so group + it sorts by group, then threshold."""
+    return threshold / (1.0 + threshold)
 
 
 def review_gaps(clocks: np.ndarray, scale: np.ndarray) -> np.ndarray:
@@ -186,17 +229,36 @@ class SegmentTerms:
     outside: np.ndarray
 
 
-def stratified_normal(count: int, rng: np.random.Generator) -> np.ndarray:
-    """Standard normal draws stratified over ``count`` equal probability bands, in random order.
-
-    A finite population of rows then has the distribution's shape almost exactly
-    (Latin hypercube sampling, McKay et al. 1979), so seed-to-seed differences
-    reflect the world's randomness rather than which rows were drawn.
-    """
+@functools.lru_cache(maxsize=64)
+def _band_middles(count: int, spread: float | None) -> np.ndarray:
+    """The standard normal's quantile at the middle of each of ``count`` equal probability bands,
+    ascending; with a ``spread``, the mean-one log-normal exp(-spread**2 / 2 + spread x quantile)
+    instead. Read-only (shared between calls and models)."""
     from scipy.special import ndtri
 
-    bands = (rng.permutation(count) + rng.random(count)) / count
-    return ndtri(np.clip(bands, 1e-12, 1.0 - 1e-12))
+    values = ndtri((np.arange(count) + 0.5) / count)
+    if spread is not None:
+        values = np.exp(-(spread**2) / 2 + spread * values)
+    values.flags.writeable = False
+    return values
+
+
+def stratified_normal(count: int, rng: np.random.Generator) -> np.ndarray:
+    """Standard normal values stratified over ``count`` equal probability bands (each band's middle),
+    in random order.
+
+    A finite population of rows then has the distribution's shape almost exactly
+    (Latin hypercube sampling, McKay et al. 1979, at the bands' middles), so seed-to-seed
+    differences reflect the world's randomness rather than which rows were drawn. Only the
+    order is drawn (one permutation), and the band values are computed once per ``count``.
+    """
+    return _band_middles(count, None).take(rng.permutation(count))
+
+
+def stratified_lognormal(count: int, spread: float, rng: np.random.Generator) -> np.ndarray:
+    """Mean-one log-normal values, exp(-spread**2 / 2 + spread x z) for the stratified normals z of
+    :func:`stratified_normal` (the same draws, so the same values in the same order)."""
+    return _band_middles(count, float(spread)).take(rng.permutation(count))
 
 
 def stable_argsort(values: np.ndarray) -> np.ndarray:

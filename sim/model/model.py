@@ -48,6 +48,17 @@ from sim.model.specs import DealSpec
 from sim.timeline import quarter_label
 
 STREAMS = ("population", "market", "events", "firms", "partners", "regulator")
+# caches of values derived from the rest of the state (each rebuilt when missing): not in snapshots
+DERIVED_STATE = (
+    "_panel_cache",
+    "_channel_cache",
+    "_channel_utility_cache",
+    "_groups_offered_cache",
+    "_mean_channel_cache",
+    "_segment_parts_cache",
+    "_pull_cache",
+    "_segment_averages",
+)
 CHOICE_CHUNK_ROWS = 6144  # rows per block of choices: one block most quarters, ~0.4 MB of float32 (speed only)
 DEFAULT_SCENARIO = "korea-2025"
 
@@ -208,8 +219,8 @@ class AIMarketModel(mesa.Model):
             weight[block] = seg.potential_adopters / count
 
             def lognormal(spread: float, count: int = count) -> np.ndarray:
-                """Mean-one log-normal draws, stratified (one per probability band, shuffled)."""
-                return np.exp(-(spread**2) / 2 + spread * market.stratified_normal(count, rng))
+                """Mean-one log-normal values, stratified (one per probability band, shuffled)."""
+                return market.stratified_lognormal(count, spread, rng)
 
             intensity[block] = lognormal(seg.intensity_spread)
             pull = intensity[block] ** c["intensity_awareness_bias"]
@@ -489,6 +500,13 @@ class AIMarketModel(mesa.Model):
     def metrics(self) -> dict[str, Any]:
         """The outcome row of the last simulated quarter (empty before the first step)."""
         return dict(self.history[-1]) if self.history else {}
+
+    def __getstate__(self) -> dict:
+        # derived state is rebuilt on demand from the rest: left out, snapshots are smaller and quicker to restore
+        state = self.__dict__.copy()
+        for key in DERIVED_STATE:
+            state.pop(key, None)
+        return state
 
     def snapshot(self) -> bytes:
         """An exact copy of the model's state (including random streams) as bytes."""
