@@ -15,7 +15,7 @@ Nothing here knows about Mesa, files or the game; the model wires it in.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -186,9 +186,8 @@ def review_gaps(clocks: np.ndarray, scale: np.ndarray) -> np.ndarray:
     """Quarters until the next review minus one, for rows that review with a fixed chance each
     quarter: ``clocks`` Exp(1) draws, ``scale`` = 1 / -log(1 - chance) per row (geometric gaps:
     gap >= n with probability (1 - chance) ** n)."""
-    with np.errstate(invalid="ignore"):
-        gaps = np.floor(clocks * scale)
-    return np.where(np.isfinite(gaps) & (gaps < NEVER), gaps, NEVER).astype(np.int64)
+    gaps = np.floor(clocks * scale)  # a chance of 0 gives an infinite gap (NaN for a zero draw): never
+    return np.where(gaps < NEVER, gaps, NEVER).astype(np.int64)
 
 
 NEVER = 1 << 40  # a quarter no run reaches: "no review scheduled"
@@ -209,9 +208,20 @@ class FirmOffer:
     domestic: np.ndarray
     trust: np.ndarray
     available: np.ndarray
+    # (firms x 6) float block whose columns are the fields above (available as 1.0/0.0), when the
+    # offer was made from one (see :meth:`from_block`): :meth:`attributes` then copies nothing
+    block: np.ndarray | None = field(default=None, repr=False, compare=False)
+
+    @classmethod
+    def from_block(cls, block: np.ndarray) -> FirmOffer:
+        """The offer whose fields are the columns of a (firms x 6) float ``block``, in field order."""
+        capability, korean_quality, price, domestic, trust, available = block.T
+        return cls(capability, korean_quality, price, domestic, trust, available > 0.0, block)
 
     def attributes(self) -> np.ndarray:
         """(4 x firms) matrix matching the lines of :attr:`Adopters.tastes`."""
+        if self.block is not None:
+            return self.block[:, :4].T
         return np.array([self.capability, self.korean_quality, self.price, self.domestic])
 
 

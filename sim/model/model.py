@@ -58,6 +58,7 @@ DERIVED_STATE = (
     "_segment_parts_cache",
     "_pull_cache",
     "_segment_averages",
+    "_aware_panel_cache",
 )
 CHOICE_CHUNK_ROWS = 6144  # rows per block of choices: one block most quarters, ~0.4 MB of float32 (speed only)
 DEFAULT_SCENARIO = "korea-2025"
@@ -673,6 +674,7 @@ class AIMarketModel(mesa.Model):
             self.hearing.repull(self._awareness_pull(), bias)
         new = self.hearing.advance(group_hazard / 4.0)  # only the unaware rows' clocks are looked at
         a.aware[new] = True
+        self._aware_panel_cache = None
         self.aware_weight += np.bincount(a.segment[new], weights=a.weight[new], minlength=len(SEGMENTS))
         # the aware review their provider at their own pace (each row's next review is scheduled)
         q = self.quarter
@@ -942,15 +944,7 @@ class AIMarketModel(mesa.Model):
         values: list = []
         for f in self.firms:
             values += (f.offered_capability, f.korean_quality, f.price, f.domestic, f.trust, f.available)
-        capability, korean_quality, price, domestic, trust, available = np.array(values, dtype=float).reshape(-1, 6).T
-        return market.FirmOffer(
-            capability=capability,
-            korean_quality=korean_quality,
-            price=price,
-            domestic=domestic,
-            trust=trust,
-            available=available > 0.0,
-        )
+        return market.FirmOffer.from_block(np.array(values, dtype=float).reshape(-1, 6))
 
     def _segment_terms(self, offer: market.FirmOffer, for_choice: bool = False) -> market.SegmentTerms:
         """Segment-level utility terms; ``for_choice`` adds the procurement preference public buyers act on.
@@ -998,10 +992,10 @@ class AIMarketModel(mesa.Model):
             network.flags.writeable = False
             kept = cache["network"] = (shares, network_key, network)
         network = kept[2]
-        foreign_trust = self.foreign_trust_by_segment()
-        foreign_key = (firms, tuple(foreign_trust.tolist()))
+        foreign_key = (firms, p["foreign_trust"], *[st["foreign_trust"] for st in states])
         kept = cache.get("foreign")
         if kept is None or kept[0] != foreign_key:
+            foreign_trust = self.foreign_trust_by_segment()
             domestic = np.array([f.domestic for f in self.firms[:firms]], dtype=float)
             foreign = foreign_trust[:, None] * (1.0 - domestic)[None, :]
             foreign.flags.writeable = False
@@ -1096,8 +1090,11 @@ class AIMarketModel(mesa.Model):
         return cached
 
     def _aware_panel(self) -> np.ndarray:
-        """Positions (within the panel) of the panel rows that are aware of AI."""
-        return self.adopters.aware[self.panel].nonzero()[0]
+        """Positions (within the panel) of the panel rows that are aware of AI (kept until adopt moves awareness)."""
+        cached = self.__dict__.get("_aware_panel_cache")
+        if cached is None:
+            cached = self._aware_panel_cache = self.adopters.aware[self.panel].nonzero()[0]
+        return cached
 
     def _panel_utilities(
         self, local: np.ndarray, for_choice: bool = False, offer: market.FirmOffer | None = None
@@ -1123,10 +1120,11 @@ class AIMarketModel(mesa.Model):
         if local.size == 0:
             return np.full(firms, 0.5)
         panel = self._panel_population()
-        utility = self._panel_utilities(local, for_choice=True)
+        offer = self._offer()
+        utility = self._panel_utilities(local, for_choice=True, offer=offer)
         probability = market.choice_probabilities(utility)[:firms]
         e = self.params["usage_capability_elasticity"]
-        capability = np.array([max(f.offered_capability, 1e-6) for f in self.firms])
+        capability = np.maximum(offer.capability, 1e-6)
         usage_factor = (capability * self.frontier_level) ** e  # per firm
         pays = panel.usage_weight[local] * self._usage_base()[panel.segment[local]]  # per row, at usage factor 1
         alpha = -panel.tastes[2, local]  # utility per unit of the price index
