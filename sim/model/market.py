@@ -14,7 +14,6 @@ Nothing here knows about Mesa, files or the game; the model wires it in.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -239,36 +238,17 @@ class SegmentTerms:
     outside: np.ndarray
 
 
-@functools.lru_cache(maxsize=64)
-def _band_middles(count: int, spread: float | None) -> np.ndarray:
-    """The standard normal's quantile at the middle of each of ``count`` equal probability bands,
-    ascending; with a ``spread``, the mean-one log-normal exp(-spread**2 / 2 + spread x quantile)
-    instead. Read-only (shared between calls and models)."""
-    from scipy.special import ndtri
-
-    values = ndtri((np.arange(count) + 0.5) / count)
-    if spread is not None:
-        values = np.exp(-(spread**2) / 2 + spread * values)
-    values.flags.writeable = False
-    return values
-
-
 def stratified_normal(count: int, rng: np.random.Generator) -> np.ndarray:
-    """Standard normal values stratified over ``count`` equal probability bands (each band's middle),
-    in random order.
+    """Standard normal draws stratified over ``count`` equal probability bands, in random order.
 
     A finite population of rows then has the distribution's shape almost exactly
-    (Latin hypercube sampling, McKay et al. 1979, at the bands' middles), so seed-to-seed
-    differences reflect the world's randomness rather than which rows were drawn. Only the
-    order is drawn (one permutation), and the band values are computed once per ``count``.
+    (Latin hypercube sampling, McKay et al. 1979), so seed-to-seed differences
+    reflect the world's randomness rather than which rows were drawn.
     """
-    return _band_middles(count, None).take(rng.permutation(count))
+    from scipy.special import ndtri
 
-
-def stratified_lognormal(count: int, spread: float, rng: np.random.Generator) -> np.ndarray:
-    """Mean-one log-normal values, exp(-spread**2 / 2 + spread x z) for the stratified normals z of
-    :func:`stratified_normal` (the same draws, so the same values in the same order)."""
-    return _band_middles(count, float(spread)).take(rng.permutation(count))
+    bands = (rng.permutation(count) + rng.random(count)) / count
+    return ndtri(np.clip(bands, 1e-12, 1.0 - 1e-12))
 
 
 def stable_argsort(values: np.ndarray) -> np.ndarray:

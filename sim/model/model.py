@@ -220,8 +220,8 @@ class AIMarketModel(mesa.Model):
             weight[block] = seg.potential_adopters / count
 
             def lognormal(spread: float, count: int = count) -> np.ndarray:
-                """Mean-one log-normal values, stratified (one per probability band, shuffled)."""
-                return market.stratified_lognormal(count, spread, rng)
+                """Mean-one log-normal draws, stratified (one per probability band, shuffled)."""
+                return np.exp(-(spread**2) / 2 + spread * market.stratified_normal(count, rng))
 
             intensity[block] = lognormal(seg.intensity_spread)
             pull = intensity[block] ** c["intensity_awareness_bias"]
