@@ -118,10 +118,11 @@ class HearingClocks:
         return cls(unaware, group, clocks / pull.astype(float), pull, groups, bias)
 
     def _sort(self, rows: np.ndarray, group: np.ndarray, threshold: np.ndarray, pull: np.ndarray) -> None:
-        order = np.lexsort((rows, threshold, group))  # by group, then threshold (ties: row order)
+        key = group + _key_fraction(threshold)  # by group, then threshold: one ascending block per group
+        order = stable_argsort(key)  # (ties: the given order)
         self._rows, self._group = rows[order], group[order]
         self._threshold, self._pull = threshold[order], pull[order]
-        self._key = self._group + _key_fraction(self._threshold)  # ascending, one block per group
+        self._key = key[order]
         groups = np.arange(self.cumulative.size)
         self._next = np.searchsorted(self._group, groups)  # each block's next row to hear
         self._end = np.searchsorted(self._group, groups, side="right")
