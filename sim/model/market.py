@@ -14,6 +14,7 @@ Nothing here knows about Mesa, files or the game; the model wires it in.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -276,14 +277,14 @@ def bass_hazard(p: float, q: float, fraction: float, years: float = 0.25) -> flo
     if p <= 0.0 and q <= 0.0:
         return 0.0
     if p <= 0.0:
-        grown = fraction * np.exp(q * years)
+        grown = fraction * math.exp(q * years)
         after = grown / (1.0 - fraction + grown)
     else:
         c = (1.0 - fraction) / (1.0 + q / p * fraction)
-        decay = c * np.exp(-(p + q) * years)
+        decay = c * math.exp(-(p + q) * years)
         after = (1.0 - decay) / (1.0 + q / p * decay)
     reached = min(max((after - fraction) / (1.0 - fraction), 0.0), 1.0 - 1e-12)
-    return float(-np.log1p(-reached) / years)
+    return -math.log1p(-reached) / years
 
 
 def group_memberships(platforms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

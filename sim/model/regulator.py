@@ -32,6 +32,7 @@ It turns lever values into money and rules each quarter:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -377,7 +378,7 @@ class Regulator(mesa.Agent):
                 else:
                     firm.compliance_level = 0.0
             # incidents: rarer the safer the firm's practice
-            unsafe = (1.0 - c["voluntary_safety"]) * np.exp(
+            unsafe = (1.0 - c["voluntary_safety"]) * math.exp(
                 -c["stringency_safety_effect"] * stringency * firm.compliance_level
             )
             risk = c["incident_rate_per_quarter"] * unsafe
