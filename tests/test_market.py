@@ -267,3 +267,15 @@ def test_review_gaps_are_geometric():
     with np.errstate(divide="ignore"):
         scale = -1.0 / np.log1p(-np.array([0.0, 1.0]))
     assert market.review_gaps(np.array([1.0, 1.0]), scale).tolist() == [market.NEVER, 0]
+
+
+def test_hearing_clocks_keep_rows_that_never_hear_in_their_own_group():
+    """An infinite threshold (a zero pull) stays at the end of its group's block and never hears."""
+    rows = np.arange(4)
+    group = np.array([0, 0, 1, 1])
+    pull = np.array([0.0, 1.0, 1.0, 1.0])
+    with np.errstate(divide="ignore"):
+        clocks = market.HearingClocks.start(rows, group, pull, np.array([1.0, 1.0, 0.0, 2.0]), 2, bias=0.0)
+    assert sorted(clocks.advance(np.array([5.0, 0.0])).tolist()) == [1, 2]  # group 1's zero clock hears at once
+    assert clocks.advance(np.array([1e6, 3.0])).tolist() == [3]
+    assert clocks.rows.tolist() == [0]

@@ -179,8 +179,12 @@ class HearingClocks:
 
 
 def _key_fraction(threshold: np.ndarray) -> np.ndarray:
-    """threshold / (1 + threshold): increasing, in [0, 1), so group + it sorts by group, then threshold."""
-    return threshold / (1.0 + threshold)
+    """threshold / (1 + threshold): increasing, in [0, 1), so group + it sorts by group, then threshold.
+
+    Thresholds past 1e12 (a row that, in effect, never hears; an infinite one from a zero pull) count
+    as 1e12, so that every key stays below the next group's."""
+    capped = np.minimum(threshold, 1e12)
+    return capped / (1.0 + capped)
 
 
 def review_gaps(clocks: np.ndarray, scale: np.ndarray) -> np.ndarray:
