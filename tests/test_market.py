@@ -269,13 +269,25 @@ def test_review_gaps_are_geometric():
     assert market.review_gaps(np.array([1.0, 1.0]), scale).tolist() == [market.NEVER, 0]
 
 
-def test_hearing_clocks_keep_rows_that_never_hear_in_their_own_group():
-    """An infinite threshold (a zero pull) stays at the end of its group's block and never hears."""
-    rows = np.arange(4)
-    group = np.array([0, 0, 1, 1])
-    pull = np.array([0.0, 1.0, 1.0, 1.0])
+def test_hearing_clocks_agree_with_comparing_every_row_even_with_rows_that_never_hear():
+    """Each quarter the clocks return exactly the rows whose threshold the summed hazard reached, as a pass
+    over every row would; a zero pull (an infinite threshold) must not disturb the other rows or groups."""
+    rng = np.random.default_rng(11)
+    n, groups = 400, 7
+    rows = np.arange(n)
+    group = rng.integers(0, groups, n)
+    pull = rng.lognormal(0.0, 0.7, n)
+    pull[[3, 150]] = 0.0
+    clocks = rng.standard_exponential(n)
     with np.errstate(divide="ignore"):
-        clocks = market.HearingClocks.start(rows, group, pull, np.array([1.0, 1.0, 0.0, 2.0]), 2, bias=0.0)
-    assert sorted(clocks.advance(np.array([5.0, 0.0])).tolist()) == [1, 2]  # group 1's zero clock hears at once
-    assert clocks.advance(np.array([1e6, 3.0])).tolist() == [3]
-    assert clocks.rows.tolist() == [0]
+        kept = market.HearingClocks.start(rows, group, pull, clocks, groups, bias=0.0)
+        threshold = clocks / pull
+    cumulative = np.zeros(groups)
+    heard = np.zeros(n, dtype=bool)
+    for _ in range(12):
+        hazard = rng.uniform(0.0, 0.4, groups)
+        cumulative += hazard
+        expected = np.flatnonzero(~heard & (threshold <= cumulative[group]))
+        assert sorted(kept.advance(hazard).tolist()) == expected.tolist()
+        heard[expected] = True
+    assert kept.rows.tolist() == np.flatnonzero(~heard).tolist() and 3 in kept.rows and 150 in kept.rows
