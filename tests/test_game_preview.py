@@ -75,7 +75,7 @@ def test_projection_is_anchored_to_the_players_values(tiny_korea):
 def test_pool_preview_arrives_and_a_new_request_cancels_the_old(tiny_korea):
     session = GameSession(tiny_korea, 2, ghost=False)
     arrivals = []
-    previewer = Previewer(workers=2, on_arrival=lambda: arrivals.append(1))
+    previewer = Previewer(workers=2, on_arrival=lambda: arrivals.append(previewer.arrivals))
     try:
         session.set_lever("public_compute_gpus_k", 60)
         first = previewer.request(tasks_for(session), {})
@@ -93,7 +93,9 @@ def test_pool_preview_arrives_and_a_new_request_cancels_the_old(tiny_korea):
         assert all(4 <= n < 20 for n in partial) and partial == sorted(partial)
         assert previewer.result_generation == second
         assert all(dict(r.with_pending[0]) for r in result.replications)
-        assert len(arrivals) >= 20  # each replication that landed woke the window (cancelled ones too)
+        # the window was woken when it had something new to show: the first 4 in, then all 20 (the
+        # cancelled request's replications woke nothing)
+        assert arrivals == [4, 20]
     finally:
         previewer.shutdown()
 

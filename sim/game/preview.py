@@ -28,10 +28,12 @@ current quarter on.
 from __future__ import annotations
 
 import json
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -333,13 +335,14 @@ class Previewer:
 
     Args:
         workers: worker processes (0: none; previews are computed inline by :meth:`run_inline`).
-        on_arrival: called with no arguments, on the pool's thread, each time a replication lands
-            (the game's window uses it to wake its frame loop).
+        on_arrival: called with no arguments, on the pool's thread, when the latest request's
+            replications land with something new to show: the first :data:`FIRST_SHOWN`, all of
+            them, or a failure (the game's window uses it to wake its frame loop).
     """
 
     def __init__(self, workers: int = 2, on_arrival: Callable[[], Any] | None = None) -> None:
         self.workers = workers
-        self.on_arrival = on_arrival  # called (on another thread) as each replication lands
+        self.on_arrival = on_arrival  # called (on another thread) as replications land (see _arrived)
         self.pools: list | None = None
         self.route: dict[int, int] = {}  # seed -> its home worker (computes its no-change run)
         self.cost: dict[int, float] = {}  # seed -> CPU seconds of its last "with" run (to hand the dearest out first)
@@ -364,6 +367,9 @@ class Previewer:
         self.shown_at = 0.0
         self.complete = False
         self.latest: Any = None  # the latest request's number, shared with the workers (made with the pools)
+        self.arrivals = 0  # replications of the latest request landed (counted on the pools' threads)
+        self.expected = 0  # replications the latest request asked the workers for
+        self._arrivals_lock = threading.Lock()
 
     def _pools(self) -> list:
         """The worker pools, started on first use (see :meth:`warm`)."""
@@ -461,6 +467,9 @@ class Previewer:
                 if worker != home and update not in self.state_queues[worker]:
                     self.state_queues[worker].append(update)
         self.shared = sorted(shared, key=lambda job: self.cost.get(job[1].seed, 0.0))  # popped from the end
+        with self._arrivals_lock:
+            self.arrivals = 0
+            self.expected = sum(slot is None for slot in self.slots)
         with quiet_fork_warning():
             self._pools()
         if self.latest is not None:
@@ -495,10 +504,19 @@ class Previewer:
                     self.jobs[future] = (index, task, worker)
                     in_flight[worker] += 1
                     if index is not None and self.on_arrival is not None:
-                        future.add_done_callback(self._arrived)
+                        future.add_done_callback(partial(self._arrived, self.generation))
 
-    def _arrived(self, _future: Future) -> None:
-        if self.on_arrival is not None:
+    def _arrived(self, generation: int, future: Future) -> None:
+        """On the pool's thread, as a replication lands: wake the window only when it has something new to
+        show (the first :data:`FIRST_SHOWN` in, all in, or a failure). Between those it polls at its own
+        slow rate: a wake per replication cost it a frame each, on the cores the replications need."""
+        if self.on_arrival is None or generation != self.generation:
+            return
+        with self._arrivals_lock:
+            self.arrivals += 1
+            count = self.arrivals
+        failed = not future.cancelled() and future.exception() is not None
+        if failed or count in (FIRST_SHOWN, self.expected):
             self.on_arrival()
 
     def cancel(self) -> None:
