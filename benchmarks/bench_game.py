@@ -282,19 +282,24 @@ def preview_error(scenario_name: str, seeds: int) -> int:
     """How far the preview's small adopter panel is from the full model, per headline outcome.
 
     For each seed: the end-of-game value (final year, by each metric's own yearly rule) with default levers,
-    and the effect of a lever change (public GPUs 10k -> 40k from the first quarter), on the full panel and
-    on the preview panel. Prints, per outcome, the mean and seed spread of the level on each, and the mean
-    effect with its standard error (over seeds) on each: a preview is right on average when its mean
+    and the effect of a lever change (public GPUs 10k -> 40k from the first quarter), on the full panel, on
+    the preview panel, and on the preview panel with every row in its estimation panel (what the smaller
+    estimation panel adds). Prints, per outcome, the mean and seed spread of the level on each, and the
+    mean effect with its standard error (over seeds) on each: a preview is right on average when its mean
     effect agrees with the full model's within the errors; its fan is wider when its spread is larger.
     """
-    from sim.game.preview import PREVIEW_ROWS, preview_scenario
+    from sim.game.preview import PREVIEW_PANEL_ROWS, PREVIEW_ROWS, preview_scenario
     from sim.game.report import final_year_value
     from sim.model.model import AIMarketModel
     from sim.model.outcomes import HEADLINE_METRICS
     from sim.scenario import load_scenario
 
     full = load_scenario(scenario_name)
-    small = preview_scenario(full.document_text(), PREVIEW_ROWS)
+    arms = {
+        "full": full,
+        "preview": preview_scenario(full.document_text(), PREVIEW_ROWS),
+        "whole panel": preview_scenario(full.document_text(), PREVIEW_ROWS, panel_rows=PREVIEW_ROWS),
+    }
 
     def run(scenario, seed, decision):
         model = AIMarketModel(scenario, seed=seed)
@@ -307,16 +312,15 @@ def preview_error(scenario_name: str, seeds: int) -> int:
         return {m: final_year_value(rows, m) for m in HEADLINE_METRICS}
 
     lever = {"public_compute_gpus_k": 40}
-    results: dict[str, list] = {"full": [], "small": []}
+    results: dict[str, list] = {name: [] for name in arms}
     for seed in range(seeds):
-        for name, scenario in (("full", full), ("small", small)):
+        for name, scenario in arms.items():
             base, changed = run(scenario, seed, {}), run(scenario, seed, lever)
             results[name].append((base, {m: changed[m] - base[m] for m in base}))
     rows_full = full.document["population"]["adopter_rows"]
-    print(f"preview panel error: {PREVIEW_ROWS} vs {rows_full} adopter rows, {seeds} seeds, {scenario_name}")
     print(
-        f"{'outcome':<28} {'level, full: mean (s.d.)':>26} {'preview':>20}"
-        f" {'effect of +30k GPUs, full: mean ± s.e.':>40} {'preview':>22}"
+        f"preview panel error: {PREVIEW_ROWS} vs {rows_full} adopter rows ({PREVIEW_PANEL_ROWS} per segment in the"
+        f" preview's estimation panel; 'whole panel': all {PREVIEW_ROWS}), {seeds} seeds, {scenario_name}"
     )
 
     def level(name: str, metric: str) -> str:
@@ -327,11 +331,10 @@ def preview_error(scenario_name: str, seeds: int) -> int:
         values = [r[1][metric] for r in results[name]]
         return f"{np.mean(values):+.3g} ± {np.std(values) / np.sqrt(len(values)):.2g}"
 
-    for metric in HEADLINE_METRICS:
-        print(
-            f"{metric:<28} {level('full', metric):>26} {level('small', metric):>20}"
-            f" {effect('full', metric):>40} {effect('small', metric):>22}"
-        )
+    for title, cell in (("level: mean (s.d. over seeds)", level), ("effect of +30k GPUs: mean ± s.e.", effect)):
+        print(f"{title:<28} " + " ".join(f"{name:>20}" for name in arms))
+        for metric in HEADLINE_METRICS:
+            print(f"{metric:<28} " + " ".join(f"{cell(name, metric):>20}" for name in arms))
     return 0
 
 

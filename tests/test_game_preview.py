@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import time
 
 import numpy as np
@@ -267,3 +268,40 @@ def test_the_window_keeps_the_runs_and_any_worker_takes_a_lever_moves_runs(tiny_
     assert previewer.complete and again is not None
     assert [len(w.ran) for w in workers] == ran_before
     assert [r.with_pending for r in again.replications] == [r.with_pending for r in moved.replications]
+
+
+def test_a_workers_state_leaves_out_the_scenario_and_continues_exactly(tiny_korea):
+    """The state a worker keeps refers to its scenario instead of copying it: smaller, and the
+    model restored from it continues exactly as the original (and as a full snapshot) would."""
+    from sim.game import preview
+    from sim.model.model import AIMarketModel
+
+    scenario = preview.preview_scenario(tiny_korea.document_text(), 600)
+    model = AIMarketModel(scenario, seed=3)
+    model.outcomes_only = True
+    for _ in range(3):
+        model.step()
+    frozen, snapshot = preview._freeze(model), model.snapshot()
+    assert len(frozen) < len(snapshot) - len(pickle.dumps(scenario)) / 2
+    thawed = preview._thaw(frozen, scenario)
+    assert thawed.scenario_def is scenario
+    restored = AIMarketModel.restore(snapshot)
+    for other in (model, thawed, restored):
+        other.apply_decision({"public_compute_gpus_k": 70})
+        other.run()
+    assert thawed.history == model.history == restored.history
+
+
+def test_the_preview_panel_is_smaller_than_the_scenarios(tiny_korea):
+    """Preview runs estimate on at most PREVIEW_PANEL_ROWS rows per segment (and never more than the scenario's)."""
+    from sim.game import preview
+    from sim.model.model import AIMarketModel
+
+    text = tiny_korea.document_text()
+    small = preview.preview_scenario(text, 2000)
+    assert small.population.panel_rows == min(tiny_korea.population.panel_rows, preview.PREVIEW_PANEL_ROWS)
+    model = AIMarketModel(small, seed=1)
+    segments = np.bincount(model.adopters.segment[model.panel], minlength=3)
+    assert segments.max() <= preview.PREVIEW_PANEL_ROWS
+    whole = preview.preview_scenario(text, 2000, panel_rows=2000)
+    assert whole.population.panel_rows == min(tiny_korea.population.panel_rows, 2000)
