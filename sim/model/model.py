@@ -821,7 +821,7 @@ class AIMarketModel(mesa.Model):
             if domestic
             else p["foreign_entrant_capability"],
             korean_quality=p["entrant_korean_quality"] if domestic else p["foreign_entrant_korean_quality"],
-            price=float(np.median(prices)) if prices else 1.0,
+            price=float(statistics.median(prices)) if prices else 1.0,
             compute_k_gpus=0.0,
             cash_usd_bn=p["entrant_cash_usd_bn"],
             rd_usd_bn_per_year=p["entrant_base_investment_usd_bn_per_year"],

@@ -319,18 +319,25 @@ class Regulator(mesa.Agent):
         p = self.model.params
         total = 0.0
         revenue_krw_bn = firm.revenue_usd_bn * 4.0 * self.model.krw_per_usd
-        for obligation in self.obligations:
-            applies = obligation.applies_to
-            if applies == "large" and firm.size != "large":
-                continue
-            if applies == "foreign_large" and not (firm.size == "large" and not firm.domestic):
-                continue
-            if applies == "frontier" and not firm.frontier_lab:
-                continue
-            fixed_krw_m = obligation.cost_krw_m_per_year[firm.size]
-            total += fixed_krw_m / 1000.0 + obligation.revenue_share_cost * revenue_krw_bn
+        for fixed_krw_bn, revenue_share in self._obligation_terms(firm):
+            total += fixed_krw_bn + revenue_share * revenue_krw_bn
         relief = 1.0 - self.model.constants["influence_cost_relief"] * firm.influence
         return total * p["act_stringency"] * p["compliance_cost_scale"] * relief
+
+    def _obligation_terms(self, firm: Firm) -> tuple[tuple[float, float], ...]:
+        """(fixed cost in KRW bn a year, share of revenue) of each obligation that binds ``firm``, in the
+        Act's order. Whom an obligation binds depends only on a firm's size, origin and frontier status,
+        none of which changes, so the terms are kept per kind of firm (asked for every firm, every quarter)."""
+        kind = (firm.size, firm.domestic, firm.frontier_lab)
+        kept = self.__dict__.setdefault("_obligation_terms_by_kind", {})
+        terms = kept.get(kind)
+        if terms is None:
+            terms = kept[kind] = tuple(
+                (obligation.cost_krw_m_per_year[firm.size] / 1000.0, obligation.revenue_share_cost)
+                for obligation in self.obligations
+                if _binds(obligation.applies_to, firm)
+            )
+        return terms
 
     def fine_krw_bn(self) -> float:
         """The fine for one inspection that finds violations, KRW bn (scales with stringency)."""
@@ -430,3 +437,14 @@ class Regulator(mesa.Agent):
         self.spend_by_item_krw_bn["rd_tax_credit"] = self.tax_expenditure_krw_bn
         self.spend_krw_bn += paid
         self.spent_this_year_krw_bn += self.spend_krw_bn
+
+
+def _binds(applies_to: str, firm: Firm) -> bool:
+    """Whether an obligation that ``applies_to`` (all, large, foreign_large or frontier) binds ``firm``."""
+    if applies_to == "large":
+        return firm.size == "large"
+    if applies_to == "foreign_large":
+        return firm.size == "large" and not firm.domestic
+    if applies_to == "frontier":
+        return firm.frontier_lab
+    return True
