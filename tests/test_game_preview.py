@@ -305,3 +305,31 @@ def test_the_preview_panel_is_smaller_than_the_scenarios(tiny_korea):
     assert segments.max() <= preview.PREVIEW_PANEL_ROWS
     whole = preview.preview_scenario(text, 2000, panel_rows=2000)
     assert whole.population.panel_rows == min(tiny_korea.population.panel_rows, 2000)
+
+
+def test_the_window_is_woken_when_a_preview_has_something_new_to_show():
+    """Replications landing wake the window at the first look (FIRST_SHOWN in), when all are in, and on a
+    failure; the ones in between, and any of an older request, do not (each wake costs a frame)."""
+    from concurrent.futures import Future
+
+    from sim.game.preview import FIRST_SHOWN
+
+    wakes = []
+    previewer = Previewer(workers=2, on_arrival=lambda: wakes.append(previewer.arrivals))
+    previewer.generation, previewer.expected = 3, 7
+
+    def landed(generation: int, error: Exception | None = None) -> None:
+        future: Future = Future()
+        if error is None:
+            future.set_result(None)
+        else:
+            future.set_exception(error)
+        previewer._arrived(generation, future)
+
+    landed(2)  # an older request's run
+    for _ in range(7):
+        landed(3)
+    assert wakes == [FIRST_SHOWN, 7]
+    previewer.generation, previewer.arrivals, previewer.expected = 4, 0, 20
+    landed(4, RuntimeError("a worker failed"))
+    assert wakes == [FIRST_SHOWN, 7, 1]  # a failure wakes the window at once
