@@ -193,34 +193,51 @@ def test_a_superseded_replication_stops_at_its_next_quarter_and_keeps_nothing_ha
 
 
 class InlineWorker:
-    """Stands in for a worker process: runs each job when handed it, with a state cache of its own."""
+    """Stands in for a worker process, with a state cache of its own: jobs wait until :meth:`work`
+    runs the oldest (as a process runs one job at a time), then its future completes, which (as in
+    a real pool) calls the previewer back on the spot."""
 
     def __init__(self) -> None:
         from collections import OrderedDict
 
         self.states: OrderedDict = OrderedDict()
-        self.ran: list[tuple[int, str]] = []  # (seed, arms) in the order handed over
+        self.waiting: list = []  # (function, task, future), oldest first
+        self.ran: list[tuple[int, str]] = []  # (seed, arms) in the order run
 
     def submit(self, function, task):
         from concurrent.futures import Future
 
+        future: Future = Future()
+        self.waiting.append((function, task, future))
+        return future
+
+    def work(self) -> None:
+        """Run the oldest job still wanted (a cancelled one is dropped, as a pool drops it)."""
         from sim.game import preview
 
-        saved, preview._STATES = preview._STATES, self.states
-        future: Future = Future()
-        try:
-            future.set_result(function(task))
-        except Exception as exc:  # a real pool hands errors back the same way
-            future.set_exception(exc)
-        finally:
-            preview._STATES = saved
-        self.ran.append((task.seed, task.arms))
-        return future
+        while self.waiting:
+            function, task, future = self.waiting.pop(0)
+            if not future.set_running_or_notify_cancel():
+                continue
+            saved, preview._STATES = preview._STATES, self.states
+            try:
+                result = function(task)
+            except Exception as exc:  # a real pool hands errors back the same way
+                preview._STATES = saved
+                future.set_exception(exc)
+            else:
+                preview._STATES = saved
+                self.ran.append((task.seed, task.arms))
+                future.set_result(result)
+            return
 
 
 def _settle(previewer):
+    """Let the workers run, one job each at a time, and the window poll, until the previewer is idle."""
     result = None
-    for _ in range(200):
+    for _ in range(400):
+        for worker in previewer.pools or []:
+            worker.work()
         result = previewer.poll() or result
         if previewer.idle:
             return result
@@ -324,7 +341,7 @@ def test_the_window_is_woken_when_a_preview_has_something_new_to_show():
             future.set_result(None)
         else:
             future.set_exception(error)
-        previewer._arrived(generation, future)
+        previewer._arrived(generation, True, future)
 
     landed(2)  # an older request's run
     for _ in range(7):
@@ -333,3 +350,25 @@ def test_the_window_is_woken_when_a_preview_has_something_new_to_show():
     previewer.generation, previewer.arrivals, previewer.expected = 4, 0, 20
     landed(4, RuntimeError("a worker failed"))
     assert wakes == [FIRST_SHOWN, 7, 1]  # a failure wakes the window at once
+
+
+def test_a_worker_gets_its_next_job_as_one_finishes_not_at_the_windows_next_frame(tiny_korea):
+    """Between the window's polls (frames) the workers keep busy: each finished job hands its worker
+    the next one from the pool's thread, so a lever move's runs all run without a single poll."""
+    from sim.game.preview import IN_FLIGHT
+
+    session = GameSession(tiny_korea, 2, ghost=False)
+    session.step()
+    previewer = Previewer(workers=2)
+    workers = previewer.pools = [InlineWorker(), InlineWorker()]
+    previewer.request(tasks_for(session, count=6), {})
+    _settle(previewer)  # the quarter's own forecast, and the state updates after it
+    session.set_lever("public_compute_gpus_k", 70)
+    previewer.request(tasks_for(session, count=6), {})
+    ran_before = sum(len(w.ran) for w in workers)
+    for _ in range(6):  # no poll in between: only the workers run
+        for worker in workers:
+            worker.work()
+    assert sum(len(w.ran) for w in workers) - ran_before == 6 > IN_FLIGHT * len(workers)
+    result = previewer.poll()
+    assert previewer.complete and result is not None and len(result.replications) == 6

@@ -36,7 +36,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
-from functools import partial
+from functools import partial, wraps
 from typing import Any
 
 import numpy as np
@@ -349,6 +349,17 @@ class Projection:
 
 
 # -- in the game ---------------------------------------------------------------------
+def _locked(method):
+    """Run a :class:`Previewer` method holding its lock: the pools' threads hand out jobs too."""
+
+    @wraps(method)
+    def run(self, *args, **kwargs):
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return run
+
+
 class Previewer:
     """Runs previews on worker processes; a new request cancels the previous one's replications.
 
@@ -397,7 +408,9 @@ class Previewer:
         self.latest: Any = None  # the latest request's number, shared with the workers (made with the pools)
         self.arrivals = 0  # replications of the latest request landed (counted on the pools' threads)
         self.expected = 0  # replications the latest request asked the workers for
-        self._arrivals_lock = threading.Lock()
+        # held by the window's calls and by the pools' threads as jobs finish (see _arrived)
+        self._lock = threading.RLock()
+        self.closing = False  # set by shutdown: the pools' threads hand out nothing more
 
     def _pools(self) -> list:
         """The worker pools, started on first use (see :meth:`warm`)."""
@@ -407,6 +420,7 @@ class Previewer:
             from sim.pool import process_pool, quiet_fork_warning
 
             self.pools = []
+            self.closing = False
             self.latest = multiprocessing.RawValue("q", 0)  # written here, read by the workers: no lock needed
             with quiet_fork_warning():
                 for _ in range(self.workers):
@@ -453,6 +467,7 @@ class Previewer:
         self.kept.move_to_end((key, task.pending))
         return Replication(task.seed, without[0], without[1], with_pending)
 
+    @_locked
     def request(self, tasks: Sequence[PreviewTask], anchor: Mapping[str, Any]) -> int:
         """Start a preview; returns its generation number."""
         import time
@@ -495,9 +510,8 @@ class Previewer:
                 if worker != home and update not in self.state_queues[worker]:
                     self.state_queues[worker].append(update)
         self.shared = sorted(shared, key=lambda job: self.cost.get(job[1].seed, 0.0))  # popped from the end
-        with self._arrivals_lock:
-            self.arrivals = 0
-            self.expected = sum(slot is None for slot in self.slots)
+        self.arrivals = 0
+        self.expected = sum(slot is None for slot in self.slots)
         with quiet_fork_warning():
             self._pools()
         if self.latest is not None:
@@ -505,48 +519,65 @@ class Previewer:
         self._dispatch()
         return self.generation
 
+    @_locked
     def _dispatch(self) -> None:
-        """Hand each worker jobs until it has :data:`IN_FLIGHT`: its own (its seeds' both arms) first,
-        then the shared "with" runs (the dearest first), then its state updates."""
-        from sim.pool import quiet_fork_warning
+        """Hand each worker jobs until it has :data:`IN_FLIGHT` running or waiting: its own (its seeds'
+        both arms) first, then the shared "with" runs (the dearest first), then its state updates.
 
-        with quiet_fork_warning():
-            pools = self._pools()
-            in_flight = [0] * self.workers
-            for _index, _task, worker in self.jobs.values():
-                in_flight[worker] += 1
-            for worker in range(self.workers):
-                own = self.queues[worker] if self.queues else []
-                updates = self.state_queues[worker] if self.state_queues else []
-                while in_flight[worker] < IN_FLIGHT:
-                    index: int | None
-                    if own:
-                        index, task = own.pop(0)
-                    elif self.shared:
-                        index, task = self.shared.pop()
-                    elif updates:
-                        index, task = None, updates.pop(0)
-                    else:
-                        break
-                    future = pools[worker].submit(replicate, task)
-                    self.jobs[future] = (index, task, worker)
-                    in_flight[worker] += 1
-                    if index is not None and self.on_arrival is not None:
-                        future.add_done_callback(partial(self._arrived, self.generation))
-
-    def _arrived(self, generation: int, future: Future) -> None:
-        """On the pool's thread, as a replication lands: wake the window only when it has something new to
-        show (the first :data:`FIRST_SHOWN` in, all in, or a failure). Between those it polls at its own
-        slow rate: a wake per replication cost it a frame each, on the cores the replications need."""
-        if self.on_arrival is None or generation != self.generation:
+        Called by the window (a request, each poll) and, as each job finishes, on that pool's thread
+        (:meth:`_arrived`), so a worker never waits for the window's next frame for its next job. The
+        pools must exist (:meth:`_pools`, which the window's calls make)."""
+        pools = self.pools
+        if pools is None:
             return
-        with self._arrivals_lock:
-            self.arrivals += 1
-            count = self.arrivals
-        failed = not future.cancelled() and future.exception() is not None
-        if failed or count in (FIRST_SHOWN, self.expected):
+        in_flight = [0] * self.workers
+        for future, (_index, _task, worker) in self.jobs.items():
+            if not future.done():  # a finished job no longer holds its worker, collected or not
+                in_flight[worker] += 1
+        for worker in range(self.workers):
+            own = self.queues[worker] if self.queues else []
+            updates = self.state_queues[worker] if self.state_queues else []
+            while in_flight[worker] < IN_FLIGHT:
+                index: int | None
+                if own:
+                    index, task = own.pop(0)
+                elif self.shared:
+                    index, task = self.shared.pop()
+                elif updates:
+                    index, task = None, updates.pop(0)
+                else:
+                    break
+                future = pools[worker].submit(replicate, task)
+                self.jobs[future] = (index, task, worker)
+                in_flight[worker] += 1
+                future.add_done_callback(partial(self._arrived, self.generation, index is not None))
+
+    def _arrived(self, generation: int, counted: bool, future: Future) -> None:
+        """On the pool's thread, as a job finishes: give its worker its next job at once, and wake the
+        window only when it has something new to show (the first :data:`FIRST_SHOWN` replications of
+        the latest request in, all of them, or a failure). Between those the window picks replications
+        up at its own slow rate: a wake per replication cost a frame each, on the cores the replications
+        need, and a worker that waited for the window's frame for its next job sat idle."""
+        if future.cancelled():
+            return
+        failed = future.exception() is not None
+        wake = False
+        with self._lock:
+            if counted and generation == self.generation:
+                self.arrivals += 1
+                wake = failed or self.arrivals in (FIRST_SHOWN, self.expected)
+            # Only a job that ended normally hands out the next one here: a pool sets a failure while
+            # holding its own lock (a broken pool, a pool stopping), and a submit then would wait for it
+            # forever. After a failure (or a superseded run) the window's next poll hands out the work.
+            if not failed and not self.closing:
+                try:
+                    self._dispatch()
+                except RuntimeError:  # the pool stopped or broke meanwhile: nothing more to hand out
+                    pass
+        if wake and self.on_arrival is not None:
             self.on_arrival()
 
+    @_locked
     def cancel(self) -> None:
         """Cancel the forecast being computed (a lever moved again): queued replications are dropped, and
         running ones stop at their next quarter (they see that the latest request is no longer theirs).
@@ -575,6 +606,7 @@ class Previewer:
             return 1.0
         return sum(slot is not None for slot in self.slots) / len(self.slots)
 
+    @_locked
     def _collect(self) -> None:
         """Take in the jobs that finished: keep their runs, fill the request's slots."""
         for future in [f for f in self.jobs if f.done()]:
@@ -600,6 +632,7 @@ class Previewer:
             with_pending = rep.with_pending if task.pending else base[1]
             self.slots[index] = Replication(task.seed, rep.anchor, base[1], with_pending, rep.cpu_s)
 
+    @_locked
     def poll(self) -> Projection | None:
         """New preview data for the latest request, else None; hands the workers their next jobs.
 
@@ -653,7 +686,9 @@ class Previewer:
 
     def shutdown(self) -> None:
         """Stop the worker pool."""
-        self.cancel()
+        with self._lock:
+            self.closing = True
+            self.cancel()
         if self.pools is not None:
             from sim.pool import stop_process_pool
 
