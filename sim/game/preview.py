@@ -15,8 +15,8 @@ the no-change run of each seed (computed once a quarter, on the seed's home work
 and each "with" run per pending decision (moving a lever back re-runs nothing). After
 the quarter's own forecast the other workers bring their copy of each seed's state up
 to date too (a few milliseconds a seed), so a lever move's "with" runs can go to
-whichever worker is free: the window hands them out one or two at a time, the dearest
-first, and both workers finish together. A new request cancels the previous one's
+whichever worker is free: they are handed out one or two at a time, the dearest first,
+each worker's next the moment one of its jobs finishes, and both workers finish together. A new request cancels the previous one's
 queued work, and a replication already running notices within a quarter that it was
 superseded (the window and its workers share the latest request's number) and stops.
 Preview models record outcome rows only (``outcomes_only``): same numbers, less work.
@@ -366,9 +366,10 @@ class Previewer:
     Each worker is a pool of one process. A seed has a home worker, which computes its state and
     no-change run once a quarter; the other workers then bring their own copy of that state up
     to date (cheap: one quarter replayed), so a lever move's "with" runs, the bulk of a preview,
-    can each go to whichever worker is free. The window hands them out :data:`IN_FLIGHT` at a time
-    per worker, the dearest first (by each seed's last cost), so the workers finish together:
-    with every seed pinned to its worker, the worker with the dearer seeds finished 10-40 % later.
+    can each go to whichever worker is free. They are handed out :data:`IN_FLIGHT` at a time per
+    worker, the dearest first (by each seed's last cost), so the workers finish together (with
+    every seed pinned to its worker, the worker with the dearer seeds finished 10-40 % later); a
+    worker's next job is handed out on its pool's thread the moment one of its jobs finishes.
     The window keeps the runs it got (no-change runs, and "with" runs per pending decision), so a
     request asks the workers only for what it does not have.
 
