@@ -372,3 +372,23 @@ def test_a_worker_gets_its_next_job_as_one_finishes_not_at_the_windows_next_fram
     assert sum(len(w.ran) for w in workers) - ran_before == 6 > IN_FLIGHT * len(workers)
     result = previewer.poll()
     assert previewer.complete and result is not None and len(result.replications) == 6
+
+
+def test_closing_the_window_mid_preview_leaves_no_pool_thread_behind(tiny_korea):
+    """Shutting the previewer down while its runs are in flight ends each pool's manager thread: a
+    pool that stops reports its unfinished jobs while holding its own lock, and a job handed out from
+    that report would wait for the lock forever (the interpreter then hangs at exit)."""
+    session = GameSession(tiny_korea, 2, ghost=False)
+    session.set_lever("public_compute_gpus_k", 60)
+    previewer = Previewer(workers=2, on_arrival=lambda: None)
+    try:
+        previewer.request(tasks_for(session), {})
+        deadline = time.time() + 30
+        while not any(f.done() for f in previewer.jobs) and time.time() < deadline:
+            time.sleep(0.01)  # some runs are in, the rest running or queued
+        managers = [pool._executor_manager_thread for pool in previewer.pools]
+    finally:
+        previewer.shutdown()
+    for manager in managers:
+        manager.join(10)
+        assert not manager.is_alive()
