@@ -44,8 +44,9 @@ import numpy as np
 PREVIEW_ROWS = 2000  # adopter rows per preview run (the Korea scenario has 50,000)
 # Estimation panel rows per segment in a preview run (markups, surplus, entrants' demand). The
 # scenario's default, 2,500, would make all 2,000 rows the panel; 300 per segment cut a preview run's
-# instructions by 15 % (callgrind) and its CPU time by about a tenth. Paired against the same runs on all 2,000 rows, lever effects agree
-# within their errors (150 seeds, two levers) and the surplus level is 3.8 % lower (docs/game.md).
+# instructions by 15 % (callgrind) and its CPU time by about a tenth. Paired against the same runs on
+# all 2,000 rows, lever effects agree within two standard errors (150 seeds, two levers) and the
+# surplus level is 3.8 % lower (docs/game.md).
 PREVIEW_PANEL_ROWS = 300
 REPLICATIONS = 20
 FIRST_SHOWN = 4  # replications in before a first (partial) projection is shown
