@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.errors import OverrideError
+from sim.model import market
 from sim.model.model import STREAMS, AIMarketModel
 from sim.model.parameters import NEEDED
 from sim.runner import simulate
@@ -432,3 +433,37 @@ def test_the_aware_review_at_their_segment_rate_and_a_platform_switch_raises_it(
         expected = chance[mask].mean()
         assert mask.sum() > 300
         assert chose[mask].mean() == pytest.approx(expected, abs=4 * np.sqrt(expected * (1 - expected) / mask.sum()))
+
+
+@pytest.mark.parametrize("spread", [1.2, 0.0])
+def test_the_panel_from_the_draws_ranks_is_the_panel_from_a_sort(spread):
+    """_make_adopters passes each segment's rows ranked by their intensity draws' bands (no sort);
+    the panel must be the one a sort gives, also when intensities tie (no spread: the sort's order)."""
+    rng = np.random.default_rng(5)
+    counts = [2500, 1750, 750]
+    segment = np.repeat([0, 1, 2], counts)
+    intensity = np.empty(segment.size)
+    by_intensity = np.empty(segment.size, dtype=np.int64)
+    start = 0
+    for count in counts:
+        draws, ranks = market.stratified_normal_ranked(count, rng)
+        intensity[start : start + count] = np.exp(-(spread**2) / 2 + spread * draws)
+        by_intensity[start + ranks] = np.arange(start, start + count)
+        if spread > 0:  # the shortcut applies: the ranked rows' intensities rise strictly
+            assert np.all(np.diff(intensity[by_intensity[start : start + count]]) > 0)
+        start += count
+    for per_segment in (100, 1000, 5000):
+        sorted_panel = AIMarketModel._choose_panel(segment, intensity, per_segment)
+        ranked_panel = AIMarketModel._choose_panel(segment, intensity, per_segment, by_intensity)
+        assert np.array_equal(sorted_panel, ranked_panel)
+
+
+def test_ranked_draws_are_the_stratified_draws_in_rank_order():
+    """stratified_normal_ranked gives stratified_normal's draws from the same stream, and its ranks
+    order them (the lowest draw has rank 0)."""
+    draws, ranks = market.stratified_normal_ranked(1000, np.random.default_rng(8))
+    assert np.array_equal(draws, market.stratified_normal(1000, np.random.default_rng(8)))
+    assert np.array_equal(np.sort(ranks), np.arange(1000))
+    ordered = np.empty(1000)
+    ordered[ranks] = draws
+    assert np.all(np.diff(ordered) > 0)

@@ -119,8 +119,9 @@ class Firm(mesa.Agent):
         self.strategy = spec.strategy
         self.trust = 0.0
         self.enters = spec.enters
-        self.active = spec.enters is None
-        self.exited = False
+        self._active = spec.enters is None
+        self._exited = False
+        self.available = self._active  # active and not exited (kept by the setters below: read in every loop)
         self.exit_quarter: int | None = None
         self.sovereign_team = False
         # per-quarter bookkeeping
@@ -146,9 +147,24 @@ class Firm(mesa.Agent):
         self.delay_quarters = 0.0
 
     @property
-    def available(self) -> bool:
-        """Active and not exited: users can choose it."""
-        return self.active and not self.exited
+    def active(self) -> bool:
+        """In the market (entered, and not retired by :meth:`AIMarketModel.retire_firm`)."""
+        return self._active
+
+    @active.setter
+    def active(self, value: bool) -> None:
+        self._active = value
+        self.available = value and not self._exited
+
+    @property
+    def exited(self) -> bool:
+        """Left the market (out of cash, or by an event); ``available`` is then False for good."""
+        return self._exited
+
+    @exited.setter
+    def exited(self, value: bool) -> None:
+        self._exited = value
+        self.available = self._active and not value
 
     @property
     def small(self) -> bool:

@@ -251,10 +251,17 @@ def stratified_normal(count: int, rng: np.random.Generator) -> np.ndarray:
     (Latin hypercube sampling, McKay et al. 1979), so seed-to-seed differences
     reflect the world's randomness rather than which rows were drawn.
     """
+    return stratified_normal_ranked(count, rng)[0]
+
+
+def stratified_normal_ranked(count: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`stratified_normal`'s draws (the same, from the same stream) and the band of each: its rank
+    among the draws, 0 for the lowest. Ranking the draws this way costs no sort."""
     from scipy.special import ndtri
 
-    bands = (rng.permutation(count) + rng.random(count)) / count
-    return ndtri(np.clip(bands, 1e-12, 1.0 - 1e-12))
+    ranks = rng.permutation(count)
+    bands = (ranks + rng.random(count)) / count
+    return ndtri(np.clip(bands, 1e-12, 1.0 - 1e-12)), ranks
 
 
 def stable_argsort(values: np.ndarray) -> np.ndarray:
@@ -298,7 +305,11 @@ def group_memberships(platforms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return np.zeros(platforms.shape[0], dtype=np.int64), np.zeros((1, 0))
     if partners > 62:
         raise ValueError("at most 62 partner platforms are supported")
-    codes = platforms.astype(np.int64) @ (np.int64(1) << np.arange(partners, dtype=np.int64))
+    # each row's memberships as the bits of one code (a shift and an OR per partner: numpy's integer
+    # matrix product has no fast kernel and cost ten times as much)
+    codes = np.zeros(platforms.shape[0], dtype=np.int64)
+    for k in range(partners):
+        codes |= platforms[:, k].astype(np.int64) << k
     if partners <= 16:  # few possible codes: count them instead of sorting every row
         unique_codes = np.flatnonzero(np.bincount(codes, minlength=1 << partners))
         position = np.zeros(1 << partners, dtype=np.int64)
@@ -377,9 +388,11 @@ def utilities(
     """
     firms = offer.price.shape[0]
     # np.take keeps the result C-contiguous (fancy indexing table[:, columns] would not),
-    # so the per-row reductions that follow read contiguous lines
-    u = table.take(adopters.segment_group[rows], axis=1)
-    u[:firms] += offer.attributes().T.astype(table.dtype) @ adopters.tastes.take(rows, axis=1)
+    # so the per-row reductions that follow read contiguous lines. The indices are rows and
+    # (segment, group) cells of this population, valid by construction: mode="clip" skips
+    # numpy's per-element bounds check, which was half the cost of these gathers.
+    u = table.take(adopters.segment_group[rows], axis=1, mode="clip")
+    u[:firms] += offer.attributes().T.astype(table.dtype) @ adopters.tastes.take(rows, axis=1, mode="clip")
     u[firms] += outside_per_row
     if include_inertia:
         current = adopters.provider[rows]

@@ -208,6 +208,7 @@ class AIMarketModel(mesa.Model):
         aware = np.zeros(n, dtype=bool)
         adopted = np.zeros(n, dtype=bool)
         intensity = np.empty(n)
+        by_intensity = np.empty(n, dtype=np.int64)  # per segment, its rows by rising intensity (if spread > 0)
         tastes = np.empty((n, 4))  # capability, Korean quality, price (negative), domestic
         switching = np.empty(n)
         self.awareness_norm = np.ones(len(SEGMENTS))
@@ -219,11 +220,16 @@ class AIMarketModel(mesa.Model):
             block = slice(start, start + count)
             weight[block] = seg.potential_adopters / count
 
-            def lognormal(spread: float, count: int = count) -> np.ndarray:
-                """Mean-one log-normal draws, stratified (one per probability band, shuffled)."""
-                return np.exp(-(spread**2) / 2 + spread * market.stratified_normal(count, rng))
+            def lognormal(spread: float, count: int = count, draws: np.ndarray | None = None) -> np.ndarray:
+                """Mean-one log-normal draws, stratified (one per probability band, shuffled); from the
+                given standard normal ``draws`` if any."""
+                if draws is None:
+                    draws = market.stratified_normal(count, rng)
+                return np.exp(-(spread**2) / 2 + spread * draws)
 
-            intensity[block] = lognormal(seg.intensity_spread)
+            draws, ranks = market.stratified_normal_ranked(count, rng)
+            intensity[block] = lognormal(seg.intensity_spread, draws=draws)
+            by_intensity[start + ranks] = np.arange(start, start + count)  # the block's rows, lightest first
             pull = intensity[block] ** c["intensity_awareness_bias"]
             self.awareness_norm[i] = float(pull.mean())
             # heavy users heard of AI first; users are drawn among the aware
@@ -237,16 +243,15 @@ class AIMarketModel(mesa.Model):
             tastes[block, 3] = seg.sovereignty_weight * (1.0 + seg.taste_spread * market.stratified_normal(count, rng))
             switching[block] = seg.switching_cost * lognormal(sigma)
             start += count
-        platforms = np.zeros((n, len(self.partners)), dtype=bool)
-        for k, partner in enumerate(self.partners):
-            reach = np.array([partner.reach.get(s, 0.0) for s in SEGMENTS])
-            platforms[:, k] = rng.random(n) < np.repeat(reach, counts)  # rows are grouped by segment
+        # one draw per (partner, row), partner after partner: the same stream as one call per partner
+        reach = np.array([[partner.reach.get(s, 0.0) for s in SEGMENTS] for partner in self.partners])
+        platforms = (rng.random((len(self.partners), n)) < reach.reshape(-1, len(SEGMENTS))[:, segment]).T
         group, group_platforms = market.group_memberships(platforms)
         review_rate = np.array([self.scenario_def.segments[s].review_rate_per_quarter for s in SEGMENTS])
         self.row_review_rate = review_rate[segment]
         self.segment_weight = np.bincount(segment, weights=weight, minlength=len(SEGMENTS))
         self.aware_weight = np.bincount(segment, weights=weight * aware, minlength=len(SEGMENTS))  # kept by adopt
-        self.panel = self._choose_panel(segment, intensity, population.panel_rows)
+        self.panel = self._choose_panel(segment, intensity, population.panel_rows, by_intensity)
         panel_counts = np.bincount(segment[self.panel], minlength=len(SEGMENTS))
         self.panel_scale = np.array(counts, dtype=float) / np.maximum(panel_counts, 1)
         return market.Adopters(
@@ -288,7 +293,9 @@ class AIMarketModel(mesa.Model):
         self.next_review[aware] = self.quarter + market.review_gaps(review_clocks[aware], self.review_scale[aware])
 
     @staticmethod
-    def _choose_panel(segment: np.ndarray, intensity: np.ndarray, per_segment: int) -> np.ndarray:
+    def _choose_panel(
+        segment: np.ndarray, intensity: np.ndarray, per_segment: int, by_intensity: np.ndarray | None = None
+    ) -> np.ndarray:
         """About ``per_segment`` rows per segment for estimates, evenly spread over usage intensity.
 
         Revenue and surplus weigh rows by intensity, so a systematic sample over
@@ -298,13 +305,24 @@ class AIMarketModel(mesa.Model):
         from the lightest to the heaviest user) gave the single heaviest user a whole
         band's weight, which raised the panel's mean intensity by 5-8 % and made
         surplus and markups depend on the panel's size.
+
+        ``by_intensity``: the rows in an order that may already be the ranking (rows grouped by
+        segment); it is used where the intensities along it strictly rise, since the ranking of
+        distinct values is unique, so the panel is the same as with a sort.
         """
         chosen = []
         for s in range(len(SEGMENTS)):
             rows = np.nonzero(segment == s)[0]
             if rows.size == 0:
                 continue
-            ordered = rows[market.stable_argsort(intensity[rows])]
+            ordered = None
+            if by_intensity is not None:
+                ordered = by_intensity[rows[0] : rows[-1] + 1]
+                values = intensity[ordered]
+                if rows.size != rows[-1] - rows[0] + 1 or not np.all(values[1:] > values[:-1]):
+                    ordered = None
+            if ordered is None:
+                ordered = rows[market.stable_argsort(intensity[rows])]
             take = min(per_segment, rows.size)
             middles = ((np.arange(take) + 0.5) * rows.size / take).astype(np.int64)
             chosen.append(ordered[middles])
@@ -341,9 +359,10 @@ class AIMarketModel(mesa.Model):
                 continue
             target_use = min(0.999, max(seg.initial_adoption / max(seg.initial_awareness, 1e-9), 1e-6))
             log_inside = market.log_sum(inside[:, mine])
+            rest = outside_rest[mine]
             u0 = 0.0
             for _ in range(100):  # contraction on the outside option's constant
-                used = np.mean(1.0 / (1.0 + np.exp(outside_rest[mine] + u0 - log_inside)))
+                used = np.mean(1.0 / (1.0 + np.exp(rest + u0 - log_inside)))
                 step = np.log(max(used, 1e-12) / target_use) - np.log(max(1 - used, 1e-12) / (1 - target_use))
                 u0 += step
                 if abs(step) < 1e-6:

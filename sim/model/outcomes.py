@@ -256,8 +256,9 @@ def record_quarter(model: AIMarketModel) -> None:
     model.previous_outcome_parts = model.outcome_parts
     model.outcome_parts = outcome_parts(model, shares)
     label = quarter_label(q)
-    segment_revenue = revenue.sum(axis=1).tolist()
-    revenue_by_firm = revenue.T.tolist()
+    segment_revenue = revenue.sum(axis=1, keepdims=True)
+    segment_shares = np.divide(revenue, segment_revenue, out=np.zeros_like(revenue), where=segment_revenue > 0)
+    shares_by_firm = segment_shares.T.tolist()
     share_list = shares.tolist()
     cost_factor = model._cost_factor()
     partners_of: dict[int, list[str]] = {}
@@ -267,38 +268,35 @@ def record_quarter(model: AIMarketModel) -> None:
     for firm in firms:
         if not (firm.available or firm.revenue_usd_bn > 0 or (firm.exited and firm.exit_quarter == q)):
             continue
-        model.firm_history.append(
-            {
-                "quarter": label,
-                "firm": firm.firm_id,
-                "name": firm.name,
-                "origin": firm.origin,
-                "size": firm.size,
-                "active": firm.available,
-                "revenue_usd_bn": firm.revenue_usd_bn,
-                "revenue_share": share_list[firm.index],
-                **{
-                    key: part / whole if whole > 0 else 0.0
-                    for key, part, whole in zip(SHARE_COLUMNS, revenue_by_firm[firm.index], segment_revenue)
-                },
-                **dict(zip(USERS_COLUMNS, firm.users_by_segment)),
-                "capability": firm.capability,
-                "offered_capability": firm.offered_capability,
-                "korean_quality": firm.korean_quality,
-                "price": firm.price,
-                "marginal_cost": model._marginal_cost(firm, cost_factor),
-                "cash_usd_bn": firm.cash_usd_bn,
-                "profit_usd_bn": firm.profit_usd_bn,
-                "investment_usd_bn": firm.investment_usd_bn,
-                "tax_credit_usd_bn": firm.tax_credit_usd_bn,
-                "compliance_cost_usd_bn": firm.compliance_cost_usd_bn,
-                "fines_usd_bn": firm.fines_usd_bn,
-                "grant_usd_bn": firm.grant_usd_bn,
-                "public_gpus_k": firm.public_gpus_k,
-                "trust": firm.trust,
-                "incidents": firm.incidents,
-                "influence": firm.influence,
-                "sovereign_team": firm.sovereign_team,
-                "partners": ";".join(partners_of.get(firm.index, [])),
-            }
-        )
+        # the values in FIRM_COLUMNS' order
+        values = [
+            label,
+            firm.firm_id,
+            firm.name,
+            firm.origin,
+            firm.size,
+            firm.available,
+            firm.revenue_usd_bn,
+            share_list[firm.index],
+            *shares_by_firm[firm.index],
+            *firm.users_by_segment,
+            firm.capability,
+            firm.offered_capability,
+            firm.korean_quality,
+            firm.price,
+            model._marginal_cost(firm, cost_factor),
+            firm.cash_usd_bn,
+            firm.profit_usd_bn,
+            firm.investment_usd_bn,
+            firm.tax_credit_usd_bn,
+            firm.compliance_cost_usd_bn,
+            firm.fines_usd_bn,
+            firm.grant_usd_bn,
+            firm.public_gpus_k,
+            firm.trust,
+            firm.incidents,
+            firm.influence,
+            firm.sovereign_team,
+            ";".join(partners_of.get(firm.index, [])),
+        ]
+        model.firm_history.append(dict(zip(FIRM_COLUMNS, values, strict=True)))
