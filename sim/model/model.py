@@ -245,7 +245,8 @@ class AIMarketModel(mesa.Model):
             start += count
         # one draw per (partner, row), partner after partner: the same stream as one call per partner
         reach = np.array([[partner.reach.get(s, 0.0) for s in SEGMENTS] for partner in self.partners])
-        platforms = (rng.random((len(self.partners), n)) < reach.reshape(-1, len(SEGMENTS))[:, segment]).T
+        reach_per_row = np.repeat(reach.reshape(-1, len(SEGMENTS)), counts, axis=1)  # rows are grouped by segment
+        platforms = (rng.random((len(self.partners), n)) < reach_per_row).T
         group, group_platforms = market.group_memberships(platforms)
         review_rate = np.array([self.scenario_def.segments[s].review_rate_per_quarter for s in SEGMENTS])
         self.row_review_rate = review_rate[segment]
