@@ -213,6 +213,34 @@ def test_a_flush_repeated_after_ctrl_c_does_not_record_runs_twice(sweep_dir):
     assert sorted(store.status()[0]) == [0, 1, 2, 7]
 
 
+@pytest.mark.parametrize("when", ["renamed", "not renamed"])
+def test_ctrl_c_inside_the_commit_write_records_each_run_once(sweep_dir, monkeypatch, when):
+    """A Ctrl-C can land inside the commit's own write: after the record is renamed into place (while
+    its folder is synced) or before. The sweep then flushes the same runs again; they must end up
+    committed exactly once (seen once in a full test run as a duplicate after a Ctrl-C)."""
+    from sim.core import files
+    from sim.experiments.store import ResultStore
+
+    store = ResultStore.open(sweep_dir)
+    rows = [{"run_id": 7, "year": 2024, "x": 1.0}]
+    target = "_fsync_dir" if when == "renamed" else "_umask"
+    original = getattr(files, target)
+    calls = {"n": 0}
+
+    def interrupted(*args):
+        calls["n"] += 1
+        if calls["n"] == 2:  # the data file's write passes; the commit record's is interrupted
+            raise KeyboardInterrupt
+        return original(*args)
+
+    monkeypatch.setattr(files, target, interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        store.write_partition(rows, [7], {})
+    store.write_partition(rows, [7], {})  # the flush after Ctrl-C
+    records = [json.loads(p.read_text()) for p in sorted((sweep_dir / "commits").glob("part-*.json"))]
+    assert sorted(i for r in records for i in r["ok"]) == [0, 1, 2, 7]
+
+
 # ----------------------------------------------------------------------------- 4. malformed input
 @pytest.mark.parametrize(
     "text, fragment",

@@ -421,10 +421,16 @@ class ResultStore:
             "written": datetime.now().isoformat(timespec="seconds"),
         }
         self.commits.mkdir(exist_ok=True)
-        atomic_write_text(self.commits / f"{name}.json", json.dumps(record) + "\n")
-        self._written_ok.update(ok)
-        self._written_failed.update(failed)
-        return self.commits / f"{name}.json"
+        path = self.commits / f"{name}.json"
+        try:
+            atomic_write_text(path, json.dumps(record) + "\n")
+        finally:
+            # a Ctrl-C can land after the record is renamed into place (while its folder is
+            # synced): the runs are committed then, and the flush that follows must skip them
+            if path.exists():
+                self._written_ok.update(ok)
+                self._written_failed.update(failed)
+        return path
 
     # ------------------------------------------------------------------ reading
     def read_results(self, notes: list[str] | None = None) -> pd.DataFrame:
