@@ -345,8 +345,9 @@ class App:
         """One pass of the main loop, at :meth:`frame_rate`.
 
         Below full speed the loop sleeps until the next frame is due, but wakes earlier when background
-        work lands (:attr:`wake`: a preview's first replications or its last, a quarter, a budget check) or when the screen
-        asked for a frame at a set time (its ``wake_at``, e.g. a preview request after a slider drag).
+        work lands (:attr:`wake`: a preview's first replications or its last, a quarter, a budget check)
+        or when the screen asked for a frame at a set time (its ``wake_at``, e.g. a preview request after
+        a slider drag).
         """
         rate = self.frame_rate()
         if rate < FPS:

@@ -16,9 +16,10 @@ and each "with" run per pending decision (moving a lever back re-runs nothing). 
 the quarter's own forecast the other workers bring their copy of each seed's state up
 to date too (a few milliseconds a seed), so a lever move's "with" runs can go to
 whichever worker is free: they are handed out one or two at a time, the dearest first,
-each worker's next the moment one of its jobs finishes, and both workers finish together. A new request cancels the previous one's
-queued work, and a replication already running notices within a quarter that it was
-superseded (the window and its workers share the latest request's number) and stops.
+each worker's next the moment one of its jobs finishes, and both workers finish
+together. A new request cancels the previous one's queued work, and a replication
+already running notices within a quarter that it was superseded (the window and its
+workers share the latest request's number) and stops.
 Preview models record outcome rows only (``outcomes_only``): same numbers, less work.
 
 The player's own past differs from each replication's, so a projection is drawn
