@@ -15,7 +15,6 @@ No assertions: speed is reported, never tested.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import tempfile
@@ -23,6 +22,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from machine import machine_text  # noqa: E402
 
 from sim.classroom.lesson import load_lesson  # noqa: E402
 from sim.classroom.report import write_class_report  # noqa: E402
@@ -80,8 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     one = (before + after) / 2
     replays = args.teams * (args.seeds + 1) + args.seeds
     per = total / replays
-    if hasattr(os, "getloadavg"):  # a busy machine has no spare core for the pool: read the ratio with this
-        print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end")
+    print(f"machine: {machine_text()} at the end")  # a busy machine has no spare core for the pool
     print(
         f"lesson {lesson.name}: {lesson.quarters} quarters; {args.teams} saves x {args.seeds} seeds; {workers} worker(s)"
     )

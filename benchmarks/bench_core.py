@@ -2,7 +2,7 @@
 
 Usage: python benchmarks/bench_core.py [--repeats 5]
 
-Prints, all measured in this one process:
+Prints, all measured in this one process (after the interpreter and the machine's load):
 - the time of one default Korea baseline run (build + 40 quarters),
 - the time with 10x the adopter rows, and times at 1x, 2x, 5x, 10x to check linearity,
 - peak memory (measured before the reference model is built),
@@ -13,6 +13,8 @@ Prints, all measured in this one process:
   the ratio is the median of the pairs' ratios.
 Targets: ratio >= 100x (issue 9; 50x in issue 7); default run <= 0.5 s; peak memory
 <= 300 MB; time linear in adopter rows. Timings are medians over repeats; no assertions.
+The ratio depends on the interpreter: the reference is pure Python and gains more from an
+optimised CPython build than the model does (docs/benchmarks.md, "Which Python").
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from machine import machine_text  # noqa: E402
 
 from sim.model.model import AIMarketModel  # noqa: E402
 from sim.scenario import load_scenario, scenario_from_document  # noqa: E402
@@ -131,6 +135,7 @@ def main() -> int:
     big = with_rows(scenario, rows * 10)
     ours_10x, theirs_10x = interleaved(big, 2)
 
+    print(f"machine: {machine_text()}")
     print(f"default run ({rows:,} adopter rows, {quarters} quarters): {default:.3f} s   (target <= 0.5 s)")
     print(f"10x adopter rows ({rows * 10:,}): {scaling[10]:.3f} s   ({scaling[10] / default:.1f}x the default time)")
     print(

@@ -27,6 +27,7 @@ os.environ["PYGAME_HIDE_SUPPORT_PROMPT"] = "1"
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
+from machine import interpreter_text, load_text, machine_text  # noqa: E402
 
 FRAME_BUDGET_MS = 1000 / 60
 
@@ -94,15 +95,6 @@ def launch_to_first_frame(size: str) -> float:
         cwd=Path(__file__).resolve().parent.parent,
     )
     return float(done.stdout.strip().splitlines()[-1]) - start
-
-
-def load_text() -> str:
-    """The machine's load averages and core count (benchmarks on a shared machine vary with it)."""
-    try:
-        one, five, _ = os.getloadavg()
-    except OSError:
-        return "load unknown"
-    return f"load {one:.2f} (1 min) {five:.2f} (5 min) on {os.cpu_count()} cores"
 
 
 def idle_cpu_share(app, seconds: float) -> tuple[float, float]:
@@ -256,7 +248,7 @@ def preview_across_game(scenario_name: str, moves: int, size) -> int:
     from sim.game.session import GameSession
     from sim.scenario import load_scenario
 
-    print(f"machine: {load_text()}")
+    print(f"machine: {machine_text()}")
     app = App(size=size, lang="en", ui_scale=1.0)
     app.remember(tour_done=True)
     app.start_game(GameSession(load_scenario(scenario_name), 0))
@@ -384,7 +376,7 @@ def main() -> int:
     print(
         f"aisim game benchmark: {args.scenario} at {args.size}, {args.repeats} runs x {args.frames} frames, dummy SDL"
     )
-    print(f"machine: {load_before} before, {load_text()} after")
+    print(f"machine: {interpreter_text()}; {load_before} before, {load_text()} after")
     print(row("reference (empty pygame-gui frame)", reference, ref))
     for name, samples in pooled.items():
         if name.startswith(("idle window", "autoplay")) or "per second" in name:

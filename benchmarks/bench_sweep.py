@@ -35,6 +35,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from machine import load_text, machine_text  # noqa: E402
+
 from sim.experiments.backends import SerialExecutor, open_executor  # noqa: E402
 from sim.experiments.design import make_design  # noqa: E402
 from sim.experiments.runner import run_sweep, simulate_history  # noqa: E402
@@ -158,7 +160,7 @@ def part_a(runs_wanted: int) -> None:
         assert len(results) == n
         rows.append((f"mesa.batch_run, {processes} process{'es' if processes > 1 else ''}", seconds, ""))
 
-    print(f"  load average now {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print(f"  {load_text()} now")
     print(f"  {'':<42} {'seconds':>8} {'runs/s':>8}")
     for label, seconds, note in rows:
         if label:
@@ -262,8 +264,7 @@ def main() -> None:
     if args.memory_child:
         print(json.dumps(memory_child(args.memory_child)))
         return
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"bench_sweep: {os.cpu_count()} CPU(s), Python {sys.version.split()[0]}, load average {load}\n")
+    print(f"bench_sweep: {machine_text()}\n")
     if not args.skip_b:
         part_b(args.memory_runs)
     if not args.skip_a:
