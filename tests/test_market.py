@@ -54,6 +54,20 @@ def test_sample_choices_by_hand():
     np.testing.assert_array_equal(market.sample_choices(u, np.array([0.8, 0.6])), [2, 2])
 
 
+@pytest.mark.parametrize("rows", [1, 7, 100, market.SMALL_CHOICE_ROWS - 1])
+def test_sample_choices_small_batches_pick_as_the_firm_by_firm_loop(rows, monkeypatch):
+    # below SMALL_CHOICE_ROWS the running sums are taken in one call: the picks must be the loop's, exactly
+    rng = np.random.default_rng(rows)
+    u = rng.normal(0.0, 3.0, size=(15, rows)).astype(np.float32)
+    u[3] = market.UNAVAILABLE  # a firm that cannot be chosen
+    u[5, : rows // 2] = u[4, : rows // 2]  # ties
+    draws = np.concatenate([rng.random(rows - 1), [0.0]])
+    small = market.sample_choices(u, draws)
+    monkeypatch.setattr(market, "SMALL_CHOICE_ROWS", 0)
+    np.testing.assert_array_equal(small, market.sample_choices(u, draws))
+    assert not (small == 3).any()
+
+
 def test_surplus_is_logsum_over_price_taste_relative_to_outside_option():
     u = np.array([[0.0], [0.0], [0.0]])  # two firms and the outside option (last), one row
     # log 3 - 0 utility units over the outside option, 2 utils per price unit, 100 USD per price unit

@@ -406,6 +406,11 @@ def choose_providers(utility: np.ndarray, rng: np.random.Generator) -> np.ndarra
     return sample_choices(utility, np.asarray(rng.random(utility.shape[1])))
 
 
+# Below this many rows, sample_choices forms the running sums in one call (fewer calls); above it, firm by
+# firm (numpy accumulates along the first axis slowly). Timed: 22 vs 42 us at 100 rows, 60 vs 56 at 400.
+SMALL_CHOICE_ROWS = 384
+
+
 def sample_choices(utility: np.ndarray, draws: np.ndarray, overwrite: bool = False) -> np.ndarray:
     """Inverse-CDF sampling of logit choices; ``utility`` is (firms x rows), one draw in [0, 1) per row.
 
@@ -423,7 +428,12 @@ def sample_choices(utility: np.ndarray, draws: np.ndarray, overwrite: bool = Fal
     weights -= np.maximum.reduce(weights, axis=0)  # ufunc reductions directly: the methods add a Python layer
     np.exp(weights, out=weights)
     target = draws.astype(np.float32) * np.add.reduce(weights, axis=0)
-    picks: np.ndarray = np.zeros(rows, dtype=np.uint8 if firms <= 255 else np.int64)  # a narrow counter is faster
+    counter = np.uint8 if firms <= 255 else np.int64  # a narrow counter is faster
+    if rows < SMALL_CHOICE_ROWS:
+        # the same running sums in the same order (exact), in three calls instead of two per firm
+        np.add.accumulate(weights, axis=0, out=weights)
+        return np.add.reduce(weights[:-1] < target, axis=0, dtype=counter).astype(np.int64)
+    picks: np.ndarray = np.zeros(rows, dtype=counter)
     running = np.zeros(rows, dtype=np.float32)
     for firm in range(firms - 1):
         running += weights[firm]
