@@ -70,6 +70,11 @@ def test_projection_is_anchored_to_the_players_values(tiny_korea):
         ]
         assert values[objective["id"]] == pytest.approx(float(np.median(whole)), rel=1e-12)
     assert projection.objective_values(tiny_korea.objectives, session.history) == values  # kept, same answer
+    # each replication keeps its values: a later (fuller) projection over the same runs reads them again
+    rep = projection.replications[0]
+    assert rep.values("hhi", "with") is rep.values("hhi", "with")
+    assert rep.values("hhi", "with").tolist() == [row["hhi"] for row in rep.with_pending]
+    assert np.isnan(rep.values("no such metric", "without")).all()
 
 
 @pytest.mark.slow

@@ -117,6 +117,7 @@ class Replication:
     without: list[dict] | None
     with_pending: list[dict] | None
     cpu_s: float = 0.0  # the worker's CPU time for this task
+    _memo: dict = field(default_factory=dict, compare=False, repr=False)  # values kept (see values)
 
     def rows(self, arm: str) -> list[dict]:
         """The future rows of ``arm`` ("with" or "without"), which must be filled in."""
@@ -124,6 +125,16 @@ class Replication:
         if rows is None:
             raise ValueError(f"replication of seed {self.seed}: its {arm!r} rows were not filled in")
         return rows
+
+    def values(self, metric: str, arm: str) -> np.ndarray:
+        """``metric`` in each future row of ``arm`` (NaN where a row lacks it), read-only and kept: a
+        replication stays in every partial projection of its request, and each redraw asks again."""
+        key = (metric, arm)
+        if key not in self._memo:
+            values = np.array([float(r.get(metric, np.nan)) for r in self.rows(arm)])
+            values.flags.writeable = False
+            self._memo[key] = values
+        return self._memo[key]
 
 
 # -- in the worker -----------------------------------------------------------------
@@ -303,8 +314,7 @@ class Projection:
         if key not in self._memo:
             out = []
             for rep in self.replications:
-                rows = rep.rows(arm)
-                values = np.array([float(r.get(metric, np.nan)) for r in rows])
+                values = rep.values(metric, arm)
                 if rep.anchor is not None and metric in self.anchor and metric in rep.anchor:
                     values = values - float(rep.anchor[metric]) + float(self.anchor[metric])
                 out.append(values)
