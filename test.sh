@@ -7,4 +7,5 @@ root="$(cd "$(dirname "$0")" && pwd)"
 cd "$root"
 export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy PYGAME_HIDE_SUPPORT_PROMPT=1
 .venv/bin/ruff check sim tests benchmarks tools
+.venv/bin/ruff format --check sim tests benchmarks tools
 exec .venv/bin/python -m pytest "$@"

@@ -65,7 +65,9 @@ def test_projection_is_anchored_to_the_players_values(tiny_korea):
     # the same as aggregating each replication's whole anchored rows, played quarters first
     for objective in tiny_korea.objectives:
         whole = [
-            aggregate([*session.history, *_anchored_rows(projection, "with", k)], objective["metric"], objective["aggregate"])
+            aggregate(
+                [*session.history, *_anchored_rows(projection, "with", k)], objective["metric"], objective["aggregate"]
+            )
             for k in range(len(projection.replications))
         ]
         assert values[objective["id"]] == pytest.approx(float(np.median(whole)), rel=1e-12)

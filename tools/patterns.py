@@ -48,7 +48,13 @@ def draw(measured: dict, seeds: int, path: str) -> None:
         inside = 0.0 <= value <= 1.0
         ax.barh(row, 1.0, left=0.0, color="#cfe3f5", edgecolor="#5a8fc2")
         ax.plot(min(max(value, low), high), row, "o" if inside else "X", color="#1f5f99" if inside else "#d9822b", ms=9)
-        ax.text(1.55, row, f"{measured[pattern.id]:.3g}  (target {pattern.low:.3g}-{pattern.high:.3g})", va="center", fontsize=8)
+        ax.text(
+            1.55,
+            row,
+            f"{measured[pattern.id]:.3g}  (target {pattern.low:.3g}-{pattern.high:.3g})",
+            va="center",
+            fontsize=8,
+        )
     ax.set_yticks(range(len(PATTERNS)), [p.id for p in reversed(PATTERNS)], fontsize=8)
     ax.set_xlim(-0.5, 2.6)
     ax.set_xticks([0, 1], ["low end of target", "high end"])
