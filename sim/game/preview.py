@@ -117,7 +117,7 @@ class Replication:
     without: list[dict] | None
     with_pending: list[dict] | None
     cpu_s: float = 0.0  # the worker's CPU time for this task
-    _memo: dict = field(default_factory=dict, compare=False, repr=False)  # values kept (see values)
+    _memo: dict = field(default_factory=dict, init=False, compare=False, repr=False)  # values kept (see values)
 
     def rows(self, arm: str) -> list[dict]:
         """The future rows of ``arm`` ("with" or "without"), which must be filled in."""
