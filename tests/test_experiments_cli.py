@@ -70,7 +70,17 @@ def start_sweep(experiment: Path, out: Path, tag: str = "") -> subprocess.Popen:
         "2",
     ]
     env = dict(os.environ, AISIM_TEST_TAG=tag)
-    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    # Ctrl-C as in a terminal: tests started in the background by a shell script inherit SIGINT ignored,
+    # and so would the sweep (Python leaves an ignored SIGINT ignored), which would then run to the end
+    return subprocess.Popen(
+        command,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
 
 
 def committed(out: Path) -> list[dict]:
