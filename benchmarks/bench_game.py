@@ -1,6 +1,7 @@
 """Game speed: frame times idle and in autoplay (2 and 10 q/s), a quarter step + redraw, launch to first
 frame, the idle window's share of a core, and forecast-preview latency (with the CPU time one preview
-replication takes on this machine in the same run, which bounds it).
+replication takes on this machine in the same run, which bounds it, and the part of each lever move's
+latency that the runs' own CPU does not explain: the window's work, handing out runs, workers ending apart).
 
 Runs with SDL's dummy driver, ``--repeats`` whole runs (percentiles pool their samples; per-run figures are
 listed), and prints the machine's load before and after: on a shared machine the figures move with it.
@@ -125,13 +126,20 @@ def lever_move(app, screen, k: int) -> tuple[str, float]:
     return name, up if up <= spec.max else played - spec.step * k
 
 
-def preview_latency(app, screen, repeats: int) -> tuple[list[float], list[float]]:
-    """Seconds from a lever move to the first projection shown, and to all 20 replications in.
+def preview_latency(app, screen, repeats: int) -> dict[str, list[float]]:
+    """Per lever move, seconds to the first projection shown and to all 20 replications in; the CPU
+    seconds of each replication the moves ran (as its worker measured it); and, per move, how much
+    of the time to all 20 runs their CPU does not explain.
 
     The window runs its real loop (:meth:`App.run_once`, paced as when a player moved the slider),
     after the quarter's own forecast is in, as when a player reads the quarter before moving a lever.
+    The runs' CPU bounds the latency: 20 runs on W workers take at least their CPU divided by W, and
+    on a shared machine it moves with the load. The rest ("beyond their CPU") is what the window's
+    own work, handing out the runs and the workers finishing apart add; it moves much less with
+    this machine's speed than the latency itself.
     """
-    first, full = [], []
+    out: dict[str, list[float]] = {"first": [], "full": [], "run cpu": [], "beyond": []}
+    workers = max(1, app.previewer.workers)
 
     def done() -> bool:
         """The latest request's projection is complete and none is waiting to be asked for."""
@@ -156,28 +164,12 @@ def preview_latency(app, screen, repeats: int) -> tuple[list[float], list[float]
                 shown = time.perf_counter() - start
             if done():
                 break
-        first.append(shown if shown is not None else float("nan"))
-        full.append(time.perf_counter() - start)
-    return first, full
-
-
-def replication_cpu(session, name: str, value, seeds: int = 4) -> list[float]:
-    """CPU seconds of one preview replication's "with" arm (what a lever move costs a worker), run here.
-
-    The preview's latency is bound by this: 20 runs on W workers take at least ceil(20 / W) of them,
-    and on a shared machine it moves with the load, so it is printed beside the latency it explains.
-    """
-    from sim.game import preview
-
-    preview._STATES.clear()
-    out = []
-    for task in preview.tasks_for(session, pending={}, count=seeds):
-        preview.replicate(task)  # the starting state and the no-change arm, kept as a worker keeps them
-    for task in preview.tasks_for(session, pending={name: value}, count=seeds):
-        start = time.process_time()
-        preview.replicate(task)
-        out.append(time.process_time() - start)
-    preview._STATES.clear()
+        full = time.perf_counter() - start
+        runs = [rep.cpu_s for rep in screen.projection.replications]
+        out["first"].append(shown if shown is not None else float("nan"))
+        out["full"].append(full)
+        out["run cpu"] += runs
+        out["beyond"].append(full - sum(runs) / workers)
     return out
 
 
@@ -196,10 +188,11 @@ def one_run(args, size, scenario) -> dict[str, list[float]]:
         screen.request_step()
         answer_events(app, screen)
     if app.previewer is not None:
-        out["preview: one replication's CPU"] = replication_cpu(app.session, *lever_move(app, screen, 1))
-        first, full = preview_latency(app, screen, args.previews)
-        out["preview: lever move to first projection"] = first
-        out["preview: lever move to all 20 runs"] = full
+        preview = preview_latency(app, screen, args.previews)
+        out["preview: one replication's CPU"] = preview["run cpu"]
+        out["preview: lever move to first projection"] = preview["first"]
+        out["preview: lever move to all 20 runs"] = preview["full"]
+        out["preview: all 20 runs beyond their CPU"] = preview["beyond"]
     timed_frames(app, 5)
     out["dashboard, idle (8 quarters)"] = timed_frames(app, args.frames)
     cpu, fps = idle_cpu_share(app, args.idle_seconds)
@@ -258,7 +251,8 @@ def preview_across_game(scenario_name: str, moves: int, size) -> int:
         while app.session.played_quarters < quarter:
             screen.request_step()
             answer_events(app, screen)
-        first, full = preview_latency(app, screen, moves)
+        preview = preview_latency(app, screen, moves)
+        first, full = preview["first"], preview["full"]
         pooled += full
         left = app.session.total_quarters - quarter
         print(
