@@ -8,9 +8,21 @@ import time
 import numpy as np
 import pytest
 
-from sim.game.preview import Previewer, replicate, replication_seeds, tasks_for
+from sim.game.preview import Previewer, replicate, replication_seeds, state_key, tasks_for
 from sim.game.session import GameSession
 from sim.objectives import aggregate
+
+
+@pytest.fixture(autouse=True)
+def empty_worker_caches():
+    """Each test starts with this process's worker caches (states, spare models) empty, and leaves them so."""
+    from sim.game import preview
+
+    preview._STATES.clear()
+    preview._SPARES.clear()
+    yield
+    preview._STATES.clear()
+    preview._SPARES.clear()
 
 
 def test_replications_share_random_numbers_and_no_change_means_no_effect(tiny_korea):
@@ -145,6 +157,37 @@ def test_a_later_quarter_replays_from_the_kept_state_with_the_same_numbers(tiny_
     assert [r.anchor for r in replayed] == [r.anchor for r in fresh]
 
 
+def test_a_with_run_starts_from_the_spare_a_state_job_restored_and_gives_the_same_numbers(tiny_korea, monkeypatch):
+    """A "state" job leaves a spare model of its state; the next "with" run of that state takes it instead
+    of restoring one (no restore on the lever move's path), and its rows are those of a run that restored
+    its own."""
+    from dataclasses import replace
+
+    from sim.game import preview
+
+    session = GameSession(tiny_korea, 5, ghost=False)
+    session.step()
+    base = tasks_for(session, pending={}, count=1)[0]
+    replicate(base)  # the state and its no-change run, as the seed's home worker makes them
+    assert not preview._SPARES
+    replicate(replace(base, arms="state"))
+    key = state_key(base)
+    assert list(preview._SPARES) == [key]
+    replicate(replace(base, arms="state"))  # one spare per state
+    assert len(preview._SPARES) == 1
+
+    moved = replace(tasks_for(session, pending={"public_compute_gpus_k": 80}, count=1)[0], arms="with")
+    thawed = []
+    original = preview._thaw
+    monkeypatch.setattr(preview, "_thaw", lambda *a: thawed.append(1) or original(*a))
+    from_spare = replicate(moved)
+    assert not thawed and not preview._SPARES  # the run took the spare
+    restored = replicate(moved)
+    assert thawed == [1]  # no spare left: this one restored its own
+    assert from_spare.with_pending == restored.with_pending
+    assert from_spare.with_pending != replicate(base).without  # the lever did something
+
+
 def test_a_superseded_replication_stops_at_its_next_quarter_and_keeps_nothing_half_done(tiny_korea, monkeypatch):
     """A lever moved again: the previous request's replications stop within a quarter instead of running
     to the end (the window and its workers share the latest request's number)."""
@@ -208,6 +251,7 @@ class InlineWorker:
         from collections import OrderedDict
 
         self.states: OrderedDict = OrderedDict()
+        self.spares: OrderedDict = OrderedDict()
         self.waiting: list = []  # (function, task, future), oldest first
         self.ran: list[tuple[int, str]] = []  # (seed, arms) in the order run
 
@@ -226,14 +270,15 @@ class InlineWorker:
             function, task, future = self.waiting.pop(0)
             if not future.set_running_or_notify_cancel():
                 continue
-            saved, preview._STATES = preview._STATES, self.states
+            saved = preview._STATES, preview._SPARES
+            preview._STATES, preview._SPARES = self.states, self.spares
             try:
                 result = function(task)
             except Exception as exc:  # a real pool hands errors back the same way
-                preview._STATES = saved
+                preview._STATES, preview._SPARES = saved
                 future.set_exception(exc)
             else:
-                preview._STATES = saved
+                preview._STATES, preview._SPARES = saved
                 self.ran.append((task.seed, task.arms))
                 future.set_result(result)
             return
@@ -268,16 +313,19 @@ def test_the_window_keeps_the_runs_and_any_worker_takes_a_lever_moves_runs(tiny_
         home = previewer.worker_of(seed)
         assert (seed, "both") in workers[home].ran and (seed, "state") in workers[1 - home].ran
     assert all(r.with_pending == r.without for r in forecast.replications)
+    states = {state_key(task) for task in tasks_for(session, count=6)}
+    assert all(set(w.spares) == states for w in workers)  # each worker restored a spare of every seed's state
 
     session.set_lever("public_compute_gpus_k", 70)
     ran_before = [len(w.ran) for w in workers]
     previewer.cost = {seed: float(k) for k, seed in enumerate(seeds)}  # the last seed is the dearest
     previewer.request(tasks_for(session, count=6), {})
     moved = _settle(previewer)
-    handed = [w.ran[n:] for w, n in zip(workers, ran_before)]
+    handed = [[run for run in w.ran[n:] if run[1] != "state"] for w, n in zip(workers, ran_before)]
     assert all(arms == "with" for part in handed for _seed, arms in part)
     assert all(handed) and sum(map(len, handed)) == 6  # each worker takes a share, as it is free
     assert handed[0][0][0] == seeds[-1]  # the dearest first
+    assert all(set(w.spares) == states for w in workers)  # the spares the runs took were restored again
     inline = Previewer(workers=0).run_inline(tasks_for(session, count=6), {})
     assert [r.with_pending for r in moved.replications] == [r.with_pending for r in inline.replications]
     assert [r.without for r in moved.replications] == [r.without for r in inline.replications]

@@ -17,9 +17,12 @@ the quarter's own forecast the other workers bring their copy of each seed's sta
 to date too (a few milliseconds a seed), so a lever move's "with" runs can go to
 whichever worker is free: they are handed out one or two at a time, the dearest first,
 each worker's next the moment one of its jobs finishes, and both workers finish
-together. A new request cancels the previous one's queued work, and a replication
-already running notices within a quarter that it was superseded (the window and its
-workers share the latest request's number) and stops.
+together. When a worker has nothing else to do it also restores each seed's state into a
+spare model (about 1.7 MB each), so the next lever move's run of that seed on that worker
+starts without restoring it (a restore is about 4 % of a run's instructions). A new request
+cancels the previous one's queued work, and a replication already running notices within a
+quarter that it was superseded (the window and its workers share the latest request's
+number) and stops.
 Preview models record outcome rows only (``outcomes_only``): same numbers, less work.
 
 The player's own past differs from each replication's, so a projection is drawn
@@ -96,7 +99,8 @@ class PreviewTask:
     pending: tuple[tuple[str, Any], ...]
     rows: int = PREVIEW_ROWS
     request: int = 0  # the window's request number (see Previewer.request); 0: never superseded
-    arms: str = "both"  # "both"; "with": the window has the no-change run; "state": only bring the state up to date
+    arms: str = "both"  # "both"; "with": the window has the no-change run; "state": only bring the state up
+    # to date (and restore a spare model of it, see replicate)
 
 
 def state_key(task: PreviewTask) -> tuple:
@@ -157,6 +161,7 @@ def _superseded(task: PreviewTask) -> bool:
 
 _SCENARIOS: OrderedDict = OrderedDict()
 _STATES: OrderedDict = OrderedDict()  # state_key -> (state from _freeze, anchor row, no-change rows or None)
+_SPARES: OrderedDict = OrderedDict()  # state_key -> a model restored from that state, used by no run yet
 
 
 def _remember(cache: OrderedDict, key, value, limit: int = CACHE_ENTRIES):
@@ -246,6 +251,10 @@ def _start_state(task: PreviewTask, scenario):
 def replicate(task: PreviewTask) -> Replication:
     """Run one replication's arms (see :attr:`PreviewTask.arms`). Module-level so a process pool can run it.
 
+    A "state" task also restores a spare model of the state (one per state, at most
+    :data:`REPLICATIONS` kept), which the next "with" run of that state on this worker takes instead
+    of restoring one: the same model, restored earlier, while the worker had nothing else to do.
+
     Raises Superseded if the window asked for a newer preview before the "with" arm was done
     (a "without" arm is finished and kept all the same: the next request needs it too).
     """
@@ -270,11 +279,15 @@ def replicate(task: PreviewTask) -> Replication:
             cached = _STATES[key] = (blob, anchor, _rows_to_end(_thaw(blob, scenario)))
     blob, anchor, without = cached
     if task.arms == "state":
+        if key not in _SPARES:  # the next "with" run of this state here starts from it
+            _remember(_SPARES, key, _thaw(blob, scenario), REPLICATIONS)
         return Replication(task.seed, anchor, None, None, time.process_time() - started)
     if not task.pending:
         with_pending = without
     else:
-        model = _thaw(blob, scenario)
+        model = _SPARES.pop(key, None)  # restored from the same state while this worker had nothing to do
+        if model is None:
+            model = _thaw(blob, scenario)
         model.apply_decision(dict(task.pending))
         with_pending = _rows_to_end(model, task)
     return Replication(
@@ -382,7 +395,9 @@ class Previewer:
     worker, the dearest first (by each seed's last cost), so the workers finish together (with
     every seed pinned to its worker, the worker with the dearer seeds finished 10-40 % later); a
     worker's next job is handed out on its pool's thread the moment one of its jobs finishes.
-    The window keeps the runs it got (no-change runs, and "with" runs per pending decision), so a
+    Each finished run also queues a "state" job of its seed for its worker, run when the worker has
+    nothing else to do, which restores a spare model for that seed's next run there (see
+    :func:`replicate`). The window keeps the runs it got (no-change runs, and "with" runs per pending decision), so a
     request asks the workers only for what it does not have.
 
     Args:
@@ -480,6 +495,11 @@ class Previewer:
         self.kept.move_to_end((key, task.pending))
         return Replication(task.seed, without[0], without[1], with_pending)
 
+    def _queue_state(self, update: PreviewTask, worker: int) -> None:
+        """Queue a "state" job (``update``) for ``worker``, to run when it has nothing else to do."""
+        if self.state_queues and update not in self.state_queues[worker]:
+            self.state_queues[worker].append(update)
+
     @_locked
     def request(self, tasks: Sequence[PreviewTask], anchor: Mapping[str, Any]) -> int:
         """Start a preview; returns its generation number."""
@@ -518,10 +538,10 @@ class Previewer:
             self.queues[home].append((i, task))
             # the others bring their copy of the state up to date when they have nothing else to do; such
             # an update is never superseded (request 0): the next lever move's runs need it
-            update = replace(task, arms="state", request=0)
+            update = replace(task, arms="state", request=0, pending=())
             for worker in range(self.workers):
-                if worker != home and update not in self.state_queues[worker]:
-                    self.state_queues[worker].append(update)
+                if worker != home:
+                    self._queue_state(update, worker)
         self.shared = sorted(shared, key=lambda job: self.cost.get(job[1].seed, 0.0))  # popped from the end
         self.arrivals = 0
         self.expected = sum(slot is None for slot in self.slots)
@@ -623,7 +643,7 @@ class Previewer:
     def _collect(self) -> None:
         """Take in the jobs that finished: keep their runs, fill the request's slots."""
         for future in [f for f in self.jobs if f.done()]:
-            index, task, _worker = self.jobs.pop(future)
+            index, task, worker = self.jobs.pop(future)
             if future.cancelled():
                 continue
             if future.exception() is not None:
@@ -644,6 +664,9 @@ class Previewer:
                 self.cost[task.seed] = rep.cpu_s if task.arms == "with" else rep.cpu_s / 2
             with_pending = rep.with_pending if task.pending else base[1]
             self.slots[index] = Replication(task.seed, rep.anchor, base[1], with_pending, rep.cpu_s)
+            # the worker restores a spare of this state when it has nothing else to do (its "both" run
+            # left it none, a "with" run took it): the next lever move's run there starts from it
+            self._queue_state(replace(task, arms="state", request=0, pending=()), worker)
 
     @_locked
     def poll(self) -> Projection | None:
