@@ -254,6 +254,7 @@ class InlineWorker:
         self.spares: OrderedDict = OrderedDict()
         self.waiting: list = []  # (function, task, future), oldest first
         self.ran: list[tuple[int, str]] = []  # (seed, arms) in the order run
+        self.spare_ready: list[bool] = []  # per "with" run: whether a spare of its state was here for it
 
     def submit(self, function, task):
         from concurrent.futures import Future
@@ -272,6 +273,8 @@ class InlineWorker:
                 continue
             saved = preview._STATES, preview._SPARES
             preview._STATES, preview._SPARES = self.states, self.spares
+            if task.arms == "with":
+                self.spare_ready.append(preview.state_key(task) in self.spares)
             try:
                 result = function(task)
             except Exception as exc:  # a real pool hands errors back the same way
@@ -325,6 +328,7 @@ def test_the_window_keeps_the_runs_and_any_worker_takes_a_lever_moves_runs(tiny_
     assert all(arms == "with" for part in handed for _seed, arms in part)
     assert all(handed) and sum(map(len, handed)) == 6  # each worker takes a share, as it is free
     assert handed[0][0][0] == seeds[-1]  # the dearest first
+    assert sum(len(w.spare_ready) for w in workers) == 6 and all(all(w.spare_ready) for w in workers)
     assert all(set(w.spares) == states for w in workers)  # the spares the runs took were restored again
     inline = Previewer(workers=0).run_inline(tasks_for(session, count=6), {})
     assert [r.with_pending for r in moved.replications] == [r.with_pending for r in inline.replications]
