@@ -397,8 +397,8 @@ class Previewer:
     worker's next job is handed out on its pool's thread the moment one of its jobs finishes.
     Each finished run also queues a "state" job of its seed for its worker, run when the worker has
     nothing else to do, which restores a spare model for that seed's next run there (see
-    :func:`replicate`). The window keeps the runs it got (no-change runs, and "with" runs per pending decision), so a
-    request asks the workers only for what it does not have.
+    :func:`replicate`). The window keeps the runs it got (no-change runs, and "with" runs per
+    pending decision), so a request asks the workers only for what it does not have.
 
     Args:
         workers: worker processes (0: none; previews are computed inline by :meth:`run_inline`).
@@ -495,8 +495,10 @@ class Previewer:
         self.kept.move_to_end((key, task.pending))
         return Replication(task.seed, without[0], without[1], with_pending)
 
-    def _queue_state(self, update: PreviewTask, worker: int) -> None:
-        """Queue a "state" job (``update``) for ``worker``, to run when it has nothing else to do."""
+    def _queue_state(self, task: PreviewTask, worker: int) -> None:
+        """Queue the "state" job of ``task``'s state for ``worker``, to run when it has nothing else to do.
+        It is never superseded (request 0): the next lever move's runs need it."""
+        update = replace(task, arms="state", request=0, pending=())
         if self.state_queues and update not in self.state_queues[worker]:
             self.state_queues[worker].append(update)
 
@@ -536,12 +538,10 @@ class Previewer:
                 continue
             home = self.worker_of(task.seed)
             self.queues[home].append((i, task))
-            # the others bring their copy of the state up to date when they have nothing else to do; such
-            # an update is never superseded (request 0): the next lever move's runs need it
-            update = replace(task, arms="state", request=0, pending=())
+            # the others bring their copy of the state up to date when they have nothing else to do
             for worker in range(self.workers):
                 if worker != home:
-                    self._queue_state(update, worker)
+                    self._queue_state(task, worker)
         self.shared = sorted(shared, key=lambda job: self.cost.get(job[1].seed, 0.0))  # popped from the end
         self.arrivals = 0
         self.expected = sum(slot is None for slot in self.slots)
@@ -666,7 +666,7 @@ class Previewer:
             self.slots[index] = Replication(task.seed, rep.anchor, base[1], with_pending, rep.cpu_s)
             # the worker restores a spare of this state when it has nothing else to do (its "both" run
             # left it none, a "with" run took it): the next lever move's run there starts from it
-            self._queue_state(replace(task, arms="state", request=0, pending=()), worker)
+            self._queue_state(task, worker)
 
     @_locked
     def poll(self) -> Projection | None:
