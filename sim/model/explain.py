@@ -40,23 +40,24 @@ def utility_components(model: AIMarketModel, offer: market.FirmOffer | None = No
     ``offer``: the model's offers now, if the caller has them already.
     """
     offer = model._offer() if offer is None else offer
-    p = model.params
     segments = len(SEGMENTS)
     firms = len(model.firms)
     mean_taste, _ = segment_averages(model)
-    foreign = 1.0 - offer.domestic
-    trust = offer.trust[None, :] + model.foreign_trust_by_segment()[:, None] * foreign[None, :]
+    # the taste parts in one product: (segments x 4 tastes x firms), the tastes in Adopters.tastes' order
+    taste_parts = mean_taste[:, :, None] * offer.attributes()[None, :, :]
+    # the network effect and foreign trust are the terms the choices use (kept by the model until they change)
+    _, network, foreign = model._segment_parts(firms)
     procurement = np.zeros((segments, firms))
     procurement[model.segment_index["public"]] = model.procurement_bonus(offer)
     return {
-        "capability": mean_taste[:, [0]] * offer.capability[None, :],
-        "korean": mean_taste[:, [1]] * offer.korean_quality[None, :],
-        "price": mean_taste[:, [2]] * offer.price[None, :],
-        "sovereignty": mean_taste[:, [3]] * offer.domestic[None, :],
+        "capability": taste_parts[:, 0],
+        "korean": taste_parts[:, 1],
+        "price": taste_parts[:, 2],
+        "sovereignty": taste_parts[:, 3],
         "brand": model.brand[:, :firms].copy(),
         "channel": _mean_channel_utility(model).copy(),
-        "network": market.network_bonus(model.segment_firm_shares[:, :firms], p["network_effect"]),
-        "trust": trust,
+        "network": network,
+        "trust": offer.trust[None, :] + foreign,
         "procurement": procurement,
     }
 

@@ -220,8 +220,20 @@ class FirmOffer:
     @classmethod
     def from_block(cls, block: np.ndarray) -> FirmOffer:
         """The offer whose fields are the columns of a (firms x 6) float ``block``, in field order."""
-        capability, korean_quality, price, domestic, trust, available = block.T
-        return cls(capability, korean_quality, price, domestic, trust, available > 0.0, block)
+        # made several times a quarter: the fields are set directly (a frozen dataclass's __init__ sets each
+        # through object.__setattr__), as views of the block's columns
+        columns = block.T
+        offer = object.__new__(cls)
+        offer.__dict__.update(
+            capability=columns[0],
+            korean_quality=columns[1],
+            price=columns[2],
+            domestic=columns[3],
+            trust=columns[4],
+            available=columns[5] > 0.0,
+            block=block,
+        )
+        return offer
 
     def attributes(self) -> np.ndarray:
         """(4 x firms) matrix matching the lines of :attr:`Adopters.tastes`."""
