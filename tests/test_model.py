@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 from sim.errors import OverrideError
 from sim.model import market
 from sim.model.model import STREAMS, AIMarketModel
-from sim.model.parameters import NEEDED
+from sim.model.parameters import NEEDED, SEGMENTS
 from sim.runner import simulate
+from sim.scenario import load_scenario
 
 
 def test_model_is_a_mesa_model_with_agents(small_korea):
@@ -467,3 +468,32 @@ def test_ranked_draws_are_the_stratified_draws_in_rank_order():
     ordered = np.empty(1000)
     ordered[ranks] = draws
     assert np.all(np.diff(ordered) > 0)
+
+
+def test_stratified_quantiles_put_one_draw_in_each_probability_band():
+    from scipy.special import ndtr
+
+    quantiles = market.stratified_quantiles(2000, np.random.default_rng(3))
+    assert np.all(np.diff(quantiles) > 0)  # in band order
+    np.testing.assert_array_equal(np.floor(ndtr(quantiles) * 2000), np.arange(2000))  # band k holds draw k
+
+
+def test_traits_sharing_one_stratified_set_are_each_stratified_and_independent():
+    """The population's traits of one segment share one set of stratified draws, each through its own
+    permutation: each trait holds every band once, and two traits are uncorrelated (rank correlation
+    within what independent orders give: sd 1 / sqrt(n))."""
+    model = AIMarketModel(load_scenario("korea-2025"), seed=4)
+    a = model.adopters
+    for s in range(len(SEGMENTS)):
+        rows = np.flatnonzero(a.segment == s)
+        n = rows.size
+        traits = [np.log(np.abs(a.tastes[k, rows].astype(float))) for k in range(3)]
+        if model.scenario_def.segments[SEGMENTS[s]].intensity_spread > 0:
+            traits.append(np.log(a.intensity[rows]))
+        ranks = [np.argsort(np.argsort(t)) for t in traits]
+        for r in ranks:  # ties would mean two rows drew from one band
+            assert np.array_equal(np.sort(r), np.arange(n))
+        for i in range(len(ranks)):
+            for j in range(i + 1, len(ranks)):
+                correlation = np.corrcoef(ranks[i], ranks[j])[0, 1]
+                assert abs(correlation) < 4 / np.sqrt(n), (s, i, j, correlation)

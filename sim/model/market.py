@@ -256,24 +256,40 @@ class SegmentTerms:
     outside: np.ndarray
 
 
-def stratified_normal(count: int, rng: np.random.Generator) -> np.ndarray:
-    """Standard normal draws stratified over ``count`` equal probability bands, in random order.
+def stratified_quantiles(count: int, rng: np.random.Generator) -> np.ndarray:
+    """Standard normal draws, one in each of ``count`` equal probability bands (a uniform point within
+    the band), in band order: rising.
 
-    A finite population of rows then has the distribution's shape almost exactly
-    (Latin hypercube sampling, McKay et al. 1979), so seed-to-seed differences
-    reflect the world's randomness rather than which rows were drawn.
+    Assigned to rows by a random permutation (:func:`stratified_normal`), a finite population of rows
+    has the distribution's shape almost exactly (Latin hypercube sampling, McKay et al. 1979), so
+    seed-to-seed differences reflect the world's randomness rather than which rows were drawn. Several
+    traits of the same rows may share one set, each through its own permutation: each trait is then
+    stratified, and independent permutations keep the traits independent. (The normal quantile
+    function is the costly part, so sharing the set saves most of the work of the draws.)
     """
-    return stratified_normal_ranked(count, rng)[0]
-
-
-def stratified_normal_ranked(count: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`stratified_normal`'s draws (the same, from the same stream) and the band of each: its rank
-    among the draws, 0 for the lowest. Ranking the draws this way costs no sort."""
     from scipy.special import ndtri
 
+    bands = (np.arange(count) + rng.random(count)) / count
+    return ndtri(np.clip(bands, 1e-12, 1.0 - 1e-12))
+
+
+def stratified_normal(count: int, rng: np.random.Generator, quantiles: np.ndarray | None = None) -> np.ndarray:
+    """Standard normal draws stratified over ``count`` equal probability bands, in random order.
+
+    ``quantiles``: a set from :func:`stratified_quantiles` to assign (a new one is drawn without it).
+    """
+    return stratified_normal_ranked(count, rng, quantiles)[0]
+
+
+def stratified_normal_ranked(
+    count: int, rng: np.random.Generator, quantiles: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`stratified_normal`'s draws (the same, from the same stream) and the band of each: its rank
+    among the draws, 0 for the lowest. Ranking the draws this way costs no sort."""
+    if quantiles is None:
+        quantiles = stratified_quantiles(count, rng)
     ranks = rng.permutation(count)
-    bands = (ranks + rng.random(count)) / count
-    return ndtri(np.clip(bands, 1e-12, 1.0 - 1e-12)), ranks
+    return quantiles.take(ranks), ranks
 
 
 def stable_argsort(values: np.ndarray) -> np.ndarray:

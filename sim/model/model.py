@@ -209,7 +209,7 @@ class AIMarketModel(mesa.Model):
         adopted = np.zeros(n, dtype=bool)
         intensity = np.empty(n)
         by_intensity = np.empty(n, dtype=np.int64)  # per segment, its rows by rising intensity (if spread > 0)
-        tastes = np.empty((n, 4))  # capability, Korean quality, price (negative), domestic
+        tastes = np.empty((4, n), dtype=np.float32)  # capability, Korean quality, price (negative), domestic
         switching = np.empty(n)
         self.awareness_norm = np.ones(len(SEGMENTS))
         sigma = c["taste_sigma"]
@@ -219,34 +219,40 @@ class AIMarketModel(mesa.Model):
             count = counts[i]
             block = slice(start, start + count)
             weight[block] = seg.potential_adopters / count
+            # one stratified set of normal draws per segment, shared by its rows' traits, each trait
+            # through its own random permutation (see market.stratified_quantiles)
+            quantiles = market.stratified_quantiles(count, rng)
 
-            def lognormal(spread: float, count: int = count, draws: np.ndarray | None = None) -> np.ndarray:
-                """Mean-one log-normal draws, stratified (one per probability band, shuffled); from the
-                given standard normal ``draws`` if any."""
-                if draws is None:
-                    draws = market.stratified_normal(count, rng)
-                return np.exp(-(spread**2) / 2 + spread * draws)
+            def lognormal(
+                spread: float, dtype: type = np.float64, quantiles: np.ndarray = quantiles, count: int = count
+            ) -> np.ndarray:
+                """Mean-one log-normal draws over the segment's stratified set, in a random order of their own;
+                tastes take the exponential in float32 (they are kept in float32)."""
+                draws = market.stratified_normal(count, rng, quantiles)
+                return np.exp((-(spread**2) / 2 + spread * draws).astype(dtype))
 
-            draws, ranks = market.stratified_normal_ranked(count, rng)
-            intensity[block] = lognormal(seg.intensity_spread, draws=draws)
+            draws, ranks = market.stratified_normal_ranked(count, rng, quantiles)
+            intensity[block] = np.exp(-(seg.intensity_spread**2) / 2 + seg.intensity_spread * draws)
             by_intensity[start + ranks] = np.arange(start, start + count)  # the block's rows, lightest first
             pull = intensity[block] ** c["intensity_awareness_bias"]
             self.awareness_norm[i] = float(pull.mean())
             # heavy users heard of AI first; users are drawn among the aware
             aware_probability = np.minimum(1.0, seg.initial_awareness * pull / self.awareness_norm[i])
-            aware[block] = rng.random(count) < aware_probability
+            aware[block] = rng.random(count, dtype=np.float32) < aware_probability
             use_given_aware = min(1.0, seg.initial_adoption / max(seg.initial_awareness, 1e-9))
-            adopted[block] = aware[block] & (rng.random(count) < use_given_aware)
-            tastes[block, 0] = seg.capability_weight * lognormal(sigma)
-            tastes[block, 1] = seg.korean_weight * lognormal(sigma)
-            tastes[block, 2] = -seg.price_sensitivity * lognormal(sigma)
-            tastes[block, 3] = seg.sovereignty_weight * (1.0 + seg.taste_spread * market.stratified_normal(count, rng))
+            adopted[block] = aware[block] & (rng.random(count, dtype=np.float32) < use_given_aware)
+            tastes[0, block] = seg.capability_weight * lognormal(sigma, np.float32)
+            tastes[1, block] = seg.korean_weight * lognormal(sigma, np.float32)
+            tastes[2, block] = -seg.price_sensitivity * lognormal(sigma, np.float32)
+            domestic = market.stratified_normal(count, rng, quantiles)
+            tastes[3, block] = seg.sovereignty_weight * (1.0 + seg.taste_spread * domestic)
             switching[block] = seg.switching_cost * lognormal(sigma)
             start += count
         # one draw per (partner, row), partner after partner: the same stream as one call per partner
+        # (float32 draws: half the cost, and a 2**-24 grid is fine for a membership chance)
         reach = np.array([[partner.reach.get(s, 0.0) for s in SEGMENTS] for partner in self.partners])
         reach_per_row = np.repeat(reach.reshape(-1, len(SEGMENTS)), counts, axis=1)  # rows are grouped by segment
-        platforms = (rng.random((len(self.partners), n)) < reach_per_row).T
+        platforms = (rng.random((len(self.partners), n), dtype=np.float32) < reach_per_row).T
         group, group_platforms = market.group_memberships(platforms)
         review_rate = np.array([self.scenario_def.segments[s].review_rate_per_quarter for s in SEGMENTS])
         self.row_review_rate = review_rate[segment]
@@ -262,7 +268,7 @@ class AIMarketModel(mesa.Model):
             adopted=adopted,
             provider=np.full(n, -1, dtype=np.int64),
             intensity=intensity,
-            tastes=np.ascontiguousarray(tastes.T, dtype=np.float32),
+            tastes=tastes,
             switching_cost=switching,
             platform_group=group,
             group_platforms=group_platforms,
@@ -278,8 +284,9 @@ class AIMarketModel(mesa.Model):
         """
         a = self.adopters
         rng = self.streams["population"]
-        hearing_clocks = rng.standard_exponential(a.rows)
-        review_clocks = rng.standard_exponential(a.rows)
+        # float32 clocks: half the cost of the draws, and ample precision for when a row hears or reviews
+        hearing_clocks = rng.standard_exponential(a.rows, dtype=np.float32)
+        review_clocks = rng.standard_exponential(a.rows, dtype=np.float32)
         unaware = np.flatnonzero(~a.aware)
         groups = len(SEGMENTS) * a.group_platforms.shape[0]
         bias = self.params["intensity_awareness_bias"]
@@ -729,7 +736,8 @@ class AIMarketModel(mesa.Model):
                 utility, draws[start : start + CHOICE_CHUNK_ROWS], overwrite=True
             )
         a.adopted[choosers] = a.provider[choosers] >= 0  # only choosers' providers changed
-        gaps = market.review_gaps(rng.standard_exponential(choosers.size), self.review_scale[choosers])
+        clocks = rng.standard_exponential(choosers.size, dtype=np.float32)  # float32, as at the start
+        gaps = market.review_gaps(clocks, self.review_scale[choosers])
         self.next_review[choosers] = q + 1 + gaps
         self._move_served(choosers, before)
         # share of each segment's aware people who chose this quarter (how fast shares can respond)
