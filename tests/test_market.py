@@ -137,7 +137,7 @@ def test_utilities_by_hand():
     terms = market.SegmentTerms(bonus=np.array([[0.2, 0.0]]), outside=np.array([0.4]))
     channel = np.array([[1.0], [0.0]])  # firms x groups: the row's one platform group carries firm 0
     adopters = _adopters(tastes, provider=np.array([1]))
-    table = market.utility_table(offer, terms, market.channel_utility(channel, np.array([1.5])))
+    table = market.utility_table(offer, terms, market.channel_utility(channel, np.array([1.5])), np.zeros(1, int))
     u = market.utilities(adopters, np.array([0]), offer, table, np.array([-0.1]), include_inertia=True)
     firm0 = 2 * 1.0 + 1 * 0.7 - 3 * 1.0 + 0 + 0 + 0.2 + 1.5
     firm1 = 2 * 0.8 + 1 * 0.9 - 3 * 0.8 + 0.5 - 0.1 + 0.0 + 0 + 0.5  # + switching cost (current)
@@ -158,7 +158,8 @@ def test_utility_table_has_one_column_per_segment_and_group():
     )
     terms = market.SegmentTerms(bonus=np.array([[0.0, 0.0], [1.0, 2.0]]), outside=np.array([-1.0, -2.0]))
     channel = np.array([[0.0, 1.0, 0.5], [1.0, 0.0, 0.0]])  # firms x 3 platform groups
-    table = market.utility_table(offer, terms, market.channel_utility(channel, np.array([0.5, 2.0])))
+    every_cell = np.repeat([0, 1], 3)  # each segment x group pair, segment-major
+    table = market.utility_table(offer, terms, market.channel_utility(channel, np.array([0.5, 2.0])), every_cell)
     assert table.shape == (3, 2 * 3)
     assert table[0, 1 * 3 + 2] == pytest.approx(0.1 + 1.0 + 2.0 * 0.5)  # segment 1, group 2
     assert table[0, 0 * 3 + 1] == pytest.approx(0.1 + 0.0 + 0.5 * 1.0)  # segment 0, group 1
@@ -182,7 +183,7 @@ def test_unavailable_firm_is_never_chosen():
         available=np.array([True, False]),
     )
     terms = market.SegmentTerms(bonus=np.zeros((1, 2)), outside=np.zeros(1))
-    table = market.utility_table(offer, terms, np.zeros((2, 1, 1)))
+    table = market.utility_table(offer, terms, np.zeros((2, 1)), np.zeros(1, int))
     u = market.utilities(_adopters(tastes), np.arange(500), offer, table, np.zeros(500), include_inertia=False)
     assert (market.choose_providers(u[:-1], np.random.default_rng(1)) == 0).all()
     assert (market.sample_with_outside(u.astype(np.float32), np.random.default_rng(2).random(500)) != 1).all()
@@ -305,3 +306,47 @@ def test_hearing_clocks_agree_with_comparing_every_row_even_with_rows_that_never
         assert sorted(kept.advance(hazard).tolist()) == expected.tolist()
         heard[expected] = True
     assert kept.rows.tolist() == np.flatnonzero(~heard).tolist() and 3 in kept.rows and 150 in kept.rows
+
+
+def test_utility_tables_have_a_column_per_occupied_cell_and_give_every_pair_tables_utilities():
+    """Only (segment, platform group) cells that hold rows get a column; each row's utilities are those
+    of a table over every pair, also for a subset of rows that shares the population's cells (the panel)."""
+    rng = np.random.default_rng(4)
+    n = 40
+    segment = np.repeat([0, 1], n // 2)
+    group = np.where(segment == 0, rng.choice([0, 2], n), rng.choice([1, 2], n))  # 4 of 6 pairs occupied
+    adopters = market.Adopters(
+        **{
+            **_adopters(rng.normal(size=(n, 4)), segment=segment).__dict__,
+            "platform_group": group,
+            "group_platforms": np.eye(3),
+        }
+    )
+    np.testing.assert_array_equal(adopters.cell_keys, [0, 2, 4, 5])
+    np.testing.assert_array_equal(adopters.cell_keys[adopters.cell], adopters.segment_group)
+    offer = market.FirmOffer(
+        capability=np.array([1.0, 0.7]),
+        korean_quality=np.array([0.5, 0.9]),
+        price=np.array([1.0, 0.6]),
+        domestic=np.array([0.0, 1.0]),
+        trust=np.array([0.1, -0.2]),
+        available=np.array([True, True]),
+    )
+    terms = market.SegmentTerms(bonus=np.array([[0.0, 0.3], [1.0, 2.0]]), outside=np.array([-1.0, -2.0]))
+    channel = np.array([[0.0, 1.0, 0.5], [1.0, 0.0, 0.0]])
+    weight = np.array([0.5, 2.0])
+    table = market.utility_table(
+        offer, terms, market.channel_utility(channel, weight, adopters), adopters.cell_segment()
+    )
+    assert table.shape == (3, 4)
+    every = market.utility_table(offer, terms, market.channel_utility(channel, weight), np.repeat([0, 1], 3))
+    rows = np.arange(n)
+    mine = market.utilities(adopters, rows, offer, table, np.zeros(n))
+    expected = every[:, adopters.segment_group] + market.utilities(adopters, rows, offer, np.zeros((3, 4)), np.zeros(n))
+    np.testing.assert_allclose(mine, expected, rtol=1e-12)
+    subset = np.array([3, 17, 25, 38])
+    fields = adopters.__getstate__()  # the fields, without cached derived arrays
+    per_row = {key: value[subset] for key, value in fields.items() if key not in ("tastes", "group_platforms")}
+    panel = market.Adopters(**{**fields, **per_row, "tastes": adopters.tastes[:, subset]})
+    panel.share_cells(adopters.cell_keys, adopters.cell[subset])
+    np.testing.assert_array_equal(market.utilities(panel, np.arange(4), offer, table, np.zeros(4)), mine[:, subset])

@@ -88,9 +88,49 @@ class Adopters:
         return cached
 
     @property
+    def cell_keys(self) -> np.ndarray:
+        """The (segment, platform group) cells that hold rows, as :attr:`segment_group` values, rising (cached).
+
+        Utility tables have one column per such cell: about half of all segment x group pairs are empty."""
+        return self._cells()[0]
+
+    @property
+    def cell(self) -> np.ndarray:
+        """Per row: its column in the utility table, the position of its cell in :attr:`cell_keys` (cached)."""
+        return self._cells()[1]
+
+    def _cells(self) -> tuple[np.ndarray, np.ndarray]:
+        if "_cell" not in self.__dict__:
+            self.share_cells(*_occupied_cells(self.segment_group))
+        return self.__dict__["_cell_keys"], self.__dict__["_cell"]
+
+    def cell_segment(self) -> np.ndarray:
+        """Per utility table column: the segment of its cell."""
+        return self.cell_keys // self.group_platforms.shape[0]
+
+    def cell_group(self) -> np.ndarray:
+        """Per utility table column: the platform group of its cell."""
+        return self.cell_keys % self.group_platforms.shape[0]
+
+    def share_cells(self, cell_keys: np.ndarray, cell: np.ndarray) -> None:
+        """Use these cells (``cell_keys``, and each row's ``cell``): a subset of a population's rows (the
+        estimation panel) takes the whole population's, so both read the same utility tables."""
+        self.__dict__["_cell_keys"] = cell_keys
+        self.__dict__["_cell"] = cell
+
+    @property
     def rows(self) -> int:
         """Number of rows."""
         return int(self.segment.shape[0])
+
+
+def _occupied_cells(segment_group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The segment_group values that occur (rising) and each row's position among them."""
+    counts = np.bincount(segment_group)
+    keys = np.flatnonzero(counts)
+    position = np.zeros(counts.size, dtype=np.int64)
+    position[keys] = np.arange(keys.size)
+    return keys, position[segment_group]
 
 
 class HearingClocks:
@@ -365,35 +405,43 @@ def channel_matrix(
     return np.minimum(platforms @ routes, 1.0)
 
 
-def channel_utility(channel: np.ndarray, channel_weight: np.ndarray) -> np.ndarray:
-    """(firms x segments x groups) utility of being offered each firm inside one's platforms.
+def channel_utility(channel: np.ndarray, channel_weight: np.ndarray, cells: Adopters | None = None) -> np.ndarray:
+    """(firms x cells) utility of being offered each firm inside one's platforms, per utility table column.
 
     ``channel`` is the (firms x groups) channel strength (see :func:`channel_matrix`);
-    ``channel_weight`` the utility of a full-strength channel, per segment.
+    ``channel_weight`` the utility of a full-strength channel, per segment. The columns are the occupied
+    (segment, platform group) cells of ``cells`` (see :attr:`Adopters.cell_keys`); without it, every
+    segment x group pair, segment-major.
     """
-    return np.ascontiguousarray(channel[:, None, :] * channel_weight[None, :, None])
+    if cells is None:
+        return np.ascontiguousarray((channel[:, None, :] * channel_weight[None, :, None]).reshape(channel.shape[0], -1))
+    return channel.take(cells.cell_group(), axis=1) * channel_weight.take(cells.cell_segment())[None, :]
 
 
 def utility_table(
-    offer: FirmOffer, terms: SegmentTerms, channel_part: np.ndarray, dtype: type = np.float64
+    offer: FirmOffer,
+    terms: SegmentTerms,
+    channel_part: np.ndarray,
+    cell_segment: np.ndarray,
+    dtype: type = np.float64,
 ) -> np.ndarray:
-    """Utility shared by all rows of one segment and platform group: ((firms + 1) x (segments * groups)).
+    """Utility shared by all rows of one (segment, platform group) cell: ((firms + 1) x cells).
 
-    Column ``s * groups + g`` (see :attr:`Adopters.segment_group`) holds, for each
-    firm, trust + segment bonus + channel utility (``UNAVAILABLE`` for a firm
-    that cannot be chosen), and in the last line the outside option's segment
-    term. ``channel_part`` comes from :func:`channel_utility` (it changes only
-    with partnerships). Built a few times a quarter, the table turns the per-row
-    segment and channel terms into one gather. Sums are formed in float64 and
-    stored as ``dtype``.
+    Each column (a cell, see :attr:`Adopters.cell`; ``cell_segment`` gives its segment) holds, for each
+    firm, trust + segment bonus + channel utility (``UNAVAILABLE`` for a firm that cannot be chosen),
+    and in the last line the outside option's segment term. ``channel_part`` comes from
+    :func:`channel_utility` (it changes only with partnerships). Built a few times a quarter, the
+    table turns the per-row segment and channel terms into one gather. Sums are formed in float64
+    and stored as ``dtype``.
     """
-    firms, segments, groups = channel_part.shape
-    table = np.empty((firms + 1, segments, groups), dtype=dtype)
-    np.add(channel_part, (offer.trust[:, None] + terms.bonus.T)[:, :, None], out=table[:firms])
+    firms, cells = channel_part.shape
+    table = np.empty((firms + 1, cells), dtype=dtype)
+    base = offer.trust[:, None] + terms.bonus.T  # (firms x segments)
+    np.add(channel_part, base.take(cell_segment, axis=1), out=table[:firms])
     if not offer.available.all():
         table[:firms][~offer.available] = UNAVAILABLE
-    table[firms] = terms.outside[:, None]
-    return table.reshape(firms + 1, segments * groups)
+    table[firms] = terms.outside.take(cell_segment)
+    return table
 
 
 def utilities(
@@ -406,9 +454,9 @@ def utilities(
 ) -> np.ndarray:
     """Utility of each firm and of the outside option for the selected ``rows``: ((firms + 1) x rows).
 
-    U_firm = tastes . (capability, korean_quality, price, domestic) + table[firm, segment group]
+    U_firm = tastes . (capability, korean_quality, price, domestic) + table[firm, cell]
              + switching cost if it is the row's current provider;
-    U_outside (last line) = table[firms, segment group] + ``outside_per_row``.
+    U_outside (last line) = table[firms, cell] + ``outside_per_row``.
     ``table`` comes from :func:`utility_table`; the result has its dtype
     (float32 for choices, float64 for estimates). Firm-major, so per-row
     reductions run over contiguous memory. An unavailable firm's utility stays
@@ -419,7 +467,7 @@ def utilities(
     # so the per-row reductions that follow read contiguous lines. The indices are rows and
     # (segment, group) cells of this population, valid by construction: mode="clip" skips
     # numpy's per-element bounds check, which was half the cost of these gathers.
-    u = table.take(adopters.segment_group[rows], axis=1, mode="clip")
+    u = table.take(adopters.cell[rows], axis=1, mode="clip")
     u[:firms] += offer.attributes().T.astype(table.dtype) @ adopters.tastes.take(rows, axis=1, mode="clip")
     u[firms] += outside_per_row
     if include_inertia:

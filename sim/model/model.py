@@ -1070,14 +1070,17 @@ class AIMarketModel(mesa.Model):
             cached = self._groups_offered_cache = (channel, channel.max(axis=0) > 0)
         return cached[1]
 
-    def _channel_utility(self) -> np.ndarray:
-        """(firms x segments x groups) utility of each firm's channel (see :func:`market.channel_utility`), cached with it."""
+    def _channel_utility(self) -> tuple[np.ndarray, np.ndarray]:
+        """(firms x cells) utility of each firm's channel per utility table column (see
+        :func:`market.channel_utility`) and each column's segment; kept with the channel strengths."""
         channel = self._channel_by_group()
         cached = self.__dict__.get("_channel_utility_cache")
         if cached is None or cached[0] is not channel:
             weight = np.array([self.scenario_def.segments[name].channel_weight for name in SEGMENTS])
-            cached = self._channel_utility_cache = (channel, market.channel_utility(channel, weight))
-        return cached[1]
+            a = self.adopters
+            cached = (channel, market.channel_utility(channel, weight, a), a.cell_segment())
+            self._channel_utility_cache = cached
+        return cached[1], cached[2]
 
     def _utility_table(
         self, for_choice: bool, dtype: type = np.float64, offer: market.FirmOffer | None = None
@@ -1085,7 +1088,7 @@ class AIMarketModel(mesa.Model):
         """Today's offers (``offer`` if given) and the (segment, platform group) utility table (see :func:`market.utility_table`)."""
         offer = self._offer() if offer is None else offer
         terms = self._segment_terms(offer, for_choice)
-        return offer, market.utility_table(offer, terms, self._channel_utility(), dtype)
+        return offer, market.utility_table(offer, terms, *self._channel_utility(), dtype)
 
     def _utilities(self, rows: np.ndarray, include_inertia: bool, for_choice: bool = False) -> np.ndarray:
         """((firms + 1) x rows) utilities of the given rows in float64, the outside option last."""
@@ -1115,6 +1118,7 @@ class AIMarketModel(mesa.Model):
                 platform_group=a.platform_group[rows],
                 group_platforms=a.group_platforms,
             )
+            cached.share_cells(a.cell_keys, a.cell[rows])  # the panel reads the population's utility tables
         return cached
 
     def _aware_panel(self) -> np.ndarray:
