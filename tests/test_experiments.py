@@ -406,3 +406,17 @@ def test_csv_partitions_without_pyarrow_give_the_same_results(tmp_path, monkeypa
     assert csv.manifest["format"] == "csv" and list((tmp_path / "csv" / "parts").glob("*.csv"))
     a, b = csv.read_results(), parquet.read_results()
     pd.testing.assert_frame_equal(a, b[a.columns], check_dtype=False, rtol=0, atol=0)
+
+
+def test_a_sweep_run_records_only_its_quarter_rows_and_they_are_a_full_runs(small_korea, monkeypatch):
+    """Sweeps read the quarter rows only, so their runs skip firm rows and explanations: the same rows."""
+    from sim.model.model import AIMarketModel
+
+    values = {"network_effect": 0.4}
+    full = AIMarketModel(small_korea, seed=2, values=values).run()
+    assert full.firm_history and full.drivers  # a plain run records them
+    swept = []
+    plain_run = AIMarketModel.run
+    monkeypatch.setattr(AIMarketModel, "run", lambda model: swept.append(model) or plain_run(model))
+    assert simulate_history(small_korea, 2, values) == full.history
+    assert not swept[0].firm_history and not swept[0].drivers

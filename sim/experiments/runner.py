@@ -30,10 +30,15 @@ Simulate = Callable[[Scenario, int, dict], list[dict]]
 
 
 def simulate_history(scenario: Scenario, seed: int, values: dict) -> list[dict]:
-    """Run the model to the end with ``values`` and return its quarter rows."""
+    """Run the model to the end with ``values`` and return its quarter rows.
+
+    A sweep reads the quarter rows only, so the model records nothing else (``outcomes_only``: no firm
+    rows or explanation drivers; the same rows)."""
     from sim.model.model import AIMarketModel
 
-    return AIMarketModel(scenario, seed=seed, values=values).run().history
+    model = AIMarketModel(scenario, seed=seed, values=values)
+    model.outcomes_only = True
+    return model.run().history
 
 
 @dataclass(frozen=True)
