@@ -420,9 +420,9 @@ def test_the_aware_review_at_their_segment_rate_and_a_platform_switch_raises_it(
     seen = {}
     move = model._move_served
 
-    def spy(rows, before):
+    def spy(rows, before, after=None):
         seen["rows"] = rows.copy()
-        move(rows, before)
+        move(rows, before, after)
 
     monkeypatch.setattr(model, "_move_served", spy)
     model.adopt()

@@ -729,17 +729,19 @@ class AIMarketModel(mesa.Model):
         offer, table = self._utility_table(for_choice=True, dtype=np.float32)  # choices are sampled in float32
         # chunks keep the (firms x rows) temporaries in cache; draws are taken up
         # front, so the result does not depend on the chunk size
+        after = np.empty(choosers.size, dtype=np.int64)
         for start in range(0, choosers.size, CHOICE_CHUNK_ROWS):
             rows = choosers[start : start + CHOICE_CHUNK_ROWS]
             utility = market.utilities(a, rows, offer, table, self._outside_per_row(rows), include_inertia=True)
-            a.provider[rows] = market.sample_with_outside(
+            after[start : start + CHOICE_CHUNK_ROWS] = market.sample_with_outside(
                 utility, draws[start : start + CHOICE_CHUNK_ROWS], overwrite=True
             )
-        a.adopted[choosers] = a.provider[choosers] >= 0  # only choosers' providers changed
+        a.provider[choosers] = after  # (the chunks' rows are disjoint: each read only its own providers)
+        a.adopted[choosers] = after >= 0  # only choosers' providers changed
         clocks = rng.standard_exponential(choosers.size, dtype=np.float32)  # float32, as at the start
         gaps = market.review_gaps(clocks, self.review_scale[choosers])
         self.next_review[choosers] = q + 1 + gaps
-        self._move_served(choosers, before)
+        self._move_served(choosers, before, after)
         # share of each segment's aware people who chose this quarter (how fast shares can respond)
         chose = np.bincount(a.segment[choosers], weights=a.weight[choosers], minlength=len(SEGMENTS))
         aware = self.aware_weight
@@ -1179,8 +1181,9 @@ class AIMarketModel(mesa.Model):
         self._served = np.array(counts, dtype=float).reshape(3, len(SEGMENTS), firms + 1)
         self._shares_from_served()
 
-    def _move_served(self, rows: np.ndarray, before: np.ndarray) -> None:
-        """Move ``rows`` from their providers ``before`` to their current ones in the served counts.
+    def _move_served(self, rows: np.ndarray, before: np.ndarray, after: np.ndarray | None = None) -> None:
+        """Move ``rows`` from their providers ``before`` to their current ones (``after``, if the caller
+        has them) in the served counts.
 
         Only rows that changed provider are touched, so this costs a few thousand
         rows a quarter instead of a pass over all of them. Row counts are whole
@@ -1188,16 +1191,17 @@ class AIMarketModel(mesa.Model):
         and usage (its float sums would otherwise keep a rounding residue).
         """
         a = self.adopters
-        after = a.provider[rows]
+        after = a.provider[rows] if after is None else after
         moved = (before != after).nonzero()[0]
         rows, before, after = rows[moved], before[moved], after[moved]
         firms = self._served.shape[2] - 1
         size = len(SEGMENTS) * (firms + 1)
         base = a.segment[rows] * (firms + 1) + 1
+        to, source = base + after, base + before
         flat = self._served.reshape(3, size)
         for k, weights in enumerate((None, a.weight[rows], a.usage_weight[rows])):
-            flat[k] += np.bincount(base + after, weights, minlength=size)
-            flat[k] -= np.bincount(base + before, weights, minlength=size)
+            flat[k] += np.bincount(to, weights, minlength=size)
+            flat[k] -= np.bincount(source, weights, minlength=size)
         flat[1:, flat[0] == 0] = 0.0
         self._shares_from_served()
 
