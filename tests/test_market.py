@@ -124,6 +124,9 @@ def _adopters(tastes, segment=None, provider=None):
     )
 
 
+ONE_CELL = (np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64))  # one segment, one platform group
+
+
 def test_utilities_by_hand():
     tastes = np.array([[2.0, 1.0, -3.0, 0.5]])  # capability, korean, -price, domestic
     offer = market.FirmOffer(
@@ -137,7 +140,7 @@ def test_utilities_by_hand():
     terms = market.SegmentTerms(bonus=np.array([[0.2, 0.0]]), outside=np.array([0.4]))
     channel = np.array([[1.0], [0.0]])  # firms x groups: the row's one platform group carries firm 0
     adopters = _adopters(tastes, provider=np.array([1]))
-    table = market.utility_table(offer, terms, market.channel_utility(channel, np.array([1.5])), np.zeros(1, int))
+    table = market.utility_table(offer, terms, market.channel_utility(channel, np.array([1.5]), *ONE_CELL), ONE_CELL[0])
     u = market.utilities(adopters, np.array([0]), offer, table, np.array([-0.1]), include_inertia=True)
     firm0 = 2 * 1.0 + 1 * 0.7 - 3 * 1.0 + 0 + 0 + 0.2 + 1.5
     firm1 = 2 * 0.8 + 1 * 0.9 - 3 * 0.8 + 0.5 - 0.1 + 0.0 + 0 + 0.5  # + switching cost (current)
@@ -158,8 +161,9 @@ def test_utility_table_has_one_column_per_segment_and_group():
     )
     terms = market.SegmentTerms(bonus=np.array([[0.0, 0.0], [1.0, 2.0]]), outside=np.array([-1.0, -2.0]))
     channel = np.array([[0.0, 1.0, 0.5], [1.0, 0.0, 0.0]])  # firms x 3 platform groups
-    every_cell = np.repeat([0, 1], 3)  # each segment x group pair, segment-major
-    table = market.utility_table(offer, terms, market.channel_utility(channel, np.array([0.5, 2.0])), every_cell)
+    every_segment, every_group = np.repeat([0, 1], 3), np.tile([0, 1, 2], 2)  # each pair, segment-major
+    channel_part = market.channel_utility(channel, np.array([0.5, 2.0]), every_segment, every_group)
+    table = market.utility_table(offer, terms, channel_part, every_segment)
     assert table.shape == (3, 2 * 3)
     assert table[0, 1 * 3 + 2] == pytest.approx(0.1 + 1.0 + 2.0 * 0.5)  # segment 1, group 2
     assert table[0, 0 * 3 + 1] == pytest.approx(0.1 + 0.0 + 0.5 * 1.0)  # segment 0, group 1
@@ -183,7 +187,7 @@ def test_unavailable_firm_is_never_chosen():
         available=np.array([True, False]),
     )
     terms = market.SegmentTerms(bonus=np.zeros((1, 2)), outside=np.zeros(1))
-    table = market.utility_table(offer, terms, np.zeros((2, 1)), np.zeros(1, int))
+    table = market.utility_table(offer, terms, np.zeros((2, 1)), ONE_CELL[0])
     u = market.utilities(_adopters(tastes), np.arange(500), offer, table, np.zeros(500), include_inertia=False)
     assert (market.choose_providers(u[:-1], np.random.default_rng(1)) == 0).all()
     assert (market.sample_with_outside(u.astype(np.float32), np.random.default_rng(2).random(500)) != 1).all()
@@ -336,10 +340,16 @@ def test_utility_tables_have_a_column_per_occupied_cell_and_give_every_pair_tabl
     channel = np.array([[0.0, 1.0, 0.5], [1.0, 0.0, 0.0]])
     weight = np.array([0.5, 2.0])
     table = market.utility_table(
-        offer, terms, market.channel_utility(channel, weight, adopters), adopters.cell_segment()
+        offer,
+        terms,
+        market.channel_utility(channel, weight, adopters.cell_segment(), adopters.cell_group()),
+        adopters.cell_segment(),
     )
     assert table.shape == (3, 4)
-    every = market.utility_table(offer, terms, market.channel_utility(channel, weight), np.repeat([0, 1], 3))
+    every_segment, every_group = np.repeat([0, 1], 3), np.tile([0, 1, 2], 2)  # each pair, segment-major
+    every = market.utility_table(
+        offer, terms, market.channel_utility(channel, weight, every_segment, every_group), every_segment
+    )
     rows = np.arange(n)
     mine = market.utilities(adopters, rows, offer, table, np.zeros(n))
     expected = every[:, adopters.segment_group] + market.utilities(adopters, rows, offer, np.zeros((3, 4)), np.zeros(n))

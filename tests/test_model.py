@@ -420,7 +420,7 @@ def test_the_aware_review_at_their_segment_rate_and_a_platform_switch_raises_it(
     seen = {}
     move = model._move_served
 
-    def spy(rows, before, after=None):
+    def spy(rows, before, after):
         seen["rows"] = rows.copy()
         move(rows, before, after)
 

@@ -405,17 +405,17 @@ def channel_matrix(
     return np.minimum(platforms @ routes, 1.0)
 
 
-def channel_utility(channel: np.ndarray, channel_weight: np.ndarray, cells: Adopters | None = None) -> np.ndarray:
+def channel_utility(
+    channel: np.ndarray, channel_weight: np.ndarray, cell_segment: np.ndarray, cell_group: np.ndarray
+) -> np.ndarray:
     """(firms x cells) utility of being offered each firm inside one's platforms, per utility table column.
 
     ``channel`` is the (firms x groups) channel strength (see :func:`channel_matrix`);
-    ``channel_weight`` the utility of a full-strength channel, per segment. The columns are the occupied
-    (segment, platform group) cells of ``cells`` (see :attr:`Adopters.cell_keys`); without it, every
-    segment x group pair, segment-major.
+    ``channel_weight`` the utility of a full-strength channel, per segment. Each column is a
+    (segment, platform group) cell: ``cell_segment`` and ``cell_group`` give them (see
+    :meth:`Adopters.cell_segment`, :meth:`Adopters.cell_group`).
     """
-    if cells is None:
-        return np.ascontiguousarray((channel[:, None, :] * channel_weight[None, :, None]).reshape(channel.shape[0], -1))
-    return channel.take(cells.cell_group(), axis=1) * channel_weight.take(cells.cell_segment())[None, :]
+    return channel.take(cell_group, axis=1) * channel_weight.take(cell_segment)[None, :]
 
 
 def utility_table(

@@ -1080,7 +1080,8 @@ class AIMarketModel(mesa.Model):
         if cached is None or cached[0] is not channel:
             weight = np.array([self.scenario_def.segments[name].channel_weight for name in SEGMENTS])
             a = self.adopters
-            cached = (channel, market.channel_utility(channel, weight, a), a.cell_segment())
+            cell_segment = a.cell_segment()
+            cached = (channel, market.channel_utility(channel, weight, cell_segment, a.cell_group()), cell_segment)
             self._channel_utility_cache = cached
         return cached[1], cached[2]
 
@@ -1181,9 +1182,8 @@ class AIMarketModel(mesa.Model):
         self._served = np.array(counts, dtype=float).reshape(3, len(SEGMENTS), firms + 1)
         self._shares_from_served()
 
-    def _move_served(self, rows: np.ndarray, before: np.ndarray, after: np.ndarray | None = None) -> None:
-        """Move ``rows`` from their providers ``before`` to their current ones (``after``, if the caller
-        has them) in the served counts.
+    def _move_served(self, rows: np.ndarray, before: np.ndarray, after: np.ndarray) -> None:
+        """Move ``rows`` from their providers ``before`` to their current ones ``after`` in the served counts.
 
         Only rows that changed provider are touched, so this costs a few thousand
         rows a quarter instead of a pass over all of them. Row counts are whole
@@ -1191,7 +1191,6 @@ class AIMarketModel(mesa.Model):
         and usage (its float sums would otherwise keep a rounding residue).
         """
         a = self.adopters
-        after = a.provider[rows] if after is None else after
         moved = (before != after).nonzero()[0]
         rows, before, after = rows[moved], before[moved], after[moved]
         firms = self._served.shape[2] - 1
