@@ -111,3 +111,35 @@ def test_a_platform_answers_an_offered_deal_with_its_own_choice(small_korea):
     kakao_talk = model.partner_by_id["kakao_talk"]
     assert model.firms[kakao_talk.provider].firm_id == "kakao"
     assert any("turns down OpenAI" in item["en"] for item in model.news)
+
+
+def test_quickly_made_decisions_behave_as_dataclasses():
+    import pickle
+    from dataclasses import FrozenInstanceError, dataclass, replace
+
+    from sim.core.frozen import quick_init
+
+    values = dict(
+        price=1.2,
+        rd_usd_bn_per_year=0.3,
+        compute_usd_bn_per_year=0.2,
+        korean_usd_bn_per_year=0.1,
+        partner_bid_usd_bn_per_year=0.0,
+        public_affairs_usd_bn_per_year=0.05,
+    )
+    decision = FirmDecision(**values)
+    assert decision == FirmDecision(*values.values())
+    assert hash(decision) == hash(FirmDecision(*values.values()))
+    assert replace(decision, price=2.0).price == 2.0 and decision.price == 1.2
+    assert pickle.loads(pickle.dumps(decision)) == decision
+    with pytest.raises(FrozenInstanceError):
+        decision.price = 3.0  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        FirmDecision(1.0)  # type: ignore[call-arg]
+
+    @dataclass(frozen=True)
+    class WithDefault:
+        a: int = 0
+
+    with pytest.raises(TypeError, match="without defaults"):
+        quick_init(WithDefault)

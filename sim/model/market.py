@@ -428,7 +428,7 @@ def utility_table(
     """Utility shared by all rows of one (segment, platform group) cell: ((firms + 1) x cells).
 
     Each column (a cell, see :attr:`Adopters.cell`; ``cell_segment`` gives its segment) holds, for each
-    firm, trust + segment bonus + channel utility (``UNAVAILABLE`` for a firm that cannot be chosen),
+    firm, trust + segment bonus + channel utility (about ``UNAVAILABLE`` for a firm that cannot be chosen),
     and in the last line the outside option's segment term. ``channel_part`` comes from
     :func:`channel_utility` (it changes only with partnerships). Built a few times a quarter, the
     table turns the per-row segment and channel terms into one gather. Sums are formed in float64
@@ -437,9 +437,11 @@ def utility_table(
     firms, cells = channel_part.shape
     table = np.empty((firms + 1, cells), dtype=dtype)
     base = offer.trust[:, None] + terms.bonus.T  # (firms x segments)
-    np.add(channel_part, base.take(cell_segment, axis=1), out=table[:firms])
     if not offer.available.all():
-        table[:firms][~offer.available] = UNAVAILABLE
+        # on the few segment columns, before they are spread over the cells: UNAVAILABLE plus a channel
+        # utility of a few units is UNAVAILABLE again in float32, and never chosen in float64 either
+        base[~offer.available] = UNAVAILABLE
+    np.add(channel_part, base.take(cell_segment, axis=1), out=table[:firms])
     table[firms] = terms.outside.take(cell_segment)
     return table
 

@@ -917,14 +917,14 @@ class AIMarketModel(mesa.Model):
     def _brand_convergence(self) -> None:
         """Brand advantages erode as users learn what models can do: constants shrink towards the segment's mean."""
         rate = self.params["brand_convergence_per_quarter"]
-        active = np.array([f.available for f in self.firms])
-        if rate <= 0 or not active.any():
+        active = [f.index for f in self.firms if f.available]
+        if rate <= 0 or not active:
             return
-        if active.all():  # the usual case: no copies through a mask
+        if len(active) == len(self.firms):  # every firm: no copies through an index
             self.brand += rate * (self.brand.mean(axis=1, keepdims=True) - self.brand)
             return
-        mean = self.brand[:, active].mean(axis=1, keepdims=True)
-        self.brand[:, active] += rate * (mean - self.brand[:, active])
+        brand = self.brand[:, active]
+        self.brand[:, active] = brand + rate * (brand.mean(axis=1, keepdims=True) - brand)
 
     # ------------------------------------------------------------------
     # demand helpers
@@ -1025,9 +1025,11 @@ class AIMarketModel(mesa.Model):
         foreign_key = (firms, p["foreign_trust"], *[st["foreign_trust"] for st in states])
         kept = cache.get("foreign")
         if kept is None or kept[0] != foreign_key:
-            foreign_trust = self.foreign_trust_by_segment()
-            domestic = np.array([f.domestic for f in self.firms[:firms]], dtype=float)
-            foreign = foreign_trust[:, None] * (1.0 - domestic)[None, :]
+            origin = cache.get("origin")  # (firms, 1.0 per foreign firm): origins never change
+            if origin is None or origin[0] != firms:
+                domestic = np.array([f.domestic for f in self.firms[:firms]], dtype=float)
+                origin = cache["origin"] = (firms, (1.0 - domestic)[None, :])
+            foreign = self.foreign_trust_by_segment()[:, None] * origin[1]
             foreign.flags.writeable = False
             kept = cache["foreign"] = (foreign_key, foreign)
         return outside, network, kept[1]

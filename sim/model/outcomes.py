@@ -166,6 +166,12 @@ def outputs_markdown() -> str:
     return "\n".join(lines)
 
 
+CONSUMER_ROW, ENTERPRISE_ROW, PUBLIC_ROW = (SEGMENTS.index(name) for name in ("consumer", "enterprise", "public"))
+# the segments the sovereignty index covers, as a slice (a view; no copy): enterprise and public are adjacent
+assert PUBLIC_ROW == ENTERPRISE_ROW + 1
+SOVEREIGN_ROWS = slice(ENTERPRISE_ROW, PUBLIC_ROW + 1)
+
+
 def hhi(shares: np.ndarray) -> float:
     """Herfindahl-Hirschman index on a 0-10,000 scale from shares that sum to 1."""
     return float(np.sum((shares * 100.0) ** 2))
@@ -193,7 +199,8 @@ def record_quarter(model: AIMarketModel) -> None:
     revenue = model.segment_revenue
     total = float(revenue.sum())
     firms = model.firms
-    domestic = np.array([f.domestic for f in firms])
+    offer = model._offer()  # read once for the surplus and the explanation drivers
+    domestic = offer.domestic > 0.0
     firm_revenue = revenue.sum(axis=0)
     shares = firm_revenue / total if total > 0 else np.zeros_like(firm_revenue)
     live = [f for f in firms if f.available]
@@ -206,14 +213,12 @@ def record_quarter(model: AIMarketModel) -> None:
         if domestic_revenue > 0 and frontier > 0
         else 0.0
     )
-    index = {name: i for i, name in enumerate(SEGMENTS)}
-    sovereign_rows = [index["enterprise"], index["public"]]
+    sovereign_rows = SOVEREIGN_ROWS
     sovereign_total = revenue[sovereign_rows].sum()
     large = [f for f in live if f.size == "large" and f.revenue_usd_bn > 0]
     small = [f for f in live if f.size == "small" and f.revenue_usd_bn > 0]
     regulator = model.regulator
-    consumer = index["consumer"]
-    offer = model._offer()  # read once for the surplus and the explanation drivers
+    consumer = CONSUMER_ROW
     row = {
         "quarter": quarter_label(q),
         "year": q // 4,
@@ -221,13 +226,13 @@ def record_quarter(model: AIMarketModel) -> None:
         "domestic_revenue_share": float(shares[domestic].sum()),
         "foreign_revenue_share": float(shares[~domestic].sum()) if total > 0 else 0.0,
         "domestic_share_consumer": safe_share(revenue[consumer, domestic].sum(), revenue[consumer].sum()),
-        "domestic_share_enterprise": safe_share(revenue[1, domestic].sum(), revenue[1].sum()),
-        "domestic_share_public": safe_share(revenue[2, domestic].sum(), revenue[2].sum()),
+        "domestic_share_enterprise": safe_share(revenue[ENTERPRISE_ROW, domestic].sum(), revenue[ENTERPRISE_ROW].sum()),
+        "domestic_share_public": safe_share(revenue[PUBLIC_ROW, domestic].sum(), revenue[PUBLIC_ROW].sum()),
         "hhi": hhi(shares),
         "consumer_surplus": model.consumer_surplus_usd_bn(offer),
         "capability_gap": max(0.0, 1.0 - best_domestic / frontier) if frontier > 0 else 0.0,
         "domestic_capability_weighted": float(weighted),
-        "sovereignty_index": safe_share(revenue[sovereign_rows][:, domestic].sum(), sovereign_total),
+        "sovereignty_index": safe_share(revenue[sovereign_rows, domestic].sum(), sovereign_total),
         "incidents": int(regulator.incidents),
         "incident_risk": float(regulator.incident_risk),
         "public_pressure": float(regulator.pressure),

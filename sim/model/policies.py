@@ -19,10 +19,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
+from sim.core.frozen import quick_init
+
 if TYPE_CHECKING:
     from sim.model.firms import Firm
 
 
+@quick_init
 @dataclass(frozen=True)
 class FirmDecision:
     """One firm's decisions for one quarter (money per year, price as an index: 1 = benchmark)."""
@@ -69,6 +72,7 @@ PARTNER_DECISION_FIELDS: dict[str, dict[str, Any]] = {
 }
 
 
+@quick_init
 @dataclass(frozen=True)
 class FirmView:
     """What a firm knows when it decides (prepared by the model each quarter)."""
