@@ -920,11 +920,15 @@ class AIMarketModel(mesa.Model):
         active = [f.index for f in self.firms if f.available]
         if rate <= 0 or not active:
             return
+        # each segment's mean as ndarray.mean forms it (the sum, then / count), without its Python layer
         if len(active) == len(self.firms):  # every firm: no copies through an index
-            self.brand += rate * (self.brand.mean(axis=1, keepdims=True) - self.brand)
+            mean = np.add.reduce(self.brand, axis=1, keepdims=True) / self.brand.shape[1]
+            self.brand += rate * (mean - self.brand)
             return
-        brand = self.brand[:, active]
-        self.brand[:, active] = brand + rate * (brand.mean(axis=1, keepdims=True) - brand)
+        columns = np.array(active)
+        brand = self.brand.take(columns, axis=1)
+        mean = np.add.reduce(brand, axis=1, keepdims=True) / brand.shape[1]
+        self.brand[:, columns] = brand + rate * (mean - brand)
 
     # ------------------------------------------------------------------
     # demand helpers
