@@ -167,9 +167,9 @@ def outputs_markdown() -> str:
 
 
 CONSUMER_ROW, ENTERPRISE_ROW, PUBLIC_ROW = (SEGMENTS.index(name) for name in ("consumer", "enterprise", "public"))
-# the segments the sovereignty index covers, as a slice (a view; no copy): enterprise and public are adjacent
-assert PUBLIC_ROW == ENTERPRISE_ROW + 1
-SOVEREIGN_ROWS = slice(ENTERPRISE_ROW, PUBLIC_ROW + 1)
+if PUBLIC_ROW != ENTERPRISE_ROW + 1:  # pragma: no cover - SEGMENTS is a constant
+    raise RuntimeError("SEGMENTS must list enterprise and public next to each other (see SOVEREIGN_ROWS)")
+SOVEREIGN_ROWS = slice(ENTERPRISE_ROW, PUBLIC_ROW + 1)  # the sovereignty index's segments, as a view (no copy)
 
 
 def hhi(shares: np.ndarray) -> float:
