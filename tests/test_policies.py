@@ -115,7 +115,7 @@ def test_a_platform_answers_an_offered_deal_with_its_own_choice(small_korea):
 
 def test_quickly_made_decisions_behave_as_dataclasses():
     import pickle
-    from dataclasses import FrozenInstanceError, dataclass, replace
+    from dataclasses import FrozenInstanceError, dataclass, field, replace
 
     from sim.core.frozen import quick_init
 
@@ -137,9 +137,17 @@ def test_quickly_made_decisions_behave_as_dataclasses():
     with pytest.raises(TypeError):
         FirmDecision(1.0)  # type: ignore[call-arg]
 
+    @quick_init
     @dataclass(frozen=True)
     class WithDefault:
-        a: int = 0
+        a: int
+        b: int = 7
 
-    with pytest.raises(TypeError, match="without defaults"):
-        quick_init(WithDefault)
+    assert WithDefault(1) == WithDefault(a=1, b=7) and WithDefault(1, 2).b == 2
+
+    @dataclass(frozen=True)
+    class WithFactory:
+        a: list = field(default_factory=list)
+
+    with pytest.raises(TypeError, match="default_factory"):
+        quick_init(WithFactory)

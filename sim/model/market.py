@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.core.frozen import quick_init
+
 LOG_SHARE_FLOOR = 0.01  # network effect uses log(share + floor) so tiny firms are not -inf
 _LOG_OF_FLOOR = np.log(LOG_SHARE_FLOOR)
 UNAVAILABLE = -1e9  # utility of a firm that cannot be chosen
@@ -238,6 +240,7 @@ def review_gaps(clocks: np.ndarray, scale: np.ndarray) -> np.ndarray:
 NEVER = 1 << 40  # a quarter no run reaches: "no review scheduled"
 
 
+@quick_init  # made several times a quarter
 @dataclass(frozen=True)
 class FirmOffer:
     """What each firm offers this quarter, one entry per firm (all firms, active or not).
@@ -259,21 +262,9 @@ class FirmOffer:
 
     @classmethod
     def from_block(cls, block: np.ndarray) -> FirmOffer:
-        """The offer whose fields are the columns of a (firms x 6) float ``block``, in field order."""
-        # made several times a quarter: the fields are set directly (a frozen dataclass's __init__ sets each
-        # through object.__setattr__), as views of the block's columns
-        columns = block.T
-        offer = object.__new__(cls)
-        offer.__dict__.update(
-            capability=columns[0],
-            korean_quality=columns[1],
-            price=columns[2],
-            domestic=columns[3],
-            trust=columns[4],
-            available=columns[5] > 0.0,
-            block=block,
-        )
-        return offer
+        """The offer whose fields are the columns of a (firms x 6) float ``block``, in field order (views)."""
+        capability, korean_quality, price, domestic, trust, available = block.T
+        return cls(capability, korean_quality, price, domestic, trust, available > 0.0, block)
 
     def attributes(self) -> np.ndarray:
         """(4 x firms) matrix matching the lines of :attr:`Adopters.tastes`."""
