@@ -224,15 +224,21 @@ class AIMarketModel(mesa.Model):
             quantiles = market.stratified_quantiles(count, rng)
 
             def lognormal(
-                spread: float, dtype: type = np.float64, quantiles: np.ndarray = quantiles, count: int = count
+                spread: float,
+                dtype: type = np.float64,
+                draws: np.ndarray | None = None,
+                quantiles: np.ndarray = quantiles,
+                count: int = count,
             ) -> np.ndarray:
-                """Mean-one log-normal draws over the segment's stratified set, in a random order of their own;
-                tastes take the exponential in float32 (they are kept in float32)."""
-                draws = market.stratified_normal(count, rng, quantiles)
+                """Mean-one log-normal draws from standard normal ``draws`` (by default: the segment's
+                stratified set in a random order of their own); tastes take the exponential in float32
+                (they are kept in float32)."""
+                if draws is None:
+                    draws = market.stratified_normal(count, rng, quantiles)
                 return np.exp((-(spread**2) / 2 + spread * draws).astype(dtype))
 
             draws, ranks = market.stratified_normal_ranked(count, rng, quantiles)
-            intensity[block] = np.exp(-(seg.intensity_spread**2) / 2 + seg.intensity_spread * draws)
+            intensity[block] = lognormal(seg.intensity_spread, draws=draws)
             by_intensity[start + ranks] = np.arange(start, start + count)  # the block's rows, lightest first
             pull = intensity[block] ** c["intensity_awareness_bias"]
             self.awareness_norm[i] = float(pull.mean())

@@ -213,26 +213,24 @@ def record_quarter(model: AIMarketModel) -> None:
         if domestic_revenue > 0 and frontier > 0
         else 0.0
     )
-    sovereign_rows = SOVEREIGN_ROWS
-    sovereign_total = revenue[sovereign_rows].sum()
+    sovereign_total = revenue[SOVEREIGN_ROWS].sum()
     large = [f for f in live if f.size == "large" and f.revenue_usd_bn > 0]
     small = [f for f in live if f.size == "small" and f.revenue_usd_bn > 0]
     regulator = model.regulator
-    consumer = CONSUMER_ROW
     row = {
         "quarter": quarter_label(q),
         "year": q // 4,
         "market_revenue_usd_bn": total,
         "domestic_revenue_share": float(shares[domestic].sum()),
         "foreign_revenue_share": float(shares[~domestic].sum()) if total > 0 else 0.0,
-        "domestic_share_consumer": safe_share(revenue[consumer, domestic].sum(), revenue[consumer].sum()),
+        "domestic_share_consumer": safe_share(revenue[CONSUMER_ROW, domestic].sum(), revenue[CONSUMER_ROW].sum()),
         "domestic_share_enterprise": safe_share(revenue[ENTERPRISE_ROW, domestic].sum(), revenue[ENTERPRISE_ROW].sum()),
         "domestic_share_public": safe_share(revenue[PUBLIC_ROW, domestic].sum(), revenue[PUBLIC_ROW].sum()),
         "hhi": hhi(shares),
         "consumer_surplus": model.consumer_surplus_usd_bn(offer),
         "capability_gap": max(0.0, 1.0 - best_domestic / frontier) if frontier > 0 else 0.0,
         "domestic_capability_weighted": float(weighted),
-        "sovereignty_index": safe_share(revenue[sovereign_rows, domestic].sum(), sovereign_total),
+        "sovereignty_index": safe_share(revenue[SOVEREIGN_ROWS, domestic].sum(), sovereign_total),
         "incidents": int(regulator.incidents),
         "incident_risk": float(regulator.incident_risk),
         "public_pressure": float(regulator.pressure),
@@ -242,8 +240,8 @@ def record_quarter(model: AIMarketModel) -> None:
         "budget_scale": regulator.programme_scale,
         "budget_shortfall_krw_bn": regulator.shortfall_krw_bn(),
         "adoption_rate": safe_share(model.served_weight.sum(), model.segment_weight.sum()),
-        "consumer_adoption": safe_share(model.served_weight[consumer], model.segment_weight[consumer]),
-        "consumer_awareness": model.aware_share(consumer),
+        "consumer_adoption": safe_share(model.served_weight[CONSUMER_ROW], model.segment_weight[CONSUMER_ROW]),
+        "consumer_awareness": model.aware_share(CONSUMER_ROW),
         "users_m": float(model.served_weight.sum() / 1e6),
         "active_firms": len(live),
         "entries": int(model.entries),
