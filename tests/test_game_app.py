@@ -969,3 +969,76 @@ def test_the_loop_runs_fast_while_the_player_acts_slower_while_work_runs_and_sle
     app.autoplay = True
     assert app.frame_rate() == FPS
     app.autoplay = False
+
+
+def window_pixels(app) -> np.ndarray:
+    return pygame.surfarray.array3d(app.window).copy()
+
+
+def test_an_unchanged_frame_is_not_drawn_again_and_the_window_keeps_its_picture(app, tiny_korea):
+    """The window sleeps while nothing changes: an idle dashboard frame is planned, found to be the one
+    on the window and skipped; what a person sees stays the same."""
+    playing(app, tiny_korea)
+    app.session.sync_ghost()
+    app.pump(3)  # whatever landed is drawn
+    shown = window_pixels(app)
+    drawn, skipped = app.frames_drawn, app.frames_skipped
+    app.pump(20)
+    assert app.frames_drawn == drawn
+    assert app.frames_skipped == skipped + 20
+    assert np.array_equal(window_pixels(app), shown)
+
+
+def test_a_change_without_an_event_is_drawn_in_the_next_frame(app, tiny_korea):
+    """Changes that come from no input (a status message, a lever set from code, a new quarter, a chart
+    chosen by a key handler) are in the next frame's plan, so the frame is drawn."""
+    screen = playing(app, tiny_korea)
+    app.session.sync_ghost()
+    app.pump(3)
+    for change in (
+        lambda: setattr(app, "message", "a status line that was not there"),
+        lambda: screen.set_lever(
+            "sovereign_ai_budget_krw_bn", screen.lever_widgets["sovereign_ai_budget_krw_bn"]["spec"].max
+        ),
+        lambda: (screen.request_step(), app.session.sync_ghost()),
+        lambda: setattr(screen, "chart_metric", "hhi"),
+    ):
+        shown = window_pixels(app)
+        drawn = app.frames_drawn
+        change()
+        app.pump(2)
+        assert app.frames_drawn > drawn
+        assert not np.array_equal(window_pixels(app), shown)
+
+
+def test_an_event_always_draws_and_the_safety_net_redraws_an_unchanged_window(app, tiny_korea, monkeypatch):
+    import sim.game.app as app_module
+
+    playing(app, tiny_korea)
+    app.pump(3)
+    drawn = app.frames_drawn
+    pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=(5, 5), rel=(0, 0), buttons=(0, 0, 0)))
+    app.pump(1)
+    assert app.frames_drawn == drawn + 1  # input: drawn whatever the plan says
+    app.pump(3)
+    drawn = app.frames_drawn
+    monkeypatch.setattr(app_module, "REDRAW_AT_LEAST_S", 0.0)
+    app.pump(2)
+    assert app.frames_drawn == drawn + 2  # nothing changed, but the window is redrawn this often
+
+
+def test_a_planned_frame_draws_the_same_pixels_as_drawing_directly(app, tiny_korea):
+    """The plan (blits recorded, then replayed) and drawing straight onto the window give one picture,
+    with the first-game tour's layer too."""
+    screen = playing(app, tiny_korea)
+    app.session.sync_ghost()
+    app.pump(3)
+    for tour in (None, 0, 2):
+        screen.tour_step = tour
+        app.draw()
+        planned = window_pixels(app)
+        screen.retained = False  # the instance attribute hides the class's
+        app.draw()
+        direct = window_pixels(app)
+        del screen.retained
+        assert np.array_equal(planned, direct), f"tour step {tour}"

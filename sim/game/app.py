@@ -33,6 +33,45 @@ IDLE_FPS = 10  # frames per second when nothing moves: the window sleeps instead
 WAIT_FPS = 10  # when only background work runs (a forecast, a quarter): the window leaves the cores to the
 # work, and wakes as soon as a piece of it lands (see App.run_once), not at the next frame
 IDLE_AFTER_S = 0.25  # quiet time (no input) before the window slows down from 60 frames/s
+REDRAW_AT_LEAST_S = 1.0  # a frame that looks unchanged is skipped, but the window is redrawn this often
+
+
+class DisplayPlan:
+    """What a screen would draw this frame, recorded instead of drawn (see :meth:`App.draw`).
+
+    A screen whose ``retained`` attribute is true draws only with ``blit`` and reads only
+    ``get_size`` of its target, so its drawing can be planned first and done only if the plan
+    differs from the frame on the window. Surfaces compare by identity: a changed picture is a new
+    surface (the text and panel caches hand out the same surface while nothing changes), and the
+    plan kept for the last frame holds its surfaces, so no new surface can reuse one's identity.
+    """
+
+    def __init__(self, size: tuple[int, int]) -> None:
+        self._size = size
+        self.blits: list[tuple[pygame.Surface, tuple[int, int]]] = []
+
+    def get_size(self) -> tuple[int, int]:
+        return self._size
+
+    def blit(self, source: pygame.Surface, dest) -> pygame.Rect:
+        x, y = int(dest[0]), int(dest[1])
+        self.blits.append((source, (x, y)))
+        return pygame.Rect((x, y), source.get_size())
+
+    def signature(self) -> tuple:
+        return tuple(self.blits)
+
+    def replay(self, target: pygame.Surface) -> None:
+        target.blits(self.blits, doreturn=False)
+
+
+def widgets_signature(manager: pygame_gui.UIManager) -> tuple | None:
+    """What pygame-gui would blit (each visible widget's image, place and blend mode), or None if the
+    manager does not say (then every frame is drawn)."""
+    visible = getattr(manager.get_sprite_group(), "visible", None)
+    if visible is None:
+        return None
+    return tuple((data[0], tuple(data[1]), data[-1]) for data in visible)
 
 
 class App:
@@ -103,6 +142,10 @@ class App:
         self.screen: Any = None
         self.next_screen: tuple | None = None  # (screen class, kwargs) to show after this frame's update
         self.overlay = None  # a callable(surface) drawn over every frame (a lesson's objectives strip)
+        self.drawn: tuple | None = None  # what the window shows: the last drawn plan's signature (see draw)
+        self.drawn_at = 0.0
+        self.frames_drawn = 0  # frames drawn and skipped as unchanged (for tests and the benchmark)
+        self.frames_skipped = 0
         from sim.game.screens.start import StartScreen
 
         self.show(StartScreen)
@@ -286,8 +329,13 @@ class App:
         return pygame.event.Event(event.type, {**event.dict, "pos": (int(x / self.ui_scale), int(y / self.ui_scale))})
 
     def frame(self, dt: float) -> None:
-        """Process pending events, update and draw one frame (dt in seconds)."""
-        for event in pygame.event.get():
+        """Process pending events, update and draw one frame (dt in seconds).
+
+        A frame with no events whose picture would be the one on the window is not drawn again
+        (see :meth:`draw`): the window sleeps while nothing changes.
+        """
+        events = pygame.event.get()
+        for event in events:
             self.last_input = time.perf_counter()
             self.handle(event)
             if not self.running:
@@ -301,13 +349,47 @@ class App:
         self.manager.update(dt)
         if self.minimised:
             return
-        self.draw()
+        self.draw(force=bool(events))
 
-    def draw(self) -> None:
-        """Draw the current screen and widgets, scaled to the window."""
+    def draw(self, force: bool = True) -> None:
+        """Draw the current screen and widgets, scaled to the window.
+
+        Without ``force``, a screen that is ``retained`` (see :class:`DisplayPlan`) is planned first,
+        and the frame is skipped when the plan and pygame-gui's widgets are those already on the
+        window, unless :data:`REDRAW_AT_LEAST_S` have passed since the window was last drawn (a safety
+        net for a widget that repaints its image in place). Events always draw (``frame`` forces it).
+        """
         target = self.canvas
         # in autoplay a quarter lands several times a second: redraw the panels it changed one per frame
         self.cache.begin_frame(1 if self.autoplay else None)
+        if getattr(self.screen, "retained", False) and not self.too_small and self.overlay is None:
+            plan = DisplayPlan(target.get_size())
+            self.screen.draw(plan)
+            widgets = widgets_signature(self.manager)
+            signature = None if widgets is None else (target, plan.signature(), widgets)
+            now = time.perf_counter()
+            if (
+                not force
+                and signature is not None
+                and signature == self.drawn
+                and now - self.drawn_at < REDRAW_AT_LEAST_S
+            ):
+                self.frames_skipped += 1
+                return
+            target.fill(charts.BG)
+            plan.replay(target)
+            self.manager.draw_ui(target)
+            self.drawn, self.drawn_at = signature, now
+        else:
+            self.drawn = None
+            self.draw_screen(target)
+        self.frames_drawn += 1
+        if target is not self.window:
+            pygame.transform.smoothscale(target, self.window.get_size(), self.window)
+        pygame.display.flip()
+
+    def draw_screen(self, target: pygame.Surface) -> None:
+        """Draw the screen, its widgets and any overlay on ``target`` (or the too-small notice)."""
         target.fill(charts.BG)
         if self.too_small:
             charts.text(target, t("too_small", self.lang), (self.size[0] // 2, self.size[1] // 2), 14, anchor="center")
@@ -316,9 +398,6 @@ class App:
             self.manager.draw_ui(target)
             if self.overlay is not None:
                 self.overlay(target)
-        if target is not self.window:
-            pygame.transform.smoothscale(target, self.window.get_size(), self.window)
-        pygame.display.flip()
 
     def run(self) -> None:
         """Run until the window closes; closing it (or Quit) autosaves the game in progress.

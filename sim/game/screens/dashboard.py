@@ -57,6 +57,8 @@ TOP = 48
 class DashboardScreen(LeverPanel, Dialogs, Forecast):
     """The main game screen."""
 
+    retained = True  # draws only by blitting: an unchanged frame is not drawn again (see App.draw)
+
     def __init__(self, app, replay: bool = False) -> None:
         super().__init__(app)
         self.replay = replay
@@ -604,12 +606,11 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
             ),
         )
         surface.blit(gauges, self.gauge_rect)
-        labels = [quarter_label(q) for q in range(session.scenario.start, session.scenario.end + 1)]
-        total = len(labels)
         metric = self.chart_metric
         info = METRICS[metric]
 
         def chart_a():
+            labels = self.quarter_labels()
             you = [r[metric] for r in history]
             base = [r[metric] for r in ghost]
             fans = []
@@ -623,7 +624,7 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
                 self.chart_a.size,
                 f"{info.label(self.lang)} ({units.metric_chart_unit(metric, self.lang)})",
                 labels,
-                total,
+                len(labels),
                 [(base, charts.ACCENT, True), (you, charts.ACCENT, False)],
                 fmt=lambda v: units.axis_value(metric, v, self.lang),
                 fans=fans,
@@ -634,11 +635,17 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
 
         preview_key = (self.preview_version, self.app.previewer.busy if self.app.previewer else False)
         surface.blit(cache.get("chart_a", self.key(metric, preview_key), chart_a), self.chart_a)
-        surface.blit(cache.get("chart_b", self.key(), lambda: self.stacked(labels, total)), self.chart_b)
+        surface.blit(cache.get("chart_b", self.key(), self.stacked), self.chart_b)
 
-    def stacked(self, labels, total) -> pygame.Surface:
+    def quarter_labels(self) -> list[str]:
+        """The scenario's quarters as the charts label them (made when a chart is redrawn, not every frame)."""
+        scenario = self.session.scenario
+        return [quarter_label(q) for q in range(scenario.start, scenario.end + 1)]
+
+    def stacked(self) -> pygame.Surface:
         """The stacked chart of firms' shares over the quarters played."""
-        return charts.draw_session_shares(self.chart_b.size, self.session, labels, total, self.lang)
+        labels = self.quarter_labels()
+        return charts.draw_session_shares(self.chart_b.size, self.session, labels, len(labels), self.lang)
 
     def draw_goals(self, surface, cache) -> None:
         """Draw the goals strip: each objective now, target and projected."""

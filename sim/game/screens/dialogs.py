@@ -64,23 +64,30 @@ class Dialogs(DashboardState):
         self.app.rebuild()
 
     def draw_tour(self, surface: pygame.Surface) -> None:
-        """Dim everything but the panel the tour step is about."""
+        """Dim everything but the panel the tour step is about (one cached layer over the screen)."""
         if self.tour_step is None:
             return
-        shade = pygame.Surface(surface.get_size(), pygame.SRCALPHA)
-        shade.fill((0, 0, 0, 120))
+        size = surface.get_size()
         target = self.tour_target().inflate(8, 8)
-        shade.fill((0, 0, 0, 0), target)
-        surface.blit(shade, (0, 0))
-        pygame.draw.rect(surface, charts.ACCENT, target, 3, border_radius=6)
         box = self.tour_box()
-        pygame.draw.rect(surface, charts.PANEL, box, border_radius=8)
-        pygame.draw.rect(surface, charts.ACCENT, box, 2, border_radius=8)
+        step = self.tour_step
+        key = (step, size, tuple(target), tuple(box), self.lang)
+        surface.blit(self.app.cache.get("tour", key, lambda: self.tour_layer(step, size, target, box)), (0, 0))
+
+    def tour_layer(self, step: int, size: tuple[int, int], target: pygame.Rect, box: pygame.Rect) -> pygame.Surface:
+        """Tour step ``step``'s layer: a shade with a hole over ``target``, its frame and the text ``box``."""
+        layer = pygame.Surface(size, pygame.SRCALPHA)
+        layer.fill((0, 0, 0, 120))
+        layer.fill((0, 0, 0, 0), target)
+        pygame.draw.rect(layer, charts.ACCENT, target, 3, border_radius=6)
+        pygame.draw.rect(layer, charts.PANEL, box, border_radius=8)
+        pygame.draw.rect(layer, charts.ACCENT, box, 2, border_radius=8)
         y = box.y + 10
-        step = f"{self.tour_step + 1}/{self.TOUR_STEPS}  "
-        for line in charts.wrap(step + self.tr(f"tour_{self.tour_step + 1}"), 13, box.width - 24):
-            charts.text(surface, line, (box.x + 12, y), 13, charts.TEXT)
+        counter = f"{step + 1}/{self.TOUR_STEPS}  "
+        for line in charts.wrap(counter + self.tr(f"tour_{step + 1}"), 13, box.width - 24):
+            charts.text(layer, line, (box.x + 12, y), 13, charts.TEXT)
             y += 19
+        return layer
 
     def open_help(self) -> None:
         """Open the Help window."""
