@@ -51,17 +51,21 @@ class DisplayPlan:
         self.blits: list[tuple[pygame.Surface, tuple[int, int]]] = []
 
     def get_size(self) -> tuple[int, int]:
+        """The size of the surface the frame is for (as ``Surface.get_size``)."""
         return self._size
 
     def blit(self, source: pygame.Surface, dest) -> pygame.Rect:
+        """Record ``source`` drawn at ``dest`` (a position or a rect's top-left); returns the rect it covers."""
         x, y = int(dest[0]), int(dest[1])
         self.blits.append((source, (x, y)))
         return pygame.Rect((x, y), source.get_size())
 
     def signature(self) -> tuple:
+        """What the plan draws: each surface (compared by identity) and where, in order."""
         return tuple(self.blits)
 
     def replay(self, target: pygame.Surface) -> None:
+        """Do the recorded blits on ``target``, in order."""
         target.blits(self.blits, doreturn=False)
 
 
