@@ -1,7 +1,8 @@
 """Game speed: frame times idle and in autoplay (2 and 10 q/s), a quarter step + redraw, launch to first
 frame, the idle window's share of a core, and forecast-preview latency (with the CPU time one preview
 replication takes on this machine in the same run, which bounds it, and the part of each lever move's
-latency that the runs' own CPU does not explain: the window's work, handing out runs, workers ending apart).
+latency that the runs' own CPU does not explain: the window's work, handing out runs, workers ending apart;
+and the window process's own CPU over each lever move, which the workers share their cores with).
 
 Runs with SDL's dummy driver, ``--repeats`` whole runs (percentiles pool their samples; per-run figures are
 listed), and prints the machine's load before and after: on a shared machine the figures move with it.
@@ -129,7 +130,8 @@ def lever_move(app, screen, k: int) -> tuple[str, float]:
 def preview_latency(app, screen, repeats: int) -> dict[str, list[float]]:
     """Per lever move, seconds to the first projection shown and to all 20 replications in; the CPU
     seconds of each replication the moves ran (as its worker measured it); and, per move, how much
-    of the time to all 20 runs their CPU does not explain.
+    of the time to all 20 runs their CPU does not explain, and the CPU the window's process used
+    (all its threads), which the workers share the cores with.
 
     The window runs its real loop (:meth:`App.run_once`, paced as when a player moved the slider),
     after the quarter's own forecast is in, as when a player reads the quarter before moving a lever.
@@ -138,7 +140,7 @@ def preview_latency(app, screen, repeats: int) -> dict[str, list[float]]:
     own work, handing out the runs and the workers finishing apart add; it moves much less with
     this machine's speed than the latency itself.
     """
-    out: dict[str, list[float]] = {"first": [], "full": [], "run cpu": [], "beyond": []}
+    out: dict[str, list[float]] = {"first": [], "full": [], "run cpu": [], "beyond": [], "window cpu": []}
     workers = max(1, app.previewer.workers)
 
     def done() -> bool:
@@ -157,6 +159,7 @@ def preview_latency(app, screen, repeats: int) -> dict[str, list[float]]:
         screen.set_lever(*lever_move(app, screen, k + 1))  # each move to a new value
         assert app.session.pending, "the benchmark's lever move changed nothing"
         app.last_input = start = time.perf_counter()  # a slider drag is input
+        window_cpu = time.process_time()  # every thread of the window's process: frames, pool threads, budget check
         shown = None
         while time.perf_counter() - start < 120:
             app.run_once()
@@ -170,6 +173,7 @@ def preview_latency(app, screen, repeats: int) -> dict[str, list[float]]:
         out["full"].append(full)
         out["run cpu"] += runs
         out["beyond"].append(full - sum(runs) / workers)
+        out["window cpu"].append(time.process_time() - window_cpu)
     return out
 
 
@@ -193,6 +197,7 @@ def one_run(args, size, scenario) -> dict[str, list[float]]:
         out["preview: lever move to first projection"] = preview["first"]
         out["preview: lever move to all 20 runs"] = preview["full"]
         out["preview: all 20 runs beyond their CPU"] = preview["beyond"]
+        out["preview: the window's CPU per lever move"] = preview["window cpu"]
     timed_frames(app, 5)
     out["dashboard, idle (8 quarters)"] = timed_frames(app, args.frames)
     cpu, fps = idle_cpu_share(app, args.idle_seconds)
