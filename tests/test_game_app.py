@@ -1042,3 +1042,27 @@ def test_a_planned_frame_draws_the_same_pixels_as_drawing_directly(app, tiny_kor
         direct = window_pixels(app)
         del screen.retained
         assert np.array_equal(planned, direct), f"tour step {tour}"
+
+
+def test_a_tooltip_that_appears_while_the_mouse_rests_is_drawn(app, tiny_korea):
+    """pygame-gui shows a tooltip after the mouse has rested on a widget for a while, with no event in
+    between: the new widget is in the next frame's plan, so the frame is drawn and the tip is seen."""
+    screen = playing(app, tiny_korea)
+    app.pump(3)
+    slider = screen.lever_widgets["sovereign_ai_budget_krw_bn"]["control"]
+    pos = slider.right_button.rect.center
+    pygame.mouse.set_pos(pos)  # pygame-gui reads hovering from the mouse's position, not from the event
+    pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0)))
+    app.pump(1)
+    app.pump(2)  # the hover settles
+    assert slider.right_button.hovered
+    shown = window_pixels(app)
+    drawn = app.frames_drawn
+    for _ in range(30):  # 3 s of rest at 10 frames/s, no events
+        app.pump(1, dt=0.1)
+        if app.frames_drawn > drawn:
+            break
+    assert app.frames_drawn > drawn
+    assert any(type(w).__name__ == "UITooltip" for w in app.manager.get_sprite_group().sprites())
+    assert not np.array_equal(window_pixels(app), shown)
+    pygame.mouse.set_pos((0, 0))
