@@ -87,3 +87,48 @@ def test_screenshot_of_the_briefing_in_korean(tmp_path, lesson, monkeypatch):
     game.show(BriefingScreen)
     game.pump(2)
     assert game.screenshot(tmp_path / "briefing.png").stat().st_size > 10_000
+
+
+def test_every_lesson_screen_plans_the_same_pixels_it_draws_and_then_sleeps(app, lesson):
+    """Every screen but the loading screen draws only by blitting, so the app plans its frames and skips
+    the unchanged ones (see App.draw): a planned frame has the pixels drawing directly gives, and an
+    idle screen is not drawn again."""
+    import numpy as np
+    import pygame
+
+    def planned_equals_direct():
+        app.pump(2)
+        assert app.screen.retained, type(app.screen).__name__
+        app.draw()
+        planned = pygame.surfarray.array3d(app.window).copy()
+        app.screen.retained = False  # the instance attribute hides the class's
+        app.draw()
+        direct = pygame.surfarray.array3d(app.window).copy()
+        del app.screen.retained
+        assert np.array_equal(planned, direct), type(app.screen).__name__
+        app.pump(2)
+        drawn = app.frames_drawn
+        app.pump(5)
+        assert app.frames_drawn == drawn, f"{type(app.screen).__name__} redrew an unchanged frame"
+
+    planned_equals_direct()  # the start screen
+    app.screen.act("lessons")
+    planned_equals_direct()  # the picker
+    attach(app, LessonSession(lesson, "Blue", roles=["regulator", "kakao"], ghost=False))
+    app.show(BriefingScreen)
+    planned_equals_direct()
+    app.screen.act("begin")
+    planned_equals_direct()  # the hand-off
+    app.screen.act("ready")
+    app.screen.request_step()
+    app.pump(2)
+    app.screen.act("ready")
+    assert isinstance(app.screen, RoleDecisionScreen)
+    planned_equals_direct()
+    session = LessonSession(lesson, "Green", ghost=False)
+    while not session.finished:
+        session.submit()
+    attach(app, session)
+    app.show(LessonEndScreen)
+    app.screen.wait()
+    planned_equals_direct()

@@ -113,7 +113,8 @@ def attach(app, session: LessonSession) -> None:
 
 
 def draw_objectives_strip(app, surface) -> None:
-    """On the dashboard, the current role's objectives with their values so far, bottom left."""
+    """On the dashboard, the current role's objectives with their values so far, bottom left (one
+    cached panel, blitted: the app plans frames and skips unchanged ones, see App.draw)."""
     from sim.game import charts
     from sim.game.screens.dashboard import DashboardScreen
 
@@ -129,11 +130,21 @@ def draw_objectives_strip(app, surface) -> None:
         color = charts.DIM if result is None else (charts.GOOD if result.met else charts.BAD)
         lines.append((("✓ " if result is not None and result.met else "• ") + objective["label"][app.lang], color))
     height = 20 * len(lines) + 10
-    top = app.size[1] - height - 34
-    panel = surface.subsurface((8, top, 330, height))
+    strip = app.cache.get("objectives_strip", tuple(lines), lambda: objectives_panel(lines, (330, height)))
+    surface.blit(strip, (8, app.size[1] - height - 34))
+
+
+def objectives_panel(lines: list[tuple[str, tuple]], size: tuple[int, int]):
+    """The objectives strip's panel: one line of text per (text, colour), the first in bold."""
+    import pygame
+
+    from sim.game import charts
+
+    panel = pygame.Surface(size)
     panel.fill(charts.PANEL)
     for i, (text, color) in enumerate(lines):
-        charts.text(surface, text, (14, top + 6 + 20 * i), 12, color, bold=i == 0, max_width=318)
+        charts.text(panel, text, (6, 6 + 20 * i), 12, color, bold=i == 0, max_width=318)
+    return panel
 
 
 def show_turn(app) -> None:

@@ -39,8 +39,8 @@ REDRAW_AT_LEAST_S = 1.0  # a frame that looks unchanged is skipped, but the wind
 class DisplayPlan:
     """What a screen would draw this frame, recorded instead of drawn (see :meth:`App.draw`).
 
-    A screen whose ``retained`` attribute is true draws only with ``blit`` and reads only
-    ``get_size`` of its target, so its drawing can be planned first and done only if the plan
+    A screen whose ``retained`` attribute is true (the default, see :class:`Screen`) draws only with
+    ``blit`` and reads only ``get_size`` of its target, so its drawing can be planned first and done only if the plan
     differs from the frame on the window. Surfaces compare by identity: a changed picture is a new
     surface (the text and panel caches hand out the same surface while nothing changes), and the
     plan kept for the last frame holds its surfaces, so no new surface can reuse one's identity.
@@ -145,7 +145,9 @@ class App:
         self._worker: ThreadPoolExecutor | None = None  # quarters computed off the window's thread
         self.screen: Any = None
         self.next_screen: tuple | None = None  # (screen class, kwargs) to show after this frame's update
-        self.overlay = None  # a callable(surface) drawn over every frame (a lesson's objectives strip)
+        # a callable(surface) drawn over every frame (a lesson's objectives strip); over a retained
+        # screen it is planned too, so it must draw only by blitting (see DisplayPlan)
+        self.overlay = None
         self.drawn: tuple | None = None  # what the window shows: the last drawn plan's signature (see draw)
         self.drawn_at = 0.0
         self.frames_drawn = 0  # frames drawn and skipped as unchanged (for tests and the benchmark)
@@ -359,18 +361,20 @@ class App:
         """Draw the current screen and widgets, scaled to the window.
 
         Without ``force``, a screen that is ``retained`` (see :class:`DisplayPlan`) is planned first,
-        and the frame is skipped when the plan and pygame-gui's widgets are those already on the
-        window, unless :data:`REDRAW_AT_LEAST_S` have passed since the window was last drawn (a safety
+        with the overlay, and the frame is skipped when the plans and pygame-gui's widgets are those
+        already on the window, unless :data:`REDRAW_AT_LEAST_S` have passed since the window was last drawn (a safety
         net for a widget that repaints its image in place). Events always draw (``frame`` forces it).
         """
         target = self.canvas
         # in autoplay a quarter lands several times a second: redraw the panels it changed one per frame
         self.cache.begin_frame(1 if self.autoplay else None)
-        if getattr(self.screen, "retained", False) and not self.too_small and self.overlay is None:
-            plan = DisplayPlan(target.get_size())
+        if getattr(self.screen, "retained", False) and not self.too_small:
+            plan, over = DisplayPlan(target.get_size()), DisplayPlan(target.get_size())
             self.screen.draw(plan)
+            if self.overlay is not None:
+                self.overlay(over)  # drawn over the widgets
             widgets = widgets_signature(self.manager)
-            signature = None if widgets is None else (target, plan.signature(), widgets)
+            signature = None if widgets is None else (target, plan.signature(), widgets, over.signature())
             now = time.perf_counter()
             if (
                 not force
@@ -383,6 +387,7 @@ class App:
             target.fill(charts.BG)
             plan.replay(target)
             self.manager.draw_ui(target)
+            over.replay(target)
             self.drawn, self.drawn_at = signature, now
         else:
             self.drawn = None

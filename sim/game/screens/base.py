@@ -28,6 +28,10 @@ def escape(value: str) -> str:
 class Screen:
     """A screen: ``build`` creates widgets for a window rect; ``handle`` gets events."""
 
+    # Draws only by blitting onto its target (text and cached surfaces), so the app can plan a frame
+    # and skip it when nothing changed (see App.draw). A screen that draws shapes on the target sets False.
+    retained = True
+
     def __init__(self, app: App) -> None:
         self.app = app
         self.buttons: dict[Any, str] = {}  # widget -> action name

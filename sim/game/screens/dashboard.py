@@ -57,8 +57,6 @@ TOP = 48
 class DashboardScreen(LeverPanel, Dialogs, Forecast):
     """The main game screen."""
 
-    retained = True  # draws only by blitting: an unchanged frame is not drawn again (see App.draw)
-
     def __init__(self, app, replay: bool = False) -> None:
         super().__init__(app)
         self.replay = replay

@@ -17,6 +17,8 @@ FRAME_BUDGET_S = 0.05  # replay work per frame; the rest of the frame draws and 
 class LoadingScreen(Screen):
     """Replays a saved game to the quarter it reached, then opens the dashboard (or the end screen)."""
 
+    retained = False  # its progress bar is drawn with shapes on the window
+
     def __init__(self, app, saved: SavedGame) -> None:
         super().__init__(app)
         self.saved = saved
