@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from classroom_helpers import SMALL_LESSON
+from game_helpers import planned_and_direct
 
 from sim.classroom.game import attach
 from sim.classroom.lesson import lesson_from_text
@@ -66,13 +67,18 @@ def test_hot_seat_quarter_passes_the_screen_between_roles(app, lesson):
     assert app.session.save_path.exists()  # autosaved in the team's own slot
 
 
-def test_lesson_end_screen_shows_fair_scores(app, lesson):
-    session = LessonSession(lesson, "Blue", ghost=False)
+def show_finished_lesson(app, lesson, team: str) -> None:
+    """Play ``lesson`` to its end for ``team`` (every role by its rule) and show the lesson's end screen."""
+    session = LessonSession(lesson, team, ghost=False)
     while not session.finished:
         session.submit()
     attach(app, session)
     app.show(LessonEndScreen)
     app.screen.wait()
+
+
+def test_lesson_end_screen_shows_fair_scores(app, lesson):
+    show_finished_lesson(app, lesson, "Blue")
     app.pump(2)
     screen = app.screen
     assert isinstance(screen, LessonEndScreen) and not screen.failed
@@ -94,17 +100,10 @@ def test_every_lesson_screen_plans_the_same_pixels_it_draws_and_then_sleeps(app,
     the unchanged ones (see App.draw): a planned frame has the pixels drawing directly gives, and an
     idle screen is not drawn again."""
     import numpy as np
-    import pygame
 
     def planned_equals_direct():
         app.pump(2)
-        assert app.screen.retained, type(app.screen).__name__
-        app.draw()
-        planned = pygame.surfarray.array3d(app.window).copy()
-        app.screen.retained = False  # the instance attribute hides the class's
-        app.draw()
-        direct = pygame.surfarray.array3d(app.window).copy()
-        del app.screen.retained
+        planned, direct = planned_and_direct(app)
         assert np.array_equal(planned, direct), type(app.screen).__name__
         app.pump(2)
         drawn = app.frames_drawn
@@ -125,10 +124,5 @@ def test_every_lesson_screen_plans_the_same_pixels_it_draws_and_then_sleeps(app,
     app.screen.act("ready")
     assert isinstance(app.screen, RoleDecisionScreen)
     planned_equals_direct()
-    session = LessonSession(lesson, "Green", ghost=False)
-    while not session.finished:
-        session.submit()
-    attach(app, session)
-    app.show(LessonEndScreen)
-    app.screen.wait()
+    show_finished_lesson(app, lesson, "Green")
     planned_equals_direct()

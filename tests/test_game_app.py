@@ -8,6 +8,7 @@ import numpy as np
 import pygame
 import pygame_gui
 import pytest
+from game_helpers import planned_and_direct, window_pixels
 
 from sim.game.app import App
 from sim.game.screens.dashboard import DashboardScreen
@@ -971,10 +972,6 @@ def test_the_loop_runs_fast_while_the_player_acts_slower_while_work_runs_and_sle
     app.autoplay = False
 
 
-def window_pixels(app) -> np.ndarray:
-    return pygame.surfarray.array3d(app.window).copy()
-
-
 def test_an_unchanged_frame_is_not_drawn_again_and_the_window_keeps_its_picture(app, tiny_korea):
     """The window sleeps while nothing changes: an idle dashboard frame is planned, found to be the one
     on the window and skipped; what a person sees stays the same."""
@@ -1035,12 +1032,7 @@ def test_a_planned_frame_draws_the_same_pixels_as_drawing_directly(app, tiny_kor
     app.pump(3)
     for tour in (None, 0, 2):
         screen.tour_step = tour
-        app.draw()
-        planned = window_pixels(app)
-        screen.retained = False  # the instance attribute hides the class's
-        app.draw()
-        direct = window_pixels(app)
-        del screen.retained
+        planned, direct = planned_and_direct(app)
         assert np.array_equal(planned, direct), f"tour step {tour}"
 
 

@@ -40,8 +40,8 @@ class DisplayPlan:
     """What a screen would draw this frame, recorded instead of drawn (see :meth:`App.draw`).
 
     A screen whose ``retained`` attribute is true (the default, see :class:`Screen`) draws only with
-    ``blit`` and reads only ``get_size`` of its target, so its drawing can be planned first and done only if the plan
-    differs from the frame on the window. Surfaces compare by identity: a changed picture is a new
+    ``blit`` and reads only ``get_size`` of its target, so its drawing can be planned first and done
+    only if the plan differs from the frame on the window. Surfaces compare by identity: a changed picture is a new
     surface (the text and panel caches hand out the same surface while nothing changes), and the
     plan kept for the last frame holds its surfaces, so no new surface can reuse one's identity.
     """
@@ -362,8 +362,9 @@ class App:
 
         Without ``force``, a screen that is ``retained`` (see :class:`DisplayPlan`) is planned first,
         with the overlay, and the frame is skipped when the plans and pygame-gui's widgets are those
-        already on the window, unless :data:`REDRAW_AT_LEAST_S` have passed since the window was last drawn (a safety
-        net for a widget that repaints its image in place). Events always draw (``frame`` forces it).
+        already on the window, unless :data:`REDRAW_AT_LEAST_S` have passed since the window was last
+        drawn (a safety net for a widget that repaints its image in place). Events always draw
+        (``frame`` forces it).
         """
         target = self.canvas
         # in autoplay a quarter lands several times a second: redraw the panels it changed one per frame
