@@ -433,6 +433,7 @@ def test_the_budget_check_runs_off_the_window_thread_and_not_in_autoplay(app, ti
 
 class PreviewRecorder:  # stands in for the preview pool: counts requests
     busy = False
+    error = None
 
     def __init__(self) -> None:
         self.requests = 0
@@ -1058,3 +1059,35 @@ def test_a_tooltip_that_appears_while_the_mouse_rests_is_drawn(app, tiny_korea):
     assert any(type(w).__name__ == "UITooltip" for w in app.manager.get_sprite_group().sprites())
     assert not np.array_equal(window_pixels(app), shown)
     pygame.mouse.set_pos((0, 0))
+
+
+def test_a_preview_that_fails_says_so_under_the_chart(tiny_korea, tmp_path, monkeypatch, capsys):
+    """A lever move whose preview runs fail (here: a document the workers cannot read) shows why under
+    the forecast chart, instead of an empty line and no fan (Python 3.13 failed every run that way)."""
+    from dataclasses import replace
+
+    from sim.game.screens import forecast
+
+    monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path / "saves"))
+    monkeypatch.setenv("AISIM_PREVIEW_WORKERS", "1")
+    real_tasks_for = forecast.tasks_for
+
+    def unreadable(session):
+        return [replace(task, document_text="{") for task in real_tasks_for(session)]
+
+    monkeypatch.setattr(forecast, "tasks_for", unreadable)
+    game = App(size=(1280, 800))
+    try:
+        screen = playing(game, tiny_korea)
+        click(game, screen.lever_widgets["sovereign_ai_budget_krw_bn"]["control"].right_button)
+        deadline = time.time() + 60
+        while not game.previewer.failed and time.time() < deadline:
+            game.pump(1)
+            time.sleep(0.02)
+        game.pump(1)
+        subtitle = screen.preview_subtitle("market_revenue_usd_bn")
+        assert "could not be computed (JSONDecodeError:" in subtitle
+        assert screen.projection is None and not game.previewer.busy
+        assert "the forecast preview failed" in capsys.readouterr().err
+    finally:
+        game.close()

@@ -451,3 +451,61 @@ def test_closing_the_window_mid_preview_leaves_no_pool_thread_behind(tiny_korea)
     for manager in managers:
         manager.join(10)
         assert not manager.is_alive()
+
+
+def _wait_until(predicate, previewer, seconds: float = 60) -> None:
+    deadline = time.time() + seconds
+    while not predicate() and time.time() < deadline:
+        previewer.poll()
+        time.sleep(0.02)
+
+
+def test_a_failing_run_is_said_once_and_the_next_request_works(tiny_korea, capsys):
+    """A replication that raises (here: a document the worker cannot read) fails its request with a
+    one-line reason, not silently: the traceback goes to stderr once, and the next request runs."""
+    from dataclasses import replace
+
+    session = GameSession(tiny_korea, 2, ghost=False)
+    good = tasks_for(session, count=2)
+    bad = [replace(task, document_text="not a scenario") for task in good]
+    previewer = Previewer(workers=1)
+    try:
+        for _ in range(2):
+            previewer.request(bad, {})
+            _wait_until(lambda: previewer.failed, previewer)
+            assert previewer.failed and not previewer.busy
+            assert previewer.error is not None and previewer.error.startswith("JSONDecodeError: ")
+        assert capsys.readouterr().err.count("the forecast preview failed") == 1
+        previewer.request(good, {})
+        assert previewer.error is None
+        _wait_until(lambda: previewer.complete, previewer)
+        assert previewer.complete and len(previewer.result.replications) == 2
+    finally:
+        previewer.shutdown()
+
+
+def test_a_killed_worker_is_replaced_at_the_next_request(tiny_korea, capsys):
+    """A worker that dies (killed, out of memory) breaks its pool: the request fails with the reason,
+    and the next request starts a new worker instead of failing for the rest of the game."""
+    import os
+    import signal
+
+    session = GameSession(tiny_korea, 2, ghost=False)
+    previewer = Previewer(workers=1)
+    try:
+        previewer.request(tasks_for(session, count=2), {})
+        _wait_until(lambda: previewer.complete, previewer)
+        (pool,) = previewer.pools
+        for process in list(pool._processes.values()):
+            os.kill(process.pid, signal.SIGKILL)
+        session.set_lever("public_compute_gpus_k", 60)
+        previewer.request(tasks_for(session, count=2), {})
+        _wait_until(lambda: previewer.failed, previewer)
+        assert previewer.error is not None and previewer.error.startswith("BrokenProcessPool")
+        assert previewer.pools is None  # stopped; the next request starts new ones
+        previewer.request(tasks_for(session, count=2), {})
+        _wait_until(lambda: previewer.complete, previewer)
+        assert previewer.complete and previewer.error is None
+        assert "the forecast preview failed" in capsys.readouterr().err
+    finally:
+        previewer.shutdown()

@@ -39,6 +39,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from functools import partial, wraps
 from typing import Any
@@ -189,23 +190,43 @@ def preview_scenario(document_text: str, rows: int, panel_rows: int = PREVIEW_PA
     return _remember(_SCENARIOS, key, scenario_from_document(document, "preview"))
 
 
+class _ScenarioPickler(pickle.Pickler):
+    """Pickles a model with its scenario left out (a reference to it instead, see :func:`_freeze`).
+
+    A subclass, not an assigned ``persistent_id`` attribute: Python 3.13 made that attribute of the
+    C pickler read-only, and the assignment failed every preview run there."""
+
+    def __init__(self, file, scenario) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.scenario = scenario
+
+    def persistent_id(self, obj):
+        return "scenario" if obj is self.scenario else None
+
+
+class _ScenarioUnpickler(pickle.Unpickler):
+    """Unpickles what :class:`_ScenarioPickler` made, with ``scenario`` put back in."""
+
+    def __init__(self, file, scenario) -> None:
+        super().__init__(file)
+        self.scenario = scenario
+
+    def persistent_load(self, pid):
+        return self.scenario
+
+
 def _freeze(model) -> bytes:
     """The model's state as bytes, like :meth:`AIMarketModel.snapshot` but without its scenario, which
     this worker keeps (:func:`preview_scenario`): a fifth smaller, and restored in about half the time
     (1.6-2.4 ms instead of 3.0-4.6 ms at quarter 8; a lever move's runs each start with one)."""
     buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    scenario = model.scenario_def
-    pickler.persistent_id = lambda obj: "scenario" if obj is scenario else None  # type: ignore[method-assign]
-    pickler.dump(model)
+    _ScenarioPickler(buffer, model.scenario_def).dump(model)
     return buffer.getvalue()
 
 
 def _thaw(blob: bytes, scenario):
     """The model :func:`_freeze` made, with ``scenario`` (the one it was made with) as its scenario."""
-    unpickler = pickle.Unpickler(io.BytesIO(blob))
-    unpickler.persistent_load = lambda key: scenario  # type: ignore[method-assign]
-    return unpickler.load()
+    return _ScenarioUnpickler(io.BytesIO(blob), scenario).load()
 
 
 def _rows_to_end(model, task: PreviewTask | None = None) -> list[dict]:
@@ -398,7 +419,9 @@ class Previewer:
     Each finished run also queues a "state" job of its seed for its worker, run when the worker has
     nothing else to do, which restores a spare model for that seed's next run there (see
     :func:`replicate`). The window keeps the runs it got (no-change runs, and "with" runs per
-    pending decision), so a request asks the workers only for what it does not have.
+    pending decision), so a request asks the workers only for what it does not have. A request whose
+    run fails is not left silent: :attr:`error` says why in one line (the traceback goes to stderr
+    once), and a pool whose worker died is replaced at the next request.
 
     Args:
         workers: worker processes (0: none; previews are computed inline by :meth:`run_inline`).
@@ -423,6 +446,8 @@ class Previewer:
         self.state_queues: list[list[PreviewTask]] = []  # per worker: state updates, run when it has nothing else
         self.shared: list[tuple[int, PreviewTask]] = []  # "with" jobs any worker can take, dearest last (popped)
         self.failed = False
+        self.error: str | None = None  # why the latest request failed, in one line (None: it did not)
+        self.reported: set[str] = set()  # failures whose traceback went to stderr (each once)
         self.generation = 0
         self.result: Projection | None = None
         self.result_generation = -1
@@ -516,6 +541,7 @@ class Previewer:
         self.shown = 0
         self.complete = False
         self.failed = False
+        self.error = None
         self.first_latency_s = None
         if self.workers == 0:
             return self.generation
@@ -549,7 +575,10 @@ class Previewer:
             self._pools()
         if self.latest is not None:
             self.latest.value = self.generation  # the runs of this request go on; any older ones stop
-        self._dispatch()
+        try:
+            self._dispatch()
+        except RuntimeError as exc:  # a pool broke (a worker was killed) before its jobs told us
+            self._failed(exc)
         return self.generation
 
     @_locked
@@ -646,9 +675,10 @@ class Previewer:
             index, task, worker = self.jobs.pop(future)
             if future.cancelled():
                 continue
-            if future.exception() is not None:
-                if index is not None:
-                    self.failed = True  # a state job that failed costs nothing: the next run replays instead
+            error = future.exception()
+            if error is not None:
+                if index is not None or isinstance(error, BrokenProcessPool):
+                    self._failed(error)  # a state job that failed costs nothing: the next run replays instead
                 continue
             rep = future.result()
             if index is None:
@@ -667,6 +697,31 @@ class Previewer:
             # the worker restores a spare of this state when it has nothing else to do (its "both" run
             # left it none, a "with" run took it): the next lever move's run there starts from it
             self._queue_state(task, worker)
+
+    def _failed(self, error: BaseException) -> None:
+        """The latest request failed: say why (``error``, one line; the traceback once on stderr). A
+        broken pool (a worker died) is stopped, and the next request starts new workers."""
+        import sys
+        import traceback
+
+        self.failed = True
+        self.error = f"{type(error).__name__}: {error}".strip().rstrip(":")
+        if self.error not in self.reported:
+            self.reported.add(self.error)
+            print("aisim: the forecast preview failed:", file=sys.stderr)
+            traceback.print_exception(error, file=sys.stderr)
+        if isinstance(error, BrokenProcessPool) and self.pools is not None:
+            from sim.pool import stop_process_pool
+
+            pools, self.pools = self.pools, None
+            self.state_queues = []  # (its jobs all end with the same error, and are collected as they do)
+
+            # stopped on another thread: a pool's thread may be waiting for this lock to report a job
+            def stop() -> None:
+                for pool in pools:
+                    stop_process_pool(pool)
+
+            threading.Thread(target=stop, name="preview-pool-stop", daemon=True).start()
 
     @_locked
     def poll(self) -> Projection | None:

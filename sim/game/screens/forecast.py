@@ -115,6 +115,8 @@ class Forecast(DashboardState):
         if previewer is None:
             return ""
         if self.projection is None:
+            if previewer.error is not None:
+                return self.tr("preview_failed").format(error=previewer.error)
             percent = units.percent(previewer.progress(), 0)
             return self.tr("preview_computing").format(percent=percent) if previewer.busy else ""
         n = len(self.projection.replications)
