@@ -86,6 +86,22 @@ def test_lesson_end_screen_shows_fair_scores(app, lesson):
     assert role.id == "regulator" and len(fair.scores) == 3 and sentence
 
 
+def test_lesson_end_screen_says_when_the_fair_scores_fail_and_reports_why(app, lesson, monkeypatch, capsys):
+    """A failure while replaying the fair scores is shown on the screen (the game does not die at its
+    last screen) and its traceback goes to stderr, for whoever reports it."""
+    import sim.classroom.scoring as scoring
+
+    def broken(*args, **kwargs):
+        raise ValueError("replay broke")
+
+    monkeypatch.setattr(scoring, "fair_score", broken)  # the screen imports it when it runs
+    show_finished_lesson(app, lesson, "Blue")
+    app.pump(2)
+    assert app.screen.failed == "replay broke" and app.screen.results is None
+    err = capsys.readouterr().err
+    assert "the fair scores could not be computed" in err and "ValueError: replay broke" in err
+
+
 def test_screenshot_of_the_briefing_in_korean(tmp_path, lesson, monkeypatch):
     monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path))
     game = App(size=(1280, 800), lang="ko")

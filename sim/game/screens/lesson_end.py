@@ -6,6 +6,7 @@ responsive; the sentence under each score says why the two differ.
 
 from __future__ import annotations
 
+import sys
 import threading
 from concurrent.futures.process import BrokenProcessPool
 
@@ -44,7 +45,11 @@ class LessonEndScreen(Screen):
                 out.append((role, fair, explain_difference(session.lesson, fair, self.lang)))
             self.results = out
         except Exception as exc:  # shown on screen; the game must not die at its last screen
-            self.failed = str(exc)
+            import traceback
+
+            self.failed = str(exc) or type(exc).__name__
+            print("aisim: the fair scores could not be computed:", file=sys.stderr)
+            traceback.print_exception(exc, file=sys.stderr)  # for whoever reports it
 
     def wait(self) -> None:
         """Block until the fair scores are ready (headless captures and tests)."""
