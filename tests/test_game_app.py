@@ -1086,7 +1086,7 @@ def test_a_preview_that_fails_says_so_under_the_chart(tiny_korea, tmp_path, monk
             time.sleep(0.02)
         game.pump(1)
         subtitle = screen.preview_subtitle("market_revenue_usd_bn")
-        assert "could not be computed (JSONDecodeError:" in subtitle
+        assert "could not be computed (details in the terminal): JSONDecodeError:" in subtitle
         assert screen.projection is None and not game.previewer.busy
         assert "the forecast preview failed" in capsys.readouterr().err
     finally:

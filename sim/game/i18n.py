@@ -205,7 +205,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "preview_title": ("Preview to the end", "끝까지의 예측"),
     "preview_computing": ("Preview: computing {percent}...", "예측 계산 중 {percent}..."),
     "preview_failed": (
-        "The preview could not be computed ({error}); details are in the terminal.",
+        "The preview could not be computed (details in the terminal): {error}",
         "예측을 계산하지 못했습니다. 자세한 내용은 터미널에 출력했습니다.",
     ),
     "preview_legend": (
