@@ -79,3 +79,13 @@ class SaveFileError(UserError):
 
 class ExperimentError(UserError):
     """An experiment file or result folder is invalid."""
+
+
+def report_bug(what: str, error: BaseException) -> None:
+    """Print ``error`` with its traceback on stderr, headed ``aisim: WHAT:``: for a failure in background
+    work that the window shows in a line and keeps going (a bug stays loud, for whoever reports it)."""
+    import sys
+    import traceback
+
+    print(f"aisim: {what}:", file=sys.stderr)
+    traceback.print_exception(error, file=sys.stderr)

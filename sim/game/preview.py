@@ -701,15 +701,13 @@ class Previewer:
     def _failed(self, error: BaseException) -> None:
         """The latest request failed: say why (``error``, one line; the traceback once on stderr). A
         broken pool (a worker died) is stopped, and the next request starts new workers."""
-        import sys
-        import traceback
+        from sim.errors import report_bug
 
         self.failed = True
         self.error = f"{type(error).__name__}: {error}".strip().rstrip(":")
         if self.error not in self.reported:
             self.reported.add(self.error)
-            print("aisim: the forecast preview failed:", file=sys.stderr)
-            traceback.print_exception(error, file=sys.stderr)
+            report_bug("the forecast preview failed", error)
         if isinstance(error, BrokenProcessPool) and self.pools is not None:
             from sim.pool import stop_process_pool
 

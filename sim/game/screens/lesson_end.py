@@ -6,7 +6,6 @@ responsive; the sentence under each score says why the two differ.
 
 from __future__ import annotations
 
-import sys
 import threading
 from concurrent.futures.process import BrokenProcessPool
 
@@ -14,7 +13,7 @@ import pygame
 from pygame_gui.elements import UITextBox
 
 from sim.classroom.game import lesson_session, say
-from sim.errors import UserError
+from sim.errors import UserError, report_bug
 from sim.game import charts
 from sim.game.screens.base import Screen, escape
 from sim.game.screens.briefing import role_objectives_html
@@ -45,11 +44,8 @@ class LessonEndScreen(Screen):
                 out.append((role, fair, explain_difference(session.lesson, fair, self.lang)))
             self.results = out
         except Exception as exc:  # shown on screen; the game must not die at its last screen
-            import traceback
-
             self.failed = str(exc) or type(exc).__name__
-            print("aisim: the fair scores could not be computed:", file=sys.stderr)
-            traceback.print_exception(exc, file=sys.stderr)  # for whoever reports it
+            report_bug("the fair scores could not be computed", exc)
 
     def wait(self) -> None:
         """Block until the fair scores are ready (headless captures and tests)."""
