@@ -67,6 +67,38 @@ def test_snapshot_restore_continues_identically(small_korea):
     assert restored.firm_history == straight.firm_history
 
 
+def test_warming_a_restored_model_changes_no_number(small_korea):
+    """``warm`` builds the derived state a snapshot leaves out ahead of the first quarter (a preview's
+    spare models); a decision applied afterwards must rebuild what it changes, so a warmed model and a
+    cold one step to the same numbers whatever lever moves (each lever to the end of its range away
+    from its value, its other options, and a platform's next partner)."""
+    base = AIMarketModel(small_korea, seed=5)
+    for _ in range(6):
+        base.step()
+    blob = base.snapshot()
+    params = small_korea.parameters
+    decisions: list[dict] = [{}]
+    for spec in params.of_kind("lever"):
+        now = base.params[spec.name]
+        if spec.options:
+            decisions += [{spec.name: option} for option in spec.options if option != now]
+        else:
+            decisions.append({spec.name: spec.max if now - spec.min < spec.max - now else spec.min})
+    partner = base.partners[0]
+    other = next(f.firm_id for f in base.firms if f.available and f.index != partner.provider)
+    decisions.append({f"partner:{partner.partner_id}": {"provider": other, "deal": base.default_deal}})
+    assert len(decisions) > 10
+    for decision in decisions:
+        cold, warmed = AIMarketModel.restore(blob), AIMarketModel.restore(blob)
+        warmed.warm()
+        for model in (cold, warmed):
+            model.apply_decision(decision)
+            for _ in range(6):
+                model.step()
+        assert warmed.history == cold.history, decision
+        assert warmed.firm_history == cold.firm_history, decision
+
+
 def test_copy_is_independent(small_korea):
     model = AIMarketModel(small_korea, seed=3)
     model.step()

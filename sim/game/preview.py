@@ -273,8 +273,9 @@ def replicate(task: PreviewTask) -> Replication:
     """Run one replication's arms (see :attr:`PreviewTask.arms`). Module-level so a process pool can run it.
 
     A "state" task also restores a spare model of the state (one per state, at most
-    :data:`REPLICATIONS` kept), which the next "with" run of that state on this worker takes instead
-    of restoring one: the same model, restored earlier, while the worker had nothing else to do.
+    :data:`REPLICATIONS` kept) and builds the derived state its first quarter would
+    (:meth:`~sim.model.model.AIMarketModel.warm`); the next "with" run of that state on this worker
+    takes it instead of restoring one: the same model, made ready while the worker had nothing else to do.
 
     Raises Superseded if the window asked for a newer preview before the "with" arm was done
     (a "without" arm is finished and kept all the same: the next request needs it too).
@@ -300,8 +301,10 @@ def replicate(task: PreviewTask) -> Replication:
             cached = _STATES[key] = (blob, anchor, _rows_to_end(_thaw(blob, scenario)))
     blob, anchor, without = cached
     if task.arms == "state":
-        if key not in _SPARES:  # the next "with" run of this state here starts from it
-            _remember(_SPARES, key, _thaw(blob, scenario), REPLICATIONS)
+        if key not in _SPARES:  # the next "with" run of this state here starts from it, its caches built
+            spare = _thaw(blob, scenario)
+            spare.warm()
+            _remember(_SPARES, key, spare, REPLICATIONS)
         return Replication(task.seed, anchor, None, None, time.process_time() - started)
     if not task.pending:
         with_pending = without

@@ -542,6 +542,23 @@ class AIMarketModel(mesa.Model):
             state.pop(key, None)
         return state
 
+    def warm(self) -> None:
+        """Build now the derived state a quarter reads and snapshots leave out (see ``DERIVED_STATE``;
+        each part is otherwise built on first use, most in the first quarter after a restore).
+
+        Changes no outcome: each part is what its first use would build from the same state, and each
+        is kept under a key of what it is made of, so a decision applied afterwards rebuilds what it
+        changes, as it does between quarters of any game. For a model restored ahead of time (a
+        preview's spare), so that the run that takes it starts with this done.
+        """
+        a = self.adopters
+        for population in (a, self._panel_population()):
+            _ = (population.log_intensity, population.usage_weight, population.cell)  # each kept when first read
+        self._aware_panel()
+        self._groups_offered_ai()  # the channel strengths too
+        self._channel_utility()
+        self._segment_parts(len(self.firms))
+
     def snapshot(self) -> bytes:
         """An exact copy of the model's state (including random streams) as bytes."""
         return pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
