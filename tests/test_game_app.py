@@ -10,7 +10,7 @@ import pygame_gui
 import pytest
 from game_helpers import planned_and_direct, window_pixels
 
-from sim.game.app import App
+from sim.game.app import QUIET_UI_UPDATE_S, App
 from sim.game.screens.dashboard import DashboardScreen
 from sim.game.screens.end import EndScreen
 from sim.game.screens.start import StartScreen
@@ -109,7 +109,7 @@ def test_choice_lever_buttons(app, tiny_korea):
     screen = playing(app, tiny_korea)
     row = screen.lever_widgets["partnership_review"]
     screen.lever_box.vert_scroll_bar.set_scroll_from_start_percentage(1.0)  # scroll the option row into view
-    app.pump(3)
+    app.pump(3, dt=QUIET_UI_UPDATE_S)  # a scroll from code, no input: the widgets move at their next update
     click(app, row["choices"]["block"])
     assert app.session.pending["partnership_review"] == "block"
     assert row["choices"]["block"].is_selected and not row["choices"]["allow"].is_selected
@@ -1007,6 +1007,38 @@ def test_a_change_without_an_event_is_drawn_in_the_next_frame(app, tiny_korea):
         app.pump(2)
         assert app.frames_drawn > drawn
         assert not np.array_equal(window_pixels(app), shown)
+
+
+def test_widgets_update_with_input_before_a_drawn_frame_and_otherwise_every_tenth_of_a_second(
+    app, tiny_korea, monkeypatch
+):
+    """pygame-gui's update (hover checks over every widget) is most of a quiet frame's cost at 60 frames/s:
+    without input it runs every QUIET_UI_UPDATE_S with the time passed since, so tooltips and held
+    buttons keep their pace; a frame with input, or one that will be drawn, updates first."""
+    screen = playing(app, tiny_korea)
+    app.session.sync_ghost()
+    app.pump(3)
+    updates: list[float] = []
+    real_update = app.manager.update
+    monkeypatch.setattr(app.manager, "update", lambda dt: (updates.append(dt), real_update(dt)))
+    app.pump(12, dt=1 / 60)  # 0.2 s of quiet frames at 60 frames/s
+    assert len(updates) == 2  # not 12
+    assert all(QUIET_UI_UPDATE_S - 1e-9 <= dt < QUIET_UI_UPDATE_S + 1 / 60 for dt in updates)  # the time passed
+    pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=(5, 5), rel=(0, 0), buttons=(0, 0, 0)))
+    app.pump(1, dt=1 / 60)
+    assert len(updates) == 3  # input: updated in its own frame
+    app.pump(1, dt=1 / 60)
+    assert len(updates) == 3
+    button = screen.lever_widgets["partnership_review"]["choices"]["block"]
+    place = button.rect.copy()
+    screen.lever_box.vert_scroll_bar.set_scroll_from_start_percentage(1.0)  # widgets move at their update
+    app.pump(1, dt=1 / 60)
+    assert len(updates) == 3 and button.rect == place  # no input, the same picture: not yet
+    drawn = app.frames_drawn
+    app.message = "a status line"  # a new picture, from code
+    app.pump(1, dt=1 / 60)
+    assert app.frames_drawn == drawn + 1 and len(updates) == 4  # updated before the frame was drawn
+    assert button.rect != place  # so the frame shows the scrolled panel with the new status line
 
 
 def test_an_event_always_draws_and_the_safety_net_redraws_an_unchanged_window(app, tiny_korea, monkeypatch):

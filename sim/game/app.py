@@ -34,6 +34,10 @@ WAIT_FPS = 10  # when only background work runs (a forecast, a quarter): the win
 # work, and wakes as soon as a piece of it lands (see App.run_once), not at the next frame
 IDLE_AFTER_S = 0.25  # quiet time (no input) before the window slows down from 60 frames/s
 REDRAW_AT_LEAST_S = 1.0  # a frame that looks unchanged is skipped, but the window is redrawn this often
+# pygame-gui's widgets (hover, tooltips, held buttons, a slider's knob set from code) are updated in every
+# frame with input, a mouse button down or a changed picture, and otherwise this often, with the time since
+# their last update (about 1.5 ms a time on the dashboard: most of a quiet frame's cost at 60 frames/s)
+QUIET_UI_UPDATE_S = 0.1
 
 
 class DisplayPlan:
@@ -137,6 +141,7 @@ class App:
         self.windowed_size = self.window_size  # restored when F11 leaves fullscreen
         self.message = ""  # a status line the screens show (saved to ..., errors)
         self.last_input = time.perf_counter()
+        self.ui_time = 0.0  # seconds since pygame-gui's widgets were last updated (see QUIET_UI_UPDATE_S)
         self.preselected = scenario
         # forecast previews run on a small process pool (AISIM_PREVIEW_WORKERS=0 turns them off)
         self.wake = threading.Event()  # set when background work lands: a slow frame loop wakes at once
@@ -338,7 +343,9 @@ class App:
         """Process pending events, update and draw one frame (dt in seconds).
 
         A frame with no events whose picture would be the one on the window is not drawn again
-        (see :meth:`draw`): the window sleeps while nothing changes.
+        (see :meth:`draw`): the window sleeps while nothing changes. Without input, pygame-gui's
+        widgets are updated every :data:`QUIET_UI_UPDATE_S` (with the time passed since), and before
+        any frame that is drawn.
         """
         events = pygame.event.get()
         for event in events:
@@ -352,10 +359,17 @@ class App:
             screen_class, kwargs = self.next_screen
             self.next_screen = None
             self.show(screen_class, **kwargs)
-        self.manager.update(dt)
+        self.ui_time += dt
+        if events or self.ui_time >= QUIET_UI_UPDATE_S or any(pygame.mouse.get_pressed()):
+            self.update_widgets()
         if self.minimised:
             return
         self.draw(force=bool(events))
+
+    def update_widgets(self) -> None:
+        """Update pygame-gui's widgets with the time passed since they last were (see :data:`QUIET_UI_UPDATE_S`)."""
+        self.manager.update(self.ui_time)
+        self.ui_time = 0.0
 
     def draw(self, force: bool = True) -> None:
         """Draw the current screen and widgets, scaled to the window.
@@ -374,8 +388,11 @@ class App:
             self.screen.draw(plan)
             if self.overlay is not None:
                 self.overlay(over)  # drawn over the widgets
+            planned, overlaid = plan.signature(), over.signature()
+            if self.ui_time > 0 and (force or self.drawn is None or (planned, overlaid) != self.drawn[1::2]):
+                self.update_widgets()  # the frame will be drawn: its widgets are brought up to date first
             widgets = widgets_signature(self.manager)
-            signature = None if widgets is None else (target, plan.signature(), widgets, over.signature())
+            signature = None if widgets is None else (target, planned, widgets, overlaid)
             now = time.perf_counter()
             if (
                 not force
@@ -392,6 +409,8 @@ class App:
             self.drawn, self.drawn_at = signature, now
         else:
             self.drawn = None
+            if self.ui_time > 0:
+                self.update_widgets()
             self.draw_screen(target)
         self.frames_drawn += 1
         if target is not self.window:
