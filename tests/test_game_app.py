@@ -431,6 +431,44 @@ def test_the_budget_check_runs_off_the_window_thread_and_not_in_autoplay(app, ti
     app.autoplay = False
 
 
+def test_the_budget_check_plays_on_a_model_restored_while_all_was_quiet(app, tiny_korea, monkeypatch):
+    """Restoring the player's model is most of a dry run's cost: once the plan is checked and the
+    forecast is in, the next check's model is restored ahead; a lever move's check then uses it (no
+    restore on the move's path) and says what a check on a fresh copy says. A new state gets its own."""
+    from sim.game import panels
+    from sim.model.model import AIMarketModel
+
+    screen = playing(app, tiny_korea)
+    session = app.session
+    session.set_lever("talent_programme_krw_bn", 1000)
+    session.set_lever("public_compute_gpus_k", 100)
+    screen.budget_state()
+    screen.budget_job.result()  # the plan is checked
+    screen.budget_state()
+    screen.keep_trial_ready()
+    assert screen.trial_job is not None  # asked for, on the worker thread
+    screen.trial_job.result()
+    assert screen._trial is not None and screen._trial[0] == (id(session), session.version)
+    restores: list[bytes] = []
+    real_restore = AIMarketModel.restore
+    monkeypatch.setattr(AIMarketModel, "restore", lambda blob: (restores.append(blob), real_restore(blob))[1])
+    session.set_lever("public_compute_gpus_k", 95)  # a lever move
+    screen.budget_state()
+    screen.budget_job.result()
+    assert restores == [] and screen._trial is None  # played on the kept model, which is used up
+    assert screen.budget_state() == panels.budget_check(session) and len(restores) == 1  # a fresh copy agrees
+    screen.keep_trial_ready()
+    screen.trial_job.result()
+    old = screen._trial
+    assert old is not None and len(restores) == 2
+    screen.request_step()  # a new state: the kept model is of the old one
+    session.set_lever("public_compute_gpus_k", 90)
+    screen.budget_state()
+    screen.budget_job.result()
+    assert restores[-1] is session.state_snapshot() is not old[1]  # not used: this check restored the new state
+    assert screen.budget_state() == panels.budget_check(session)
+
+
 class PreviewRecorder:  # stands in for the preview pool: counts requests
     busy = False
     error = None

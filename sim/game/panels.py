@@ -100,17 +100,19 @@ def budget_may_cut(session) -> bool:
     return planned * 1.5 > max(left, 0.0) / quarters_left * 4.0
 
 
-def budget_dry_run(snapshot: bytes, pending: Mapping[str, Any]) -> dict[str, Any]:
+def budget_dry_run(snapshot: bytes, pending: Mapping[str, Any], trial=None) -> dict[str, Any]:
     """The start of next quarter played on a model restored from ``snapshot`` with the ``pending``
     decisions, up to the budget's allocation (:meth:`AIMarketModel.open_budget`; the rest of the
     quarter cannot change it): what the budget cuts (``scale``, ``cuts`` lever -> KRW bn/yr not
     funded, and ``scaled_back``, KRW bn this quarter).
 
-    Touches nothing but its own copy, so it may run on a worker thread.
+    ``trial``: that model, restored from ``snapshot`` ahead of time and not used since (it is used
+    up). Touches nothing but its own copy, so it may run on a worker thread.
     """
     from sim.model.model import AIMarketModel
 
-    trial = AIMarketModel.restore(snapshot)
+    if trial is None:
+        trial = AIMarketModel.restore(snapshot)
     if pending:
         trial.apply_decision(dict(pending))
     trial.open_budget()

@@ -79,6 +79,8 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
         self._budget = None  # (plan key, budget check) of the last dry run
         self.budget_job = None  # the budget check's dry run on the worker thread
         self.budget_due: float | None = None  # after a quarter, the same plan is checked from this time
+        self._trial = None  # ((session id, version), snapshot, model restored from it) for the next budget check
+        self.trial_job = None  # restoring it, on the worker thread
         self.help_window: UIWindow | None = None
         self.step_job = None  # a quarter computed on the app's worker thread (autoplay)
         self.focus_lever = 0  # the lever the arrow keys move
@@ -487,6 +489,7 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
             return  # a quarter is being computed (or it ended the game)
         self.session.catch_up_ghost_in_background() if self.app.background_ghost else self.session.sync_ghost()
         self.update_preview()
+        self.keep_trial_ready()
         if self.message_timer > 0:
             self.message_timer -= dt
             if self.message_timer <= 0:

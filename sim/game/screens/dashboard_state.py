@@ -50,8 +50,10 @@ class DashboardState(Screen):
     preview_due: float | None  # ask for a preview at this perf_counter time (None: none wanted)
     plan_changed_at: float  # perf_counter time the plan last changed (a burst of changes makes one preview)
     preview_version: int  # bumps whenever the preview shown changes (charts re-draw on it)
-    _budget: tuple[object, dict[str, Any]] | None  # (the plan checked, the budget check of it)
+    _budget: tuple[tuple, dict[str, Any]] | None  # (the plan checked: version, plan, session id; its check)
     budget_job: Future | None  # the budget check's dry run on the worker thread
+    _trial: tuple[tuple[int, int], bytes, Any] | None  # a model restored ahead for the next budget check
+    trial_job: Future | None  # restoring it on the worker thread
     budget_due: float | None  # after a quarter, the same plan is checked from this time
 
     @property
