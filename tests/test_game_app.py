@@ -815,6 +815,31 @@ def test_first_game_tour_walks_through_and_is_remembered(tmp_path, monkeypatch, 
     assert again.tour_step is None
 
 
+def test_a_click_on_the_tour_box_does_not_reach_a_widget_hidden_under_it(tmp_path, monkeypatch, tiny_korea):
+    """The tour's box is drawn over the widgets; a click on it must not press one it hides (at 960x600 its
+    fourth step covers the lever panel's Reset), while its own buttons still work."""
+    monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path / "fresh"))
+    monkeypatch.setenv("AISIM_PREVIEW_WORKERS", "0")
+    game = App(size=(960, 600))
+    screen = playing(game, tiny_korea)
+    for _ in range(3):
+        click(game, button(game.screen, "tour_next"))
+    screen = game.screen
+    assert screen.tour_step == 3
+    reset = button(screen, "reset")
+    assert screen.tour_box().contains(reset.rect)  # hidden under the box
+    game.session.set_lever("public_compute_gpus_k", 40)
+    click(game, reset)
+    assert game.session.pending == {"public_compute_gpus_k": 40}  # not reset
+    pygame.event.post(pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=-1, flipped=False, precise_x=0.0, precise_y=-1.0))
+    game.pump(2)
+    click(game, button(screen, "tour_next"))
+    assert game.screen.tour_step == 4
+    game.screen.end_tour()
+    click(game, button(game.screen, "reset"))  # no box: the same click resets
+    assert game.session.pending == {}
+
+
 def test_keyboard_alone_plays_the_game(app, tiny_korea):
     screen = playing(app, tiny_korea)
     first = list(screen.lever_widgets)[0]

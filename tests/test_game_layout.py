@@ -115,3 +115,54 @@ def test_every_screen_fits(size, tiny_korea, tmp_path, monkeypatch):
         draw_once()
         problems += check(app, recorder, f"{lang} end")
     assert not problems, "\n".join(problems[:40])
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_first_game_tour_box_is_on_top_and_beside_what_it_points_at(size, tiny_korea, tmp_path, monkeypatch):
+    """Each tour step's text box lies inside the window and off the part it points at, its lines inside the
+    box, and nothing covers it: it is drawn over the widgets (which once hid its words: the chart menu, the
+    lever panel, the tabs), with holes for its own two buttons only."""
+    monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path))
+    monkeypatch.setenv("AISIM_PREVIEW_WORKERS", "0")
+    save_settings(Settings(tour_done=False))
+    recorder = TextRecorder(monkeypatch)
+    app = App(size=size)
+    problems = []
+    window = pygame.Rect((0, 0), size)
+    for lang in ("en", "ko"):
+        app.set_language(lang)
+        app.start_game(GameSession(tiny_korea, 0))
+        screen = app.screen
+        for step in range(screen.TOUR_STEPS):
+            screen.tour_step = step
+            app.rebuild()
+            screen = app.screen
+            app.pump(2)
+            app.cache.clear()
+            recorder.lines.clear()
+            app.draw()
+            where = f"{lang} tour step {step + 1}"
+            box = screen.tour_box()
+            target = screen.tour_target().inflate(8, 8)
+            if not window.contains(box):
+                problems.append(f"{where}: box {box} outside the window")
+            if box.colliderect(target):
+                problems.append(f"{where}: box {box} covers what it points at {target}")
+            recorder.lines.clear()
+            layer = screen.tour_layer(step, size, target, box, [b.rect for b in screen.tour_buttons])  # as drawn
+            for _size, rect, text, surface in recorder.lines:
+                if surface is layer and text.strip() and not box.contains(ink(rect)):
+                    problems.append(f"{where}: text {text!r} leaves the box")
+            shown = pygame.surfarray.array3d(app.window)
+            drawn = pygame.surfarray.array3d(layer)
+            inner = box.inflate(-16, -16)
+            holes = [b.rect.inflate(4, 4) for b in screen.tour_buttons]
+            covered = 0
+            for x in range(inner.left, inner.right, 3):
+                for y in range(inner.top, inner.bottom, 3):
+                    if not any(h.collidepoint(x, y) for h in holes) and (shown[x, y] != drawn[x, y]).any():
+                        covered += 1
+            if covered:
+                problems.append(f"{where}: {covered} sampled pixels of the box are covered")
+        screen.end_tour()
+    assert not problems, "\n".join(problems[:40])

@@ -328,9 +328,17 @@ class App:
         if event.type == pygame.KEYDOWN and event.key == pygame.K_F11:
             self.toggle_fullscreen()
             return
+        layout_event = self.to_layout(event)
+        if not self.too_small and self.screen.covers(layout_event):
+            return  # a click on what the screen draws over its widgets: not for a widget hidden under it
         self.manager.process_events(event)
         if not self.too_small:
-            self.screen.handle(self.to_layout(event))
+            self.screen.handle(layout_event)
+
+    def mouse_position(self) -> tuple[int, int]:
+        """The mouse's position in layout pixels (the screens' coordinates)."""
+        x, y = pygame.mouse.get_pos()
+        return int(x / self.ui_scale), int(y / self.ui_scale)
 
     def to_layout(self, event: pygame.event.Event) -> pygame.event.Event:
         """A mouse event with its position in layout pixels (the screens' coordinates)."""
@@ -386,8 +394,9 @@ class App:
         if getattr(self.screen, "retained", False) and not self.too_small:
             plan, over = DisplayPlan(target.get_size()), DisplayPlan(target.get_size())
             self.screen.draw(plan)
+            self.screen.draw_over(over)  # drawn over the widgets
             if self.overlay is not None:
-                self.overlay(over)  # drawn over the widgets
+                self.overlay(over)
             planned, overlaid = plan.signature(), over.signature()
             if self.ui_time > 0 and (force or self.drawn is None or (planned, overlaid) != self.drawn[1::2]):
                 self.update_widgets()  # the frame will be drawn: its widgets are brought up to date first
@@ -425,6 +434,7 @@ class App:
         else:
             self.screen.draw(target)
             self.manager.draw_ui(target)
+            self.screen.draw_over(target)
             if self.overlay is not None:
                 self.overlay(target)
 

@@ -94,6 +94,16 @@ class Screen:
         """Draw the screen onto ``surface`` (widgets are drawn by the manager afterwards)."""
         pass
 
+    def covers(self, event: pygame.event.Event) -> bool:
+        """Whether a mouse ``event`` (layout pixels) lands on something :meth:`draw_over` draws over the
+        widgets, so that no widget hidden under it may take it."""
+        return False
+
+    def draw_over(self, surface: pygame.Surface) -> None:
+        """Draw what goes over the widgets (the first-game tour's shade and text); by blitting only, like
+        :meth:`draw` on a retained screen."""
+        pass
+
     def leave(self) -> None:
         """Clean up before another screen is shown."""
         pass

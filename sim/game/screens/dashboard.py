@@ -588,7 +588,10 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
             charts.ACCENT if self.app.message else charts.DIM,
             max_width=self.ticker.width - 8,
         )
-        self.draw_tour(surface)
+        self.draw_tour_base(surface)
+
+    def draw_over(self, surface) -> None:
+        self.draw_tour(surface)  # over the widgets: they would cover its text
 
     def draw_center(self, surface, cache) -> None:
         """Draw the tiles and the chart in the centre column."""

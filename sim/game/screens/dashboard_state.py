@@ -27,6 +27,7 @@ class DashboardState(Screen):
     # layout, set by DashboardScreen.build for the window's size
     left: pygame.Rect  # the lever column
     gauge_rect: pygame.Rect  # the outcome tiles
+    chart_menu_rect: pygame.Rect  # the chart menu, under the tiles
     chart_a: pygame.Rect  # the outcome chart with its forecast fans
     goals_rect: pygame.Rect  # the role's goals above the tabs
     next_button: UIButton

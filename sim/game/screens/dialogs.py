@@ -38,12 +38,23 @@ class Dialogs(DashboardState):
         ][min(step, self.TOUR_STEPS - 1)]
 
     def tour_box(self) -> pygame.Rect:
-        """Where the current tour step's text box goes."""
+        """Where the current tour step's text box goes: below the part it points at, else above it, else
+        (a part as tall as the window, like the lever panel) beside it; never over it."""
         w, h = self.app.size
         box = pygame.Rect(0, 0, min(520, w - 40), 120)
-        target = self.tour_target()
+        target = self.tour_target().inflate(8, 8)  # as framed (see draw_tour)
         box.centerx = min(max(target.centerx, box.width // 2 + 10), w - box.width // 2 - 10)
-        box.top = target.bottom + 10 if target.bottom + 140 < h else max(10, target.top - 130)
+        if target.bottom + 10 + box.height <= h - 10:
+            box.top = target.bottom + 10
+            menu = self.chart_menu_rect  # just under the tiles: not half hidden under the box's edge
+            if box.colliderect(menu) and menu.bottom + 6 + box.height <= h - 10:
+                box.top = menu.bottom + 6
+        elif target.top - 10 - box.height >= 10:
+            box.bottom = target.top - 10
+        else:
+            box.top = min(target.top + 40, h - 10 - box.height)
+            right = target.right + 10 + box.width <= w - 10
+            box.left = target.right + 10 if right else max(10, target.left - 10 - box.width)
         return box
 
     def build_tour(self) -> None:
@@ -64,18 +75,49 @@ class Dialogs(DashboardState):
         self.app.rebuild()
 
     def draw_tour(self, surface: pygame.Surface) -> None:
-        """Dim everything but the panel the tour step is about (one cached layer over the screen)."""
+        """Dim everything but the panel the tour step is about, widgets included (one cached layer over the
+        screen and its widgets, with holes for the tour's own buttons)."""
         if self.tour_step is None:
             return
         size = surface.get_size()
         target = self.tour_target().inflate(8, 8)
         box = self.tour_box()
         step = self.tour_step
-        key = (step, size, tuple(target), tuple(box), self.lang)
-        surface.blit(self.app.cache.get("tour", key, lambda: self.tour_layer(step, size, target, box)), (0, 0))
+        buttons = [button.rect.copy() for button in self.tour_buttons]
+        key = (step, size, tuple(target), tuple(box), tuple(map(tuple, buttons)), self.lang)
+        layer = self.app.cache.get("tour", key, lambda: self.tour_layer(step, size, target, box, buttons))
+        surface.blit(layer, (0, 0))
 
-    def tour_layer(self, step: int, size: tuple[int, int], target: pygame.Rect, box: pygame.Rect) -> pygame.Surface:
-        """Tour step ``step``'s layer: a shade with a hole over ``target``, its frame and the text ``box``."""
+    def covers(self, event: pygame.event.Event) -> bool:
+        """A click or scroll on the tour's text box, but not on its buttons (widgets under the box are hidden)."""
+        if self.tour_step is None or event.type not in (
+            pygame.MOUSEBUTTONDOWN,
+            pygame.MOUSEBUTTONUP,
+            pygame.MOUSEWHEEL,
+        ):
+            return False
+        pos = event.pos if hasattr(event, "pos") else self.app.mouse_position()
+        return self.tour_box().collidepoint(pos) and not any(b.rect.collidepoint(pos) for b in self.tour_buttons)
+
+    def draw_tour_base(self, surface: pygame.Surface) -> None:
+        """The tour's text box, empty, under the widgets: its buttons sit on it (the layer over the widgets
+        leaves holes for them, see :meth:`tour_layer`)."""
+        if self.tour_step is None:
+            return
+        box = self.tour_box()
+
+        def panel() -> pygame.Surface:
+            layer = pygame.Surface(box.size, pygame.SRCALPHA)
+            pygame.draw.rect(layer, charts.PANEL, layer.get_rect(), border_radius=8)
+            return layer
+
+        surface.blit(self.app.cache.get("tour_base", box.size, panel), box.topleft)
+
+    def tour_layer(
+        self, step: int, size: tuple[int, int], target: pygame.Rect, box: pygame.Rect, buttons: list[pygame.Rect]
+    ) -> pygame.Surface:
+        """Tour step ``step``'s layer: a shade with a hole over ``target``, its frame, the text ``box`` and
+        holes where its ``buttons`` are (widgets, drawn under the layer)."""
         layer = pygame.Surface(size, pygame.SRCALPHA)
         layer.fill((0, 0, 0, 120))
         layer.fill((0, 0, 0, 0), target)
@@ -87,6 +129,8 @@ class Dialogs(DashboardState):
         for line in charts.wrap(counter + self.tr(f"tour_{step + 1}"), 13, box.width - 24):
             charts.text(layer, line, (box.x + 12, y), 13, charts.TEXT)
             y += 19
+        for button in buttons:
+            layer.fill((0, 0, 0, 0), button)
         return layer
 
     def open_help(self) -> None:
