@@ -1,4 +1,5 @@
-"""Every screen at 960x600, 1280x720, 1920x1080 and 3840x2160: widgets and text stay inside, nothing overlaps."""
+"""Every screen at 960x600, 1280x720, 1920x1080 and 3840x2160: widgets and text stay inside, nothing overlaps,
+no line the screen draws is hidden under a widget."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pygame
 import pytest
 
 from sim.game import charts
-from sim.game.app import App
+from sim.game.app import App, DisplayPlan
 from sim.game.screens.end import EndScreen
 from sim.game.screens.start import StartScreen
 from sim.game.session import GameSession
@@ -46,8 +47,35 @@ def ink(rect: pygame.Rect) -> pygame.Rect:
     return rect.inflate(-2, -int(rect.height * 0.4))
 
 
-def check(app, recorder, where: str) -> list[str]:
+def text_under_widgets(app, recorder, where: str) -> list[str]:
+    """Lines the screen draws (directly or in a cached panel) where a widget, drawn after it, hides them."""
+    if not getattr(app.screen, "retained", False):
+        return []
+    app.cache.clear()
+    recorder.lines.clear()
+    plan = DisplayPlan(app.size)
+    app.screen.draw(plan)
+    placed: dict[int, tuple[int, int]] = {}
+    for surface, position in plan.blits:
+        placed.setdefault(id(surface), position)
     problems = []
+    widgets = top_level_widgets(app)
+    for _size, rect, text, surface in recorder.lines:
+        offset = (0, 0) if surface is plan else placed.get(id(surface))
+        if not text.strip() or offset is None:
+            continue
+        shown = ink(rect.move(offset))
+        for widget in widgets:
+            if shown.colliderect(widget.rect):
+                problems.append(f"{where}: text {text!r} hidden under {type(widget).__name__} {widget.rect}")
+    recorder.lines.clear()
+    return problems
+
+
+def check(app, recorder, where: str) -> list[str]:
+    problems = text_under_widgets(app, recorder, where)
+    app.cache.clear()
+    app.draw()  # the lines as drawn on the window, for the checks below
     window = pygame.Rect((0, 0), app.size)
     widgets = top_level_widgets(app)
     for widget in widgets:
