@@ -16,6 +16,8 @@ from sim.game.session import GameSession
 from sim.game.settings import Settings, save_settings
 
 SIZES = ((960, 600), (1280, 720), (1920, 1080), (3840, 2160))
+# a label too narrow for its text is clipped by pygame-gui, which only warns: here that fails the test
+pytestmark = pytest.mark.filterwarnings("error:Label Rect is too small for text:UserWarning")
 
 
 class TextRecorder:
@@ -193,4 +195,54 @@ def test_the_first_game_tour_box_is_on_top_and_beside_what_it_points_at(size, ti
             if covered:
                 problems.append(f"{where}: {covered} sampled pixels of the box are covered")
         screen.end_tour()
+    assert not problems, "\n".join(problems[:40])
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_every_lesson_screen_fits(size, tmp_path, monkeypatch):
+    """The classroom's screens too: the lesson picker, the briefing, the hot-seat hand-off, a partner's
+    decision screen, a role's dashboard with the lesson's objectives strip, and the lesson's end."""
+    from classroom_helpers import SMALL_LESSON
+
+    from sim.classroom.game import attach
+    from sim.classroom.lesson import lesson_from_text
+    from sim.classroom.session import LessonSession
+    from sim.game.screens.briefing import BriefingScreen
+    from sim.game.screens.lesson_end import LessonEndScreen
+
+    monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path))
+    monkeypatch.setenv("AISIM_PREVIEW_WORKERS", "0")
+    save_settings(Settings(tour_done=True))
+    lesson = lesson_from_text(SMALL_LESSON, "small.yaml")
+    recorder = TextRecorder(monkeypatch)
+    app = App(size=size)
+    problems = []
+
+    def look(what: str) -> None:
+        app.pump(2)
+        problems.extend(check(app, recorder, f"{app.lang} {what} ({type(app.screen).__name__})"))
+
+    for lang in ("en", "ko"):
+        app.set_language(lang)
+        app.show(StartScreen)
+        app.screen.act("lessons")
+        look("picker")
+        attach(app, LessonSession(lesson, f"Blue-{lang}", roles=["regulator", "kakao"], ghost=False))
+        app.show(BriefingScreen)
+        look("briefing")
+        app.screen.act("begin")
+        look("hand-off")
+        app.screen.act("ready")
+        look("regulator's dashboard")
+        app.screen.request_step()
+        app.pump(2)
+        app.screen.act("ready")
+        look("Kakao's decision")
+        session = LessonSession(lesson, f"Green-{lang}", ghost=False)
+        while not session.finished:
+            session.submit()
+        attach(app, session)
+        app.show(LessonEndScreen)
+        app.screen.wait()
+        look("end")
     assert not problems, "\n".join(problems[:40])

@@ -38,7 +38,10 @@ class LessonPickerScreen(Screen):
     def build(self, rect: pygame.Rect) -> None:
         super().build(rect)
         w, h = rect.size
-        left_w = min(420, w // 3)
+        # the left column is a third of the window, but never narrower than its labels (they do not wrap)
+        font = self.manager.get_theme().get_font(["label"])
+        labels = max(font.size(say(key, self.lang))[0] for key in ("team", "roles")) + 12
+        left_w = min(max(min(420, w // 3), labels), w // 2)
         titles: GuiItems = [lesson.title[self.lang] for lesson in self.lessons]
         chosen = self.chosen.title[self.lang] if self.chosen else None
         self.list = UISelectionList(
