@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 
 import pygame
+import pygame_gui
 import pytest
 
 from sim.game import charts
@@ -136,6 +137,21 @@ def test_every_screen_fits(size, tiny_korea, tmp_path, monkeypatch):
             app.pump(2)
             draw_once()
             problems += check(app, recorder, f"{lang} dashboard/{tab}")
+        for action in ("help", "menu", "save"):  # its windows: inside the window, no label clipped
+            app.screen.act(action)
+            app.pump(2)
+            window = pygame.Rect((0, 0), size)
+            opened = [
+                e for e in app.manager.get_root_container().elements if isinstance(e, pygame_gui.elements.UIWindow)
+            ]
+            assert opened, action
+            for element in opened:
+                if not window.contains(element.rect):
+                    problems.append(
+                        f"{lang} dashboard {action}: {type(element).__name__} {element.rect} leaves the window"
+                    )
+            app.rebuild()  # closes it
+            app.pump(1)
         while not session.finished:
             app.screen.request_step()
             if app.screen.event_window is not None:
