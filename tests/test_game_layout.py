@@ -105,13 +105,17 @@ def check(app, recorder, where: str) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_every_screen_fits(size, tiny_korea, tmp_path, monkeypatch):
+def layout_app(size, tmp_path, monkeypatch, tour_done: bool = True) -> tuple[App, TextRecorder]:
+    """A window of ``size`` with its saves in ``tmp_path``, no preview pool, and a recorder of its text."""
     monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path))
     monkeypatch.setenv("AISIM_PREVIEW_WORKERS", "0")
-    save_settings(Settings(tour_done=True))
-    recorder = TextRecorder(monkeypatch)
-    app = App(size=size)
+    save_settings(Settings(tour_done=tour_done))
+    return App(size=size), TextRecorder(monkeypatch)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_every_screen_fits(size, tiny_korea, tmp_path, monkeypatch):
+    app, recorder = layout_app(size, tmp_path, monkeypatch)
     problems = []
 
     def draw_once():
@@ -168,11 +172,7 @@ def test_the_first_game_tour_box_is_on_top_and_beside_what_it_points_at(size, ti
     """Each tour step's text box lies inside the window and off the part it points at, its lines inside the
     box, and nothing covers it: it is drawn over the widgets (which once hid its words: the chart menu, the
     lever panel, the tabs), with holes for its own two buttons only."""
-    monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path))
-    monkeypatch.setenv("AISIM_PREVIEW_WORKERS", "0")
-    save_settings(Settings(tour_done=False))
-    recorder = TextRecorder(monkeypatch)
-    app = App(size=size)
+    app, recorder = layout_app(size, tmp_path, monkeypatch, tour_done=False)
     problems = []
     window = pygame.Rect((0, 0), size)
     for lang in ("en", "ko"):
@@ -226,12 +226,8 @@ def test_every_lesson_screen_fits(size, tmp_path, monkeypatch):
     from sim.game.screens.briefing import BriefingScreen
     from sim.game.screens.lesson_end import LessonEndScreen
 
-    monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path))
-    monkeypatch.setenv("AISIM_PREVIEW_WORKERS", "0")
-    save_settings(Settings(tour_done=True))
     lesson = lesson_from_text(SMALL_LESSON, "small.yaml")
-    recorder = TextRecorder(monkeypatch)
-    app = App(size=size)
+    app, recorder = layout_app(size, tmp_path, monkeypatch)
     problems = []
 
     def look(what: str) -> None:
