@@ -62,7 +62,7 @@ class Forecast(DashboardState):
     def keep_trial_ready(self) -> None:
         """Restore the model the next budget check plays on while nothing else runs (each frame asks).
 
-        Restoring the player's model is most of a dry run's cost (12-14 ms at 50,000 adopter rows); done
+        Restoring the player's model is most of a dry run's cost (6-14 ms at 50,000 adopter rows); done
         ahead, on the worker thread once the budget is checked, the forecast is in and no quarter runs,
         a lever move's check costs well under a millisecond, and no longer takes a core from its forecast.
         Kept with the snapshot it came from: a check of any other state restores its own.
