@@ -142,3 +142,26 @@ def test_every_lesson_screen_plans_the_same_pixels_it_draws_and_then_sleeps(app,
     planned_equals_direct()
     show_finished_lesson(app, lesson, "Green")
     planned_equals_direct()
+
+
+def test_a_lesson_dashboard_names_whose_goals_it_shows_and_draws_nothing_over_the_levers(app, lesson, monkeypatch):
+    """The goals panel (each objective now, target and projected, the score so far) says whose goals they are,
+    so hot-seat teams see whose turn it is; no second objectives strip is drawn over the lever panel, where it
+    hid the lower levers (and contradicted the goals' marks: met so far there, projected to miss here)."""
+    from sim.game import panels
+    from sim.game.app import DisplayPlan
+
+    titles = []
+    real = panels.draw_goals
+    monkeypatch.setattr(panels, "draw_goals", lambda *args: (titles.append(args[4:]), real(*args))[1])
+    attach(app, LessonSession(lesson, "Blue", roles=["regulator"], ghost=False))
+    app.show(BriefingScreen)
+    app.screen.act("begin")
+    app.pump(2)
+    assert isinstance(app.screen, DashboardScreen)
+    assert titles and titles[-1] == ("Regulator",)
+    if app.screen.tour_step is not None:  # a first game's tour is drawn over everything; then nothing is
+        app.screen.end_tour()
+    over = DisplayPlan(app.size)
+    app.screen.draw_over(over)
+    assert over.blits == []

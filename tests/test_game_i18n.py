@@ -60,6 +60,46 @@ def korean_name_words(model) -> set[str]:
     return {w.strip(".-") for name in names for w in LATIN_WORD.findall(name)}
 
 
+class ShownText:
+    """Every string a window draws with charts.text or shows in a widget (for the Korean screens' checks)."""
+
+    def __init__(self, monkeypatch) -> None:
+        self.texts: list[str] = []
+        original = charts.text
+
+        def recording(surface, value, *args, **kwargs):
+            self.texts.append(value)
+            return original(surface, value, *args, **kwargs)
+
+        monkeypatch.setattr(charts, "text", recording)
+
+    def take(self, app) -> None:
+        """Draw a frame of the current screen and add its widgets' texts."""
+        app.pump(2)
+        app.draw()
+        pending = list(app.manager.get_root_container().elements)
+        while pending:
+            element = pending.pop()
+            self.texts.append(getattr(element, "html_text", None) or getattr(element, "text", "") or "")
+            for option in getattr(element, "options_list", None) or []:  # a drop-down menu's choices
+                self.texts.append(option[0] if isinstance(option, tuple) else option)
+            pending.extend(getattr(element, "elements", []) or [])
+            container = getattr(element, "get_container", None)
+            if container is not None and element is not container():
+                pending.extend(container().elements)
+
+    def stray(self, allowed: set[str]) -> str:
+        """The texts with English words beyond ``allowed``, one per line (empty: none)."""
+        out = {}
+        for text in self.texts:
+            if not isinstance(text, str):
+                continue
+            words = english_words(re.sub(r'<[^>]+>|"[^"]*"', " ", text), allowed)  # markup; quoted names
+            if words:
+                out[text] = words
+        return "\n".join(f"{k!r}: {v}" for k, v in out.items())
+
+
 def test_korean_screens_show_no_english_but_proper_nouns(tiny_korea, tmp_path, monkeypatch):
     """Play a game in Korean (every tab, the event window, the end screen) and check every string drawn
     or shown in a widget: firm and platform names must be their Korean names."""
@@ -71,14 +111,7 @@ def test_korean_screens_show_no_english_but_proper_nouns(tiny_korea, tmp_path, m
     monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path))
     monkeypatch.setenv("AISIM_PREVIEW_WORKERS", "0")
     save_settings(Settings(lang="ko", tour_done=True))
-    drawn: list[str] = []
-    original = charts.text
-
-    def recording(surface, value, *args, **kwargs):
-        drawn.append(value)
-        return original(surface, value, *args, **kwargs)
-
-    monkeypatch.setattr(charts, "text", recording)
+    shown = ShownText(monkeypatch)
     app = App(size=(1280, 800))
     session = GameSession(tiny_korea, 0)
     session.set_lever("public_compute_gpus_k", 40)
@@ -87,53 +120,82 @@ def test_korean_screens_show_no_english_but_proper_nouns(tiny_korea, tmp_path, m
         app.screen.request_step()
     session.sync_ghost()
     allowed = set(PROPER_NOUNS) | korean_name_words(session.model)
-    widgets: list[str] = []
-
-    def widget_texts() -> list[str]:
-        out = []
-        pending = list(app.manager.get_root_container().elements)
-        while pending:
-            element = pending.pop()
-            out.append(getattr(element, "html_text", None) or getattr(element, "text", "") or "")
-            for option in getattr(element, "options_list", None) or []:  # a drop-down menu's choices
-                out.append(option[0] if isinstance(option, tuple) else option)
-            pending.extend(getattr(element, "elements", []) or [])
-            container = getattr(element, "get_container", None)
-            if container is not None and element is not container():
-                pending.extend(container().elements)
-        return [w for w in out if isinstance(w, str)]
-
     for tab in ("firms", "partners", "news", "why"):
         app.screen.tab = tab
         app.rebuild()
-        app.pump(2)
-        app.draw()
-        widgets += widget_texts()
+        shown.take(app)
     app.screen.why_target = "openai"  # a firm's share: its name in the title and the sentences
     app.rebuild()
-    app.pump(2)
-    app.draw()
-    widgets += widget_texts()
+    shown.take(app)
     while not isinstance(app.screen, EndScreen):
         if app.screen.event_window is not None:
-            app.pump(2)
-            app.draw()
-            widgets += widget_texts()
+            shown.take(app)
             event = session.unanswered_events()[0]
             app.screen.answer(event["id"], event["default_choice"])
         else:
             app.screen.request_step()
-    app.pump(2)
-    app.draw()
-    widgets += widget_texts()
-    stray = {}
-    for text in drawn + widgets:
-        words = english_words(re.sub(r'<[^>]+>|"[^"]*"', " ", text), allowed)  # markup; quoted names
-        if words:
-            stray[text] = words
-    assert not stray, "\n".join(f"{k!r}: {v}" for k, v in stray.items())
+    shown.take(app)
+    stray = shown.stray(allowed)
+    assert not stray, stray
     english = {f.name for f in session.model.firms if f.name != f.name_ko}
-    assert not any(name in text for name in english for text in drawn + widgets)
+    assert not any(name in text for name in english for text in shown.texts if isinstance(text, str))
+
+
+def test_korean_lesson_screens_show_no_english_but_proper_nouns(tmp_path, monkeypatch):
+    """A lesson in Korean: the picker, the briefing, the hand-off, the regulator's dashboard, a platform's
+    and a firm's decision screens (quarters as '2024년 1분기', deals by their Korean names, a firm's last
+    quarter in Korean words and units) and the lesson's end (objective values with their units)."""
+    from classroom_helpers import SMALL_LESSON
+
+    from sim.classroom.game import attach
+    from sim.classroom.lesson import lesson_from_text
+    from sim.classroom.session import LessonSession
+    from sim.game.app import App
+    from sim.game.screens.briefing import BriefingScreen
+    from sim.game.screens.lesson_end import LessonEndScreen
+    from sim.game.screens.role_decision import RoleDecisionScreen
+    from sim.game.screens.start import StartScreen
+    from sim.game.settings import Settings, save_settings
+
+    monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path))
+    monkeypatch.setenv("AISIM_PREVIEW_WORKERS", "0")
+    save_settings(Settings(lang="ko", tour_done=True))
+    lesson = lesson_from_text(SMALL_LESSON, "small.yaml")
+    shown = ShownText(monkeypatch)
+    app = App(size=(1280, 800))
+    app.show(StartScreen)
+    app.screen.act("lessons")
+    shown.take(app)
+    session = LessonSession(lesson, "파랑", roles=["regulator", "kakao", "naver"], ghost=False)
+    attach(app, session)
+    app.show(BriefingScreen)
+    shown.take(app)
+    app.screen.act("begin")
+    shown.take(app)  # the hand-off
+    for _ in range(2):  # two quarters: the firm's last quarter shows from the second on
+        app.screen.act("ready")
+        shown.take(app)  # the regulator's dashboard
+        app.screen.request_step()
+        for _role in ("kakao", "naver"):
+            app.pump(2)
+            shown.take(app)  # the hand-off
+            app.screen.act("ready")
+            assert isinstance(app.screen, RoleDecisionScreen)
+            shown.take(app)
+            app.screen.act("done")
+        app.pump(2)
+    ended = LessonSession(lesson, "초록", ghost=False)
+    while not ended.finished:
+        ended.submit()
+    attach(app, ended)
+    app.show(LessonEndScreen)
+    app.screen.wait()
+    shown.take(app)
+    allowed = set(PROPER_NOUNS) | korean_name_words(session.model) | {"HTML", "HHI"}
+    stray = shown.stray(allowed)
+    assert not stray, stray
+    texts = "\n".join(t for t in shown.texts if isinstance(t, str))
+    assert "2024년 1분기" in texts and "서비스 연동" in texts and "2024Q" not in texts
 
 
 def test_display_names_follow_the_language():

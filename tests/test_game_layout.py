@@ -217,7 +217,7 @@ def test_the_first_game_tour_box_is_on_top_and_beside_what_it_points_at(size, ti
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_every_lesson_screen_fits(size, tmp_path, monkeypatch):
     """The classroom's screens too: the lesson picker, the briefing, the hot-seat hand-off, a partner's
-    decision screen, a role's dashboard with the lesson's objectives strip, and the lesson's end."""
+    decision screen, a role's dashboard with its goals, and the lesson's end."""
     from classroom_helpers import SMALL_LESSON
 
     from sim.classroom.game import attach

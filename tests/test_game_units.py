@@ -66,3 +66,33 @@ def test_yearly_objectives_are_shown_as_yearly_totals_and_the_gap_as_a_share_of_
     assert objective_line(revenue, "en", "final_year_sum") == "[met] Market: $31.4 bn/yr (≥ $27.0 bn/yr)"
     gap = ObjectiveResult("g", {"en": "Gap", "ko": "격차"}, "capability_gap", "<=", 0.12, 1, 0.141, False, 0.3)
     assert objective_line(gap, "ko", "final") == "[미달] 격차: 최고 수준의 85.9% (≥ 최고 수준의 88%)"
+
+
+@pytest.mark.parametrize(
+    ("metric", "value", "aggregate", "en", "ko"),
+    [
+        ("consumer_surplus", 24.93, "final_year_sum", "$24.9 bn/yr", "연 249억 달러"),
+        ("hhi", 2405, "final", "2,405 pts", "2,405점"),
+        ("domestic_revenue_share", 0.272, "final", "27.2%", "27.2%"),
+        ("capability_gap", 0.12, "final", "88.0% of the frontier", "최고 수준의 88.0%"),
+        ("firm.revenue_share@kakao", 0.031, "final", "3.10%", "3.10%"),
+        ("firm.profit_usd_bn", 1.23, "final_year_sum", "$1.23 bn/yr", "연 12.3억 달러"),
+        ("firm.users_consumer_m", 0.3, "final", "0.300M", "30만"),
+    ],
+)
+def test_an_objective_result_reads_in_its_own_unit(metric, value, aggregate, en, ko):
+    """Lesson screens show the value each objective is judged on with its unit (they once showed '24.93'
+    for a yearly surplus and '2405' for the HHI), firm objectives included."""
+    assert units.objective_result(metric, value, aggregate, "en") == en
+    assert units.objective_result(metric, value, aggregate, "ko") == ko
+
+
+def test_luck_has_one_rule_and_reads_in_korean():
+    from sim.classroom.scoring import LUCK_POINTS, luck_verdict, luck_word
+
+    assert luck_verdict(None, 50, 40, 60) == "typical"
+    assert luck_verdict(50 + LUCK_POINTS + 1, 50, 40, 70) == "lucky"
+    assert luck_verdict(39, 50, 40, 60) == "unlucky"
+    assert luck_verdict(52, 50, 40, 60) == "typical"
+    assert [luck_word(v, "ko") for v in ("lucky", "unlucky", "typical")] == ["운이 좋음", "운이 나쁨", "평균적"]
+    assert luck_word("unlucky", "en") == "unlucky"

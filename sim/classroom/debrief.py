@@ -16,7 +16,7 @@ from typing import Any
 
 from sim.classroom.html import Markup, esc, line_chart, page, range_bar, range_legend, table
 from sim.classroom.lesson import Lesson, Role
-from sim.classroom.scoring import FairScore, explain_difference, fair_score
+from sim.classroom.scoring import FairScore, explain_difference, fair_score, luck_word
 from sim.core.files import write_folder
 from sim.model.outcomes import METRICS
 from sim.runner import check_out_dir
@@ -274,7 +274,7 @@ def _score_cards(game: TeamGame, trace: Trace, fairs, lang: str) -> str:
             f'<div class="card"><div class="muted">{esc(words["role"])}: {esc(role.label_for(lang))}</div>'
             f'<div class="big">{fair.mean:.0f}</div><div>{esc(words["fair"])} · {esc(words["range"])}: '
             f"{fair.p05:.0f}-{fair.p95:.0f}</div><div>{range_bar(fair.mean, fair.p05, fair.p95, seen=fair.seen_score)}</div>"
-            f'<div>{esc(words["seen"])}: <b>{fair.seen_score:.0f}</b> <span class="{verdict}">({esc(verdict)})</span></div>'
+            f'<div>{esc(words["seen"])}: <b>{fair.seen_score:.0f}</b> <span class="{verdict}">({esc(luck_word(verdict, lang))})</span></div>'
             f'<p style="max-width:520px">{esc(sentence)}</p></div>'
         )
         card = score_role(role, trace.history, trace.firms)
@@ -420,7 +420,7 @@ def debrief_html(games: Sequence[TeamGame], lang: str = "en", workers=None) -> s
                 f"{fair.p05:.0f}-{fair.p95:.0f}",
                 Markup(range_bar(fair.mean, fair.p05, fair.p95, seen=fair.seen_score)),
                 f"{fair.seen_score:.0f}",
-                fair.luck_verdict,
+                luck_word(fair.luck_verdict, lang),
             )
             for team, role, fair in sorted(summary, key=lambda item: -item[2].mean)
         ]

@@ -32,7 +32,13 @@ TEXT = {
         "look_away": "Everyone else: look away. The other roles' choices stay hidden until the quarter runs.",
         "ready": "I am ready",
         "done": "Decision made",
-        "quarter": "Quarter",
+        "quarter_of": "Quarter {quarter}",
+        "length": "{minutes} min · {quarters} quarters",
+        "decide_for": "Your decisions for {quarter}",
+        "revenue_share": "share",
+        "profit_usd_bn": "profit",
+        "cash_usd_bn": "cash",
+        "capability": "capability",
         "fair": "Fair score (your decisions over the class seeds)",
         "seen": "Score of the run you saw",
         "computing": "Replaying your decisions on the class seeds...",
@@ -61,7 +67,13 @@ TEXT = {
         "look_away": "다른 분들은 화면을 보지 마세요. 분기가 진행될 때까지 다른 역할의 선택은 숨겨집니다.",
         "ready": "준비됐습니다",
         "done": "결정 완료",
-        "quarter": "분기",
+        "quarter_of": "{quarter}",
+        "length": "{minutes}분 · {quarters}개 분기",
+        "decide_for": "{quarter} 결정",
+        "revenue_share": "점유율",
+        "profit_usd_bn": "이익",
+        "cash_usd_bn": "현금",
+        "capability": "역량",
         "fair": "공정 점수(수업 시드에서 재생한 결정)",
         "seen": "본 게임 점수",
         "computing": "수업 시드에서 결정을 재생하는 중...",
@@ -109,42 +121,6 @@ def attach(app, session: LessonSession) -> None:
     session.on_turn = on_turn
     session.on_quarter = on_quarter
     app.session = session
-    app.overlay = lambda surface: draw_objectives_strip(app, surface)
-
-
-def draw_objectives_strip(app, surface) -> None:
-    """On the dashboard, the current role's objectives with their values so far, bottom left (one
-    cached panel, blitted: the app plans frames and skips unchanged ones, see App.draw)."""
-    from sim.game import charts
-    from sim.game.screens.dashboard import DashboardScreen
-
-    session = app.session
-    if not isinstance(app.screen, DashboardScreen) or not isinstance(session, LessonSession) or session.finished:
-        return
-    role = session.current_role
-    card = session.role_scorecard(role)
-    results = {r.id: r for r in card.results} if card is not None else {}
-    lines = [(f"{say('objectives', app.lang)}: {role.label_for(app.lang)}", charts.ACCENT)]
-    for objective in role.objectives:
-        result = results.get(objective["id"])
-        color = charts.DIM if result is None else (charts.GOOD if result.met else charts.BAD)
-        lines.append((("✓ " if result is not None and result.met else "• ") + objective["label"][app.lang], color))
-    height = 20 * len(lines) + 10
-    strip = app.cache.get("objectives_strip", tuple(lines), lambda: objectives_panel(lines, (330, height)))
-    surface.blit(strip, (8, app.size[1] - height - 34))
-
-
-def objectives_panel(lines: list[tuple[str, tuple]], size: tuple[int, int]):
-    """The objectives strip's panel: one line of text per (text, colour), the first in bold."""
-    import pygame
-
-    from sim.game import charts
-
-    panel = pygame.Surface(size)
-    panel.fill(charts.PANEL)
-    for i, (text, color) in enumerate(lines):
-        charts.text(panel, text, (6, 6 + 20 * i), 12, color, bold=i == 0, max_width=318)
-    return panel
 
 
 def show_turn(app) -> None:

@@ -21,7 +21,7 @@ from sim.classroom.debrief import TeamGame, open_game, write_html_folder
 from sim.classroom.html import Markup, esc, page, range_bar, range_legend, scatter_chart, table
 from sim.classroom.lesson import Lesson, Role
 from sim.classroom.measure import describe_decisions
-from sim.classroom.scoring import SeedBand, replay_many, score_role
+from sim.classroom.scoring import SeedBand, luck_verdict, luck_word, replay_many, score_role
 from sim.errors import OutputError, UserError
 from sim.objectives import aggregate
 from sim.runner import check_out_dir
@@ -51,14 +51,8 @@ class TeamResult(SeedBand):
 
     @property
     def verdict(self) -> str:
-        """``lucky``, ``unlucky`` or ``typical`` (see :data:`sim.classroom.scoring.LUCK_POINTS`)."""
-        from sim.classroom.scoring import LUCK_POINTS
-
-        if self.seen_score > self.p95 or self.luck > LUCK_POINTS:
-            return "lucky"
-        if self.seen_score < self.p05 or self.luck < -LUCK_POINTS:
-            return "unlucky"
-        return "typical"
+        """``lucky``, ``unlucky`` or ``typical`` (see :func:`sim.classroom.scoring.luck_verdict`)."""
+        return luck_verdict(self.seen_score, self.mean, self.p05, self.p95)
 
 
 def collect_saves(folder: Path) -> tuple[list[TeamGame], list[tuple[str, str]]]:
@@ -241,7 +235,7 @@ WORDS = {
         "method": "읽는 법",
         "dom": "국내 매출 점유율, 마지막 해",
         "cs": "소비자 잉여, 마지막 해(십억 달러)",
-        "luck_help": "순위 범위: 수업 시드별 순위의 5-95%. lucky / unlucky: 팀이 본 게임 점수가 5-95% 범위를 벗어나거나 공정 점수와 5점 넘게 차이 남.",
+        "luck_help": "순위 범위: 수업 시드별 순위의 5-95%. 운이 좋음 / 운이 나쁨: 팀이 본 게임 점수가 5-95% 범위를 벗어나거나 공정 점수와 5점 넘게 차이 남.",
     },
 }
 
@@ -272,7 +266,7 @@ def report_html(lesson: Lesson | None, results, ranks, baseline, refused, seeds,
                     f"{r.p05:.0f}-{r.p95:.0f}",
                     Markup(range_bar(r.mean, r.p05, r.p95, seen=r.seen_score)),
                     f"{r.seen_score:.0f}",
-                    Markup(f'<span class="{r.verdict}">{esc(r.verdict)}</span> ({r.luck:+.0f})'),
+                    Markup(f'<span class="{r.verdict}">{esc(luck_word(r.verdict, lang))}</span> ({r.luck:+.0f})'),
                 )
             )
         if base_scores is not None:

@@ -23,6 +23,30 @@ from sim.runner import SeedRun, simulate
 
 Decisions = Mapping[int, Mapping[str, Any]]
 LUCK_POINTS = 5.0  # a seen score this far from the class-seed mean (and outside the 5-95 % band) is luck
+# what each verdict of luck_verdict reads as (the verdict itself is also a CSS class in the HTML reports)
+LUCK_WORDS = {
+    "lucky": {"en": "lucky", "ko": "운이 좋음"},
+    "unlucky": {"en": "unlucky", "ko": "운이 나쁨"},
+    "typical": {"en": "typical", "ko": "평균적"},
+}
+
+
+def luck_verdict(seen: float | None, mean: float, p05: float, p95: float) -> str:
+    """``lucky``, ``unlucky`` or ``typical``: was the run a student saw (its score ``seen``) representative
+    of the same decisions over the class seeds (``mean`` and its 5-95 % band)?"""
+    if seen is None:
+        return "typical"
+    if seen > p95 or seen - mean > LUCK_POINTS:
+        return "lucky"
+    if seen < p05 or seen - mean < -LUCK_POINTS:
+        return "unlucky"
+    return "typical"
+
+
+def luck_word(verdict: str, language: str = "en") -> str:
+    """A verdict of :func:`luck_verdict` in ``language``."""
+    words = LUCK_WORDS.get(verdict, {})
+    return words.get(language) or words.get("en", verdict)
 
 
 def role_rows(role: Role, quarters: Sequence[Mapping[str, Any]], firms: Sequence[Mapping[str, Any]]) -> list[dict]:
@@ -136,14 +160,8 @@ class FairScore(SeedBand):
 
     @property
     def luck_verdict(self) -> str:
-        """``lucky``, ``unlucky`` or ``typical``: was the run the student saw representative?"""
-        if self.seen_score is None:
-            return "typical"
-        if self.seen_score > self.p95 or self.luck > LUCK_POINTS:
-            return "lucky"
-        if self.seen_score < self.p05 or self.luck < -LUCK_POINTS:
-            return "unlucky"
-        return "typical"
+        """``lucky``, ``unlucky`` or ``typical``: was the run the student saw representative (:func:`luck_verdict`)?"""
+        return luck_verdict(self.seen_score, self.mean, self.p05, self.p95)
 
 
 def random_event_titles(lesson: Lesson) -> dict[str, dict]:

@@ -150,9 +150,6 @@ class App:
         self._worker: ThreadPoolExecutor | None = None  # quarters computed off the window's thread
         self.screen: Any = None
         self.next_screen: tuple | None = None  # (screen class, kwargs) to show after this frame's update
-        # a callable(surface) drawn over every frame (a lesson's objectives strip); over a retained
-        # screen it is planned too, so it must draw only by blitting (see DisplayPlan)
-        self.overlay = None
         self.drawn: tuple | None = None  # what the window shows: the last drawn plan's signature (see draw)
         self.drawn_at = 0.0
         self.frames_drawn = 0  # frames drawn and skipped as unchanged (for tests and the benchmark)
@@ -383,7 +380,7 @@ class App:
         """Draw the current screen and widgets, scaled to the window.
 
         Without ``force``, a screen that is ``retained`` (see :class:`DisplayPlan`) is planned first,
-        with the overlay, and the frame is skipped when the plans and pygame-gui's widgets are those
+        with what it draws over its widgets, and the frame is skipped when the plans and pygame-gui's widgets are those
         already on the window, unless :data:`REDRAW_AT_LEAST_S` have passed since the window was last
         drawn (a safety net for a widget that repaints its image in place). Events always draw
         (``frame`` forces it).
@@ -395,8 +392,6 @@ class App:
             plan, over = DisplayPlan(target.get_size()), DisplayPlan(target.get_size())
             self.screen.draw(plan)
             self.screen.draw_over(over)  # drawn over the widgets
-            if self.overlay is not None:
-                self.overlay(over)
             planned, overlaid = plan.signature(), over.signature()
             if self.ui_time > 0 and (force or self.drawn is None or (planned, overlaid) != self.drawn[1::2]):
                 self.update_widgets()  # the frame will be drawn: its widgets are brought up to date first
@@ -427,7 +422,7 @@ class App:
         pygame.display.flip()
 
     def draw_screen(self, target: pygame.Surface) -> None:
-        """Draw the screen, its widgets and any overlay on ``target`` (or the too-small notice)."""
+        """Draw the screen, its widgets and what it draws over them on ``target`` (or the too-small notice)."""
         target.fill(charts.BG)
         if self.too_small:
             charts.text(target, t("too_small", self.lang), (self.size[0] // 2, self.size[1] // 2), 14, anchor="center")
@@ -435,8 +430,6 @@ class App:
             self.screen.draw(target)
             self.manager.draw_ui(target)
             self.screen.draw_over(target)
-            if self.overlay is not None:
-                self.overlay(target)
 
     def run(self) -> None:
         """Run until the window closes; closing it (or Quit) autosaves the game in progress.

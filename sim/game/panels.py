@@ -56,13 +56,15 @@ def goals(session, projected: Mapping[str, float] | None, lang: str) -> list[Goa
     return out
 
 
-def draw_goals(size: tuple[int, int], items: list[Goal], score: str, lang: str) -> pygame.Surface:
-    """The goals strip: one line per objective (mark by shape and colour), the score so far."""
+def draw_goals(size: tuple[int, int], items: list[Goal], score: str, lang: str, role: str = "") -> pygame.Surface:
+    """The goals strip: one line per objective (mark by shape and colour), the score so far; in a lesson,
+    whose goals they are (``role``: hot-seat teams share the screen)."""
     surface = pygame.Surface(size)
     surface.fill(charts.PANEL)
     w = size[0]
-    charts.text(surface, t("goals", lang), (8, 4), 13, charts.TEXT, bold=True)
-    charts.text(surface, score, (w - 8, 5), 12, charts.ACCENT, anchor="topright", max_width=w // 2)
+    title = f"{t('goals', lang)}: {role}" if role else t("goals", lang)
+    charts.text(surface, title, (8, 4), 13, charts.TEXT, bold=True, max_width=w // 2 - 4)
+    charts.text(surface, score, (w - 8, 5), 12, charts.ACCENT, anchor="topright", max_width=w // 2 - 12)
     y = 24
     for goal in items:
         if y > size[1] - 14:

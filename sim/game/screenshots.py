@@ -19,6 +19,71 @@ def play_until_event(app) -> None:
         screen.request_step()
 
 
+def lesson_screens(out: Path) -> list[Path]:
+    """The classroom's screens (docs/teaching.md), with the bundled lesson on partnerships: the picker, the
+    briefing, the hot-seat hand-off and the platform's decision in Korean, the regulator's dashboard with
+    its goals, and the end of a lesson played through by every role's rule."""
+    from sim.classroom.game import attach
+    from sim.classroom.lesson import load_lesson
+    from sim.classroom.session import LessonSession
+    from sim.game.app import App
+    from sim.game.commands import wait_for_preview
+    from sim.game.screens.briefing import BriefingScreen
+    from sim.game.screens.lesson_end import LessonEndScreen
+    from sim.game.screens.start import StartScreen
+
+    lesson = load_lesson("partnerships-lock-in")
+    shots = []
+    app = App(size=(1280, 800), lang="en", ui_scale=1.0)
+    app.show(StartScreen)
+    app.screen.act("lessons")
+    app.pump(3)
+    shots.append(app.screenshot(out / "lesson-picker.png"))
+    app.close()
+
+    app = App(size=(1280, 800), lang="ko", ui_scale=1.0)
+    attach(app, LessonSession(lesson, "파랑", roles=["regulator", "kakao"], ghost=False))
+    app.show(BriefingScreen)
+    app.pump(3)
+    shots.append(app.screenshot(out / "lesson-briefing-ko.png"))
+    app.screen.act("begin")
+    app.pump(3)
+    shots.append(app.screenshot(out / "lesson-handoff-ko.png"))
+    app.screen.act("ready")  # the regulator's dashboard; its quarter goes to the platform next
+    app.screen.request_step()
+    app.pump(2)
+    app.screen.act("ready")
+    app.pump(3)
+    shots.append(app.screenshot(out / "lesson-role-partner-ko.png"))
+    app.close()
+
+    app = App(size=(1280, 800), lang="en", ui_scale=1.0)
+    session = LessonSession(lesson, "Blue", roles=["regulator"])
+    for _ in range(4):
+        session.submit()
+    attach(app, session)
+    app.show(BriefingScreen)
+    app.screen.act("begin")
+    app.pump(2)
+    if type(app.screen).__name__ == "HandoffScreen":
+        app.screen.act("ready")
+    wait_for_preview(app)
+    shots.append(app.screenshot(out / "lesson-dashboard.png"))
+    app.close()
+
+    session = LessonSession(lesson, "Green", ghost=False)
+    while not session.finished:
+        session.submit()
+    app = App(size=(1280, 800), lang="en", ui_scale=1.0)
+    attach(app, session)
+    app.show(LessonEndScreen)
+    app.screen.wait()
+    app.pump(3)
+    shots.append(app.screenshot(out / "lesson-end.png"))
+    app.close()
+    return shots
+
+
 def main(argv: list[str] | None = None) -> int:
     """Write the documentation's game screenshots into a folder."""
     argv = sys.argv[1:] if argv is None else argv
@@ -102,6 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     app.pump(3)
     shots.append(app.screenshot(out / "end.png"))
     app.close()
+    shots += lesson_screens(out)
     for path in shots:
         print(path)
     return 0

@@ -267,6 +267,31 @@ def objective_value(metric: str, value: float, lang: str, period: str | None) ->
     return metric_value(metric, value, lang, period)
 
 
+def firm_value(field: str, value: float, lang: str, period: str | None = "auto") -> str:
+    """One firm's column of firms.csv (``firm.<field>`` in a lesson's objectives) with its unit: money in
+    USD bn (a quarter's flow unless told 'yr'; cash is a stock), shares in %, users in millions."""
+    if field.endswith("_usd_bn"):
+        if period == "auto":
+            period = None if field == "cash_usd_bn" else "qtr"
+        return usd_bn(value, lang, period)
+    if field == "revenue_share" or field.startswith("share_"):
+        return percent(value, 2 if abs(value) < 0.1 and value != 0 else 1)
+    if field.startswith("users_"):
+        return metric_value("users_m", value, lang, None)
+    return _sig(float(value))
+
+
+def objective_result(metric: str, value: float, aggregate: str, lang: str) -> str:
+    """The value an objective is judged on, in its own terms: an outcome (``metric``) or a firm's column
+    (``firm.<field>``, optionally ``@firm``), summed over a year when its ``aggregate`` says so."""
+    name = metric.split("@")[0]
+    if name.startswith("firm."):
+        field = name.removeprefix("firm.")
+        yearly = aggregate.endswith("sum") and field.endswith("_usd_bn") and field != "cash_usd_bn"
+        return firm_value(field, value, lang, "yr" if yearly else "auto")
+    return objective_value(name, value, lang, objective_period(aggregate, name))
+
+
 def objective_target(metric: str, op: str, target: float, lang: str, period: str | None) -> str:
     """'≥ $27 bn/yr', '≤ 2,800 pts', and the capability gap as '≥ 88% of the frontier'."""
     if METRICS.get(metric) is not None and METRICS[metric].unit == "frontier index":

@@ -6,9 +6,8 @@ import pygame
 from pygame_gui.elements import UITextBox
 
 from sim.classroom.game import lesson_session, say, show_turn
-from sim.game import charts
+from sim.game import charts, units
 from sim.game.screens.base import Screen, escape
-from sim.model.outcomes import METRICS
 
 
 def role_objectives_html(role, lang: str, scorecard=None) -> str:
@@ -20,8 +19,7 @@ def role_objectives_html(role, lang: str, scorecard=None) -> str:
         result = results.get(objective["id"])
         if result is not None:
             color = "#5AC878" if result.met else "#EB5F5A"
-            metric = result.metric.split("@")[0].removeprefix("firm.")
-            shown = METRICS[metric].fmt.format(result.value) if metric in METRICS else f"{result.value:.3g}"
+            shown = units.objective_result(objective["metric"], result.value, objective.get("aggregate", "final"), lang)
             line += f" <font color='{color}'>({escape(shown)})</font>"
         lines.append(line)
     return "<br>".join(lines)

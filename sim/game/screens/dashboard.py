@@ -654,14 +654,17 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
     def draw_goals(self, surface, cache) -> None:
         """Draw the goals strip: each objective now, target and projected."""
         session = self.session
+        role = getattr(session, "current_role", None)  # in a lesson, whose goals (see sim.classroom.session)
+        label = role.label_for(self.lang) if role is not None else ""
 
         def draw():
             card = session.scorecard()
             score = self.tr("score_so_far").format(score=f"{card.score:.0f}") if card is not None else ""
             items = panels.goals(session, self.projected_objectives(), self.lang)
-            return panels.draw_goals(self.goals_rect.size, items, score, self.lang)
+            return panels.draw_goals(self.goals_rect.size, items, score, self.lang, label)
 
-        surface.blit(cache.get("goals", self.key(self.preview_version, baseline=False), draw), self.goals_rect)
+        key = self.key(self.preview_version, label, baseline=False)
+        surface.blit(cache.get("goals", key, draw), self.goals_rect)
 
     def draw_right(self, surface, cache) -> None:
         """Draw the right column's current tab."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pygame
 
 from sim.classroom.game import lesson_session, say, show_turn
-from sim.game import charts
+from sim.game import charts, units
 from sim.game.screens.base import Screen
 
 
@@ -25,7 +25,7 @@ class HandoffScreen(Screen):
     def draw(self, surface: pygame.Surface) -> None:
         session = lesson_session(self.app)
         x, y = self.center
-        quarter = f"{say('quarter', self.lang)} {session.model.quarter_label}"
+        quarter = say("quarter_of", self.lang).format(quarter=units.quarter_text(session.model.quarter, self.lang))
         charts.text(surface, quarter, (x, y - 90), 18, charts.DIM, anchor="center")
         charts.text(surface, say("pass_to", self.lang), (x, y - 50), 20, charts.TEXT, anchor="center")
         name = f"{session.team} · {session.current_role.label_for(self.lang)}"

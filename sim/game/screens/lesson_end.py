@@ -13,6 +13,7 @@ import pygame
 from pygame_gui.elements import UITextBox
 
 from sim.classroom.game import lesson_session, say
+from sim.classroom.scoring import luck_word
 from sim.errors import UserError, report_bug
 from sim.game import charts
 from sim.game.screens.base import Screen, escape
@@ -63,7 +64,7 @@ class LessonEndScreen(Screen):
             parts.append(
                 f"<b>{escape(role.label_for(self.lang))}</b><br>"
                 f"{escape(say('fair', self.lang))}: <b>{fair.mean:.0f}</b> (5-95 %: {fair.p05:.0f}-{fair.p95:.0f})<br>"
-                f"{escape(say('seen', self.lang))}: <b>{fair.seen_score:.0f}</b> ({fair.luck_verdict})<br>"
+                f"{escape(say('seen', self.lang))}: <b>{fair.seen_score:.0f}</b> ({escape(luck_word(fair.luck_verdict, self.lang))})<br>"
                 f"<i>{escape(sentence)}</i><br>{role_objectives_html(role, self.lang, card)}"
             )
         if self.failed:

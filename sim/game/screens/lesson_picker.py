@@ -72,7 +72,7 @@ class LessonPickerScreen(Screen):
                 for r in lesson.roles
             )
             text = (
-                f"<b>{escape(lesson.title[self.lang])}</b><br><i>{lesson.minutes} min · {lesson.quarters} q</i><br><br>"
+                f"<b>{escape(lesson.title[self.lang])}</b><br><i>{escape(say('length', self.lang).format(minutes=lesson.minutes, quarters=lesson.quarters))}</i><br><br>"
                 f"{escape(lesson.briefing[self.lang])}<br><br>{roles}"
             )
         if self.error:

@@ -16,8 +16,8 @@ from sim.classroom.game import lesson_session, say
 from sim.classroom.lesson import PARTNER_DEALS, _firm_fields
 from sim.classroom.session import LessonSession
 from sim.errors import UserError
-from sim.game import charts
-from sim.game.i18n import firm_name
+from sim.game import charts, units
+from sim.game.i18n import firm_name, pick
 from sim.game.screens.base import GuiItems, Screen, escape
 from sim.game.screens.briefing import role_objectives_html
 
@@ -49,10 +49,12 @@ class RoleDecisionScreen(Screen):
             rows = [r for r in self.session.model.firm_history if r["firm"] == role.firm]
             if rows:
                 last = rows[-1]
-                info.append(
-                    f"<b>{escape(say('last_quarter', self.lang))} {last['quarter']}</b>: share {last['revenue_share']:.1%}, "
-                    f"profit ${last['profit_usd_bn']:.2f}B, cash ${last['cash_usd_bn']:.2f}B, capability {last['capability']:.3f}"
+                shown = ", ".join(
+                    f"{say(field, self.lang)} {units.firm_value(field, last[field], self.lang)}"
+                    for field in ("revenue_share", "profit_usd_bn", "cash_usd_bn", "capability")
                 )
+                when = units.quarter_text(last["quarter"], self.lang)
+                info.append(f"<b>{escape(say('last_quarter', self.lang))} ({escape(when)})</b>: {escape(shown)}")
         UITextBox("<br><br>".join(info), pygame.Rect(20, 50, w - 40, 200), self.manager)
         self.sliders: dict = {}
         y = 270
@@ -85,8 +87,10 @@ class RoleDecisionScreen(Screen):
             UILabel(pygame.Rect(20, y, 200, 30), say("provider", self.lang), self.manager)
             self.provider_menu = UIDropDownMenu(options, shown, pygame.Rect(230, y, 260, 30), self.manager)
             UILabel(pygame.Rect(20, y + 44, 200, 30), say("deal", self.lang), self.manager)
+            self.deal_of = {self.deal_label(deal): deal for deal in PARTNER_DEALS}
+            deals: GuiItems = list(self.deal_of)
             self.deal_menu = UIDropDownMenu(
-                list(PARTNER_DEALS), self.deal, pygame.Rect(230, y + 44, 260, 30), self.manager
+                deals, self.deal_label(self.deal), pygame.Rect(230, y + 44, 260, 30), self.manager
             )
         self.button((w - 220, h - 64, 200, 40), say("done", self.lang), "done", say("done", self.lang))
         self.error_label = UILabel(pygame.Rect(20, h - 60, w - 260, 30), self.app.message or "", self.manager)
@@ -110,7 +114,7 @@ class RoleDecisionScreen(Screen):
             if getattr(self, "provider_menu", None) is event.ui_element:
                 self.provider = self.provider_of.get(event.text)  # None: keep the current provider
             elif getattr(self, "deal_menu", None) is event.ui_element:
-                self.deal = event.text
+                self.deal = self.deal_of[event.text]
 
     def act(self, action: str) -> None:
         if action != "done":
@@ -123,6 +127,11 @@ class RoleDecisionScreen(Screen):
             return
         self.app.message = ""
 
+    def deal_label(self, deal: str) -> str:
+        """A kind of deal as the scenario names it in the player's language (its id if it has no label)."""
+        spec = self.session.model.deals.get(deal)
+        return pick(spec.label, self.lang) if spec is not None and spec.label else deal
+
     def draw(self, surface: pygame.Surface) -> None:
-        quarter = f"{say('quarter', self.lang)} {self.session.model.quarter_label}"
+        quarter = say("decide_for", self.lang).format(quarter=units.quarter_text(self.session.model.quarter, self.lang))
         charts.text(surface, quarter, (20, 14), 22, charts.ACCENT, bold=True)
