@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 
 import pytest
 from classroom_helpers import write_small_lesson
@@ -112,7 +113,12 @@ def test_debrief_writes_self_contained_html(class_folder, tmp_path):
         main(["debrief", str(saves / "blue.json"), "--out", str(tmp_path / "ko"), "--lang", "ko", "--workers", "1"])
         == 0
     )
-    assert "전환점" in (tmp_path / "ko" / "index.html").read_text(encoding="utf-8")
+    korean = (tmp_path / "ko" / "index.html").read_text(encoding="utf-8")
+    assert "전환점" in korean
+    # objective values and targets in their units (the small lesson: a yearly surplus, a share), luck in Korean
+    assert "≥ $20.0 bn/yr" in html and "≥ 연 200억 달러" in korean
+    assert any(word in korean for word in ("운이 좋음", "운이 나쁨", "평균적"))
+    assert "2024년 1분기" in korean and "2024Q" not in re.sub(r"<svg.*?</svg>", "", korean, flags=re.S)
 
 
 def test_class_report_ranks_teams_and_refuses_bad_files(class_folder, tmp_path, capsys):

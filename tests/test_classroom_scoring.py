@@ -80,8 +80,9 @@ def test_measure_scores_each_policy_over_the_seeds(lesson):
 
 def test_debrief_changes_carry_the_outcomes_unit():
     """Turning points show share moves in percentage points and money in its own format, never bare utilities."""
-    from sim.classroom.debrief import _signed
+    from sim.game.units import metric_change  # the game's one formatter: the debrief uses it too
 
-    assert _signed("domestic_revenue_share", 0.0035) == "+0.35 pp"
-    assert _signed("domestic_revenue_share", -0.0035, "ko") == "-0.35 %p"
-    assert _signed("hhi", -12.4) == "-12"
+    assert metric_change("domestic_revenue_share", 0.0035) == "+0.35 pp"
+    assert metric_change("domestic_revenue_share", -0.0035, "ko") == "-0.35%p"
+    assert metric_change("hhi", -12.4) == "-12 pts"
+    assert metric_change("consumer_surplus", 0.42, "ko") == "+4.20억 달러"  # USD 0.42 bn

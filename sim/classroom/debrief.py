@@ -18,6 +18,7 @@ from sim.classroom.html import Markup, esc, line_chart, page, range_bar, range_l
 from sim.classroom.lesson import Lesson, Role
 from sim.classroom.scoring import FairScore, explain_difference, fair_score, luck_word
 from sim.core.files import write_folder
+from sim.game import units
 from sim.model.outcomes import METRICS
 from sim.runner import check_out_dir
 from sim.saves import SavedGame, load_save
@@ -32,6 +33,7 @@ TEXT = {
         "team": "Team",
         "lesson": "Lesson",
         "seed": "seed",
+        "per_quarter": "{chance}/q",
         "fair": "Fair score",
         "seen": "Score of the run you saw",
         "range": "5-95 % over class seeds",
@@ -68,6 +70,7 @@ TEXT = {
         "team": "팀",
         "lesson": "수업",
         "seed": "시드",
+        "per_quarter": "분기당 {chance}",
         "fair": "공정 점수",
         "seen": "본 게임 점수",
         "range": "수업 시드 5-95% 범위",
@@ -206,19 +209,6 @@ def turning_points(trace: Trace, count: int = 3) -> list[dict]:
     return out
 
 
-def _fmt(metric: str, value: float) -> str:
-    return METRICS[metric].fmt.format(value) if metric in METRICS else f"{value:.3g}"
-
-
-def _signed(metric: str, value: float, lang: str = "en") -> str:
-    """A change with its sign, in the outcome's unit; a change of a share in percentage points."""
-    if metric in METRICS and METRICS[metric].unit == "share":
-        text = f"{abs(value) * 100:.2f} " + ("%p" if lang == "ko" else "pp")
-    else:
-        text = _fmt(metric, abs(value))
-    return ("+" if value >= 0 else "-") + text
-
-
 def decision_text(decision: Mapping[str, Any]) -> str:
     """A decision as ``name=value, ...`` for tables."""
     return ", ".join(f"{k}={v}" for k, v in decision.items())
@@ -235,7 +225,7 @@ def _team_section(game: TeamGame, lang: str, workers) -> tuple[str, list]:
     parts = [
         f"<h2>{esc(words['team'])}: {esc(game.team)}</h2>",
         f'<p class="muted">{esc(words["lesson"])}: {esc(lesson_name)} · {esc(words["seed"])} {saved.seed} · '
-        f"{esc(game.path.name)} · {labels[0]}-{labels[-1]}</p>",
+        f"{esc(game.path.name)} · {esc(units.quarter_text(labels[0], lang))}-{esc(units.quarter_text(labels[-1], lang))}</p>",
     ]
     if game.lesson is None:
         parts.append(f'<p class="muted">{esc(words["no_lesson"])}</p>')
@@ -278,11 +268,12 @@ def _score_cards(game: TeamGame, trace: Trace, fairs, lang: str) -> str:
             f'<p style="max-width:520px">{esc(sentence)}</p></div>'
         )
         card = score_role(role, trace.history, trace.firms)
+        how = {o["id"]: o.get("aggregate", "final") for o in role.objectives}
         rows = [
             (
                 r.label_for(lang),
-                _fmt(r.metric.split("@")[0].removeprefix("firm."), r.value),
-                f"{r.op} {r.target:g}",
+                units.objective_result(r.metric, r.value, how.get(r.id, "final"), lang),
+                units.objective_goal(r.metric, r.op, r.target, how.get(r.id, "final"), lang),
                 words["yes"] if r.met else words["no"],
             )
             for r in card.results
@@ -310,7 +301,7 @@ def _timeline(game: TeamGame, labels: list[str], events: dict[str, list[str]], l
         if decided or fired:
             rows.append(
                 (
-                    quarter,
+                    units.quarter_text(quarter, lang),
                     Markup(f'<span class="dec">{esc(decided)}</span>'),
                     Markup('<span class="ev">' + esc(" · ".join(fired)) + "</span>"),
                 )
@@ -325,14 +316,17 @@ def _turning_points_table(game: TeamGame, trace: Trace, events: dict[str, list[s
     rows = []
     for point in turning_points(trace):
         main = point["main"]
-        moved = f"{METRICS[main].label(lang)} {_signed(main, point['changes'][main], lang)}"
+        moved = f"{METRICS[main].label(lang)} {units.metric_change(main, point['changes'][main], lang)}"
         drivers = point["drivers"].get(main) or []
-        because = "; ".join(f"{d['label']} {_signed(main, d['change'], lang)}" for d in drivers[:3]) or words["none"]
+        because = (
+            "; ".join(f"{d['label']} {units.metric_change(main, d['change'], lang)}" for d in drivers[:3])
+            or words["none"]
+        )
         fired = " · ".join(events.get(point["quarter"], []))
         decided = decision_text(game.saved.decisions.get(game.saved.scenario.start + point["index"], {}))
         rows.append(
             (
-                point["quarter"],
+                units.quarter_text(point["quarter"], lang),
                 moved,
                 because,
                 Markup(f'<span class="ev">{esc(fired)}</span> <span class="dec">{esc(decided)}</span>'),
@@ -388,8 +382,8 @@ def _random_events(game: TeamGame, trace: Trace, class_runs, lang: str) -> str:
         rows.append(
             (
                 event["title"][lang],
-                f"{len(quarters)}× " + ", ".join(quarters),
-                f"{event['probability_per_quarter']:.0%}/q",
+                f"{len(quarters)}× " + ", ".join(units.quarter_text(q, lang) for q in quarters),
+                words["per_quarter"].format(chance=f"{event['probability_per_quarter']:.0%}"),
                 share,
             )
         )

@@ -292,6 +292,17 @@ def objective_result(metric: str, value: float, aggregate: str, lang: str) -> st
     return objective_value(name, value, lang, objective_period(aggregate, name))
 
 
+def objective_goal(metric: str, op: str, target: float, aggregate: str, lang: str) -> str:
+    """An objective's target in its own terms, firm objectives too (see :func:`objective_result`)."""
+    name = metric.split("@")[0]
+    if name.startswith("firm."):
+        return f"{OP_SYMBOLS.get(op, op)} {objective_result(metric, target, aggregate, lang)}"
+    return objective_target(name, op, target, lang, objective_period(aggregate, name))
+
+
+OP_SYMBOLS = {">=": "≥", "<=": "≤"}
+
+
 def objective_target(metric: str, op: str, target: float, lang: str, period: str | None) -> str:
     """'≥ $27 bn/yr', '≤ 2,800 pts', and the capability gap as '≥ 88% of the frontier'."""
     if METRICS.get(metric) is not None and METRICS[metric].unit == "frontier index":
@@ -301,5 +312,4 @@ def objective_target(metric: str, op: str, target: float, lang: str, period: str
         text = f"최고 수준의 {shown}" if lang == "ko" else f"{shown} of the frontier"
     else:
         text = metric_value(metric, target, lang, period)
-    symbol = {">=": "≥", "<=": "≤"}.get(op, op)
-    return f"{symbol} {text}"
+    return f"{OP_SYMBOLS.get(op, op)} {text}"
