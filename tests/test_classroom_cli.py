@@ -135,6 +135,16 @@ def test_class_report_ranks_teams_and_refuses_bad_files(class_folder, tmp_path, 
     assert "junk.json" in html and "foreign.json" in html and "<svg" in html
     printed = capsys.readouterr().out
     assert "2 team save(s)" in printed and "refused: junk.json" in printed
+    (saves / "junk.json").unlink()
+    (saves / "foreign.json").unlink()
+    korean = tmp_path / "ko"
+    assert (
+        main(["class", "report", str(saves), "--out", str(korean), "--seeds", "3", "--workers", "1", "--lang", "ko"])
+        == 0
+    )
+    text = (korean / "index.html").read_text(encoding="utf-8")
+    text = re.sub(r"<style>.*?</style>|<svg.*?</svg>|<[^>]+>", " ", text, flags=re.S)
+    assert set(re.findall(r"[A-Za-z][A-Za-z0-9&.\-]*", text)) <= {"blue", "red"}  # English: the teams' own names only
 
 
 def test_class_report_needs_a_folder(tmp_path, capsys):
