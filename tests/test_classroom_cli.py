@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html as html_module
 import json
 import re
 
@@ -119,6 +120,12 @@ def test_debrief_writes_self_contained_html(class_folder, tmp_path):
     assert "≥ $20.0 bn/yr" in html and "≥ 연 200억 달러" in korean
     assert any(word in korean for word in ("운이 좋음", "운이 나쁨", "평균적"))
     assert "2024년 1분기" in korean and "2024Q" not in re.sub(r"<svg.*?</svg>", "", korean, flags=re.S)
+    # no English but proper nouns: decisions by the levers' Korean labels, firms by their Korean names
+    from sim.game.i18n import PROPER_NOUNS
+
+    text = html_module.unescape(re.sub(r"<style>.*?</style>|<svg.*?</svg>|<[^>]+>", " ", korean, flags=re.S))
+    words = set(re.findall(r"[A-Za-z][A-Za-z0-9&\-]*", text)) - set(PROPER_NOUNS) - {"blue", "X"}
+    assert not words, words
 
 
 def test_class_report_ranks_teams_and_refuses_bad_files(class_folder, tmp_path, capsys):

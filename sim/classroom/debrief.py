@@ -19,6 +19,7 @@ from sim.classroom.lesson import Lesson, Role
 from sim.classroom.scoring import FairScore, explain_difference, fair_score, luck_word
 from sim.core.files import write_folder
 from sim.game import units
+from sim.game.i18n import pick
 from sim.model.outcomes import METRICS
 from sim.runner import check_out_dir
 from sim.saves import SavedGame, load_save
@@ -209,9 +210,25 @@ def turning_points(trace: Trace, count: int = 3) -> list[dict]:
     return out
 
 
-def decision_text(decision: Mapping[str, Any]) -> str:
-    """A decision as ``name=value, ...`` for tables."""
-    return ", ".join(f"{k}={v}" for k, v in decision.items())
+def decision_text(decision: Mapping[str, Any], scenario=None, lang: str = "en") -> str:
+    """A decision for tables: with ``scenario``, each lever by its label with its value and unit and an
+    event's answer by the event's title and the answer's label; otherwise (and for firms' and platforms'
+    own decisions) ``name=value``."""
+    parts = []
+    events = {e["id"]: e for e in scenario.events} if scenario is not None else {}
+    for key, value in decision.items():
+        kind, _, name = key.partition(":")
+        if scenario is not None and not name and key in scenario.parameters:
+            spec = scenario.parameters[key]
+            parts.append(f"{spec.label_for(lang)}: {units.lever_text(spec, value, lang)}")
+        elif kind == "choice" and name in events:
+            event = events[name]
+            choice = next((c for c in event["choices"] if c["id"] == value), None)
+            answer = pick(choice["label"], lang) if choice is not None and choice.get("label") else str(value)
+            parts.append(f"{pick(event['title'], lang)}: {answer}")
+        else:
+            parts.append(f"{key}={value}")
+    return ", ".join(parts)
 
 
 def _team_section(game: TeamGame, lang: str, workers) -> tuple[str, list]:
@@ -294,9 +311,12 @@ def _timeline(game: TeamGame, labels: list[str], events: dict[str, list[str]], l
     for index, quarter in enumerate(labels):
         by_role = role_log.get(quarter)
         if by_role:
-            decided = "; ".join(f"{r}: {decision_text(d)}" for r, d in by_role.items())
+            roles = {role.id: role.label_for(lang) for role in game.lesson.roles} if game.lesson else {}
+            decided = "; ".join(
+                f"{roles.get(r, r)}: {decision_text(d, saved.scenario, lang)}" for r, d in by_role.items()
+            )
         else:
-            decided = decision_text(saved.decisions.get(saved.scenario.start + index, {}))
+            decided = decision_text(saved.decisions.get(saved.scenario.start + index, {}), saved.scenario, lang)
         fired = events.get(quarter, [])
         if decided or fired:
             rows.append(
@@ -323,7 +343,9 @@ def _turning_points_table(game: TeamGame, trace: Trace, events: dict[str, list[s
             or words["none"]
         )
         fired = " · ".join(events.get(point["quarter"], []))
-        decided = decision_text(game.saved.decisions.get(game.saved.scenario.start + point["index"], {}))
+        decided = decision_text(
+            game.saved.decisions.get(game.saved.scenario.start + point["index"], {}), game.saved.scenario, lang
+        )
         rows.append(
             (
                 units.quarter_text(point["quarter"], lang),

@@ -211,7 +211,7 @@ WORDS = {
         "ranks": "rank range",
         "seen": "Score seen",
         "luck": "Was it luck?",
-        "method": "{saves} team save(s), {seeds} class seeds; every team's decision log replayed on every seed.",
+        "replayed": "{saves} team save(s), {seeds} class seeds; every team's decision log replayed on every seed.",
         "scatter": "Trade-off: domestic share against consumer surplus (mean and 5-95 % over class seeds)",
         "refused": "Refused files",
         "baseline": "baseline (nobody decides)",
@@ -230,7 +230,7 @@ WORDS = {
         "ranks": "순위 범위",
         "seen": "본 게임 점수",
         "luck": "운이었나?",
-        "method": "팀 저장 파일 {saves}개, 수업 시드 {seeds}개: 팀마다 결정 기록을 모든 시드에서 재생했습니다.",
+        "replayed": "팀 저장 파일 {saves}개, 수업 시드 {seeds}개: 팀마다 결정 기록을 모든 시드에서 재생했습니다.",
         "scatter": "상충 관계: 국내 점유율 대 소비자 잉여(수업 시드 평균과 5-95%)",
         "refused": "거부된 파일",
         "baseline": "기준선(아무도 결정하지 않음)",
@@ -247,8 +247,8 @@ def report_html(lesson: Lesson | None, results, ranks, baseline, refused, seeds,
     w = WORDS[lang]
     title = f"{w['title']}: {lesson.title[lang]}" if lesson else w["title"]
     parts = [f"<h1>{esc(title)}</h1>"]
-    method = w["method"].format(saves=len({r.game.path for r in results}), seeds=len(seeds))
-    parts.append(f'<p class="muted">{esc(method)} {esc(w["luck_help"])}</p>')
+    replayed = w["replayed"].format(saves=len({r.game.path for r in results}), seeds=len(seeds))
+    parts.append(f'<p class="muted">{esc(replayed)} {esc(w["luck_help"])}</p>')
     for role_id in sorted({r.role.id for r in results}):
         members = sorted((i for i, r in enumerate(results) if r.role.id == role_id), key=lambda i: ranks[i][0])
         role = results[members[0]].role

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from sim.game import charts, units
-from sim.game.i18n import display_name, option_label, pick, short_name
+from sim.game.i18n import display_name, pick, short_name
 from sim.game.korean import particle
 from sim.game.screens.base import escape
 from sim.model.outcomes import HEADLINE_METRICS, METRICS
@@ -20,15 +20,6 @@ def why_outcomes() -> list[str]:
     """Outcomes the Why panel explains: the headline ones and any other metric the model reports."""
     rest = [m for m in METRICS if m not in HEADLINE_METRICS and m != "domestic_revenue_share"]
     return [m for m in HEADLINE_METRICS if m != "domestic_revenue_share"] + rest
-
-
-def lever_text(spec: ParameterSpec, value, lang: str) -> str:
-    """A lever's value with its unit, as shown next to its control."""
-    if spec.type == "bool":
-        return charts.t("on" if value else "off", lang)
-    if spec.type == "choice":
-        return option_label(str(value), lang)
-    return units.lever_value(spec, value, lang)
 
 
 def snap(spec: ParameterSpec, raw: float):

@@ -224,6 +224,17 @@ def speed_text(quarters_per_second: float, lang: str) -> str:
 # -- levers -------------------------------------------------------------------
 
 
+def lever_text(spec, value, lang: str) -> str:
+    """A lever's value with its unit, as shown next to its control (and in the debrief's decisions)."""
+    from sim.game.i18n import option_label, t
+
+    if spec.type == "bool":
+        return t("on" if value else "off", lang)
+    if spec.type == "choice":
+        return option_label(str(value), lang)
+    return lever_value(spec, value, lang)
+
+
 def lever_value(spec: Any, value: Any, lang: str = "en") -> str:
     """A policy lever's numeric value with its unit, read from the spec's English unit text."""
     unit = (getattr(spec, "unit", "") or "").strip()

@@ -244,6 +244,7 @@ def outcome_parts(model: AIMarketModel, shares: np.ndarray) -> dict:
         "price": price,
         "firm_shares": {f.firm_id: float(shares[f.index]) for f in model.firms if f.index < shares.shape[0]},
         "firm_names": {f.firm_id: f.name for f in model.firms},
+        "firm_names_ko": {f.firm_id: f.name_ko for f in model.firms},
         "surplus": dict(model.surplus_parts),
         "best_domestic": None
         if best is None
@@ -314,7 +315,7 @@ def explain_outcome(model: AIMarketModel, metric: str, language: str = "en") -> 
             )
             out = [(k, label(k), v) for k, v in parts.items()]
     elif metric == "hhi":
-        names = after["firm_names"]
+        names = after.get("firm_names_ko", after["firm_names"]) if index else after["firm_names"]
         ids = set(before["firm_shares"]) | set(after["firm_shares"])
         for firm_id in sorted(ids):
             s0 = before["firm_shares"].get(firm_id, 0.0)

@@ -20,7 +20,6 @@ from sim.game.dashboard_data import (  # noqa: F401 - re-exported for callers an
     PARTICLE_AFTER_NAME,
     firm_cards,
     fix_particles,
-    lever_text,
     news_html,
     partner_rows,
     snap,
@@ -276,11 +275,11 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
             if spec.type == "choice":
                 self._select_choice(row, value)
             elif spec.type == "bool":
-                control.set_text(lever_text(spec, value, self.lang))
+                control.set_text(units.lever_text(spec, value, self.lang))
             elif spec.is_numeric and snap(spec, control.get_current_value()) != value:
                 control.set_current_value(float(value))
             if row["value"] is not None:
-                row["value"].set_text(lever_text(spec, value, self.lang))
+                row["value"].set_text(units.lever_text(spec, value, self.lang))
         self.refresh_costs()
         if self.news_box is not None:
             self.news_box.set_text(news_html(self.session.model, self.lang))

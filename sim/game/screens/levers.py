@@ -12,10 +12,11 @@ from pygame_gui.elements import (
 
 from sim.errors import UserError
 from sim.game import units
-from sim.game.dashboard_data import lever_text, snap
+from sim.game.dashboard_data import snap
 from sim.game.help import lever_tooltip
 from sim.game.i18n import option_label
 from sim.game.screens.dashboard_state import DashboardState
+from sim.game.units import lever_text
 
 LEVER_TIP_WIDTH = 420  # pixels
 
