@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from sim.game.i18n import option_label, t
 from sim.model.outcomes import METRICS
 
 PERIODS = ("qtr", "yr")
@@ -224,10 +225,8 @@ def speed_text(quarters_per_second: float, lang: str) -> str:
 # -- levers -------------------------------------------------------------------
 
 
-def lever_text(spec, value, lang: str) -> str:
+def lever_text(spec: Any, value: Any, lang: str) -> str:
     """A lever's value with its unit, as shown next to its control (and in the debrief's decisions)."""
-    from sim.game.i18n import option_label, t
-
     if spec.type == "bool":
         return t("on" if value else "off", lang)
     if spec.type == "choice":
@@ -303,15 +302,15 @@ def objective_result(metric: str, value: float, aggregate: str, lang: str) -> st
     return objective_value(name, value, lang, objective_period(aggregate, name))
 
 
+OP_SYMBOLS = {">=": "≥", "<=": "≤"}
+
+
 def objective_goal(metric: str, op: str, target: float, aggregate: str, lang: str) -> str:
     """An objective's target in its own terms, firm objectives too (see :func:`objective_result`)."""
     name = metric.split("@")[0]
     if name.startswith("firm."):
         return f"{OP_SYMBOLS.get(op, op)} {objective_result(metric, target, aggregate, lang)}"
     return objective_target(name, op, target, lang, objective_period(aggregate, name))
-
-
-OP_SYMBOLS = {">=": "≥", "<=": "≤"}
 
 
 def objective_target(metric: str, op: str, target: float, lang: str, period: str | None) -> str:
