@@ -150,6 +150,7 @@ def test_class_report_ranks_teams_and_refuses_bad_files(class_folder, tmp_path, 
         == 0
     )
     text = (korean / "index.html").read_text(encoding="utf-8")
+    assert "(억 달러)" in text and "십억" not in text  # money in 억, as the game counts it
     text = re.sub(r"<style>.*?</style>|<svg.*?</svg>|<[^>]+>", " ", text, flags=re.S)
     assert set(re.findall(r"[A-Za-z][A-Za-z0-9&.\-]*", text)) <= {"blue", "red"}  # English: the teams' own names only
 

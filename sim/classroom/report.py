@@ -200,6 +200,9 @@ def teams_csv(results: Sequence[TeamResult], ranks: dict) -> str:
     return buffer.getvalue()
 
 
+# the scatter's surplus axis per language: (units per USD bn, tick format); Korean counts money in 억 달러
+# (10 per USD bn), as the game does (sim.game.units)
+SURPLUS_AXIS = {"en": (1.0, "{:.1f}"), "ko": (10.0, "{:,.0f}")}
 WORDS = {
     "en": {
         "title": "Class report",
@@ -236,7 +239,7 @@ WORDS = {
         "baseline": "기준선(아무도 결정하지 않음)",
         "method": "읽는 법",
         "dom": "국내 매출 점유율, 마지막 해",
-        "cs": "소비자 잉여, 마지막 해(십억 달러)",
+        "cs": "소비자 잉여, 마지막 해(억 달러)",
         "luck_help": "순위 범위: 수업 시드별 순위의 5-95%. 운이 좋음 / 운이 나쁨: 팀이 본 게임 점수가 5-95% 범위를 벗어나거나 공정 점수와 5점 넘게 차이 남.",
     },
 }
@@ -298,7 +301,7 @@ def report_html(lesson: Lesson | None, results, ranks, baseline, refused, seeds,
         parts.append(range_legend(lang))
     points = []
     for r in {id(r.game): r for r in results}.values():
-        dom, cs = r.outcomes["domestic_revenue_share"], r.outcomes["consumer_surplus"]
+        dom, cs = r.outcomes["domestic_revenue_share"], r.outcomes["consumer_surplus"] * SURPLUS_AXIS[lang][0]
         points.append(
             {
                 "label": r.game.team,
@@ -309,7 +312,7 @@ def report_html(lesson: Lesson | None, results, ranks, baseline, refused, seeds,
             }
         )
     if baseline:
-        dom, cs = baseline["domestic_revenue_share"], baseline["consumer_surplus"]
+        dom, cs = baseline["domestic_revenue_share"], baseline["consumer_surplus"] * SURPLUS_AXIS[lang][0]
         points.append(
             {
                 "label": w["baseline"],
@@ -324,7 +327,9 @@ def report_html(lesson: Lesson | None, results, ranks, baseline, refused, seeds,
     if points:
         parts.append(f"<h2>{esc(w['scatter'])}</h2>")
         parts.append(
-            scatter_chart("", points, w["dom"], w["cs"], x_fmt="{:.1%}", y_fmt="{:.1f}", width=760, height=440)
+            scatter_chart(
+                "", points, w["dom"], w["cs"], x_fmt="{:.1%}", y_fmt=SURPLUS_AXIS[lang][1], width=760, height=440
+            )
         )
     if refused:
         parts.append(f"<h2 class='refused'>{esc(w['refused'])}</h2>")
