@@ -23,7 +23,6 @@ from sim.game.i18n import pick
 from sim.model.outcomes import METRICS
 from sim.runner import check_out_dir
 from sim.saves import SavedGame, load_save
-from sim.timeline import quarter_label
 
 CHART_METRICS = ("domestic_revenue_share", "consumer_surplus", "hhi", "sovereignty_index")
 TURNING_METRICS = ("domestic_revenue_share", "consumer_surplus", "hhi", "capability_gap", "sovereignty_index")
@@ -364,7 +363,10 @@ def _baseline_charts(game: TeamGame, trace: Trace, baseline: Trace, class_runs, 
 
     words = TEXT[lang]
     start = game.saved.scenario.start
-    marks = [(q - start, quarter_label(q)) for q in sorted(game.saved.decisions) if 0 <= q - start < len(labels)]
+    marks = [
+        (q - start, units.quarter_text(q, lang)) for q in sorted(game.saved.decisions) if 0 <= q - start < len(labels)
+    ]
+    ticks = [units.quarter_text(label, lang) for label in labels]
     charts = []
     for metric in CHART_METRICS:
         series: list[dict] = [
@@ -383,7 +385,7 @@ def _baseline_charts(game: TeamGame, trace: Trace, baseline: Trace, class_runs, 
                 0, {"label": words["band"], "values": list(matrix.mean(axis=0)), "band": band, "color": "#1f77b4"}
             )
         fmt = "{:.0%}" if "%" in METRICS[metric].fmt else ("{:,.0f}" if metric == "hhi" else "{:.1f}")
-        charts.append(line_chart(METRICS[metric].label(lang), labels, series, fmt=fmt, markers=marks[:6]))
+        charts.append(line_chart(METRICS[metric].label(lang), ticks, series, fmt=fmt, markers=marks[:6]))
     return f"<h3>{esc(words['baseline'])}</h3>" + '<div class="charts">' + "".join(charts) + "</div>"
 
 

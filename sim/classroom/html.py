@@ -116,7 +116,9 @@ def line_chart(
         parts.append(
             f'<text x="{left - 4}" y="{y(v) + 4:.1f}" font-size="10" text-anchor="end">{esc(fmt.format(v))}</text>'
         )
-    step = max(1, len(x_labels) // 8)
+    # as many ticks as fit: about 7 px a character at this size ("2024년 1분기" needs about twice "2024Q1")
+    widest = 7 * max((len(label) for label in x_labels), default=1) + 10
+    step = max(1, len(x_labels) // 8, math.ceil(len(x_labels) * widest / (width - left - right)))
     for i in range(0, len(x_labels), step):
         parts.append(
             f'<text x="{x(i):.1f}" y="{height - bottom + 14}" font-size="10" text-anchor="middle">{esc(x_labels[i])}</text>'
