@@ -306,11 +306,11 @@ def _timeline(game: TeamGame, labels: list[str], events: dict[str, list[str]], l
     words = TEXT[lang]
     saved = game.saved
     role_log = (saved.extra or {}).get("role_decisions") or {}
+    roles = {role.id: role.label_for(lang) for role in game.lesson.roles} if game.lesson else {}
     rows = []
     for index, quarter in enumerate(labels):
         by_role = role_log.get(quarter)
         if by_role:
-            roles = {role.id: role.label_for(lang) for role in game.lesson.roles} if game.lesson else {}
             decided = "; ".join(
                 f"{roles.get(r, r)}: {decision_text(d, saved.scenario, lang)}" for r, d in by_role.items()
             )

@@ -380,10 +380,10 @@ class App:
         """Draw the current screen and widgets, scaled to the window.
 
         Without ``force``, a screen that is ``retained`` (see :class:`DisplayPlan`) is planned first,
-        with what it draws over its widgets, and the frame is skipped when the plans and pygame-gui's widgets are those
-        already on the window, unless :data:`REDRAW_AT_LEAST_S` have passed since the window was last
-        drawn (a safety net for a widget that repaints its image in place). Events always draw
-        (``frame`` forces it).
+        with what it draws over its widgets, and the frame is skipped when the plans and pygame-gui's
+        widgets are those already on the window, unless :data:`REDRAW_AT_LEAST_S` have passed since the
+        window was last drawn (a safety net for a widget that repaints its image in place). Events always
+        draw (``frame`` forces it).
         """
         target = self.canvas
         # in autoplay a quarter lands several times a second: redraw the panels it changed one per frame

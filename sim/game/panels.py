@@ -36,17 +36,16 @@ def goals(session, projected: Mapping[str, float] | None, lang: str) -> list[Goa
     rows = session.history
     for objective in session.scenario.objectives:
         metric, how = objective["metric"], objective.get("aggregate", "final")
-        period = units.objective_period(how, metric)
         now_value = aggregate(rows, metric, how) if rows else None
         met_now = judge(objective, now_value)[0] if now_value is not None else False
-        target = units.objective_target(metric, objective["op"], float(objective["target"]), lang, period)
+        target = units.objective_goal(metric, objective["op"], float(objective["target"]), how, lang)
         projected_value = (projected or {}).get(objective["id"])
         out.append(
             Goal(
                 label=pick(objective["label"], lang),
-                now=units.objective_value(metric, now_value, lang, period) if now_value is not None else "–",
+                now=units.objective_result(metric, now_value, how, lang) if now_value is not None else "–",
                 target=target,
-                projected=units.objective_value(metric, projected_value, lang, period)
+                projected=units.objective_result(metric, projected_value, how, lang)
                 if projected_value is not None
                 else None,
                 met_now=met_now,

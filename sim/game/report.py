@@ -25,10 +25,9 @@ SUMMARY_METRICS = (
 
 def objective_line(result, lang: str, aggregate: str = "final") -> str:
     """'[met] label: value (≥ target)', both in the objective's own unit and period (a year for yearly sums)."""
-    period = units.objective_period(aggregate, result.metric)
     mark = t("met", lang) if result.met else t("missed", lang)
-    value = units.objective_value(result.metric, result.value, lang, period)
-    target = units.objective_target(result.metric, result.op, result.target, lang, period)
+    value = units.objective_result(result.metric, result.value, aggregate, lang)
+    target = units.objective_goal(result.metric, result.op, result.target, aggregate, lang)
     return f"[{mark}] {result.label_for(lang)}: {value} ({target})"
 
 

@@ -63,10 +63,8 @@ def lesson_screens(out: Path) -> list[Path]:
         session.submit()
     attach(app, session)
     app.show(BriefingScreen)
-    app.screen.act("begin")
+    app.screen.act("begin")  # one role: straight to its dashboard
     app.pump(2)
-    if type(app.screen).__name__ == "HandoffScreen":
-        app.screen.act("ready")
     wait_for_preview(app)
     shots.append(app.screenshot(out / "lesson-dashboard.png"))
     app.close()

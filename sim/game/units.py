@@ -107,6 +107,11 @@ def percent(value: float, decimals: int = 1) -> str:
     return f"{value * 100:.{decimals}f}%"
 
 
+def share_text(value: float) -> str:
+    """A market share: '37.0%', and a second decimal below 10% ('3.10%')."""
+    return percent(value, 2 if abs(value) < 0.1 and value != 0 else 1)
+
+
 def points_change(delta_share: float, lang: str, decimals: int = 2) -> str:
     """A change of a share in percentage points: '+0.13 pp' / '+0.13%p'."""
     return f"{delta_share * 100:+.{decimals}f}" + ("%p" if lang == "ko" else " pp")
@@ -138,7 +143,7 @@ def metric_value(metric: str, value: float, lang: str = "en", period: str | None
     if unit == "KRW bn":
         return krw_bn(value, lang, period)
     if unit == "share":
-        return percent(value, 2 if abs(value) < 0.1 and value != 0 else 1)
+        return share_text(value)
     if unit.startswith("points"):
         return f"{group(value)}" + ("점" if lang == "ko" else " pts")
     if unit == "frontier index" and metric == "capability_gap":
@@ -285,7 +290,7 @@ def firm_value(field: str, value: float, lang: str, period: str | None = "auto")
             period = None if field == "cash_usd_bn" else "qtr"
         return usd_bn(value, lang, period)
     if field == "revenue_share" or field.startswith("share_"):
-        return percent(value, 2 if abs(value) < 0.1 and value != 0 else 1)
+        return share_text(value)
     if field.startswith("users_"):
         return metric_value("users_m", value, lang, None)
     return _sig(float(value))
