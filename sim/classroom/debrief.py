@@ -209,6 +209,11 @@ def turning_points(trace: Trace, count: int = 3) -> list[dict]:
     return out
 
 
+def _when(quarter: str, lang: str) -> Markup:
+    """A table's quarter cell, kept on one line ("2024년 1분기" would wrap inside its narrow column)."""
+    return Markup(f'<span style="white-space:nowrap">{esc(units.quarter_text(quarter, lang))}</span>')
+
+
 def decision_text(decision: Mapping[str, Any], scenario=None, lang: str = "en") -> str:
     """A decision for tables: with ``scenario``, each lever by its label with its value and unit and an
     event's answer by the event's title and the answer's label; otherwise (and for firms' and platforms'
@@ -320,7 +325,7 @@ def _timeline(game: TeamGame, labels: list[str], events: dict[str, list[str]], l
         if decided or fired:
             rows.append(
                 (
-                    units.quarter_text(quarter, lang),
+                    _when(quarter, lang),
                     Markup(f'<span class="dec">{esc(decided)}</span>'),
                     Markup('<span class="ev">' + esc(" · ".join(fired)) + "</span>"),
                 )
@@ -347,7 +352,7 @@ def _turning_points_table(game: TeamGame, trace: Trace, events: dict[str, list[s
         )
         rows.append(
             (
-                units.quarter_text(point["quarter"], lang),
+                _when(point["quarter"], lang),
                 moved,
                 because,
                 Markup(f'<span class="ev">{esc(fired)}</span> <span class="dec">{esc(decided)}</span>'),

@@ -119,9 +119,14 @@ def line_chart(
     # as many ticks as fit: about 7 px a character at this size ("2024년 1분기" needs about twice "2024Q1")
     widest = 7 * max((len(label) for label in x_labels), default=1) + 10
     step = max(1, len(x_labels) // 8, math.ceil(len(x_labels) * widest / (width - left - right)))
-    for i in range(0, len(x_labels), step):
+    ticks = list(range(0, len(x_labels), step))
+    last = len(x_labels) - 1
+    if len(ticks) > 2 and ticks[-1] == last and x(last) - x(ticks[-2]) < 1.5 * widest:
+        del ticks[-2]  # the last tick ends at the plot's edge (below): its neighbour would run into it
+    for i in ticks:
+        anchor = "end" if 0 < i == last else "middle"
         parts.append(
-            f'<text x="{x(i):.1f}" y="{height - bottom + 14}" font-size="10" text-anchor="middle">{esc(x_labels[i])}</text>'
+            f'<text x="{x(i):.1f}" y="{height - bottom + 14}" font-size="10" text-anchor="{anchor}">{esc(x_labels[i])}</text>'
         )
     for i, label in markers:
         parts.append(
