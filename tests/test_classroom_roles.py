@@ -1,4 +1,4 @@
-"""Firm and partner roles: need the model's policy interface (sim.model.policies); skipped until it lands."""
+"""Firm and partner roles (the model's policy interface, sim.model.policies) in lessons and on their decision screen."""
 
 from __future__ import annotations
 
@@ -10,25 +10,18 @@ from sim.classroom.session import LessonSession
 
 
 @pytest.fixture(scope="module")
-def policies():
-    return pytest.importorskip("sim.model.policies", reason="the model's firm/partner policy interface is not here yet")
-
-
-@pytest.fixture(scope="module")
 def lesson():
     return lesson_from_text(SMALL_LESSON, "small.yaml")
 
 
-def test_firm_fields_follow_the_models_declaration(policies):
-    from sim.classroom.lesson import _firm_fields
+def test_firm_fields_declare_bounds_and_labels():
+    from sim.model.policies import FIRM_DECISION_FIELDS
 
-    fields = _firm_fields()
-    assert fields is policies.FIRM_DECISION_FIELDS
-    for spec in fields.values():
+    for spec in FIRM_DECISION_FIELDS.values():
         assert {"min", "max", "step", "label_en", "label_ko", "unit_en", "unit_ko"} <= set(spec)
 
 
-def test_a_firm_role_decision_changes_the_run_and_replays_bit_identically(policies, lesson):
+def test_a_firm_role_decision_changes_the_run_and_replays_bit_identically(lesson):
     from sim.runner import simulate
 
     session = LessonSession(lesson, "Naver team", roles=["naver"], ghost=False)
@@ -40,7 +33,7 @@ def test_a_firm_role_decision_changes_the_run_and_replays_bit_identically(polici
     assert simulate(lesson.scenario, session.seed, session.decisions).quarters == session.history
 
 
-def test_a_firm_role_save_loads_and_replays(policies, lesson, tmp_path):
+def test_a_firm_role_save_loads_and_replays(lesson, tmp_path):
     from sim.runner import simulate
     from sim.saves import load_save
 
@@ -52,8 +45,18 @@ def test_a_firm_role_save_loads_and_replays(policies, lesson, tmp_path):
     assert saved.decisions[lesson.scenario.start] == {"firm:naver": {"price": 0.5}}
     assert simulate(saved.scenario, saved.seed, saved.decisions).quarters == session.history
 
+    # a field handed back to the rule (None) is saved and replayed as such
+    session = LessonSession(lesson, "Naver team", roles=["naver"], ghost=False, save_path=tmp_path / "m.json")
+    session.submit({"firm:naver": {"price": 0.5, "rd_usd_bn_per_year": 1.0}})
+    session.submit({"firm:naver": {"price": None}})
+    while not session.finished:
+        session.submit({})
+    saved = load_save(session.save())
+    assert saved.decisions[lesson.scenario.start + 1] == {"firm:naver": {"price": None}}
+    assert simulate(saved.scenario, saved.seed, saved.decisions).quarters == session.history
 
-def test_hot_seat_with_a_firm_and_a_partner(policies, lesson):
+
+def test_hot_seat_with_a_firm_and_a_partner(lesson):
     session = LessonSession(lesson, "Class A", roles=["naver", "kakao"], ghost=False)
     assert session.submit({"firm:naver": {"rd_usd_bn_per_year": 1.0}}) is False
     assert session.submit({"partner:kakao_talk": {"provider": "naver", "deal": "exclusive"}}) is True
@@ -65,7 +68,7 @@ def test_hot_seat_with_a_firm_and_a_partner(policies, lesson):
     }
 
 
-def test_firm_role_fair_score_and_measured_strategies(policies):
+def test_firm_role_fair_score_and_measured_strategies():
     from sim.classroom.lesson import load_lesson
     from sim.classroom.measure import measure
 
@@ -75,7 +78,6 @@ def test_firm_role_fair_score_and_measured_strategies(policies):
 
 
 def test_role_decision_screen_builds_firm_sliders_headless(tmp_path, monkeypatch, lesson):
-    # The screen itself needs no model interface: it reads the fields (or their contract).
     monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path))
     from sim.classroom.game import attach
     from sim.game.app import App
@@ -86,8 +88,138 @@ def test_role_decision_screen_builds_firm_sliders_headless(tmp_path, monkeypatch
     app.show(RoleDecisionScreen)
     app.pump(2)
     screen = app.screen
-    from sim.classroom.lesson import _firm_fields
+    from sim.model.policies import FIRM_DECISION_FIELDS
 
-    assert len(screen.sliders) == len(_firm_fields())
+    assert len(screen.sliders) == len(FIRM_DECISION_FIELDS)
     screen.values["price"] = 0.8
     assert screen.decision() == {"firm:naver": {"price": 0.8}}
+
+
+def _slider_texts(screen) -> dict[str, tuple[float, str]]:
+    return {name: (slider.get_current_value(), label.text) for slider, (name, label) in screen.sliders.items()}
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_firm_sliders_start_at_what_the_rule_decides_and_read_in_units(tmp_path, monkeypatch, lesson, lang):
+    """They showed 0.00 for every spending field (the firm has no such attributes) and bare numbers: a player
+    read that the model's rule spends nothing, and '0.90' with no unit."""
+    monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path))
+    import pygame
+    import pygame_gui
+
+    from sim.classroom.game import attach, say
+    from sim.game import units
+    from sim.game.app import App
+    from sim.game.screens.role_decision import RoleDecisionScreen
+    from sim.model.policies import FIRM_DECISION_FIELDS
+
+    session = LessonSession(lesson, "Naver team", roles=["naver"], ghost=False)
+    app = App(size=(1280, 800), lang=lang)
+    attach(app, session)
+    app.show(RoleDecisionScreen)
+    app.pump(2)
+    screen = app.screen
+    rule = session.model.firm_decision_now("naver")
+    assert rule is not None and rule.rd_usd_bn_per_year > 0
+    for name, (value, text) in _slider_texts(screen).items():
+        spec = FIRM_DECISION_FIELDS[name]
+        assert value == pytest.approx(min(max(getattr(rule, name), spec["min"]), spec["max"]), abs=1e-9)
+        assert text == f"{units.decision_value(name, value, lang)} {say('keep', lang)}"
+    money = _slider_texts(screen)["rd_usd_bn_per_year"][1]
+    assert ("억 달러" in money or "만 달러" in money) if lang == "ko" else "bn/yr" in money
+    assert "to_rule" not in screen.buttons.values()  # nothing stands yet: no hand-back button
+
+    # a move, by the event the slider posts: this decision, in units; submitted, it stands next quarter
+    slider = next(s for s, (name, _) in screen.sliders.items() if name == "rd_usd_bn_per_year")
+    pygame.event.post(pygame.event.Event(pygame_gui.UI_HORIZONTAL_SLIDER_MOVED, {"ui_element": slider, "value": 2.5}))
+    app.pump(2)
+    assert (
+        _slider_texts(screen)["rd_usd_bn_per_year"][1]
+        == f"{units.decision_value('rd_usd_bn_per_year', 2.5, lang)} {say('yours', lang)}"
+    )
+    screen.act("done")
+    app.pump(2)
+    assert session.model.firm_overrides["naver"] == {"rd_usd_bn_per_year": 2.5}
+    app.show(RoleDecisionScreen)
+    app.pump(2)
+    screen = app.screen
+    texts = _slider_texts(screen)
+    assert texts["rd_usd_bn_per_year"] == (
+        pytest.approx(2.5),
+        f"{units.decision_value('rd_usd_bn_per_year', 2.5, lang)} {say('standing', lang)}",
+    )
+    assert texts["compute_usd_bn_per_year"][1].endswith(say("keep", lang))
+
+    # handing the firm back to its rule: the rule's value again, and the standing field is dropped when played
+    screen.act("to_rule")
+    app.pump(2)
+    screen = app.screen
+    today = session.model.firm_decision_now("naver", standing=False)
+    value, text = _slider_texts(screen)["rd_usd_bn_per_year"]
+    assert value == pytest.approx(today.rd_usd_bn_per_year) and value != pytest.approx(2.5)
+    assert text.endswith(say("keep", lang))
+    assert screen.decision() == {"firm:naver": {"rd_usd_bn_per_year": None}}
+    assert "to_rule" not in screen.buttons.values()
+    screen.act("done")
+    app.pump(2)
+    assert "naver" not in session.model.firm_overrides
+    app.close()
+
+
+def test_asking_what_a_firm_decides_now_changes_nothing(lesson):
+    from sim.model.model import AIMarketModel
+
+    asked, quiet = AIMarketModel(lesson.scenario, seed=5), AIMarketModel(lesson.scenario, seed=5)
+    assert asked.firm_decision_now("naver") == asked.firm_decision_now("naver", standing=False)
+    asked.apply_decision({"firm:naver": {"price": 0.6}})
+    quiet.apply_decision({"firm:naver": {"price": 0.6}})
+    for _ in range(3):
+        assert asked.firm_decision_now("naver").price == 0.6  # the standing field, before and after a quarter
+        asked.firm_decision_now("naver", standing=False)
+        asked.step()
+        quiet.step()
+    assert asked.firm_decision_now("naver").price == 0.6
+    assert asked.history == quiet.history
+
+
+def test_debrief_reads_firm_and_platform_decisions_in_words_and_units(lesson):
+    """They were shown as firm:naver={'price': 0.8, ...} in both languages."""
+    import re
+
+    from sim.classroom.debrief import decision_text
+    from sim.game.i18n import PROPER_NOUNS
+
+    decision = {
+        "firm:naver": {"price": 0.8, "rd_usd_bn_per_year": 1.25, "compute_usd_bn_per_year": None},
+        "partner:kakao_talk": {"provider": "naver", "deal": "exclusive"},
+    }
+    english = decision_text(decision, lesson.scenario, "en")
+    korean = decision_text(decision, lesson.scenario, "ko")
+    for text in (english, korean):
+        assert "=" not in text and "firm:" not in text and "_usd_bn" not in text and "kakao_talk" not in text
+    assert "0.80× the benchmark" in english and "$1.25 bn/yr" in english and "model's rule" in english
+    assert "기준의 0.80배" in korean and "연 12.5억 달러" in korean and "모델 규칙" in korean
+    assert "네이버" in korean and "카카오" in korean and "독점" in korean
+    names = {w for f in lesson.scenario.firms for w in re.findall(r"[A-Za-z][A-Za-z0-9&\-]*", f["name_ko"] or "")}
+    assert set(re.findall(r"[A-Za-z][A-Za-z0-9&\-]*", korean)) <= set(PROPER_NOUNS) | names
+
+
+def test_a_firm_out_of_the_market_has_nothing_to_decide(tmp_path, monkeypatch, lesson):
+    """Its sliders showed every field at its minimum as the model's rule."""
+    monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path))
+    from sim.classroom.game import attach
+    from sim.game.app import App
+    from sim.game.screens.role_decision import RoleDecisionScreen
+
+    session = LessonSession(lesson, "Naver team", roles=["naver"], ghost=False)
+    session.submit({"firm:naver": {"rd_usd_bn_per_year": 20.0}})  # spends its cash in a quarter and leaves
+    assert not session.model.firm_by_id["naver"].available
+    app = App(size=(1280, 800), lang="ko")
+    attach(app, session)
+    app.show(RoleDecisionScreen)
+    app.pump(2)
+    assert not app.screen.sliders and app.screen.decision() == {}
+    shown = [getattr(e, "text", "") for e in app.manager.get_root_container().elements]
+    assert "네이버 하이퍼클로바X는 시장에 없습니다. 이번 분기에는 정할 것이 없습니다." in shown
+    app.screen.act("done")
+    app.close()

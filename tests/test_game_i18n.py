@@ -47,6 +47,45 @@ def test_bundled_scenarios_and_lessons_use_the_glossary_term(entry):
             assert variant not in text, f"{path.name}: {variant!r} -> use {entry['term']!r}"
 
 
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def korean_literals(path: Path) -> list[tuple[int, str]]:
+    """The string constants in a Python file that contain Hangul, with their line numbers (not docstrings,
+    which are English prose quoting Korean examples)."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+        and HANGUL.search(node.value)
+    ]
+
+
+@pytest.mark.parametrize("entry", glossary(), ids=lambda e: e["concept"])
+def test_korean_text_anywhere_in_the_code_uses_the_glossary_term(entry):
+    """Korean also comes from the model's labels, the units' formatter, the classroom's pages and reports."""
+    root = Path(__file__).resolve().parent.parent / "sim"
+    for path in sorted(root.rglob("*.py")):
+        for line, text in korean_literals(path):
+            for variant in entry["avoid"]:
+                assert variant not in text, (
+                    f"{path.relative_to(root.parent)}:{line}: {variant!r} -> use {entry['term']!r}"
+                )
+
+
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9&.\-]*")
 
 
@@ -234,11 +273,11 @@ def test_korean_news_chooses_the_particle_after_a_name():
     from sim.game.dashboard_data import fix_particles
 
     assert (
-        fix_particles("카카오(카카오톡), AI 제공 기업을 오픈AI(으)로 변경")
-        == "카카오(카카오톡), AI 제공 기업을 오픈AI로 변경"
+        fix_particles("카카오(카카오톡), AI 공급자을 오픈AI(으)로 변경")
+        == "카카오(카카오톡), AI 공급자을 오픈AI로 변경"
     )
-    assert fix_particles("AI 제공 기업을 LG AI연구원 엑사원(으)로 변경") == "AI 제공 기업을 LG AI연구원 엑사원으로 변경"
-    assert fix_particles("AI 제공 기업을 스타트업 2(으)로 변경") == "AI 제공 기업을 스타트업 2로 변경"
+    assert fix_particles("AI 공급자을 LG AI연구원 엑사원(으)로 변경") == "AI 공급자을 LG AI연구원 엑사원으로 변경"
+    assert fix_particles("AI 공급자을 스타트업 2(으)로 변경") == "AI 공급자을 스타트업 2로 변경"
     assert fix_particles("앤트로픽와 제휴") == "앤트로픽과 제휴"
 
 

@@ -217,7 +217,7 @@ def test_the_first_game_tour_box_is_on_top_and_beside_what_it_points_at(size, ti
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_every_lesson_screen_fits(size, tmp_path, monkeypatch):
     """The classroom's screens too: the lesson picker, the briefing, the hot-seat hand-off, a partner's
-    decision screen, a role's dashboard with its goals, and the lesson's end."""
+    decision screen, a firm's, a role's dashboard with its goals, and the lesson's end."""
     from classroom_helpers import SMALL_LESSON
 
     from sim.classroom.game import attach
@@ -225,6 +225,7 @@ def test_every_lesson_screen_fits(size, tmp_path, monkeypatch):
     from sim.classroom.session import LessonSession
     from sim.game.screens.briefing import BriefingScreen
     from sim.game.screens.lesson_end import LessonEndScreen
+    from sim.game.screens.role_decision import RoleDecisionScreen
 
     lesson = lesson_from_text(SMALL_LESSON, "small.yaml")
     app, recorder = layout_app(size, tmp_path, monkeypatch)
@@ -250,6 +251,16 @@ def test_every_lesson_screen_fits(size, tmp_path, monkeypatch):
         app.pump(2)
         app.screen.act("ready")
         look("Kakao's decision")
+        # a firm's decision with a decision standing and one just made: all three kinds of value line
+        firm = LessonSession(lesson, f"Red-{lang}", roles=["naver"], ghost=False)
+        firm.submit({"firm:naver": {"rd_usd_bn_per_year": 1.25, "price": 1.2}})
+        attach(app, firm)
+        app.show(RoleDecisionScreen)
+        slider = next(s for s, (name, _) in app.screen.sliders.items() if name == "compute_usd_bn_per_year")
+        pygame.event.post(
+            pygame.event.Event(pygame_gui.UI_HORIZONTAL_SLIDER_MOVED, {"ui_element": slider, "value": 7.5})
+        )
+        look("Naver's decision")
         session = LessonSession(lesson, f"Green-{lang}", ghost=False)
         while not session.finished:
             session.submit()

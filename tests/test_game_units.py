@@ -78,6 +78,10 @@ def test_yearly_objectives_are_shown_as_yearly_totals_and_the_gap_as_a_share_of_
         ("firm.revenue_share@kakao", 0.031, "final", "3.10%", "3.10%"),
         ("firm.profit_usd_bn", 1.23, "final_year_sum", "$1.23 bn/yr", "연 12.3억 달러"),
         ("firm.users_consumer_m", 0.3, "final", "0.300M", "30만"),
+        # a total over every quarter played is not a rate (it read "$-0.243 bn/yr"), and the sign comes first
+        ("firm.profit_usd_bn", -0.243, "sum", "-$0.243 bn", "-2.43억 달러"),
+        ("incidents", 3, "sum", "3 incidents", "3건"),
+        ("firm.capability", 0.822, "final", "82.2% of the frontier", "최고 수준의 82.2%"),
     ],
 )
 def test_an_objective_result_reads_in_its_own_unit(metric, value, aggregate, en, ko):

@@ -42,6 +42,24 @@ def test_a_firm_decision_stands_until_changed_and_is_logged(small_korea):
     assert upstage.decision.rd_usd_bn_per_year != 0.2
 
 
+def test_one_field_goes_back_to_the_rule_and_the_others_stand(small_korea):
+    model = AIMarketModel(small_korea, seed=1)
+    model.apply_decision({"firm:upstage": {"price": 0.3, "rd_usd_bn_per_year": 0.2}})
+    model.step()
+    model.apply_decision({"firm:upstage": {"rd_usd_bn_per_year": None}})
+    assert model.firm_overrides == {"upstage": {"price": 0.3}}
+    model.step()
+    upstage = model.firm_by_id["upstage"]
+    assert upstage.decision.price == 0.3 and upstage.decision.rd_usd_bn_per_year != 0.2
+    assert model.decision_log[model.quarter - 1] == {"firm:upstage": {"rd_usd_bn_per_year": None}}
+    model.apply_decision({"firm:upstage": {"price": None}})
+    assert model.firm_overrides == {}
+    decisions = {2024 * 4 + 1: {"firm:upstage": {"price": 0.3}}, 2024 * 4 + 3: {"firm:upstage": {"price": None}}}
+    replayed = simulate(small_korea, 1, decisions).quarters
+    assert replayed == simulate(small_korea, 1, decisions).quarters
+    assert replayed != simulate(small_korea, 1, {2024 * 4 + 1: decisions[2024 * 4 + 1]}).quarters
+
+
 def test_firm_decisions_replay_bit_identically(small_korea):
     decisions = {2024 * 4 + 2: {"firm:naver": {"price": 0.6, "compute_usd_bn_per_year": 1.0}, "rd_tax_credit": 0.5}}
     assert simulate(small_korea, 3, decisions).quarters == simulate(small_korea, 3, decisions).quarters

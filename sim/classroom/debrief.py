@@ -215,21 +215,53 @@ def _when(quarter: str, lang: str) -> Markup:
 
 
 def decision_text(decision: Mapping[str, Any], scenario=None, lang: str = "en") -> str:
-    """A decision for tables: with ``scenario``, each lever by its label with its value and unit and an
-    event's answer by the event's title and the answer's label; otherwise (and for firms' and platforms'
-    own decisions) ``name=value``."""
+    """A decision for tables. With ``scenario``: each lever by its label with its value and unit, an
+    event's answer by the event's title and the answer's label, a firm's decisions by the firm's name
+    and each field's label and value in units, a platform's choice by its name, its provider's and the
+    deal's. Otherwise (or for names the scenario lacks) ``name=value``."""
+    from sim.classroom.game import say
+    from sim.model.policies import FIRM_DECISION_FIELDS, PARTNER_DECISION_FIELDS
+
     parts = []
     events = {e["id"]: e for e in scenario.events} if scenario is not None else {}
+    firms = {f["id"]: f for f in scenario.firms} if scenario is not None else {}
+    partners = {p.id: p for p in scenario.partners} if scenario is not None else {}
+
+    def name(spec) -> str:
+        name_ko = spec["name_ko"] if isinstance(spec, dict) else spec.name_ko
+        return (name_ko if lang == "ko" and name_ko else None) or (
+            spec["name"] if isinstance(spec, dict) else spec.name
+        )
+
+    def label(spec: Mapping[str, Any]) -> str:
+        return spec.get(f"label_{lang}") or spec["label_en"]
+
     for key, value in decision.items():
-        kind, _, name = key.partition(":")
-        if scenario is not None and not name and key in scenario.parameters:
+        kind, _, ident = key.partition(":")
+        if scenario is not None and not ident and key in scenario.parameters:
             spec = scenario.parameters[key]
             parts.append(f"{spec.label_for(lang)}: {units.lever_text(spec, value, lang)}")
-        elif kind == "choice" and name in events:
-            event = events[name]
+        elif kind == "choice" and ident in events:
+            event = events[ident]
             choice = next((c for c in event["choices"] if c["id"] == value), None)
             answer = pick(choice["label"], lang) if choice is not None and choice.get("label") else str(value)
             parts.append(f"{pick(event['title'], lang)}: {answer}")
+        elif kind == "firm" and ident in firms and isinstance(value, Mapping):
+            fields = [
+                f"{label(FIRM_DECISION_FIELDS[f])} "
+                + (say("keep", lang).strip("()") if v is None else units.decision_value(f, v, lang))
+                for f, v in value.items()
+                if f in FIRM_DECISION_FIELDS
+            ]
+            parts.append(f"{name(firms[ident])}: " + ("; ".join(fields) or say("keep", lang).strip("()")))
+        elif kind == "partner" and ident in partners and isinstance(value, Mapping):
+            provider = firms.get(value.get("provider", ""))
+            deal = scenario.deals.get(value.get("deal", ""))
+            chosen = [
+                f"{label(PARTNER_DECISION_FIELDS['provider'])} {name(provider) if provider else value.get('provider')}",
+                f"{label(PARTNER_DECISION_FIELDS['deal'])} {pick(deal.label, lang) if deal and deal.label else value.get('deal')}",
+            ]
+            parts.append(f"{name(partners[ident])}: " + "; ".join(chosen))
         else:
             parts.append(f"{key}={value}")
     return ", ".join(parts)

@@ -19,6 +19,7 @@ from typing import Any
 
 from sim.errors import UserError
 from sim.model.outcomes import FIRM_COLUMN_DOCS, METRICS
+from sim.model.policies import check_firm_decision
 from sim.scenario import EVENT, Scenario, canonical_json, load_scenario, resolve_scenario_path, scenario_from_document
 from sim.schema import ID, REQUIRED, Any_, Context, ListOf, Localized, MapOf, Num, Quarter, Record, Str, suggest
 from sim.timeline import quarter_label
@@ -534,7 +535,7 @@ def check_role_decision(role: Role, scenario: Scenario, decision: Mapping[str, A
         elif role.kind == "regulator":
             levers[key] = value
         elif role.kind == "firm":
-            out[key] = _check_fields(key, value, _firm_fields())
+            out[key] = _check_firm(key, value)
         else:
             out[key] = _check_partner(key, value, scenario)
     if levers:
@@ -542,78 +543,12 @@ def check_role_decision(role: Role, scenario: Scenario, decision: Mapping[str, A
     return out
 
 
-def _firm_fields() -> dict[str, dict]:
+def _check_firm(key: str, value: Any) -> dict[str, float | None]:
+    """A firm role's decision, checked by the model's own rule (:func:`sim.model.policies.check_firm_decision`)."""
     try:
-        from sim.model.policies import FIRM_DECISION_FIELDS  # the model's firm policy interface
-    except ImportError:
-        return FALLBACK_FIRM_FIELDS
-    return FIRM_DECISION_FIELDS
-
-
-# The contract of sim.model.policies.FIRM_DECISION_FIELDS, used only until it lands.
-FALLBACK_FIRM_FIELDS: dict[str, dict] = {
-    "price": {
-        "min": 0.3,
-        "max": 3.0,
-        "step": 0.05,
-        "unit_en": "index",
-        "unit_ko": "지수",
-        "label_en": "Price",
-        "label_ko": "가격",
-    },
-    "rd_usd_bn_per_year": {
-        "min": 0.0,
-        "max": 20.0,
-        "step": 0.05,
-        "unit_en": "USD bn/yr",
-        "unit_ko": "십억 달러/년",
-        "label_en": "R&D",
-        "label_ko": "연구개발",
-    },
-    "compute_usd_bn_per_year": {
-        "min": 0.0,
-        "max": 20.0,
-        "step": 0.05,
-        "unit_en": "USD bn/yr",
-        "unit_ko": "십억 달러/년",
-        "label_en": "Compute",
-        "label_ko": "컴퓨팅",
-    },
-    "korean_usd_bn_per_year": {
-        "min": 0.0,
-        "max": 5.0,
-        "step": 0.01,
-        "unit_en": "USD bn/yr",
-        "unit_ko": "십억 달러/년",
-        "label_en": "Korean-language data",
-        "label_ko": "한국어 데이터",
-    },
-    "partner_bid_usd_bn_per_year": {
-        "min": 0.0,
-        "max": 5.0,
-        "step": 0.01,
-        "unit_en": "USD bn/yr",
-        "unit_ko": "십억 달러/년",
-        "label_en": "Partnership bid",
-        "label_ko": "제휴 입찰",
-    },
-}
-
-
-def _check_fields(key: str, value: Any, fields: Mapping[str, Mapping[str, Any]]) -> dict[str, float]:
-    if not isinstance(value, Mapping):
-        raise LessonError(f"{key}: expected a mapping of {', '.join(fields)}, got {type(value).__name__}")
-    out = {}
-    for name, number in value.items():
-        if name not in fields:
-            raise LessonError(f"{key}: unknown field {name!r}{suggest(name, list(fields))}")
-        spec = fields[name]
-        if isinstance(number, bool) or not isinstance(number, (int, float)):
-            raise LessonError(f"{key}.{name}: expected a number, got {number!r}")
-        if not spec["min"] <= float(number) <= spec["max"]:
-            raise LessonError(f"{key}.{name}: expected a number from {spec['min']} to {spec['max']}, got {number}")
-        out[name] = float(number)
-    return out
+        return check_firm_decision(value)
+    except ValueError as exc:
+        raise LessonError(f"{key}: {exc}") from None
 
 
 def _check_partner(key: str, value: Any, scenario: Scenario) -> dict[str, str]:

@@ -50,6 +50,8 @@ def korean_count(n: float) -> str:
 
 def korean_won_from_krw_bn(krw_bn: float) -> str:
     """KRW bn (십억 원) -> '6,400억 원' / '1조 2,000억 원' / '5,000만 원'."""
+    if krw_bn == 0:
+        return "0원"
     eok = krw_bn * 10.0  # 1 bn won = 10억 원
     sign = "-" if eok < 0 else ""
     eok = abs(eok)
@@ -65,6 +67,8 @@ def korean_won_from_krw_bn(krw_bn: float) -> str:
 
 def korean_dollars_from_usd_bn(usd_bn: float) -> str:
     """USD bn -> '78.5억 달러' / '1,002억 달러' / '3,000만 달러'."""
+    if usd_bn == 0:
+        return "0달러"
     eok = usd_bn * 10.0
     sign = "-" if eok < 0 else ""
     eok = abs(eok)
@@ -90,9 +94,12 @@ def usd_bn(value: float, lang: str, period: str | None = None) -> str:
     """Money in US dollars held in USD bn."""
     if lang == "ko":
         return with_period(korean_dollars_from_usd_bn(value), period, lang)
+    if value == 0:
+        return with_period("$0", period, lang)
+    sign = "-" if value < 0 else ""
     if abs(value) < 0.1:
-        return with_period(f"${_sig(value * 1000)} m", period, lang)
-    return with_period(f"${_sig(value)} bn", period, lang)
+        return with_period(f"{sign}${_sig(abs(value) * 1000)} m", period, lang)
+    return with_period(f"{sign}${_sig(abs(value))} bn", period, lang)
 
 
 def krw_bn(value: float, lang: str, period: str | None = None) -> str:
@@ -149,9 +156,10 @@ def metric_value(metric: str, value: float, lang: str = "en", period: str | None
     if unit == "frontier index" and metric == "capability_gap":
         return percent(value) + (" 뒤처짐" if lang == "ko" else " behind")
     if unit == "frontier index":
-        return ("최첨단 대비 " + percent(value)) if lang == "ko" else (percent(value) + " of the frontier")
+        return ("최고 수준 대비 " + percent(value)) if lang == "ko" else (percent(value) + " of the frontier")
     if unit == "incidents":
-        shown = f"{_sig(float(value))}" + ("건" if lang == "ko" else (" incident" if value == 1 else " incidents"))
+        count = group(value) if float(value).is_integer() else _sig(float(value))  # expected incidents have decimals
+        shown = count + ("건" if lang == "ko" else (" incident" if value == 1 else " incidents"))
         return with_period(shown, period, lang)
     if unit == "millions":
         return f"{group(value * 100)}만" if lang == "ko" else f"{_sig(float(value))}M"
@@ -260,7 +268,7 @@ def lever_value(spec: Any, value: Any, lang: str = "en") -> str:
     if unit == "share":
         return percent(value, 0)
     if unit == "share of R&D":
-        return f"R&D의 {percent(value, 0)}" if lang == "ko" else f"{percent(value, 0)} of R&D"
+        return f"연구개발비의 {percent(value, 0)}" if lang == "ko" else f"{percent(value, 0)} of R&D"
     shown = f"{value:g}" if isinstance(value, int) else f"{value:.4g}"
     local = spec.unit_for(lang) if hasattr(spec, "unit_for") else unit
     return f"{shown} {local}".strip()
@@ -270,8 +278,9 @@ def lever_value(spec: Any, value: Any, lang: str = "en") -> str:
 
 
 def objective_period(objective_aggregate: str, metric: str) -> str | None:
-    """'yr' when an objective sums a flow over a year (compare it with a yearly total), else None."""
-    return "yr" if objective_aggregate.endswith("sum") and metric_period(metric) == "qtr" else None
+    """'yr' when an objective sums a flow over a year (compare it with a yearly total), else None (a level,
+    or a flow summed over every quarter played: a total, not a rate)."""
+    return "yr" if objective_aggregate == "final_year_sum" and metric_period(metric) == "qtr" else None
 
 
 def objective_value(metric: str, value: float, lang: str, period: str | None) -> str:
@@ -293,6 +302,18 @@ def firm_value(field: str, value: float, lang: str, period: str | None = "auto")
         return share_text(value)
     if field.startswith("users_"):
         return metric_value("users_m", value, lang, None)
+    if field in ("capability", "offered_capability"):
+        return objective_value("capability_gap", 1.0 - value, lang, None)  # relative to the frontier, as a %
+    return _sig(float(value))
+
+
+def decision_value(field: str, value: float, lang: str) -> str:
+    """A firm's decision field (``sim.model.policies.FIRM_DECISION_FIELDS``) with its unit: the price as a
+    multiple of the benchmark price, spending in money a year."""
+    if field == "price":
+        return f"기준의 {value:.2f}배" if lang == "ko" else f"{value:.2f}× the benchmark"
+    if field.endswith("_usd_bn_per_year"):
+        return usd_bn(value, lang, "yr")
     return _sig(float(value))
 
 
@@ -302,8 +323,10 @@ def objective_result(metric: str, value: float, aggregate: str, lang: str) -> st
     name = metric.split("@")[0]
     if name.startswith("firm."):
         field = name.removeprefix("firm.")
-        yearly = aggregate.endswith("sum") and field.endswith("_usd_bn") and field != "cash_usd_bn"
-        return firm_value(field, value, lang, "yr" if yearly else "auto")
+        flow = field.endswith("_usd_bn") and field != "cash_usd_bn"
+        if flow and aggregate.endswith("sum"):  # a year's total, or the total over every quarter played
+            return firm_value(field, value, lang, "yr" if aggregate == "final_year_sum" else None)
+        return firm_value(field, value, lang)
     return objective_value(name, value, lang, objective_period(aggregate, name))
 
 

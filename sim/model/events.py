@@ -132,7 +132,7 @@ def apply_effects(model: AIMarketModel, effects: list[dict], quarter: int, half_
                     quarter,
                     "partnership_void",
                     f"{partner.name}–{firm.name}: the provider is not in the market; no deal",
-                    f"{partner.name_ko}–{firm.name_ko}: 제공 기업이 시장에 없어 제휴 무산",
+                    f"{partner.name_ko}–{firm.name_ko}: 공급자가 시장에 없어 제휴 무산",
                 )
                 continue
             decision = model.regulator.review(partner, firm)

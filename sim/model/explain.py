@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from sim.model.model import AIMarketModel
 
 DRIVERS = {
-    "capability": ("Model capability", "모델 성능"),
+    "capability": ("Model capability", "모델 역량"),
     "korean": ("Korean-language quality", "한국어 품질"),
     "price": ("Price", "가격"),
     "sovereignty": ("Preference for domestic AI", "국산 AI 선호"),
@@ -179,7 +179,7 @@ OUTCOME_DRIVERS = {
     "spend": ("Spending per adopter", "이용자당 지출"),
     "prices": ("Prices", "가격"),
     "choice_value": ("Better or cheaper choices", "더 좋거나 싼 선택지"),
-    "frontier": ("Frontier moved ahead", "최첨단의 전진"),
+    "frontier": ("Frontier moved ahead", "최고 수준 모델의 발전"),
     "catch_up": ("Domestic catch-up", "국내 추격"),
     "leader": ("New best domestic model", "최고 국산 모델 교체"),
     "mix": ("Segment mix and other effects", "부문 구성 변화 등 기타"),

@@ -56,7 +56,7 @@ EXPECTED: dict[str, Expected] = {
         "공공 구매자가 국산 모델을 더 싸게 평가해 공공 지출이 국산으로 옮겨간다.",
         "The price premium public buyers pay for domestic models comes out of the budget, and public users may"
         " get weaker models than they would choose on merit.",
-        "공공 구매자가 국산 모델에 더 내는 금액은 예산에서 나가고, 공공 이용자는 성능만 보고 고를 때보다 약한 모델을 쓸 수 있다.",
+        "공공 구매자가 국산 모델에 더 내는 금액은 예산에서 나가고, 공공 이용자는 역량만 보고 고를 때보다 약한 모델을 쓸 수 있다.",
     ),
     "act_stringency": Expected(
         "incident_risk",

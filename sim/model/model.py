@@ -42,7 +42,7 @@ from sim.model.firms import Firm, FirmSpec, InvestWorld, Strategy
 from sim.model.outcomes import METRICS, record_quarter
 from sim.model.parameters import SEGMENTS
 from sim.model.partners import Partner
-from sim.model.policies import FirmView, RuleFirmPolicy, apply_override, check_firm_decision
+from sim.model.policies import FirmDecision, FirmView, RuleFirmPolicy, apply_override, check_firm_decision
 from sim.model.regulator import Regulator
 from sim.model.specs import DealSpec
 from sim.timeline import quarter_label
@@ -139,7 +139,7 @@ class AIMarketModel(mesa.Model):
         self.firms: list[Firm] = []
         self.firm_by_id: dict[str, Firm] = {}
         self.firm_policies: dict[str, Any] = {}
-        self.firm_overrides: dict[str, dict[str, float]] = {}
+        self.firm_overrides: dict[str, dict[str, float]] = {}  # per firm, the fields a caller set (standing)
         for spec in scenario.firms:
             self._add_firm(FirmSpec.from_section(spec))
         index = {f.firm_id: f.index for f in self.firms}
@@ -415,7 +415,7 @@ class AIMarketModel(mesa.Model):
 
         Keys are parameter names (levers), ``choice:EVENT_ID`` with a choice id,
         ``firm:FIRM_ID`` with a mapping of firm decision fields (standing until changed,
-        like a lever; an empty mapping hands the firm back to its rule; see
+        like a lever; a field set to None, or an empty mapping for all, goes back to the rule; see
         :mod:`sim.model.policies`), or ``partner:PARTNER_ID`` with
         ``{"provider": FIRM_ID, "deal": KIND}`` (used when that contract is next up).
         Raises :class:`OverrideError` for unknown names or bad values; nothing is
@@ -423,7 +423,7 @@ class AIMarketModel(mesa.Model):
         """
         levers: dict[str, Any] = {}
         choices: dict[str, str] = {}
-        firm_moves: dict[str, dict[str, float]] = {}
+        firm_moves: dict[str, dict[str, float | None]] = {}
         partner_moves: dict[str, dict] = {}
         for key, value in decision.items():
             kind, _, name = key.partition(":")
@@ -455,10 +455,16 @@ class AIMarketModel(mesa.Model):
         self.params.update(checked)
         self.choices.update(choices)
         for name, fields in firm_moves.items():
-            if fields:
-                self.firm_overrides.setdefault(name, {}).update(fields)
-            else:  # an empty decision hands the firm back to its rule
-                self.firm_overrides.pop(name, None)
+            standing = self.firm_overrides.setdefault(name, {})
+            if not fields:  # an empty decision hands the firm back to its rule
+                standing.clear()
+            for field, value in fields.items():
+                if value is None:  # this field back to the rule
+                    standing.pop(field, None)
+                else:
+                    standing[field] = value
+            if not standing:
+                del self.firm_overrides[name]
         for name, move in partner_moves.items():
             self.partner_by_id[name].pending = move
         logged = self.decision_log.setdefault(self.quarter, {})
@@ -646,18 +652,37 @@ class AIMarketModel(mesa.Model):
             if not firm.available:
                 firm.decision = None
                 continue
-            tax = min(firm.compliance_cost_usd_bn / firm.revenue_usd_bn, 0.5) if firm.revenue_usd_bn > 0 else 0.0
-            marginal_cost = self._marginal_cost(firm, cost_factor)
-            best = (marginal_cost + markups[firm.index]) / (1.0 - tax)
-            serving = firm.revenue_usd_bn * marginal_cost / max(firm.price, 1e-9)
-            operating = 4.0 * (
-                firm.revenue_usd_bn - serving - firm.fixed_cost_usd_bn_per_year / 4.0 - firm.compliance_cost_usd_bn
-            )
-            view = FirmView(best, credit if firm.domestic else 0.0, operating, self.params)
-            policy = self.firm_policies.get(firm.firm_id, rule)
-            decision = policy.decide(firm, view)
-            override = self.firm_overrides.get(firm.firm_id)
-            firm.decision = apply_override(decision, override) if override else decision
+            firm.decision = self._decide(firm, markups, credit, cost_factor, rule)
+
+    def _decide(
+        self, firm: Firm, markups, credit: float, cost_factor: float, rule: RuleFirmPolicy, standing: bool = True
+    ) -> FirmDecision:
+        """``firm``'s decision at today's state: its policy's, with a caller's standing fields over it
+        (unless not ``standing``)."""
+        tax = min(firm.compliance_cost_usd_bn / firm.revenue_usd_bn, 0.5) if firm.revenue_usd_bn > 0 else 0.0
+        marginal_cost = self._marginal_cost(firm, cost_factor)
+        best = (marginal_cost + markups[firm.index]) / (1.0 - tax)
+        serving = firm.revenue_usd_bn * marginal_cost / max(firm.price, 1e-9)
+        operating = 4.0 * (
+            firm.revenue_usd_bn - serving - firm.fixed_cost_usd_bn_per_year / 4.0 - firm.compliance_cost_usd_bn
+        )
+        view = FirmView(best, credit if firm.domestic else 0.0, operating, self.params)
+        decision = self.firm_policies.get(firm.firm_id, rule).decide(firm, view)
+        override = self.firm_overrides.get(firm.firm_id) if standing else None
+        return apply_override(decision, override) if override else decision
+
+    def firm_decision_now(self, firm_id: str, standing: bool = True) -> FirmDecision | None:
+        """What ``firm_id`` decides if nobody changes its decisions: its last quarter's decision (a caller's
+        standing fields included), or, before it has made one, its policy's decision at today's state.
+        ``standing=False``: its policy's decision at today's state without a caller's standing fields (what
+        handing it back to its rule gives). Changes nothing in the model. None for a firm not in the market."""
+        firm = self.firm_by_id[firm_id]
+        if not firm.available:
+            return None
+        if firm.decision is not None and standing:
+            return firm.decision
+        credit = self.regulator.effective_rd_tax_credit
+        return self._decide(firm, self._markups(), credit, self._cost_factor(), RuleFirmPolicy(), standing)
 
     def invest(self) -> None:
         """Firms' investment moves capability and Korean quality; the frontier and inference costs move."""
@@ -701,7 +726,7 @@ class AIMarketModel(mesa.Model):
                         self.quarter,
                         "partnership",
                         f"{partner.name} switches its AI to {firm.name} ({partner.deal})",
-                        f"{partner.name_ko}, AI 제공 기업을 {firm.name_ko}(으)로 변경",
+                        f"{partner.name_ko}, AI 공급자을 {firm.name_ko}(으)로 변경",
                     )
 
     def adopt(self) -> None:

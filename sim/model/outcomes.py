@@ -63,7 +63,7 @@ METRICS: dict[str, MetricInfo] = {
         "Consumer surplus", "소비자 잉여", "USD bn", True, "{:.2f}", per_year="sum", headline=True
     ),
     "capability_gap": MetricInfo(
-        "Capability gap to frontier", "최첨단 대비 역량 격차", "frontier index", False, "{:.3f}", headline=True
+        "Capability gap to frontier", "최고 수준 대비 역량 격차", "frontier index", False, "{:.3f}", headline=True
     ),
     "domestic_capability_weighted": MetricInfo(
         "Domestic capability (revenue-weighted)",

@@ -5,8 +5,8 @@ view) -> FirmDecision`` method; the default is :class:`RuleFirmPolicy`, the
 behavioural rule of the model (ODD, "firm decisions"). A caller can fix some of a
 firm's decisions by passing ``{"firm:<id>": {...}}`` to
 ``AIMarketModel.apply_decision`` (any subset of :data:`FIRM_DECISION_FIELDS`; the rest
-follow the rule; they stand until changed, like a lever, and ``{}`` hands the firm
-back to its rule), or install another policy for good with
+follow the rule; they stand until changed, like a lever; a field set to ``None`` goes
+back to the rule, and ``{}`` hands every field back), or install another policy for good with
 ``AIMarketModel.set_firm_policy``. Platforms likewise: ``{"partner:<id>":
 {"provider": "<firm id>", "deal": "<deal kind>"}}`` is used the next time that
 platform's contract is up. Policies must be picklable (module-level classes) so
@@ -20,6 +20,7 @@ from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sim.core.frozen import quick_init
+from sim.schema import suggest
 
 if TYPE_CHECKING:
     from sim.model.firms import Firm
@@ -67,7 +68,7 @@ FIRM_DECISION_FIELDS: dict[str, dict[str, Any]] = {
 }
 
 PARTNER_DECISION_FIELDS: dict[str, dict[str, Any]] = {
-    "provider": {"type": "firm", "label_en": "AI provider", "label_ko": "AI 제공 기업"},
+    "provider": {"type": "firm", "label_en": "AI provider", "label_ko": "AI 공급자"},
     "deal": {"type": "deal", "label_en": "Kind of deal", "label_ko": "계약 형태"},
 }
 
@@ -141,25 +142,33 @@ class FixedFirmPolicy:
 
     @classmethod
     def of(cls, values: Mapping[str, float]) -> FixedFirmPolicy:
-        """A policy fixing the given decision fields (validated)."""
-        return cls(tuple(sorted(check_firm_decision(values).items())))
+        """A policy fixing the given decision fields (validated; a field set to None follows the rule)."""
+        return cls(tuple(sorted((k, v) for k, v in check_firm_decision(values).items() if v is not None)))
 
     def decide(self, firm: Firm, view: FirmView) -> FirmDecision:
         """The rule's decisions with the fixed fields replaced."""
         return replace(RuleFirmPolicy().decide(firm, view), **dict(self.values))
 
 
-def check_firm_decision(values: Mapping[str, Any]) -> dict[str, float]:
-    """Validate a firm decision override; returns typed values. Raises ValueError naming the field."""
+def check_firm_decision(values: Mapping[str, Any]) -> dict[str, float | None]:
+    """Validate a firm decision override; returns typed values. A field set to None goes back to the
+    firm's rule (its standing value is dropped). Raises ValueError naming the field."""
     if not isinstance(values, Mapping):
         raise ValueError(f"expected a mapping of {', '.join(FIRM_DECISION_FIELDS)}, got {type(values).__name__}")
-    out: dict[str, float] = {}
+    out: dict[str, float | None] = {}
     for key, value in values.items():
         spec = FIRM_DECISION_FIELDS.get(key)
         if spec is None:
-            raise ValueError(f"unknown firm decision {key!r}; expected one of {', '.join(FIRM_DECISION_FIELDS)}")
+            raise ValueError(
+                f"unknown firm decision {key!r}{suggest(key, list(FIRM_DECISION_FIELDS), 'expected one of')}"
+            )
+        if value is None:
+            out[key] = None
+            continue
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
-            raise ValueError(f"{key}: expected a number from {spec['min']:g} to {spec['max']:g}, got {value!r}")
+            raise ValueError(
+                f"{key}: expected a number from {spec['min']:g} to {spec['max']:g} (or null: the rule), got {value!r}"
+            )
         if not spec["min"] <= float(value) <= spec["max"]:
             raise ValueError(f"{key}: expected a number from {spec['min']:g} to {spec['max']:g}, got {value!r}")
         out[key] = float(value)

@@ -13,13 +13,15 @@ import pygame_gui
 from pygame_gui.elements import UIDropDownMenu, UIHorizontalSlider, UILabel, UITextBox
 
 from sim.classroom.game import lesson_session, say
-from sim.classroom.lesson import PARTNER_DEALS, _firm_fields
+from sim.classroom.lesson import PARTNER_DEALS
 from sim.classroom.session import LessonSession
 from sim.errors import UserError
 from sim.game import charts, units
 from sim.game.i18n import firm_name, pick
+from sim.game.korean import with_particle
 from sim.game.screens.base import GuiItems, Screen, escape
 from sim.game.screens.briefing import role_objectives_html
+from sim.model.policies import FIRM_DECISION_FIELDS
 
 
 class RoleDecisionScreen(Screen):
@@ -27,7 +29,7 @@ class RoleDecisionScreen(Screen):
 
     def __init__(self, app) -> None:
         super().__init__(app)
-        self.values: dict[str, float] = {}  # fields the player moved
+        self.values: dict[str, float | None] = {}  # fields the player moved; None: handed back to the rule
         self.provider: str | None = None
         self.deal = PARTNER_DEALS[0]
 
@@ -55,29 +57,47 @@ class RoleDecisionScreen(Screen):
                 )
                 when = units.quarter_text(last["quarter"], self.lang)
                 info.append(f"<b>{escape(say('last_quarter', self.lang))} ({escape(when)})</b>: {escape(shown)}")
-        UITextBox("<br><br>".join(info), pygame.Rect(20, 50, w - 40, 200), self.manager)
+        box = 200 if h >= 720 else 150  # six slider rows, the hand-back button and Done fit from 960x600 up
+        UITextBox("<br><br>".join(info), pygame.Rect(20, 50, w - 40, box), self.manager)
         self.sliders: dict = {}
-        y = 270
+        y = 50 + box + 20
         if role.kind == "firm":
             assert role.firm is not None  # a firm role names its firm (checked when the lesson loads)
-            firm = self.session.model.firm_by_id.get(role.firm)
-            for name, spec in _firm_fields().items():
+            model = self.session.model
+            now = model.firm_decision_now(role.firm)
+            if now is None:  # not in the market (left, or not entered yet): nothing to decide
+                name = firm_name(model, role.firm, self.lang)
+                subject = with_particle(name, "은/는") if self.lang == "ko" else name
+                UILabel(
+                    pygame.Rect(20, y, w - 40, 30), say("not_in_market", self.lang).format(firm=subject), self.manager
+                )
+            rule = model.firm_decision_now(role.firm, standing=False) if None in self.values.values() else now
+            # three columns: the field, its slider, its value and whose it is
+            label_w = min(360, max(200, int(w * 0.26)))
+            value_w = max(280, int(w * 0.3))
+            slider_x = 20 + label_w + 10
+            slider_w = w - 20 - value_w - 10 - slider_x
+            for name, spec in FIRM_DECISION_FIELDS.items() if now is not None else ():
                 label = spec[f"label_{self.lang}"] if f"label_{self.lang}" in spec else spec["label_en"]
-                unit = spec.get(f"unit_{self.lang}", spec.get("unit_en", ""))
-                start = self.values.get(name, float(getattr(firm, name, spec["min"]) or spec["min"]))
-                start = min(max(start, spec["min"]), spec["max"])
-                UILabel(pygame.Rect(20, y, 360, 28), f"{label} ({unit})", self.manager)
+                start = self.values.get(name)
+                if start is None:
+                    start = getattr(rule if name in self.values else now, name)
+                start = min(max(float(start), spec["min"]), spec["max"])
+                UILabel(pygame.Rect(20, y, label_w, 28), label, self.manager)
                 slider = UIHorizontalSlider(
-                    pygame.Rect(390, y, 420, 28),
+                    pygame.Rect(slider_x, y, slider_w, 28),
                     start,
                     (spec["min"], spec["max"]),
                     self.manager,
                     click_increment=spec["step"],
                 )
-                shown = f"{start:.2f}" if name in self.values else f"{start:.2f} {say('keep', self.lang)}"
-                value_label = UILabel(pygame.Rect(820, y, 300, 28), shown, self.manager)
+                value_label = UILabel(
+                    pygame.Rect(w - 20 - value_w, y, value_w, 28), self.value_text(name, start), self.manager
+                )
                 self.sliders[slider] = (name, value_label)
                 y += 40
+            if now is not None and set(self.standing()) - set(self.values):
+                self.button((20, y + 8, 360, 36), say("to_rule", self.lang), "to_rule", say("to_rule_tip", self.lang))
         else:
             model = self.session.model
             self.provider_of = {firm_name(model, f["id"], self.lang): f["id"] for f in self.session.scenario.firms}
@@ -95,8 +115,25 @@ class RoleDecisionScreen(Screen):
         self.button((w - 220, h - 64, 200, 40), say("done", self.lang), "done", say("done", self.lang))
         self.error_label = UILabel(pygame.Rect(20, h - 60, w - 260, 30), self.app.message or "", self.manager)
 
+    def standing(self) -> dict[str, float]:
+        """The firm role's standing decisions (fields set in earlier quarters)."""
+        return self.session.model.firm_overrides.get(self.session.current_role.firm or "", {})
+
+    def value_text(self, field: str, value: float) -> str:
+        """A firm decision slider's value with its unit, and whose it is: this decision, a standing one, or
+        the model's rule (the firm's last quarter's decision, or the rule's today before its first or once
+        handed back)."""
+        if self.values.get(field) is not None:
+            whose = "yours"
+        elif field in self.standing() and field not in self.values:
+            whose = "standing"
+        else:
+            whose = "keep"
+        return f"{units.decision_value(field, value, self.lang)} {say(whose, self.lang)}"
+
     def decision(self) -> dict:
-        """The role's decision as entered (firm fields or a platform's choice)."""
+        """The role's decision as entered (firm fields or a platform's choice; a firm field handed back to the
+        model's rule is None)."""
         role = self.session.current_role
         if role.kind == "firm":
             return {f"firm:{role.firm}": dict(self.values)} if self.values else {}
@@ -109,7 +146,7 @@ class RoleDecisionScreen(Screen):
         if event.type == pygame_gui.UI_HORIZONTAL_SLIDER_MOVED and event.ui_element in self.sliders:
             name, label = self.sliders[event.ui_element]
             self.values[name] = float(event.value)
-            label.set_text(f"{event.value:.2f}")
+            label.set_text(self.value_text(name, float(event.value)))
         elif event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED:
             if getattr(self, "provider_menu", None) is event.ui_element:
                 self.provider = self.provider_of.get(event.text)  # None: keep the current provider
@@ -117,6 +154,10 @@ class RoleDecisionScreen(Screen):
                 self.deal = self.deal_of[event.text]
 
     def act(self, action: str) -> None:
+        if action == "to_rule":
+            self.values = dict.fromkeys(self.standing()) | {k: v for k, v in self.values.items() if v is not None}
+            self.app.rebuild()
+            return
         if action != "done":
             return
         try:
