@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -249,11 +250,11 @@ def decision_text(decision: Mapping[str, Any], scenario=None, lang: str = "en") 
         elif kind == "firm" and ident in firms and isinstance(value, Mapping):
             fields = [
                 f"{label(FIRM_DECISION_FIELDS[f])} "
-                + (say("keep", lang).strip("()") if v is None else units.decision_value(f, v, lang))
+                + (say("back_to_rule", lang) if v is None else units.decision_value(f, v, lang))
                 for f, v in value.items()
                 if f in FIRM_DECISION_FIELDS
             ]
-            parts.append(f"{name(firms[ident])}: " + ("; ".join(fields) or say("keep", lang).strip("()")))
+            parts.append(f"{name(firms[ident])}: " + ("; ".join(fields) or say("back_to_rule", lang)))
         elif kind == "partner" and ident in partners and isinstance(value, Mapping):
             provider = firms.get(value.get("provider", ""))
             deal = scenario.deals.get(value.get("deal", ""))
@@ -421,8 +422,9 @@ def _baseline_charts(game: TeamGame, trace: Trace, baseline: Trace, class_runs, 
             series.insert(
                 0, {"label": words["band"], "values": list(matrix.mean(axis=0)), "band": band, "color": "#1f77b4"}
             )
-        fmt = "{:.0%}" if "%" in METRICS[metric].fmt else ("{:,.0f}" if metric == "hhi" else "{:.1f}")
-        charts.append(line_chart(METRICS[metric].label(lang), ticks, series, fmt=fmt, markers=marks[:6]))
+        title = f"{METRICS[metric].label(lang)} ({units.metric_chart_unit(metric, lang)})"
+        fmt = partial(units.axis_value, metric, lang=lang)
+        charts.append(line_chart(title, ticks, series, fmt=fmt, markers=marks[:6]))
     return f"<h3>{esc(words['baseline'])}</h3>" + '<div class="charts">' + "".join(charts) + "</div>"
 
 

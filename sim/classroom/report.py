@@ -12,6 +12,7 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from sim.classroom.lesson import Lesson, Role
 from sim.classroom.measure import describe_decisions
 from sim.classroom.scoring import SeedBand, luck_verdict, luck_word, replay_many, score_role
 from sim.errors import OutputError, UserError
+from sim.game import units
 from sim.objectives import aggregate
 from sim.runner import check_out_dir
 
@@ -200,9 +202,6 @@ def teams_csv(results: Sequence[TeamResult], ranks: dict) -> str:
     return buffer.getvalue()
 
 
-# the scatter's surplus axis per language: (units per USD bn, tick format); Korean counts money in 억 달러
-# (10 per USD bn), as the game does (sim.game.units)
-SURPLUS_AXIS = {"en": (1.0, "{:.1f}"), "ko": (10.0, "{:,.0f}")}
 WORDS = {
     "en": {
         "title": "Class report",
@@ -301,7 +300,7 @@ def report_html(lesson: Lesson | None, results, ranks, baseline, refused, seeds,
         parts.append(range_legend(lang))
     points = []
     for r in {id(r.game): r for r in results}.values():
-        dom, cs = r.outcomes["domestic_revenue_share"], r.outcomes["consumer_surplus"] * SURPLUS_AXIS[lang][0]
+        dom, cs = r.outcomes["domestic_revenue_share"], r.outcomes["consumer_surplus"]
         points.append(
             {
                 "label": r.game.team,
@@ -312,7 +311,7 @@ def report_html(lesson: Lesson | None, results, ranks, baseline, refused, seeds,
             }
         )
     if baseline:
-        dom, cs = baseline["domestic_revenue_share"], baseline["consumer_surplus"] * SURPLUS_AXIS[lang][0]
+        dom, cs = baseline["domestic_revenue_share"], baseline["consumer_surplus"]
         points.append(
             {
                 "label": w["baseline"],
@@ -328,7 +327,14 @@ def report_html(lesson: Lesson | None, results, ranks, baseline, refused, seeds,
         parts.append(f"<h2>{esc(w['scatter'])}</h2>")
         parts.append(
             scatter_chart(
-                "", points, w["dom"], w["cs"], x_fmt="{:.1%}", y_fmt=SURPLUS_AXIS[lang][1], width=760, height=440
+                "",
+                points,
+                w["dom"],
+                w["cs"],
+                x_fmt=partial(units.axis_value, "domestic_revenue_share", lang=lang),
+                y_fmt=partial(units.axis_value, "consumer_surplus", lang=lang),  # Korean money in 억 달러
+                width=760,
+                height=440,
             )
         )
     if refused:

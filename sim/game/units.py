@@ -204,19 +204,23 @@ def metric_chart_unit(metric: str, lang: str) -> str:
     }
     table = ko if lang == "ko" else en
     if info.unit.startswith("points"):
-        return "점(0-10,000)" if lang == "ko" else "points, 0-10,000"
+        return "점, 0-10,000" if lang == "ko" else "points, 0-10,000"
     return table.get(info.unit, info.unit)
 
 
-def axis_value(metric: str, value: float, lang: str) -> str:
-    """A short y-axis tick label in the chart's unit (see :func:`metric_chart_unit`)."""
+def axis_value(metric: str, value: float, lang: str, step: float | None = None) -> str:
+    """A short axis tick label in the chart's unit (see :func:`metric_chart_unit`). With ``step``, the
+    ticks' spacing, as many decimals as tell neighbouring ticks apart."""
     info = METRICS.get(metric)
     unit = info.unit if info else ""
-    if unit in ("share", "frontier index"):
-        return f"{value * 100:.0f}%"
-    if lang == "ko" and unit in ("USD bn", "KRW bn"):
-        return _sig(value * 10, 2)  # in 억
-    return _sig(value, 2)
+    scale = (
+        100.0 if unit in ("share", "frontier index") else 10.0 if lang == "ko" and unit in ("USD bn", "KRW bn") else 1.0
+    )
+    suffix = "%" if scale == 100.0 else ""  # money in Korean is counted in 억
+    if step is None:
+        return (f"{value * 100:.0f}" if suffix else _sig(value * scale, 2)) + suffix
+    decimals = max(0, -math.floor(math.log10(step * scale) + 1e-9))
+    return group(value * scale, decimals) + suffix
 
 
 def quarter_text(quarter: int | str, lang: str) -> str:
