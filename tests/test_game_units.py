@@ -100,3 +100,29 @@ def test_luck_has_one_rule_and_reads_in_korean():
     assert luck_verdict(52, 50, 40, 60) == "typical"
     assert [luck_word(v, "ko") for v in ("lucky", "unlucky", "typical")] == ["운이 좋음", "운이 나쁨", "평균적"]
     assert luck_word("unlucky", "en") == "unlucky"
+
+
+@pytest.mark.parametrize(
+    ("metric", "values", "op", "target", "aggregate", "lang", "shown", "goal"),
+    [
+        # a share that missed its target read the same as the target ("29.0%" beside "≥ 29.0%")
+        ("domestic_revenue_share", [0.2898], ">=", 0.29, "final", "en", ["28.98%"], "≥ 29.00%"),
+        ("domestic_revenue_share", [0.29, 0.35], ">=", 0.29, "final", "en", ["29.0%", "35.0%"], "≥ 29.0%"),
+        (
+            "consumer_surplus",
+            [25.79, None],
+            ">=",
+            25.83,
+            "final_year_sum",
+            "en",
+            ["$25.79 bn/yr", "–"],
+            "≥ $25.83 bn/yr",
+        ),
+        ("consumer_surplus", [25.79], ">=", 25.83, "final_year_sum", "ko", ["연 257.9억 달러"], "≥ 연 258.3억 달러"),
+        ("capability_gap", [0.1204], "<=", 0.12, "final", "en", ["87.96% of the frontier"], "≥ 88.0% of the frontier"),
+        ("hhi", [2300.4], "<=", 2300, "final", "en", ["2,300.4 pts"], "≤ 2,300.0 pts"),
+        ("firm.revenue_share", [0.1496], ">=", 0.15, "final", "en", ["14.96%"], "≥ 15.00%"),
+    ],
+)
+def test_a_value_close_to_its_target_never_reads_the_same(metric, values, op, target, aggregate, lang, shown, goal):
+    assert units.objective_texts(metric, values, op, target, aggregate, lang) == (shown, goal)

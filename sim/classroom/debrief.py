@@ -323,15 +323,10 @@ def _score_cards(game: TeamGame, trace: Trace, fairs, lang: str) -> str:
         )
         card = score_role(role, trace.history, trace.firms)
         how = {o["id"]: o.get("aggregate", "final") for o in role.objectives}
-        rows = [
-            (
-                r.label_for(lang),
-                units.objective_result(r.metric, r.value, how.get(r.id, "final"), lang),
-                units.objective_goal(r.metric, r.op, r.target, how.get(r.id, "final"), lang),
-                words["yes"] if r.met else words["no"],
-            )
-            for r in card.results
-        ]
+        rows = []
+        for r in card.results:
+            (value,), target = units.objective_texts(r.metric, [r.value], r.op, r.target, how.get(r.id, "final"), lang)
+            rows.append((r.label_for(lang), value, target, words["yes"] if r.met else words["no"]))
         objectives = table(["", words["value"], words["target"], words["met"]], rows, numeric=(1,))
         cards.append(
             f'<div class="card"><h3>{esc(words["objectives"])}: {esc(role.label_for(lang))}</h3>{objectives}</div>'

@@ -38,16 +38,16 @@ def goals(session, projected: Mapping[str, float] | None, lang: str) -> list[Goa
         metric, how = objective["metric"], objective.get("aggregate", "final")
         now_value = aggregate(rows, metric, how) if rows else None
         met_now = judge(objective, now_value)[0] if now_value is not None else False
-        target = units.objective_goal(metric, objective["op"], float(objective["target"]), how, lang)
         projected_value = (projected or {}).get(objective["id"])
+        (now, projected_text), target = units.objective_texts(
+            metric, [now_value, projected_value], objective["op"], float(objective["target"]), how, lang
+        )
         out.append(
             Goal(
                 label=pick(objective["label"], lang),
-                now=units.objective_result(metric, now_value, how, lang) if now_value is not None else "–",
+                now=now,
                 target=target,
-                projected=units.objective_result(metric, projected_value, how, lang)
-                if projected_value is not None
-                else None,
+                projected=projected_text if projected_value is not None else None,
                 met_now=met_now,
                 met_projected=judge(objective, projected_value)[0] if projected_value is not None else None,
             )

@@ -26,8 +26,7 @@ SUMMARY_METRICS = (
 def objective_line(result, lang: str, aggregate: str = "final") -> str:
     """'[met] label: value (≥ target)', both in the objective's own unit and period (a year for yearly sums)."""
     mark = t("met", lang) if result.met else t("missed", lang)
-    value = units.objective_result(result.metric, result.value, aggregate, lang)
-    target = units.objective_goal(result.metric, result.op, result.target, aggregate, lang)
+    (value,), target = units.objective_texts(result.metric, [result.value], result.op, result.target, aggregate, lang)
     return f"[{mark}] {result.label_for(lang)}: {value} ({target})"
 
 

@@ -12,6 +12,7 @@ still show something sensible).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 from sim.game.i18n import option_label, t
@@ -48,13 +49,15 @@ def korean_count(n: float) -> str:
     return sign + out
 
 
-def korean_won_from_krw_bn(krw_bn: float) -> str:
-    """KRW bn (십억 원) -> '6,400억 원' / '1조 2,000억 원' / '5,000만 원'."""
+def korean_won_from_krw_bn(krw_bn: float, extra: int = 0) -> str:
+    """KRW bn (십억 원) -> '6,400억 원' / '1조 2,000억 원' / '5,000만 원' (``extra`` decimals more in 억)."""
     if krw_bn == 0:
         return "0원"
     eok = krw_bn * 10.0  # 1 bn won = 10억 원
     sign = "-" if eok < 0 else ""
     eok = abs(eok)
+    if extra and eok >= 1:
+        return f"{sign}{group(eok, extra)}억 원"
     if eok >= 10_000:
         jo, rest = divmod(round(eok), 10_000)
         return f"{sign}{jo:,}조" + (f" {rest:,}억" if rest else "") + " 원"
@@ -65,17 +68,17 @@ def korean_won_from_krw_bn(krw_bn: float) -> str:
     return f"{sign}{round(eok * 10_000):,}만 원"
 
 
-def korean_dollars_from_usd_bn(usd_bn: float) -> str:
-    """USD bn -> '78.5억 달러' / '1,002억 달러' / '3,000만 달러'."""
+def korean_dollars_from_usd_bn(usd_bn: float, extra: int = 0) -> str:
+    """USD bn -> '78.5억 달러' / '1,002억 달러' / '3,000만 달러' (``extra`` significant digits more)."""
     if usd_bn == 0:
         return "0달러"
     eok = usd_bn * 10.0
     sign = "-" if eok < 0 else ""
     eok = abs(eok)
     if eok >= 1000:
-        return f"{sign}{round(eok):,}억 달러"
+        return f"{sign}{group(eok, extra)}억 달러"
     if eok >= 1:
-        return f"{sign}{_sig(eok)}억 달러"
+        return f"{sign}{_sig(eok, 3 + extra)}억 달러"
     return f"{sign}{round(eok * 10_000):,}만 달러"
 
 
@@ -90,23 +93,23 @@ def with_period(text: str, period: str | None, lang: str) -> str:
     return f"{text}/{period}"
 
 
-def usd_bn(value: float, lang: str, period: str | None = None) -> str:
-    """Money in US dollars held in USD bn."""
+def usd_bn(value: float, lang: str, period: str | None = None, extra: int = 0) -> str:
+    """Money in US dollars held in USD bn (three significant digits, ``extra`` more)."""
     if lang == "ko":
-        return with_period(korean_dollars_from_usd_bn(value), period, lang)
+        return with_period(korean_dollars_from_usd_bn(value, extra), period, lang)
     if value == 0:
         return with_period("$0", period, lang)
     sign = "-" if value < 0 else ""
     if abs(value) < 0.1:
-        return with_period(f"{sign}${_sig(abs(value) * 1000)} m", period, lang)
-    return with_period(f"{sign}${_sig(abs(value))} bn", period, lang)
+        return with_period(f"{sign}${_sig(abs(value) * 1000, 3 + extra)} m", period, lang)
+    return with_period(f"{sign}${_sig(abs(value), 3 + extra)} bn", period, lang)
 
 
-def krw_bn(value: float, lang: str, period: str | None = None) -> str:
-    """Money in won held in KRW bn."""
+def krw_bn(value: float, lang: str, period: str | None = None, extra: int = 0) -> str:
+    """Money in won held in KRW bn (``extra`` decimals more)."""
     if lang == "ko":
-        return with_period(korean_won_from_krw_bn(value), period, lang)
-    return with_period(f"KRW {group(value)} bn", period, lang)
+        return with_period(korean_won_from_krw_bn(value, extra), period, lang)
+    return with_period(f"KRW {group(value, extra)} bn", period, lang)
 
 
 def percent(value: float, decimals: int = 1) -> str:
@@ -114,9 +117,9 @@ def percent(value: float, decimals: int = 1) -> str:
     return f"{value * 100:.{decimals}f}%"
 
 
-def share_text(value: float) -> str:
-    """A market share: '37.0%', and a second decimal below 10% ('3.10%')."""
-    return percent(value, 2 if abs(value) < 0.1 and value != 0 else 1)
+def share_text(value: float, extra: int = 0) -> str:
+    """A market share: '37.0%', and a second decimal below 10% ('3.10%'); ``extra`` decimals more."""
+    return percent(value, (2 if abs(value) < 0.1 and value != 0 else 1) + extra)
 
 
 def points_change(delta_share: float, lang: str, decimals: int = 2) -> str:
@@ -137,8 +140,9 @@ def metric_period(metric: str) -> str | None:
     return "qtr" if info is not None and info.per_year == "sum" else None
 
 
-def metric_value(metric: str, value: float, lang: str = "en", period: str | None = "auto") -> str:
-    """An outcome's value with its unit (and period for flows: a quarter's amount unless told 'yr')."""
+def metric_value(metric: str, value: float, lang: str = "en", period: str | None = "auto", extra: int = 0) -> str:
+    """An outcome's value with its unit (and period for flows: a quarter's amount unless told 'yr');
+    ``extra`` digits more than usual (to tell a value from a target it is close to)."""
     info = METRICS.get(metric)
     if period == "auto":
         period = metric_period(metric)
@@ -146,19 +150,22 @@ def metric_value(metric: str, value: float, lang: str = "en", period: str | None
         return _sig(float(value))
     unit = info.unit
     if unit == "USD bn":
-        return usd_bn(value, lang, period)
+        return usd_bn(value, lang, period, extra)
     if unit == "KRW bn":
-        return krw_bn(value, lang, period)
+        return krw_bn(value, lang, period, extra)
     if unit == "share":
-        return share_text(value)
+        return share_text(value, extra)
     if unit.startswith("points"):
-        return f"{group(value)}" + ("점" if lang == "ko" else " pts")
+        return f"{group(value, extra)}" + ("점" if lang == "ko" else " pts")
     if unit == "frontier index" and metric == "capability_gap":
-        return percent(value) + (" 뒤처짐" if lang == "ko" else " behind")
+        return percent(value, 1 + extra) + (" 뒤처짐" if lang == "ko" else " behind")
     if unit == "frontier index":
-        return ("최고 수준 대비 " + percent(value)) if lang == "ko" else (percent(value) + " of the frontier")
+        shown = percent(value, 1 + extra)
+        return ("최고 수준 대비 " + shown) if lang == "ko" else (shown + " of the frontier")
     if unit == "incidents":
-        count = group(value) if float(value).is_integer() else _sig(float(value))  # expected incidents have decimals
+        count = (
+            group(value) if float(value).is_integer() else _sig(float(value), 3 + extra)
+        )  # expected incidents have decimals
         shown = count + ("건" if lang == "ko" else (" incident" if value == 1 else " incidents"))
         return with_period(shown, period, lang)
     if unit == "millions":
@@ -287,28 +294,28 @@ def objective_period(objective_aggregate: str, metric: str) -> str | None:
     return "yr" if objective_aggregate == "final_year_sum" and metric_period(metric) == "qtr" else None
 
 
-def objective_value(metric: str, value: float, lang: str, period: str | None) -> str:
+def objective_value(metric: str, value: float, lang: str, period: str | None, extra: int = 0) -> str:
     """An objective's value in the objective's own terms (the capability gap as '% of the frontier')."""
     if METRICS.get(metric) is not None and METRICS[metric].unit == "frontier index":
-        shown = percent(1.0 - value)
+        shown = percent(1.0 - value, 1 + extra)
         return f"최고 수준의 {shown}" if lang == "ko" else f"{shown} of the frontier"
-    return metric_value(metric, value, lang, period)
+    return metric_value(metric, value, lang, period, extra)
 
 
-def firm_value(field: str, value: float, lang: str, period: str | None = "auto") -> str:
+def firm_value(field: str, value: float, lang: str, period: str | None = "auto", extra: int = 0) -> str:
     """One firm's column of firms.csv (``firm.<field>`` in a lesson's objectives) with its unit: money in
     USD bn (a quarter's flow unless told 'yr'; cash is a stock), shares in %, users in millions."""
     if field.endswith("_usd_bn"):
         if period == "auto":
             period = None if field == "cash_usd_bn" else "qtr"
-        return usd_bn(value, lang, period)
+        return usd_bn(value, lang, period, extra)
     if field == "revenue_share" or field.startswith("share_"):
-        return share_text(value)
+        return share_text(value, extra)
     if field.startswith("users_"):
         return metric_value("users_m", value, lang, None)
     if field in ("capability", "offered_capability"):
-        return objective_value("capability_gap", 1.0 - value, lang, None)  # relative to the frontier, as a %
-    return _sig(float(value))
+        return objective_value("capability_gap", 1.0 - value, lang, None, extra)  # relative to the frontier
+    return _sig(float(value), 3 + extra)
 
 
 def decision_value(field: str, value: float, lang: str) -> str:
@@ -321,7 +328,7 @@ def decision_value(field: str, value: float, lang: str) -> str:
     return _sig(float(value))
 
 
-def objective_result(metric: str, value: float, aggregate: str, lang: str) -> str:
+def objective_result(metric: str, value: float, aggregate: str, lang: str, extra: int = 0) -> str:
     """The value an objective is judged on, in its own terms: an outcome (``metric``) or a firm's column
     (``firm.<field>``, optionally ``@firm``), summed over a year when its ``aggregate`` says so."""
     name = metric.split("@")[0]
@@ -329,29 +336,43 @@ def objective_result(metric: str, value: float, aggregate: str, lang: str) -> st
         field = name.removeprefix("firm.")
         flow = field.endswith("_usd_bn") and field != "cash_usd_bn"
         if flow and aggregate.endswith("sum"):  # a year's total, or the total over every quarter played
-            return firm_value(field, value, lang, "yr" if aggregate == "final_year_sum" else None)
-        return firm_value(field, value, lang)
-    return objective_value(name, value, lang, objective_period(aggregate, name))
+            return firm_value(field, value, lang, "yr" if aggregate == "final_year_sum" else None, extra)
+        return firm_value(field, value, lang, extra=extra)
+    return objective_value(name, value, lang, objective_period(aggregate, name), extra)
 
 
 OP_SYMBOLS = {">=": "≥", "<=": "≤"}
 
 
-def objective_goal(metric: str, op: str, target: float, aggregate: str, lang: str) -> str:
+def objective_goal(metric: str, op: str, target: float, aggregate: str, lang: str, extra: int = 0) -> str:
     """An objective's target in its own terms, firm objectives too (see :func:`objective_result`)."""
     name = metric.split("@")[0]
     if name.startswith("firm."):
-        return f"{OP_SYMBOLS.get(op, op)} {objective_result(metric, target, aggregate, lang)}"
-    return objective_target(name, op, target, lang, objective_period(aggregate, name))
+        return f"{OP_SYMBOLS.get(op, op)} {objective_result(metric, target, aggregate, lang, extra)}"
+    return objective_target(name, op, target, lang, objective_period(aggregate, name), extra)
 
 
-def objective_target(metric: str, op: str, target: float, lang: str, period: str | None) -> str:
+def objective_target(metric: str, op: str, target: float, lang: str, period: str | None, extra: int = 0) -> str:
     """'≥ $27 bn/yr', '≤ 2,800 pts', and the capability gap as '≥ 88% of the frontier'."""
     if METRICS.get(metric) is not None and METRICS[metric].unit == "frontier index":
         op = {"<=": ">=", ">=": "<="}[op]
         target = 1.0 - target
-        shown = percent(target, 0)
+        shown = percent(target, extra)
         text = f"최고 수준의 {shown}" if lang == "ko" else f"{shown} of the frontier"
     else:
-        text = metric_value(metric, target, lang, period)
+        text = metric_value(metric, target, lang, period, extra)
     return f"{OP_SYMBOLS.get(op, op)} {text}"
+
+
+def objective_texts(
+    metric: str, values: Sequence[float | None], op: str, target: float, aggregate: str, lang: str
+) -> tuple[list[str], str]:
+    """Values an objective is judged on (None: '–') and its target, each in the objective's own terms, with
+    as many more digits as keep a value that differs from the target from reading the same as it (they
+    showed '29.0%' beside '≥ 29.0%' for a share of 28.98 % that missed its target)."""
+    for extra in range(4):
+        goal_number = objective_result(metric, target, aggregate, lang, extra)
+        shown = [objective_result(metric, v, aggregate, lang, extra) if v is not None else "–" for v in values]
+        if all(v is None or v == target or text != goal_number for v, text in zip(values, shown, strict=True)):
+            break
+    return shown, objective_goal(metric, op, target, aggregate, lang, extra)

@@ -19,7 +19,14 @@ def role_objectives_html(role, lang: str, scorecard=None) -> str:
         result = results.get(objective["id"])
         if result is not None:
             color = "#5AC878" if result.met else "#EB5F5A"
-            shown = units.objective_result(objective["metric"], result.value, objective.get("aggregate", "final"), lang)
+            (shown,), _ = units.objective_texts(
+                objective["metric"],
+                [result.value],
+                objective["op"],
+                float(objective["target"]),
+                objective.get("aggregate", "final"),
+                lang,
+            )
             line += f" <font color='{color}'>({escape(shown)})</font>"
         lines.append(line)
     return "<br>".join(lines)
