@@ -133,3 +133,22 @@ def test_role_decisions_are_checked_per_role():
     assert check_role_decision(kakao, lesson.scenario, deal) == deal
     with pytest.raises(LessonError, match="expected one of integration, exclusive, equity"):
         check_role_decision(kakao, lesson.scenario, {"partner:kakao_talk": {"provider": "openai", "deal": "merger"}})
+
+
+def test_teacher_notes_read_in_units_and_lever_labels():
+    """The notes' tables showed bare numbers ('0.147', '24.40', '2431') and decisions as 'firm:naver={...}'."""
+    import re
+
+    from sim.classroom.lesson import load_lesson
+    from sim.classroom.measure import measure
+    from sim.classroom.notes import notes_markdown
+
+    lesson = load_lesson("champion-vs-entrant")
+    text = notes_markdown(lesson, measure(lesson, lesson.strategies, seeds=lesson.class_seeds[:2], workers=1), "now")
+    rows = [line for line in text.splitlines() if line.startswith("| ") and not line.startswith("| strategy")]
+    assert rows
+    for row in rows:
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        assert "=" not in cells[1] and "firm:" not in cells[1], cells[1]
+        for cell in cells[4:]:
+            assert re.search(r"%|\$|pts|of the frontier", cell), (cells[0], cell)

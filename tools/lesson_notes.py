@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sim.classroom.lesson import Strategy, bundled_lessons, load_lesson, notes_path  # noqa: E402
-from sim.classroom.measure import firm_interface_available, measure  # noqa: E402
+from sim.classroom.measure import measure  # noqa: E402
 from sim.classroom.notes import notes_markdown  # noqa: E402
 
 
@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         measured = measure(lesson, with_baselines(lesson), seeds=seeds, workers=args.workers)
         stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-        stamp += f" on {len(seeds)} seeds" + ("" if firm_interface_available() else " (no firm policy interface yet)")
+        stamp += f" on {len(seeds)} seeds"
         path = Path(args.out) / f"{lesson.name}.notes.md" if args.out else notes_path(Path(lesson.source))
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(notes_markdown(lesson, measured, stamp) + "\n", encoding="utf-8")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.classroom.lesson import Strategy, load_lesson
-from sim.classroom.measure import builtin_sweep, firm_interface_available, measure
+from sim.classroom.measure import builtin_sweep, measure
 from sim.classroom.notes import CLEARLY_BETTER_POINTS
 from sim.classroom.scoring import score_role
 from sim.runner import simulate
@@ -45,15 +45,7 @@ def check_lesson(name_or_path: str, workers: int | None = None, seeds: int | Non
             f"spread {base.p95 - base.p05:.0f} points)"
         )
         measured = [r for r in results[1:] if r.scores]
-        skipped = [r for r in results[1:] if not r.scores]
-        if skipped and not firm_interface_available():
-            lines.append(
-                f"  note: {len(skipped)} {role.kind} polic(ies) not run: needs the model's firm policy interface"
-            )
         if not measured:
-            if role.kind != "regulator" and not firm_interface_available():
-                lines.append("  skipped: discrimination check needs the firm/partner policy interface")
-                continue
             ok = False
             lines.append("  error: no policy to compare with doing nothing")
             continue

@@ -25,23 +25,9 @@ CONTEXT_METRICS = (
 )
 
 
-def firm_interface_available() -> bool:
-    """True when the model's firm/partner policy interface (``sim.model.policies``) is installed."""
-    try:
-        import sim.model.policies  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def needs_firm_interface(decisions: Mapping[int, Mapping[str, Any]]) -> bool:
-    """True when a decision log has firm or partner decisions."""
-    return any(k.startswith(("firm:", "partner:")) for d in decisions.values() for k in d)
-
-
 @dataclass(frozen=True)
 class Measured:
-    """One policy's scores and outcomes over the class seeds (``scores`` empty when not runnable)."""
+    """One policy's scores and outcomes over the class seeds."""
 
     id: str
     label: Mapping[str, str]
@@ -49,7 +35,6 @@ class Measured:
     decisions: Mapping[int, Mapping[str, Any]]
     scores: tuple[float, ...]
     outcomes: Mapping[str, float]  # metric -> mean over seeds (objective and context metrics)
-    skipped: str = ""
 
     @property
     def mean(self) -> float:
@@ -128,11 +113,8 @@ def measure(
 ) -> list[Measured]:
     """Run every policy on every seed (one pool) and score it with its role's objectives."""
     seeds = list(lesson.class_seeds if seeds is None else seeds)
-    runnable = firm_interface_available()
     jobs, owners = [], []
     for index, policy in enumerate(policies):
-        if needs_firm_interface(policy.decisions) and not runnable:
-            continue
         for seed in seeds:
             jobs.append((lesson.scenario, seed, {q: dict(d) for q, d in policy.decisions.items()}))
             owners.append(index)
@@ -144,19 +126,6 @@ def measure(
     for index, policy in enumerate(policies):
         role = lesson.role(policy.role)
         policy_runs = by_policy.get(index, [])
-        if not policy_runs:
-            out.append(
-                Measured(
-                    policy.id,
-                    policy.label,
-                    role,
-                    policy.decisions,
-                    (),
-                    {},
-                    skipped="needs the model's firm/partner policy interface (sim.model.policies)",
-                )
-            )
-            continue
         scores = tuple(score_role(role, r.quarters, r.firms).score for r in policy_runs)
         outcomes: dict[str, float] = {}
         for objective in role.objectives:

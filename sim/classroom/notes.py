@@ -7,34 +7,37 @@ rewrites ``lessons/<lesson>.notes.md``, so the numbers follow the model.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
+from sim.classroom.debrief import decision_text
 from sim.classroom.lesson import Lesson
-from sim.classroom.measure import CONTEXT_METRICS, Measured, describe_decisions
-from sim.model.outcomes import METRICS
+from sim.classroom.measure import CONTEXT_METRICS, Measured
+from sim.game import units
+from sim.timeline import quarter_label
 
 NOTES_COMMAND = "python tools/lesson_notes.py"
 CLEARLY_BETTER_POINTS = 5.0  # a policy this many points above doing nothing "clearly" beats it
 
 
-def _fmt(metric: str, value: float) -> str:
-    if math.isnan(value):
-        return "n/a"
-    if metric in METRICS:
-        return METRICS[metric].fmt.format(value)
-    return f"{value:.3g}"
+def _cell(metric: str, value: float, aggregate: str) -> str:
+    """A measured value in the objective's (or outcome's) own unit and period, as the game shows it."""
+    return "n/a" if math.isnan(value) else units.objective_result(metric, value, aggregate, "en")
+
+
+def _decisions(lesson: Lesson, decisions: Mapping[int, Mapping[str, Any]]) -> str:
+    """A strategy's decision log by the levers' labels and values ('2024Q1: Foreign partnership review: block')."""
+    if not decisions:
+        return "no changes"
+    return "; ".join(
+        f"{quarter_label(q)}: {decision_text(decisions[q], lesson.scenario, 'en')}" for q in sorted(decisions)
+    )
 
 
 def verdict(item: Measured, baseline: Measured | None, language: str = "en") -> str:
     """One measured sentence comparing a strategy with doing nothing for the same role."""
-    if item.skipped:
-        return (
-            "측정 안 됨: 모델의 기업/파트너 정책 인터페이스가 필요합니다."
-            if language == "ko"
-            else f"Not measured: {item.skipped}."
-        )
     if baseline is None or baseline is item or not baseline.scores:
         return ""
     diff = np.array(item.scores) - np.array(baseline.scores)
@@ -87,21 +90,17 @@ def notes_markdown(lesson: Lesson, measured: Sequence[Measured], stamp: str) -> 
         baseline = next((m for m in items if not m.decisions and m.scores), None)
         objective_ids = [o["id"] for o in role.objectives]
         metric_of = {o["id"]: o["metric"] for o in role.objectives}
-        context = [m for m, _ in CONTEXT_METRICS if m not in metric_of.values()]
-        header = ["strategy", "decisions", "score (mean)", "5-95 %"] + objective_ids + context
+        aggregate_of = {o["id"]: o.get("aggregate", "final") for o in role.objectives}
+        context = [(m, how) for m, how in CONTEXT_METRICS if m not in metric_of.values()]
+        header = ["strategy", "decisions", "score (mean)", "5-95 %"] + objective_ids + [m for m, _ in context]
         lines += [f"### {role.label_for('en')} / {role.label_for('ko')}", ""]
         lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         for item in items:
-            if item.skipped:
-                cells = ["not measured"] * (len(header) - 2)
-            else:
-                cells = [f"{item.mean:.0f}", f"{item.p05:.0f}-{item.p95:.0f}"]
-                cells += [
-                    _fmt(metric_of[o].split("@")[0].removeprefix("firm."), item.outcomes[o]) for o in objective_ids
-                ]
-                cells += [_fmt(m, item.outcomes[m]) for m in context]
+            cells = [f"{item.mean:.0f}", f"{item.p05:.0f}-{item.p95:.0f}"]
+            cells += [_cell(metric_of[o], item.outcomes[o], aggregate_of[o]) for o in objective_ids]
+            cells += [_cell(m, item.outcomes[m], how) for m, how in context]
             label = f"{item.label['en']} / {item.label['ko']}"
-            lines.append(f"| {label} | {describe_decisions(item.decisions)} | " + " | ".join(cells) + " |")
+            lines.append(f"| {label} | {_decisions(lesson, item.decisions)} | " + " | ".join(cells) + " |")
         lines.append("")
         for item in items:
             en, ko = verdict(item, baseline, "en"), verdict(item, baseline, "ko")
