@@ -22,7 +22,11 @@ def play_until_event(app) -> None:
 def lesson_screens(out: Path) -> list[Path]:
     """The classroom's screens (docs/teaching.md), with the bundled lesson on partnerships: the picker, the
     briefing, the hot-seat hand-off and the platform's decision in Korean, the regulator's dashboard with
-    its goals, and the end of a lesson played through by every role's rule."""
+    its goals, and the end of a lesson played through by every role's rule; and a firm's decision (the
+    lesson on a champion and an entrant)."""
+    import pygame
+    import pygame_gui
+
     from sim.classroom.game import attach
     from sim.classroom.lesson import load_lesson
     from sim.classroom.session import LessonSession
@@ -30,6 +34,7 @@ def lesson_screens(out: Path) -> list[Path]:
     from sim.game.commands import wait_for_preview
     from sim.game.screens.briefing import BriefingScreen
     from sim.game.screens.lesson_end import LessonEndScreen
+    from sim.game.screens.role_decision import RoleDecisionScreen
     from sim.game.screens.start import StartScreen
 
     lesson = load_lesson("partnerships-lock-in")
@@ -67,6 +72,19 @@ def lesson_screens(out: Path) -> list[Path]:
     app.pump(2)
     wait_for_preview(app)
     shots.append(app.screenshot(out / "lesson-dashboard.png"))
+    app.close()
+
+    # a firm's decision (the lesson on a champion and an entrant): a price set last quarter stands, compute
+    # is moved now, the rest follow the model's rule
+    app = App(size=(1280, 800), lang="en", ui_scale=1.0)
+    naver = LessonSession(load_lesson("champion-vs-entrant"), "Naver team", roles=["naver"], ghost=False)
+    naver.submit({"firm:naver": {"price": 0.8}})
+    attach(app, naver)
+    app.show(RoleDecisionScreen)
+    slider = next(s for s, (name, _) in app.screen.sliders.items() if name == "compute_usd_bn_per_year")
+    pygame.event.post(pygame.event.Event(pygame_gui.UI_HORIZONTAL_SLIDER_MOVED, {"ui_element": slider, "value": 0.5}))
+    app.pump(3)
+    shots.append(app.screenshot(out / "lesson-role-firm.png"))
     app.close()
 
     session = LessonSession(lesson, "Green", ghost=False)

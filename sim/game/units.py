@@ -12,6 +12,7 @@ still show something sensible).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -344,6 +345,11 @@ def objective_result(metric: str, value: float, aggregate: str, lang: str, extra
 OP_SYMBOLS = {">=": "≥", "<=": "≤"}
 
 
+def _without_trailing_zeros(text: str) -> str:
+    """'258.30억' -> '258.3억', '29.00%' -> '29%': the number a text shows, whatever its decimals."""
+    return re.sub(r"(\.\d*?[1-9])0+(?=\D|$)|\.0+(?=\D|$)", lambda m: m.group(1) or "", text)
+
+
 def objective_goal(metric: str, op: str, target: float, aggregate: str, lang: str, extra: int = 0) -> str:
     """An objective's target in its own terms, firm objectives too (see :func:`objective_result`)."""
     name = metric.split("@")[0]
@@ -368,11 +374,17 @@ def objective_texts(
     metric: str, values: Sequence[float | None], op: str, target: float, aggregate: str, lang: str
 ) -> tuple[list[str], str]:
     """Values an objective is judged on (None: '–') and its target, each in the objective's own terms, with
-    as many more digits as keep a value that differs from the target from reading the same as it (they
-    showed '29.0%' beside '≥ 29.0%' for a share of 28.98 % that missed its target)."""
+    as many more digits as show the target as it was set and keep a value that differs from the target from
+    reading the same as it (they showed '29.0%' beside '≥ 29.0%' for a share of 28.98 % that missed its
+    target, and '≥ 연 258억 달러' for a target of 258.3억)."""
     for extra in range(4):
         goal_number = objective_result(metric, target, aggregate, lang, extra)
+        exact = _without_trailing_zeros(goal_number) == _without_trailing_zeros(
+            objective_result(metric, target, aggregate, lang, extra + 1)
+        )
         shown = [objective_result(metric, v, aggregate, lang, extra) if v is not None else "–" for v in values]
-        if all(v is None or v == target or text != goal_number for v, text in zip(values, shown, strict=True)):
+        if exact and all(
+            v is None or v == target or text != goal_number for v, text in zip(values, shown, strict=True)
+        ):
             break
     return shown, objective_goal(metric, op, target, aggregate, lang, extra)
