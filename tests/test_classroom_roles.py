@@ -96,7 +96,14 @@ def test_role_decision_screen_builds_firm_sliders_headless(tmp_path, monkeypatch
 
 
 def _slider_texts(screen) -> dict[str, tuple[float, str]]:
-    return {name: (slider.get_current_value(), label.text) for slider, (name, label) in screen.sliders.items()}
+    """Per firm decision field: the value its slider stands at and the text beside it."""
+    from sim.game.screens.role_decision import slider_value
+    from sim.model.policies import FIRM_DECISION_FIELDS
+
+    return {
+        name: (slider_value(FIRM_DECISION_FIELDS[name], slider.get_current_value()), label.text)
+        for slider, (name, label) in screen.sliders.items()
+    }
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
@@ -110,7 +117,7 @@ def test_firm_sliders_start_at_what_the_rule_decides_and_read_in_units(tmp_path,
     from sim.classroom.game import attach, say
     from sim.game import units
     from sim.game.app import App
-    from sim.game.screens.role_decision import RoleDecisionScreen
+    from sim.game.screens.role_decision import RoleDecisionScreen, slider_position
     from sim.model.policies import FIRM_DECISION_FIELDS
 
     session = LessonSession(lesson, "Naver team", roles=["naver"], ghost=False)
@@ -123,15 +130,19 @@ def test_firm_sliders_start_at_what_the_rule_decides_and_read_in_units(tmp_path,
     assert rule is not None and rule.rd_usd_bn_per_year > 0
     for name, (value, text) in _slider_texts(screen).items():
         spec = FIRM_DECISION_FIELDS[name]
-        assert value == pytest.approx(min(max(getattr(rule, name), spec["min"]), spec["max"]), abs=1e-9)
-        assert text == f"{units.decision_value(name, value, lang)} {say('keep', lang)}"
+        expected = min(max(getattr(rule, name), spec["min"]), spec["max"])
+        assert value == pytest.approx(expected, abs=spec["step"] / 2 + 1e-9)  # the slider's value, to its step
+        assert text == f"{units.decision_value(name, expected, lang)} {say('keep', lang)}"  # the rule's own value
     money = _slider_texts(screen)["rd_usd_bn_per_year"][1]
     assert ("억 달러" in money or "만 달러" in money) if lang == "ko" else "bn/yr" in money
     assert "to_rule" not in screen.buttons.values()  # nothing stands yet: no hand-back button
 
     # a move, by the event the slider posts: this decision, in units; submitted, it stands next quarter
     slider = next(s for s, (name, _) in screen.sliders.items() if name == "rd_usd_bn_per_year")
-    pygame.event.post(pygame.event.Event(pygame_gui.UI_HORIZONTAL_SLIDER_MOVED, {"ui_element": slider, "value": 2.5}))
+    position = slider_position(FIRM_DECISION_FIELDS["rd_usd_bn_per_year"], 2.5)
+    pygame.event.post(
+        pygame.event.Event(pygame_gui.UI_HORIZONTAL_SLIDER_MOVED, {"ui_element": slider, "value": position})
+    )
     app.pump(2)
     assert (
         _slider_texts(screen)["rd_usd_bn_per_year"][1]
@@ -156,7 +167,7 @@ def test_firm_sliders_start_at_what_the_rule_decides_and_read_in_units(tmp_path,
     screen = app.screen
     today = session.model.firm_decision_now("naver", standing=False)
     value, text = _slider_texts(screen)["rd_usd_bn_per_year"]
-    assert value == pytest.approx(today.rd_usd_bn_per_year) and value != pytest.approx(2.5)
+    assert value == pytest.approx(today.rd_usd_bn_per_year, abs=0.005 + 1e-9) and value != pytest.approx(2.5)
     assert text.endswith(say("keep", lang))
     assert screen.decision() == {"firm:naver": {"rd_usd_bn_per_year": None}}
     assert "to_rule" not in screen.buttons.values()
@@ -222,4 +233,52 @@ def test_a_firm_out_of_the_market_has_nothing_to_decide(tmp_path, monkeypatch, l
     shown = [getattr(e, "text", "") for e in app.manager.get_root_container().elements]
     assert "네이버 하이퍼클로바X는 시장에 없습니다. 이번 분기에는 정할 것이 없습니다." in shown
     app.screen.act("done")
+    app.close()
+
+
+def test_spending_sliders_reach_small_and_large_budgets():
+    """On a linear 0-20 USD bn slider a startup's whole R&D budget sat in its first pixels."""
+    from sim.game.screens.role_decision import SLIDER_CLICK, slider_position, slider_value
+    from sim.model.policies import FIRM_DECISION_FIELDS
+
+    rd, price = FIRM_DECISION_FIELDS["rd_usd_bn_per_year"], FIRM_DECISION_FIELDS["price"]
+    assert slider_position(rd, 0.0) == 0.0 and slider_position(rd, rd["max"]) == pytest.approx(1.0)
+    assert 0.15 < slider_position(rd, 0.05) < slider_position(rd, 0.5) < slider_position(rd, 5.0) < 0.9
+    for value in (0.0, 0.01, 0.17, 0.5, 2.5, 12.3, 20.0):
+        assert slider_value(rd, slider_position(rd, value)) == value  # every step can be set exactly
+    # one arrow click changes a mid-sized budget by a few per cent, not by a fixed $10 m
+    assert 1.03 < slider_value(rd, slider_position(rd, 1.0) + SLIDER_CLICK) / 1.0 < 1.12
+    assert slider_position(price, 1.0) == pytest.approx((1.0 - price["min"]) / (price["max"] - price["min"]))
+
+
+def test_a_firm_decision_can_be_made_from_the_keyboard(tmp_path, monkeypatch, lesson):
+    monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path))
+    import pygame
+
+    from sim.classroom.game import attach
+    from sim.game.app import App
+    from sim.game.screens.role_decision import RoleDecisionScreen
+
+    session = LessonSession(lesson, "Naver team", roles=["naver"], ghost=False)
+    app = App(size=(1280, 800))
+    attach(app, session)
+    app.show(RoleDecisionScreen)
+    app.pump(2)
+    screen = app.screen
+    rule = session.model.firm_decision_now("naver").rd_usd_bn_per_year
+
+    def press(key) -> None:
+        pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode="", scancode=0))
+        pygame.event.post(pygame.event.Event(pygame.KEYUP, key=key, mod=0, unicode="", scancode=0))
+        app.pump(1)
+
+    press(pygame.K_DOWN)  # from the price to R&D
+    assert screen.field_labels[1][0].text.startswith("▶") and not screen.field_labels[0][0].text.startswith("▶")
+    for _ in range(3):
+        press(pygame.K_RIGHT)
+    moved = screen.values["rd_usd_bn_per_year"]
+    assert rule * 1.1 < moved < rule * 1.5  # three clicks, a few per cent each
+    assert _slider_texts(screen)["rd_usd_bn_per_year"][1].endswith("(this decision)")
+    press(pygame.K_RETURN)
+    assert session.model.firm_overrides["naver"] == {"rd_usd_bn_per_year": moved}
     app.close()

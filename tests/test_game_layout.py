@@ -258,7 +258,7 @@ def test_every_lesson_screen_fits(size, tmp_path, monkeypatch):
         app.show(RoleDecisionScreen)
         slider = next(s for s, (name, _) in app.screen.sliders.items() if name == "compute_usd_bn_per_year")
         pygame.event.post(
-            pygame.event.Event(pygame_gui.UI_HORIZONTAL_SLIDER_MOVED, {"ui_element": slider, "value": 7.5})
+            pygame.event.Event(pygame_gui.UI_HORIZONTAL_SLIDER_MOVED, {"ui_element": slider, "value": 0.9})
         )
         look("Naver's decision")
         session = LessonSession(lesson, f"Green-{lang}", ghost=False)

@@ -2,11 +2,15 @@
 
 Firms set price, R&D, compute, Korean-language investment and partnership bids
 (fields from the model's ``FIRM_DECISION_FIELDS``); a slider left untouched
-follows the model's rule. A platform picks a provider and the terms for when
-its contract is up. The role's objectives, with their current values, stay visible.
+keeps the firm's standing decision or follows the model's rule. A platform picks a
+provider and the terms for when its contract is up. The role's objectives, with
+their current values, stay visible. Keys: ↑/↓ pick a firm's field, ←/→ move it,
+Enter: decision made.
 """
 
 from __future__ import annotations
+
+import math
 
 import pygame
 import pygame_gui
@@ -23,6 +27,33 @@ from sim.game.screens.base import GuiItems, Screen, escape
 from sim.game.screens.briefing import role_objectives_html
 from sim.model.policies import FIRM_DECISION_FIELDS
 
+# A firm's spending sliders run on a logarithmic scale over the field's whole range: spending spans three
+# orders of magnitude between firms (a startup's R&D of $10 m a year, a champion's $2 bn, the bound $20 bn),
+# and a linear slider put a small firm's whole budget in its first few pixels. The price stays linear.
+LOG_DECADES = 3.0
+SLIDER_CLICK = 0.01  # an arrow click moves the slider by 1 % of its length (about 7 % of a spending value)
+
+
+def slider_position(spec: dict, value: float) -> float:
+    """Where ``value`` of a firm decision field sits on its slider (0 to 1)."""
+    low, high = spec["min"], spec["max"]
+    share = (min(max(value, low), high) - low) / (high - low)
+    if not spec.get("unit_en", "").startswith("USD"):
+        return share
+    return math.log10(1.0 + (10.0**LOG_DECADES - 1.0) * share) / LOG_DECADES
+
+
+def slider_value(spec: dict, position: float) -> float:
+    """The field's value at a slider ``position`` (0 to 1), rounded to the field's step."""
+    low, high = spec["min"], spec["max"]
+    position = min(max(position, 0.0), 1.0)
+    if spec.get("unit_en", "").startswith("USD"):
+        share = (10.0 ** (LOG_DECADES * position) - 1.0) / (10.0**LOG_DECADES - 1.0)
+    else:
+        share = position
+    value = low + (high - low) * share
+    return min(max(round(round(value / spec["step"]) * spec["step"], 10), low), high)
+
 
 class RoleDecisionScreen(Screen):
     """Sliders (firm) or provider and deal menus (partner); "Decision made" ends the turn."""
@@ -30,6 +61,7 @@ class RoleDecisionScreen(Screen):
     def __init__(self, app) -> None:
         super().__init__(app)
         self.values: dict[str, float | None] = {}  # fields the player moved; None: handed back to the rule
+        self.focus = 0  # the firm decision field the arrow keys move
         self.provider: str | None = None
         self.deal = PARTNER_DEALS[0]
 
@@ -60,6 +92,7 @@ class RoleDecisionScreen(Screen):
         box = 200 if h >= 720 else 150  # six slider rows, the hand-back button and Done fit from 960x600 up
         UITextBox("<br><br>".join(info), pygame.Rect(20, 50, w - 40, box), self.manager)
         self.sliders: dict = {}
+        self.field_labels: list[tuple[UILabel, str]] = []
         y = 50 + box + 20
         if role.kind == "firm":
             assert role.firm is not None  # a firm role names its firm (checked when the lesson loads)
@@ -83,19 +116,21 @@ class RoleDecisionScreen(Screen):
                 if start is None:
                     start = getattr(rule if name in self.values else now, name)
                 start = min(max(float(start), spec["min"]), spec["max"])
-                UILabel(pygame.Rect(20, y, label_w, 28), label, self.manager)
+                label_widget = UILabel(pygame.Rect(20, y, label_w, 28), label, self.manager)
                 slider = UIHorizontalSlider(
                     pygame.Rect(slider_x, y, slider_w, 28),
-                    start,
-                    (spec["min"], spec["max"]),
+                    slider_position(spec, start),
+                    (0.0, 1.0),
                     self.manager,
-                    click_increment=spec["step"],
+                    click_increment=SLIDER_CLICK,
                 )
                 value_label = UILabel(
                     pygame.Rect(w - 20 - value_w, y, value_w, 28), self.value_text(name, start), self.manager
                 )
                 self.sliders[slider] = (name, value_label)
+                self.field_labels.append((label_widget, label))
                 y += 40
+            self.mark_focus()
             if now is not None and set(self.standing()) - set(self.values):
                 self.button((20, y + 8, 360, 36), say("to_rule", self.lang), "to_rule", say("to_rule_tip", self.lang))
         else:
@@ -131,6 +166,21 @@ class RoleDecisionScreen(Screen):
             whose = "keep"
         return f"{units.decision_value(field, value, self.lang)} {say(whose, self.lang)}"
 
+    def set_field(self, slider, position: float) -> None:
+        """The player moved ``slider`` to ``position``: the field's value is theirs, shown in its unit."""
+        name, label = self.sliders[slider]
+        value = slider_value(FIRM_DECISION_FIELDS[name], position)
+        self.values[name] = value
+        label.set_text(self.value_text(name, value))
+
+    def mark_focus(self) -> None:
+        """Mark the field the arrow keys move (▶ before its label)."""
+        if not self.field_labels:
+            return
+        self.focus %= len(self.field_labels)
+        for k, (widget, label) in enumerate(self.field_labels):
+            widget.set_text(("▶ " + label) if k == self.focus else label)
+
     def decision(self) -> dict:
         """The role's decision as entered (firm fields or a platform's choice; a firm field handed back to the
         model's rule is None)."""
@@ -145,8 +195,18 @@ class RoleDecisionScreen(Screen):
         super().handle(event)
         if event.type == pygame_gui.UI_HORIZONTAL_SLIDER_MOVED and event.ui_element in self.sliders:
             name, label = self.sliders[event.ui_element]
-            self.values[name] = float(event.value)
-            label.set_text(self.value_text(name, float(event.value)))
+            self.set_field(event.ui_element, float(event.value))
+        elif event.type == pygame.KEYDOWN and self.sliders:
+            if event.key in (pygame.K_UP, pygame.K_DOWN):
+                self.focus += -1 if event.key == pygame.K_UP else 1
+                self.mark_focus()
+            elif event.key in (pygame.K_LEFT, pygame.K_RIGHT):
+                slider = list(self.sliders)[self.focus % len(self.sliders)]
+                moved = slider.get_current_value() + (SLIDER_CLICK if event.key == pygame.K_RIGHT else -SLIDER_CLICK)
+                slider.set_current_value(min(max(moved, 0.0), 1.0))
+                self.set_field(slider, slider.get_current_value())
+        if event.type == pygame.KEYDOWN and event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+            self.act("done")
         elif event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED:
             if getattr(self, "provider_menu", None) is event.ui_element:
                 self.provider = self.provider_of.get(event.text)  # None: keep the current provider
