@@ -501,6 +501,29 @@ class Scenario:
         """The resolved scenario as canonical JSON text (stored in saves and run folders)."""
         return canonical_json(self.document)
 
+    @cached_property
+    def numbers_hash(self) -> str:
+        """SHA-256 of the resolved scenario without its display text (titles, labels, names, descriptions,
+        notes: anything in ``{en, ko}`` and the :data:`TEXT_KEYS`): two scenarios with the same numbers hash
+        run to the same numbers for the same seed and decisions, so a save still replays after a release
+        that only rewords a label (``content_hash`` changes with every character)."""
+        return hashlib.sha256(canonical_json(_without_text(self.document)).encode("utf-8")).hexdigest()
+
+
+# Keys whose text is only shown, never computed with (see Scenario.numbers_hash)
+TEXT_KEYS = frozenset({"title", "description", "name", "name_ko", "label", "brief", "notes", "source", "reason"})
+
+
+def _without_text(data: Any) -> Any:
+    """``data`` with its display text left out (see :attr:`Scenario.numbers_hash`)."""
+    if isinstance(data, dict):
+        if data and set(data) <= {"en", "ko"} and all(isinstance(v, str) for v in data.values()):
+            return None  # a localized text
+        return {k: _without_text(v) for k, v in data.items() if not (k in TEXT_KEYS and isinstance(v, str | dict))}
+    if isinstance(data, list):
+        return [_without_text(v) for v in data]
+    return data
+
 
 def canonical_json(data: Any) -> str:
     """``data`` as canonical JSON text (sorted keys, no spaces): what the content hash is taken of."""

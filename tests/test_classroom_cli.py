@@ -179,3 +179,21 @@ def test_play_lesson_resumes_the_teams_save_and_never_overwrites_a_bad_one(tmp_p
     assert main(args) == 0
     assert "could not be resumed" in capsys.readouterr().err
     assert save.with_suffix(".unreadable.json").read_text(encoding="utf-8") == "{broken"
+
+
+def test_a_reworded_lesson_still_reads_the_class_saves_but_a_changed_one_does_not(tmp_path, capsys):
+    """A release that rewords a scenario's labels changed its content hash, and every save of a class played
+    before it was refused as 'a different version of the lesson'."""
+    from classroom_helpers import SMALL_LESSON
+
+    saves = tmp_path / "saves"
+    save = play(write_small_lesson(tmp_path), "blue", saves, {0: {"partnership_review": "block"}})
+    reworded = SMALL_LESSON.replace('title: {en: "Teacher event", ko: 교사 사건}', 'title: {en: "A study", ko: 연구}')
+    assert reworded != SMALL_LESSON
+    write_small_lesson(tmp_path, reworded)
+    assert main(["debrief", str(save), "--out", str(tmp_path / "d1"), "--workers", "1"]) == 0
+    changed = SMALL_LESSON.replace("foreign_trust: -0.1", "foreign_trust: -0.3")
+    assert changed != SMALL_LESSON
+    write_small_lesson(tmp_path, changed)
+    assert main(["debrief", str(save), "--out", str(tmp_path / "d2"), "--workers", "1"]) == 2
+    assert "different version of lesson" in capsys.readouterr().err

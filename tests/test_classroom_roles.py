@@ -98,10 +98,9 @@ def test_role_decision_screen_builds_firm_sliders_headless(tmp_path, monkeypatch
 def _slider_texts(screen) -> dict[str, tuple[float, str]]:
     """Per firm decision field: the value its slider stands at and the text beside it."""
     from sim.game.screens.role_decision import slider_value
-    from sim.model.policies import FIRM_DECISION_FIELDS
 
     return {
-        name: (slider_value(FIRM_DECISION_FIELDS[name], slider.get_current_value()), label.text)
+        name: (slider_value(name, slider.get_current_value()), label.text)
         for slider, (name, label) in screen.sliders.items()
     }
 
@@ -139,7 +138,7 @@ def test_firm_sliders_start_at_what_the_rule_decides_and_read_in_units(tmp_path,
 
     # a move, by the event the slider posts: this decision, in units; submitted, it stands next quarter
     slider = next(s for s, (name, _) in screen.sliders.items() if name == "rd_usd_bn_per_year")
-    position = slider_position(FIRM_DECISION_FIELDS["rd_usd_bn_per_year"], 2.5)
+    position = slider_position("rd_usd_bn_per_year", 2.5)
     pygame.event.post(
         pygame.event.Event(pygame_gui.UI_HORIZONTAL_SLIDER_MOVED, {"ui_element": slider, "value": position})
     )
@@ -242,13 +241,15 @@ def test_spending_sliders_reach_small_and_large_budgets():
     from sim.model.policies import FIRM_DECISION_FIELDS
 
     rd, price = FIRM_DECISION_FIELDS["rd_usd_bn_per_year"], FIRM_DECISION_FIELDS["price"]
-    assert slider_position(rd, 0.0) == 0.0 and slider_position(rd, rd["max"]) == pytest.approx(1.0)
-    assert 0.15 < slider_position(rd, 0.05) < slider_position(rd, 0.5) < slider_position(rd, 5.0) < 0.9
+    r = "rd_usd_bn_per_year"
+    assert slider_position(r, 0.0) == 0.0 and slider_position(r, rd["max"]) == pytest.approx(1.0)
+    assert 0.15 < slider_position(r, 0.05) < slider_position(r, 0.5) < slider_position(r, 5.0) < 0.9
     for value in (0.0, 0.01, 0.17, 0.5, 2.5, 12.3, 20.0):
-        assert slider_value(rd, slider_position(rd, value)) == value  # every step can be set exactly
+        assert slider_value(r, slider_position(r, value)) == value  # every step can be set exactly
     # one arrow click changes a mid-sized budget by a few per cent, not by a fixed $10 m
-    assert 1.03 < slider_value(rd, slider_position(rd, 1.0) + SLIDER_CLICK) / 1.0 < 1.12
-    assert slider_position(price, 1.0) == pytest.approx((1.0 - price["min"]) / (price["max"] - price["min"]))
+    assert 1.03 < slider_value(r, slider_position(r, 1.0) + SLIDER_CLICK) / 1.0 < 1.12
+    expected = (1.0 - price["min"]) / (price["max"] - price["min"])
+    assert slider_position("price", 1.0) == pytest.approx(expected)  # the price stays linear
 
 
 def test_a_firm_decision_can_be_made_from_the_keyboard(tmp_path, monkeypatch, lesson):

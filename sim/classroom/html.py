@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 import unicodedata
 from collections.abc import Callable, Sequence
 
@@ -292,8 +293,6 @@ def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float,
 
 def label_boxes(svg: str) -> list[tuple[str, tuple[float, float, float, float]]]:
     """The scatter labels of a chart made by :func:`scatter_chart` and the boxes they take (for checks)."""
-    import re
-
     found = re.findall(
         rf'<text class="pt" x="([-\d.]+)" y="([-\d.]+)" font-size="{LABEL_SIZE}" text-anchor="(start|end|middle)">([^<]*)</text>',
         svg,

@@ -242,7 +242,8 @@ def decisions_by_role(lesson: Lesson, decisions: Mapping[int, Mapping[str, Any]]
 
 
 def lesson_of_save(saved: SavedGame, search: Sequence[Path] = ()) -> Lesson:
-    """The lesson a save was played in, checked against the scenario the save holds. Raises LessonError."""
+    """The lesson a save was played in, checked against the scenario the save holds (its numbers: a release
+    that only rewords the scenario's text still reads the class's saves). Raises LessonError."""
     from sim.classroom.lesson import load_lesson
 
     info = saved.extra.get("lesson") if isinstance(saved.extra, dict) else None
@@ -255,14 +256,23 @@ def lesson_of_save(saved: SavedGame, search: Sequence[Path] = ()) -> Lesson:
     candidates += [Path.cwd() / f"{name}.yaml", Path.cwd() / "lessons" / f"{name}.yaml"]
     if isinstance(info.get("source"), str):
         candidates.append(Path(info["source"]))
+    different = f"played on a different version of lesson {name!r} (its scenario does not match"
+    mismatched = None
     for candidate in candidates:
         if candidate.is_file():
             found = load_lesson(candidate)
-            if found.name == name and found.scenario.content_hash == saved.scenario.content_hash:
+            if found.name == name and found.scenario.numbers_hash == saved.scenario.numbers_hash:
                 lesson = found
                 break
+            if found.name == name and mismatched is None:
+                mismatched = candidate
     if lesson is None:
-        lesson = load_lesson(name)
-    if lesson.scenario.content_hash != saved.scenario.content_hash:
-        raise LessonError(f"played on a different version of lesson {name!r} (its scenario does not match)")
+        try:
+            lesson = load_lesson(name)
+        except LessonError:
+            if mismatched is None:
+                raise
+            raise LessonError(f"{different} {mismatched})") from None
+    if lesson.scenario.numbers_hash != saved.scenario.numbers_hash:  # reworded labels do not matter
+        raise LessonError(f"{different})")
     return lesson

@@ -36,7 +36,6 @@ def lesson_screens(out: Path) -> list[Path]:
     from sim.game.screens.lesson_end import LessonEndScreen
     from sim.game.screens.role_decision import RoleDecisionScreen, slider_position
     from sim.game.screens.start import StartScreen
-    from sim.model.policies import FIRM_DECISION_FIELDS
 
     lesson = load_lesson("partnerships-lock-in")
     shots = []
@@ -83,7 +82,7 @@ def lesson_screens(out: Path) -> list[Path]:
     attach(app, naver)
     app.show(RoleDecisionScreen)
     slider = next(s for s, (name, _) in app.screen.sliders.items() if name == "compute_usd_bn_per_year")
-    position = slider_position(FIRM_DECISION_FIELDS["compute_usd_bn_per_year"], 0.5)
+    position = slider_position("compute_usd_bn_per_year", 0.5)
     slider.set_current_value(position)  # as a drag leaves it, with the event it posts
     pygame.event.post(
         pygame.event.Event(pygame_gui.UI_HORIZONTAL_SLIDER_MOVED, {"ui_element": slider, "value": position})

@@ -164,9 +164,8 @@ def metric_value(metric: str, value: float, lang: str = "en", period: str | None
         shown = percent(value, 1 + extra)
         return ("최고 수준 대비 " + shown) if lang == "ko" else (shown + " of the frontier")
     if unit == "incidents":
-        count = (
-            group(value) if float(value).is_integer() else _sig(float(value), 3 + extra)
-        )  # expected incidents have decimals
+        # a count of incidents is whole; the expected number has decimals
+        count = group(value) if float(value).is_integer() else _sig(float(value), 3 + extra)
         shown = count + ("건" if lang == "ko" else (" incident" if value == 1 else " incidents"))
         return with_period(shown, period, lang)
     if unit == "millions":

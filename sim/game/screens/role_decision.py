@@ -34,20 +34,22 @@ LOG_DECADES = 3.0
 SLIDER_CLICK = 0.01  # an arrow click moves the slider by 1 % of its length (about 7 % of a spending value)
 
 
-def slider_position(spec: dict, value: float) -> float:
-    """Where ``value`` of a firm decision field sits on its slider (0 to 1)."""
+def slider_position(field: str, value: float) -> float:
+    """Where ``value`` of a firm decision ``field`` sits on its slider (0 to 1)."""
+    spec = FIRM_DECISION_FIELDS[field]
     low, high = spec["min"], spec["max"]
     share = (min(max(value, low), high) - low) / (high - low)
-    if not spec.get("unit_en", "").startswith("USD"):
+    if not field.endswith("_usd_bn_per_year"):  # spending (as units.decision_value tells money)
         return share
     return math.log10(1.0 + (10.0**LOG_DECADES - 1.0) * share) / LOG_DECADES
 
 
-def slider_value(spec: dict, position: float) -> float:
-    """The field's value at a slider ``position`` (0 to 1), rounded to the field's step."""
+def slider_value(field: str, position: float) -> float:
+    """The ``field``'s value at a slider ``position`` (0 to 1), rounded to the field's step."""
+    spec = FIRM_DECISION_FIELDS[field]
     low, high = spec["min"], spec["max"]
     position = min(max(position, 0.0), 1.0)
-    if spec.get("unit_en", "").startswith("USD"):
+    if field.endswith("_usd_bn_per_year"):
         share = (10.0 ** (LOG_DECADES * position) - 1.0) / (10.0**LOG_DECADES - 1.0)
     else:
         share = position
@@ -119,7 +121,7 @@ class RoleDecisionScreen(Screen):
                 label_widget = UILabel(pygame.Rect(20, y, label_w, 28), label, self.manager)
                 slider = UIHorizontalSlider(
                     pygame.Rect(slider_x, y, slider_w, 28),
-                    slider_position(spec, start),
+                    slider_position(name, start),
                     (0.0, 1.0),
                     self.manager,
                     click_increment=SLIDER_CLICK,
@@ -169,7 +171,7 @@ class RoleDecisionScreen(Screen):
     def set_field(self, slider, position: float) -> None:
         """The player moved ``slider`` to ``position``: the field's value is theirs, shown in its unit."""
         name, label = self.sliders[slider]
-        value = slider_value(FIRM_DECISION_FIELDS[name], position)
+        value = slider_value(name, position)
         self.values[name] = value
         label.set_text(self.value_text(name, value))
 
