@@ -283,3 +283,31 @@ def test_a_firm_decision_can_be_made_from_the_keyboard(tmp_path, monkeypatch, le
     press(pygame.K_RETURN)
     assert session.model.firm_overrides["naver"] == {"rd_usd_bn_per_year": moved}
     app.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_platform_sees_what_it_runs_until_when_and_what_each_deal_means(tmp_path, monkeypatch, lesson, lang):
+    """The platform's screen offered a provider and a deal with no word on the contract running, when a
+    choice applies, or what the kinds of deal differ in."""
+    monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path))
+    from sim.classroom.game import attach
+    from sim.game import units
+    from sim.game.app import App
+    from sim.game.i18n import firm_name, pick
+    from sim.game.screens.role_decision import RoleDecisionScreen
+
+    session = LessonSession(lesson, "Kakao team", roles=["kakao"], ghost=False)
+    app = App(size=(1280, 800), lang=lang)
+    attach(app, session)
+    app.show(RoleDecisionScreen)
+    app.pump(2)
+    model = session.model
+    kakao = model.partner_by_id["kakao_talk"]
+    text = app.screen.partner_status(kakao)
+    assert firm_name(model, model.firms[kakao.provider].firm_id, lang) in text
+    assert units.quarter_text(kakao.contract_end, lang) in text
+    assert units.quarters(kakao.contract_end - model.quarter, lang) in text
+    for spec in model.deals.values():
+        if spec.kind in ("integration", "exclusive", "equity"):
+            assert f"{pick(spec.label, lang)}: {units.quarters(spec.quarters, lang)}" in text
+    app.close()

@@ -51,6 +51,15 @@ TEXT = {
         "keep": "(model's rule)",
         "standing": "(standing decision)",
         "back_to_rule": "back to the model's rule",
+        "platform": "The platform now",
+        "own_model": "its own model",
+        "platform_now": (
+            "{provider} ({deal}) until {end}, {left} from now. A choice made here applies when that contract ends,"
+            " or earlier if an event offers the platform a deal."
+        ),
+        "deal_kinds": "Kinds of deal (channel strength: how strongly the platform steers its users to the provider)",
+        "deal_terms": "{deal}: {length}, channel strength {strength}, minimum bid {bid}",
+        "no_bid": "none",
         "not_in_market": "{firm} is not in the market: there is nothing to decide this quarter.",
         "yours": "(this decision)",
         "to_rule": "All back to the model's rule",
@@ -92,6 +101,15 @@ TEXT = {
         "keep": "(모델 규칙)",
         "standing": "(유지 중인 결정)",
         "back_to_rule": "모델 규칙으로",
+        "platform": "지금 플랫폼",
+        "own_model": "자체 모델",
+        "platform_now": (
+            "{provider}({deal}), {end}까지({left} 남음). 여기서 고른 결정은 그 계약이 끝날 때 적용되며,"
+            " 사건이 플랫폼에 제휴를 제안하면 그때 먼저 적용됩니다."
+        ),
+        "deal_kinds": "계약 형태(채널 강도: 플랫폼이 이용자를 공급자에게 이끄는 정도)",
+        "deal_terms": "{deal}: {length}, 채널 강도 {strength}, 최소 제안액 {bid}",
+        "no_bid": "없음",
         "not_in_market": "{firm} 시장에 없습니다. 이번 분기에는 정할 것이 없습니다.",
         "yours": "(이번 결정)",
         "to_rule": "모두 모델 규칙으로 되돌리기",

@@ -91,7 +91,12 @@ class RoleDecisionScreen(Screen):
                 )
                 when = units.quarter_text(last["quarter"], self.lang)
                 info.append(f"<b>{escape(say('last_quarter', self.lang))} ({escape(when)})</b>: {escape(shown)}")
-        box = 200 if h >= 720 else 150  # six slider rows, the hand-back button and Done fit from 960x600 up
+        if role.kind == "partner" and role.partner in self.session.model.partner_by_id:
+            info.append(self.partner_status(self.session.model.partner_by_id[role.partner]))
+        if role.kind == "firm":
+            box = 200 if h >= 720 else 150  # six slider rows, the hand-back button and Done fit from 960x600 up
+        else:
+            box = max(150, min(360, h - 280))  # two menus below it
         UITextBox("<br><br>".join(info), pygame.Rect(20, 50, w - 40, box), self.manager)
         self.sliders: dict = {}
         self.field_labels: list[tuple[UILabel, str]] = []
@@ -229,6 +234,36 @@ class RoleDecisionScreen(Screen):
             self.error_label.set_text(self.app.message)
             return
         self.app.message = ""
+
+    def partner_status(self, partner) -> str:
+        """What the platform runs now and until when, when a choice made here applies, and what each kind
+        of deal means (pygame-gui HTML)."""
+        model, lang = self.session.model, self.lang
+        provider = firm_name(model, model.firms[partner.provider].firm_id, lang) if partner.provider >= 0 else "–"
+        deal = say("own_model", lang) if partner.deal == "own" else self.deal_label(partner.deal)
+        left = max(0, partner.contract_end - model.quarter)
+        now = say("platform_now", lang).format(
+            provider=provider,
+            deal=deal,
+            end=units.quarter_text(partner.contract_end, lang),
+            left=units.quarters(left, lang),
+        )
+        kinds = [
+            say("deal_terms", lang).format(
+                deal=self.deal_label(kind),
+                length=units.quarters(spec.quarters, lang),
+                strength=f"{spec.channel_strength:.1f}",
+                bid=units.usd_bn(spec.min_bid_usd_bn_per_year, lang, "yr")
+                if spec.min_bid_usd_bn_per_year > 0
+                else say("no_bid", lang),
+            )
+            for kind, spec in model.deals.items()
+            if kind in PARTNER_DEALS
+        ]
+        return (
+            f"<b>{escape(say('platform', lang))}</b>: {escape(now)}<br>"
+            f"<b>{escape(say('deal_kinds', lang))}</b><br>" + "<br>".join(f"• {escape(k)}" for k in kinds)
+        )
 
     def deal_label(self, deal: str) -> str:
         """A kind of deal as the scenario names it in the player's language (its id if it has no label)."""
