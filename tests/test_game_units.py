@@ -123,7 +123,7 @@ def test_luck_has_one_rule_and_reads_in_korean():
         ("hhi", [2300.4], "<=", 2300, "final", "en", ["2,300.4 pts"], "≤ 2,300.0 pts"),
         ("firm.revenue_share", [0.1496], ">=", 0.15, "final", "en", ["14.96%"], "≥ 15.00%"),
         # a target shown as it was set (it read '≥ 연 258억 달러' for 258.3억)
-        ("consumer_surplus", [30.0], ">=", 25.83, "final_year_sum", "ko", ["연 300.0억 달러"], "≥ 연 258.3억 달러"),
+        ("consumer_surplus", [30.0], ">=", 25.83, "final_year_sum", "ko", ["연 300억 달러"], "≥ 연 258.3억 달러"),
         ("domestic_revenue_share", [0.35], ">=", 0.2855, "final", "en", ["35.00%"], "≥ 28.55%"),
     ],
 )

@@ -70,7 +70,8 @@ def korean_won_from_krw_bn(krw_bn: float, extra: int = 0) -> str:
 
 
 def korean_dollars_from_usd_bn(usd_bn: float, extra: int = 0) -> str:
-    """USD bn -> '78.5억 달러' / '1,002억 달러' / '3,000만 달러' (``extra`` significant digits more)."""
+    """USD bn -> '78.5억 달러' / '1,002억 달러' / '3,000만 달러' / '2억 달러' (``extra`` significant digits
+    more; no trailing zeros: '2.00억' reads oddly in Korean)."""
     if usd_bn == 0:
         return "0달러"
     eok = usd_bn * 10.0
@@ -79,7 +80,7 @@ def korean_dollars_from_usd_bn(usd_bn: float, extra: int = 0) -> str:
     if eok >= 1000:
         return f"{sign}{group(eok, extra)}억 달러"
     if eok >= 1:
-        return f"{sign}{_sig(eok, 3 + extra)}억 달러"
+        return f"{sign}{_without_trailing_zeros(_sig(eok, 3 + extra))}억 달러"
     return f"{sign}{round(eok * 10_000):,}만 달러"
 
 
