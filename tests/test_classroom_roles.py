@@ -105,25 +105,44 @@ def _slider_texts(screen) -> dict[str, tuple[float, str]]:
     }
 
 
+@pytest.fixture()
+def role_screen(tmp_path, monkeypatch):
+    """Open the decision screen of a lesson session in a headless window: ``role_screen(session, lang)``
+    returns the app (closed after the test)."""
+    monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path))
+    from sim.classroom.game import attach
+    from sim.game.app import App
+    from sim.game.screens.role_decision import RoleDecisionScreen
+
+    apps = []
+
+    def open_screen(session: LessonSession, lang: str = "en"):
+        app = App(size=(1280, 800), lang=lang)
+        apps.append(app)
+        attach(app, session)
+        app.show(RoleDecisionScreen)
+        app.pump(2)
+        return app
+
+    yield open_screen
+    for app in apps:
+        app.close()
+
+
 @pytest.mark.parametrize("lang", ["en", "ko"])
-def test_firm_sliders_start_at_what_the_rule_decides_and_read_in_units(tmp_path, monkeypatch, lesson, lang):
+def test_firm_sliders_start_at_what_the_rule_decides_and_read_in_units(role_screen, lesson, lang):
     """They showed 0.00 for every spending field (the firm has no such attributes) and bare numbers: a player
     read that the model's rule spends nothing, and '0.90' with no unit."""
-    monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path))
     import pygame
     import pygame_gui
 
-    from sim.classroom.game import attach, say
+    from sim.classroom.game import say
     from sim.game import units
-    from sim.game.app import App
     from sim.game.screens.role_decision import RoleDecisionScreen, slider_position
     from sim.model.policies import FIRM_DECISION_FIELDS
 
     session = LessonSession(lesson, "Naver team", roles=["naver"], ghost=False)
-    app = App(size=(1280, 800), lang=lang)
-    attach(app, session)
-    app.show(RoleDecisionScreen)
-    app.pump(2)
+    app = role_screen(session, lang)
     screen = app.screen
     rule = session.model.firm_decision_now("naver")
     assert rule is not None and rule.rd_usd_bn_per_year > 0
@@ -173,7 +192,6 @@ def test_firm_sliders_start_at_what_the_rule_decides_and_read_in_units(tmp_path,
     screen.act("done")
     app.pump(2)
     assert "naver" not in session.model.firm_overrides
-    app.close()
 
 
 def test_asking_what_a_firm_decides_now_changes_nothing(lesson):
@@ -214,25 +232,16 @@ def test_debrief_reads_firm_and_platform_decisions_in_words_and_units(lesson):
     assert set(re.findall(r"[A-Za-z][A-Za-z0-9&\-]*", korean)) <= set(PROPER_NOUNS) | names
 
 
-def test_a_firm_out_of_the_market_has_nothing_to_decide(tmp_path, monkeypatch, lesson):
+def test_a_firm_out_of_the_market_has_nothing_to_decide(role_screen, lesson):
     """Its sliders showed every field at its minimum as the model's rule."""
-    monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path))
-    from sim.classroom.game import attach
-    from sim.game.app import App
-    from sim.game.screens.role_decision import RoleDecisionScreen
-
     session = LessonSession(lesson, "Naver team", roles=["naver"], ghost=False)
     session.submit({"firm:naver": {"rd_usd_bn_per_year": 20.0}})  # spends its cash in a quarter and leaves
     assert not session.model.firm_by_id["naver"].available
-    app = App(size=(1280, 800), lang="ko")
-    attach(app, session)
-    app.show(RoleDecisionScreen)
-    app.pump(2)
+    app = role_screen(session, "ko")
     assert not app.screen.sliders and app.screen.decision() == {}
     shown = [getattr(e, "text", "") for e in app.manager.get_root_container().elements]
     assert "네이버 하이퍼클로바X는 시장에 없습니다. 이번 분기에는 정할 것이 없습니다." in shown
     app.screen.act("done")
-    app.close()
 
 
 def test_spending_sliders_reach_small_and_large_budgets():
@@ -252,19 +261,11 @@ def test_spending_sliders_reach_small_and_large_budgets():
     assert slider_position("price", 1.0) == pytest.approx(expected)  # the price stays linear
 
 
-def test_a_firm_decision_can_be_made_from_the_keyboard(tmp_path, monkeypatch, lesson):
-    monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path))
+def test_a_firm_decision_can_be_made_from_the_keyboard(role_screen, lesson):
     import pygame
 
-    from sim.classroom.game import attach
-    from sim.game.app import App
-    from sim.game.screens.role_decision import RoleDecisionScreen
-
     session = LessonSession(lesson, "Naver team", roles=["naver"], ghost=False)
-    app = App(size=(1280, 800))
-    attach(app, session)
-    app.show(RoleDecisionScreen)
-    app.pump(2)
+    app = role_screen(session)
     screen = app.screen
     rule = session.model.firm_decision_now("naver").rd_usd_bn_per_year
 
@@ -282,25 +283,17 @@ def test_a_firm_decision_can_be_made_from_the_keyboard(tmp_path, monkeypatch, le
     assert _slider_texts(screen)["rd_usd_bn_per_year"][1].endswith("(this decision)")
     press(pygame.K_RETURN)
     assert session.model.firm_overrides["naver"] == {"rd_usd_bn_per_year": moved}
-    app.close()
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
-def test_a_platform_sees_what_it_runs_until_when_and_what_each_deal_means(tmp_path, monkeypatch, lesson, lang):
+def test_a_platform_sees_what_it_runs_until_when_and_what_each_deal_means(role_screen, lesson, lang):
     """The platform's screen offered a provider and a deal with no word on the contract running, when a
     choice applies, or what the kinds of deal differ in."""
-    monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path))
-    from sim.classroom.game import attach
     from sim.game import units
-    from sim.game.app import App
     from sim.game.i18n import firm_name, pick
-    from sim.game.screens.role_decision import RoleDecisionScreen
 
     session = LessonSession(lesson, "Kakao team", roles=["kakao"], ghost=False)
-    app = App(size=(1280, 800), lang=lang)
-    attach(app, session)
-    app.show(RoleDecisionScreen)
-    app.pump(2)
+    app = role_screen(session, lang)
     model = session.model
     kakao = model.partner_by_id["kakao_talk"]
     text = app.screen.partner_status(kakao)
@@ -310,4 +303,3 @@ def test_a_platform_sees_what_it_runs_until_when_and_what_each_deal_means(tmp_pa
     for spec in model.deals.values():
         if spec.kind in ("integration", "exclusive", "equity"):
             assert f"{pick(spec.label, lang)}: {units.quarters(spec.quarters, lang)}" in text
-    app.close()
