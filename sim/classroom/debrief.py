@@ -20,7 +20,7 @@ from sim.classroom.lesson import Lesson, Role
 from sim.classroom.scoring import FairScore, explain_difference, fair_score, luck_word
 from sim.core.files import write_folder
 from sim.game import units
-from sim.game.i18n import pick
+from sim.game.i18n import deal_label, display_name, pick
 from sim.model.outcomes import METRICS
 from sim.runner import check_out_dir
 from sim.saves import SavedGame, load_save
@@ -221,22 +221,12 @@ def decision_text(decision: Mapping[str, Any], scenario=None, lang: str = "en") 
     and each field's label and value in units, a platform's choice by its name, its provider's and the
     deal's. Otherwise (or for names the scenario lacks) ``name=value``."""
     from sim.classroom.game import say
-    from sim.model.policies import FIRM_DECISION_FIELDS, PARTNER_DECISION_FIELDS
+    from sim.model.policies import FIRM_DECISION_FIELDS, PARTNER_DECISION_FIELDS, field_label
 
     parts = []
     events = {e["id"]: e for e in scenario.events} if scenario is not None else {}
     firms = {f["id"]: f for f in scenario.firms} if scenario is not None else {}
     partners = {p.id: p for p in scenario.partners} if scenario is not None else {}
-
-    def name(spec) -> str:
-        name_ko = spec["name_ko"] if isinstance(spec, dict) else spec.name_ko
-        return (name_ko if lang == "ko" and name_ko else None) or (
-            spec["name"] if isinstance(spec, dict) else spec.name
-        )
-
-    def label(spec: Mapping[str, Any]) -> str:
-        return spec.get(f"label_{lang}") or spec["label_en"]
-
     for key, value in decision.items():
         kind, _, ident = key.partition(":")
         if scenario is not None and not ident and key in scenario.parameters:
@@ -249,20 +239,21 @@ def decision_text(decision: Mapping[str, Any], scenario=None, lang: str = "en") 
             parts.append(f"{pick(event['title'], lang)}: {answer}")
         elif kind == "firm" and ident in firms and isinstance(value, Mapping):
             fields = [
-                f"{label(FIRM_DECISION_FIELDS[f])} "
+                f"{field_label(FIRM_DECISION_FIELDS[f], lang)} "
                 + (say("back_to_rule", lang) if v is None else units.decision_value(f, v, lang))
                 for f, v in value.items()
                 if f in FIRM_DECISION_FIELDS
             ]
-            parts.append(f"{name(firms[ident])}: " + ("; ".join(fields) or say("back_to_rule", lang)))
+            parts.append(f"{display_name(firms[ident], lang)}: " + ("; ".join(fields) or say("back_to_rule", lang)))
         elif kind == "partner" and ident in partners and isinstance(value, Mapping):
             provider = firms.get(value.get("provider", ""))
-            deal = scenario.deals.get(value.get("deal", ""))
             chosen = [
-                f"{label(PARTNER_DECISION_FIELDS['provider'])} {name(provider) if provider else value.get('provider')}",
-                f"{label(PARTNER_DECISION_FIELDS['deal'])} {pick(deal.label, lang) if deal and deal.label else value.get('deal')}",
+                f"{field_label(PARTNER_DECISION_FIELDS['provider'], lang)} "
+                + (display_name(provider, lang) if provider else str(value.get("provider"))),
+                f"{field_label(PARTNER_DECISION_FIELDS['deal'], lang)} "
+                + deal_label(scenario.deals, str(value.get("deal")), lang),
             ]
-            parts.append(f"{name(partners[ident])}: " + "; ".join(chosen))
+            parts.append(f"{display_name(partners[ident], lang)}: " + "; ".join(chosen))
         else:
             parts.append(f"{key}={value}")
     return ", ".join(parts)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import Any
 
 from sim.errors import one_line
 
@@ -454,13 +455,21 @@ def pick(text: Mapping[str, str] | None, lang: str = "en") -> str:
 def display_name(agent, lang: str = "en") -> str:
     """A firm's or a partner platform's name in ``lang``: the scenario's ``name_ko`` on a Korean screen.
 
-    ``agent`` is a model Firm or Partner (anything with ``name`` and ``name_ko``); the model
-    gives entrants a Korean name too ("스타트업 2"), and falls back to ``name`` when the
-    scenario has no ``name_ko``.
+    ``agent`` is a model Firm or Partner, a scenario's partner spec (anything with ``name`` and
+    ``name_ko``) or a scenario's firm entry (a mapping with those keys); the model gives entrants a
+    Korean name too ("스타트업 2"), and falls back to ``name`` when the scenario has no ``name_ko``.
     """
-    if lang == "ko":
-        return getattr(agent, "name_ko", None) or agent.name
-    return agent.name
+    if isinstance(agent, Mapping):
+        name, name_ko = agent["name"], agent.get("name_ko")
+    else:
+        name, name_ko = agent.name, getattr(agent, "name_ko", None)
+    return (name_ko or name) if lang == "ko" else name
+
+
+def deal_label(deals: Mapping[str, Any], kind: str, lang: str = "en") -> str:
+    """A kind of partnership deal as the scenario's ``deals`` name it in ``lang`` (its id if they lack it)."""
+    spec = deals.get(kind)
+    return pick(spec.label, lang) if spec is not None and spec.label else kind
 
 
 def firm_name(model, firm_id: str, lang: str = "en") -> str:

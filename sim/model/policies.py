@@ -67,6 +67,12 @@ FIRM_DECISION_FIELDS: dict[str, dict[str, Any]] = {
     ),
 }
 
+
+def field_label(spec: Mapping[str, Any], language: str = "en") -> str:
+    """A decision field's label (:data:`FIRM_DECISION_FIELDS`, :data:`PARTNER_DECISION_FIELDS`) in ``language``."""
+    return spec.get(f"label_{language}") or spec["label_en"]
+
+
 PARTNER_DECISION_FIELDS: dict[str, dict[str, Any]] = {
     "provider": {"type": "firm", "label_en": "AI provider", "label_ko": "AI 공급자"},
     "deal": {"type": "deal", "label_en": "Kind of deal", "label_ko": "계약 형태"},

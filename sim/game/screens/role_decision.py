@@ -21,11 +21,11 @@ from sim.classroom.lesson import PARTNER_DEALS
 from sim.classroom.session import LessonSession
 from sim.errors import UserError
 from sim.game import charts, units
-from sim.game.i18n import firm_name, pick
+from sim.game.i18n import deal_label, firm_name
 from sim.game.korean import with_particle
 from sim.game.screens.base import GuiItems, Screen, escape
 from sim.game.screens.briefing import role_objectives_html
-from sim.model.policies import FIRM_DECISION_FIELDS
+from sim.model.policies import FIRM_DECISION_FIELDS, field_label
 
 # A firm's spending sliders run on a logarithmic scale over the field's whole range: spending spans three
 # orders of magnitude between firms (a startup's R&D of $10 m a year, a champion's $2 bn, the bound $20 bn),
@@ -118,7 +118,7 @@ class RoleDecisionScreen(Screen):
             slider_x = 20 + label_w + 10
             slider_w = w - 20 - value_w - 10 - slider_x
             for name, spec in FIRM_DECISION_FIELDS.items() if now is not None else ():
-                label = spec[f"label_{self.lang}"] if f"label_{self.lang}" in spec else spec["label_en"]
+                label = field_label(spec, self.lang)
                 start = self.values.get(name)
                 if start is None:
                     start = getattr(rule if name in self.values else now, name)
@@ -149,10 +149,13 @@ class RoleDecisionScreen(Screen):
             UILabel(pygame.Rect(20, y, 200, 30), say("provider", self.lang), self.manager)
             self.provider_menu = UIDropDownMenu(options, shown, pygame.Rect(230, y, 260, 30), self.manager)
             UILabel(pygame.Rect(20, y + 44, 200, 30), say("deal", self.lang), self.manager)
-            self.deal_of = {self.deal_label(deal): deal for deal in PARTNER_DEALS}
+            self.deal_of = {deal_label(model.deals, deal, self.lang): deal for deal in PARTNER_DEALS}
             deals: GuiItems = list(self.deal_of)
             self.deal_menu = UIDropDownMenu(
-                deals, self.deal_label(self.deal), pygame.Rect(230, y + 44, 260, 30), self.manager
+                deals,
+                deal_label(model.deals, self.deal, self.lang),
+                pygame.Rect(230, y + 44, 260, 30),
+                self.manager,
             )
         self.button((w - 220, h - 64, 200, 40), say("done", self.lang), "done", say("done", self.lang))
         self.error_label = UILabel(pygame.Rect(20, h - 60, w - 260, 30), self.app.message or "", self.manager)
@@ -201,19 +204,18 @@ class RoleDecisionScreen(Screen):
     def handle(self, event: pygame.event.Event) -> None:
         super().handle(event)
         if event.type == pygame_gui.UI_HORIZONTAL_SLIDER_MOVED and event.ui_element in self.sliders:
-            name, label = self.sliders[event.ui_element]
             self.set_field(event.ui_element, float(event.value))
-        elif event.type == pygame.KEYDOWN and self.sliders:
-            if event.key in (pygame.K_UP, pygame.K_DOWN):
+        elif event.type == pygame.KEYDOWN:
+            if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+                self.act("done")
+            elif event.key in (pygame.K_UP, pygame.K_DOWN) and self.sliders:
                 self.focus += -1 if event.key == pygame.K_UP else 1
                 self.mark_focus()
-            elif event.key in (pygame.K_LEFT, pygame.K_RIGHT):
+            elif event.key in (pygame.K_LEFT, pygame.K_RIGHT) and self.sliders:
                 slider = list(self.sliders)[self.focus % len(self.sliders)]
                 moved = slider.get_current_value() + (SLIDER_CLICK if event.key == pygame.K_RIGHT else -SLIDER_CLICK)
                 slider.set_current_value(min(max(moved, 0.0), 1.0))
                 self.set_field(slider, slider.get_current_value())
-        if event.type == pygame.KEYDOWN and event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
-            self.act("done")
         elif event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED:
             if getattr(self, "provider_menu", None) is event.ui_element:
                 self.provider = self.provider_of.get(event.text)  # None: keep the current provider
@@ -240,7 +242,7 @@ class RoleDecisionScreen(Screen):
         of deal means (pygame-gui HTML)."""
         model, lang = self.session.model, self.lang
         provider = firm_name(model, model.firms[partner.provider].firm_id, lang) if partner.provider >= 0 else "–"
-        deal = say("own_model", lang) if partner.deal == "own" else self.deal_label(partner.deal)
+        deal = say("own_model", lang) if partner.deal == "own" else deal_label(model.deals, partner.deal, lang)
         left = max(0, partner.contract_end - model.quarter)
         now = say("platform_now", lang).format(
             provider=provider,
@@ -250,7 +252,7 @@ class RoleDecisionScreen(Screen):
         )
         kinds = [
             say("deal_terms", lang).format(
-                deal=self.deal_label(kind),
+                deal=deal_label(model.deals, kind, lang),
                 length=units.quarters(spec.quarters, lang),
                 strength=f"{spec.channel_strength:.1f}",
                 bid=units.usd_bn(spec.min_bid_usd_bn_per_year, lang, "yr")
@@ -264,11 +266,6 @@ class RoleDecisionScreen(Screen):
             f"<b>{escape(say('platform', lang))}</b>: {escape(now)}<br>"
             f"<b>{escape(say('deal_kinds', lang))}</b><br>" + "<br>".join(f"• {escape(k)}" for k in kinds)
         )
-
-    def deal_label(self, deal: str) -> str:
-        """A kind of deal as the scenario names it in the player's language (its id if it has no label)."""
-        spec = self.session.model.deals.get(deal)
-        return pick(spec.label, self.lang) if spec is not None and spec.label else deal
 
     def draw(self, surface: pygame.Surface) -> None:
         quarter = say("decide_for", self.lang).format(quarter=units.quarter_text(self.session.model.quarter, self.lang))
