@@ -117,7 +117,7 @@ def test_debrief_writes_self_contained_html(class_folder, tmp_path):
     korean = (tmp_path / "ko" / "index.html").read_text(encoding="utf-8")
     assert "전환점" in korean
     # objective values and targets in their units (the small lesson: a yearly surplus, a share), luck in Korean
-    assert "≥ $20.0 bn/yr" in html and "≥ 연 200억 달러" in korean
+    assert "≥ $20 bn/yr" in html and "≥ 연 200억 달러" in korean
     assert any(word in korean for word in ("운이 좋음", "운이 나쁨", "평균적"))
     assert "2024년 1분기" in korean and "2024Q" not in korean  # the charts' ticks too
     # no English but proper nouns: decisions by the levers' Korean labels, firms by their Korean names

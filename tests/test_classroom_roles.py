@@ -116,8 +116,8 @@ def role_screen(tmp_path, monkeypatch):
 
     apps = []
 
-    def open_screen(session: LessonSession, lang: str = "en"):
-        app = App(size=(1280, 800), lang=lang)
+    def open_screen(session: LessonSession, lang: str = "en", size: tuple[int, int] = (1280, 800)):
+        app = App(size=size, lang=lang)
         apps.append(app)
         attach(app, session)
         app.show(RoleDecisionScreen)
@@ -303,3 +303,18 @@ def test_a_platform_sees_what_it_runs_until_when_and_what_each_deal_means(role_s
     for spec in model.deals.values():
         if spec.kind in ("integration", "exclusive", "equity"):
             assert f"{pick(spec.label, lang)}: {units.quarters(spec.quarters, lang)}" in text
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_platform_reads_its_whole_brief_without_scrolling_at_the_smallest_window(role_screen, lang):
+    """At 960x600 the last kind of deal sat below the text box's edge, behind a scroll bar, above empty space."""
+    from pygame_gui.elements import UITextBox
+
+    from sim.classroom.lesson import load_lesson
+
+    shipped = load_lesson("partnerships-lock-in")  # the platform role of a lesson we ship
+    app = role_screen(LessonSession(shipped, "Kakao team", roles=["kakao"], ghost=False), lang, (960, 600))
+    boxes = [e for e in app.manager.get_root_container().elements if isinstance(e, UITextBox)]
+    assert len(boxes) == 1 and boxes[0].scroll_bar is None
+    assert boxes[0].rect.bottom < app.screen.provider_menu.rect.top  # the menus stay below it, on screen
+    assert app.screen.deal_menu.rect.bottom < app.screen.error_label.rect.top <= app.size[1]

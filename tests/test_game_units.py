@@ -25,6 +25,12 @@ def test_korean_counts_and_periods():
     assert units.krw_bn(640, "en", "yr") == "KRW 640 bn/yr"
     assert units.usd_bn(7.85, "en", "qtr") == "$7.85 bn/qtr"
     assert units.usd_bn(40.18, "ko") == "402억 달러"
+    # English money has no trailing zeros either (deal bids read '$0.200 bn/yr' and '$50.0 m/yr')
+    assert units.usd_bn(0.2, "en", "yr") == "$0.2 bn/yr"
+    assert units.usd_bn(0.05, "en", "yr") == "$50 m/yr"
+    assert units.usd_bn(-0.77, "en") == "-$0.77 bn"
+    assert units.usd_bn(1000.0, "en") == "$1,000 bn"
+    assert units.usd_bn(0.5, "en", extra=1) == "$0.5 bn"
     assert units.quarters(4, "ko") == "4개 분기"
     assert units.points_change(0.0013, "ko") == "+0.13%p"
     assert units.points_change(0.0013, "en") == "+0.13 pp"
@@ -63,7 +69,7 @@ def test_yearly_objectives_are_shown_as_yearly_totals_and_the_gap_as_a_share_of_
     from sim.objectives import ObjectiveResult
 
     revenue = ObjectiveResult("m", {"en": "Market", "ko": "시장"}, "market_revenue_usd_bn", ">=", 27, 1, 31.4, True, 1)
-    assert objective_line(revenue, "en", "final_year_sum") == "[met] Market: $31.4 bn/yr (≥ $27.0 bn/yr)"
+    assert objective_line(revenue, "en", "final_year_sum") == "[met] Market: $31.4 bn/yr (≥ $27 bn/yr)"
     gap = ObjectiveResult("g", {"en": "Gap", "ko": "격차"}, "capability_gap", "<=", 0.12, 1, 0.141, False, 0.3)
     assert objective_line(gap, "ko", "final") == "[미달] 격차: 최고 수준의 85.9% (≥ 최고 수준의 88%)"
 

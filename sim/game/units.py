@@ -96,15 +96,16 @@ def with_period(text: str, period: str | None, lang: str) -> str:
 
 
 def usd_bn(value: float, lang: str, period: str | None = None, extra: int = 0) -> str:
-    """Money in US dollars held in USD bn (three significant digits, ``extra`` more)."""
+    """Money in US dollars held in USD bn (three significant digits, ``extra`` more; no trailing zeros:
+    '$0.2 bn', '$50 m', not '$0.200 bn', '$50.0 m')."""
     if lang == "ko":
         return with_period(korean_dollars_from_usd_bn(value, extra), period, lang)
     if value == 0:
         return with_period("$0", period, lang)
     sign = "-" if value < 0 else ""
     if abs(value) < 0.1:
-        return with_period(f"{sign}${_sig(abs(value) * 1000, 3 + extra)} m", period, lang)
-    return with_period(f"{sign}${_sig(abs(value), 3 + extra)} bn", period, lang)
+        return with_period(f"{sign}${_without_trailing_zeros(_sig(abs(value) * 1000, 3 + extra))} m", period, lang)
+    return with_period(f"{sign}${_without_trailing_zeros(_sig(abs(value), 3 + extra))} bn", period, lang)
 
 
 def krw_bn(value: float, lang: str, period: str | None = None, extra: int = 0) -> str:

@@ -96,7 +96,7 @@ class RoleDecisionScreen(Screen):
         if role.kind == "firm":
             box = 200 if h >= 720 else 150  # six slider rows, the hand-back button and Done fit from 960x600 up
         else:
-            box = max(150, min(360, h - 280))  # two menus below it
+            box = max(150, min(360, h - 230))  # two menus below it, then the message line and Done
         UITextBox("<br><br>".join(info), pygame.Rect(20, 50, w - 40, box), self.manager)
         self.sliders: dict = {}
         self.field_labels: list[tuple[UILabel, str]] = []
