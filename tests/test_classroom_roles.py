@@ -318,3 +318,22 @@ def test_a_platform_reads_its_whole_brief_without_scrolling_at_the_smallest_wind
     assert len(boxes) == 1 and boxes[0].scroll_bar is None
     assert boxes[0].rect.bottom < app.screen.provider_menu.rect.top  # the menus stay below it, on screen
     assert app.screen.deal_menu.rect.bottom < app.screen.error_label.rect.top <= app.size[1]
+
+
+@pytest.mark.parametrize("size", [(960, 600), (1280, 800)])
+def test_a_drop_down_near_the_bottom_opens_upwards_with_its_whole_list(role_screen, size):
+    """At 960x600 the provider list opened downwards, cut by the window's edge to a few rows and a scroll bar."""
+    import pygame
+
+    from sim.classroom.lesson import load_lesson
+
+    app = role_screen(LessonSession(load_lesson("partnerships-lock-in"), "T", roles=["kakao"], ghost=False), "en", size)
+    menu = app.screen.provider_menu
+    for kind in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP):  # a real click on the closed menu
+        pygame.event.post(pygame.event.Event(kind, pos=menu.rect.center, button=1))
+        app.pump(2)
+    options = menu.current_state.options_selection_list
+    assert options is not None, "the click did not open the menu"
+    assert options.scroll_bar is None  # every provider shown
+    assert 0 <= options.rect.top and options.rect.bottom <= app.size[1]
+    assert (options.rect.bottom <= menu.rect.centery) == (size == (960, 600))  # upwards only where below is short

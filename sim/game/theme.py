@@ -23,6 +23,10 @@ ELEMENTS = (
     "title_bar",
 )
 
+# a drop-down menu's list: each option's height and the list's frame (shadows and borders, top and bottom)
+MENU_ITEM_HEIGHT = 20
+MENU_LIST_FRAME = 8
+
 
 def theme() -> dict:
     """A theme dict for ``UIManager(size, theme)``."""
@@ -37,6 +41,8 @@ def theme() -> dict:
     }
     out: dict = {name: {"font": dict(font)} for name in ELEMENTS}
     out["label"]["misc"] = {"text_horiz_alignment": "left"}
+    out["drop_down_menu"]["misc"] = {"list_item_height": str(MENU_ITEM_HEIGHT)}
+    out["#menu_up"] = {"misc": {"expand_direction": "up", "list_item_height": str(MENU_ITEM_HEIGHT)}}
     out["#lever_label"] = {
         "font": [dict(font, size="13", bold="1"), dict(font, size="13", bold="1", locale="ko")],
         "misc": {"text_horiz_alignment": "left"},

@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 import pygame
 import pygame_gui
-from pygame_gui.elements import UIButton
+from pygame_gui.elements import UIButton, UIDropDownMenu
 
 from sim.errors import UserError
 from sim.game.i18n import error_text, t
+from sim.game.theme import MENU_ITEM_HEIGHT, MENU_LIST_FRAME
 
 if TYPE_CHECKING:
     from sim.game.app import App
@@ -51,6 +52,18 @@ class Screen:
         widget = UIButton(pygame.Rect(rect), label, self.manager, container=container, tool_tip_text=tip)
         self.buttons[widget] = action
         return widget
+
+    def drop_down(self, options, current: str, rect, tip: str | None = None) -> UIDropDownMenu:
+        """A drop-down menu that opens upwards when its whole list fits above it but not below (near the
+        window's bottom a downward list was cut to a few rows behind a scroll bar)."""
+        rect = pygame.Rect(rect)
+        needed = MENU_ITEM_HEIGHT * len(options) + MENU_LIST_FRAME
+        below, above = self.app.size[1] - rect.bottom, rect.top
+        upwards = needed > below and above > below
+        menu = UIDropDownMenu(options, current, rect, self.manager, object_id="#menu_up" if upwards else None)
+        if tip:
+            menu.set_tooltip(tip)
+        return menu
 
     def tr(self, key: str) -> str:
         """A UI string in the current language."""

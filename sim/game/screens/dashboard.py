@@ -124,13 +124,9 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
             self.chart_menu.kill()
         options: GuiItems = [METRICS[m].label(self.lang) for m in METRICS if m in self._metric_names()]
         self.metric_by_label = {METRICS[m].label(self.lang): m for m in METRICS}
-        self.chart_menu = UIDropDownMenu(
-            options,
-            METRICS[self.chart_metric].label(self.lang),
-            self.chart_menu_rect,
-            self.manager,
+        self.chart_menu = self.drop_down(
+            options, METRICS[self.chart_metric].label(self.lang), self.chart_menu_rect, self.tr("chart_tip")
         )
-        self.chart_menu.set_tooltip(self.tr("chart_tip"))
 
     def _metric_names(self) -> list[str]:
         return [m for m in METRICS if not self.session.history or m in self.session.history[-1]]
@@ -156,13 +152,12 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
                     widget.disable()
             x -= 6
         x -= 6
-        self.speed_menu = UIDropDownMenu(
+        self.speed_menu = self.drop_down(
             [units.speed_text(v, self.lang) for v in SPEEDS],
             units.speed_text(self.speed, self.lang),
-            pygame.Rect(x - 96, 8, 96, 34),
-            self.manager,
+            (x - 96, 8, 96, 34),
+            self.tr("speed_tip"),
         )
-        self.speed_menu.set_tooltip(self.tr("speed_tip"))
         x -= 102
         self.auto_button = self.button(
             (x - 120, 8, 120, 34),
@@ -207,10 +202,9 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
                 current = next((label for label, key in self.why_names.items() if key == self.why_target), current)
             if current not in options:  # the firm has left the market (or undo went back before it entered)
                 current, self.why_target = self.tr("domestic_side"), None
-            self.why_menu = UIDropDownMenu(
-                options, current, pygame.Rect(self.content.x, self.content.y, self.content.width, 30), self.manager
+            self.why_menu = self.drop_down(
+                options, current, (self.content.x, self.content.y, self.content.width, 30), self.tr("why_select_tip")
             )
-            self.why_menu.set_tooltip(self.tr("why_select_tip"))
 
     # -- acting ------------------------------------------------------------
     def request_step(self, in_background: bool = False) -> None:

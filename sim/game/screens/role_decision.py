@@ -14,7 +14,7 @@ import math
 
 import pygame
 import pygame_gui
-from pygame_gui.elements import UIDropDownMenu, UIHorizontalSlider, UILabel, UITextBox
+from pygame_gui.elements import UIHorizontalSlider, UILabel, UITextBox
 
 from sim.classroom.game import lesson_session, say
 from sim.classroom.lesson import PARTNER_DEALS
@@ -147,15 +147,12 @@ class RoleDecisionScreen(Screen):
             options: GuiItems = [keep, *self.provider_of]
             shown = firm_name(model, self.provider, self.lang) if self.provider else keep
             UILabel(pygame.Rect(20, y, 200, 30), say("provider", self.lang), self.manager)
-            self.provider_menu = UIDropDownMenu(options, shown, pygame.Rect(230, y, 260, 30), self.manager)
+            self.provider_menu = self.drop_down(options, shown, (230, y, 260, 30))
             UILabel(pygame.Rect(20, y + 44, 200, 30), say("deal", self.lang), self.manager)
             self.deal_of = {deal_label(model.deals, deal, self.lang): deal for deal in PARTNER_DEALS}
             deals: GuiItems = list(self.deal_of)
-            self.deal_menu = UIDropDownMenu(
-                deals,
-                deal_label(model.deals, self.deal, self.lang),
-                pygame.Rect(230, y + 44, 260, 30),
-                self.manager,
+            self.deal_menu = self.drop_down(
+                deals, deal_label(model.deals, self.deal, self.lang), (230, y + 44, 260, 30)
             )
         self.button((w - 220, h - 64, 200, 40), say("done", self.lang), "done", say("done", self.lang))
         self.error_label = UILabel(pygame.Rect(20, h - 60, w - 260, 30), self.app.message or "", self.manager)
