@@ -168,6 +168,38 @@ def test_every_screen_fits(size, tiny_korea, tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_quarter_and_the_plans_cost_are_never_cut_off(size, tiny_korea, tmp_path, monkeypatch):
+    """At 960x600 the status line read 'Planning 2025…' (the quarter and the count cut off) and the budget line
+    lost the plan's cost, the figure that turns red, behind its ellipsis."""
+    from sim.game import units
+
+    app, recorder = layout_app(size, tmp_path, monkeypatch)
+    for lang in ("en", "ko"):
+        app.set_language(lang)
+        session = GameSession(tiny_korea, 0)
+        app.start_game(session)
+        for _ in range(2):
+            app.screen.request_step()
+        for name in ("sovereign_ai_budget_krw_bn", "public_compute_gpus_k"):  # well over the budget
+            app.screen.set_lever(name, session.scenario.parameters[name].max)
+        app.cache.clear()
+        recorder.lines.clear()
+        app.draw()
+        screen = app.screen
+        quarter = units.quarter_text(session.model.quarter, lang)
+        status = [value for _, rect, value, _ in recorder.lines if rect.topleft == (12, 25)]
+        assert len(status) == 1 and quarter in status[0], status
+        assert charts.font(13).size(status[0])[0] <= screen.title_right - 12, f"{lang}: {status[0]!r} is cut off"
+        planned = units.krw_bn(sum(session.lever_costs().values()), lang, "yr")
+        budget = [
+            value for _, rect, value, _ in recorder.lines if rect.topleft == (screen.left.x + 4, screen.left.y + 30)
+        ]
+        assert len(budget) == 1 and planned in budget[0], budget
+        shown = charts.font(11).size(budget[0].split(planned)[0] + planned)[0]
+        assert shown <= screen.left.width - 8, f"{lang}: the plan's cost in {budget[0]!r} is cut off"
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_the_first_game_tour_box_is_on_top_and_beside_what_it_points_at(size, tiny_korea, tmp_path, monkeypatch):
     """Each tour step's text box lies inside the window and off the part it points at, its lines inside the
     box, and nothing covers it: it is drawn over the widgets (which once hid its words: the chart menu, the

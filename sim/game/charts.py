@@ -108,6 +108,19 @@ def text(
     return rect
 
 
+def first_fitting(alternatives: list[str], size: int, max_width: int, bold: bool = False) -> str:
+    """The first of ``alternatives`` (longest first) that fits ``max_width`` at this font size, else the last
+    (which :func:`text` then clips): a shorter wording rather than an ellipsis over what matters."""
+    return _first_fitting(tuple(alternatives), size, max_width, bold)
+
+
+@functools.lru_cache(maxsize=256)
+def _first_fitting(alternatives: tuple[str, ...], size: int, max_width: int, bold: bool) -> str:
+    """:func:`first_fitting`, remembered (asked for at every frame the screen plans)."""
+    f = font(size, bold)
+    return next((value for value in alternatives if f.size(value)[0] <= max_width), alternatives[-1])
+
+
 def status_mark(surface: pygame.Surface, ok: bool, center: tuple[int, int], color) -> None:
     """A met/missed mark that differs by shape, not only colour: a filled circle with a tick, or a hollow cross."""
     x, y = center

@@ -529,28 +529,31 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
         model = session.model
         cache = self.app.cache
         played = session.played_quarters
-        planning = f"{self.tr('planning')} {units.quarter_text(model.quarter, self.lang)}"
-        label = planning if not session.finished else self.tr("game_over")
+        quarter = units.quarter_text(model.quarter, self.lang)
+        label = f"{self.tr('planning')} {quarter}" if not session.finished else self.tr("game_over")
         head = f"{pick(session.scenario.title, self.lang)}"
         charts.text(surface, head, (12, 4), 15, charts.TEXT, bold=True, max_width=self.title_right - 12)
         mode = f" · {self.tr('replaying')}" if self.replay else ""
-        charts.text(
-            surface,
-            f"{label}  ({played}/{session.total_quarters}){mode}",
-            (12, 25),
-            13,
-            charts.ACCENT,
-            max_width=self.title_right - 12,
+        count = f"({played}/{session.total_quarters})"
+        # in a narrow window the word "Planning" goes first, then the count; the quarter stays
+        short = quarter if not session.finished else label
+        status = charts.first_fitting(
+            [f"{label}  {count}{mode}", f"{short} {count}{mode}", f"{short} {count}", short], 13, self.title_right - 12
         )
+        charts.text(surface, status, (12, 25), 13, charts.ACCENT, max_width=self.title_right - 12)
         # budget line over the levers
         costs = session.lever_costs()
         planned = sum(costs.values())
         budget = session.budget_krw_bn_per_year()
         over = planned > budget > 0
         charts.text(surface, self.tr("levers"), (self.left.x + 4, self.left.y + 4), 14, bold=True)
-        line = (
-            f"{self.tr('budget')} {units.krw_bn(budget, self.lang, 'yr')} · "
-            f"{self.tr('planned')} {units.krw_bn(planned, self.lang, 'yr')}"
+        budget_text = f"{self.tr('budget')} {units.krw_bn(budget, self.lang, 'yr')}"
+        planned_text = f"{self.tr('planned')} {units.krw_bn(planned, self.lang, 'yr')}"
+        # what the plan costs first when both do not fit: it is the figure that moves and turns red
+        line = charts.first_fitting(
+            [f"{budget_text} · {planned_text}", f"{planned_text[:1].upper()}{planned_text[1:]} · {budget_text}"],
+            11,
+            self.left.width - 8,
         )
         charts.text(
             surface,
