@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pygame
 
 from sim.game import panels
@@ -20,6 +22,31 @@ def test_goals_show_now_target_and_projection(tiny_korea):
     assert all(g.projected is not None for g in panels.goals(session, projected, "ko"))
     surface = panels.draw_goals((380, 220), items, "Score so far 50/100", "en")
     assert isinstance(surface, pygame.Surface)
+
+
+def test_a_narrow_goals_strip_drops_words_before_it_cuts_a_value():
+    """At 960x600 the strip's second line ended 'projected $2…' and '≥ 89% of the frontier · projected …'."""
+    from sim.game import charts
+
+    pygame.font.init()
+    cases = {
+        "en": ("80.2% of the frontier", "≥ 89% of the frontier", "90.2% of the frontier"),
+        "ko": ("최고 수준의 80.2%", "≥ 최고 수준의 89%", "최고 수준의 90.2%"),
+    }
+    money = {
+        "en": ("$3.97 bn/yr", "≥ $262 bn/yr", "$261 bn/yr"),
+        "ko": ("연 39.7억 달러", "≥ 연 2,620억 달러", "연 2,610억 달러"),
+    }
+    for lang in ("en", "ko"):
+        for now, target, projected in (cases[lang], money[lang]):
+            goal = panels.Goal("label", now, target, projected, True, False)
+            numbers = [n for v in (now, target, projected) for n in re.findall(r"[\d,.]+\d", v)]
+            for width in (200, 254, 330, 700):  # 254: the strip's line at 960x600
+                text = panels.goal_detail(goal, lang, width)
+                assert charts.font(panels.DETAIL_SIZE).size(text)[0] <= width, (lang, width, text)
+                assert all(n in text for n in numbers), (lang, width, text)
+            wide = panels.goal_detail(goal, lang, 2000)
+            assert wide.startswith(panels.t("goal_now", lang)) and panels.t("goal_projected", lang) in wide
 
 
 def test_budget_check_names_the_programmes_scaled_back_before_the_quarter(tiny_korea):

@@ -6,6 +6,7 @@ cached surface.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -55,6 +56,28 @@ def goals(session, projected: Mapping[str, float] | None, lang: str) -> list[Goa
     return out
 
 
+DETAIL_SIZE = 10  # font size of a goal's second line
+
+
+def goal_detail(goal: Goal, lang: str, width: int) -> str:
+    """A goal's second line: now, target and projected, in the longest wording that fits ``width`` pixels."""
+    now, target = f"{t('goal_now', lang)} {goal.now}", goal.target
+    if goal.projected is None:
+        details = [f"{now} · {t('goal_target', lang)} {target}", f"{now} · {target}"]
+    else:
+        projected = f"{t('goal_projected', lang)} {goal.projected}"
+        full = f"{now} · {t('goal_target', lang)} {target} · {projected}"
+        # a narrow strip drops words before it would cut a value ("target", "projected" for →, "now")
+        details = [
+            full,
+            f"{now} · {target} · {projected}",
+            f"{now} · {target} · → {goal.projected}",
+            f"{goal.now} · {target} · → {goal.projected}",
+            _unit_once(goal.now, target, goal.projected),
+        ]
+    return charts.first_fitting(details, DETAIL_SIZE, width)
+
+
 def draw_goals(size: tuple[int, int], items: list[Goal], score: str, lang: str, role: str = "") -> pygame.Surface:
     """The goals strip: one line per objective (mark by shape and colour), the score so far; in a lesson,
     whose goals they are (``role``: hot-seat teams share the screen)."""
@@ -73,12 +96,23 @@ def draw_goals(size: tuple[int, int], items: list[Goal], score: str, lang: str, 
         charts.status_mark(surface, ok, (14, y + 8), color)
         charts.text(surface, goal.label, (26, y), 11, charts.TEXT, max_width=w - 34)
         y += 15
-        detail = f"{t('goal_now', lang)} {goal.now} · {t('goal_target', lang)} {goal.target}"
-        if goal.projected is not None:
-            detail += f" · {t('goal_projected', lang)} {goal.projected}"
-        charts.text(surface, detail, (26, y), 10, charts.DIM, max_width=w - 34)
+        detail = goal_detail(goal, lang, w - 34)
+        charts.text(surface, detail, (26, y), DETAIL_SIZE, charts.DIM, max_width=w - 34)
         y += 16
     return surface
+
+
+def _unit_once(now: str, target: str, projected: str) -> str:
+    """'80.2% · ≥ 89% · → 90.2% of the frontier': the three values with the words they share (a unit or period
+    after them, or before them in Korean) written once, for a goals strip too narrow for them in full."""
+    op, _, goal = target.partition(" ") if target[:1] in "≥≤" else ("", "", target)
+    values = [now, goal, projected]
+    prefix = os.path.commonprefix(values)
+    prefix = prefix[: prefix.rfind(" ") + 1]  # whole words only
+    suffix = os.path.commonprefix([v[len(prefix) :][::-1] for v in values])[::-1]
+    suffix = suffix[suffix.find(" ") :] if " " in suffix else ""
+    now, goal, projected = (v[len(prefix) : len(v) - len(suffix)] for v in values)
+    return f"{prefix}{now} · {op} {goal} · → {projected}{suffix}".replace("  ", " ")
 
 
 NO_CUTS: dict[str, Any] = {"scale": 1.0, "cuts": {}, "scaled_back": None}
