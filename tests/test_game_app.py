@@ -791,7 +791,8 @@ def test_a_lever_change_shows_a_preview_fan_computed_on_the_pool(tiny_korea, tmp
         assert screen.projection is not None and game.previewer.result_generation == game.previewer.generation
         assert game.previewer.generation >= requests  # one request per settled lever position
         assert len(screen.projection.replications) >= 20
-        assert "median of 20 runs" in screen.preview_subtitle("market_revenue_usd_bn")
+        full, short = screen.preview_subtitle("market_revenue_usd_bn")  # the chart draws the first that fits
+        assert "median of 20 runs" in full and short.startswith("By ") and " to " in short
         assert any(g.projected for g in panels.goals(game.session, screen.projected_objectives(), "en"))
     finally:
         game.close()

@@ -200,6 +200,47 @@ def test_the_quarter_and_the_plans_cost_are_never_cut_off(size, tiny_korea, tmp_
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_no_number_on_the_dashboard_is_cut_off(size, tiny_korea, tmp_path, monkeypatch):
+    """At 960x600 the tiles read 'baseline 21.9% behi…' and 'baseline KRW 2,202…', the goals 'projected $2…':
+    a line that does not fit drops words first. Only prose may end in an ellipsis: the scenario's title, its
+    objectives' labels and the key help; the budget line may lose its second figure, never the plan's cost."""
+    import re
+
+    from sim.game.i18n import pick
+
+    app, _ = layout_app(size, tmp_path, monkeypatch)
+    cut: list[str] = []
+    original = charts.text
+
+    def recording(surface, value, pos, size=14, color=charts.TEXT, bold=False, anchor="topleft", max_width=None):
+        if max_width is not None and charts.font(size, bold).size(value)[0] > max_width and re.search(r"\d", value):
+            cut.append(value)
+        return original(surface, value, pos, size, color, bold, anchor, max_width)
+
+    monkeypatch.setattr(charts, "text", recording)
+    for lang in ("en", "ko"):
+        app.set_language(lang)
+        session = GameSession(tiny_korea, 0)
+        app.start_game(session)
+        for _ in range(3):
+            app.screen.request_step()
+        session.sync_ghost()
+        app.screen.set_lever("public_compute_gpus_k", session.scenario.parameters["public_compute_gpus_k"].max)
+        prose = {pick(o["label"], lang) for o in session.scenario.objectives} | {pick(session.scenario.title, lang)}
+        prose |= {app.screen.tr("key_help")}
+        planned = app.screen.tr("planned")
+        for tab in ("firms", "partners", "news", "why"):
+            app.screen.tab = tab
+            app.rebuild()
+            app.pump(2)
+            app.cache.clear()
+            cut.clear()
+            app.draw()
+            numbers = [c for c in cut if c not in prose and not c.lower().startswith(planned.lower())]
+            assert not numbers, f"{lang} {tab}: cut off {numbers}"
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_the_first_game_tour_box_is_on_top_and_beside_what_it_points_at(size, tiny_korea, tmp_path, monkeypatch):
     """Each tour step's text box lies inside the window and off the part it points at, its lines inside the
     box, and nothing covers it: it is drawn over the widgets (which once hid its words: the chart menu, the

@@ -250,8 +250,11 @@ def _nice_max(value: float) -> float:
     return value
 
 
+Subtitle = str | Sequence[str]  # one line, or wordings longest first (the first that fits is drawn)
+
+
 def _plot_frame(
-    surface, title: str, size: tuple[int, int], subtitle: str = "", line_sample: bool = True
+    surface, title: str, size: tuple[int, int], subtitle: Subtitle = "", line_sample: bool = True
 ) -> pygame.Rect:
     surface.fill(PANEL)
     text(surface, title, (10, 6), 14, TEXT, bold=True, max_width=size[0] - 20)
@@ -259,7 +262,9 @@ def _plot_frame(
         if line_sample:
             pygame.draw.line(surface, (235, 235, 235), (12, 34), (26, 34), 2)
         x = 32 if line_sample else 12
-        text(surface, subtitle, (x, 26), 11, DIM, max_width=size[0] - x - 12)
+        width = size[0] - x - 12
+        line = subtitle if isinstance(subtitle, str) else first_fitting(list(subtitle), 11, width)
+        text(surface, line, (x, 26), 11, DIM, max_width=width)
         return pygame.Rect(48, 54, size[0] - 62, size[1] - 80)
     return pygame.Rect(48, 38, size[0] - 62, size[1] - 64)
 
@@ -306,7 +311,7 @@ def draw_line_chart(
     legend: Sequence[tuple[str, tuple[int, int, int]]] = (),
     y_max: float | None = None,
     fans: Sequence[tuple[int, Sequence[float], Sequence[float], Sequence[float], tuple[int, int, int]]] = (),
-    subtitle: str = "",
+    subtitle: Subtitle = "",
 ) -> pygame.Surface:
     """A line chart over the scenario's quarters.
 
@@ -469,7 +474,9 @@ def gauge_tiles_grid(
         if metric == selected:
             pygame.draw.rect(surface, ACCENT, rect, 2, border_radius=6)
         inner = rect.width - 16
-        text(surface, info.label(lang), (rect.x + 8, rect.y + 4), 12, DIM, max_width=inner)
+        # narrow tiles take the short label, and drop words before a number (see first_fitting)
+        label = first_fitting([info.label(lang), info.short_label(lang)], 12, inner)
+        text(surface, label, (rect.x + 8, rect.y + 4), 12, DIM, max_width=inner)
         value = current.get(metric)
         shown = units.metric_value(metric, value, lang) if value is not None else "–"
         fit_text(surface, shown, (rect.x + 8, rect.y + 19), 22, 12, TEXT, bold=True, max_width=inner)
@@ -479,13 +486,15 @@ def gauge_tiles_grid(
             color = DIM if better is None or abs(delta) < 1e-12 else (GOOD if (delta > 0) == better else BAD)
             # the arrow's shape carries the direction, so colour is never the only cue
             arrow = "▲" if delta > 0 else ("▼" if delta < 0 else "=")
-            change = f"{arrow} {units.metric_change(metric, delta, lang)} {t('vs_last_quarter', lang)}"
+            change = f"{arrow} {units.metric_change(metric, delta, lang)}"
+            change = first_fitting([f"{change} {t('vs_last_quarter', lang)}", change], 11, inner)
             text(surface, change, (rect.x + 8, rect.y + 50), 11, color, max_width=inner)
         if metric in ghost:
-            label = t("baseline", lang)
+            base = units.metric_value(metric, ghost[metric], lang)
+            line = first_fitting([f"{t('baseline', lang)} {base}", f"{t('baseline_short', lang)} {base}"], 11, inner)
             text(
                 surface,
-                f"{label} {units.metric_value(metric, ghost[metric], lang)}",
+                line,
                 (rect.x + 8, rect.y + 66),
                 11,
                 DIM,

@@ -85,6 +85,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "you": ("you", "나"),
     "baseline": ("baseline", "기준"),
+    "baseline_short": ("base", "기준"),
     "firms": ("Firms", "기업"),
     "partners": ("Partners", "제휴"),
     "news": ("News", "뉴스"),
@@ -217,6 +218,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Your pending changes by {year}: {effect} (median of {n} runs, {low} to {high})",
         "{year}년까지 변경의 효과: {effect}({n}회 실행 중앙값, {low}~{high})",
     ),
+    "preview_effect_short": ("By {year}: {effect} ({low} to {high})", "{year}년까지: {effect}({low}~{high})"),
     "preview_none": (
         "Move a lever to see its projected effect to the end.",
         "정책 수단을 움직이면 끝까지의 예상 효과가 보입니다.",

@@ -34,6 +34,8 @@ class MetricInfo:
     fmt: str = "{:.3g}"
     per_year: str = "mean"  # how quarters make a year: "sum" (flows), "mean" (levels) or "last" (stocks)
     headline: bool = False  # shown first everywhere (game report, sweep charts, lever-effect table)
+    short_en: str = ""  # a shorter label for narrow places (the game's tiles at 960x600); "" = the label
+    short_ko: str = ""
 
     @property
     def period(self) -> str:
@@ -44,26 +46,50 @@ class MetricInfo:
         """The label in ``language`` (en or ko)."""
         return self.label_ko if language == "ko" else self.label_en
 
+    def short_label(self, language: str = "en") -> str:
+        """A shorter label in ``language`` where one is declared, else the label."""
+        return (self.short_ko if language == "ko" else self.short_en) or self.label(language)
+
 
 METRICS: dict[str, MetricInfo] = {
     "market_revenue_usd_bn": MetricInfo(
         "Market revenue", "시장 매출", "USD bn", None, "{:.2f}", per_year="sum", headline=True
     ),
     "domestic_revenue_share": MetricInfo(
-        "Domestic revenue share", "국내 기업 매출 점유율", "share", True, "{:.1%}", headline=True
+        "Domestic revenue share",
+        "국내 기업 매출 점유율",
+        "share",
+        True,
+        "{:.1%}",
+        headline=True,
+        short_en="Domestic share",
+        short_ko="국내 점유율",
     ),
     "foreign_revenue_share": MetricInfo("Foreign revenue share", "해외 기업 매출 점유율", "share", False, "{:.1%}"),
     "domestic_share_consumer": MetricInfo("Domestic share, consumers", "국내 점유율(소비자)", "share", True, "{:.1%}"),
     "domestic_share_enterprise": MetricInfo("Domestic share, enterprise", "국내 점유율(기업)", "share", True, "{:.1%}"),
     "domestic_share_public": MetricInfo(
-        "Domestic share, public sector", "국내 점유율(공공)", "share", True, "{:.1%}", headline=True
+        "Domestic share, public sector",
+        "국내 점유율(공공)",
+        "share",
+        True,
+        "{:.1%}",
+        headline=True,
+        short_en="Domestic, public",
     ),
     "hhi": MetricInfo("Concentration (HHI)", "시장 집중도(HHI)", "points (0-10000)", False, "{:.0f}", headline=True),
     "consumer_surplus": MetricInfo(
         "Consumer surplus", "소비자 잉여", "USD bn", True, "{:.2f}", per_year="sum", headline=True
     ),
     "capability_gap": MetricInfo(
-        "Capability gap to frontier", "최고 수준 대비 역량 격차", "frontier index", False, "{:.3f}", headline=True
+        "Capability gap to frontier",
+        "최고 수준 대비 역량 격차",
+        "frontier index",
+        False,
+        "{:.3f}",
+        headline=True,
+        short_en="Capability gap",
+        short_ko="역량 격차",
     ),
     "domestic_capability_weighted": MetricInfo(
         "Domestic capability (revenue-weighted)",
@@ -72,6 +98,8 @@ METRICS: dict[str, MetricInfo] = {
         True,
         "{:.3f}",
         headline=True,
+        short_en="Domestic capability",
+        short_ko="국내 모델 역량",
     ),
     "sovereignty_index": MetricInfo("Sovereignty index", "AI 주권 지수", "share", True, "{:.1%}", headline=True),
     "incidents": MetricInfo("AI incidents", "AI 사고", "incidents", False, "{:.0f}", per_year="sum"),
@@ -84,7 +112,7 @@ METRICS: dict[str, MetricInfo] = {
         "Tax credits paid", "세액공제 지급액", "KRW bn", None, "{:.0f}", per_year="sum"
     ),
     "budget_left_krw_bn": MetricInfo(
-        "Budget left this year", "올해 남은 예산", "KRW bn", None, "{:.0f}", per_year="last"
+        "Budget left this year", "올해 남은 예산", "KRW bn", None, "{:.0f}", per_year="last", short_en="Budget left"
     ),
     "budget_scale": MetricInfo("Share of programmes funded", "사업 집행률", "share", None, "{:.0%}"),
     "budget_shortfall_krw_bn": MetricInfo(

@@ -145,8 +145,9 @@ class Forecast(DashboardState):
             return None
         return self.projection.objective_values(self.session.scenario.objectives, self.session.history)
 
-    def preview_subtitle(self, metric: str) -> str:
-        """The line under the forecast chart: what it compares, and how far along it is."""
+    def preview_subtitle(self, metric: str) -> str | list[str]:
+        """The line under the forecast chart: what it compares, and how far along it is (for the effect, two
+        wordings, longest first: the chart draws the first that fits, so a narrow one keeps the range)."""
         previewer = self.app.previewer
         if previewer is None:
             return ""
@@ -161,10 +162,11 @@ class Forecast(DashboardState):
 
         effect = self.projection.effect(metric)
         low, mid, high = np.percentile(effect, [5, 50, 95])
-        return self.tr("preview_effect").format(
-            year=self.session.scenario.end // 4,
-            effect=units.metric_change(metric, float(mid), self.lang),
-            n=n,
-            low=units.metric_change(metric, float(low), self.lang),
-            high=units.metric_change(metric, float(high), self.lang),
-        )
+        values = {
+            "year": self.session.scenario.end // 4,
+            "effect": units.metric_change(metric, float(mid), self.lang),
+            "n": n,
+            "low": units.metric_change(metric, float(low), self.lang),
+            "high": units.metric_change(metric, float(high), self.lang),
+        }
+        return [self.tr("preview_effect").format(**values), self.tr("preview_effect_short").format(**values)]
