@@ -167,6 +167,19 @@ def test_every_screen_fits(size, tiny_korea, tmp_path, monkeypatch):
     assert not problems, "\n".join(problems[:40])
 
 
+def over_budget_game(app, scenario, lang: str) -> GameSession:
+    """A game in ``lang`` two quarters in, with the baseline caught up and a plan well over the budget."""
+    app.set_language(lang)
+    session = GameSession(scenario, 0)
+    app.start_game(session)
+    for _ in range(2):
+        app.screen.request_step()
+    session.sync_ghost()
+    for name in ("sovereign_ai_budget_krw_bn", "public_compute_gpus_k"):
+        app.screen.set_lever(name, session.scenario.parameters[name].max)
+    return session
+
+
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_the_quarter_and_the_plans_cost_are_never_cut_off(size, tiny_korea, tmp_path, monkeypatch):
     """At 960x600 the status line read 'Planning 2025…' (the quarter and the count cut off) and the budget line
@@ -175,13 +188,7 @@ def test_the_quarter_and_the_plans_cost_are_never_cut_off(size, tiny_korea, tmp_
 
     app, recorder = layout_app(size, tmp_path, monkeypatch)
     for lang in ("en", "ko"):
-        app.set_language(lang)
-        session = GameSession(tiny_korea, 0)
-        app.start_game(session)
-        for _ in range(2):
-            app.screen.request_step()
-        for name in ("sovereign_ai_budget_krw_bn", "public_compute_gpus_k"):  # well over the budget
-            app.screen.set_lever(name, session.scenario.parameters[name].max)
+        session = over_budget_game(app, tiny_korea, lang)
         app.cache.clear()
         recorder.lines.clear()
         app.draw()
@@ -219,13 +226,7 @@ def test_no_number_on_the_dashboard_is_cut_off(size, tiny_korea, tmp_path, monke
 
     monkeypatch.setattr(charts, "text", recording)
     for lang in ("en", "ko"):
-        app.set_language(lang)
-        session = GameSession(tiny_korea, 0)
-        app.start_game(session)
-        for _ in range(3):
-            app.screen.request_step()
-        session.sync_ghost()
-        app.screen.set_lever("public_compute_gpus_k", session.scenario.parameters["public_compute_gpus_k"].max)
+        session = over_budget_game(app, tiny_korea, lang)
         prose = {pick(o["label"], lang) for o in session.scenario.objectives} | {pick(session.scenario.title, lang)}
         prose |= {app.screen.tr("key_help")}
         planned = app.screen.tr("planned")
