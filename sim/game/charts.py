@@ -108,7 +108,7 @@ def text(
     return rect
 
 
-def first_fitting(alternatives: list[str], size: int, max_width: int, bold: bool = False) -> str:
+def first_fitting(alternatives: Sequence[str], size: int, max_width: int, bold: bool = False) -> str:
     """The first of ``alternatives`` (longest first) that fits ``max_width`` at this font size, else the last
     (which :func:`text` then clips): a shorter wording rather than an ellipsis over what matters."""
     return _first_fitting(tuple(alternatives), size, max_width, bold)
@@ -263,7 +263,7 @@ def _plot_frame(
             pygame.draw.line(surface, (235, 235, 235), (12, 34), (26, 34), 2)
         x = 32 if line_sample else 12
         width = size[0] - x - 12
-        line = subtitle if isinstance(subtitle, str) else first_fitting(list(subtitle), 11, width)
+        line = subtitle if isinstance(subtitle, str) else first_fitting(subtitle, 11, width)
         text(surface, line, (x, 26), 11, DIM, max_width=width)
         return pygame.Rect(48, 54, size[0] - 62, size[1] - 80)
     return pygame.Rect(48, 38, size[0] - 62, size[1] - 64)

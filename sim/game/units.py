@@ -18,6 +18,7 @@ from typing import Any
 
 from sim.game.i18n import option_label, t
 from sim.model.outcomes import METRICS
+from sim.model.policies import is_spending
 
 PERIODS = ("qtr", "yr")
 
@@ -325,7 +326,7 @@ def decision_value(field: str, value: float, lang: str) -> str:
     multiple of the benchmark price, spending in money a year."""
     if field == "price":
         return f"기준의 {value:.2f}배" if lang == "ko" else f"{value:.2f}× the benchmark"
-    if field.endswith("_usd_bn_per_year"):
+    if is_spending(field):
         return usd_bn(value, lang, "yr")
     return _sig(float(value))
 

@@ -68,6 +68,11 @@ FIRM_DECISION_FIELDS: dict[str, dict[str, Any]] = {
 }
 
 
+def is_spending(field: str) -> bool:
+    """Whether a firm decision field is money a year (USD bn/yr): its name ends in ``_usd_bn_per_year``."""
+    return field.endswith("_usd_bn_per_year")
+
+
 def field_label(spec: Mapping[str, Any], language: str = "en") -> str:
     """A decision field's label (:data:`FIRM_DECISION_FIELDS`, :data:`PARTNER_DECISION_FIELDS`) in ``language``."""
     return spec.get(f"label_{language}") or spec["label_en"]

@@ -25,7 +25,7 @@ from sim.game.i18n import deal_label, firm_name
 from sim.game.korean import with_particle
 from sim.game.screens.base import GuiItems, Screen, escape
 from sim.game.screens.briefing import role_objectives_html
-from sim.model.policies import FIRM_DECISION_FIELDS, field_label
+from sim.model.policies import FIRM_DECISION_FIELDS, field_label, is_spending
 
 # A firm's spending sliders run on a logarithmic scale over the field's whole range: spending spans three
 # orders of magnitude between firms (a startup's R&D of $10 m a year, a champion's $2 bn, the bound $20 bn),
@@ -39,7 +39,7 @@ def slider_position(field: str, value: float) -> float:
     spec = FIRM_DECISION_FIELDS[field]
     low, high = spec["min"], spec["max"]
     share = (min(max(value, low), high) - low) / (high - low)
-    if not field.endswith("_usd_bn_per_year"):  # spending (as units.decision_value tells money)
+    if not is_spending(field):
         return share
     return math.log10(1.0 + (10.0**LOG_DECADES - 1.0) * share) / LOG_DECADES
 
@@ -49,7 +49,7 @@ def slider_value(field: str, position: float) -> float:
     spec = FIRM_DECISION_FIELDS[field]
     low, high = spec["min"], spec["max"]
     position = min(max(position, 0.0), 1.0)
-    if field.endswith("_usd_bn_per_year"):
+    if is_spending(field):
         share = (10.0 ** (LOG_DECADES * position) - 1.0) / (10.0**LOG_DECADES - 1.0)
     else:
         share = position
