@@ -88,6 +88,8 @@ def test_yearly_objectives_are_shown_as_yearly_totals_and_the_gap_as_a_share_of_
         ("firm.profit_usd_bn", -0.243, "sum", "-$0.243 bn", "-2.43억 달러"),
         ("incidents", 3, "sum", "3 incidents", "3건"),
         ("firm.capability", 0.822, "final", "82.2% of the frontier", "최고 수준의 82.2%"),
+        # a level of the frontier, not a gap: it read '20.0% of the frontier' for 80 %
+        ("domestic_capability_weighted", 0.8, "final", "80.0% of the frontier", "최고 수준 대비 80.0%"),
     ],
 )
 def test_an_objective_result_reads_in_its_own_unit(metric, value, aggregate, en, ko):
@@ -127,6 +129,17 @@ def test_luck_has_one_rule_and_reads_in_korean():
         ("consumer_surplus", [25.79], ">=", 25.83, "final_year_sum", "ko", ["연 257.9억 달러"], "≥ 연 258.3억 달러"),
         ("capability_gap", [0.1204], "<=", 0.12, "final", "en", ["87.96% of the frontier"], "≥ 88.0% of the frontier"),
         ("hhi", [2300.4], "<=", 2300, "final", "en", ["2,300.4 pts"], "≤ 2,300.0 pts"),
+        # a level is not turned round as the gap is (it read '≤ 20% of the frontier' for '≥ 80%')
+        (
+            "domestic_capability_weighted",
+            [0.75],
+            ">=",
+            0.8,
+            "final",
+            "en",
+            ["75.0% of the frontier"],
+            "≥ 80.0% of the frontier",
+        ),
         ("firm.revenue_share", [0.1496], ">=", 0.15, "final", "en", ["14.96%"], "≥ 15.00%"),
         # a target shown as it was set (it read '≥ 연 258억 달러' for 258.3억)
         ("consumer_surplus", [30.0], ">=", 25.83, "final_year_sum", "ko", ["연 300억 달러"], "≥ 연 258.3억 달러"),
@@ -135,3 +148,15 @@ def test_luck_has_one_rule_and_reads_in_korean():
 )
 def test_a_value_close_to_its_target_never_reads_the_same(metric, values, op, target, aggregate, lang, shown, goal):
     assert units.objective_texts(metric, values, op, target, aggregate, lang) == (shown, goal)
+
+
+def test_an_objective_names_what_it_measures_in_its_own_terms():
+    """A one-line goal names its measure: the gap's objective is judged as a level ('≥ 89% of the frontier'),
+    so it reads 'Best domestic model', not 'Capability gap'; a firm's column has no such name."""
+    assert units.objective_measure("capability_gap", "en") == "Best domestic model"
+    assert units.objective_measure("capability_gap", "ko") == "최고 국산 모델"
+    assert units.objective_measure("domestic_revenue_share", "en") == "Domestic share"
+    assert units.objective_measure("hhi", "ko") == "시장 집중도(HHI)"
+    assert units.objective_measure("firm.revenue_share", "en") is None
+    assert units.metric_chart_unit("capability_gap", "en") == "% behind the frontier"
+    assert units.metric_chart_unit("domestic_capability_weighted", "en") == "% of the frontier"

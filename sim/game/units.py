@@ -21,6 +21,10 @@ from sim.model.outcomes import METRICS
 from sim.model.policies import is_spending
 
 PERIODS = ("qtr", "yr")
+# metrics that measure a distance behind the frontier (a frontier index): a tile writes '21.9% behind', an
+# objective turns it round into the level it asks for ('≥ 89% of the frontier'). Other frontier indices
+# (domestic_capability_weighted) are levels already.
+FRONTIER_GAPS = frozenset({"capability_gap"})
 
 
 def group(value: float, decimals: int = 0) -> str:
@@ -161,7 +165,7 @@ def metric_value(metric: str, value: float, lang: str = "en", period: str | None
         return share_text(value, extra)
     if unit.startswith("points"):
         return f"{group(value, extra)}" + ("점" if lang == "ko" else " pts")
-    if unit == "frontier index" and metric == "capability_gap":
+    if metric in FRONTIER_GAPS:
         return percent(value, 1 + extra) + (" 뒤처짐" if lang == "ko" else " behind")
     if unit == "frontier index":
         shown = percent(value, 1 + extra)
@@ -202,7 +206,7 @@ def metric_chart_unit(metric: str, lang: str) -> str:
         "USD bn": "USD bn per quarter" if flows else "USD bn",
         "KRW bn": "KRW bn per quarter" if flows else "KRW bn",
         "share": "%",
-        "frontier index": "% behind the frontier",
+        "frontier index": "% behind the frontier" if metric in FRONTIER_GAPS else "% of the frontier",
         "firms": "firms",
     }
     ko = {
@@ -297,9 +301,21 @@ def objective_period(objective_aggregate: str, metric: str) -> str | None:
     return "yr" if objective_aggregate == "final_year_sum" and metric_period(metric) == "qtr" else None
 
 
+def objective_measure(metric: str, lang: str) -> str | None:
+    """What an objective on ``metric`` measures, in a few words and in the objective's own terms (one on the
+    capability gap is judged on the best domestic model's level: 'Best domestic model'); None for a firm's
+    column."""
+    info = METRICS.get(metric)
+    if info is None:
+        return None
+    if metric in FRONTIER_GAPS:
+        return "최고 국산 모델" if lang == "ko" else "Best domestic model"
+    return info.short_label(lang)
+
+
 def objective_value(metric: str, value: float, lang: str, period: str | None, extra: int = 0) -> str:
     """An objective's value in the objective's own terms (the capability gap as '% of the frontier')."""
-    if METRICS.get(metric) is not None and METRICS[metric].unit == "frontier index":
+    if metric in FRONTIER_GAPS:
         shown = percent(1.0 - value, 1 + extra)
         return f"최고 수준의 {shown}" if lang == "ko" else f"{shown} of the frontier"
     return metric_value(metric, value, lang, period, extra)
@@ -362,7 +378,7 @@ def objective_goal(metric: str, op: str, target: float, aggregate: str, lang: st
 
 def objective_target(metric: str, op: str, target: float, lang: str, period: str | None, extra: int = 0) -> str:
     """'≥ $27 bn/yr', '≤ 2,800 pts', and the capability gap as '≥ 88% of the frontier'."""
-    if METRICS.get(metric) is not None and METRICS[metric].unit == "frontier index":
+    if metric in FRONTIER_GAPS:
         op = {"<=": ">=", ">=": "<="}[op]
         target = 1.0 - target
         shown = percent(target, extra)
