@@ -242,6 +242,44 @@ def test_no_number_on_the_dashboard_is_cut_off(size, tiny_korea, tmp_path, monke
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_every_goal_is_on_screen_with_its_measure_whole(size, tiny_korea, tmp_path, monkeypatch):
+    """At 960x600 the goals strip had room for six of Korea's seven objectives and dropped the last without a
+    word. Every goal gets its mark, with or without a projection; where the strip has no room for two lines
+    a goal, a goal on one line has its measure ('Best domestic model') whole, or takes two lines."""
+    from sim.game import panels
+    from sim.game.screens.forecast import Forecast
+    from sim.objectives import aggregate
+
+    app, recorder = layout_app(size, tmp_path, monkeypatch)
+    marks: list[pygame.Surface] = []
+    original_mark = charts.status_mark
+    monkeypatch.setattr(charts, "status_mark", lambda surface, *a: (marks.append(surface), original_mark(surface, *a)))
+    for lang, projected in itertools.product(("en", "ko"), (False, True)):
+        session = over_budget_game(app, tiny_korea, lang)
+        objectives = session.scenario.objectives
+        assert len(objectives) >= 7  # Korea's seven: the case that did not fit
+
+        def projection(screen, objectives=objectives, rows=session.history):
+            return {o["id"]: aggregate(rows, o["metric"], o["aggregate"]) * 1.1 for o in objectives}
+
+        monkeypatch.setattr(Forecast, "projected_objectives", projection if projected else lambda screen: None)
+        app.cache.clear()
+        marks.clear()
+        recorder.lines.clear()
+        app.draw()
+        strip = app.screen.goals_rect.size
+        drawn = [m for m in marks if m.get_size() == strip]
+        assert len(drawn) == len(objectives), f"{lang}: {len(drawn)} of {len(objectives)} goals drawn"
+        lines = {value: rect for surface_size, rect, value, _s in recorder.lines if surface_size == strip}
+        for goal in panels.goals(session, projection(app.screen) if projected else None, lang):
+            if goal.label in lines:  # two lines: the label (prose, may end in an ellipsis), then the values
+                continue
+            assert goal.short in lines, f"{lang}: {goal.short!r} not drawn"
+            whole = charts.font(11).size(goal.short)[0]
+            assert lines[goal.short].width >= whole, f"{lang}: {goal.short!r} cut off"
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_the_first_game_tour_box_is_on_top_and_beside_what_it_points_at(size, tiny_korea, tmp_path, monkeypatch):
     """Each tour step's text box lies inside the window and off the part it points at, its lines inside the
     box, and nothing covers it: it is drawn over the widgets (which once hid its words: the chart menu, the

@@ -39,14 +39,39 @@ def test_a_narrow_goals_strip_drops_words_before_it_cuts_a_value():
     }
     for lang in ("en", "ko"):
         for now, target, projected in (cases[lang], money[lang]):
-            goal = panels.Goal("label", now, target, projected, True, False)
-            numbers = [n for v in (now, target, projected) for n in re.findall(r"[\d,.]+\d", v)]
-            for width in (200, 254, 330, 700):  # 254: the strip's line at 960x600
-                text = panels.goal_detail(goal, lang, width)
-                assert charts.font(panels.DETAIL_SIZE).size(text)[0] <= width, (lang, width, text)
-                assert all(n in text for n in numbers), (lang, width, text)
+            for shown in (projected, None):  # with a projection and without
+                goal = panels.Goal("label", "measure", now, target, shown, True, False)
+                numbers = [n for v in (now, target, shown or "") for n in re.findall(r"[\d,.]+\d", v)]
+                for width in (200, 254, 330, 700):  # 254: the strip's line at 960x600
+                    text = panels.goal_detail(goal, lang, width)
+                    assert charts.font(panels.DETAIL_SIZE).size(text)[0] <= width, (lang, width, text)
+                    assert all(n in text for n in numbers), (lang, width, text)
+            goal = panels.Goal("label", "measure", now, target, projected, True, False)
             wide = panels.goal_detail(goal, lang, 2000)
             assert wide.startswith(panels.t("goal_now", lang)) and panels.t("goal_projected", lang) in wide
+
+
+def test_a_goals_strip_too_short_for_its_goals_counts_the_rest(tiny_korea, monkeypatch):
+    """Goals that do not fit even one line each are counted on a last line, never dropped without a word."""
+    from sim.game import charts
+
+    pygame.font.init()
+    session = GameSession(tiny_korea, 0, ghost=False)
+    items = panels.goals(session, None, "en")
+    drawn: list[str] = []
+    original = charts.text
+    monkeypatch.setattr(
+        charts, "text", lambda surface, value, *a, **k: (drawn.append(value), original(surface, value, *a, **k))[1]
+    )
+    for height, lines in ((panels.goals_height(len(items)), "two"), (panels.goals_height(len(items), True), "one")):
+        drawn.clear()
+        panels.draw_goals((380, height), items, "", "en")
+        assert all((g.label if lines == "two" else g.short) in drawn for g in items), lines
+        assert not any("more goals" in line for line in drawn)
+    drawn.clear()
+    panels.draw_goals((380, panels.goals_height(3, True)), items, "", "en")  # room for three lines
+    assert [g.short for g in items[:2]] == [v for v in drawn if v in {g.short for g in items}]
+    assert f"+{len(items) - 2} more goals" in drawn
 
 
 def test_budget_check_names_the_programmes_scaled_back_before_the_quarter(tiny_korea):

@@ -22,6 +22,7 @@ class Goal:
     """One objective as the player sees it while playing."""
 
     label: str
+    short: str  # what the objective measures, in a few words (units.objective_measure), for a one-line goal
     now: str
     target: str
     projected: str | None
@@ -43,9 +44,11 @@ def goals(session, projected: Mapping[str, float] | None, lang: str) -> list[Goa
         (now, projected_text), target = units.objective_texts(
             metric, [now_value, projected_value], objective["op"], float(objective["target"]), how, lang
         )
+        label = pick(objective["label"], lang)
         out.append(
             Goal(
-                label=pick(objective["label"], lang),
+                label=label,
+                short=units.objective_measure(metric, lang) or label,
                 now=now,
                 target=target,
                 projected=projected_text if projected_value is not None else None,
@@ -57,62 +60,108 @@ def goals(session, projected: Mapping[str, float] | None, lang: str) -> list[Goa
 
 
 DETAIL_SIZE = 10  # font size of a goal's second line
+GOALS_HEADER_H = 24  # the strip's title line
+GOAL_ROWS_H = 31  # a goal as two lines: its label, then now · target · projected
+GOAL_LINE_H = 16  # a goal as one line, when the strip is too short for two each (seven goals at 960x600)
+
+
+def goals_height(count: int, one_line: bool = False) -> int:
+    """Pixels the goals strip needs for ``count`` goals, two lines each or (``one_line``) one."""
+    return GOALS_HEADER_H + count * GOAL_LINE_H + 4 if one_line else GOALS_HEADER_H + count * GOAL_ROWS_H
+
+
+def goal_details(goal: Goal, lang: str) -> list[str]:
+    """Wordings of a goal's values (now, target, projected), longest first: a narrow strip drops words
+    ("target", "projected" for →, "now", then a unit written once) before it would cut a value."""
+    now, target = f"{t('goal_now', lang)} {goal.now}", goal.target
+    if goal.projected is None:
+        return [
+            f"{now} · {t('goal_target', lang)} {target}",
+            f"{now} · {target}",
+            f"{goal.now} · {target}",
+            _unit_once(goal.now, target),
+        ]
+    projected = f"{t('goal_projected', lang)} {goal.projected}"
+    return [
+        f"{now} · {t('goal_target', lang)} {target} · {projected}",
+        f"{now} · {target} · {projected}",
+        f"{now} · {target} · → {goal.projected}",
+        f"{goal.now} · {target} · → {goal.projected}",
+        _unit_once(goal.now, target, goal.projected),
+    ]
 
 
 def goal_detail(goal: Goal, lang: str, width: int) -> str:
     """A goal's second line: now, target and projected, in the longest wording that fits ``width`` pixels."""
-    now, target = f"{t('goal_now', lang)} {goal.now}", goal.target
-    if goal.projected is None:
-        details = [f"{now} · {t('goal_target', lang)} {target}", f"{now} · {target}"]
-    else:
-        projected = f"{t('goal_projected', lang)} {goal.projected}"
-        full = f"{now} · {t('goal_target', lang)} {target} · {projected}"
-        # a narrow strip drops words before it would cut a value ("target", "projected" for →, "now")
-        details = [
-            full,
-            f"{now} · {target} · {projected}",
-            f"{now} · {target} · → {goal.projected}",
-            f"{goal.now} · {target} · → {goal.projected}",
-            _unit_once(goal.now, target, goal.projected),
-        ]
-    return charts.first_fitting(details, DETAIL_SIZE, width)
+    return charts.first_fitting(goal_details(goal, lang), DETAIL_SIZE, width)
 
 
 def draw_goals(size: tuple[int, int], items: list[Goal], score: str, lang: str, role: str = "") -> pygame.Surface:
-    """The goals strip: one line per objective (mark by shape and colour), the score so far; in a lesson,
-    whose goals they are (``role``: hot-seat teams share the screen)."""
+    """The goals strip: each objective (mark by shape and colour) with its values, and the score so far; in a
+    lesson, whose goals they are (``role``: hot-seat teams share the screen).
+
+    A goal takes two lines, its label and then its values, where the strip has room for all of them that way
+    (:func:`goals_height`). Else a goal takes one line, what it measures in a few words and then its values,
+    and a goal whose values leave no room for those words whole takes two lines while the strip has room
+    to spare. Every goal is shown: ones that would not fit even one line each are counted on a last line.
+    """
     surface = pygame.Surface(size)
     surface.fill(charts.PANEL)
-    w = size[0]
+    w, h = size
     title = f"{t('goals', lang)}: {role}" if role else t("goals", lang)
     charts.text(surface, title, (8, 4), 13, charts.TEXT, bold=True, max_width=w // 2 - 4)
     charts.text(surface, score, (w - 8, 5), 12, charts.ACCENT, anchor="topright", max_width=w // 2 - 12)
-    y = 24
-    for goal in items:
-        if y > size[1] - 14:
-            break
+    one_line = goals_height(len(items)) > h
+    spare = h - goals_height(len(items), one_line=True)  # pixels left for goals that need two lines
+    if not one_line or spare >= 0:
+        shown = items
+    else:
+        shown = items[: max(0, (h - goals_height(0, one_line=True)) // GOAL_LINE_H - 1)]
+    y = GOALS_HEADER_H
+    for goal in shown:
         ok = goal.met_projected if goal.met_projected is not None else goal.met_now
         color = charts.GOOD_SAFE if ok else charts.BAD_SAFE
         charts.status_mark(surface, ok, (14, y + 8), color)
-        charts.text(surface, goal.label, (26, y), 11, charts.TEXT, max_width=w - 34)
-        y += 15
-        detail = goal_detail(goal, lang, w - 34)
-        charts.text(surface, detail, (26, y), DETAIL_SIZE, charts.DIM, max_width=w - 34)
-        y += 16
+        two_lines = not one_line
+        if one_line:
+            details = goal_details(goal, lang)
+            room = w - 42 - charts.font(11).size(goal.short)[0]  # beside the measure's words, whole
+            values = charts.first_fitting(details, DETAIL_SIZE, room)
+            if charts.font(DETAIL_SIZE).size(values)[0] > room:
+                if spare >= GOAL_ROWS_H - GOAL_LINE_H:
+                    spare -= GOAL_ROWS_H - GOAL_LINE_H
+                    two_lines = True
+                else:  # no room left: the values whole, the words cut
+                    values = charts.first_fitting(details, DETAIL_SIZE, (w - 34) * 2 // 3)
+        if two_lines:
+            charts.text(surface, goal.label, (26, y), 11, charts.TEXT, max_width=w - 34)
+            charts.text(
+                surface, goal_detail(goal, lang, w - 34), (26, y + 15), DETAIL_SIZE, charts.DIM, max_width=w - 34
+            )
+            y += GOAL_ROWS_H
+            continue
+        right = charts.text(surface, values, (w - 8, y + 1), DETAIL_SIZE, charts.DIM, anchor="topright")
+        charts.text(surface, goal.short, (26, y), 11, charts.TEXT, max_width=max(0, right.left - 34))
+        y += GOAL_LINE_H
+    if len(shown) < len(items):
+        more = t("goals_more", lang).format(n=len(items) - len(shown))
+        charts.text(surface, more, (26, y), DETAIL_SIZE, charts.DIM, max_width=w - 34)
     return surface
 
 
-def _unit_once(now: str, target: str, projected: str) -> str:
-    """'80.2% · ≥ 89% · → 90.2% of the frontier': the three values with the words they share (a unit or period
-    after them, or before them in Korean) written once, for a goals strip too narrow for them in full."""
+def _unit_once(now: str, target: str, projected: str | None = None) -> str:
+    """'80.2% · ≥ 89% · → 90.2% of the frontier': the values with the words they share (a unit or period
+    after them, or before them in Korean) written once, for a goals strip too narrow for them in full
+    (without ``projected``: '80.2% · ≥ 89% of the frontier')."""
     op, _, goal = target.partition(" ") if target[:1] in "≥≤" else ("", "", target)
-    values = [now, goal, projected]
+    values = [now, goal] if projected is None else [now, goal, projected]
     prefix = os.path.commonprefix(values)
     prefix = prefix[: prefix.rfind(" ") + 1]  # whole words only
     suffix = os.path.commonprefix([v[len(prefix) :][::-1] for v in values])[::-1]
     suffix = suffix[suffix.find(" ") :] if " " in suffix else ""
-    now, goal, projected = (v[len(prefix) : len(v) - len(suffix)] for v in values)
-    return f"{prefix}{now} · {op} {goal} · → {projected}{suffix}".replace("  ", " ")
+    bare = [v[len(prefix) : len(v) - len(suffix)] for v in values]
+    arrow = f" · → {bare[2]}" if projected is not None else ""
+    return f"{prefix}{bare[0]} · {op} {bare[1]}{arrow}{suffix}".replace("  ", " ")
 
 
 NO_CUTS: dict[str, Any] = {"scale": 1.0, "cuts": {}, "scaled_back": None}

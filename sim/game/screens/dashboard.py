@@ -174,7 +174,13 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
     def build_right(self) -> None:
         # the role's goals stay on screen above the tabs
         """The right column: tabs for news, firms, partners and the Why panel."""
-        goals_h = min(24 + 31 * len(self.session.scenario.objectives), int(self.right.height * 0.4))
+        # two lines a goal where they fit in 40 % of the column, else that much, where they take one line each and
+        # some two (see panels.draw_goals), or more if one line each needs it (tabs and a panel stay below)
+        count = len(self.session.scenario.objectives)
+        share = int(self.right.height * 0.4)
+        goals_h = panels.goals_height(count)
+        if goals_h > share:
+            goals_h = min(max(share, panels.goals_height(count, one_line=True)), self.right.height - 120)
         self.goals_rect = pygame.Rect(self.right.x, self.right.y, self.right.width, goals_h)
         r = pygame.Rect(self.right.x, self.goals_rect.bottom + 6, self.right.width, self.right.height - goals_h - 6)
         width = (r.width - 6 * 3) // 4
