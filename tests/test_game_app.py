@@ -11,11 +11,14 @@ import pytest
 from game_helpers import planned_and_direct, window_pixels
 
 from sim.game.app import QUIET_UI_UPDATE_S, App
-from sim.game.screens.dashboard import DashboardScreen
+from sim.game.charts import wrap
+from sim.game.i18n import t
+from sim.game.screens.dashboard import SCROLL_STEP, TABS, DashboardScreen, firm_cards, partner_rows
 from sim.game.screens.end import EndScreen
 from sim.game.screens.start import StartScreen
 from sim.game.session import GameSession, autosave_path
 from sim.game.settings import Settings, save_settings
+from sim.game.why import why_view
 
 
 @pytest.fixture()
@@ -555,6 +558,116 @@ def test_clicking_a_firm_card_explains_that_firm(app, tiny_korea):
     assert screen.tab == "why" and screen.why_target == second["id"]
     drivers = app.session.model.explain(second["id"])
     assert drivers and screen.why_menu.selected_option[0] == second["name"]
+
+
+@pytest.fixture()
+def small_app(tmp_path, monkeypatch):
+    """The window at its smallest supported size, 960x600, where the side panel has room for a few rows."""
+    monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path / "saves"))
+    monkeypatch.setenv("AISIM_PREVIEW_WORKERS", "0")
+    save_settings(Settings(tour_done=True))
+    game = App(size=(960, 600))
+    game.threaded_autoplay = False
+    game.pump(2)
+    return game
+
+
+def drawn_on_panel(app, monkeypatch, screen) -> list[str]:
+    """The lines of text the side panel's current tab draws, from a fresh frame."""
+    from sim.game import charts
+
+    lines: list[str] = []
+    original = charts.text
+    area = screen.panel_area()
+
+    def recording(surface, value, *args, **kwargs):
+        width, height = surface.get_size()
+        if width == area.width and height >= area.height:  # the panel's whole surface (not the goals above)
+            lines.append(value)
+        return original(surface, value, *args, **kwargs)
+
+    monkeypatch.setattr(charts, "text", recording)
+    app.cache.clear()
+    app.draw()
+    monkeypatch.setattr(charts, "text", original)
+    return lines
+
+
+def panel_pixels(app, screen) -> np.ndarray:
+    area = screen.panel_area()
+    return window_pixels(app)[area.left : area.right, area.top : area.bottom].copy()
+
+
+@pytest.mark.parametrize("tab", ["partners", "firms", "why"])
+def test_the_side_panel_scrolls_to_what_a_small_window_has_no_room_for(small_app, tiny_korea, monkeypatch, tab):
+    """At 960x600 the partners tab showed five of Korea's eight platforms, the firms tab four of its firms, the
+    Why panel lost its last bars, and nothing said so: now every row is drawn and the panel scrolls, with the
+    mouse wheel over it and with PgUp / PgDn."""
+    app = small_app
+    screen = playing(app, tiny_korea)
+    app.session.set_lever("public_compute_gpus_k", 40)
+    for _ in range(3):
+        screen.request_step()
+    app.session.sync_ghost()
+    key(app, pygame.K_1 + TABS.index(tab))
+    screen = app.screen
+    assert screen.tab == tab
+    lines = drawn_on_panel(app, monkeypatch, screen)
+    model = app.session.model
+    if tab == "partners":
+        expected = [row["platform"] for row in partner_rows(model, "en")]
+    elif tab == "firms":
+        expected = [card["name"] for card in firm_cards(model, "en")]
+    else:
+        view = why_view(app.session, screen.why_target, "en")
+        expected = [bar.label for bar in [*view.now_bars, *view.total_bars]] + [
+            wrap(t("why_method", "en"), 10, 200)[0][:8]
+        ]
+    missing = [e for e in expected if not any(line.startswith(e) for line in lines)]
+    assert not missing, f"{tab}: not drawn {missing}"
+    limit = screen.scroll_limit[tab]
+    assert limit > 0, f"{tab}: everything fits at 960x600; this test needs a panel that scrolls"
+    top = panel_pixels(app, screen)
+    monkeypatch.setattr(app, "mouse_position", lambda: screen.panel_area().center)
+    pygame.event.post(pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=-1, flipped=False))
+    app.pump(2)
+    assert screen.scroll[tab] == min(limit, SCROLL_STEP)
+    assert not np.array_equal(panel_pixels(app, screen), top), "the wheel moved nothing on screen"
+    for _ in range(limit // SCROLL_STEP + 30):  # well past the end: it stops there
+        key(app, pygame.K_PAGEDOWN)
+    assert screen.scroll[tab] == limit
+    key(app, pygame.K_PAGEUP)
+    assert screen.scroll[tab] < limit
+    monkeypatch.setattr(app, "mouse_position", lambda: (5, 5))  # over the levers: the side panel stays
+    before = screen.scroll[tab]
+    pygame.event.post(pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=-1, flipped=False))
+    app.pump(2)
+    assert screen.scroll[tab] == before
+    for _ in range(limit // SCROLL_STEP + 30):
+        key(app, pygame.K_PAGEUP)
+    assert screen.scroll[tab] == 0
+    assert np.array_equal(panel_pixels(app, screen), top)
+
+
+def test_a_click_on_a_firm_card_scrolled_into_view_explains_that_firm(small_app, tiny_korea):
+    from sim.game import charts
+
+    app = small_app
+    screen = playing(app, tiny_korea)
+    screen.request_step()
+    app.pump(2)
+    cards = firm_cards(app.session.model)
+    for _ in range(40):
+        key(app, pygame.K_PAGEDOWN)
+    offset = screen.scroll["firms"]
+    assert offset > 0
+    last = charts.firm_card_rect(screen.content.size, len(cards) - 1)  # on the cards' whole surface
+    pos = (screen.content.x + last.centerx, screen.content.y + last.centery - offset)
+    assert screen.content.collidepoint(pos)
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=1))
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=pos, button=1))
+    app.pump(2)
+    assert app.screen.tab == "why" and app.screen.why_target == cards[-1]["id"]
 
 
 def test_gauges_compare_with_the_baseline_of_the_same_quarter(app, tiny_korea):

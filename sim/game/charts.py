@@ -524,25 +524,23 @@ def firm_card_rect(size: tuple[int, int], index: int) -> pygame.Rect:
 
 
 def firm_card_at(size: tuple[int, int], count: int, pos: tuple[int, int]) -> int | None:
-    """Index of the firm card under ``pos`` (relative to the surface), or None."""
-    for index in range(count):
-        rect = firm_card_rect(size, index)
-        if rect.bottom > size[1]:
-            return None
-        if rect.collidepoint(pos):
-            return index
-    return None
+    """Index of the firm card under ``pos`` (relative to the cards' whole surface, see
+    :func:`draw_firm_cards`), or None."""
+    return next((index for index in range(count) if firm_card_rect(size, index).collidepoint(pos)), None)
 
 
 def draw_firm_cards(size: tuple[int, int], firms: Sequence[dict], colors: dict, lang: str) -> pygame.Surface:
-    """Cards of the active firms, biggest share first: capability, price, cash, partners."""
-    surface = pygame.Surface(size)
+    """Cards of the active firms, biggest share first: capability, price, cash, partners.
+
+    ``size`` is the panel's; the surface is as tall as all the cards need (the panel scrolls it, see
+    :func:`scrolled_view`): a window too short for them once showed the first few and no sign of the rest.
+    """
+    height = firm_card_rect(size, len(firms) - 1).bottom + 8 if firms else 0
+    surface = pygame.Surface((size[0], max(size[1], height)))
     surface.fill(PANEL)
     for k, firm in enumerate(firms):
         rect = firm_card_rect(size, k)
         card_w = rect.width
-        if rect.bottom > size[1]:
-            break
         pygame.draw.rect(surface, BG, rect, border_radius=5)
         pygame.draw.rect(
             surface,
@@ -563,8 +561,9 @@ def draw_firm_cards(size: tuple[int, int], firms: Sequence[dict], colors: dict, 
 
 
 def draw_partner_table(size: tuple[int, int], rows: Sequence[dict], colors: dict, lang: str) -> pygame.Surface:
-    """Which partner platform uses which AI provider, with contract end."""
-    surface = pygame.Surface(size)
+    """Which partner platform uses which AI provider, with contract end (on a surface as tall as all the rows
+    need: the panel scrolls it, see :func:`scrolled_view`)."""
+    surface = pygame.Surface((size[0], max(size[1], 38 + 48 * len(rows))))
     surface.fill(PANEL)
     y = 10
     text(surface, t("partners_tip", lang), (10, y), 13, TEXT, bold=True, max_width=size[0] - 20)
@@ -577,8 +576,6 @@ def draw_partner_table(size: tuple[int, int], rows: Sequence[dict], colors: dict
         text(surface, row["provider"], (size[0] // 2 + 22, y), 13, color, max_width=size[0] // 2 - 34)
         text(surface, row["detail"], (16, y + 19), 11, DIM, max_width=size[0] - 32)
         y += 48
-        if y > size[1] - 40:
-            break
     return surface
 
 
@@ -678,9 +675,16 @@ def draw_bars(surface: pygame.Surface, bars, top: int, width: int, size: int = 1
     return y
 
 
+WHY_MAX_HEIGHT = 4000  # pixels the Why panel's whole surface may take (two sentences, their bars, the method)
+
+
 def draw_why_panel(size: tuple[int, int], view, lang: str) -> pygame.Surface:
-    """The Why panel: a plain sentence then bars for this quarter, then for the policy so far."""
-    surface = pygame.Surface(size)
+    """The Why panel: a plain sentence then bars for this quarter, then for the policy so far.
+
+    On a surface as tall as they need (at least ``size``): the panel scrolls it (see :func:`scrolled_view`).
+    A short window once cut the second set of bars, whose parts then no longer added up to the total shown.
+    """
+    surface = pygame.Surface((size[0], max(size[1], WHY_MAX_HEIGHT)))
     surface.fill(PANEL)
     w = size[0]
     text(surface, view.title if view else "", (10, 6), 14, TEXT, bold=True, max_width=w - 20)
@@ -689,27 +693,40 @@ def draw_why_panel(size: tuple[int, int], view, lang: str) -> pygame.Surface:
         for line in wrap(t("why_empty", lang), 12, w - 20):
             text(surface, line, (10, y), 12, DIM)
             y += 18
-        return surface
+        return surface.subsurface((0, 0, w, size[1])).copy()
     for header, sentence, bars in (
         ("why_now_header", view.now_sentence, view.now_bars),
         ("why_total_header", view.total_sentence, view.total_bars),
     ):
-        if y + 20 > size[1]:
-            break
         text(surface, t(header, lang), (10, y), 13, ACCENT, bold=True, max_width=w - 20)
         y += 20
         for line in wrap(sentence, 12, w - 20):
-            if y + 18 > size[1]:
-                break
             text(surface, line, (10, y), 12, TEXT)
             y += 17
         y = draw_bars(surface, bars, y + 4, w) + 10
     for line in wrap(t("why_method", lang), 10, w - 20):
-        if y + 16 > size[1]:
-            break
         text(surface, line, (10, y), 10, DIM)
         y += 14
-    return surface
+    return surface.subsurface((0, 0, w, min(surface.get_height(), max(size[1], y + 6)))).copy()
+
+
+SCROLL_BAR_W = 4  # the scroll bar drawn at a scrolled panel's right edge
+
+
+def scrolled_view(image: pygame.Surface, offset: int, size: tuple[int, int]) -> pygame.Surface:
+    """The part of a panel's whole ``image`` that its ``size`` shows from ``offset`` pixels down, with a scroll
+    bar at the right edge (its thumb's length and place: how much is shown, and where) when some is hidden."""
+    view = pygame.Surface(size)
+    view.fill(PANEL)
+    view.blit(image, (0, -offset))
+    hidden = image.get_height() - size[1]
+    if hidden > 0:
+        x, h = size[0] - SCROLL_BAR_W - 1, size[1]
+        pygame.draw.rect(view, GRID, (x, 2, SCROLL_BAR_W, h - 4), border_radius=2)
+        thumb = max(16, (h - 4) * h // image.get_height())
+        top = 2 + (h - 4 - thumb) * min(offset, hidden) // hidden
+        pygame.draw.rect(view, DIM, (x, top, SCROLL_BAR_W, thumb), border_radius=2)
+    return view
 
 
 def draw_session_shares(size: tuple[int, int], session, labels: Sequence[str], total: int, lang: str) -> pygame.Surface:

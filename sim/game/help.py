@@ -22,6 +22,7 @@ CONTROLS = (
     ("← →", "key_lever_move"),
     ("R", "key_reset"),
     ("1-4", "key_tabs"),
+    ("PgUp / PgDn", "key_scroll_panel"),
     ("1-9 (event)", "key_answer"),
     ("L", "key_language"),
     ("+ / -", "key_scale"),

@@ -245,6 +245,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "key_language": ("English / Korean", "영어 / 한국어"),
     "key_scale": ("bigger / smaller text (projectors)", "글자 크게 / 작게(프로젝터용)"),
     "key_help_screen": ("this help", "이 도움말"),
+    "key_scroll_panel": (
+        "scroll the side panel (or the mouse wheel over it)",
+        "옆 패널 위아래로 넘기기(마우스 휠도 됩니다)",
+    ),
     "key_fullscreen": ("fullscreen", "전체 화면"),
     "key_menu": ("menu (resume, save, help, main menu, quit)", "메뉴(계속, 저장, 도움말, 메인 메뉴, 종료)"),
     "help_model_title": ("The model in one page", "모델 한 쪽 요약"),

@@ -48,6 +48,8 @@ SPEEDS = (0.5, 1.0, 2.0, 4.0, 10.0)  # autoplay quarters per second
 # Space again meanwhile would only have them compete with the next quarter for the cores.
 AFTER_STEP_QUIET_S = 0.5
 TABS = ("firms", "partners", "news", "why")
+SCROLLED_TABS = ("firms", "partners", "why")  # drawn panels that scroll (the news scroll in their own text box)
+SCROLL_STEP = 40  # pixels a mouse wheel notch scrolls the side panel
 
 
 TOP = 48
@@ -60,6 +62,8 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
         super().__init__(app)
         self.replay = replay
         self.tab = "firms"
+        self.scroll: dict[str, int] = {}  # per side-panel tab: pixels scrolled down (see scroll_panel)
+        self.scroll_limit: dict[str, int] = {}  # per tab: how far its panel scrolls, as last drawn
         self.chart_metric = "market_revenue_usd_bn"
         self.why_target: str | None = None
         self.speed = 2.0
@@ -400,7 +404,7 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
             and not self.manager.get_hovering_any_element()
         ):
             cards = firm_cards(self.session.model, self.lang)
-            pos = (event.pos[0] - self.content.x, event.pos[1] - self.content.y)
+            pos = (event.pos[0] - self.content.x, event.pos[1] - self.content.y + self.scroll.get("firms", 0))
             index = charts.firm_card_at(self.content.size, len(cards), pos)
             if index is not None:  # a click on a firm card explains that firm
                 self.why_target = cards[index]["id"]
@@ -413,8 +417,23 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
             if metric:
                 self.chart_metric = "market_revenue_usd_bn" if metric == self.chart_metric else metric
                 self.build_chart_menu()
+        elif event.type == pygame.MOUSEWHEEL and self.panel_area().collidepoint(self.app.mouse_position()):
+            self.scroll_panel(-event.y * SCROLL_STEP)
         elif event.type == pygame.KEYDOWN and not self.text_focus():
             self.on_key(event)
+
+    def panel_area(self) -> pygame.Rect:
+        """Where the side panel's current tab draws what it scrolls (the Why panel: under its menu)."""
+        if self.tab == "why":
+            return pygame.Rect(self.content.x, self.content.y + 36, self.content.width, self.content.height - 36)
+        return self.content
+
+    def scroll_panel(self, pixels: int) -> None:
+        """Scroll the side panel's firms, partners or Why tab down by ``pixels`` (up if negative), within what
+        it has to show (the news scroll in their own box)."""
+        if self.tab in SCROLLED_TABS:
+            limit = self.scroll_limit.get(self.tab, 0)
+            self.scroll[self.tab] = max(0, min(limit, self.scroll.get(self.tab, 0) + pixels))
 
     def on_key(self, event: pygame.event.Event) -> None:
         """Every action has a key (see Help): the game is playable without a mouse."""
@@ -460,6 +479,9 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
             self.mark_focus_lever()
         elif k in (pygame.K_LEFT, pygame.K_RIGHT) and not self.replay:
             self.nudge_lever(-1 if k == pygame.K_LEFT else 1)
+        elif k in (pygame.K_PAGEUP, pygame.K_PAGEDOWN):
+            page = max(SCROLL_STEP, self.panel_area().height - 40)
+            self.scroll_panel(page if k == pygame.K_PAGEDOWN else -page)
         elif number is not None and number < len(TABS):
             self.act("tab:" + TABS[number])
         elif k == pygame.K_RETURN and self.tour_step is not None:
@@ -673,24 +695,33 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
         self.draw_goals(surface, cache)
         model = self.session.model
         colors = charts.firm_colors([(f.firm_id, f.origin) for f in model.firms])
+        area = self.panel_area()
         if self.tab == "firms":
             image = cache.get(
                 "firms",
                 self.key(baseline=False),
-                lambda: charts.draw_firm_cards(self.content.size, firm_cards(model, self.lang), colors, self.lang),
+                lambda: charts.draw_firm_cards(area.size, firm_cards(model, self.lang), colors, self.lang),
             )
-            surface.blit(image, self.content)
         elif self.tab == "partners":
             image = cache.get(
                 "partners",
                 self.key(baseline=False),
-                lambda: charts.draw_partner_table(self.content.size, partner_rows(model, self.lang), colors, self.lang),
+                lambda: charts.draw_partner_table(area.size, partner_rows(model, self.lang), colors, self.lang),
             )
-            surface.blit(image, self.content)
         elif self.tab == "why":
-            area = pygame.Rect(self.content.x, self.content.y + 36, self.content.width, self.content.height - 36)
             image = cache.get("why", self.key(self.why_target), lambda: self.why_surface(area.size))
+        else:
+            return
+        # the panel's whole surface, seen through its area from where the player scrolled to
+        limit = self.scroll_limit[self.tab] = max(0, image.get_height() - area.height)
+        offset = self.scroll[self.tab] = min(self.scroll.get(self.tab, 0), limit)
+        if limit == 0:
             surface.blit(image, area)
+        else:
+            view = cache.get(
+                self.tab + "_view", (image, offset, area.size), lambda: charts.scrolled_view(image, offset, area.size)
+            )
+            surface.blit(view, area)
 
     def why_surface(self, size) -> pygame.Surface:
         """The Why panel for the chosen outcome (cached per quarter, size and language)."""

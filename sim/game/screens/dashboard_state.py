@@ -43,6 +43,8 @@ class DashboardState(Screen):
     step_after_answers: bool  # play the quarter once the open event's questions are answered
     tour_step: int | None  # the first-game tour's step (None: no tour)
     focus_lever: int  # the lever the arrow keys move
+    scroll: dict[str, int]  # per side-panel tab: pixels scrolled down
+    scroll_limit: dict[str, int]  # per side-panel tab: how far it scrolls, as last drawn
 
     # forecast previews and the budget check
     projection: Projection | None  # the latest finished preview for the current plan
