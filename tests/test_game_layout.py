@@ -183,7 +183,7 @@ def over_budget_game(app, scenario, lang: str) -> GameSession:
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_the_quarter_and_the_plans_cost_are_never_cut_off(size, tiny_korea, tmp_path, monkeypatch):
     """At 960x600 the status line read 'Planning 2025…' (the quarter and the count cut off) and the budget line
-    lost the plan's cost, the figure that turns red, behind its ellipsis."""
+    lost the plan's cost, the figure that turns red, behind its ellipsis, then the budget's unit."""
     from sim.game import units
 
     app, recorder = layout_app(size, tmp_path, monkeypatch)
@@ -201,16 +201,18 @@ def test_the_quarter_and_the_plans_cost_are_never_cut_off(size, tiny_korea, tmp_
         budget = [
             value for _, rect, value, _ in recorder.lines if rect.topleft == (screen.left.x + 4, screen.left.y + 30)
         ]
-        assert len(budget) == 1 and planned in budget[0], budget
-        shown = charts.font(11).size(budget[0].split(planned)[0] + planned)[0]
-        assert shown <= screen.left.width - 8, f"{lang}: the plan's cost in {budget[0]!r} is cut off"
+        _, (plan_bare,), _ = units.shared_words([planned])
+        budget_bare = units.shared_words([units.krw_bn(session.budget_krw_bn_per_year(), lang, "yr")])[1][0]
+        assert len(budget) == 1 and plan_bare in budget[0] and budget_bare in budget[0], budget
+        # whole: it read 'Planned KRW 3,064 bn/yr · Budget KRW 2,500…' at 960x600
+        assert charts.font(11).size(budget[0])[0] <= screen.left.width - 8, f"{lang}: {budget[0]!r} is cut off"
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_no_number_on_the_dashboard_is_cut_off(size, tiny_korea, tmp_path, monkeypatch):
     """At 960x600 the tiles read 'baseline 21.9% behi…' and 'baseline KRW 2,202…', the goals 'projected $2…':
     a line that does not fit drops words first. Only prose may end in an ellipsis: the scenario's title, its
-    objectives' labels and the key help; the budget line may lose its second figure, never the plan's cost."""
+    objectives' labels and the key help."""
     import re
 
     from sim.game.i18n import pick
@@ -229,7 +231,6 @@ def test_no_number_on_the_dashboard_is_cut_off(size, tiny_korea, tmp_path, monke
         session = over_budget_game(app, tiny_korea, lang)
         prose = {pick(o["label"], lang) for o in session.scenario.objectives} | {pick(session.scenario.title, lang)}
         prose |= {app.screen.tr("key_help")}
-        planned = app.screen.tr("planned")
         for tab in ("firms", "partners", "news", "why"):
             app.screen.tab = tab
             app.rebuild()
@@ -237,7 +238,7 @@ def test_no_number_on_the_dashboard_is_cut_off(size, tiny_korea, tmp_path, monke
             app.cache.clear()
             cut.clear()
             app.draw()
-            numbers = [c for c in cut if c not in prose and not c.lower().startswith(planned.lower())]
+            numbers = [c for c in cut if c not in prose]
             assert not numbers, f"{lang} {tab}: cut off {numbers}"
 
 

@@ -6,7 +6,6 @@ cached surface.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -151,15 +150,10 @@ def draw_goals(size: tuple[int, int], items: list[Goal], score: str, lang: str, 
 
 def _unit_once(now: str, target: str, projected: str | None = None) -> str:
     """'80.2% · ≥ 89% · → 90.2% of the frontier': the values with the words they share (a unit or period
-    after them, or before them in Korean) written once, for a goals strip too narrow for them in full
-    (without ``projected``: '80.2% · ≥ 89% of the frontier')."""
+    after them, or before them in Korean, see :func:`units.shared_words`) written once, for a goals strip
+    too narrow for them in full (without ``projected``: '80.2% · ≥ 89% of the frontier')."""
     op, _, goal = target.partition(" ") if target[:1] in "≥≤" else ("", "", target)
-    values = [now, goal] if projected is None else [now, goal, projected]
-    prefix = os.path.commonprefix(values)
-    prefix = prefix[: prefix.rfind(" ") + 1]  # whole words only
-    suffix = os.path.commonprefix([v[len(prefix) :][::-1] for v in values])[::-1]
-    suffix = suffix[suffix.find(" ") :] if " " in suffix else ""
-    bare = [v[len(prefix) : len(v) - len(suffix)] for v in values]
+    prefix, bare, suffix = units.shared_words([now, goal] if projected is None else [now, goal, projected])
     arrow = f" · → {bare[2]}" if projected is not None else ""
     return f"{prefix}{bare[0]} · {op} {bare[1]}{arrow}{suffix}".replace("  ", " ")
 

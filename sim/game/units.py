@@ -12,6 +12,7 @@ still show something sensible).
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -299,6 +300,18 @@ def objective_period(objective_aggregate: str, metric: str) -> str | None:
     """'yr' when an objective sums a flow over a year (compare it with a yearly total), else None (a level,
     or a flow summed over every quarter played: a total, not a rate)."""
     return "yr" if objective_aggregate == "final_year_sum" and metric_period(metric) == "qtr" else None
+
+
+def shared_words(values: Sequence[str]) -> tuple[str, list[str], str]:
+    """The words a few values written with their unit share before and after them, and each value without
+    them: ('KRW 3,065 bn/yr', 'KRW 2,500 bn/yr') -> ('KRW ', ['3,065', '2,500'], ' bn/yr'); in Korean the
+    unit may come first ('연 '). Only whole words are shared (never the '억' of '3,064억'), so each value
+    keeps its own digits and magnitude."""
+    prefix = os.path.commonprefix(list(values))
+    prefix = prefix[: prefix.rfind(" ") + 1]  # whole words only
+    suffix = os.path.commonprefix([v[len(prefix) :][::-1] for v in values])[::-1]
+    suffix = suffix[suffix.find(" ") :] if " " in suffix else ""
+    return prefix, [v[len(prefix) : len(v) - len(suffix)] for v in values], suffix
 
 
 def objective_measure(metric: str, lang: str) -> str | None:

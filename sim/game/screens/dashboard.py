@@ -575,11 +575,18 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
         budget = session.budget_krw_bn_per_year()
         over = planned > budget > 0
         charts.text(surface, self.tr("levers"), (self.left.x + 4, self.left.y + 4), 14, bold=True)
-        budget_text = f"{self.tr('budget')} {units.krw_bn(budget, self.lang, 'yr')}"
-        planned_text = f"{self.tr('planned')} {units.krw_bn(planned, self.lang, 'yr')}"
-        # what the plan costs first when both do not fit: it is the figure that moves and turns red
+        budget_money, planned_money = (units.krw_bn(v, self.lang, "yr") for v in (budget, planned))
+        budget_word, planned_word = self.tr("budget"), self.tr("planned")
+        planned_first = f"{planned_word[:1].upper()}{planned_word[1:]}"
+        prefix, (budget_bare, planned_bare), suffix = units.shared_words([budget_money, planned_money])
+        # what the plan costs first when both do not fit (it is the figure that moves and turns red), then
+        # their shared unit written once: 'Planned KRW 3,065 / budget 2,500 bn/yr'
         line = charts.first_fitting(
-            [f"{budget_text} · {planned_text}", f"{planned_text[:1].upper()}{planned_text[1:]} · {budget_text}"],
+            [
+                f"{budget_word} {budget_money} · {planned_word} {planned_money}",
+                f"{planned_first} {planned_money} · {budget_word} {budget_money}",
+                f"{planned_first} {prefix}{planned_bare} / {budget_word.lower()} {budget_bare}{suffix}",
+            ],
             11,
             self.left.width - 8,
         )
