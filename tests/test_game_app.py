@@ -664,10 +664,12 @@ def test_a_click_on_a_firm_card_scrolled_into_view_explains_that_firm(small_app,
     last = charts.firm_card_rect(screen.content.size, len(cards) - 1)  # on the cards' whole surface
     pos = (screen.content.x + last.centerx, screen.content.y + last.centery - offset)
     assert screen.content.collidepoint(pos)
+    screen.scroll["why"] = 50  # the player had scrolled an earlier explanation down
     pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=1))
     pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=pos, button=1))
     app.pump(2)
     assert app.screen.tab == "why" and app.screen.why_target == cards[-1]["id"]
+    assert app.screen.scroll.get("why", 0) == 0  # the explanation starts at its top
 
 
 def test_gauges_compare_with_the_baseline_of_the_same_quarter(app, tiny_korea):

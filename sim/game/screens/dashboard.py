@@ -176,8 +176,7 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
         self.title_right = x - 150
 
     def build_right(self) -> None:
-        # the role's goals stay on screen above the tabs
-        """The right column: tabs for news, firms, partners and the Why panel."""
+        """The right column: the role's goals, which stay on screen, above tabs for firms, partners, news and Why."""
         # two lines a goal where they fit in 40 % of the column, else that much, where they take one line each and
         # some two (see panels.draw_goals), or more if one line each needs it (tabs and a panel stay below)
         count = len(self.session.scenario.objectives)
@@ -383,6 +382,7 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
                 self.chart_metric = self.metric_by_label.get(event.text, self.chart_metric)
             elif event.ui_element is self.why_menu:
                 self.why_target = self.why_names.get(event.text)
+                self.scroll["why"] = 0  # a new explanation starts at its top
         elif event.type == pygame_gui.UI_WINDOW_CLOSE:
             if event.ui_element is self.event_window:
                 self.event_window = None
@@ -408,6 +408,7 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
             index = charts.firm_card_at(self.content.size, len(cards), pos)
             if index is not None:  # a click on a firm card explains that firm
                 self.why_target = cards[index]["id"]
+                self.scroll["why"] = 0  # a new explanation starts at its top
                 self.tab = "why"
                 self.app.rebuild()
         elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1 and self.gauge_rect.collidepoint(event.pos):
@@ -417,7 +418,11 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
             if metric:
                 self.chart_metric = "market_revenue_usd_bn" if metric == self.chart_metric else metric
                 self.build_chart_menu()
-        elif event.type == pygame.MOUSEWHEEL and self.panel_area().collidepoint(self.app.mouse_position()):
+        elif (
+            event.type == pygame.MOUSEWHEEL
+            and self.panel_area().collidepoint(self.app.mouse_position())
+            and not self.manager.get_hovering_any_element()  # e.g. the Why panel's menu, opened over it
+        ):
             self.scroll_panel(-event.y * SCROLL_STEP)
         elif event.type == pygame.KEYDOWN and not self.text_focus():
             self.on_key(event)
