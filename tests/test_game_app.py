@@ -582,7 +582,7 @@ def drawn_on_panel(app, monkeypatch, screen) -> list[str]:
 
     def recording(surface, value, *args, **kwargs):
         width, height = surface.get_size()
-        if width == area.width and height >= area.height:  # the panel's whole surface (not the goals above)
+        if width == area.width and height >= area.height:  # the panel's surfaces (not the goals above)
             lines.append(value)
         return original(surface, value, *args, **kwargs)
 
@@ -601,8 +601,8 @@ def panel_pixels(app, screen) -> np.ndarray:
 @pytest.mark.parametrize("tab", ["partners", "firms", "why"])
 def test_the_side_panel_scrolls_to_what_a_small_window_has_no_room_for(small_app, tiny_korea, monkeypatch, tab):
     """At 960x600 the partners tab showed five of Korea's eight platforms, the firms tab four of its firms, the
-    Why panel lost its last bars, and nothing said so: now every row is drawn and the panel scrolls, with the
-    mouse wheel over it and with PgUp / PgDn."""
+    Why panel lost its last bars, and nothing said so: now the panel scrolls, with the mouse wheel over it and
+    with PgUp / PgDn, and every row is drawn at some place between its top and its end."""
     app = small_app
     screen = playing(app, tiny_korea)
     app.session.set_lever("public_compute_gpus_k", 40)
@@ -613,6 +613,12 @@ def test_the_side_panel_scrolls_to_what_a_small_window_has_no_room_for(small_app
     screen = app.screen
     assert screen.tab == tab
     lines = drawn_on_panel(app, monkeypatch, screen)
+    for _ in range(60):  # page by page to the end, reading what each place draws
+        key(app, pygame.K_PAGEDOWN)
+        lines += drawn_on_panel(app, monkeypatch, screen)
+    for _ in range(60):
+        key(app, pygame.K_PAGEUP)
+    assert screen.scroll[tab] == 0
     model = app.session.model
     if tab == "partners":
         expected = [row["platform"] for row in partner_rows(model, "en")]

@@ -524,22 +524,34 @@ def firm_card_rect(size: tuple[int, int], index: int) -> pygame.Rect:
 
 
 def firm_card_at(size: tuple[int, int], count: int, pos: tuple[int, int]) -> int | None:
-    """Index of the firm card under ``pos`` (relative to the cards' whole surface, see
+    """Index of the firm card under ``pos`` (relative to the top of all the cards, see
     :func:`draw_firm_cards`), or None."""
     return next((index for index in range(count) if firm_card_rect(size, index).collidepoint(pos)), None)
 
 
-def draw_firm_cards(size: tuple[int, int], firms: Sequence[dict], colors: dict, lang: str) -> pygame.Surface:
+def firm_cards_height(size: tuple[int, int], count: int) -> int:
+    """Pixels ``count`` firm cards take in a panel of ``size`` (their columns depend on its width)."""
+    return firm_card_rect(size, count - 1).bottom + 8 if count else 0
+
+
+def draw_firm_cards(
+    size: tuple[int, int], firms: Sequence[dict], colors: dict, lang: str, offset: int = 0
+) -> pygame.Surface:
     """Cards of the active firms, biggest share first: capability, price, cash, partners.
 
-    ``size`` is the panel's; the surface is as tall as all the cards need (the panel scrolls it, see
-    :func:`scrolled_view`): a window too short for them once showed the first few and no sign of the rest.
+    The panel (``size``) shows them from ``offset`` pixels below the first card's top, with a scroll bar
+    when some are hidden (see :func:`firm_cards_height`): a window too short for them all once showed the
+    first few and no sign of the rest. Only the cards in view are drawn, whole, on a band that the panel
+    shows part of (a card at the edge is cut by the panel, not drawn outside what it is drawn on).
     """
-    height = firm_card_rect(size, len(firms) - 1).bottom + 8 if firms else 0
-    surface = pygame.Surface((size[0], max(size[1], height)))
+    shown = [k for k in range(len(firms)) if firm_card_rect(size, k).move(0, -offset).colliderect((0, 0, *size))]
+    top = firm_card_rect(size, shown[0]).top - 8 if shown else 0
+    bottom = firm_card_rect(size, shown[-1]).bottom + 8 if shown else 0
+    surface = pygame.Surface((size[0], max(1, bottom - top)))  # the band
     surface.fill(PANEL)
-    for k, firm in enumerate(firms):
-        rect = firm_card_rect(size, k)
+    for k in shown:
+        firm = firms[k]
+        rect = firm_card_rect(size, k).move(0, -top)
         card_w = rect.width
         pygame.draw.rect(surface, BG, rect, border_radius=5)
         pygame.draw.rect(
@@ -557,7 +569,11 @@ def draw_firm_cards(size: tuple[int, int], firms: Sequence[dict], colors: dict, 
         text(surface, line2, (rect.x + 10, rect.y + 37), 11, DIM, max_width=card_w - 14)
         partners = ", ".join(firm["partners"]) or "–"
         text(surface, f"{t('partners', lang)}: {partners}", (rect.x + 10, rect.y + 52), 11, TEXT, max_width=card_w - 14)
-    return surface
+    view = pygame.Surface(size)
+    view.fill(PANEL)
+    view.blit(surface, (0, top - offset))
+    draw_scroll_bar(view, offset, firm_cards_height(size, len(firms)))
+    return view
 
 
 def draw_partner_table(size: tuple[int, int], rows: Sequence[dict], colors: dict, lang: str) -> pygame.Surface:
@@ -648,6 +664,11 @@ def hatch(surface: pygame.Surface, rect: pygame.Rect, color, step: int = 5) -> N
     surface.set_clip(clip)
 
 
+def bars_height(count: int, size: int = 12) -> int:
+    """Pixels ``count`` bars of :func:`draw_bars` take at font ``size``."""
+    return count * (size + 10)
+
+
 def draw_bars(surface: pygame.Surface, bars, top: int, width: int, size: int = 12) -> int:
     """Signed horizontal bars (label, bar, value text) from ``top``; returns the y below them."""
     if not bars:
@@ -657,7 +678,7 @@ def draw_bars(surface: pygame.Surface, bars, top: int, width: int, size: int = 1
     value_w = int(width * 0.2)
     mid = label_w + (width - label_w - value_w) // 2
     half = (width - label_w - value_w) // 2 - 6
-    row = size + 10
+    row = bars_height(1, size)
     pygame.draw.line(surface, GRID, (mid, top - 2), (mid, top + row * len(bars)), 1)
     y = top
     for bar in bars:
@@ -675,39 +696,46 @@ def draw_bars(surface: pygame.Surface, bars, top: int, width: int, size: int = 1
     return y
 
 
-WHY_MAX_HEIGHT = 4000  # pixels the Why panel's whole surface may take (two sentences, their bars, the method)
-
-
 def draw_why_panel(size: tuple[int, int], view, lang: str) -> pygame.Surface:
     """The Why panel: a plain sentence then bars for this quarter, then for the policy so far.
 
     On a surface as tall as they need (at least ``size``): the panel scrolls it (see :func:`scrolled_view`).
     A short window once cut the second set of bars, whose parts then no longer added up to the total shown.
     """
-    surface = pygame.Surface((size[0], max(size[1], WHY_MAX_HEIGHT)))
-    surface.fill(PANEL)
     w = size[0]
-    text(surface, view.title if view else "", (10, 6), 14, TEXT, bold=True, max_width=w - 20)
-    y = 30
     if view is None:
+        surface = pygame.Surface(size)
+        surface.fill(PANEL)
+        y = 30
         for line in wrap(t("why_empty", lang), 12, w - 20):
             text(surface, line, (10, y), 12, DIM)
             y += 18
-        return surface.subsurface((0, 0, w, size[1])).copy()
-    for header, sentence, bars in (
-        ("why_now_header", view.now_sentence, view.now_bars),
-        ("why_total_header", view.total_sentence, view.total_bars),
-    ):
-        text(surface, t(header, lang), (10, y), 13, ACCENT, bold=True, max_width=w - 20)
+        return surface
+    sections = [
+        (t(header, lang), wrap(sentence, 12, w - 20), bars)
+        for header, sentence, bars in (
+            ("why_now_header", view.now_sentence, view.now_bars),
+            ("why_total_header", view.total_sentence, view.total_bars),
+        )
+    ]
+    method = wrap(t("why_method", lang), 10, w - 20)
+    # the title, each section (header, sentence, bars), the method note, the bottom margin
+    height = 30 + sum(20 + 17 * len(lines) + 4 + bars_height(len(bars)) + 10 for _, lines, bars in sections)
+    surface = pygame.Surface((w, max(size[1], height + 14 * len(method) + 6)))
+    surface.fill(PANEL)
+    text(surface, view.title, (10, 6), 14, TEXT, bold=True, max_width=w - 20)
+    y = 30
+    for header, lines, bars in sections:
+        text(surface, header, (10, y), 13, ACCENT, bold=True, max_width=w - 20)
         y += 20
-        for line in wrap(sentence, 12, w - 20):
+        for line in lines:
             text(surface, line, (10, y), 12, TEXT)
             y += 17
         y = draw_bars(surface, bars, y + 4, w) + 10
-    for line in wrap(t("why_method", lang), 10, w - 20):
+    for line in method:
         text(surface, line, (10, y), 10, DIM)
         y += 14
-    return surface.subsurface((0, 0, w, min(surface.get_height(), max(size[1], y + 6)))).copy()
+    return surface
 
 
 SCROLL_BAR_W = 4  # the scroll bar drawn at a scrolled panel's right edge
@@ -715,18 +743,26 @@ SCROLL_BAR_W = 4  # the scroll bar drawn at a scrolled panel's right edge
 
 def scrolled_view(image: pygame.Surface, offset: int, size: tuple[int, int]) -> pygame.Surface:
     """The part of a panel's whole ``image`` that its ``size`` shows from ``offset`` pixels down, with a scroll
-    bar at the right edge (its thumb's length and place: how much is shown, and where) when some is hidden."""
+    bar (see :func:`draw_scroll_bar`)."""
     view = pygame.Surface(size)
     view.fill(PANEL)
     view.blit(image, (0, -offset))
-    hidden = image.get_height() - size[1]
-    if hidden > 0:
-        x, h = size[0] - SCROLL_BAR_W - 1, size[1]
-        pygame.draw.rect(view, GRID, (x, 2, SCROLL_BAR_W, h - 4), border_radius=2)
-        thumb = max(16, (h - 4) * h // image.get_height())
-        top = 2 + (h - 4 - thumb) * min(offset, hidden) // hidden
-        pygame.draw.rect(view, DIM, (x, top, SCROLL_BAR_W, thumb), border_radius=2)
+    draw_scroll_bar(view, offset, image.get_height())
     return view
+
+
+def draw_scroll_bar(view: pygame.Surface, offset: int, whole: int) -> None:
+    """A scroll bar at the right edge of a panel's ``view`` of something ``whole`` pixels tall, seen from
+    ``offset`` pixels down: its thumb's length and place say how much is shown, and where. None when all is."""
+    w, h = view.get_size()
+    hidden = whole - h
+    if hidden <= 0:
+        return
+    x = w - SCROLL_BAR_W - 1
+    pygame.draw.rect(view, GRID, (x, 2, SCROLL_BAR_W, h - 4), border_radius=2)
+    thumb = max(16, (h - 4) * h // whole)
+    top = 2 + (h - 4 - thumb) * min(offset, hidden) // hidden
+    pygame.draw.rect(view, DIM, (x, top, SCROLL_BAR_W, thumb), border_radius=2)
 
 
 def draw_session_shares(size: tuple[int, int], session, labels: Sequence[str], total: int, lang: str) -> pygame.Surface:

@@ -708,13 +708,18 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
         model = self.session.model
         colors = charts.firm_colors([(f.firm_id, f.origin) for f in model.firms])
         area = self.panel_area()
-        if self.tab == "firms":
-            image = cache.get(
-                "firms",
-                self.key(baseline=False),
-                lambda: charts.draw_firm_cards(area.size, firm_cards(model, self.lang), colors, self.lang),
-            )
-        elif self.tab == "partners":
+        if self.tab == "firms":  # only the cards in view are drawn (a scroll draws them again: about a millisecond)
+            offset = self.scroll["firms"] = min(self.scroll.get("firms", 0), self.scroll_limit.get("firms", 0))
+
+            def cards() -> pygame.Surface:
+                shown = firm_cards(model, self.lang)
+                whole = charts.firm_cards_height(area.size, len(shown))
+                self.scroll_limit["firms"] = max(0, whole - area.height)
+                return charts.draw_firm_cards(area.size, shown, colors, self.lang, offset)
+
+            surface.blit(cache.get("firms", (self.key(baseline=False), offset, area.size), cards), area)
+            return
+        if self.tab == "partners":
             image = cache.get(
                 "partners",
                 self.key(baseline=False),
