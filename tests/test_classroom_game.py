@@ -44,6 +44,37 @@ def test_start_screen_has_a_lessons_button_that_opens_the_picker(app):
     assert app.session.team == "Blue"
 
 
+def test_the_picker_lists_long_titles_by_their_first_part_and_a_click_picks_that_lesson(tmp_path, monkeypatch):
+    """At 960x600 three of the four lesson titles were cut in the list ('Platform partnerships and lock-in:
+    Kakao an…'); one that does not fit shows its part before the colon, and clicking it picks that lesson."""
+    import pygame
+
+    from sim.game import charts
+
+    monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path / "saves"))
+    app = App(size=(960, 600))
+    app.show(LessonPickerScreen)
+    app.pump(2)
+    screen = app.screen
+    items = [e for e in screen.list.item_list_container.elements if getattr(e, "text", "")]
+    assert sorted(e.text for e in items) == sorted(screen.list_lessons)
+    assert len(items) == len(screen.lessons)
+    shortened = [e for e in items if e.text != screen.list_lessons[e.text].title["en"]]
+    assert shortened, "every title fits at 960x600: this test needs one that does not"
+    for item in items:
+        assert charts.font(14).size(item.text)[0] + 6 <= item.rect.width, item.text
+    target = shortened[-1]
+    lesson = screen.list_lessons[target.text]
+    assert lesson.title["en"].startswith(target.text) and lesson is not screen.chosen
+    pos = target.rect.center
+    pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0)))
+    app.pump(1)
+    for kind in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP):
+        pygame.event.post(pygame.event.Event(kind, pos=pos, button=1))
+        app.pump(3)
+    assert app.screen.chosen is lesson
+
+
 def test_hot_seat_quarter_passes_the_screen_between_roles(app, lesson):
     attach(app, LessonSession(lesson, "Blue", roles=["regulator", "kakao"], ghost=False))
     app.show(BriefingScreen)

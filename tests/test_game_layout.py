@@ -75,6 +75,21 @@ def text_under_widgets(app, recorder, where: str) -> list[str]:
     return problems
 
 
+def buttons_cut(app, where: str) -> list[str]:
+    """Buttons anywhere on the screen (in panels too) whose words do not fit them: pygame-gui cuts a button's
+    text without a warning ('conditions' lost its ends in a row of three option buttons at 960x600)."""
+    from sim.game.screens.levers import BUTTON_FONT_SIZE, BUTTON_TEXT_MARGIN
+
+    problems = []
+    for element in app.manager.get_sprite_group().sprites():
+        text = getattr(element, "text", "")
+        if type(element).__name__ != "UIButton" or not element.visible or len(text) < 2:  # '▲': a scroll arrow
+            continue
+        if charts.font(BUTTON_FONT_SIZE).size(text)[0] + BUTTON_TEXT_MARGIN > element.rect.width:
+            problems.append(f"{where}: button {text!r} is cut ({element.rect.width} px wide)")
+    return problems
+
+
 def check(app, recorder, where: str) -> list[str]:
     problems = text_under_widgets(app, recorder, where)
     app.cache.clear()
@@ -87,6 +102,7 @@ def check(app, recorder, where: str) -> list[str]:
     for a, b in itertools.combinations(widgets, 2):
         if a.rect.colliderect(b.rect):
             problems.append(f"{where}: {getattr(a, 'text', a)!r} overlaps {getattr(b, 'text', b)!r}")
+    problems += buttons_cut(app, where)
     for size, rect, text, _ in recorder.lines:
         if not text:
             continue

@@ -108,8 +108,9 @@ def draw_goals(size: tuple[int, int], items: list[Goal], score: str, lang: str, 
     surface.fill(charts.PANEL)
     w, h = size
     title = f"{t('goals', lang)}: {role}" if role else t("goals", lang)
-    charts.text(surface, title, (8, 4), 13, charts.TEXT, bold=True, max_width=w // 2 - 4)
-    charts.text(surface, score, (w - 8, 5), 12, charts.ACCENT, anchor="topright", max_width=w // 2 - 12)
+    # the score whole where it fits in half the strip; the title (whose role's name is prose) takes the rest
+    score_w = charts.text(surface, score, (w - 8, 5), 12, charts.ACCENT, anchor="topright", max_width=w // 2 - 12).width
+    charts.text(surface, title, (8, 4), 13, charts.TEXT, bold=True, max_width=w - 24 - score_w)
     one_line = goals_height(len(items)) > h
     spare = h - goals_height(len(items), one_line=True)  # pixels left for goals that need two lines
     if not one_line or spare >= 0:

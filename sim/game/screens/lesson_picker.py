@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pygame
 import pygame_gui
 from pygame_gui.elements import UILabel, UISelectionList, UITextBox, UITextEntryLine
@@ -42,8 +44,14 @@ class LessonPickerScreen(Screen):
         font = self.manager.get_theme().get_font(["label"])
         labels = max(font.size(say(key, self.lang))[0] for key in ("team", "roles")) + 12
         left_w = min(max(min(420, w // 3), labels), w // 2)
-        titles: GuiItems = [lesson.title[self.lang] for lesson in self.lessons]
-        chosen = self.chosen.title[self.lang] if self.chosen else None
+        # a title too long for the list shows its part before the colon (the whole one is in the box beside it)
+        self.list_lessons: dict[str, Any] = {}  # shown label -> lesson
+        for lesson in self.lessons:
+            title = lesson.title[self.lang]
+            label = charts.first_fitting([title, title.split(":")[0].strip() or title], 14, left_w - 16)
+            self.list_lessons[label if label not in self.list_lessons else title] = lesson
+        titles: GuiItems = list(self.list_lessons)
+        chosen = next((label for label, lesson in self.list_lessons.items() if lesson is self.chosen), None)
         self.list = UISelectionList(
             pygame.Rect(20, 60, left_w, h - 320), titles, self.manager, default_selection=chosen
         )
@@ -84,9 +92,9 @@ class LessonPickerScreen(Screen):
     def handle(self, event: pygame.event.Event) -> None:
         super().handle(event)
         if event.type == pygame_gui.UI_SELECTION_LIST_NEW_SELECTION and event.ui_element is self.list:
-            for lesson in self.lessons:
-                if lesson.title[self.lang] == event.text:
-                    self.chosen, self.roles = lesson, [lesson.roles[0].id]
+            lesson = self.list_lessons.get(event.text)
+            if lesson is not None:
+                self.chosen, self.roles = lesson, [lesson.roles[0].id]
             self.team = self.team_entry.get_text()
             self.app.rebuild()
         elif event.type in (pygame_gui.UI_SELECTION_LIST_NEW_SELECTION, pygame_gui.UI_SELECTION_LIST_DROPPED_SELECTION):

@@ -19,6 +19,24 @@ from sim.game.screens.dashboard_state import DashboardState
 from sim.game.units import lever_text
 
 LEVER_TIP_WIDTH = 420  # pixels
+BUTTON_FONT_SIZE = 14  # the theme's button font (sim.game.theme)
+BUTTON_TEXT_MARGIN = (
+    6  # pixels of a button's width its border and shadow take (pygame-gui lays its text out in the rest)
+)
+CHOICE_ROW_H = 30  # a further row of a choice lever's option buttons
+
+
+def choice_columns(labels: list[str], width: int) -> tuple[int, int]:
+    """(columns, button width) for a choice lever's option buttons in ``width`` pixels: all in one row when
+    each label fits its button whole, else as few rows as let them (one a row at worst, cut only then)."""
+    from sim.game import charts
+
+    widest = max((charts.font(BUTTON_FONT_SIZE).size(label)[0] for label in labels), default=0)
+    for columns in range(len(labels), 0, -1):
+        button = (width - 4 * (columns - 1)) // columns
+        if widest + BUTTON_TEXT_MARGIN <= button or columns == 1:
+            return columns, button
+    return 1, width  # no labels
 
 
 class LeverPanel(DashboardState):
@@ -95,13 +113,16 @@ class LeverPanel(DashboardState):
                 )
                 control.set_tooltip(tip, wrap_width=wide)
             elif spec.type == "choice":
-                # a row of option buttons: a drop-down inside the scrolling panel would be clipped
-                count = len(spec.options)
-                width = (inner - 4 * (count - 1)) // count
+                # rows of option buttons (a drop-down inside the scrolling panel would be clipped): as many to a
+                # row as fit their words whole ('conditions' was cut in three to a row at 960x600)
+                labels = [option_label(option, self.lang) for option in spec.options]
+                columns, width = choice_columns(labels, inner)
                 row["choices"] = {}
+                extra_rows = (len(labels) - 1) // columns
                 for k, option in enumerate(spec.options):
+                    line, column = divmod(k, columns)
                     choice = UIButton(
-                        pygame.Rect(4 + k * (width + 4), y + 24, width, 26),
+                        pygame.Rect(4 + column * (width + 4), y + 24 + line * CHOICE_ROW_H, width, 26),
                         option_label(option, self.lang),
                         self.manager,
                         container=self.lever_box,
@@ -139,10 +160,10 @@ class LeverPanel(DashboardState):
                     container=self.lever_box,
                     object_id="#small_label",
                 )
-            height = 54
+            height = 54 + (extra_rows * CHOICE_ROW_H if spec.type == "choice" else 0)
             if spec.name in costs:
                 row["cost"] = UILabel(
-                    pygame.Rect(4, y + 50, inner, 20),
+                    pygame.Rect(4, y + height - 4, inner, 20),
                     self._cost_text(costs[spec.name]),
                     self.manager,
                     container=self.lever_box,
