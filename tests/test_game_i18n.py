@@ -152,6 +152,7 @@ def test_korean_screens_show_no_english_but_proper_nouns(tiny_korea, tmp_path, m
     save_settings(Settings(lang="ko", tour_done=True))
     shown = ShownText(monkeypatch)
     app = App(size=(1280, 800))
+    shown.take(app)  # the start screen (its scenario's time span read '2024Q1 – 2033Q4')
     session = GameSession(tiny_korea, 0)
     session.set_lever("public_compute_gpus_k", 40)
     app.start_game(session)
@@ -176,6 +177,8 @@ def test_korean_screens_show_no_english_but_proper_nouns(tiny_korea, tmp_path, m
     shown.take(app)
     stray = shown.stray(allowed)
     assert not stray, stray
+    quarters = [text for text in shown.texts if isinstance(text, str) and re.search(r"\d{4}Q[1-4]", text)]
+    assert not quarters, f"quarters written '2025Q3' in Korean (write '2025년 3분기'): {quarters}"
     english = {f.name for f in session.model.firms if f.name != f.name_ko}
     assert not any(name in text for name in english for text in shown.texts if isinstance(text, str))
 

@@ -67,8 +67,8 @@ def summary_text(session: GameSession, lang: str = "en") -> str:
     """A plain-text summary of a game: scenario, seed, score, objectives, outcomes vs baseline, decisions."""
     scenario = session.scenario
     lines = [
-        f"{pick(scenario.title, lang)} ({scenario.name}, seed {session.seed})",
-        f"{quarter_label(scenario.start)} - {quarter_label(session.model.quarter - 1)}",
+        f"{pick(scenario.title, lang)} ({scenario.name}, {t('seed', lang).lower()} {session.seed})",
+        f"{units.quarter_text(scenario.start, lang)} - {units.quarter_text(session.model.quarter - 1, lang)}",
         "",
     ]
     card = session.scorecard()
@@ -96,9 +96,15 @@ def summary_text(session: GameSession, lang: str = "en") -> str:
         lines.append("")
     if session.decisions:
         lines.append("Decisions" if lang == "en" else "결정")
+        parameters = scenario.parameters
         for quarter, decision in sorted(session.decisions.items()):
-            items = ", ".join(f"{k}={v}" for k, v in decision.items())
-            lines.append(f"  {quarter_label(quarter)}: {items}")
+            items = ", ".join(
+                f"{parameters[k].label_for(lang)} {units.lever_text(parameters[k], v, lang)}"
+                if k in parameters
+                else f"{k}={v}"  # an event's answer ("choice:<event>")
+                for k, v in decision.items()
+            )
+            lines.append(f"  {units.quarter_text(quarter, lang)}: {items}")
     return "\n".join(lines) + "\n"
 
 

@@ -13,7 +13,7 @@ from pygame_gui.elements import UILabel, UISelectionList, UITextBox, UITextEntry
 from pygame_gui.windows import UIConfirmationDialog, UIFileDialog
 
 from sim.errors import OverrideError, UserError
-from sim.game import charts
+from sim.game import charts, units
 from sim.game.i18n import pick
 from sim.game.screens.base import GuiItems, Screen, escape
 from sim.game.session import GameSession, autosave_path, save_dir
@@ -48,12 +48,21 @@ def preview_document(path: Path) -> dict[str, Any]:
         return {}
 
 
+def _quarter(value: Any, lang: str) -> str:
+    """A scenario document's quarter ('2024Q1') as the window writes quarters in ``lang`` ('2024년 1분기');
+    as it is written if it is not one (the file's error shows when the game starts)."""
+    try:
+        return units.quarter_text(str(value), lang)
+    except ValueError:
+        return "" if value is None else str(value)
+
+
 def scenario_html(document: Mapping[str, Any], lang: str, labels: dict[str, str]) -> str:
     """The start screen's description of a scenario document: title, description, story, objectives."""
     time = document.get("time") or {}
     parts = [
         f"<b>{escape(pick(document.get('title'), lang))}</b>",
-        f"<i>{escape(str(time.get('start', '')))} – {escape(str(time.get('end', '')))}</i>",
+        f"<i>{escape(_quarter(time.get('start'), lang))} – {escape(_quarter(time.get('end'), lang))}</i>",
         escape(pick(document.get("description"), lang)),
     ]
     story = document.get("story")
