@@ -264,14 +264,16 @@ def test_end_screen_buttons_save_export_replay(app, tiny_korea, tmp_path):
     png, txt = app.screen.export(tmp_path / "export")
     assert colours(png) > 100
     summary = txt.read_text(encoding="utf-8")
-    # decisions by the lever's name and in its unit (it read 'public_compute_gpus_k=40')
-    assert "Score" in summary and "Public GPU provision 40,000 GPUs" in summary, summary
+    # decisions by the lever's name and in its unit, answers by the event's title (it read
+    # 'public_compute_gpus_k=40' and 'choice:kakao_openai=conditions')
+    assert "Score" in summary and "Public GPU provision: 40,000 GPUs" in summary, summary
+    assert "Kakao and OpenAI: ChatGPT inside KakaoTalk: Allow with conditions" in summary and "choice:" not in summary
     assert "2024Q1 - 2025Q4" in summary and "seed 0" in summary
     from sim.game.report import summary_text
 
     korean = summary_text(session, "ko")  # quarters and words in Korean (it read '2024Q1', 'seed')
-    assert "2024년 1분기 - 2025년 4분기" in korean and "시드 0" in korean and "공공 GPU 제공 4만 장" in korean, korean
-    assert "public_compute_gpus_k" not in korean
+    assert "2024년 1분기 - 2025년 4분기" in korean and "시드 0" in korean and "공공 GPU 제공: 4만 장" in korean, korean
+    assert "public_compute_gpus_k" not in korean and "choice:" not in korean and "조건부 허용" in korean
     (tmp_path / "a-file").write_text("x")
     assert app.screen.export(tmp_path / "a-file" / "export") is None  # cannot write there: said, not a crash
     assert app.message.startswith("Error: ") and "a-file" in app.message

@@ -96,15 +96,10 @@ def summary_text(session: GameSession, lang: str = "en") -> str:
         lines.append("")
     if session.decisions:
         lines.append("Decisions" if lang == "en" else "결정")
-        parameters = scenario.parameters
+        from sim.classroom.debrief import decision_text  # the one wording of a decision (levers, answers, ...)
+
         for quarter, decision in sorted(session.decisions.items()):
-            items = ", ".join(
-                f"{parameters[k].label_for(lang)} {units.lever_text(parameters[k], v, lang)}"
-                if k in parameters
-                else f"{k}={v}"  # an event's answer ("choice:<event>")
-                for k, v in decision.items()
-            )
-            lines.append(f"  {units.quarter_text(quarter, lang)}: {items}")
+            lines.append(f"  {units.quarter_text(quarter, lang)}: {decision_text(decision, scenario, lang)}")
     return "\n".join(lines) + "\n"
 
 
