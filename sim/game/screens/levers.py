@@ -20,9 +20,8 @@ from sim.game.units import lever_text
 
 LEVER_TIP_WIDTH = 420  # pixels
 BUTTON_FONT_SIZE = 14  # the theme's button font (sim.game.theme)
-BUTTON_TEXT_MARGIN = (
-    6  # pixels of a button's width its border and shadow take (pygame-gui lays its text out in the rest)
-)
+# pixels of a button's width that its border and shadow take (pygame-gui lays its text out in the rest)
+BUTTON_TEXT_MARGIN = 6
 CHOICE_ROW_H = 30  # a further row of a choice lever's option buttons
 
 
