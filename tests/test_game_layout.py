@@ -296,6 +296,48 @@ def test_every_goal_is_on_screen_with_its_measure_whole(size, tiny_korea, tmp_pa
             assert lines[goal.short].width >= whole, f"{lang}: {goal.short!r} cut off"
 
 
+def test_every_outcome_has_a_name_that_fits_the_narrowest_menu():
+    """The chart and Why menus show an outcome's short label where its label would be cut; that one must fit
+    the narrowest menu (260 pixels, less the list's frame, scroll bar and padding), in both languages."""
+    from sim.model.outcomes import METRICS
+
+    pygame.font.init()
+    too_long = [
+        (name, lang, info.short_label(lang))
+        for name, info in METRICS.items()
+        for lang in ("en", "ko")
+        if charts.font(14).size(info.short_label(lang))[0] > 260 - 52
+    ]
+    assert not too_long, f"declare a short_en / short_ko for: {too_long}"
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_no_drop_down_list_cuts_an_option(size, tiny_korea, tmp_path, monkeypatch):
+    """Opened, the chart menu cut 'Domestic capability (revenue-weighted)' and 'Programmes cut for lack of
+    budget', the Why menu the first, and the speed menu '초당 0.5분기': a name that does not fit takes its short
+    label, and the speed menu is wide enough for its Korean."""
+    app, _ = layout_app(size, tmp_path, monkeypatch)
+    problems = []
+    for lang in ("en", "ko"):
+        app.set_language(lang)
+        app.start_game(GameSession(tiny_korea, 0))
+        app.screen.request_step()
+        app.screen.tab = "why"
+        app.rebuild()
+        app.pump(2)
+        for name in ("chart_menu", "speed_menu", "why_menu"):
+            menu = getattr(app.screen, name)
+            pos = menu.current_state.selected_option_button.rect.center
+            for kind in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP):
+                pygame.event.post(pygame.event.Event(kind, pos=pos, button=1))
+                app.pump(2)
+            assert menu.current_state is menu.menu_states["expanded"], f"{lang} {name} did not open"
+            problems += buttons_cut(app, f"{lang} {name}")
+            app.rebuild()  # closes it
+            app.pump(1)
+    assert not problems, "\n".join(problems)
+
+
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_the_first_game_tour_box_is_on_top_and_beside_what_it_points_at(size, tiny_korea, tmp_path, monkeypatch):
     """Each tour step's text box lies inside the window and off the part it points at, its lines inside the

@@ -116,12 +116,21 @@ METRICS: dict[str, MetricInfo] = {
     ),
     "budget_scale": MetricInfo("Share of programmes funded", "사업 집행률", "share", None, "{:.0%}"),
     "budget_shortfall_krw_bn": MetricInfo(
-        "Programmes cut for lack of budget", "예산 부족으로 축소된 사업", "KRW bn", False, "{:.0f}", per_year="sum"
+        "Programmes cut for lack of budget",
+        "예산 부족으로 축소된 사업",
+        "KRW bn",
+        False,
+        "{:.0f}",
+        per_year="sum",
+        short_en="Programmes cut",
+        short_ko="축소된 사업",
     ),
     "adoption_rate": MetricInfo("Adoption (share of potential)", "도입률", "share", True, "{:.1%}"),
     "consumer_adoption": MetricInfo("Consumers using AI monthly", "AI 월간 이용 소비자 비율", "share", True, "{:.1%}"),
     "consumer_awareness": MetricInfo("Consumers who have used AI", "AI 사용 경험 소비자 비율", "share", None, "{:.1%}"),
-    "users_m": MetricInfo("Users and organisations served", "이용자·기관 수", "millions", True, "{:.1f}"),
+    "users_m": MetricInfo(
+        "Users and organisations served", "이용자·기관 수", "millions", True, "{:.1f}", short_en="Users served"
+    ),
     "active_firms": MetricInfo("Active firms", "활동 기업 수", "firms", True, "{:.0f}", per_year="last"),
     "entries": MetricInfo("Entries", "신규 진입", "firms", None, "{:.0f}", per_year="sum"),
     "exits": MetricInfo("Exits", "퇴출", "firms", False, "{:.0f}", per_year="sum"),
@@ -129,10 +138,20 @@ METRICS: dict[str, MetricInfo] = {
         "Compliance cost", "규제 준수 비용", "KRW bn", False, "{:.1f}", per_year="sum"
     ),
     "small_firm_compliance_burden": MetricInfo(
-        "Compliance cost / revenue, small firms", "매출 대비 준수비용(중소)", "share", False, "{:.2%}"
+        "Compliance cost / revenue, small firms",
+        "매출 대비 준수비용(중소)",
+        "share",
+        False,
+        "{:.2%}",
+        short_en="Compliance, small firms",
     ),
     "large_firm_compliance_burden": MetricInfo(
-        "Compliance cost / revenue, large firms", "매출 대비 준수비용(대형)", "share", False, "{:.2%}"
+        "Compliance cost / revenue, large firms",
+        "매출 대비 준수비용(대형)",
+        "share",
+        False,
+        "{:.2%}",
+        short_en="Compliance, large firms",
     ),
     "firm_profits_usd_bn": MetricInfo("Firm profits", "기업 이익", "USD bn", None, "{:.2f}", per_year="sum"),
 }

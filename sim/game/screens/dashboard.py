@@ -126,11 +126,17 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
         """The chart's outcome menu, showing the outcome charted now (re-made when a tile picks another)."""
         if self.chart_menu is not None:
             self.chart_menu.kill()
-        options: GuiItems = [METRICS[m].label(self.lang) for m in METRICS if m in self._metric_names()]
-        self.metric_by_label = {METRICS[m].label(self.lang): m for m in METRICS}
-        self.chart_menu = self.drop_down(
-            options, METRICS[self.chart_metric].label(self.lang), self.chart_menu_rect, self.tr("chart_tip")
-        )
+        self.metric_by_label = {self.menu_label(m, self.chart_menu_rect.width): m for m in METRICS}
+        shown = {m: label for label, m in self.metric_by_label.items()}
+        options: GuiItems = [shown[m] for m in METRICS if m in self._metric_names()]
+        self.chart_menu = self.drop_down(options, shown[self.chart_metric], self.chart_menu_rect, self.tr("chart_tip"))
+
+    def menu_label(self, metric: str, menu_width: int) -> str:
+        """An outcome's name in a drop-down menu ``menu_width`` pixels wide: its label, or its short label where
+        the label would be cut: 'Domestic capability (revenue-weighted)' was. A list that scrolls gives its items
+        the menu's width less 46 pixels (frame and scroll bar), and an item's text the item's less 6."""
+        info = METRICS[metric]
+        return charts.first_fitting([info.label(self.lang), info.short_label(self.lang)], 14, menu_width - 52)
 
     def _metric_names(self) -> list[str]:
         return [m for m in METRICS if not self.session.history or m in self.session.history[-1]]
@@ -159,17 +165,17 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
         self.speed_menu = self.drop_down(
             [units.speed_text(v, self.lang) for v in SPEEDS],
             units.speed_text(self.speed, self.lang),
-            (x - 96, 8, 96, 34),
+            (x - 106, 8, 106, 34),  # '초당 0.5분기' whole in its list
             self.tr("speed_tip"),
         )
-        x -= 102
+        x -= 112
         self.auto_button = self.button(
-            (x - 120, 8, 120, 34),
+            (x - 110, 8, 110, 34),
             self.tr("pause" if self.app.autoplay else "autoplay"),
             "autoplay",
             self.tr("autoplay_tip"),
         )
-        x -= 126
+        x -= 116
         self.next_button = self.button((x - 140, 8, 140, 34), self.tr("next_quarter"), "next", self.tr("next_tip"))
         if self.session.finished or self.replay:
             self.next_button.disable()
@@ -201,7 +207,7 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
         if self.tab == "news":
             self.news_box = UITextBox(news_html(self.session.model, self.lang), self.content, self.manager)
         elif self.tab == "why":
-            outcomes = {METRICS[m].label(self.lang): f"metric:{m}" for m in why_outcomes()}
+            outcomes = {self.menu_label(m, self.content.width): f"metric:{m}" for m in why_outcomes()}
             firms = self.session.model.firms
             live = [display_name(f, self.lang) for f in firms if f.available]
             options: GuiItems = [self.tr("domestic_side"), *outcomes, *live]
