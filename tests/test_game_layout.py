@@ -78,14 +78,14 @@ def text_under_widgets(app, recorder, where: str) -> list[str]:
 def buttons_cut(app, where: str) -> list[str]:
     """Buttons anywhere on the screen (in panels too) whose words do not fit them: pygame-gui cuts a button's
     text without a warning ('conditions' lost its ends in a row of three option buttons at 960x600)."""
-    from sim.game.screens.levers import BUTTON_FONT_SIZE, BUTTON_TEXT_MARGIN
+    from sim.game.theme import BUTTON_TEXT_MARGIN, WIDGET_FONT_SIZE
 
     problems = []
     for element in app.manager.get_sprite_group().sprites():
         text = getattr(element, "text", "")
         if type(element).__name__ != "UIButton" or not element.visible or len(text) < 2:  # '▲': a scroll arrow
             continue
-        if charts.font(BUTTON_FONT_SIZE).size(text)[0] + BUTTON_TEXT_MARGIN > element.rect.width:
+        if charts.font(WIDGET_FONT_SIZE).size(text)[0] + BUTTON_TEXT_MARGIN > element.rect.width:
             problems.append(f"{where}: button {text!r} is cut ({element.rect.width} px wide)")
     return problems
 
@@ -298,7 +298,9 @@ def test_every_goal_is_on_screen_with_its_measure_whole(size, tiny_korea, tmp_pa
 
 def test_every_outcome_has_a_name_that_fits_the_narrowest_menu():
     """The chart and Why menus show an outcome's short label where its label would be cut; that one must fit
-    the narrowest menu (260 pixels, less the list's frame, scroll bar and padding), in both languages."""
+    the narrowest menu (the chart menu, less the list's frame, scroll bar and padding), in both languages."""
+    from sim.game.screens.dashboard import CHART_MENU_WIDTH
+    from sim.game.theme import MENU_TEXT_MARGIN, WIDGET_FONT_SIZE
     from sim.model.outcomes import METRICS
 
     pygame.font.init()
@@ -306,7 +308,7 @@ def test_every_outcome_has_a_name_that_fits_the_narrowest_menu():
         (name, lang, info.short_label(lang))
         for name, info in METRICS.items()
         for lang in ("en", "ko")
-        if charts.font(14).size(info.short_label(lang))[0] > 260 - 52
+        if charts.font(WIDGET_FONT_SIZE).size(info.short_label(lang))[0] > CHART_MENU_WIDTH - MENU_TEXT_MARGIN
     ]
     assert not too_long, f"declare a short_en / short_ko for: {too_long}"
 

@@ -23,9 +23,15 @@ ELEMENTS = (
     "title_bar",
 )
 
+WIDGET_FONT_SIZE = 14  # pygame-gui's widgets (buttons, menus, lists) write in this size unless themed otherwise
+# pixels of a button's width that its border and shadow take (pygame-gui lays its text out in the rest)
+BUTTON_TEXT_MARGIN = 6
 # a drop-down menu's list: each option's height and the list's frame (shadows and borders, top and bottom)
 MENU_ITEM_HEIGHT = 20
 MENU_LIST_FRAME = 8
+# pixels of a drop-down menu's width an option's text cannot use when its list scrolls: the list's frame and
+# scroll bar (46, so each option is a button that much narrower than the menu), then the button's margin
+MENU_TEXT_MARGIN = 46 + BUTTON_TEXT_MARGIN
 
 
 def theme() -> dict:
@@ -33,7 +39,7 @@ def theme() -> dict:
     regular, bold = str(font_path(False)), str(font_path(True))
     font = {
         "name": "noto_sans_kr",
-        "size": "14",
+        "size": str(WIDGET_FONT_SIZE),
         "regular_path": regular,
         "bold_path": bold,
         "italic_path": regular,

@@ -31,6 +31,7 @@ from sim.game.screens.dialogs import Dialogs
 from sim.game.screens.forecast import Forecast
 from sim.game.screens.levers import LeverPanel
 from sim.game.session import AUTOPLAY_UNDO_EVERY, save_dir
+from sim.game.theme import MENU_TEXT_MARGIN, WIDGET_FONT_SIZE
 from sim.game.why import why_view
 from sim.model.outcomes import METRICS
 from sim.timeline import quarter_label
@@ -50,6 +51,7 @@ AFTER_STEP_QUIET_S = 0.5
 TABS = ("firms", "partners", "news", "why")
 SCROLLED_TABS = ("firms", "partners", "why")  # drawn panels that scroll (the news scroll in their own text box)
 SCROLL_STEP = 40  # pixels a mouse wheel notch scrolls the side panel
+CHART_MENU_WIDTH = 260  # the chart's outcome menu, where the centre column is that wide
 
 
 TOP = 48
@@ -106,7 +108,10 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
         self.gauge_rect = pygame.Rect(self.center.x, self.center.y, self.center.width, 184)
         # the chart's outcome menu has its own row, so it never covers the chart's title
         self.chart_menu_rect = pygame.Rect(
-            self.center.right - min(260, self.center.width), self.gauge_rect.bottom + 4, min(260, self.center.width), 26
+            self.center.right - min(CHART_MENU_WIDTH, self.center.width),
+            self.gauge_rect.bottom + 4,
+            min(CHART_MENU_WIDTH, self.center.width),
+            26,
         )
         charts_top = self.chart_menu_rect.bottom + 4
         chart_h = (self.center.bottom - 30 - charts_top - 6) // 2
@@ -133,10 +138,10 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
 
     def menu_label(self, metric: str, menu_width: int) -> str:
         """An outcome's name in a drop-down menu ``menu_width`` pixels wide: its label, or its short label where
-        the label would be cut: 'Domestic capability (revenue-weighted)' was. A list that scrolls gives its items
-        the menu's width less 46 pixels (frame and scroll bar), and an item's text the item's less 6."""
+        the label would be cut ('Domestic capability (revenue-weighted)' was; see theme.MENU_TEXT_MARGIN)."""
         info = METRICS[metric]
-        return charts.first_fitting([info.label(self.lang), info.short_label(self.lang)], 14, menu_width - 52)
+        labels = [info.label(self.lang), info.short_label(self.lang)]
+        return charts.first_fitting(labels, WIDGET_FONT_SIZE, menu_width - MENU_TEXT_MARGIN)
 
     def _metric_names(self) -> list[str]:
         return [m for m in METRICS if not self.session.history or m in self.session.history[-1]]

@@ -12,6 +12,7 @@ from sim.classroom.game import attach, say
 from sim.errors import UserError
 from sim.game import charts
 from sim.game.screens.base import GuiItems, Screen, escape
+from sim.game.theme import WIDGET_FONT_SIZE
 
 
 def lessons_button(screen: Screen, rect: pygame.Rect):
@@ -48,7 +49,7 @@ class LessonPickerScreen(Screen):
         self.list_lessons: dict[str, Any] = {}  # shown label -> lesson
         for lesson in self.lessons:
             title = lesson.title[self.lang]
-            label = charts.first_fitting([title, title.split(":")[0].strip() or title], 14, left_w - 16)
+            label = charts.first_fitting([title, title.split(":")[0].strip() or title], WIDGET_FONT_SIZE, left_w - 16)
             self.list_lessons[label if label not in self.list_lessons else title] = lesson
         titles: GuiItems = list(self.list_lessons)
         chosen = next((label for label, lesson in self.list_lessons.items() if lesson is self.chosen), None)

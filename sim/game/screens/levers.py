@@ -11,26 +11,22 @@ from pygame_gui.elements import (
 )
 
 from sim.errors import UserError
-from sim.game import units
+from sim.game import charts, units
 from sim.game.dashboard_data import snap
 from sim.game.help import lever_tooltip
 from sim.game.i18n import option_label
 from sim.game.screens.dashboard_state import DashboardState
+from sim.game.theme import BUTTON_TEXT_MARGIN, WIDGET_FONT_SIZE
 from sim.game.units import lever_text
 
 LEVER_TIP_WIDTH = 420  # pixels
-BUTTON_FONT_SIZE = 14  # the theme's button font (sim.game.theme)
-# pixels of a button's width that its border and shadow take (pygame-gui lays its text out in the rest)
-BUTTON_TEXT_MARGIN = 6
 CHOICE_ROW_H = 30  # a further row of a choice lever's option buttons
 
 
 def choice_columns(labels: list[str], width: int) -> tuple[int, int]:
     """(columns, button width) for a choice lever's option buttons in ``width`` pixels: all in one row when
     each label fits its button whole, else as few rows as let them (one a row at worst, cut only then)."""
-    from sim.game import charts
-
-    widest = max((charts.font(BUTTON_FONT_SIZE).size(label)[0] for label in labels), default=0)
+    widest = max((charts.font(WIDGET_FONT_SIZE).size(label)[0] for label in labels), default=0)
     for columns in range(len(labels), 0, -1):
         button = (width - 4 * (columns - 1)) // columns
         if widest + BUTTON_TEXT_MARGIN <= button or columns == 1:
