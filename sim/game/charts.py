@@ -569,11 +569,7 @@ def draw_firm_cards(
         text(surface, line2, (rect.x + 10, rect.y + 37), 11, DIM, max_width=card_w - 14)
         partners = ", ".join(firm["partners"]) or "–"
         text(surface, f"{t('partners', lang)}: {partners}", (rect.x + 10, rect.y + 52), 11, TEXT, max_width=card_w - 14)
-    view = pygame.Surface(size)
-    view.fill(PANEL)
-    view.blit(surface, (0, top - offset))
-    draw_scroll_bar(view, offset, firm_cards_height(size, len(firms)))
-    return view
+    return scrolled_view(surface, offset, size, image_top=top, whole=firm_cards_height(size, len(firms)))
 
 
 def draw_partner_table(size: tuple[int, int], rows: Sequence[dict], colors: dict, lang: str) -> pygame.Surface:
@@ -741,13 +737,16 @@ def draw_why_panel(size: tuple[int, int], view, lang: str) -> pygame.Surface:
 SCROLL_BAR_W = 4  # the scroll bar drawn at a scrolled panel's right edge
 
 
-def scrolled_view(image: pygame.Surface, offset: int, size: tuple[int, int]) -> pygame.Surface:
-    """The part of a panel's whole ``image`` that its ``size`` shows from ``offset`` pixels down, with a scroll
-    bar (see :func:`draw_scroll_bar`)."""
+def scrolled_view(
+    image: pygame.Surface, offset: int, size: tuple[int, int], image_top: int = 0, whole: int | None = None
+) -> pygame.Surface:
+    """What a panel of ``size`` shows from ``offset`` pixels down its content, with a scroll bar (see
+    :func:`draw_scroll_bar`). ``image`` is the content from ``image_top`` down (by default all of it); ``whole``
+    is the content's height (by default the image's bottom)."""
     view = pygame.Surface(size)
     view.fill(PANEL)
-    view.blit(image, (0, -offset))
-    draw_scroll_bar(view, offset, image.get_height())
+    view.blit(image, (0, image_top - offset))
+    draw_scroll_bar(view, offset, image_top + image.get_height() if whole is None else whole)
     return view
 
 
