@@ -842,6 +842,37 @@ def test_clicking_a_tile_also_updates_the_chart_menu(app, tiny_korea):
     assert screen.chart_menu.selected_option[0] == METRICS[metric].label("en")
 
 
+@pytest.mark.parametrize("window", ["app", "small_app"])  # goals on two lines each, and on one line each
+def test_clicking_a_goal_charts_what_it_measures(window, request, tiny_korea):
+    from sim.game import panels
+
+    app = request.getfixturevalue(window)
+    screen = playing(app, tiny_korea)
+    click(app, screen.next_button)
+    objectives = tiny_korea.objectives
+    items = panels.goals(app.session, screen.projected_objectives(), "en")
+    rows = panels.goal_rows(screen.goals_rect.size, items, "en")
+    assert [r.index for r in rows] == list(range(len(objectives)))  # every goal has its row
+    assert any(r.two_lines for r in rows) == (window == "app")
+    charted = set()
+    for row in reversed(rows):  # from the last goal up: each click moves the chart away from the one before
+        pos = (screen.goals_rect.centerx, screen.goals_rect.y + row.y + row.height // 2)
+        for kind in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP):
+            pygame.event.post(pygame.event.Event(kind, pos=pos, button=1))
+            app.pump(1)
+        metric = objectives[row.index]["metric"]
+        assert screen.chart_metric == metric, objectives[row.index]["id"]
+        assert screen.chart_menu.selected_option[0] == screen.menu_label(metric, screen.chart_menu_rect.width)
+        charted.add(metric)
+    assert len(charted) > 1
+    # the strip's title is no goal: a click there leaves the chart as it is
+    before = screen.chart_metric
+    for kind in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP):
+        pygame.event.post(pygame.event.Event(kind, pos=(screen.goals_rect.centerx, screen.goals_rect.y + 4), button=1))
+        app.pump(1)
+    assert screen.chart_metric == before
+
+
 def test_undo_keeps_lever_changes_not_yet_played(app, tiny_korea):
     screen = playing(app, tiny_korea)
     click(app, screen.next_button)

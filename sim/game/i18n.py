@@ -76,8 +76,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ghost_legend": ("dashed: no policy change", "점선: 정책 변경 없음"),
     "ghost_domestic": ("white line: domestic share with no policy change", "흰 선: 정책 변경 없을 때 국내 점유율"),
     "chart_tip": (
-        "Outcome to chart (you vs no policy change); or click a tile",
-        "차트로 볼 성과(나 vs 정책 변경 없음), 타일 클릭도 가능",
+        "Outcome to chart (you vs no policy change); or click a tile or a goal",
+        "차트로 볼 성과(나 vs 정책 변경 없음), 타일이나 목표 클릭도 가능",
     ),
     "quit_confirm": (
         "Quit the game? A game in progress is autosaved.",

@@ -95,6 +95,63 @@ def goal_detail(goal: Goal, lang: str, width: int) -> str:
     return charts.first_fitting(goal_details(goal, lang), DETAIL_SIZE, width)
 
 
+@dataclass(frozen=True)
+class GoalRow:
+    """Where a goal sits in the goals strip: its index among the goals, its top, and how it is written
+    (two lines: label, then values; one line: ``values`` at the right of what it measures)."""
+
+    index: int
+    y: int
+    two_lines: bool
+    values: str = ""
+
+    @property
+    def height(self) -> int:
+        return GOAL_ROWS_H if self.two_lines else GOAL_LINE_H
+
+
+def goal_rows(size: tuple[int, int], items: list[Goal], lang: str) -> list[GoalRow]:
+    """The goals strip's layout: the goals shown, each as one or two lines (see :func:`draw_goals`).
+
+    One home for the layout: the strip draws it, and a click finds its goal with :func:`goal_at`.
+    """
+    w, h = size
+    one_line = goals_height(len(items)) > h
+    spare = h - goals_height(len(items), one_line=True)  # pixels left for goals that need two lines
+    if not one_line or spare >= 0:
+        shown = len(items)
+    else:
+        shown = max(0, (h - goals_height(0, one_line=True)) // GOAL_LINE_H - 1)
+    rows = []
+    y = GOALS_HEADER_H
+    for index, goal in enumerate(items[:shown]):
+        if not one_line:
+            rows.append(GoalRow(index, y, True))
+            y += GOAL_ROWS_H
+            continue
+        details = goal_details(goal, lang)
+        room = w - 42 - charts.font(11).size(goal.short)[0]  # beside the measure's words, whole
+        values = charts.first_fitting(details, DETAIL_SIZE, room)
+        if charts.font(DETAIL_SIZE).size(values)[0] > room:
+            if spare >= GOAL_ROWS_H - GOAL_LINE_H:
+                spare -= GOAL_ROWS_H - GOAL_LINE_H
+                rows.append(GoalRow(index, y, True))
+                y += GOAL_ROWS_H
+                continue
+            values = charts.first_fitting(details, DETAIL_SIZE, (w - 34) * 2 // 3)  # the values whole, words cut
+        rows.append(GoalRow(index, y, False, values))
+        y += GOAL_LINE_H
+    return rows
+
+
+def goal_at(size: tuple[int, int], items: list[Goal], lang: str, pos: tuple[int, int]) -> int | None:
+    """The index of the goal drawn at ``pos`` (relative to the strip), if any."""
+    x, y = pos
+    if not 0 <= x < size[0]:
+        return None
+    return next((row.index for row in goal_rows(size, items, lang) if row.y <= y < row.y + row.height), None)
+
+
 def draw_goals(size: tuple[int, int], items: list[Goal], score: str, lang: str, role: str = "") -> pygame.Surface:
     """The goals strip: each objective (mark by shape and colour) with its values, and the score so far; in a
     lesson, whose goals they are (``role``: hot-seat teams share the screen).
@@ -111,40 +168,23 @@ def draw_goals(size: tuple[int, int], items: list[Goal], score: str, lang: str, 
     # the score whole where it fits in half the strip; the title (whose role's name is prose) takes the rest
     score_w = charts.text(surface, score, (w - 8, 5), 12, charts.ACCENT, anchor="topright", max_width=w // 2 - 12).width
     charts.text(surface, title, (8, 4), 13, charts.TEXT, bold=True, max_width=w - 24 - score_w)
-    one_line = goals_height(len(items)) > h
-    spare = h - goals_height(len(items), one_line=True)  # pixels left for goals that need two lines
-    if not one_line or spare >= 0:
-        shown = items
-    else:
-        shown = items[: max(0, (h - goals_height(0, one_line=True)) // GOAL_LINE_H - 1)]
-    y = GOALS_HEADER_H
-    for goal in shown:
+    rows = goal_rows(size, items, lang)
+    for row in rows:
+        goal, y = items[row.index], row.y
         ok = goal.met_projected if goal.met_projected is not None else goal.met_now
         color = charts.GOOD_SAFE if ok else charts.BAD_SAFE
         charts.status_mark(surface, ok, (14, y + 8), color)
-        two_lines = not one_line
-        if one_line:
-            details = goal_details(goal, lang)
-            room = w - 42 - charts.font(11).size(goal.short)[0]  # beside the measure's words, whole
-            values = charts.first_fitting(details, DETAIL_SIZE, room)
-            if charts.font(DETAIL_SIZE).size(values)[0] > room:
-                if spare >= GOAL_ROWS_H - GOAL_LINE_H:
-                    spare -= GOAL_ROWS_H - GOAL_LINE_H
-                    two_lines = True
-                else:  # no room left: the values whole, the words cut
-                    values = charts.first_fitting(details, DETAIL_SIZE, (w - 34) * 2 // 3)
-        if two_lines:
+        if row.two_lines:
             charts.text(surface, goal.label, (26, y), 11, charts.TEXT, max_width=w - 34)
             charts.text(
                 surface, goal_detail(goal, lang, w - 34), (26, y + 15), DETAIL_SIZE, charts.DIM, max_width=w - 34
             )
-            y += GOAL_ROWS_H
             continue
-        right = charts.text(surface, values, (w - 8, y + 1), DETAIL_SIZE, charts.DIM, anchor="topright")
+        right = charts.text(surface, row.values, (w - 8, y + 1), DETAIL_SIZE, charts.DIM, anchor="topright")
         charts.text(surface, goal.short, (26, y), 11, charts.TEXT, max_width=max(0, right.left - 34))
-        y += GOAL_LINE_H
-    if len(shown) < len(items):
-        more = t("goals_more", lang).format(n=len(items) - len(shown))
+    if len(rows) < len(items):
+        y = rows[-1].y + rows[-1].height if rows else GOALS_HEADER_H
+        more = t("goals_more", lang).format(n=len(items) - len(rows))
         charts.text(surface, more, (26, y), DETAIL_SIZE, charts.DIM, max_width=w - 34)
     return surface
 

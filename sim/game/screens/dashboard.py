@@ -429,6 +429,13 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
             if metric:
                 self.chart_metric = "market_revenue_usd_bn" if metric == self.chart_metric else metric
                 self.build_chart_menu()
+        elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1 and self.goals_rect.collidepoint(event.pos):
+            if self.manager.get_hovering_any_element():
+                return
+            metric = self.goal_metric_at(event.pos)
+            if metric is not None and metric != self.chart_metric:  # a click on a goal charts what it measures
+                self.chart_metric = metric
+                self.build_chart_menu()
         elif (
             event.type == pygame.MOUSEWHEEL
             and self.panel_area().collidepoint(self.app.mouse_position())
@@ -517,6 +524,16 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
         row = int((pos[1] - self.gauge_rect.y) // rh)
         index = row * cols + col
         return GAUGES[index] if 0 <= col < cols and 0 <= index < len(GAUGES) else None
+
+    def goal_metric_at(self, pos) -> str | None:
+        """The outcome measured by the goal under a window position, if any and if the chart can show it."""
+        items = panels.goals(self.session, self.projected_objectives(), self.lang)
+        local = (pos[0] - self.goals_rect.x, pos[1] - self.goals_rect.y)
+        index = panels.goal_at(self.goals_rect.size, items, self.lang, local)
+        if index is None:
+            return None
+        metric = self.session.scenario.objectives[index]["metric"]
+        return metric if metric in self._metric_names() else None
 
     def update(self, dt: float) -> None:
         playing = self.app.autoplay and self.event_window is None and self.menu_window is None
