@@ -107,6 +107,7 @@ class GoalRow:
 
     @property
     def height(self) -> int:
+        """Pixels the goal takes in the strip."""
         return GOAL_ROWS_H if self.two_lines else GOAL_LINE_H
 
 
