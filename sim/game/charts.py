@@ -572,14 +572,17 @@ def draw_firm_cards(
     return scrolled_view(surface, offset, size, image_top=top, whole=firm_cards_height(size, len(firms)))
 
 
+PARTNER_ROWS_TOP = 38  # the partner table's title line, above its first row
+PARTNER_ROW_H = 48  # one partner platform's row
+
+
 def draw_partner_table(size: tuple[int, int], rows: Sequence[dict], colors: dict, lang: str) -> pygame.Surface:
     """Which partner platform uses which AI provider, with contract end (on a surface as tall as all the rows
     need: the panel scrolls it, see :func:`scrolled_view`)."""
-    surface = pygame.Surface((size[0], max(size[1], 38 + 48 * len(rows))))
+    surface = pygame.Surface((size[0], max(size[1], PARTNER_ROWS_TOP + PARTNER_ROW_H * len(rows))))
     surface.fill(PANEL)
-    y = 10
-    text(surface, t("partners_tip", lang), (10, y), 13, TEXT, bold=True, max_width=size[0] - 20)
-    y += 28
+    text(surface, t("partners_tip", lang), (10, 10), 13, TEXT, bold=True, max_width=size[0] - 20)
+    y = PARTNER_ROWS_TOP
     for row in rows:
         pygame.draw.rect(surface, BG, (8, y - 2, size[0] - 16, 42), border_radius=4)
         text(surface, row["platform"], (16, y), 13, TEXT, bold=True, max_width=size[0] // 2 - 24)
@@ -587,7 +590,7 @@ def draw_partner_table(size: tuple[int, int], rows: Sequence[dict], colors: dict
         pygame.draw.circle(surface, color, (size[0] // 2 + 10, y + 10), 6)
         text(surface, row["provider"], (size[0] // 2 + 22, y), 13, color, max_width=size[0] // 2 - 34)
         text(surface, row["detail"], (16, y + 19), 11, DIM, max_width=size[0] - 32)
-        y += 48
+        y += PARTNER_ROW_H
     return surface
 
 
@@ -692,6 +695,15 @@ def draw_bars(surface: pygame.Surface, bars, top: int, width: int, size: int = 1
     return y
 
 
+# the Why panel's rows, which size its surface and place what it draws
+WHY_TITLE_H = 30  # the title line
+WHY_HEADER_H = 20  # a section's header
+WHY_LINE_H = 17  # a line of its sentence
+WHY_BARS_GAP = 4  # between the sentence and the bars
+WHY_SECTION_GAP = 10  # after the bars
+WHY_NOTE_LINE_H = 14  # a line of the method note
+
+
 def draw_why_panel(size: tuple[int, int], view, lang: str) -> pygame.Surface:
     """The Why panel: a plain sentence then bars for this quarter, then for the policy so far.
 
@@ -702,7 +714,7 @@ def draw_why_panel(size: tuple[int, int], view, lang: str) -> pygame.Surface:
     if view is None:
         surface = pygame.Surface(size)
         surface.fill(PANEL)
-        y = 30
+        y = WHY_TITLE_H
         for line in wrap(t("why_empty", lang), 12, w - 20):
             text(surface, line, (10, y), 12, DIM)
             y += 18
@@ -716,21 +728,24 @@ def draw_why_panel(size: tuple[int, int], view, lang: str) -> pygame.Surface:
     ]
     method = wrap(t("why_method", lang), 10, w - 20)
     # the title, each section (header, sentence, bars), the method note, the bottom margin
-    height = 30 + sum(20 + 17 * len(lines) + 4 + bars_height(len(bars)) + 10 for _, lines, bars in sections)
-    surface = pygame.Surface((w, max(size[1], height + 14 * len(method) + 6)))
+    height = WHY_TITLE_H + sum(
+        WHY_HEADER_H + WHY_LINE_H * len(lines) + WHY_BARS_GAP + bars_height(len(bars)) + WHY_SECTION_GAP
+        for _, lines, bars in sections
+    )
+    surface = pygame.Surface((w, max(size[1], height + WHY_NOTE_LINE_H * len(method) + 6)))
     surface.fill(PANEL)
     text(surface, view.title, (10, 6), 14, TEXT, bold=True, max_width=w - 20)
-    y = 30
+    y = WHY_TITLE_H
     for header, lines, bars in sections:
         text(surface, header, (10, y), 13, ACCENT, bold=True, max_width=w - 20)
-        y += 20
+        y += WHY_HEADER_H
         for line in lines:
             text(surface, line, (10, y), 12, TEXT)
-            y += 17
-        y = draw_bars(surface, bars, y + 4, w) + 10
+            y += WHY_LINE_H
+        y = draw_bars(surface, bars, y + WHY_BARS_GAP, w) + WHY_SECTION_GAP
     for line in method:
         text(surface, line, (10, y), 10, DIM)
-        y += 14
+        y += WHY_NOTE_LINE_H
     return surface
 
 
