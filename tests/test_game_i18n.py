@@ -275,13 +275,33 @@ def test_firm_cards_partners_and_why_use_korean_names(small_korea):
 def test_korean_news_chooses_the_particle_after_a_name():
     from sim.game.dashboard_data import fix_particles
 
-    assert (
-        fix_particles("카카오(카카오톡), AI 공급자을 오픈AI(으)로 변경")
-        == "카카오(카카오톡), AI 공급자을 오픈AI로 변경"
-    )
-    assert fix_particles("AI 공급자을 LG AI연구원 엑사원(으)로 변경") == "AI 공급자을 LG AI연구원 엑사원으로 변경"
-    assert fix_particles("AI 공급자을 스타트업 2(으)로 변경") == "AI 공급자을 스타트업 2로 변경"
+    # a scenario author's title may glue a particle to a name; the feed chooses it by the name
+    assert fix_particles("카카오(카카오톡), 오픈AI(으)로 변경") == "카카오(카카오톡), 오픈AI로 변경"
+    assert fix_particles("LG AI연구원 엑사원(으)로 변경") == "LG AI연구원 엑사원으로 변경"
+    assert fix_particles("스타트업 2(으)로 변경") == "스타트업 2로 변경"
     assert fix_particles("앤트로픽와 제휴") == "앤트로픽과 제휴"
+
+
+def test_the_models_korean_news_has_the_right_particles(small_korea):
+    """The model writes its Korean news with particles chosen by the word before them (news.csv and
+    the debrief show it as written): no "(으)로" left open, no 을/를 or (으)로 that does not fit."""
+    import re
+
+    from sim.korean import particle
+    from sim.model.model import AIMarketModel
+
+    news = []
+    for seed in range(3):
+        model = AIMarketModel(small_korea, seed=seed)
+        model.outcomes_only = True
+        news += [item["ko"] for item in model.run().news]
+    switches = [text for text in news if "AI 공급자를" in text]
+    assert switches, "no platform switched provider in three seeds: the check below saw none"
+    for text in news:
+        assert "(으)" not in text and "공급자을" not in text, text
+        for word, glued in re.findall(r"(\S+?)(을|를|으로|로)(?= )", text):
+            pair = "(으)로" if glued in ("으로", "로") else "을/를"
+            assert particle(word, pair) == glued, (text, word, glued)
 
 
 def test_entrants_the_model_creates_have_korean_names(small_korea):

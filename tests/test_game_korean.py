@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sim.game.korean import particle, with_particle
+from sim.korean import particle, with_particle
 
 
 @pytest.mark.parametrize(

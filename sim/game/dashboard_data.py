@@ -9,8 +9,8 @@ import re
 
 from sim.game import charts, units
 from sim.game.i18n import display_name, pick, short_name
-from sim.game.korean import particle
 from sim.game.screens.base import escape
+from sim.korean import particle
 from sim.model.outcomes import HEADLINE_METRICS, METRICS
 from sim.params import ParameterSpec
 from sim.timeline import quarter_label
@@ -95,12 +95,14 @@ PAIR_OF = {
 }
 
 
-# The model's Korean news leaves "(으)로" after a name it cannot read aloud ("{name}(으)로 변경").
+# A scenario author's Korean title may leave "(으)로" open after a name ("{name}(으)로 변경"); the
+# model's own news chooses its particles (sim.korean) when it writes them.
 OPEN_PARTICLE_AFTER_NAME = re.compile(r"(\S+?)\(으\)로")
 
 
 def fix_particles(text: str) -> str:
-    """Korean news with a particle glued to a name ('Anthropic와 제휴', '앤트로픽(으)로'): choose it by the name."""
+    """Korean news with a particle glued to a name ('Anthropic와 제휴', '앤트로픽(으)로'), as a scenario's
+    event titles may have it: choose it by the name."""
 
     def fix(match: re.Match) -> str:
         word, glued = match.group(1), match.group(2)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from sim.game import units
 from sim.game.attribution import CHOICES
 from sim.game.i18n import firm_name, t
-from sim.game.korean import particle
+from sim.korean import particle
 from sim.model.outcomes import METRICS
 
 DOMESTIC = "metric:domestic_revenue_share"

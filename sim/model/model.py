@@ -35,6 +35,7 @@ import mesa
 import numpy as np
 
 from sim.errors import OverrideError
+from sim.korean import with_particle
 from sim.model import market
 from sim.model.events import apply_effects, due_events, fade_shocks
 from sim.model.explain import explain, explain_outcome
@@ -726,7 +727,7 @@ class AIMarketModel(mesa.Model):
                         self.quarter,
                         "partnership",
                         f"{partner.name} switches its AI to {firm.name} ({partner.deal})",
-                        f"{partner.name_ko}, AI 공급자을 {firm.name_ko}(으)로 변경",
+                        f"{partner.name_ko}, AI 공급자를 {with_particle(firm.name_ko, '(으)로')} 변경",
                     )
 
     def adopt(self) -> None:

@@ -12,11 +12,11 @@ from sim.errors import UserError
 from sim.game import charts, units
 from sim.game.help import help_html
 from sim.game.i18n import pick
-from sim.game.korean import particle
 from sim.game.preview import tasks_for
 from sim.game.screens.base import escape
 from sim.game.screens.dashboard_state import DashboardState
 from sim.game.units import lever_text
+from sim.korean import particle
 from sim.model.outcomes import METRICS
 
 

@@ -22,9 +22,9 @@ from sim.classroom.session import LessonSession
 from sim.errors import UserError
 from sim.game import charts, units
 from sim.game.i18n import deal_label, firm_name
-from sim.game.korean import with_particle
 from sim.game.screens.base import GuiItems, Screen, escape
 from sim.game.screens.briefing import role_objectives_html
+from sim.korean import with_particle
 from sim.model.policies import FIRM_DECISION_FIELDS, field_label, is_spending
 
 # A firm's spending sliders run on a logarithmic scale over the field's whole range: spending spans three
