@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sim.model.levers import lever_hint
 from sim.model.parameters import SEGMENTS
+from sim.objectives import aggregates_markdown
 from sim.scenario import REQUIRED, SECTIONS, Scenario
 from sim.schema import Field, ListOf, MapOf, Record
 
@@ -77,6 +78,7 @@ def scenario_reference_markdown() -> str:
         help_text = SECTION_HELP.get(name, "")
         lines.append(f"| **`{name}`** | {help_text} | {'required' if required else 'optional'} |")
         _walk(field, name, lines)
+    lines += ["", aggregates_markdown()]
     return "\n".join(lines)
 
 

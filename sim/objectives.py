@@ -13,7 +13,26 @@ from typing import Any
 from sim.core.stats import combine
 
 NEAR_MISS_CREDIT = 0.5  # the most a missed objective can earn
-AGGREGATES = ("final_year_mean", "final_year_sum", "final", "mean", "min", "max", "sum")
+# How an objective reduces its metric's quarters to one value (the one home of these names and meanings).
+# "The final year" is the last four quarters: the scenario's last calendar year when the run ends in a Q4
+# (as every bundled scenario does), and the latest year's worth while a game is in progress, so a yearly
+# objective is never read off a part of a year.
+AGGREGATES = {
+    "final_year_mean": "mean of the final year (the last four quarters)",
+    "final_year_sum": "total of the final year (the last four quarters; fewer than four: their sum scaled to a year)",
+    "final": "the last quarter's value",
+    "mean": "mean over all quarters",
+    "min": "lowest quarter",
+    "max": "highest quarter",
+    "sum": "total over all quarters",
+}
+QUARTERS_PER_YEAR = 4
+
+
+def aggregates_markdown() -> str:
+    """One line for the generated references: what each objective ``aggregate`` means."""
+    return "Objective aggregates: " + "; ".join(f"`{name}` {meaning}" for name, meaning in AGGREGATES.items()) + "."
+
 
 # Lowest score for each grade, best first.
 GRADES = (("A", 85.0), ("B", 70.0), ("C", 55.0), ("D", 40.0), ("E", 0.0))
@@ -57,7 +76,7 @@ class Scorecard:
 
 
 def aggregate(rows: Sequence[Mapping[str, Any]], metric: str, how: str) -> float:
-    """Reduce one metric over outcome rows (see :func:`aggregate_series`).
+    """Reduce one metric over outcome rows in quarter order (see :func:`aggregate_series`).
 
     Raises ValueError for an unknown aggregate, a missing metric or no rows.
     """
@@ -66,20 +85,24 @@ def aggregate(rows: Sequence[Mapping[str, Any]], metric: str, how: str) -> float
         raise ValueError("no outcome rows to score")
     if metric not in rows[-1]:
         raise ValueError(f"unknown metric {metric!r}")
-    return aggregate_series([float(r[metric]) for r in rows], [int(r["year"]) for r in rows], how)
+    return aggregate_series([float(r[metric]) for r in rows], how)
 
 
-def aggregate_series(values: Sequence[float], years: Sequence[int], how: str) -> float:
-    """Reduce one metric's quarterly values (with each quarter's calendar year) by an aggregate.
+def aggregate_series(values: Sequence[float], how: str) -> float:
+    """Reduce one metric's quarterly values (in quarter order) by an aggregate (see :data:`AGGREGATES`).
 
-    ``final_year_*`` use the quarters of the last calendar year present; the rest use all of them.
+    ``final_year_*`` read the last four quarters, a year's worth: the final calendar year of a run
+    that ends in a Q4, and the latest four quarters of a game in progress (its current calendar year
+    would be only part of a year, and a yearly total of two quarters reads as half the year it is
+    compared with). With fewer than four quarters, ``final_year_sum`` scales their sum to a year.
     Raises ValueError for an unknown aggregate.
     """
     _require_aggregate(how)
     if how.startswith("final_year"):
-        last = max(years)
-        final_year = [v for v, y in zip(values, years) if y == last]
-        return float(combine(final_year, "mean" if how == "final_year_mean" else "sum"))
+        year = list(values[-QUARTERS_PER_YEAR:])
+        if how == "final_year_mean":
+            return float(combine(year, "mean"))
+        return float(combine(year, "sum")) * QUARTERS_PER_YEAR / len(year)
     if how == "final":
         return float(values[-1])
     if how == "mean":

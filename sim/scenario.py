@@ -26,6 +26,7 @@ from sim.model.events import FIRM_LIMITS, SEGMENT_LIMITS
 from sim.model.outcomes import METRICS
 from sim.model.parameters import MODEL_CONSTANTS, NEEDED, PARTNERSHIP_REVIEW_OPTIONS, SEGMENTS
 from sim.model.specs import DealSpec, PartnerPreferences, PartnerSpec, PopulationSpec, RegulatorSpec, SegmentSpec
+from sim.objectives import AGGREGATES
 from sim.params import KINDS, TYPES, ParameterSpace, ParameterSpec, Value
 from sim.schema import (
     ID,
@@ -366,7 +367,7 @@ OBJECTIVE = Record(
         "label": (Localized(), REQUIRED),
         "metric": (Str(choices=tuple(METRICS)), REQUIRED),
         "aggregate": (
-            Str(choices=("final_year_mean", "final_year_sum", "final", "mean", "min", "max", "sum")),
+            Str(choices=tuple(AGGREGATES)),
             "final_year_mean",
         ),
         "op": (Str(choices=(">=", "<=")), REQUIRED),

@@ -8,29 +8,49 @@ from sim.objectives import aggregate, aggregate_series, evaluate, grade_for, jud
 
 
 def rows():
-    # two years, two quarters each (enough to tell the aggregates apart)
-    return [
-        {"year": 2030, "x": 1.0},
-        {"year": 2030, "x": 3.0},
-        {"year": 2031, "x": 2.0},
-        {"year": 2031, "x": 6.0},
-    ]
+    # 2030Q1 .. 2031Q4: two calendar years, enough to tell the aggregates apart
+    values = [1.0, 3.0, 2.0, 2.0, 2.0, 6.0, 4.0, 8.0]
+    return [{"year": 2030 + q // 4, "x": v} for q, v in enumerate(values)]
 
 
 @pytest.mark.parametrize(
     "how, expected",
     [
-        ("final_year_mean", 4.0),
-        ("final_year_sum", 8.0),
-        ("final", 6.0),
-        ("mean", 3.0),
+        ("final_year_mean", 5.0),
+        ("final_year_sum", 20.0),
+        ("final", 8.0),
+        ("mean", 3.5),
         ("min", 1.0),
-        ("max", 6.0),
-        ("sum", 12.0),
+        ("max", 8.0),
+        ("sum", 28.0),
     ],
 )
 def test_aggregates(how, expected):
     assert aggregate(rows(), "x", how) == pytest.approx(expected)
+
+
+def test_a_yearly_objective_reads_a_whole_year_while_a_game_is_in_progress():
+    """Mid-year, "the final year" is the latest four quarters, not the part of the calendar year played:
+    a flow summed over two quarters read as half the yearly target it is compared with, so the score so
+    far fell each January and the goals strip showed half a year as "/yr"."""
+    in_progress = rows()[:6]  # 2030Q1 .. 2031Q2
+    assert aggregate(in_progress, "x", "final_year_sum") == pytest.approx(2.0 + 2.0 + 2.0 + 6.0)
+    assert aggregate(in_progress, "x", "final_year_mean") == pytest.approx(3.0)
+    # fewer than four quarters played: their total scaled to a year
+    assert aggregate(rows()[:2], "x", "final_year_sum") == pytest.approx((1.0 + 3.0) * 2)
+    assert aggregate(rows()[:2], "x", "final_year_mean") == pytest.approx(2.0)
+    # a steady flow scores the same in every quarter of a game
+    steady = [{"year": 2030 + q // 4, "x": 5.0} for q in range(11)]
+    objective = {
+        "id": "o",
+        "label": {"en": "o"},
+        "metric": "x",
+        "aggregate": "final_year_sum",
+        "op": ">=",
+        "target": 20,
+    }
+    scores = [evaluate([objective], steady[:n]).score for n in range(1, 12)]
+    assert scores == [100.0] * 11
 
 
 def test_aggregate_rejects_unknown_metric_and_empty_rows():
@@ -42,7 +62,7 @@ def test_aggregate_rejects_unknown_metric_and_empty_rows():
         aggregate(rows(), "x", "median")
     for how in ("median", "final_year_median"):  # the series form checks the name too (no silent sum)
         with pytest.raises(ValueError, match="unknown aggregate"):
-            aggregate_series([1.0, 2.0], [2030, 2030], how)
+            aggregate_series([1.0, 2.0], how)
 
 
 def test_judge_met_and_near_miss():
@@ -77,7 +97,7 @@ def test_evaluate_weights_score_and_grade():
     ]
     card = evaluate(objectives, rows())
     assert [r.met for r in card.results] == [True, False]
-    assert card.results[0].value == 6.0
+    assert card.results[0].value == 8.0
     assert card.score == pytest.approx(75.0)
     assert card.grade == "B"
     assert card.met == 1

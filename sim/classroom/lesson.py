@@ -20,6 +20,7 @@ from typing import Any
 from sim.errors import UserError
 from sim.model.outcomes import FIRM_COLUMN_DOCS, METRICS
 from sim.model.policies import check_firm_decision
+from sim.objectives import AGGREGATES
 from sim.scenario import EVENT, Scenario, canonical_json, load_scenario, resolve_scenario_path, scenario_from_document
 from sim.schema import ID, REQUIRED, Any_, Context, ListOf, Localized, MapOf, Num, Quarter, Record, Str, suggest
 from sim.timeline import quarter_label
@@ -27,7 +28,6 @@ from sim.yamlio import LoadedYaml, format_path, load_yaml_file, load_yaml_text
 
 SCHEMA_ID = "aisim/lesson-1"
 ROLE_KINDS = ("regulator", "firm", "partner")
-AGGREGATES = ("final_year_mean", "final_year_sum", "final", "mean", "min", "max", "sum")
 # Firm-level outcomes a role objective may read from ``model.firm_history`` (``firm.<name>``).
 # numeric columns of firms.csv (sim/model/outcomes.py is their one home)
 FIRM_METRICS = tuple(
@@ -53,7 +53,7 @@ OBJECTIVE = Record(
         "label": (Localized(), REQUIRED),
         "metric": (Str(choices=_metric_names()), REQUIRED),
         "firm": (ID, None),
-        "aggregate": (Str(choices=AGGREGATES), "final_year_mean"),
+        "aggregate": (Str(choices=tuple(AGGREGATES)), "final_year_mean"),
         "op": (Str(choices=(">=", "<=")), REQUIRED),
         "target": (Num(), REQUIRED),
         "weight": (Num(0.0, 100.0), 1.0),

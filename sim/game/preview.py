@@ -382,15 +382,13 @@ class Projection:
             return dict(self._memo[key])
         out: dict[str, float] = {}
         future = self.replications[0].rows(arm)
-        years = [int(row["year"]) for row in rows_played] + [int(row["year"]) for row in future]
         for objective in objectives:
             metric = objective["metric"]
             if not future or metric not in future[-1] or any(metric not in row for row in rows_played):
                 continue  # not an outcome column (a firm's figure): no projection
             played = [float(row[metric]) for row in rows_played]
             values = [
-                aggregate_series(played + path, years, objective["aggregate"])
-                for path in self.paths(metric, arm).tolist()
+                aggregate_series(played + path, objective["aggregate"]) for path in self.paths(metric, arm).tolist()
             ]
             out[objective["id"]] = float(np.median(values))
         self._memo[key] = out
