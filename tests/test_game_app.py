@@ -873,6 +873,43 @@ def test_clicking_a_goal_charts_what_it_measures(window, request, tiny_korea):
     assert screen.chart_metric == before
 
 
+@pytest.mark.parametrize("window", ["app", "small_app"])
+def test_resting_on_a_goal_shows_its_whole_text(window, request, tiny_korea, monkeypatch):
+    """The strip may cut a goal's label with an ellipsis: resting the mouse on it shows the whole label,
+    its values and what a click charts; leaving the strip closes it; a click still charts the goal."""
+    from sim.game import panels
+    from sim.game.screens import dashboard
+    from sim.model.outcomes import METRICS
+
+    monkeypatch.setattr(dashboard, "GOAL_TIP_DELAY_S", 0.0)
+    app = request.getfixturevalue(window)
+    screen = playing(app, tiny_korea)
+    click(app, screen.next_button)
+    items = panels.goals(app.session, screen.projected_objectives(), "en")
+    rows = panels.goal_rows(screen.goals_rect.size, items, "en")
+    for row in rows:
+        pos = (screen.goals_rect.centerx, screen.goals_rect.y + row.y + row.height // 2)
+        pygame.mouse.set_pos(pos)
+        pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0)))
+        app.pump(2)
+        assert screen.goal_tip is not None and screen.goal_tip.alive(), row.index
+        text = screen.goal_tip.text_block.html_text
+        objective = tiny_korea.objectives[row.index]
+        assert "&" not in objective["label"]["en"]  # (escaped text would not compare)
+        assert objective["label"]["en"] in text  # whole, where the strip may cut it
+        assert items[row.index].now in text and items[row.index].target in text
+        assert "Click to chart " + METRICS[objective["metric"]].label("en") in text
+    for kind in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP):  # the tip does not take the click
+        pygame.event.post(pygame.event.Event(kind, pos=pos, button=1))
+        app.pump(1)
+    assert screen.chart_metric == tiny_korea.objectives[rows[-1].index]["metric"]
+    pygame.mouse.set_pos((5, 5))
+    pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=(5, 5), rel=(0, 0), buttons=(0, 0, 0)))
+    app.pump(2)
+    assert screen.goal_tip is None
+    pygame.mouse.set_pos((0, 0))
+
+
 def test_undo_keeps_lever_changes_not_yet_played(app, tiny_korea):
     screen = playing(app, tiny_korea)
     click(app, screen.next_button)

@@ -199,6 +199,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "goal_now": ("now", "현재"),
     "goal_target": ("target", "목표"),
     "goal_projected": ("projected", "예상"),
+    "goal_click_charts": ("Click to chart {metric}", "클릭하면 {metric} 차트를 봅니다"),
     "goals_more": ("+{n} more goals", "목표 {n}개 더"),
     "score_so_far": ("Score so far {score}/100", "현재 점수 {score}/100"),
     "budget_cut": (

@@ -14,6 +14,7 @@ import pygame
 
 from sim.game import charts, units
 from sim.game.i18n import pick, t
+from sim.game.screens.base import escape
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,15 @@ def goal_details(goal: Goal, lang: str) -> list[str]:
 def goal_detail(goal: Goal, lang: str, width: int) -> str:
     """A goal's second line: now, target and projected, in the longest wording that fits ``width`` pixels."""
     return charts.first_fitting(goal_details(goal, lang), DETAIL_SIZE, width)
+
+
+def goal_tip_html(goal: Goal, lang: str, charted: str | None = None) -> str:
+    """A goal's hover text: its whole label (the strip may cut it), its values in full, and, when a click
+    charts what it measures, which outcome (``charted``, its label)."""
+    lines = [f"<b>{escape(goal.label)}</b>", escape(goal_details(goal, lang)[0])]
+    if charted:
+        lines.append(f"<i>{escape(t('goal_click_charts', lang).format(metric=charted))}</i>")
+    return "<br>".join(lines)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import pygame_gui
 from pygame_gui.elements import (
     UIDropDownMenu,
     UITextBox,
+    UITooltip,
     UIWindow,
 )
 from pygame_gui.windows import UIFileDialog
@@ -29,7 +30,7 @@ from sim.game.i18n import display_name, pick
 from sim.game.screens.base import GuiItems
 from sim.game.screens.dialogs import Dialogs
 from sim.game.screens.forecast import Forecast
-from sim.game.screens.levers import LeverPanel
+from sim.game.screens.levers import LEVER_TIP_WIDTH, LeverPanel
 from sim.game.session import AUTOPLAY_UNDO_EVERY, save_dir
 from sim.game.theme import MENU_TEXT_MARGIN, WIDGET_FONT_SIZE
 from sim.game.why import why_view
@@ -52,6 +53,7 @@ TABS = ("firms", "partners", "news", "why")
 SCROLLED_TABS = ("firms", "partners", "why")  # drawn panels that scroll (the news scroll in their own text box)
 SCROLL_STEP = 40  # pixels a mouse wheel notch scrolls the side panel
 CHART_MENU_WIDTH = 260  # the chart's outcome menu, where the centre column is that wide
+GOAL_TIP_DELAY_S = 0.6  # the mouse rests this long on a goal before its whole text shows
 
 
 TOP = 48
@@ -89,6 +91,9 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
         self.help_window: UIWindow | None = None
         self.step_job = None  # a quarter computed on the app's worker thread (autoplay)
         self.focus_lever = 0  # the lever the arrow keys move
+        self.goal_tip: UITooltip | None = None  # the hover text of the goal under the mouse (see update_goal_tip)
+        self.goal_tip_key: tuple | None = None  # (goal index, quarters played, projection) it was written for
+        self.goal_hover: tuple[tuple[int, int], int | None, float] = ((-1, -1), None, 0.0)  # (mouse, goal, since)
         first_game = not app.settings.tour_done and not replay and not app.session.history
         self.tour_step: int | None = 0 if first_game else None
         if app.previewer is not None:
@@ -99,6 +104,7 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
         super().build(rect)
         w, h = rect.size
         self.event_window = self.menu_window = self.file_dialog = None
+        self.goal_tip, self.goal_tip_key = None, None  # (the widgets are gone)
         # side panels grow with the window (fixed widths left a sliver of centre at 960x600)
         left_w = max(250, min(420, int(w * 0.26)))
         right_w = max(280, min(560, int(w * 0.30)))
@@ -525,17 +531,52 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
         index = row * cols + col
         return GAUGES[index] if 0 <= col < cols and 0 <= index < len(GAUGES) else None
 
-    def goal_metric_at(self, pos) -> str | None:
-        """The outcome measured by the goal under a window position, if any and if the chart can show it."""
+    def goal_index_at(self, pos) -> int | None:
+        """The index of the goal under a window position, if any."""
         items = panels.goals(self.session, self.projected_objectives(), self.lang)
         local = (pos[0] - self.goals_rect.x, pos[1] - self.goals_rect.y)
-        index = panels.goal_at(self.goals_rect.size, items, self.lang, local)
+        return panels.goal_at(self.goals_rect.size, items, self.lang, local)
+
+    def goal_metric_at(self, pos) -> str | None:
+        """The outcome measured by the goal under a window position, if any and if the chart can show it."""
+        index = self.goal_index_at(pos)
         if index is None:
             return None
         metric = self.session.scenario.objectives[index]["metric"]
         return metric if metric in self._metric_names() else None
 
+    def update_goal_tip(self) -> None:
+        """Show a goal's whole text (label, values, what a click charts) when the mouse rests on it: the strip
+        cuts a long label with an ellipsis. Looked up only when the mouse moves; rewritten after a quarter
+        or a new projection."""
+        pos = self.app.mouse_position()
+        last_pos, index, since = self.goal_hover
+        now = time.perf_counter()
+        if pos != last_pos:
+            over = self.goals_rect.collidepoint(pos) and (
+                self.goal_tip is not None or not self.manager.get_hovering_any_element()
+            )
+            found = self.goal_index_at(pos) if over else None
+            if found != index:
+                index, since = found, now
+            self.goal_hover = (pos, index, since)
+        key = None if index is None else (index, len(self.session.history), id(self.projection))
+        if key != self.goal_tip_key and self.goal_tip is not None:
+            self.goal_tip.kill()
+            self.goal_tip, self.goal_tip_key = None, None
+        if index is None or self.goal_tip is not None or now - since < GOAL_TIP_DELAY_S:
+            return
+        items = panels.goals(self.session, self.projected_objectives(), self.lang)
+        metric = self.session.scenario.objectives[index]["metric"]
+        charted = METRICS[metric].label(self.lang) if metric in self._metric_names() else None
+        html = panels.goal_tip_html(items[index], self.lang, charted)
+        width = min(LEVER_TIP_WIDTH, self.app.size[0] - 40)
+        self.goal_tip = UITooltip(html, (0, 16), self.manager, wrap_width=width)
+        self.goal_tip.find_valid_position(pygame.math.Vector2(pos))
+        self.goal_tip_key = key
+
     def update(self, dt: float) -> None:
+        self.update_goal_tip()
         playing = self.app.autoplay and self.event_window is None and self.menu_window is None
         if playing:
             self.clock += dt  # the time a quarter takes counts towards the wait for the next one
