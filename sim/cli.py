@@ -248,7 +248,7 @@ def progress_printer(total: int, quiet: bool, label: str = "seeds"):
 def cmd_run(args) -> int:
     """``aisim run``: run a scenario over seeds, print the summary, write the result folder."""
     from sim.core.outputs import RUN_FILES
-    from sim.runner import check_out_dir, default_out_dir, format_summary, run_scenario, write_run
+    from sim.runner import check_out_dir, default_out_dir, run_scenario, write_run
     from sim.scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
@@ -269,9 +269,8 @@ def cmd_run(args) -> int:
     if args.quiet:
         print(out)
         return 0
-    year = int(result.quarters["year"].max())
     print(f"{scenario.title['en']}  ({scenario.name}, {len(seeds)} seed(s), {result.seconds:.1f} s)")
-    print(format_summary(result.summary(year), year))
+    print(result.summary_text())
     print(f"\nResults: {out}/ ({', '.join(RUN_FILES)})")
     return 0
 
@@ -279,7 +278,7 @@ def cmd_run(args) -> int:
 def cmd_replay(args) -> int:
     """``aisim replay``: rerun a saved game headless and write the same files as ``aisim run``."""
     from sim.core.outputs import RUN_FILES
-    from sim.runner import check_out_dir, default_out_dir, format_summary, replay_save, write_run
+    from sim.runner import check_out_dir, default_out_dir, replay_save, write_run
     from sim.saves import load_save
 
     saved = load_save(args.file)
@@ -290,12 +289,11 @@ def cmd_replay(args) -> int:
     if args.quiet:
         print(out)
         return 0
-    year = int(result.quarters["year"].max())
     print(
         f"{saved.scenario.title['en']}  (replay of {args.file}, seed {saved.seed}, "
         f"{len(saved.decisions)} decision quarter(s), {result.seconds:.1f} s)"
     )
-    print(format_summary(result.summary(year), year))
+    print(result.summary_text())
     print(f"\nResults: {out}/ ({', '.join(RUN_FILES)})")
     return 0
 

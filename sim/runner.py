@@ -85,19 +85,48 @@ class RunResult:
         """Each outcome's mean and 5-95 % range over seeds for one year (default: the last).
 
         Flows (revenue, spend, surplus, entries, exits, compliance cost) are
-        summed over the year's quarters; levels are averaged.
+        summed over the year's quarters; levels are averaged. A year the run
+        covers only part of has its flows over those quarters, and says so
+        (see :meth:`quarters_in`).
         """
-        year = int(self.quarters["year"].max()) if year is None else year
+        year = self.last_year if year is None else year
         return summarise_year(self.quarters, year)
+
+    @property
+    def last_year(self) -> int:
+        """The last calendar year the run reaches (all of it, or its first quarters)."""
+        return int(self.quarters["year"].max())
+
+    def quarters_in(self, year: int) -> int:
+        """How many of ``year``'s quarters the run covers: 4, or fewer where it starts or ends within it."""
+        return quarters_in_year(self.quarters, year)
+
+    def summary_text(self, year: int | None = None) -> str:
+        """The printed summary (see :func:`format_summary`) of ``year`` (default: the last)."""
+        year = self.last_year if year is None else year
+        return format_summary(self.summary(year), year, self.quarters_in(year))
 
 
 FLOW_METRICS = {name for name, rule in YEARLY_RULES.items() if rule == "sum"}
+QUARTERS_PER_YEAR = 4
+
+
+def quarters_in_year(quarters: pd.DataFrame, year: int) -> int:
+    """How many quarters of ``year`` one run of ``quarters`` (its first seed's rows) covers."""
+    first = quarters[quarters["seed"] == quarters["seed"].iloc[0]]
+    return int((first["year"] == year).sum())
+
+
+def flow_period(quarters: int) -> str:
+    """What a flow summed over a year's ``quarters`` covers: 'per year', or 'over 2 quarters' for part of one."""
+    return "per year" if quarters >= QUARTERS_PER_YEAR else f"over {quarters} quarter{'s' if quarters != 1 else ''}"
 
 
 def summarise_year(quarters: pd.DataFrame, year: int) -> pd.DataFrame:
     """Each outcome's mean and 5-95 % range over seeds in ``year`` (see :mod:`sim.core.stats`)."""
     per_seed = yearly(quarters)
     per_seed = per_seed[per_seed["year"] == year]
+    period = flow_period(quarters_in_year(quarters, year))
     rows = []
     for metric in METRICS:
         if metric not in per_seed:
@@ -106,7 +135,7 @@ def summarise_year(quarters: pd.DataFrame, year: int) -> pd.DataFrame:
             {
                 "metric": metric,
                 "label": METRICS[metric].label_en,
-                "unit": ("per year, " if metric in FLOW_METRICS else "") + METRICS[metric].unit,
+                "unit": (f"{period}, " if metric in FLOW_METRICS else "") + METRICS[metric].unit,
                 **summary_stats(per_seed[metric].to_numpy(dtype=float)),
             }
         )
@@ -285,9 +314,11 @@ def run_metadata(result: RunResult, overrides: Mapping[str, Any]) -> dict[str, A
     }
 
 
-def format_summary(summary: pd.DataFrame, year: int) -> str:
-    """A plain-text table of a summary (metric, mean, 5-95 % range)."""
-    lines = [f"Outcomes in {year} (mean and 5-95 % range over seeds)", ""]
+def format_summary(summary: pd.DataFrame, year: int, quarters: int = QUARTERS_PER_YEAR) -> str:
+    """A plain-text table of a summary (metric, mean, 5-95 % range); ``quarters``: how many of the year's
+    quarters the run covers (the heading says so when it is part of the year)."""
+    part = "" if quarters >= QUARTERS_PER_YEAR else f", the {quarters} of its quarters the run covers"
+    lines = [f"Outcomes in {year} (mean and 5-95 % range over seeds{part})", ""]
     width = max(len(label) for label in summary["label"]) if len(summary) else 10
     for row in summary.itertuples():
         fmt = METRICS[row.metric].fmt
@@ -299,6 +330,6 @@ def format_summary(summary: pd.DataFrame, year: int) -> str:
 
         unit = "" if METRICS[row.metric].unit in ("share",) else f"  {row.unit}"
         if "%" in fmt:
-            unit = "  per year" if row.metric in FLOW_METRICS else ""
+            unit = f"  {flow_period(quarters)}" if row.metric in FLOW_METRICS else ""
         lines.append(f"  {row.label:<{width}}  {show(row.mean):>9}   [{show(row.p05)} .. {show(row.p95)}]{unit}")
     return "\n".join(lines)

@@ -25,6 +25,22 @@ def write_small_scenario(tmp_path: Path) -> Path:
     return path
 
 
+def test_a_run_ending_within_a_year_does_not_call_its_last_quarters_a_year(tmp_path, capsys):
+    """A scenario ending in 2024Q2: its flows in 2024 are two quarters' totals, not 'per year' (the summary
+    called half a year's revenue 'per year')."""
+    path = tmp_path / "half.yaml"
+    path.write_text(
+        "extends: korea-2025\nname: half\ntime: {start: 2024Q1, end: 2024Q2}\npopulation: {adopter_rows: 300}\n",
+        encoding="utf-8",
+    )
+    assert main(["run", str(path), "--seeds", "1", "--out", str(tmp_path / "out"), "--workers", "1"]) == 0
+    printed = capsys.readouterr().out
+    assert "Outcomes in 2024 (mean and 5-95 % range over seeds, the 2 of its quarters the run covers)" in printed
+    revenue = next(line for line in printed.splitlines() if line.strip().startswith("Market revenue"))
+    assert revenue.endswith("over 2 quarters, USD bn")
+    assert "per year" not in printed
+
+
 def test_run_writes_all_outputs(tmp_path, capsys):
     scenario = write_small_scenario(tmp_path)
     out = tmp_path / "out"
@@ -32,6 +48,7 @@ def test_run_writes_all_outputs(tmp_path, capsys):
     assert code == 0
     printed = capsys.readouterr().out
     assert "Outcomes in 2033" in printed and "Domestic revenue share" in printed and "[" in printed
+    assert "per year, USD bn" in printed and "quarters the run covers" not in printed
     quarters = pd.read_csv(out / "quarters.csv")
     for column in [
         "seed",
