@@ -10,13 +10,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sim.core.stats import combine
+from sim.core.stats import final_year_value
 
 NEAR_MISS_CREDIT = 0.5  # the most a missed objective can earn
 # How an objective reduces its metric's quarters to one value (the one home of these names and meanings).
-# "The final year" is the last four quarters: the scenario's last calendar year when the run ends in a Q4
-# (as every bundled scenario does), and the latest year's worth while a game is in progress, so a yearly
-# objective is never read off a part of a year.
+# "The final year" is the last four quarters (sim.core.stats.final_year): the scenario's last calendar
+# year when the run ends in a Q4 (as every bundled scenario does), and the latest year's worth while a
+# game is in progress, so a yearly objective is never read off a part of a year.
 AGGREGATES = {
     "final_year_mean": "mean of the final year (the last four quarters)",
     "final_year_sum": "total of the final year (the last four quarters; fewer than four: their sum scaled to a year)",
@@ -26,7 +26,6 @@ AGGREGATES = {
     "max": "highest quarter",
     "sum": "total over all quarters",
 }
-QUARTERS_PER_YEAR = 4
 
 
 def aggregates_markdown() -> str:
@@ -99,10 +98,7 @@ def aggregate_series(values: Sequence[float], how: str) -> float:
     """
     _require_aggregate(how)
     if how.startswith("final_year"):
-        year = list(values[-QUARTERS_PER_YEAR:])
-        if how == "final_year_mean":
-            return float(combine(year, "mean"))
-        return float(combine(year, "sum")) * QUARTERS_PER_YEAR / len(year)
+        return final_year_value(values, "mean" if how == "final_year_mean" else "sum")
     if how == "final":
         return float(values[-1])
     if how == "mean":

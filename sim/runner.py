@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from sim.core.files import check_output_folder, write_folder
-from sim.core.stats import summary_stats, yearly
+from sim.core.stats import QUARTERS_PER_YEAR, summary_stats, yearly
 from sim.core.tables import write_csv
 from sim.model.model import AIMarketModel
 from sim.model.outcomes import FIRM_COLUMNS as FIRM_ROW_COLUMNS
@@ -108,7 +108,6 @@ class RunResult:
 
 
 FLOW_METRICS = {name for name, rule in YEARLY_RULES.items() if rule == "sum"}
-QUARTERS_PER_YEAR = 4
 
 
 def quarters_in_year(quarters: pd.DataFrame, year: int) -> int:

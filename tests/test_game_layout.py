@@ -259,6 +259,51 @@ def test_no_number_on_the_dashboard_is_cut_off(size, tiny_korea, tmp_path, monke
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_no_number_on_the_end_screen_is_cut_off(size, tiny_korea, tmp_path, monkeypatch):
+    """The end screen's final-year table read 'Domestic capability (revenue-wei…' and 'baseline 80.4% of the
+    fro…' at 1280x800: its columns are named once and a label that does not fit takes its short form. A
+    game that ends within a year (here 2025Q2) shows its last four quarters, named as such, as a year."""
+    import re
+
+    from sim.game.i18n import pick
+    from sim.game.report import final_year_rows, final_year_span, final_year_value
+    from sim.scenario import scenario_from_document
+
+    document = dict(tiny_korea.document)
+    document["time"] = dict(document["time"], end="2025Q2")
+    scenario = scenario_from_document(document, "tiny-korea-half")
+    app, _ = layout_app(size, tmp_path, monkeypatch)
+    cut: list[str] = []
+    original = charts.text
+
+    def recording(surface, value, pos, size=14, color=charts.TEXT, bold=False, anchor="topleft", max_width=None):
+        if max_width is not None and charts.font(size, bold).size(value)[0] > max_width and re.search(r"\d", value):
+            cut.append(value)
+        return original(surface, value, pos, size, color, bold, anchor, max_width)
+
+    monkeypatch.setattr(charts, "text", recording)
+    for lang in ("en", "ko"):
+        app.set_language(lang)
+        session = GameSession(scenario, 0)
+        app.start_game(session)
+        while not session.finished:
+            app.screen.request_step()
+        assert isinstance(app.screen, EndScreen)
+        app.pump(2)
+        prose = {pick(o["label"], lang) for o in scenario.objectives} | {pick(scenario.title, lang)}
+        app.cache.clear()
+        cut.clear()
+        app.draw()
+        numbers = [c for c in cut if not any(c.startswith(p.rstrip("…")[:20]) for p in prose)]
+        assert not numbers, f"{lang}: cut off {numbers}"
+        rows = final_year_rows(session.history)
+        assert [r["quarter"] for r in rows] == ["2024Q3", "2024Q4", "2025Q1", "2025Q2"]
+        assert final_year_span(rows, "en") == "2024Q3 – 2025Q2"
+        revenue = [r["market_revenue_usd_bn"] for r in rows]
+        assert final_year_value(rows, "market_revenue_usd_bn") == pytest.approx(sum(revenue))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_every_goal_is_on_screen_with_its_measure_whole(size, tiny_korea, tmp_path, monkeypatch):
     """At 960x600 the goals strip had room for six of Korea's seven objectives and dropped the last without a
     word. Every goal gets its mark, with or without a projection; where the strip has no room for two lines

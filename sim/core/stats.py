@@ -48,6 +48,23 @@ def combine(values: Sequence[Any], rule: str) -> Any:
     raise ValueError(f"unknown yearly rule {rule!r}; expected sum, mean or last")
 
 
+QUARTERS_PER_YEAR = 4
+
+
+def final_year(rows: Sequence[Any]) -> list[Any]:
+    """The final year of a run's quarters (in order): its last four, the scenario's last calendar year when
+    the run ends in a Q4, and the latest year's worth of a game in progress (never a part of a year)."""
+    return list(rows[-QUARTERS_PER_YEAR:])
+
+
+def final_year_value(values: Sequence[float], rule: str) -> float:
+    """A metric's value over the final year (see :func:`final_year`) by ``rule`` (sum, mean or last); with
+    fewer than four quarters a sum is scaled to a year, so it always reads as a yearly total."""
+    year = final_year(values)
+    value = float(combine(year, rule))
+    return value * QUARTERS_PER_YEAR / len(year) if rule == "sum" else value
+
+
 def yearly_rows(history: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """One run's quarter rows -> one row per year (``year`` and every metric present).
 

@@ -314,7 +314,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "왜?를 열면 성과가 바뀐 원인과 지금까지 정책의 효과가 보입니다. 목표는 오른쪽에 늘 보입니다. "
         "F1로 언제든 도움말을 엽니다.",
     ),
-    "final_outcomes": ("Final year {year}: you vs baseline", "마지막 해({year}년): 나 vs 기준"),
+    "final_outcomes": ("Final year {year}: you vs baseline", "마지막 해({year}): 나 vs 기준"),
+    "final_year_heading": ("Final year {year}", "마지막 해({year})"),
     "vs_last_quarter": ("vs last qtr", "지난 분기 대비"),
 }
 

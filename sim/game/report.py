@@ -9,6 +9,8 @@ from pathlib import Path
 import pygame
 
 from sim.core.files import atomic_write, atomic_write_text
+from sim.core.stats import QUARTERS_PER_YEAR, final_year
+from sim.core.stats import final_year_value as year_value
 from sim.game import charts, units
 from sim.game.i18n import pick, t
 from sim.game.session import GameSession
@@ -36,25 +38,27 @@ def objective_lines(session: GameSession, card, lang: str) -> list[str]:
     return [objective_line(r, lang, how.get(r.id, "final")) for r in card.results]
 
 
-def final_year_rows(session: GameSession, history: list[dict]) -> list[dict]:
-    """The rows of the last calendar year played."""
-    if not history:
-        return []
-    year = history[-1]["year"]
-    return [r for r in history if r["year"] == year]
+def final_year_rows(history: list[dict]) -> list[dict]:
+    """The final year played: the last four quarters (see :func:`sim.core.stats.final_year`)."""
+    return final_year(history)
+
+
+def final_year_span(rows: list[dict], lang: str) -> str:
+    """What the final year's rows cover: '2033' ('2033년'), or their quarters ('2025Q3 – 2026Q2') where they
+    are not one whole calendar year (a game ending within a year)."""
+    if len(rows) == QUARTERS_PER_YEAR and rows[0]["year"] == rows[-1]["year"]:
+        return f"{rows[-1]['year']}년" if lang == "ko" else str(rows[-1]["year"])
+    return f"{units.quarter_text(rows[0]['quarter'], lang)} – {units.quarter_text(rows[-1]['quarter'], lang)}"
 
 
 def final_year_value(rows: list[dict], metric: str) -> float:
-    """A metric over a year by its own rule: flows summed, levels averaged, stocks at the end."""
+    """A metric over the final year by its own rule: flows summed (a year's worth), levels averaged, stocks
+    at the end (see :func:`sim.core.stats.final_year_value`)."""
     rule = METRICS[metric].per_year if metric in METRICS else "mean"
     values = [float(r[metric]) for r in rows if metric in r]
     if not values:
         return float("nan")
-    if rule == "sum":
-        return sum(values)
-    if rule == "last":
-        return values[-1]
-    return sum(values) / len(values)
+    return year_value(values, rule)
 
 
 def final_year_text(metric: str, rows: list[dict], lang: str) -> str:
@@ -82,9 +86,9 @@ def summary_text(session: GameSession, lang: str = "en") -> str:
         lines.extend("  " + line for line in objective_lines(session, card, lang))
         lines.append("")
     if session.history:
-        now = final_year_rows(session, session.history)
-        base = final_year_rows(session, session.ghost_history)
-        lines.append(t("final_outcomes", lang).format(year=now[-1]["year"]))
+        now = final_year_rows(session.history)
+        base = final_year_rows(session.ghost_history)
+        lines.append(t("final_outcomes", lang).format(year=final_year_span(now, lang)))
         for metric in SUMMARY_METRICS:
             if metric not in now[-1]:
                 continue

@@ -11,7 +11,14 @@ from pygame_gui.windows import UIFileDialog
 from sim.errors import UserError
 from sim.game import charts, units
 from sim.game.i18n import pick
-from sim.game.report import SUMMARY_METRICS, export_report, final_year_rows, final_year_text, objective_lines
+from sim.game.report import (
+    SUMMARY_METRICS,
+    export_report,
+    final_year_rows,
+    final_year_span,
+    final_year_text,
+    objective_lines,
+)
 from sim.game.screens.base import Screen
 from sim.game.session import GameSession, save_dir
 from sim.model.outcomes import METRICS
@@ -155,36 +162,43 @@ class EndScreen(Screen):
                     y += 18
                 y += 6
         y += 8
-        now = final_year_rows(session, session.history)
-        base = final_year_rows(session, session.ghost_history)
+        now = final_year_rows(session.history)
+        base = final_year_rows(session.ghost_history)
         if not now or y + 24 + 19 > size[1] - 20:  # no room for the heading and one row: the report has them
             return surface
-        charts.text(
-            surface, self.tr("final_outcomes").format(year=now[-1]["year"]), (14, y), 15, charts.TEXT, bold=True
-        )
+        # three columns: the outcome, yours, the baseline's (named once, on the heading's line)
+        you_x, base_x = int(w * 0.40), int(w * 0.71)
+        heading = self.tr("final_year_heading").format(year=final_year_span(now, self.lang))
+        charts.text(surface, heading, (14, y), 15, charts.TEXT, bold=True, max_width=w - 28)
+        if charts.font(15, True).size(heading)[0] > you_x - 24:  # (a span of quarters): the names on a line below
+            y += 20
+        charts.text(surface, self.tr("you"), (you_x, y + 3), 12, charts.ACCENT, max_width=base_x - you_x - 8)
+        if base:
+            charts.text(surface, self.tr("baseline"), (base_x, y + 3), 12, charts.DIM, max_width=w - base_x - 8)
         y += 24
         for metric in SUMMARY_METRICS:
             if metric not in now[-1] or y > size[1] - 20:
                 continue
             info = METRICS[metric]
-            charts.text(surface, info.label(self.lang), (14, y), 12, charts.DIM, max_width=int(w * 0.36))
+            label = charts.first_fitting([info.label(self.lang), info.short_label(self.lang)], 12, you_x - 24)
+            charts.text(surface, label, (14, y), 12, charts.DIM, max_width=you_x - 24)
             charts.text(
                 surface,
                 final_year_text(metric, now, self.lang),
-                (int(w * 0.40), y),
+                (you_x, y),
                 12,
                 charts.TEXT,
                 bold=True,
-                max_width=int(w * 0.30),
+                max_width=base_x - you_x - 8,
             )
             if base:
                 charts.text(
                     surface,
-                    f"{self.tr('baseline')} {final_year_text(metric, base, self.lang)}",
-                    (int(w * 0.71), y),
+                    final_year_text(metric, base, self.lang),
+                    (base_x, y),
                     12,
                     charts.DIM,
-                    max_width=int(w * 0.28),
+                    max_width=w - base_x - 8,
                 )
             y += 19
         return surface
