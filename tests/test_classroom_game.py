@@ -117,6 +117,23 @@ def test_lesson_end_screen_shows_fair_scores(app, lesson):
     assert role.id == "regulator" and len(fair.scores) == 3 and sentence
 
 
+def test_a_roles_objectives_say_met_or_missed_in_words_not_only_in_colour(app, lesson):
+    """The lesson end screen coloured each objective's value green or red and nothing else: the words say it."""
+    from sim.game.screens.briefing import role_objectives_html
+
+    session = LessonSession(lesson, "Blue", ghost=False)
+    while not session.finished:
+        session.submit()
+    for role in lesson.roles:
+        card = session.role_scorecard(role)
+        for lang, met, missed in (("en", "[met]", "[missed]"), ("ko", "[달성]", "[미달]")):
+            lines = role_objectives_html(role, lang, card).split("<br>")
+            assert len(lines) == len(card.results)
+            for line, result in zip(lines, card.results):
+                assert (met if result.met else missed) in line, line
+    assert "[" not in role_objectives_html(lesson.roles[0], "en")  # before a score: the objectives alone
+
+
 def test_lesson_end_screen_says_when_the_fair_scores_fail_and_reports_why(app, lesson, monkeypatch, capsys):
     """A failure while replaying the fair scores is shown on the screen (the game does not die at its
     last screen) and its traceback goes to stderr, for whoever reports it."""

@@ -29,6 +29,7 @@ DIM = (150, 158, 172)
 GOOD = (90, 200, 120)
 BAD = (235, 95, 90)
 ACCENT = (250, 200, 80)
+ERROR = (255, 112, 112)  # an error message's text
 DOMESTIC = [
     (66, 135, 245),
     (40, 100, 200),
@@ -119,6 +120,11 @@ def _first_fitting(alternatives: tuple[str, ...], size: int, max_width: int, bol
     """:func:`first_fitting`, remembered (asked for at every frame the screen plans)."""
     f = font(size, bold)
     return next((value for value in alternatives if f.size(value)[0] <= max_width), alternatives[-1])
+
+
+def html_color(rgb: tuple[int, int, int]) -> str:
+    """A colour of this palette for pygame-gui's HTML text ('#5AC878')."""
+    return "#{:02X}{:02X}{:02X}".format(*rgb)
 
 
 def status_mark(surface: pygame.Surface, ok: bool, center: tuple[int, int], color) -> None:

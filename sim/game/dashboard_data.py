@@ -120,11 +120,14 @@ def news_html(model, lang: str) -> str:
     coming = [e for e in model.pending_events]
     if coming:
         items = "<br>".join(f"• {escape(pick(e['title'], lang))}" for e in coming)
-        parts.append(f"<font color='#FAC850'><b>{escape(charts.t('coming_up', lang))}</b><br>{items}</font>")
+        accent = charts.html_color(charts.ACCENT)
+        parts.append(f"<font color='{accent}'><b>{escape(charts.t('coming_up', lang))}</b><br>{items}</font>")
     if not model.news:
         parts.append(escape(charts.t("no_news", lang)))
     for item in reversed(model.news[-80:]):
         text = fix_particles(item["ko"]) if lang == "ko" else item["en"]
-        color = {"event": "#FAC850", "entry": "#5AC878", "exit": "#EB5F5A"}.get(item["kind"], "#DCE1EB")
+        color = charts.html_color(
+            {"event": charts.ACCENT, "entry": charts.GOOD, "exit": charts.BAD}.get(item["kind"], charts.TEXT)
+        )
         parts.append(f"<font color='{color}'><b>{units.quarter_text(item['quarter'], lang)}</b></font> {escape(text)}")
     return "<br>".join(parts)

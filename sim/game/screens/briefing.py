@@ -7,6 +7,7 @@ from pygame_gui.elements import UITextBox
 
 from sim.classroom.game import lesson_session, say, show_turn
 from sim.game import charts, units
+from sim.game.i18n import t
 from sim.game.screens.base import Screen, escape
 
 
@@ -18,7 +19,10 @@ def role_objectives_html(role, lang: str, scorecard=None) -> str:
         line = f"• {escape(objective['label'][lang])}"
         result = results.get(objective["id"])
         if result is not None:
-            color = "#5AC878" if result.met else "#EB5F5A"
+            # met or missed in words first (the colour is the second cue, not the only one)
+            mark = t("met", lang) if result.met else t("missed", lang)
+            line = f"• [{escape(mark)}] {escape(objective['label'][lang])}"
+            color = charts.html_color(charts.GOOD if result.met else charts.BAD)
             (shown,), _ = units.objective_texts(
                 objective["metric"],
                 [result.value],

@@ -68,7 +68,7 @@ class LessonEndScreen(Screen):
                 f"<i>{escape(sentence)}</i><br>{role_objectives_html(role, self.lang, card)}"
             )
         if self.failed:
-            parts.append(f"<font color='#FF7070'>{escape(self.failed)}</font>")
+            parts.append(f"<font color='{charts.html_color(charts.ERROR)}'>{escape(self.failed)}</font>")
         if self.app.message:
             parts.append(escape(self.app.message))
         UITextBox("<br><br>".join(parts), pygame.Rect(20, 60, w - 40, h - 140), self.manager)

@@ -85,7 +85,7 @@ class LessonPickerScreen(Screen):
                 f"{escape(lesson.briefing[self.lang])}<br><br>{roles}"
             )
         if self.error:
-            text += f"<br><br><font color='#FF7070'>{escape(self.error)}</font>"
+            text += f"<br><br><font color='{charts.html_color(charts.ERROR)}'>{escape(self.error)}</font>"
         UITextBox(text, pygame.Rect(x, 60, w - x - 20, h - 140), self.manager)
         self.button((w - 360, h - 64, 160, 40), say("back", self.lang), "back", say("back", self.lang))
         self.button((w - 190, h - 64, 170, 40), say("start", self.lang), "start", say("start", self.lang))

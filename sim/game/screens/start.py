@@ -158,7 +158,7 @@ class StartScreen(Screen):
         self.text = UITextBox(self.describe(), pygame.Rect(right_x, 60, right_w, h - 150 - error_h), self.manager)
         if self.error:
             UITextBox(
-                f"<font color='#FF7070'><b>{escape(self.tr('error'))}:</b> {escape(self.error)}</font>",
+                f"<font color='{charts.html_color(charts.ERROR)}'><b>{escape(self.tr('error'))}:</b> {escape(self.error)}</font>",
                 pygame.Rect(right_x, h - 85 - error_h, right_w, error_h - 5),
                 self.manager,
             )
