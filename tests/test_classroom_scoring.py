@@ -85,4 +85,4 @@ def test_debrief_changes_carry_the_outcomes_unit():
     assert metric_change("domestic_revenue_share", 0.0035) == "+0.35 pp"
     assert metric_change("domestic_revenue_share", -0.0035, "ko") == "-0.35%p"
     assert metric_change("hhi", -12.4) == "-12 pts"
-    assert metric_change("consumer_surplus", 0.42, "ko") == "+4.2억 달러"  # USD 0.42 bn
+    assert metric_change("consumer_surplus", 0.42, "ko") == "분기 +4.2억 달러"  # USD 0.42 bn in a quarter

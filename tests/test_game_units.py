@@ -64,6 +64,21 @@ def test_every_metric_value_carries_a_unit():
                 assert "/qtr" in text or "분기" in text  # a flow says it is one quarter's amount
 
 
+def test_a_change_in_a_flow_says_its_period():
+    """'By 2033, against the default answer: … Consumer surplus -$0.188 bn' left out that it is a quarter's
+    amount (the goals beside it are yearly): a change carries the period its value does."""
+    from sim.model.outcomes import METRICS
+
+    assert units.metric_change("consumer_surplus", -0.188, "en") == "-$0.188 bn/qtr"
+    assert units.metric_change("consumer_surplus", 0.389, "ko") == "분기 +3.89억 달러"  # the sign with the number
+    assert units.metric_change("consumer_surplus", 0.75, "en", "yr") == "+$0.75 bn/yr"
+    assert units.metric_change("hhi", -35, "en") == "-35 pts"
+    for metric, info in METRICS.items():
+        for lang in ("en", "ko"):
+            text = units.metric_change(metric, 1.5, lang)
+            assert ("/qtr" in text or "분기" in text) == (info.per_year == "sum"), (metric, text)
+
+
 def test_yearly_objectives_are_shown_as_yearly_totals_and_the_gap_as_a_share_of_the_frontier():
     from sim.game.report import objective_line
     from sim.objectives import ObjectiveResult

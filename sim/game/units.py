@@ -186,15 +186,18 @@ def metric_value(metric: str, value: float, lang: str = "en", period: str | None
     return with_period(f"{_sig(float(value))} {unit}".strip(), period, lang)
 
 
-def metric_change(metric: str, delta: float, lang: str = "en") -> str:
-    """A change in an outcome with its unit: '+0.13 pp', '+$0.42 bn', '-35 pts'."""
+def metric_change(metric: str, delta: float, lang: str = "en", period: str | None = "auto") -> str:
+    """A change in an outcome with its unit, and its period for a flow (a quarter's, unless told 'yr' or
+    None): '+0.13 pp', '+$0.42 bn/qtr' ('분기 +4.2억 달러'), '-35 pts'."""
     info = METRICS.get(metric)
     if info is None:
         return f"{delta:+.3g}"
     if info.unit == "share" or info.unit == "frontier index":
         return points_change(delta, lang)
+    if period == "auto":
+        period = metric_period(metric)
     sign = "+" if delta >= 0 else "-"
-    return sign + metric_value(metric, abs(delta), lang, period=None)
+    return with_period(sign + metric_value(metric, abs(delta), lang, period=None), period, lang)
 
 
 def metric_chart_unit(metric: str, lang: str) -> str:
