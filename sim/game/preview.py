@@ -235,7 +235,7 @@ def _rows_to_end(model, task: PreviewTask | None = None) -> list[dict]:
     while not model.finished:
         if task is not None and _superseded(task):
             raise Superseded
-        model.step()
+        model.step_without_clock()  # a preview's model is read for its rows only
     return [dict(r) for r in model.history[start:]]
 
 
@@ -265,7 +265,7 @@ def _start_state(task: PreviewTask, scenario):
     while not model.finished and model.quarter < task.quarter:
         if model.quarter in decisions:
             model.apply_decision(decisions[model.quarter])
-        model.step()
+        model.step_without_clock()
     return model
 
 

@@ -523,6 +523,12 @@ class AIMarketModel(mesa.Model):
             self.pending_events = []
             self.running = False
 
+    def step_without_clock(self) -> None:
+        """One quarter, as :meth:`step`, without Mesa's clock: ``time`` stays where it is and Mesa's event
+        machinery is skipped (about 3 % of a quarter). For runs nobody asks Mesa about afterwards, whose
+        outcome rows are all that is read: forecast previews."""
+        AIMarketModel.step(self)
+
     def open_budget(self) -> None:
         """Only the start of the next quarter, up to the regulator's budget allocation (its events, then
         :meth:`Regulator.allocate`): what the budget funds and scales back is then known, as :meth:`step`
