@@ -277,12 +277,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Tiles: each outcome now, its change since last quarter (▲▼) and the baseline.\n"
         "Chart: the chosen outcome, you (solid) vs baseline (dashed); after a lever move, a preview fan to the end "
         "with your pending changes (gold) and without (grey).\n"
-        "Goals: your objectives with the value now, the target and the projected end value.\n"
+        "Goals: your objectives with the value now (a yearly goal over the last four quarters), the target and "
+        "the projected end value; rest the mouse on a goal to read it whole, click it to chart what it measures.\n"
         "Why?: why an outcome changed this quarter, and what your policies did so far vs the baseline.",
         "타일: 각 성과의 현재 값, 지난 분기 대비 변화(▲▼), 기준 값.\n"
         "차트: 선택한 성과, 나(실선) vs 기준(점선). 정책 수단을 움직이면 끝까지의 예측 범위가 표시됩니다"
         "(금색: 변경 적용, 회색: 미적용).\n"
-        "목표: 현재 값, 목표 값, 예상 최종 값.\n"
+        "목표: 현재 값(연간 목표는 최근 4개 분기 기준), 목표 값, 예상 최종 값. 목표에 마우스를 올리면 전체 문구가 보이고, "
+        "클릭하면 해당 성과의 차트를 봅니다.\n"
         "왜?: 이번 분기 성과가 바뀐 원인과 지금까지 정책이 기준 대비 한 일.",
     ),
     "help_levers_title": ("What each lever does", "정책 수단별 효과"),
