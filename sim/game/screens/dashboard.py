@@ -549,6 +549,9 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
         """Show a goal's whole text (label, values, what a click charts) when the mouse rests on it: the strip
         cuts a long label with an ellipsis. Looked up only when the mouse moves; rewritten after a quarter
         or a new projection."""
+        if self.step_job is not None:  # a quarter is being computed: never read the model meanwhile
+            self.close_goal_tip()
+            return
         pos = self.app.mouse_position()
         last_pos, index, since = self.goal_hover
         now = time.perf_counter()
@@ -560,11 +563,11 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
             if found != index:
                 index, since = found, now
             self.goal_hover = (pos, index, since)
-        key = None if index is None else (index, len(self.session.history), id(self.projection))
-        if key != self.goal_tip_key and self.goal_tip is not None:
-            self.goal_tip.kill()
-            self.goal_tip, self.goal_tip_key = None, None
-        if index is None or self.goal_tip is not None or now - since < GOAL_TIP_DELAY_S:
+        # not in autoplay: its text would be rewritten with every quarter, several times a second
+        key = None if index is None or self.app.autoplay else (index, len(self.session.history), id(self.projection))
+        if key != self.goal_tip_key:
+            self.close_goal_tip()
+        if key is None or index is None or self.goal_tip is not None or now - since < GOAL_TIP_DELAY_S:
             return
         items = panels.goals(self.session, self.projected_objectives(), self.lang)
         metric = self.session.scenario.objectives[index]["metric"]
@@ -574,6 +577,12 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
         self.goal_tip = UITooltip(html, (0, 16), self.manager, wrap_width=width)
         self.goal_tip.find_valid_position(pygame.math.Vector2(pos))
         self.goal_tip_key = key
+
+    def close_goal_tip(self) -> None:
+        """Take a goal's hover text off the screen (if shown)."""
+        if self.goal_tip is not None:
+            self.goal_tip.kill()
+        self.goal_tip, self.goal_tip_key = None, None
 
     def update(self, dt: float) -> None:
         self.update_goal_tip()
