@@ -21,13 +21,14 @@ from typing import Any
 import pandas as pd
 
 from sim.core.files import check_output_folder, write_folder
-from sim.core.stats import QUARTERS_PER_YEAR, summary_stats, yearly
+from sim.core.stats import summary_stats, yearly
 from sim.core.tables import write_csv
 from sim.model.model import AIMarketModel
 from sim.model.outcomes import FIRM_COLUMNS as FIRM_ROW_COLUMNS
 from sim.model.outcomes import METRICS, YEARLY_RULES
 from sim.pool import default_workers, process_pool, quiet_fork_warning, stop_process_pool
 from sim.scenario import Scenario
+from sim.timeline import QUARTERS_PER_YEAR
 from sim.versions import package_versions
 
 Decisions = Mapping[int, Mapping[str, Any]]

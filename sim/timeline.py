@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime
 import re
 
+QUARTERS_PER_YEAR = 4
+
 # ASCII digits only: full-width or Arabic-Indic digits are not quarters.
 _QUARTER = re.compile(r"([0-9]{4})[ \t]*-?[ \t]*Q([1-4])", re.IGNORECASE | re.ASCII)
 _DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})(?:-([0-9]{1,2}))?", re.ASCII)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.model.outcomes import METRICS, YEARLY_RULES
+from sim.timeline import QUARTERS_PER_YEAR
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -46,9 +47,6 @@ def combine(values: Sequence[Any], rule: str) -> Any:
     if rule == "last":
         return values[-1]
     raise ValueError(f"unknown yearly rule {rule!r}; expected sum, mean or last")
-
-
-QUARTERS_PER_YEAR = 4
 
 
 def final_year(rows: Sequence[Any]) -> list[Any]:

@@ -9,13 +9,13 @@ from pathlib import Path
 import pygame
 
 from sim.core.files import atomic_write, atomic_write_text
-from sim.core.stats import QUARTERS_PER_YEAR, final_year
+from sim.core.stats import final_year
 from sim.core.stats import final_year_value as year_value
 from sim.game import charts, units
 from sim.game.i18n import pick, t
 from sim.game.session import GameSession
 from sim.model.outcomes import HEADLINE_METRICS, METRICS
-from sim.timeline import quarter_label
+from sim.timeline import QUARTERS_PER_YEAR, quarter_label
 
 SUMMARY_METRICS = (
     *HEADLINE_METRICS,
