@@ -270,8 +270,9 @@ def test_no_number_on_the_end_screen_is_cut_off(size, tiny_korea, tmp_path, monk
     """The end screen's final-year table read 'Domestic capability (revenue-wei…' and 'baseline 80.4% of the
     fro…' at 1280x800: its columns are named once and a label that does not fit takes its short form. A
     game that ends within a year (here 2025Q2) shows its last four quarters, named as such, as a year."""
+    from sim.core.stats import final_year
     from sim.game.i18n import pick
-    from sim.game.report import final_year_rows, final_year_span, final_year_value
+    from sim.game.report import final_year_span, final_year_value
     from sim.scenario import scenario_from_document
 
     document = dict(tiny_korea.document)
@@ -293,7 +294,7 @@ def test_no_number_on_the_end_screen_is_cut_off(size, tiny_korea, tmp_path, monk
         app.draw()
         numbers = [c for c in cut if c not in prose]
         assert not numbers, f"{lang}: cut off {numbers}"
-        rows = final_year_rows(session.history)
+        rows = final_year(session.history)
         assert [r["quarter"] for r in rows] == ["2024Q3", "2024Q4", "2025Q1", "2025Q2"]
         assert final_year_span(rows, "en") == "2024Q3 – 2025Q2"
         revenue = [r["market_revenue_usd_bn"] for r in rows]

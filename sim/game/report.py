@@ -25,22 +25,21 @@ SUMMARY_METRICS = (
 )
 
 
+def result_mark(met: bool, lang: str) -> str:
+    """'[met]' or '[missed]' ('[달성]', '[미달]'): an objective's result in words, never in colour alone."""
+    return f"[{t('met', lang) if met else t('missed', lang)}]"
+
+
 def objective_line(result, lang: str, aggregate: str = "final") -> str:
     """'[met] label: value (≥ target)', both in the objective's own unit and period (a year for yearly sums)."""
-    mark = t("met", lang) if result.met else t("missed", lang)
     (value,), target = units.objective_texts(result.metric, [result.value], result.op, result.target, aggregate, lang)
-    return f"[{mark}] {result.label_for(lang)}: {value} ({target})"
+    return f"{result_mark(result.met, lang)} {result.label_for(lang)}: {value} ({target})"
 
 
 def objective_lines(session: GameSession, card, lang: str) -> list[str]:
     """One line per judged objective, with each objective's aggregate from the scenario."""
     how = {o["id"]: o.get("aggregate", "final") for o in session.scenario.objectives}
     return [objective_line(r, lang, how.get(r.id, "final")) for r in card.results]
-
-
-def final_year_rows(history: list[dict]) -> list[dict]:
-    """The final year played: the last four quarters (see :func:`sim.core.stats.final_year`)."""
-    return final_year(history)
 
 
 def final_year_span(rows: list[dict], lang: str) -> str:
@@ -86,8 +85,8 @@ def summary_text(session: GameSession, lang: str = "en") -> str:
         lines.extend("  " + line for line in objective_lines(session, card, lang))
         lines.append("")
     if session.history:
-        now = final_year_rows(session.history)
-        base = final_year_rows(session.ghost_history)
+        now = final_year(session.history)
+        base = final_year(session.ghost_history)
         lines.append(t("final_outcomes", lang).format(year=final_year_span(now, lang)))
         for metric in SUMMARY_METRICS:
             if metric not in now[-1]:

@@ -7,7 +7,7 @@ from pygame_gui.elements import UITextBox
 
 from sim.classroom.game import lesson_session, say, show_turn
 from sim.game import charts, units
-from sim.game.i18n import t
+from sim.game.report import result_mark
 from sim.game.screens.base import Screen, escape
 
 
@@ -16,23 +16,22 @@ def role_objectives_html(role, lang: str, scorecard=None) -> str:
     results = {r.id: r for r in scorecard.results} if scorecard is not None else {}
     lines = []
     for objective in role.objectives:
-        line = f"• {escape(objective['label'][lang])}"
         result = results.get(objective["id"])
-        if result is not None:
-            # met or missed in words first (the colour is the second cue, not the only one)
-            mark = t("met", lang) if result.met else t("missed", lang)
-            line = f"• [{escape(mark)}] {escape(objective['label'][lang])}"
-            color = charts.html_color(charts.GOOD if result.met else charts.BAD)
-            (shown,), _ = units.objective_texts(
-                objective["metric"],
-                [result.value],
-                objective["op"],
-                float(objective["target"]),
-                objective.get("aggregate", "final"),
-                lang,
-            )
-            line += f" <font color='{color}'>({escape(shown)})</font>"
-        lines.append(line)
+        if result is None:
+            lines.append(f"• {escape(objective['label'][lang])}")
+            continue
+        # met or missed in words first (the colour is the second cue, not the only one)
+        line = f"• {escape(result_mark(result.met, lang))} {escape(objective['label'][lang])}"
+        color = charts.html_color(charts.GOOD if result.met else charts.BAD)
+        (shown,), _ = units.objective_texts(
+            objective["metric"],
+            [result.value],
+            objective["op"],
+            float(objective["target"]),
+            objective.get("aggregate", "final"),
+            lang,
+        )
+        lines.append(f"{line} <font color='{color}'>({escape(shown)})</font>")
     return "<br>".join(lines)
 
 

@@ -8,13 +8,13 @@ import pygame
 import pygame_gui
 from pygame_gui.windows import UIFileDialog
 
+from sim.core.stats import final_year
 from sim.errors import UserError
 from sim.game import charts, units
 from sim.game.i18n import pick
 from sim.game.report import (
     SUMMARY_METRICS,
     export_report,
-    final_year_rows,
     final_year_span,
     final_year_text,
     objective_lines,
@@ -162,8 +162,8 @@ class EndScreen(Screen):
                     y += 18
                 y += 6
         y += 8
-        now = final_year_rows(session.history)
-        base = final_year_rows(session.ghost_history)
+        now = final_year(session.history)  # the last four quarters (sim.core.stats)
+        base = final_year(session.ghost_history)
         if not now or y + 24 + 19 > size[1] - 20:  # no room for the heading and one row: the report has them
             return surface
         # three columns: the outcome, yours, the baseline's (named once, on the heading's line)
