@@ -15,20 +15,22 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.core.stats import final_year
 from sim.model.levers import EXPECTED
 from sim.model.outcomes import HEADLINE_METRICS, YEARLY_RULES
 from sim.runner import run_scenario
 from sim.scenario import Scenario
+from sim.timeline import QUARTERS_PER_YEAR
 
 
 def _outcome(quarters, metric: str) -> np.ndarray:
-    """Per seed: a flow's yearly average over the whole run (policies that act early count),
-    a level's mean over the final year (where it ends up)."""
+    """Per seed: a flow's yearly average over the whole run (policies that act early count; its total over
+    the quarters run, times four over their number), a level's mean over the final year (the last four
+    quarters, :func:`sim.core.stats.final_year`: where it ends up)."""
+    by_seed = quarters.groupby("seed", sort=True)[metric]
     if YEARLY_RULES[metric] == "sum":
-        years = quarters["year"].nunique()
-        return (quarters.groupby("seed")[metric].sum() / years).to_numpy()
-    year = quarters["year"].max()
-    return quarters[quarters["year"] == year].groupby("seed")[metric].mean().to_numpy()
+        return (by_seed.sum() * QUARTERS_PER_YEAR / by_seed.size()).to_numpy()
+    return by_seed.agg(lambda values: float(np.mean(final_year(values.to_numpy())))).to_numpy()
 
 
 def lever_effects(scenario: Scenario, seeds: int = 8, workers: int | None = None) -> list[dict]:

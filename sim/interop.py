@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from sim.core.stats import year_outcomes
+from sim.core.stats import YEAR_QUARTERS, year_outcomes
 from sim.model.outcomes import METRICS
 
 if TYPE_CHECKING:
@@ -48,8 +48,10 @@ def outcomes(
         seed: the run's seed.
         year: the calendar year to report (default: the scenario's last year).
         scenario: a bundled name, a path or a loaded scenario (default: korea-2025).
-    Returns ``{"year": ..., metric: value, ...}``: flows summed over the year, levels averaged,
-    stocks at the year's end (see :mod:`sim.core.stats`); counts are ints, the rest floats.
+    Returns ``{"year": ..., "quarters": ..., metric: value, ...}``: flows summed over the year, levels
+    averaged, stocks at the year's end (see :mod:`sim.core.stats`); counts are ints, the rest floats.
+    ``quarters`` is how many of the year's quarters the run covers: 4, or fewer in a year the scenario
+    starts or ends within, whose flows are then those quarters' totals, not a year's.
     Raises :class:`sim.errors.OverrideError` for an unknown parameter or a bad value.
     """
     from sim.model.model import AIMarketModel
@@ -59,13 +61,18 @@ def outcomes(
     model = AIMarketModel(resolved, seed=int(seed), values=checked or None)
     model.run()
     row = year_outcomes(model.history, None if year is None else int(year))
-    return {"year": row["year"], **{metric: row[metric] for metric in METRICS if metric in row}}
+    return {
+        "year": row["year"],
+        YEAR_QUARTERS: row[YEAR_QUARTERS],
+        **{metric: row[metric] for metric in METRICS if metric in row},
+    }
 
 
 def ema_run(scenario: Any = None, seed: int = 0, year: int | None = None, **values: Any) -> dict[str, Any]:
     """The function behind :func:`ema_problem`'s Model: EMA passes levers and uncertainties as keywords."""
     result = outcomes(values, seed=seed, year=year, scenario=scenario)
     result.pop("year")
+    result.pop(YEAR_QUARTERS)  # EMA's outcomes are the metrics
     return result
 
 

@@ -212,3 +212,26 @@ def test_example_experiment_files_validate(capsys):
     for path in sorted((ROOT / "experiments").glob("*.yaml")):
         code, out, err = run_cli(["sweep", str(path), "--dry-run"], capsys)
         assert code == 0, err
+
+
+def test_a_sweep_of_a_scenario_ending_within_a_year_says_its_last_row_is_part_of_one(tmp_path, capsys, monkeypatch):
+    """Yearly rows carry how many quarters they hold; a final year of two quarters is noted by `aisim analyze`
+    (its flows are two quarters' totals, which read like a year's beside a whole-year sweep)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "half.yaml").write_text(
+        "extends: korea-2025\nname: half\ntime: {start: 2024Q1, end: 2025Q2}\npopulation: {adopter_rows: 300}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "e.yaml").write_text(
+        "scenario: half.yaml\nfutures: {design: monte_carlo, points: 3, vary: [network_effect]}\nseed: 1\nkeep: yearly\n",
+        encoding="utf-8",
+    )
+    code, out, err = run_cli(["sweep", "e.yaml", "--out", "o", "--backend", "serial"], capsys)
+    assert code == 0, err
+    from sim.experiments.store import ResultStore
+
+    rows = ResultStore.open(tmp_path / "o").read_results()
+    assert sorted(set(zip(rows["year"], rows["quarters"]))) == [(2024, 4), (2025, 2)]
+    code, out, err = run_cli(["analyze", "o", "--no-charts"], capsys)
+    assert code == 0, err
+    assert "the final year, 2025, holds only 2 of its quarters" in out + err

@@ -60,6 +60,9 @@ def test_outcomes_is_one_run_as_a_dict_of_plain_numbers():
     again = sim.outcomes({"network_effect": 0.4000000059604645}, seed=1, scenario=str(TINY))
     assert first == again
     assert first["year"] == 2025 and isinstance(first["entries"], int)
+    assert first["quarters"] == 4  # a whole year (fewer in a year the scenario ends within)
+    ema = sim.interop.ema_run(scenario=str(TINY), seed=1, network_effect=0.4000000059604645)
+    assert set(ema) == set(first) - {"year", "quarters"}  # EMA's outcomes are the metrics
     assert isinstance(first["market_revenue_usd_bn"], float)
     earlier = sim.outcomes(seed=1, year=2024, scenario=str(TINY))
     assert earlier["year"] == 2024 and earlier["market_revenue_usd_bn"] < first["market_revenue_usd_bn"]

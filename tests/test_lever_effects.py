@@ -69,3 +69,20 @@ def test_no_behavioural_numbers_in_the_model_package():
                 if isinstance(node, ast.Constant) and isinstance(node.value, float) and node.value not in allowed:
                     found.append(f"{path.name}:{node.lineno}: {node.value}")
     assert not found, found
+
+
+def test_a_flows_yearly_average_counts_quarters_not_calendar_years():
+    """A run of six quarters (2024Q1-2025Q2) spans two calendar years but a year and a half: a flow's yearly
+    average is its total over 1.5 years (it was divided by 2), a level's is its mean over the last four quarters."""
+    import pandas as pd
+
+    from sim.effects import _outcome
+
+    rows = [
+        {"seed": seed, "year": 2024 + q // 4, "market_revenue_usd_bn": 1.0 + seed, "hhi": float(q)}
+        for seed in (0, 1)
+        for q in range(6)
+    ]
+    quarters = pd.DataFrame(rows)
+    assert _outcome(quarters, "market_revenue_usd_bn").tolist() == [4.0, 8.0]  # a quarter's 1 (or 2), four a year
+    assert _outcome(quarters, "hhi").tolist() == [3.5, 3.5]  # quarters 2-5

@@ -63,14 +63,19 @@ def final_year_value(values: Sequence[float], rule: str) -> float:
     return value * QUARTERS_PER_YEAR / len(year) if rule == "sum" else value
 
 
+YEAR_QUARTERS = "quarters"  # a yearly row's column: how many of the year's quarters it holds
+
+
 def yearly_rows(history: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """One run's quarter rows -> one row per year (``year`` and every metric present).
+    """One run's quarter rows -> one row per year: ``year``, :data:`YEAR_QUARTERS` (4, or fewer for a
+    calendar year the run covers only in part, whose flows are then those quarters' totals) and every
+    metric present.
 
     Plain Python, for one run (a worker process); :func:`yearly` does the same for a table.
     """
     out = []
     for year, rows in rows_by_year(history).items():
-        item: dict[str, Any] = {"year": year}
+        item: dict[str, Any] = {"year": year, YEAR_QUARTERS: len(rows)}
         for metric, rule in YEARLY_RULES.items():
             if metric in rows[0]:
                 item[metric] = combine([r[metric] for r in rows], rule)
@@ -79,9 +84,13 @@ def yearly_rows(history: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
 
 
 def yearly(quarters: pd.DataFrame, keys: Sequence[str] = ("seed",)) -> pd.DataFrame:
-    """A table of quarter rows -> one row per run (``keys``) and year, by each metric's rule."""
+    """A table of quarter rows -> one row per run (``keys``) and year, by each metric's rule, with the
+    number of quarters each row holds (:data:`YEAR_QUARTERS`, as :func:`yearly_rows`)."""
     how = {m: YEARLY_RULES[m] for m in METRICS if m in quarters.columns}
-    return quarters.groupby([*keys, "year"], sort=True).agg(how).reset_index()
+    groups = quarters.groupby([*keys, "year"], sort=True)
+    years = groups.agg(how)
+    years.insert(0, YEAR_QUARTERS, groups.size())
+    return years.reset_index()
 
 
 def year_outcomes(history: Sequence[Mapping[str, Any]], year: int | None = None) -> dict[str, Any]:

@@ -36,11 +36,12 @@ from sim.core.files import (
     holds_aisim_result,
     read_user_bytes,
 )
-from sim.core.stats import summary_stats, yearly
+from sim.core.stats import YEAR_QUARTERS, summary_stats, yearly
 from sim.core.tables import to_csv_text
 from sim.errors import ExperimentError, OutputError
 from sim.experiments.store import ResultStore
 from sim.model.outcomes import HEADLINE_METRICS, METRICS
+from sim.timeline import QUARTERS_PER_YEAR
 
 KEY_METRICS = HEADLINE_METRICS
 METHODS = ("regression", "morris", "sobol")
@@ -78,6 +79,22 @@ def per_run_years(data: pd.DataFrame, keep: str) -> pd.DataFrame:
 def final_year_rows(years: pd.DataFrame) -> pd.DataFrame:
     """The last year of every run."""
     return years[years["year"] == years["year"].max()].reset_index(drop=True)
+
+
+def partial_year_note(final: pd.DataFrame) -> str | None:
+    """A sentence when the final year's rows hold only part of a calendar year (a scenario ending within
+    one): their flows are those quarters' totals, not a year's. None for a whole year, or results from
+    before rows said how many quarters they hold."""
+    if YEAR_QUARTERS not in final.columns or final.empty:
+        return None
+    held = int(final[YEAR_QUARTERS].min())
+    if held >= QUARTERS_PER_YEAR:
+        return None
+    year = int(final["year"].max())
+    return (
+        f"the final year, {year}, holds only {held} of its quarters (the scenario ends within it): "
+        f"its flows (the outcomes a year sums) are totals over {held} quarter{'s' if held != 1 else ''}, not a year's"
+    )
 
 
 def outcome_columns(frame: pd.DataFrame) -> list[str]:
@@ -468,6 +485,9 @@ def analyze_folder(
     keep = manifest["keep"]
     years = per_run_years(data, keep)
     final = final_year_rows(years)
+    part = partial_year_note(final)
+    if part:
+        notes.append(part)
     out = check_path_text(str(out)) if out is not None else Path(folder) / "analysis"
     if out.is_symlink() or (out.exists() and not out.is_dir()):
         raise OutputError("expected a folder for the analysis (not a file or a symbolic link)", file=str(out))
