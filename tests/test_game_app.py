@@ -750,6 +750,58 @@ def test_why_panel_explains_an_outcome_chosen_in_the_menu(app, tiny_korea, monke
     assert "pp" in view.total_bars[0].text  # the gap is a share of the frontier: in percentage points
 
 
+def test_the_chart_the_why_panel_and_the_speed_have_keys(app, tiny_korea):
+    """C / Shift+C chart the next / previous outcome of the chart menu, W / Shift+W the Why panel's next /
+    previous subject (opening the panel), [ and ] the autoplay speed: each shown in its menu, as choosing it
+    there would (they were reachable with the mouse only)."""
+    from sim.game import units
+    from sim.game.screens.dashboard import SPEEDS
+    from sim.model.outcomes import METRICS
+
+    screen = playing(app, tiny_korea)
+    screen.request_step()
+    app.pump(2)
+    metrics = [m for m in METRICS if m in app.session.history[-1]]
+    first = screen.chart_metric
+    key(app, pygame.K_c)
+    assert screen.chart_metric == metrics[(metrics.index(first) + 1) % len(metrics)]
+    assert screen.metric_by_label[screen.chart_menu.selected_option[0]] == screen.chart_metric
+    pygame.event.post(
+        pygame.event.Event(pygame.KEYDOWN, key=pygame.K_c, mod=pygame.KMOD_SHIFT, unicode="C", scancode=0)
+    )
+    app.pump(2)
+    assert screen.chart_metric == first
+    for _ in metrics:  # round the whole menu and back where it began
+        key(app, pygame.K_c)
+    assert screen.chart_metric == first
+
+    key(app, pygame.K_w)
+    screen = app.screen
+    assert screen.tab == "why"
+    subjects = screen.why_subjects()
+    assert screen.why_target == subjects[1] and subjects[0] is None
+    assert screen.why_names[screen.why_menu.selected_option[0]] == screen.why_target
+    pygame.event.post(
+        pygame.event.Event(pygame.KEYDOWN, key=pygame.K_w, mod=pygame.KMOD_SHIFT, unicode="W", scancode=0)
+    )
+    pygame.event.post(
+        pygame.event.Event(pygame.KEYDOWN, key=pygame.K_w, mod=pygame.KMOD_SHIFT, unicode="W", scancode=0)
+    )
+    app.pump(2)
+    screen = app.screen
+    assert screen.why_target == subjects[-1]  # from the first subject back round to the last firm
+    assert screen.why_names[screen.why_menu.selected_option[0]] == screen.why_target
+
+    assert screen.speed == 2.0
+    key(app, pygame.K_RIGHTBRACKET)
+    screen = app.screen
+    assert screen.speed == SPEEDS[SPEEDS.index(2.0) + 1]
+    assert screen.speed_menu.selected_option[0] == units.speed_text(screen.speed, "en")
+    for _ in SPEEDS:
+        key(app, pygame.K_LEFTBRACKET)
+    assert app.screen.speed == SPEEDS[0]  # held at the slowest
+
+
 def test_korean_mode_translates_costs_and_review_options(app, tiny_korea):
     app.lang = "ko"
     screen = playing(app, tiny_korea)

@@ -218,16 +218,14 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
         if self.tab == "news":
             self.news_box = UITextBox(news_html(self.session.model, self.lang), self.content, self.manager)
         elif self.tab == "why":
-            outcomes = {self.menu_label(m, self.content.width): f"metric:{m}" for m in why_outcomes()}
-            firms = self.session.model.firms
-            live = [display_name(f, self.lang) for f in firms if f.available]
-            options: GuiItems = [self.tr("domestic_side"), *outcomes, *live]
-            self.why_names = {display_name(f, self.lang): f.firm_id for f in firms} | outcomes
-            current = self.tr("domestic_side")
-            if self.why_target is not None:
-                current = next((label for label, key in self.why_names.items() if key == self.why_target), current)
+            label_of: dict[str | None, str] = {None: self.tr("domestic_side")}
+            label_of |= {f"metric:{m}": self.menu_label(m, self.content.width) for m in why_outcomes()}
+            label_of |= {f.firm_id: display_name(f, self.lang) for f in self.session.model.firms}
+            options: GuiItems = [label_of[subject] for subject in self.why_subjects()]
+            self.why_names = {label: key for key, label in label_of.items() if key is not None}
+            current = label_of.get(self.why_target, label_of[None])
             if current not in options:  # the firm has left the market (or undo went back before it entered)
-                current, self.why_target = self.tr("domestic_side"), None
+                current, self.why_target = label_of[None], None
             self.why_menu = self.drop_down(
                 options, current, (self.content.x, self.content.y, self.content.width, 30), self.tr("why_select_tip")
             )
@@ -515,6 +513,43 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
             self.act("tab:" + TABS[number])
         elif k == pygame.K_RETURN and self.tour_step is not None:
             self.act("tour_next")
+        elif k == pygame.K_c and not ctrl:
+            self.cycle_chart(-1 if event.mod & pygame.KMOD_SHIFT else 1)
+        elif k == pygame.K_w and not ctrl:
+            self.cycle_why(-1 if event.mod & pygame.KMOD_SHIFT else 1)
+        elif k in (pygame.K_LEFTBRACKET, pygame.K_RIGHTBRACKET):
+            self.step_speed(1 if k == pygame.K_RIGHTBRACKET else -1)
+
+    def cycle_chart(self, step: int) -> None:
+        """Chart the next outcome of the chart menu (``step`` -1: the one before), as choosing it there would."""
+        options = [m for m in METRICS if m in self._metric_names()]
+        at = options.index(self.chart_metric) if self.chart_metric in options else -1
+        self.chart_metric = options[(at + step) % len(options)]
+        self.build_chart_menu()
+
+    def cycle_why(self, step: int) -> None:
+        """Explain the next subject of the Why panel's menu (``step`` -1: the one before), showing the panel: the
+        domestic side, each outcome, then each firm in the market."""
+        subjects = self.why_subjects()
+        at = subjects.index(self.why_target) if self.why_target in subjects else 0
+        self.why_target = subjects[(at + step) % len(subjects)]
+        self.scroll["why"] = 0  # a new explanation starts at its top
+        self.tab = "why"
+        self.app.rebuild()
+
+    def why_subjects(self) -> list[str | None]:
+        """What the Why panel can explain, in its menu's order: None (the domestic side), ``metric:<name>`` for
+        each outcome (:func:`why_outcomes`), then the id of each firm in the market."""
+        firms = [f.firm_id for f in self.session.model.firms if f.available]
+        return [None, *(f"metric:{m}" for m in why_outcomes()), *firms]
+
+    def step_speed(self, step: int) -> None:
+        """Autoplay one speed faster (``step`` 1) or slower (-1), within :data:`SPEEDS`, as the speed menu would."""
+        at = min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - self.speed))
+        speed = SPEEDS[max(0, min(len(SPEEDS) - 1, at + step))]
+        if speed != self.speed:
+            self.speed = speed
+            self.app.rebuild()
 
     def text_focus(self) -> bool:
         """Whether a text box has the keyboard (keys then type, not act)."""
