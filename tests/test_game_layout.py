@@ -103,6 +103,7 @@ def check(app, recorder, where: str) -> list[str]:
         if a.rect.colliderect(b.rect):
             problems.append(f"{where}: {getattr(a, 'text', a)!r} overlaps {getattr(b, 'text', b)!r}")
     problems += buttons_cut(app, where)
+    problems += not_by_keyboard(app, where)
     for size, rect, text, _ in recorder.lines:
         if not text:
             continue
@@ -118,6 +119,25 @@ def check(app, recorder, where: str) -> list[str]:
             if ink(ra).colliderect(ink(rb)):
                 problems.append(f"{where}: text {ta!r} overlaps {tb!r}")
     recorder.lines.clear()
+    return problems
+
+
+def not_by_keyboard(app, where: str) -> list[str]:
+    """Widgets a player can use that the keyboard cannot: neither Tab reaches them (Screen.keyboard_widgets) nor
+    does a key of their screen work them (the levers and a firm's decision sliders: ↑ ↓ ← →). The start screen,
+    the end screen and the lesson screens had keys for Esc alone."""
+    screen = app.screen
+    reachable = {id(w) for w in screen.keyboard_widgets()}
+    by_keys = {id(w) for w in (*getattr(screen, "widget_lever", {}), *getattr(screen, "sliders", {}))}
+    kinds = ("UIButton", "UIDropDownMenu", "UITextEntryLine", "UISelectionList", "UIHorizontalSlider")
+    problems = []
+    for element in app.manager.get_sprite_group().sprites():
+        if type(element).__name__ not in kinds or not element.visible or not element.is_enabled:
+            continue
+        if getattr(element, "parent_element", None) is not None:  # a part of a list, menu, slider or scroll bar
+            continue
+        if id(element) not in reachable | by_keys:
+            problems.append(f"{where}: {type(element).__name__} {getattr(element, 'text', '')!r} has no key")
     return problems
 
 

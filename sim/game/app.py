@@ -328,6 +328,8 @@ class App:
         layout_event = self.to_layout(event)
         if not self.too_small and self.screen.covers(layout_event):
             return  # a click on what the screen draws over its widgets: not for a widget hidden under it
+        if not self.too_small and self.screen.focus_key(layout_event):
+            return  # Tab, or a key for the widget with the keyboard focus (see Screen.focus_key)
         self.manager.process_events(event)
         if not self.too_small:
             self.screen.handle(layout_event)
@@ -392,6 +394,7 @@ class App:
             plan, over = DisplayPlan(target.get_size()), DisplayPlan(target.get_size())
             self.screen.draw(plan)
             self.screen.draw_over(over)  # drawn over the widgets
+            self.screen.draw_focus(over)
             planned, overlaid = plan.signature(), over.signature()
             if self.ui_time > 0 and (force or self.drawn is None or (planned, overlaid) != self.drawn[1::2]):
                 self.update_widgets()  # the frame will be drawn: its widgets are brought up to date first
@@ -430,6 +433,7 @@ class App:
             self.screen.draw(target)
             self.manager.draw_ui(target)
             self.screen.draw_over(target)
+            self.screen.draw_focus(target)
 
     def run(self) -> None:
         """Run until the window closes; closing it (or Quit) autosaves the game in progress.

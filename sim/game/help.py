@@ -32,6 +32,7 @@ CONTROLS = (
     ("F1 / H", "key_help_screen"),
     ("F11", "key_fullscreen"),
     ("Esc", "key_menu"),
+    ("Tab, Shift+Tab, Enter", "key_focus"),
 )
 
 

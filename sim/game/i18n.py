@@ -254,6 +254,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "옆 패널 위아래로 넘기기(마우스 휠도 됩니다)",
     ),
     "key_fullscreen": ("fullscreen", "전체 화면"),
+    "key_focus": (
+        "on any screen: go to the next / previous button, box, list or menu; Enter presses it (↑ ↓ choose in a list or menu)",
+        "모든 화면: 다음 / 이전 버튼·입력란·목록·메뉴로 이동, Enter로 누르기(목록과 메뉴는 ↑ ↓로 선택)",
+    ),
     "key_menu": ("menu (resume, save, help, main menu, quit)", "메뉴(계속, 저장, 도움말, 메인 메뉴, 종료)"),
     "help_model_title": ("The model in one page", "모델 한 쪽 요약"),
     "help_model": (
