@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from classroom_helpers import SMALL_LESSON
-from game_helpers import planned_and_direct
+from game_helpers import planned_and_direct, press_key, tab_to, type_text
 
 from sim.classroom.game import attach
 from sim.classroom.lesson import lesson_from_text
@@ -80,40 +80,25 @@ def test_a_lesson_starts_from_the_keyboard_alone(app):
     roles and the buttons; ↓ picks a lesson, Space adds or drops a role, Enter presses a button."""
     import pygame
 
-    def press(key, text: str | None = None) -> None:
-        if text is not None:
-            pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text=text))
-        else:
-            pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode="", scancode=0))
-        app.pump(3)
-
-    def tab_to(test) -> None:
-        for _ in range(len(app.screen.keyboard_widgets()) + 1):
-            widget = app.screen.focused_widget()
-            if widget is not None and test(widget):
-                return
-            press(pygame.K_TAB)
-        raise AssertionError("Tab never reached it")
-
     app.screen.act("lessons")
     picker = app.screen
     assert isinstance(picker, LessonPickerScreen)
-    tab_to(lambda w: w is app.screen.list)
+    tab_to(app, lambda w: w is app.screen.list)
     first = app.screen.chosen
-    press(pygame.K_DOWN)
+    press_key(app, pygame.K_DOWN)
     lesson = app.screen.chosen
     assert lesson is not first and len(lesson.roles) >= 2
-    tab_to(lambda w: w is app.screen.team_entry)
-    press(None, "Blue")
-    tab_to(lambda w: w is app.screen.role_list)
-    press(pygame.K_DOWN)  # the second role
-    press(pygame.K_SPACE)  # added beside the first
+    tab_to(app, lambda w: w is app.screen.team_entry)
+    type_text(app, "Blue")
+    tab_to(app, lambda w: w is app.screen.role_list)
+    press_key(app, pygame.K_DOWN)  # the second role
+    press_key(app, pygame.K_SPACE)  # added beside the first
     assert app.screen.roles == [lesson.roles[0].id, lesson.roles[1].id]
-    tab_to(lambda w: app.screen.buttons.get(w) == "start")
-    press(pygame.K_RETURN)
+    tab_to(app, lambda w: app.screen.buttons.get(w) == "start")
+    press_key(app, pygame.K_RETURN)
     assert isinstance(app.screen, BriefingScreen) and app.session.team == "Blue"
-    tab_to(lambda w: w in app.screen.buttons)
-    press(pygame.K_RETURN)
+    tab_to(app, lambda w: w in app.screen.buttons)
+    press_key(app, pygame.K_RETURN)
     assert not isinstance(app.screen, BriefingScreen)
 
 

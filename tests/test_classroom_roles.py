@@ -289,37 +289,27 @@ def test_a_platform_decision_can_be_made_from_the_keyboard(role_screen, lesson):
     """Its provider and deal menus took the mouse only: Tab reaches each menu, ↑ ↓ choose in it (the menu
     shows the choice), and Enter submits."""
     import pygame
+    from game_helpers import press_key, tab_to
     from pygame_gui.elements import UIDropDownMenu
 
     session = LessonSession(lesson, "Kakao team", roles=["kakao"], ghost=False)
     app = role_screen(session)
 
-    def press(key) -> None:
-        pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode="", scancode=0))
-        app.pump(2)
-
-    def tab_to(menu_name: str) -> None:
-        for _ in range(len(app.screen.keyboard_widgets()) + 1):
-            if app.screen.focused_widget() is getattr(app.screen, menu_name):
-                return
-            press(pygame.K_TAB)
-        raise AssertionError(f"Tab never reached {menu_name}")
-
     assert all(isinstance(getattr(app.screen, m), UIDropDownMenu) for m in ("provider_menu", "deal_menu"))
-    tab_to("provider_menu")
-    press(pygame.K_DOWN)  # from "keep" to the first provider listed
+    tab_to(app, lambda w: w is app.screen.provider_menu)
+    press_key(app, pygame.K_DOWN)  # from "keep" to the first provider listed
     provider = app.screen.provider
     assert provider is not None and provider == next(iter(app.screen.provider_of.values()))
     assert app.screen.provider_of[app.screen.provider_menu.selected_option[0]] == provider  # the menu shows it
-    tab_to("deal_menu")
+    tab_to(app, lambda w: w is app.screen.deal_menu)
     deal_before = app.screen.deal
-    press(pygame.K_DOWN)
+    press_key(app, pygame.K_DOWN)
     assert (
         app.screen.deal != deal_before
         and app.screen.deal_of[app.screen.deal_menu.selected_option[0]] == app.screen.deal
     )
     deal = app.screen.deal
-    press(pygame.K_RETURN)
+    press_key(app, pygame.K_RETURN)
     assert session.decisions[session.model.quarter - 1]["partner:kakao_talk"] == {"provider": provider, "deal": deal}
 
 

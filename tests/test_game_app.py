@@ -8,7 +8,7 @@ import numpy as np
 import pygame
 import pygame_gui
 import pytest
-from game_helpers import planned_and_direct, window_pixels
+from game_helpers import planned_and_direct, press_key, tab_to, type_text, window_pixels
 
 from sim.game.app import QUIET_UI_UPDATE_S, App
 from sim.game.charts import wrap
@@ -813,12 +813,6 @@ def test_korean_mode_translates_costs_and_review_options(app, tiny_korea):
 # -- regressions from playing the game (issue 9, item 8), each driven by posted events -----------
 
 
-def type_text(app, text: str) -> None:
-    for char in text:
-        pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text=char))
-    app.pump(2)
-
-
 def test_lever_order_is_the_same_after_loading_a_save(app, tiny_korea):
     screen = playing(app, tiny_korea)
     order = list(screen.lever_widgets)
@@ -1125,51 +1119,39 @@ def test_tab_and_enter_start_a_game_and_work_its_menu_without_a_mouse(app):
     list, Enter presses a button; with a window open, Tab stays in it."""
     from pygame_gui.elements import UIButton
 
-    def press(code, mod=0):
-        pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=code, mod=mod, unicode="", scancode=0))
-        app.pump(3)  # the key, the widget's event, the screen's answer to it
-
-    def tab_to(test):
-        for _ in range(len(app.screen.keyboard_widgets()) + 1):
-            if app.screen.focused_widget() is not None and test(app.screen.focused_widget()):
-                return
-            press(pygame.K_TAB)
-        raise AssertionError("Tab never reached it")
-
     screen = app.screen
     assert isinstance(screen, StartScreen)
     reachable = set(screen.keyboard_widgets())
     enabled = {w for w in screen.buttons if w.is_enabled and w.visible}
     assert enabled <= reachable and screen.list in reachable and screen.seed_entry in reachable
     assert screen.focused_widget() is None  # no focus shown until the keyboard asks for it
-    tab_to(lambda w: w is app.screen.list)
+    tab_to(app, lambda w: w is app.screen.list)
     first = app.screen.selected
-    press(pygame.K_DOWN)
-    press(pygame.K_DOWN)
+    press_key(app, pygame.K_DOWN)
+    press_key(app, pygame.K_DOWN)
     chosen = app.screen.selected
     assert chosen != first and chosen == app.screen.paths[2]
     assert app.screen.by_label[app.screen.list.get_single_selection()] == chosen
-    tab_to(lambda w: w is app.screen.seed_entry)
+    tab_to(app, lambda w: w is app.screen.seed_entry)
     assert app.screen.seed_entry in app.manager.get_focus_set()  # typing goes into it
-    press(pygame.K_END)
-    press(pygame.K_BACKSPACE)
-    pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text="7"))
-    app.pump(2)
-    press(pygame.K_TAB, pygame.KMOD_SHIFT)  # back, then forward again: Shift+Tab goes the other way
-    press(pygame.K_TAB)
+    press_key(app, pygame.K_END)
+    press_key(app, pygame.K_BACKSPACE)
+    type_text(app, "7")
+    press_key(app, pygame.K_TAB, pygame.KMOD_SHIFT)  # back, then forward again: Shift+Tab goes the other way
+    press_key(app, pygame.K_TAB)
     assert app.screen.focused_widget() is app.screen.seed_entry
-    tab_to(lambda w: isinstance(w, UIButton) and w.text == t("new_game", "en"))
-    press(pygame.K_RETURN)
+    tab_to(app, lambda w: isinstance(w, UIButton) and w.text == t("new_game", "en"))
+    press_key(app, pygame.K_RETURN)
     assert isinstance(app.screen, DashboardScreen)
     assert app.session.seed == 7 and app.session.scenario.source == str(chosen)
 
-    press(pygame.K_ESCAPE)
+    press_key(app, pygame.K_ESCAPE)
     screen = app.screen
     assert screen.menu_window is not None
     in_menu = screen.keyboard_widgets()
     assert in_menu and all(w.rect.colliderect(screen.menu_window.rect) for w in in_menu)  # Tab stays in it
-    tab_to(lambda w: isinstance(w, UIButton) and w.text == t("resume", "en"))
-    press(pygame.K_RETURN)
+    tab_to(app, lambda w: isinstance(w, UIButton) and w.text == t("resume", "en"))
+    press_key(app, pygame.K_RETURN)
     assert screen.menu_window is None
     pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=(5, 5), button=1))
     app.pump(1)
