@@ -638,7 +638,13 @@ def _raw_sections(doc: LoadedYaml, path: Path, stack: tuple, allow_extends: bool
     return merged
 
 
-def referenced_scenario_path(base_name: str, including: Path, ctx: Context, key: tuple = ("extends",)) -> Path:
+def referenced_scenario_path(
+    base_name: str,
+    including: Path,
+    ctx: Context,
+    key: tuple = ("extends",),
+    elsewhere: str = "or name it on the command line",
+) -> Path:
     """Where a scenario named inside a file lives: a bundled name, or a path relative to that file.
 
     Relative paths must stay inside the including file's folder (after following links);
@@ -660,14 +666,28 @@ def referenced_scenario_path(base_name: str, including: Path, ctx: Context, key:
             f"expected a bundled scenario name (lower-case letters, digits and -) or a .yaml path, "
             f"got {short_repr(base_name)}",
         )
+    return path_inside_folder(base_name, including, ctx, key, elsewhere)
+
+
+def path_inside_folder(
+    ref: str, including: Path, ctx: Context, key: tuple, elsewhere: str = "or name it on the command line"
+) -> Path:
+    """A file named inside another (a scenario's ``extends:``, an experiment's ``scenario:`` and ``points:``, a
+    lesson's ``scenario:``): relative to the including file, and inside its folder after following links.
+
+    Absolute paths and ``..`` or links that leave the folder are refused, so a file handed around cannot
+    make aisim read (and quote) files elsewhere on the machine. Outside files may be named on the command line
+    (``elsewhere``: how, in the refusal; empty where the command line has no way).
+    """
+    if "\x00" in ref:
+        raise ctx.fail(key, "expected a file path, got text with a NUL byte")
+    candidate = Path(ref)
     if candidate.is_absolute() or candidate.drive:
         raise ctx.fail(key, "an absolute path is not allowed here; give a path relative to this file")
     folder = including.parent.resolve()
     target = (folder / candidate).resolve()
     if not target.is_relative_to(folder):
-        raise ctx.fail(
-            key, "the path leads outside this file's folder; copy the file beside it or name it on the command line"
-        )
+        raise ctx.fail(key, f"the path leads outside this file's folder; copy the file beside it {elsewhere}".strip())
     return target
 
 

@@ -659,3 +659,103 @@ def test_stopping_a_pool_waits_for_its_manager_thread_so_exit_prints_no_tracebac
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "stopped"
     assert "Traceback" not in done.stderr
+
+
+# -- files named inside files, and files aisim finds itself (the hostile-input sweep of 27 Nov) ----------
+POINTS_EXPERIMENT = "scenario: korea-2025\npoints: {points}\nreplications: 1\n"
+
+
+@pytest.mark.parametrize(
+    ("points", "fragment"),
+    [
+        ("/etc/passwd", "absolute path is not allowed"),
+        ("../secret.csv", "leads outside this file's folder"),
+        ("link.csv", "leads outside this file's folder"),  # a link to a file outside
+        ("fifo.csv", "not a regular file"),
+        ("latin1.csv", "not UTF-8 text"),
+        ("twice.csv", "column 'network_effect' appears more than once"),
+        ("wide.csv", "not a readable CSV file"),
+    ],
+)
+def test_a_points_file_is_read_like_every_user_file_and_stays_beside_its_experiment(tmp_path, capsys, points, fragment):
+    """`points:` took absolute paths, ../ and links out of the folder, and quoted the file's first line (an
+    experiment naming /etc/shadow printed root's entry); a pipe hung, /dev/zero ate memory, and a latin-1 file
+    or a huge field gave a traceback."""
+    (tmp_path / "secret.csv").write_text("API_KEY=sk-secret-123\n1\n")
+    inner = tmp_path / "exp"
+    inner.mkdir()
+    (inner / "link.csv").symlink_to(tmp_path / "secret.csv")
+    os.mkfifo(inner / "fifo.csv")
+    (inner / "latin1.csv").write_bytes("network_effect\n0.5\xe9\n".encode("latin-1"))
+    (inner / "twice.csv").write_text("network_effect,network_effect\n0.1,0.2\n")
+    (inner / "wide.csv").write_text("network_effect\n" + "1" * 200_000 + "\n")
+    experiment = inner / "e.yaml"
+    experiment.write_text(POINTS_EXPERIMENT.format(points=points))
+    code, _, err = cli(capsys, "sweep", experiment, "--dry-run")
+    assert_contract(code, err, fragment)
+    assert "sk-secret" not in err and "root:" not in err
+
+
+def test_a_lessons_scenario_stays_beside_it(tmp_path):
+    """Lessons are handed to students: `scenario:` took an absolute path or ../ (and a class pack kept a path
+    on the teacher's machine)."""
+    from classroom_helpers import SMALL_LESSON
+
+    from sim.classroom.lesson import LessonError, load_lesson
+
+    inner = tmp_path / "class"
+    inner.mkdir()
+    small_scenario(tmp_path, "outside.yaml")
+    for ref, fragment in ((str(tmp_path / "outside.yaml"), "absolute path"), ("../outside.yaml", "outside this")):
+        path = inner / "l.yaml"
+        path.write_text(SMALL_LESSON.replace("scenario: korea-2025", f"scenario: {json.dumps(ref)}"))
+        with pytest.raises(LessonError) as info:
+            load_lesson(path)
+        assert fragment in str(info.value) and info.value.path == "scenario"
+
+
+def test_the_lesson_list_passes_over_pipes_and_devices(tmp_path):
+    """`aisim lessons` read every *.yaml here whole: a pipe hung it for ever, a link to /dev/zero ate memory."""
+    from sim.classroom.lesson import local_lessons
+
+    (tmp_path / "lessons").mkdir()
+    os.mkfifo(tmp_path / "lessons" / "fifo.yaml")
+    (tmp_path / "zero.yaml").symlink_to("/dev/zero")
+    assert local_lessons(tmp_path) == []
+
+
+def test_a_settings_file_that_is_a_pipe_or_too_deep_gives_the_defaults(tmp_path):
+    """The game blocked for ever (deaf to SIGTERM) opening a settings.json that was a pipe, and a deeply nested
+    one gave a RecursionError traceback; settings are a convenience: damaged, they are the defaults."""
+    from sim.game.settings import Settings, load_settings
+
+    fifo = tmp_path / "fifo.json"
+    os.mkfifo(fifo)
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 50_000 + "]" * 50_000)
+    assert load_settings(fifo) == Settings() and load_settings(deep) == Settings()
+
+
+@pytest.mark.parametrize(
+    ("out", "fragment"),
+    [
+        ("link.yaml", "is a symbolic link"),
+        ("dangling.yaml", "is a symbolic link"),
+        ("folder", "is a folder"),
+        ("notes.txt", "expected a .yaml file name"),
+        ("/proc/no/x.yaml", "cannot write file"),
+    ],
+)
+def test_lesson_new_writes_only_a_new_yaml_file_of_its_own(tmp_path, capsys, monkeypatch, out, fragment):
+    """`aisim lesson new --out` wrote through a link (with --force it overwrote the link's target; without,
+    a dangling link made a file elsewhere) and gave tracebacks for a folder or an unwritable place."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "target.yaml").write_text("keep me\n")
+    (tmp_path / "link.yaml").symlink_to(tmp_path / "target.yaml")
+    (tmp_path / "dangling.yaml").symlink_to(tmp_path / "made-elsewhere.yaml")
+    (tmp_path / "folder").mkdir()
+    code, _, err = cli(capsys, "lesson", "new", "ok", "--out", out, "--force")
+    assert_contract(code, err, fragment)
+    assert (tmp_path / "target.yaml").read_text() == "keep me\n" and not (tmp_path / "made-elsewhere.yaml").exists()
+    code, printed, err = cli(capsys, "lesson", "new", "ok", "--out", "new/ok.yaml")
+    assert code == 0 and (tmp_path / "new" / "ok.yaml").read_text().startswith("#")

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from sim.core.files import atomic_write, check_path_text
 from sim.errors import UserError
 
 
@@ -176,11 +177,16 @@ def cmd_lesson_new(args) -> int:
         raise ClassroomArgumentError(
             f"lesson name: expected letters, digits, - _ . (like my-lesson), got {args.name!r}"
         )
-    out = Path(args.out) if args.out else Path(f"{name}.yaml")
+    out = check_path_text(args.out, "--out") if args.out is not None else Path(f"{name}.yaml")
+    if out.is_symlink():
+        raise ClassroomArgumentError(f"{out} is a symbolic link; give the file itself, or another --out")
+    if out.is_dir():
+        raise ClassroomArgumentError(f"{out} is a folder; give a lesson file name (like {name}.yaml)")
+    if out.suffix not in (".yaml", ".yml"):
+        raise ClassroomArgumentError(f"--out: expected a .yaml file name (like {name}.yaml), got {str(out)!r}")
     if out.exists() and not args.force:
         raise ClassroomArgumentError(f"{out} exists; choose another --out or pass --force")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(lesson_template(name.lower()), encoding="utf-8")
+    atomic_write(out, lesson_template(name.lower()), make_parents=True)  # a reader never sees half a file
     print(f"{out}  (edit it, then: aisim lesson check {out})")
     return 0
 

@@ -17,11 +17,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sim.core.files import read_user_bytes
 from sim.errors import UserError
 from sim.model.outcomes import FIRM_COLUMN_DOCS, METRICS
 from sim.model.policies import check_firm_decision
 from sim.objectives import AGGREGATES
-from sim.scenario import EVENT, Scenario, canonical_json, load_scenario, resolve_scenario_path, scenario_from_document
+from sim.scenario import (
+    EVENT,
+    Scenario,
+    canonical_json,
+    load_scenario,
+    referenced_scenario_path,
+    scenario_from_document,
+)
 from sim.schema import ID, REQUIRED, Any_, Context, ListOf, Localized, MapOf, Num, Quarter, Record, Str, suggest
 from sim.timeline import quarter_label
 from sim.yamlio import LoadedYaml, format_path, load_yaml_file, load_yaml_text
@@ -268,9 +276,9 @@ def local_lessons(folder: Path | None = None) -> list[Path]:
     folder = Path.cwd() if folder is None else folder
     out = []
     for candidate in sorted(folder.glob("*.yaml")) + sorted((folder / "lessons").glob("*.yaml")):
-        try:
-            head = candidate.read_text(encoding="utf-8", errors="replace")[:2000]
-        except OSError:
+        try:  # as every user file is read: a pipe, a device or a huge file is passed over, never waited on
+            head = read_user_bytes(candidate)[:2000].decode("utf-8", errors="replace")
+        except UserError:
             continue
         if SCHEMA_ID in head and all(candidate.resolve() != p.resolve() for p in bundled_lessons()):
             out.append(candidate)
@@ -383,23 +391,17 @@ _BASES: dict[tuple[str, float], Scenario] = {}
 
 
 def _base_scenario(name: str, path: Path, ctx: Context) -> Scenario:
-    """The scenario a lesson extends (remembered per file and modification time: validation takes ~0.5 s)."""
-    candidate = Path(name)
-    if candidate.suffix in (".yaml", ".yml") and not candidate.is_absolute():
-        candidate = path.parent / candidate
-        name = str(candidate)
+    """The scenario a lesson extends: a bundled name, or a path relative to the lesson file inside its folder
+    (lessons are handed around: see :func:`sim.scenario.path_inside_folder`). Remembered per file and
+    modification time: validation takes ~0.5 s."""
+    file = referenced_scenario_path(name, path, ctx, ("scenario",), elsewhere="")
     try:
-        file = resolve_scenario_path(name)
-        key = (str(file.resolve()), file.stat().st_mtime)
+        key = (str(file), file.stat().st_mtime)
         if key not in _BASES:
             _BASES[key] = load_scenario(file)
         return _BASES[key]
     except OSError:
-        pass
-    except UserError as exc:
-        raise ctx.fail(("scenario",), f"cannot load scenario {name!r}: {exc}") from None
-    try:
-        return load_scenario(name)
+        raise ctx.fail(("scenario",), f"cannot load scenario {name!r}: file not found") from None
     except UserError as exc:
         raise ctx.fail(("scenario",), f"cannot load scenario {name!r}: {exc}") from None
 

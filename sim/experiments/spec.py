@@ -44,9 +44,10 @@ from statistics import NormalDist
 from typing import Any
 
 from sim import bundled
+from sim.core.files import read_user_text
 from sim.errors import ExperimentError, ScenarioError
 from sim.params import ParameterSpec, Value
-from sim.scenario import Scenario, canonical_json, load_scenario, referenced_scenario_path
+from sim.scenario import Scenario, canonical_json, load_scenario, path_inside_folder, referenced_scenario_path
 from sim.schema import (
     REQUIRED,
     Any_,
@@ -502,10 +503,7 @@ def _path_text(path: tuple) -> str:
 def _points_block(raw: Any, path: Path, scenario: Scenario, ctx: Context) -> Block:
     """Explicit design points from a list of mappings or a CSV file (a ``points`` design)."""
     if isinstance(raw, str):
-        csv_path = Path(raw) if Path(raw).is_absolute() else path.parent / raw
-        if not csv_path.exists() and Path(raw).exists():
-            csv_path = Path(raw)
-        items, where = _read_points_csv(csv_path, ctx)
+        items, where = _read_points_csv(path_inside_folder(raw, path, ctx, ("points",), elsewhere=""), ctx)
     elif isinstance(raw, list):
         items = raw
         where = [(("points", i), ctx.doc.file, ctx.doc.line_of(("points", i))) for i in range(len(raw))]
@@ -566,17 +564,24 @@ def _point_value(spec: ParameterSpec, raw: Any) -> Value:
 
 
 def _read_points_csv(csv_path: Path, ctx: Context) -> tuple[list[dict[str, str]], list[tuple]]:
+    """A points CSV's rows (read as every user file is: a regular file, capped in size, UTF-8 text)."""
     import csv
+    import io
 
+    text = read_user_text(csv_path, error_type=ExperimentError, what="a points CSV file")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
-        with open(csv_path, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            items = [dict(row) for row in reader]
-            fields = reader.fieldnames or []
-    except OSError as exc:
-        raise ctx.fail(("points",), f"cannot read points file {str(csv_path)!r} ({exc.strerror})") from None
+        items = [dict(row) for row in reader]
+    except csv.Error as exc:
+        raise ExperimentError(f"not a readable CSV file ({exc})", file=str(csv_path), line=reader.line_num) from None
+    fields = reader.fieldnames or []
     if not fields:
         raise ExperimentError("expected a header row of parameter names", file=str(csv_path), line=1)
+    repeated = sorted({name for name in fields if fields.count(name) > 1})
+    if repeated:
+        raise ExperimentError(
+            f"column {repeated[0]!r} appears more than once in the header", file=str(csv_path), line=1
+        )
     for i, item in enumerate(items):
         if None in item or any(value is None for value in item.values()):
             raise ExperimentError(f"expected {len(fields)} values, one per column", file=str(csv_path), line=i + 2)

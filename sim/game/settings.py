@@ -8,12 +8,14 @@ are a convenience, never a reason not to start.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
+from sim.core.files import atomic_write, read_user_text
+from sim.errors import UserError
 from sim.game.session import save_dir
+
+SETTINGS_LIMIT_BYTES = 100_000  # a few hundred bytes written; anything far larger is not ours
 
 UI_SCALES = (1.0, 1.25, 1.5, 2.0)
 
@@ -40,9 +42,9 @@ def settings_path() -> Path:
 def load_settings(path: Path | None = None) -> Settings:
     """The saved settings, or the defaults for anything missing or invalid."""
     path = path or settings_path()
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    try:  # read as every user file is (never waits on a pipe, never reads a huge file); damaged: the defaults
+        data = json.loads(read_user_text(path, limit=SETTINGS_LIMIT_BYTES))
+    except (UserError, ValueError, RecursionError):
         return Settings()
     if not isinstance(data, dict):
         return Settings()
@@ -63,11 +65,6 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path | None:
     """Write the settings atomically; returns the path, or None if the folder is not writable."""
     path = path or settings_path()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=path.parent)
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(asdict(settings), out, indent=1)
-        os.replace(tmp, path)
-    except OSError:
+        return atomic_write(path, json.dumps(asdict(settings), indent=1), make_parents=True)
+    except UserError:
         return None
-    return path
