@@ -14,6 +14,7 @@ from sim.classroom import commands as classroom_commands
 from sim.errors import UserError
 from sim.experiments import commands as experiment_commands
 from sim.game import commands as game_commands
+from sim.saves import MAX_SEED
 
 LANGUAGES = ("en", "ko")  # the --lang choices of every subcommand
 LANGUAGE_HELP = "language of titles, labels and help: en (English, default) or ko (Korean)"
@@ -167,7 +168,6 @@ def main(argv: list[str] | None = None) -> int:
 # Limits (measured; see docs/guarantees.md). `aisim run` keeps every seed's tables in memory
 # (~0.15 MB per seed of the Korea scenario); for more seeds use `aisim sweep`, which streams to disk.
 MAX_SEEDS = 10_000
-MAX_SEED = 2**63 - 1
 MAX_WORKERS = 256
 
 

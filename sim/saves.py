@@ -23,6 +23,7 @@ from sim.timeline import parse_quarter, quarter_label
 FORMAT = "aisim-save"
 VERSION = 1
 MAX_SAVE_BYTES = 5_000_000
+MAX_SEED = 2**63 - 1  # the seeds a save holds, so the seeds a run, a game or a sweep takes (one home)
 MAX_DEPTH = 64  # a save nests about 8 levels; anything far deeper is not a save
 # Decision keys other than lever names: an event answer, or a role's decision (a mapping).
 ROLE_PREFIXES = ("firm:", "partner:")
@@ -114,7 +115,7 @@ def parse_save(data: Any, source: str) -> SavedGame:
     if block.get("content_hash") != scenario.content_hash:
         raise _fail(source, "the saved scenario does not match its content_hash (edited or corrupt)", "scenario")
     seed = data.get("seed")
-    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
         raise _fail(source, f"expected a seed from 0 to 2**63-1, got {_short(seed)}", "seed")
     reached = data.get("quarter")
     quarter = parse_quarter(reached) if isinstance(reached, str) else None

@@ -759,3 +759,35 @@ def test_lesson_new_writes_only_a_new_yaml_file_of_its_own(tmp_path, capsys, mon
     assert (tmp_path / "target.yaml").read_text() == "keep me\n" and not (tmp_path / "made-elsewhere.yaml").exists()
     code, printed, err = cli(capsys, "lesson", "new", "ok", "--out", "new/ok.yaml")
     assert code == 0 and (tmp_path / "new" / "ok.yaml").read_text().startswith("#")
+
+
+@pytest.mark.parametrize("seed", [str(2**63), "99999999999999999999", "-1"])
+def test_play_takes_only_seeds_a_save_can_hold(capsys, seed):
+    """`play --seed 99999999999999999999` ran, then its autosave was refused by replay and --load: a game that
+    could never be resumed."""
+    code, _, err = cli(capsys, "play", "--headless", "--seed", seed)
+    assert_contract(code, err, "--seed must be from 0 to 2**63-1")
+
+
+def test_a_class_pack_carries_its_lessons_scenario_file_and_force_spares_student_saves(tmp_path, capsys):
+    """`class new` left a lesson's local scenario file out of the pack (students' games failed: scenario not
+    found), and could not replace its own earlier pack although its help says --force replaces a folder."""
+    from classroom_helpers import SMALL_LESSON
+
+    from sim.classroom.lesson import load_lesson
+
+    (tmp_path / "teacher").mkdir()
+    (tmp_path / "teacher" / "base.yaml").write_text(SMALL_SCENARIO.replace("2024Q4", "2025Q4"))
+    lesson = tmp_path / "teacher" / "l.yaml"
+    lesson.write_text(SMALL_LESSON.replace("scenario: korea-2025", "scenario: base.yaml"))
+    pack = tmp_path / "pack"
+    code, _, err = cli(capsys, "class", "new", lesson, "--out", pack)
+    assert code == 0, err
+    packed = next(p for p in pack.glob("*.yaml") if p.name != "base.yaml")
+    assert load_lesson(packed).content_hash == load_lesson(lesson).content_hash  # the same lesson, anywhere
+    code, _, err = cli(capsys, "class", "new", lesson, "--out", pack, "--force")
+    assert code == 0, err
+    (pack / "saves" / "team-blue.json").write_text("{}")
+    code, _, err = cli(capsys, "class", "new", lesson, "--out", pack, "--force")
+    assert_contract(code, err, "holds 1 student save(s)")
+    assert (pack / "saves" / "team-blue.json").exists()

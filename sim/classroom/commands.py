@@ -77,7 +77,11 @@ def register(sub) -> None:
     )
     pack.add_argument("lesson", metavar="LESSON", help="lesson name or file")
     pack.add_argument("--out", required=True, metavar="DIR", help="folder to write")
-    pack.add_argument("--force", action="store_true", help="replace a non-empty folder")
+    pack.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an earlier class pack (never one holding student saves) or aisim result",
+    )
     pack.set_defaults(handler=cmd_class_new)
     report = class_sub.add_parser(
         "report",

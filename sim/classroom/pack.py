@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 from sim.classroom.lesson import load_lesson, notes_path, resolve_lesson_path
-from sim.core.files import write_folder
-from sim.runner import check_out_dir
+from sim.core.files import PACK_MARKER, check_output_folder, write_folder
+from sim.scenario import BUNDLED_NAME, load_scenario
 
 
 def student_instructions(lesson, lang: str) -> str:
@@ -102,14 +103,27 @@ Both reports are single HTML files with everything embedded: they work offline a
 
 
 def write_class_pack(lesson_name: str, out: Path, force: bool = False) -> Path:
-    """Write the class pack folder atomically; returns ``out``. Raises LessonError / OutputError."""
+    """Write the class pack folder atomically; returns ``out``. Raises LessonError / OutputError.
+
+    A lesson played on a scenario file (not a bundled one) gets that scenario in the pack, resolved (its
+    ``extends:`` chain merged in) at the same relative path, so the pack plays on any machine. ``force``
+    replaces an earlier aisim result or class pack, never a pack holding student saves.
+    """
     lesson = load_lesson(lesson_name)
     source = resolve_lesson_path(lesson_name)
-    check_out_dir(out, force)
+    check_output_folder(out, force)
     notes = notes_path(source)
+    reference = str(lesson.data["scenario"])
+    local = None if BUNDLED_NAME.fullmatch(reference) else load_scenario(source.parent / reference)
 
     def fill(staging: Path) -> None:
         shutil.copyfile(source, staging / f"{lesson.name}.yaml")
+        if local is not None:  # the lesson's own scenario file, inside its folder (lessons may name no other)
+            target = staging / reference
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(local.document_text() + "\n", encoding="utf-8")
+        marker = {"format": "aisim-class-pack", "lesson": lesson.name, "lesson_hash": lesson.content_hash}
+        (staging / PACK_MARKER).write_text(json.dumps(marker, indent=1) + "\n", encoding="utf-8")
         (staging / "STUDENTS.en.md").write_text(student_instructions(lesson, "en"), encoding="utf-8")
         (staging / "STUDENTS.ko.md").write_text(student_instructions(lesson, "ko"), encoding="utf-8")
         (staging / "README.md").write_text(teacher_readme(lesson), encoding="utf-8")

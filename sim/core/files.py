@@ -34,6 +34,7 @@ STALE_PARTIAL_SECONDS = 3600.0  # a staging folder without a live owner older th
 # Files that mark a folder as an earlier aisim result, which --force may replace.
 RUN_MARKER = "run.json"
 SWEEP_MARKER = "manifest.json"
+PACK_MARKER = "class-pack.json"  # a class pack (aisim class new); its saves/ holds the students' work
 
 
 # ---------------------------------------------------------------------------- reading
@@ -216,10 +217,11 @@ def _json_file(path: Path, limit: int = 5_000_000) -> dict | None:
 
 
 def holds_aisim_result(folder: Path) -> str | None:
-    """``"run"`` or ``"sweep"`` if ``folder`` holds an earlier aisim result, else None.
+    """``"run"``, ``"sweep"`` or ``"class pack"`` if ``folder`` holds an earlier aisim result, else None.
 
     A run folder has a ``run.json`` with the keys aisim writes; a sweep folder a
-    ``manifest.json`` with aisim's sweep schema. A file that merely has the name does not count.
+    ``manifest.json`` with aisim's sweep schema; a class pack a ``class-pack.json`` of aisim's
+    format. A file that merely has the name does not count.
     """
     run = _json_file(folder / RUN_MARKER)
     if run is not None and {"scenario_hash", "seeds", "versions"} <= set(run):
@@ -227,6 +229,9 @@ def holds_aisim_result(folder: Path) -> str | None:
     manifest = _json_file(folder / SWEEP_MARKER)
     if manifest is not None and str(manifest.get("schema", "")).startswith("aisim/sweep-"):
         return "sweep"
+    pack = _json_file(folder / PACK_MARKER)
+    if pack is not None and pack.get("format") == "aisim-class-pack":
+        return "class pack"
     return None
 
 
@@ -278,10 +283,22 @@ def check_output_folder(
             why = _protected(out)
             if why is not None:
                 raise OutputError(f"--force refused: {why}; choose another {option}", file=str(out))
-            if holds_aisim_result(out) is None:
+            held = holds_aisim_result(out)
+            if held is None:
                 raise OutputError(
-                    "--force refused: the folder does not hold an earlier aisim result (no aisim run.json or "
-                    f"manifest.json), so it is left untouched; choose another {option}",
+                    "--force refused: the folder does not hold an earlier aisim result (no aisim run.json, "
+                    f"manifest.json or class-pack.json), so it is left untouched; choose another {option}",
+                    file=str(out),
+                )
+            saves = (
+                [p.name for p in (out / "saves").glob("*") if not p.name.startswith(".")]
+                if held == "class pack"
+                else []
+            )
+            if saves:
+                raise OutputError(
+                    f"--force refused: the class pack holds {len(saves)} student save(s) in saves/; "
+                    f"move them elsewhere first, or choose another {option}",
                     file=str(out),
                 )
     probe = out if out.exists() else out.parent

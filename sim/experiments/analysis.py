@@ -255,8 +255,21 @@ def salib_indices(
         from SALib.analyze import sobol as sobol_analyze
     except ImportError:
         raise ExperimentError(f"--method {method} needs SALib: pip install 'aisim[salib]'") from None
+    if morris_levels < 2:
+        raise ExperimentError(f"--levels: expected the Morris sample's num_levels, at least 2, got {morris_levels}")
     design = design.sort_values("point").reset_index(drop=True)
+    words = [name for name in names if not pd.api.types.is_numeric_dtype(design[name])]
+    if words:
+        raise ExperimentError(
+            f"--method {method} needs numeric parameters, but {words[0]} takes choices "
+            f"({', '.join(map(str, sorted(set(design[words[0]]))))}); use --method regression"
+        )
     x = design[list(names)].to_numpy(dtype=float)
+    d = len(names)
+    if method == "morris" and len(x) % (d + 1):
+        raise ExperimentError(
+            f"{len(x)} points is not a Morris sample of {d} parameters (trajectories of {d + 1} points each)"
+        )
     means = final.groupby("point").mean(numeric_only=True)
     missing = sorted(set(design["point"]) - set(means.index))
     if missing:
@@ -279,10 +292,12 @@ def salib_indices(
             rows += [{"metric": metric, "parameter": name, **dict.fromkeys(columns, math.nan)} for name in names]
             continue
         if method == "morris":
-            result = morris_analyze.analyze(problem, x, y, num_levels=morris_levels, seed=0)
+            try:
+                result = morris_analyze.analyze(problem, x, y, num_levels=morris_levels, seed=0)
+            except (ValueError, ZeroDivisionError) as exc:  # SALib's own check of the sample
+                raise ExperimentError(f"the points are not a Morris sample SALib can analyse ({exc})") from None
             columns = ("mu", "mu_star", "sigma", "mu_star_conf")
         else:
-            d = len(names)
             if len(y) % (2 * d + 2) == 0:
                 second = True
             elif len(y) % (d + 2) == 0:
@@ -482,6 +497,13 @@ def analyze_folder(
             "these results cover only the finished runs (run the sweep command again to finish)"
         )
     varied = {name: info["type"] for name, info in manifest["varied"].items()}
+    unknown = [name for name in varied if name not in data.columns]
+    if unknown:
+        raise ExperimentError(
+            f"manifest.json names varied parameter {unknown[0]!r}, which the results do not hold; "
+            "it was edited or damaged",
+            file=str(folder),
+        )
     keep = manifest["keep"]
     years = per_run_years(data, keep)
     final = final_year_rows(years)

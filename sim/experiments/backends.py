@@ -84,7 +84,7 @@ def dask_client(workers: int, scheduler: str | None = None, processes: bool = Tr
     if scheduler:
         try:
             client = Client(scheduler, timeout="10s")
-        except (OSError, TimeoutError) as exc:
+        except (OSError, TimeoutError, ValueError) as exc:  # ValueError: an address Dask cannot parse
             raise BackendError(f"cannot reach the Dask scheduler at {scheduler} ({exc})") from None
         try:
             yield client

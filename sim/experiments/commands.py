@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import sys
 import time
 from concurrent.futures import BrokenExecutor
@@ -13,6 +14,10 @@ from sim.errors import UserError
 
 class SweepArgumentError(UserError):
     """A bad sweep or analyze argument."""
+
+
+# a Dask scheduler's address: an optional scheme, a host name, IPv4 or [IPv6] address, and a port
+SCHEDULER_ADDRESS = re.compile(r"(?:(?:tcp|tls|ucx|ws|wss)://)?(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):[0-9]{1,5}")
 
 
 def register(sub) -> None:
@@ -98,6 +103,10 @@ def cmd_sweep(args) -> int:
         value = getattr(args, option)
         if value is not None and value < 1:
             raise SweepArgumentError(f"--{option.replace('_', '-')} must be at least 1, got {value}")
+    if args.scheduler is not None and not SCHEDULER_ADDRESS.fullmatch(args.scheduler):
+        raise SweepArgumentError(
+            f"--scheduler: expected a Dask scheduler address like tcp://10.0.0.5:8786 (or host:port), got {args.scheduler!r}"
+        )
     backend = "dask" if args.scheduler else args.backend
     if args.scheduler and args.backend not in ("process", "dask"):
         raise SweepArgumentError(f"--scheduler needs --backend dask, not {args.backend}")
@@ -259,6 +268,8 @@ def cmd_analyze(args) -> int:
             hint = difflib.get_close_matches(metric, list(METRICS), n=1)
             extra = f"; did you mean {hint[0]!r}?" if hint else f"; known: {', '.join(METRICS)}"
             raise SweepArgumentError(f"--{option}: unknown outcome {metric!r}{extra}")
+    if args.levels < 2:
+        raise SweepArgumentError(f"--levels: expected the Morris sample's num_levels, at least 2, got {args.levels}")
     result = analyze_folder(
         Path(args.folder),
         out=Path(args.out) if args.out is not None else None,

@@ -119,6 +119,27 @@ def lock_folder(root: Path) -> FolderLock:
     return FolderLock(root).acquire()
 
 
+def manifest_problem(manifest: dict) -> str | None:
+    """What is wrong with the fields of a sweep manifest that reading it relies on, or None."""
+    from sim.experiments.spec import KEEP
+    from sim.params import KINDS
+
+    varied = manifest.get("varied")
+    if not isinstance(varied, dict):
+        return "varied: expected a mapping of parameter names"
+    for name, info in varied.items():
+        if not isinstance(info, dict) or info.get("kind") not in KINDS or not isinstance(info.get("type"), str):
+            return f"varied.{name}: expected its kind ({', '.join(KINDS)}) and type"
+    if manifest.get("keep") not in KEEP:
+        return f"keep: expected one of {', '.join(KEEP)}, got {manifest.get('keep')!r}"
+    if manifest.get("format", "csv") not in ("parquet", "csv"):
+        return f"format: expected parquet or csv, got {manifest.get('format')!r}"
+    total = manifest.get("total_runs", 0)
+    if isinstance(total, bool) or not isinstance(total, int) or total < 0:
+        return f"total_runs: expected a whole number, got {total!r}"
+    return None
+
+
 class ResultStore:
     """A sweep's output folder. Use :meth:`create_or_resume` to open one for writing."""
 
@@ -255,6 +276,9 @@ class ResultStore:
             raise ExperimentError(f"manifest.json is unreadable ({type(exc).__name__})", file=str(root)) from None
         if not isinstance(manifest, dict) or manifest.get("schema") != "aisim/sweep-1":
             raise ExperimentError("manifest.json is not an aisim sweep manifest", file=str(root))
+        problem = manifest_problem(manifest)
+        if problem:
+            raise ExperimentError(f"manifest.json: {problem}; it was edited or damaged", file=str(root))
         return cls(root, manifest)
 
     # ------------------------------------------------------------------ partitions

@@ -8,6 +8,7 @@ import sys
 import time
 
 from sim.errors import UserError
+from sim.saves import MAX_SEED
 
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
@@ -101,8 +102,8 @@ def cmd_play(args) -> int:
     if not args.headless and not display_available():
         raise GameArgumentError(NO_DISPLAY_MESSAGE)
     size = parse_size(args.size) if args.size is not None else None
-    if args.seed < 0:
-        raise GameArgumentError(f"--seed must be >= 0, got {args.seed}")
+    if not 0 <= args.seed <= MAX_SEED:  # a save holds no other: the game could never be resumed
+        raise GameArgumentError(f"--seed must be from 0 to 2**63-1, got {args.seed}")
     if args.autoplay is not None and args.autoplay < 0:
         raise GameArgumentError(f"--autoplay must be >= 0, got {args.autoplay}")
     if args.screenshot and not args.screenshot.lower().endswith(".png"):

@@ -17,10 +17,10 @@ from sim.game import charts, units
 from sim.game.i18n import pick
 from sim.game.screens.base import GuiItems, Screen, escape
 from sim.game.session import GameSession, autosave_path, save_dir
+from sim.saves import MAX_SEED
 from sim.scenario import Scenario, bundled_scenarios, load_scenario
 
 _LOADED: dict[tuple[str, float], Scenario] = {}
-MAX_SEED = 2**63 - 1  # what a save file accepts
 
 
 def cached_scenario(path: Path) -> Scenario:
