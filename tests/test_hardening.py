@@ -791,3 +791,41 @@ def test_a_class_pack_carries_its_lessons_scenario_file_and_force_spares_student
     code, _, err = cli(capsys, "class", "new", lesson, "--out", pack, "--force")
     assert_contract(code, err, "holds 1 student save(s)")
     assert (pack / "saves" / "team-blue.json").exists()
+
+
+def test_analyze_refuses_a_sample_salib_cannot_take_and_an_edited_manifest(sweep_dir, capsys):
+    """`analyze --method morris` on three Monte Carlo points (not Morris trajectories) and `--levels 1` ended in
+    ZeroDivisionError tracebacks; a manifest whose `varied` was edited in KeyError or AttributeError ones."""
+    pytest.importorskip("SALib")
+    code, _, err = cli(capsys, "analyze", sweep_dir, "--method", "morris", "--no-charts")
+    assert_contract(code, err, "3 points is not a Morris sample of 1 parameters")
+    code, _, err = cli(capsys, "analyze", sweep_dir, "--levels", "1", "--no-charts")
+    assert_contract(code, err, "--levels: expected the Morris sample's num_levels, at least 2, got 1")
+    manifest = json.loads((sweep_dir / "manifest.json").read_text())
+    for varied, fragment in (
+        ([1, 2], "varied: expected a mapping"),
+        ({"zzz": {"kind": "lever", "type": "float"}}, "'zzz'"),
+    ):
+        (sweep_dir / "manifest.json").write_text(json.dumps({**manifest, "varied": varied}))
+        code, _, err = cli(capsys, "analyze", sweep_dir, "--no-charts")
+        assert_contract(code, err, fragment, "edited or damaged")
+
+
+def test_analyze_morris_refuses_choice_parameters(tmp_path, capsys, monkeypatch):
+    pytest.importorskip("SALib")
+    monkeypatch.chdir(tmp_path)
+    small_scenario(tmp_path)
+    (tmp_path / "e.yaml").write_text(
+        "scenario: small.yaml\npolicies: {vary: {partnership_review: [allow, block]}}\nseed: 1\nkeep: final_year\n"
+    )
+    code, _, err = cli(capsys, "sweep", "e.yaml", "--out", "sw", "--backend", "serial")
+    assert code == 0, err
+    code, _, err = cli(capsys, "analyze", "sw", "--method", "sobol", "--no-charts")
+    assert_contract(code, err, "needs numeric parameters, but partnership_review takes choices (allow, block)")
+
+
+@pytest.mark.parametrize("address", ["not a url", "tcp://127.0.0.1:abc", "foo://bar:1", "tcp://[::1", ""])
+def test_a_malformed_scheduler_address_is_one_line(tmp_path, capsys, address):
+    """A malformed --scheduler gave a 55-line traceback from Dask (an empty one was silently ignored)."""
+    code, _, err = cli(capsys, "sweep", "exp.yaml", "--out", tmp_path / "o", "--scheduler", address)
+    assert_contract(code, err, "--scheduler: expected a Dask scheduler address")
