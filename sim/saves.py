@@ -182,6 +182,15 @@ def _check_decision(scenario: Scenario, decision: dict, source: str, key: str) -
                 raise _fail(source, f"no {role} named {_short(role_id, 40)} in the saved scenario", where)
             if not isinstance(value, dict):
                 raise _fail(source, f"expected a mapping as the {role}'s decision, got {type(value).__name__}", where)
+            from sim.classroom.lesson import check_firm_fields, check_partner_decision
+
+            try:  # by the rules a lesson's decisions are checked with, so a bad one names this file and key
+                if role == "firm":
+                    check_firm_fields(name, value)
+                elif value:  # an empty one decides nothing
+                    check_partner_decision(name, value, scenario)
+            except UserError as exc:
+                raise _fail(source, exc.message.removeprefix(f"{name}").lstrip(":. "), where) from None
         elif name in scenario.parameters and scenario.parameters[name].kind != "lever":
             kind = scenario.parameters[name].kind
             raise _fail(

@@ -443,7 +443,7 @@ def test_editing_only_the_seed_is_refused(small_save):
         load_save(path)
 
 
-def test_role_decisions_are_checked_loosely(small_save):
+def test_role_decisions_are_checked_as_a_lesson_checks_them(small_save):
     path, scenario = small_save
     firm, partner = scenario.firms[0]["id"], scenario.partners[0].id
     ok = {scenario.start: {f"firm:{firm}": {"price": 1.0}, f"partner:{partner}": {}}}
@@ -451,10 +451,15 @@ def test_role_decisions_are_checked_loosely(small_save):
     for decision, message in (
         ({"firm:nobody": {}}, "no firm named"),
         ({f"partner:{partner}": 3}, "expected a mapping"),
+        # the fields too, as a lesson checks them: they failed later, naming neither the file nor the key
+        ({f"firm:{firm}": {"price": "cheap"}}, "price: expected a number"),
+        ({f"firm:{firm}": {"zzz": 1}}, "unknown firm decision 'zzz'"),
+        ({f"partner:{partner}": {"provider": "nobody"}}, "provider: unknown firm 'nobody'"),
     ):
         _save(path, scenario, {scenario.start: decision}, scenario.start + 1)
-        with pytest.raises(SaveFileError, match=message):
+        with pytest.raises(SaveFileError, match=message) as info:
             load_save(path)
+        assert info.value.file == str(path) and info.value.path.startswith("decisions[0].decision")
 
 
 def test_saves_with_lone_surrogates_or_huge_seeds_are_refused(small_save):

@@ -537,15 +537,15 @@ def check_role_decision(role: Role, scenario: Scenario, decision: Mapping[str, A
         elif role.kind == "regulator":
             levers[key] = value
         elif role.kind == "firm":
-            out[key] = _check_firm(key, value)
+            out[key] = check_firm_fields(key, value)
         else:
-            out[key] = _check_partner(key, value, scenario)
+            out[key] = check_partner_decision(key, value, scenario)
     if levers:
         out.update(scenario.parameters.check(levers))
     return out
 
 
-def _check_firm(key: str, value: Any) -> dict[str, float | None]:
+def check_firm_fields(key: str, value: Any) -> dict[str, float | None]:
     """A firm role's decision, checked by the model's own rule (:func:`sim.model.policies.check_firm_decision`)."""
     try:
         return check_firm_decision(value)
@@ -553,7 +553,8 @@ def _check_firm(key: str, value: Any) -> dict[str, float | None]:
         raise LessonError(f"{key}: {exc}") from None
 
 
-def _check_partner(key: str, value: Any, scenario: Scenario) -> dict[str, str]:
+def check_partner_decision(key: str, value: Any, scenario: Scenario) -> dict[str, str]:
+    """A partner role's decision: its provider (a firm of the scenario) and kind of deal. Raises LessonError."""
     firm_ids = [f["id"] for f in scenario.firms]
     if not isinstance(value, Mapping):
         raise LessonError(f"{key}: expected a mapping with provider and deal, got {type(value).__name__}")

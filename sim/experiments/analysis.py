@@ -515,6 +515,9 @@ def analyze_folder(
         raise OutputError("expected a folder for the analysis (not a file or a symbolic link)", file=str(out))
     if out.is_dir() and any(out.iterdir()) and out != Path(folder) / "analysis" and holds_aisim_result(out):
         raise OutputError("holds an aisim result; write the analysis elsewhere", file=str(out))
+    inside = [f for f in (store.parts, store.commits) if out.resolve().is_relative_to(f.resolve())]
+    if inside:  # parts/ must stay one dataset (pandas.read_parquet reads the folder), commits/ the sweep's own
+        raise OutputError(f"is inside the sweep's {inside[0].name}/ folder; write the analysis elsewhere", file=str(out))
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
