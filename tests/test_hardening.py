@@ -834,3 +834,11 @@ def test_a_malformed_scheduler_address_is_one_line(tmp_path, capsys, address):
     """A malformed --scheduler gave a 55-line traceback from Dask (an empty one was silently ignored)."""
     code, _, err = cli(capsys, "sweep", "exp.yaml", "--out", tmp_path / "o", "--scheduler", address)
     assert_contract(code, err, "--scheduler: expected a Dask scheduler address")
+
+
+def test_analyze_never_writes_into_the_sweeps_own_folders(sweep_dir, capsys):
+    """`analyze --out DIR/parts` wrote CSVs and PNGs among the Parquet parts: pandas could no longer read them."""
+    for inside in ("parts", "parts/deeper", "commits"):
+        code, _, err = cli(capsys, "analyze", sweep_dir, "--out", sweep_dir / inside, "--no-charts")
+        assert_contract(code, err, f"inside the sweep's {inside.split('/')[0]}/ folder")
+    assert not (sweep_dir / "parts" / "deeper").exists()
