@@ -57,3 +57,24 @@ def test_a_run_folder_holds_exactly_the_documented_files(run_folder):
     from sim.core.outputs import RUN_FILES
 
     assert sorted(path.name for path in run_folder.iterdir()) == sorted(RUN_FILES)
+
+
+def test_text_that_a_spreadsheet_would_run_as_a_formula_is_written_as_text():
+    """A team named =HYPERLINK("http://evil","x") went into the class report's teams.csv as is: a spreadsheet
+    opening it runs the formula (CSV injection). Text starting like a formula gets an apostrophe; numbers,
+    negative ones too, stay numbers."""
+    import pandas as pd
+
+    from sim.core.tables import cell_text, to_csv_text
+
+    assert cell_text('=HYPERLINK("http://evil","x")') == '\'=HYPERLINK("http://evil","x")'
+    assert [cell_text(v) for v in ("+1+2", "@SUM(A1)", "-x", "Blue", "2024Q1")] == [
+        "'+1+2",
+        "'@SUM(A1)",
+        "'-x",
+        "Blue",
+        "2024Q1",
+    ]
+    assert cell_text("-0.5") == "-0.5" and cell_text("+3") == "+3"
+    frame = pd.DataFrame({"team": ["=cmd|' /C calc'!A0", "Red"], "score": [-1.5, 2.0]})
+    assert to_csv_text(frame) == "team,score\n'=cmd|' /C calc'!A0,-1.5\nRed,2.0\n"

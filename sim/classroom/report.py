@@ -23,6 +23,7 @@ from sim.classroom.html import Markup, esc, page, range_bar, range_legend, scatt
 from sim.classroom.lesson import Lesson, Role
 from sim.classroom.measure import describe_decisions
 from sim.classroom.scoring import SeedBand, luck_verdict, luck_word, replay_many, score_role
+from sim.core.tables import cell_text
 from sim.errors import OutputError, UserError
 from sim.game import units
 from sim.objectives import aggregate
@@ -182,9 +183,9 @@ def teams_csv(results: Sequence[TeamResult], ranks: dict) -> str:
                 ranks[i][0],
                 ranks[i][1],
                 ranks[i][2],
-                r.game.team,
+                cell_text(r.game.team),
                 r.role.id,
-                r.game.path.name,
+                cell_text(r.game.path.name),
                 f"{r.mean:.2f}",
                 f"{r.p05:.2f}",
                 f"{r.p95:.2f}",

@@ -36,8 +36,31 @@ class FloatFormat:
         return format_float(value, self.digits)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet read a cell as a formula
+
+
+def cell_text(value: str) -> str:
+    """Text a spreadsheet shows as text: one starting like a formula (``=HYPERLINK(...)``, a team name from a
+    save) gets a leading apostrophe, so opening a CSV never runs it (CSV injection); a number stays as it is."""
+    if not value.startswith(FORMULA_STARTS):
+        return value
+    try:
+        float(value)
+        return value
+    except ValueError:
+        return "'" + value
+
+
 def to_csv_text(frame: pd.DataFrame, digits: int = DEFAULT_DIGITS) -> str:
-    """A DataFrame as CSV text (no index) with every float written by :func:`format_float`."""
+    """A DataFrame as CSV text (no index) with every float written by :func:`format_float` and every text
+    cell by :func:`cell_text`."""
+    from pandas.api.types import is_object_dtype, is_string_dtype
+
+    text_columns = [c for c in frame.columns if is_object_dtype(frame[c]) or is_string_dtype(frame[c])]
+    if text_columns:
+        frame = frame.copy()
+        for column in text_columns:
+            frame[column] = frame[column].map(lambda v: cell_text(v) if isinstance(v, str) else v)
     return frame.to_csv(index=False, float_format=FloatFormat(digits), lineterminator="\n")
 
 
