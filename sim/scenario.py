@@ -30,6 +30,7 @@ from sim.objectives import AGGREGATES
 from sim.params import KINDS, TYPES, ParameterSpace, ParameterSpec, Value
 from sim.schema import (
     ID,
+    NAME,
     REQUIRED,
     Any_,
     Bool,
@@ -379,7 +380,7 @@ OBJECTIVE = Record(
 # Top-level sections: name -> (field, required?)
 SECTIONS: dict[str, tuple[Any, bool]] = {
     "schema": (Str(choices=(SCHEMA_ID,)), False),
-    "name": (Str(pattern=r"[a-z0-9][a-z0-9_.-]*", what="a name (lower-case letters, digits, - _ .)"), False),
+    "name": (NAME, False),
     "extends": (Str(), False),
     "title": (Localized(), True),
     "description": (Localized(), True),

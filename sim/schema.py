@@ -126,6 +126,10 @@ class Str(Field):
 
 
 ID = Str(pattern=r"[a-z][a-z0-9_]*", what="an id (lower-case letters, digits and _, starting with a letter)")
+# the name of a scenario, an experiment or a lesson: it becomes a folder name (runs/NAME, sweeps/NAME), so
+# it is short enough for any file system with room to spare (a 10,000-character name passed validation, then
+# failed as an --out the user never gave)
+NAME = Str(pattern=r"[a-z0-9][a-z0-9_.-]{0,99}", what="a name (lower-case letters, digits, - _ .; at most 100)")
 
 
 class Bool(Field):

@@ -842,3 +842,20 @@ def test_analyze_never_writes_into_the_sweeps_own_folders(sweep_dir, capsys):
         code, _, err = cli(capsys, "analyze", sweep_dir, "--out", sweep_dir / inside, "--no-charts")
         assert_contract(code, err, f"inside the sweep's {inside.split('/')[0]}/ folder")
     assert not (sweep_dir / "parts" / "deeper").exists()
+
+
+@pytest.mark.parametrize("kind", ["scenario", "experiment"])
+def test_a_name_too_long_for_a_folder_is_refused_when_validated(tmp_path, capsys, kind):
+    """A 10,000-character scenario name (300 for an experiment) validated, then `run` failed saying '--out is
+    10,021 bytes long', an option the user never gave."""
+    name = "n" * 101
+    if kind == "scenario":
+        path = tmp_path / "s.yaml"
+        path.write_text(SMALL_SCENARIO.replace("name: small", f"name: {name}"))
+        code, _, err = cli(capsys, "validate", path)
+    else:
+        small_scenario(tmp_path)
+        path = tmp_path / "e.yaml"
+        path.write_text(EXPERIMENT.replace("name: hardening", f"name: {name}"))
+        code, _, err = cli(capsys, "sweep", path, "--dry-run")
+    assert_contract(code, err, "name: expected a name", "at most 100")

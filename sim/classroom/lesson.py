@@ -30,7 +30,7 @@ from sim.scenario import (
     referenced_scenario_path,
     scenario_from_document,
 )
-from sim.schema import ID, REQUIRED, Any_, Context, ListOf, Localized, MapOf, Num, Quarter, Record, Str, suggest
+from sim.schema import ID, NAME, REQUIRED, Any_, Context, ListOf, Localized, MapOf, Num, Quarter, Record, Str, suggest
 from sim.timeline import quarter_label
 from sim.yamlio import LoadedYaml, format_path, load_yaml_file, load_yaml_text
 
@@ -99,7 +99,7 @@ NOTES = Record(
 # Top-level keys: name -> (field, default or REQUIRED). One home for the lesson format.
 LESSON_FIELDS: dict[str, tuple[Any, Any]] = {
     "schema": (Str(choices=(SCHEMA_ID,)), SCHEMA_ID),
-    "name": (Str(pattern=r"[a-z0-9][a-z0-9_.-]*", what="a name (lower-case letters, digits, - _ .)"), None),
+    "name": (NAME, None),
     "title": (Localized(), REQUIRED),
     "scenario": (Str(what="a bundled scenario name or a path"), REQUIRED),
     "minutes": (Num(5, 600, integer=True), 45),

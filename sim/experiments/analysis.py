@@ -517,7 +517,9 @@ def analyze_folder(
         raise OutputError("holds an aisim result; write the analysis elsewhere", file=str(out))
     inside = [f for f in (store.parts, store.commits) if out.resolve().is_relative_to(f.resolve())]
     if inside:  # parts/ must stay one dataset (pandas.read_parquet reads the folder), commits/ the sweep's own
-        raise OutputError(f"is inside the sweep's {inside[0].name}/ folder; write the analysis elsewhere", file=str(out))
+        raise OutputError(
+            f"is inside the sweep's {inside[0].name}/ folder; write the analysis elsewhere", file=str(out)
+        )
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

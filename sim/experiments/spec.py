@@ -49,6 +49,7 @@ from sim.errors import ExperimentError, ScenarioError
 from sim.params import ParameterSpec, Value
 from sim.scenario import Scenario, canonical_json, load_scenario, path_inside_folder, referenced_scenario_path
 from sim.schema import (
+    NAME,
     REQUIRED,
     Any_,
     Context,
@@ -99,7 +100,7 @@ BLOCK = Record(
 TOP = Record(
     {
         "schema": (Str(choices=(SCHEMA_ID,)), None),
-        "name": (Str(pattern=r"[a-z0-9][a-z0-9_.-]*", what="a name (lower-case letters, digits, - _ .)"), None),
+        "name": (NAME, None),
         "title": (Localized(), None),
         "description": (Localized(), None),
         "scenario": (Str(), "korea-2025"),
