@@ -11,6 +11,7 @@ import os
 import stat
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -859,3 +860,25 @@ def test_a_name_too_long_for_a_folder_is_refused_when_validated(tmp_path, capsys
         path.write_text(EXPERIMENT.replace("name: hardening", f"name: {name}"))
         code, _, err = cli(capsys, "sweep", path, "--dry-run")
     assert_contract(code, err, "name: expected a name", "at most 100")
+
+
+def test_a_market_whose_firms_all_enter_later_runs_without_numpy_warnings(korea):
+    """With no firm in the market at the start the calibration divided 0 by 0 and overflowed an exp: NumPy
+    printed RuntimeWarnings on stderr (the outputs were sound)."""
+    import warnings
+
+    from sim.model.model import AIMarketModel
+    from sim.scenario import scenario_from_document
+
+    document = json.loads(json.dumps(korea.document))
+    document["population"]["adopter_rows"] = 300
+    document["time"] = {"start": "2024Q1", "end": "2024Q4"}
+    for firm in document["firms"]:
+        firm["enters"] = "2024Q3"
+        firm.pop("initial_share", None)
+    scenario = scenario_from_document(document, "late")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = AIMarketModel(scenario, seed=0)
+        model.run()
+    assert len(model.history) == 4 and all(np.isfinite(row["hhi"]) for row in model.history)

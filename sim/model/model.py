@@ -358,7 +358,9 @@ class AIMarketModel(mesa.Model):
             for firm in self.firms:
                 if firm.available:
                     targets[s, firm.index] = max(firm.spec.initial_share.get(name, 0.0), c["min_initial_share"])
-            targets[s] /= targets[s].sum()
+            total = targets[s].sum()
+            if total > 0:  # no firm in the market yet (all enter later): no shares to match
+                targets[s] /= total
         self.segment_firm_shares = targets
         self.brand = np.zeros_like(targets)
         rows = self.panel[a.adopted[self.panel]]
@@ -370,7 +372,7 @@ class AIMarketModel(mesa.Model):
         for s, name in enumerate(SEGMENTS):
             seg = self.scenario_def.segments[name]
             mine = a.segment[aware_rows] == s
-            if not mine.any():
+            if not mine.any() or not any(f.available for f in self.firms):  # nobody to use: nothing to match
                 continue
             target_use = min(0.999, max(seg.initial_adoption / max(seg.initial_awareness, 1e-9), 1e-6))
             log_inside = market.log_sum(inside[:, mine])
