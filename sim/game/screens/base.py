@@ -133,8 +133,9 @@ class Screen:
         """Keyboard focus keys, before the widgets and the screen see the event; True if it was one.
 
         Tab / Shift+Tab move the focus (and show it); Enter presses a focused button, as a click would; on a
-        focused list, ↑ ↓ move to the row above or below (choosing it in a list of one choice) and Space or
-        Enter picks the row (adds or drops it in a list of several). A mouse click hides the focus.
+        focused menu, ↑ ↓ choose the option before or after; on a focused list, ↑ ↓ move to the row above or
+        below (choosing it in a list of one choice) and Space or Enter picks the row (adds or drops it in a
+        list of several). A mouse click hides the focus.
         """
         if event.type == pygame.MOUSEBUTTONDOWN:
             self.focus_at = None
