@@ -116,7 +116,7 @@ def test_points_inline_and_csv_give_the_same_design(tmp_path):
         ("points: [{network_effect: 0.1}, {foreign_trust: 0.2}]", "same parameters"),
         ("points: [{network_effect: 9}]", "network_effect: expected a number from 0 to 1.5"),
         ("points: []", "at least one point"),
-        ("points: missing.csv", "cannot read points file"),
+        ("points: missing.csv", "missing.csv: file not found"),
         ("points: [{network_effect: 0.1}]\nfutures: {vary: [foreign_trust]}", "without policies: or futures:"),
     ],
 )
