@@ -255,8 +255,6 @@ def salib_indices(
         from SALib.analyze import sobol as sobol_analyze
     except ImportError:
         raise ExperimentError(f"--method {method} needs SALib: pip install 'aisim[salib]'") from None
-    if morris_levels < 2:
-        raise ExperimentError(f"--levels: expected the Morris sample's num_levels, at least 2, got {morris_levels}")
     design = design.sort_values("point").reset_index(drop=True)
     words = [name for name in names if not pd.api.types.is_numeric_dtype(design[name])]
     if words:
@@ -482,6 +480,8 @@ def analyze_folder(
     """
     if method not in METHODS:
         raise ExperimentError(f"unknown analysis method {method!r}; expected one of {', '.join(METHODS)}")
+    if morris_levels < 2:
+        raise ExperimentError(f"--levels: expected the Morris sample's num_levels, at least 2, got {morris_levels}")
     store = ResultStore.open(folder)
     manifest = store.manifest
     notes: list[str] = []

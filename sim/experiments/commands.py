@@ -268,8 +268,6 @@ def cmd_analyze(args) -> int:
             hint = difflib.get_close_matches(metric, list(METRICS), n=1)
             extra = f"; did you mean {hint[0]!r}?" if hint else f"; known: {', '.join(METRICS)}"
             raise SweepArgumentError(f"--{option}: unknown outcome {metric!r}{extra}")
-    if args.levels < 2:
-        raise SweepArgumentError(f"--levels: expected the Morris sample's num_levels, at least 2, got {args.levels}")
     result = analyze_folder(
         Path(args.folder),
         out=Path(args.out) if args.out is not None else None,

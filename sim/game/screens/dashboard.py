@@ -139,7 +139,7 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
             self.chart_menu.kill()
         self.metric_by_label = {self.menu_label(m, self.chart_menu_rect.width): m for m in METRICS}
         shown = {m: label for label, m in self.metric_by_label.items()}
-        options: GuiItems = [shown[m] for m in METRICS if m in self._metric_names()]
+        options: GuiItems = [shown[m] for m in self._metric_names()]
         self.chart_menu = self.drop_down(options, shown[self.chart_metric], self.chart_menu_rect, self.tr("chart_tip"))
 
     def menu_label(self, metric: str, menu_width: int) -> str:
@@ -522,7 +522,7 @@ class DashboardScreen(LeverPanel, Dialogs, Forecast):
 
     def cycle_chart(self, step: int) -> None:
         """Chart the next outcome of the chart menu (``step`` -1: the one before), as choosing it there would."""
-        options = [m for m in METRICS if m in self._metric_names()]
+        options = self._metric_names()
         at = options.index(self.chart_metric) if self.chart_metric in options else -1
         self.chart_metric = options[(at + step) % len(options)]
         self.build_chart_menu()
