@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from sim.classroom import commands as classroom_commands
+from sim.core.numbers import cli_whole
 from sim.errors import UserError
 from sim.experiments import commands as experiment_commands
 from sim.game import commands as game_commands
@@ -57,13 +58,13 @@ def build_parser() -> argparse.ArgumentParser:
         "scenario", nargs="?", default=None, help="bundled scenario name or YAML path (default: korea-2025)"
     )
     seeds = run.add_mutually_exclusive_group()
-    seeds.add_argument("--seeds", type=int, metavar="N", help="run seeds 0..N-1 (default: 10)")
-    seeds.add_argument("--seed", type=int, metavar="S", help="run the single seed S")
+    seeds.add_argument("--seeds", type=cli_whole, metavar="N", help="run seeds 0..N-1 (default: 10)")
+    seeds.add_argument("--seed", type=cli_whole, metavar="S", help="run the single seed S")
     run.add_argument(
         "--set", action="append", default=[], metavar="PARAM=VALUE", help="override a parameter (repeatable)"
     )
     run.add_argument("--out", metavar="DIR", help="output folder (default: runs/<scenario>-<timestamp>/)")
-    run.add_argument("--workers", type=int, metavar="N", help="worker processes (default: one per core)")
+    run.add_argument("--workers", type=cli_whole, metavar="N", help="worker processes (default: one per core)")
     run.add_argument("--force", action="store_true", help="replace a non-empty output folder")
     run.add_argument("--quiet", action="store_true", help="no progress bar or summary; print only the output folder")
     run.set_defaults(handler=cmd_run)
@@ -121,8 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
     web.add_argument(
         "scenario", nargs="?", default=None, help="bundled scenario name or YAML path (default: korea-2025)"
     )
-    web.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default: 0)")
-    web.add_argument("--port", type=int, default=8765, metavar="PORT", help="port to serve on (default: 8765)")
+    web.add_argument("--seed", type=cli_whole, default=0, metavar="S", help="random seed (default: 0)")
+    web.add_argument("--port", type=cli_whole, default=8765, metavar="PORT", help="port to serve on (default: 8765)")
     web.add_argument("--host", default="127.0.0.1", metavar="HOST", help="address to serve on (default: 127.0.0.1)")
     web.set_defaults(handler=cmd_web)
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from sim.core.numbers import decimal_number
 from sim.errors import OverrideError, UserError
 
 KINDS = ("lever", "uncertainty", "setting", "constant")
@@ -102,10 +103,10 @@ class ParameterSpec:
         if isinstance(value, bool):
             raise ValueError(f"expected {self.expected()}, got {value!r}")
         if isinstance(value, str):
-            try:
-                value = float(value)
-            except ValueError:
-                raise ValueError(f"expected {self.expected()}, got {value!r}") from None
+            typed = decimal_number(value)  # plain digits only: not "1_0", "١٠", "nan" (sim.core.numbers)
+            if typed is None:
+                raise ValueError(f"expected {self.expected()}, got {value[:40]!r}")
+            value = typed
         if not isinstance(value, (int, float)) or value != value or value in (float("inf"), float("-inf")):
             raise ValueError(f"expected {self.expected()}, got {value!r}")
         if self.type == "integer":

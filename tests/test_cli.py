@@ -131,7 +131,7 @@ def test_existing_nonempty_out_refused_then_forced(tmp_path, capsys):
         (["run", "--set", "act_stringency=9"], "from 0 to 2"),
         (["run", "--set", "act_stringency"], "expected NAME=VALUE"),
         (["run", "--seeds", "0"], "--seeds must be at least 1"),
-        (["run", "--seeds", "x"], "invalid int value"),
+        (["run", "--seeds", "x"], "--seeds: expected a whole number"),
         (["run", "--seeds", "2", "--seed", "1"], "not allowed with argument"),
         (["run", "no-such-scenario"], "no bundled scenario or file named"),
         (["run", "--workers", "0"], "--workers must be from 1"),

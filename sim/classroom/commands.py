@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sim.core.files import atomic_write, check_path_text
+from sim.core.numbers import cli_whole
 from sim.errors import UserError
 
 
@@ -57,8 +58,8 @@ def register(sub) -> None:
         "policy in a small built-in sweep scores clearly better than doing nothing; print the spread over seeds.",
     )
     check.add_argument("file", metavar="FILE", help="lesson file or bundled name")
-    check.add_argument("--workers", type=int, metavar="N", help="worker processes (default: one per core)")
-    check.add_argument("--seeds", type=int, metavar="N", help="use only the first N class seeds (quicker)")
+    check.add_argument("--workers", type=cli_whole, metavar="N", help="worker processes (default: one per core)")
+    check.add_argument("--seeds", type=cli_whole, metavar="N", help="use only the first N class seeds (quicker)")
     check.set_defaults(handler=cmd_lesson_check)
     lesson.set_defaults(handler=lambda args: (lesson.print_help(), 0)[1])
 
@@ -93,12 +94,12 @@ def register(sub) -> None:
     report.add_argument("--out", required=True, metavar="DIR", help="folder for index.html and teams.csv")
     report.add_argument(
         "--seeds",
-        type=int,
+        type=cli_whole,
         default=None,
         metavar="N",
         help="class seeds to use (default: the lesson's; more than it lists continue with the next integers)",
     )
-    report.add_argument("--workers", type=int, metavar="N", help="worker processes (default: one per core)")
+    report.add_argument("--workers", type=cli_whole, metavar="N", help="worker processes (default: one per core)")
     report.add_argument("--lang", choices=LANGUAGES, default="en", help=lang_help)
     report.add_argument("--force", action="store_true", help="replace a non-empty output folder")
     report.set_defaults(handler=cmd_class_report)
@@ -113,7 +114,7 @@ def register(sub) -> None:
     debrief.add_argument("saves", nargs="+", metavar="SAVE", help="save files (lesson saves or plain games)")
     debrief.add_argument("--out", required=True, metavar="DIR", help="folder for index.html")
     debrief.add_argument("--lang", choices=LANGUAGES, default="en", help=lang_help)
-    debrief.add_argument("--workers", type=int, metavar="N", help="worker processes for fair scores")
+    debrief.add_argument("--workers", type=cli_whole, metavar="N", help="worker processes for fair scores")
     debrief.add_argument("--force", action="store_true", help="replace a non-empty output folder")
     debrief.set_defaults(handler=cmd_debrief)
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.core.files import read_user_bytes
+from sim.core.numbers import whole_number
 from sim.errors import UserError
 from sim.model.outcomes import FIRM_COLUMN_DOCS, METRICS
 from sim.model.policies import check_firm_decision
@@ -493,7 +494,7 @@ def _lesson_scenario(base: Scenario, data: dict, doc: LoadedYaml, ctx: Context) 
             key: tuple = ("events", local)
             for part in rest.replace("[", ".").replace("]", "").split("."):
                 if part:
-                    key += (int(part) if part.isdigit() else part,)
+                    key += (part if whole_number(part) is None else int(part),)
             raise LessonError(exc.message, file=doc.file, path=format_path(key), line=doc.line_of(key)) from None
         raise LessonError(f"the lesson's scenario is invalid: {exc}", file=doc.file) from None
 

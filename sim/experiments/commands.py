@@ -9,6 +9,7 @@ import time
 from concurrent.futures import BrokenExecutor
 from pathlib import Path
 
+from sim.core.numbers import cli_whole
 from sim.errors import UserError
 
 
@@ -34,14 +35,14 @@ def register(sub) -> None:
         "experiment", metavar="EXPERIMENT", help="an experiment file, or a bundled experiment's name (e.g. quick-look)"
     )
     sweep.add_argument("--out", metavar="DIR", help="result folder (default: sweeps/<experiment name>/)")
-    sweep.add_argument("--workers", type=int, metavar="N", help="worker processes (default: one per core)")
+    sweep.add_argument("--workers", type=cli_whole, metavar="N", help="worker processes (default: one per core)")
     sweep.add_argument("--backend", choices=BACKENDS, default="process", help="where runs happen (default: process)")
     sweep.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (implies --backend dask)")
     sweep.add_argument(
-        "--flush-every", type=int, default=100, metavar="K", help="write a partition every K runs (default: 100)"
+        "--flush-every", type=cli_whole, default=100, metavar="K", help="write a partition every K runs (default: 100)"
     )
     sweep.add_argument(
-        "--chunk", type=int, default=1, metavar="N", help="runs per task; raise for very short runs (default: 1)"
+        "--chunk", type=cli_whole, default=1, metavar="N", help="runs per task; raise for very short runs (default: 1)"
     )
     sweep.add_argument("--retry-failed", action="store_true", help="run again the runs that failed before")
     sweep.add_argument("--dry-run", action="store_true", help="validate and print the design size, run nothing")
@@ -71,7 +72,11 @@ def register(sub) -> None:
         "morris or sobol on a sweep of their own sample (an experiment with points:); writes DIR/analysis/METHOD.csv",
     )
     analyze.add_argument(
-        "--levels", type=int, default=4, metavar="N", help="morris: num_levels the sample was drawn with (default: 4)"
+        "--levels",
+        type=cli_whole,
+        default=4,
+        metavar="N",
+        help="morris: num_levels the sample was drawn with (default: 4)",
     )
     analyze.set_defaults(handler=cmd_analyze)
 

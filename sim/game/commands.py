@@ -7,6 +7,7 @@ import re
 import sys
 import time
 
+from sim.core.numbers import cli_decimal, cli_whole
 from sim.errors import UserError
 from sim.saves import MAX_SEED
 
@@ -30,14 +31,14 @@ def register(sub) -> None:
         "(forecast preview processes, 0-16; 0 turns previews off; default one per core but one, 2-4).",
     )
     play.add_argument("scenario", nargs="?", default=None, help="bundled scenario name or YAML path")
-    play.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default: 0)")
+    play.add_argument("--seed", type=cli_whole, default=0, metavar="S", help="random seed (default: 0)")
     play.add_argument("--lang", choices=LANGUAGES, default=None, help="language (default: the last one used, else en)")
     play.add_argument(
         "--size", default=None, metavar="WxH", help="window size (default: the last one used, else 1280x800)"
     )
     play.add_argument(
         "--ui-scale",
-        type=float,
+        type=cli_decimal,
         choices=(1.0, 1.25, 1.5, 2.0),
         default=None,
         help="text and control size for projectors (default: the last one used, else 1)",
@@ -51,7 +52,7 @@ def register(sub) -> None:
         help="set a policy lever for the first quarter of a new game (repeatable)",
     )
     play.add_argument("--headless", action="store_true", help="no window: SDL dummy driver (for captures)")
-    play.add_argument("--autoplay", type=int, metavar="N", help="play N quarters at once (default levers)")
+    play.add_argument("--autoplay", type=cli_whole, metavar="N", help="play N quarters at once (default levers)")
     play.add_argument("--screenshot", metavar="FILE.png", help="save the final screen as PNG (with --headless)")
     play.add_argument("--tab", choices=("firms", "partners", "news", "why"), help="dashboard side panel to show")
     play.add_argument(
@@ -62,7 +63,7 @@ def register(sub) -> None:
 
 def parse_size(text: str) -> tuple[int, int]:
     """``"1280x800"`` -> (1280, 800); raises GameArgumentError."""
-    match = re.fullmatch(r"\s*(\d{2,5})\s*[xX*]\s*(\d{2,5})\s*", text or "")
+    match = re.fullmatch(r"\s*([0-9]{2,5})\s*[xX*]\s*([0-9]{2,5})\s*", text or "")
     if not match:
         raise GameArgumentError(f"--size: expected WIDTHxHEIGHT like 1280x800, got {text!r}")
     width, height = int(match.group(1)), int(match.group(2))

@@ -74,14 +74,16 @@ def preview_workers() -> int:
     """
     import os
 
+    from sim.core.numbers import whole_number
     from sim.errors import UserError
 
     raw = os.environ.get(WORKERS_ENV, "").strip()
     if not raw:
         return max(2, min(4, (os.cpu_count() or 2) - 1))
-    if not raw.isdigit() or int(raw) > MAX_WORKERS:
-        raise UserError(f"{WORKERS_ENV}: expected a whole number from 0 to {MAX_WORKERS}, got {raw!r}")
-    return int(raw)
+    workers = whole_number(raw)
+    if workers is None or not 0 <= workers <= MAX_WORKERS:
+        raise UserError(f"{WORKERS_ENV}: expected a whole number from 0 to {MAX_WORKERS}, got {raw[:40]!r}")
+    return workers
 
 
 def freeze(decisions: Mapping[int, Mapping[str, Any]]) -> Decisions:
