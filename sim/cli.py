@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from sim.classroom import commands as classroom_commands
@@ -15,7 +16,7 @@ from sim.core.numbers import cli_whole
 from sim.errors import UserError
 from sim.experiments import commands as experiment_commands
 from sim.game import commands as game_commands
-from sim.saves import MAX_SEED
+from sim.saves import check_seed_option
 
 LANGUAGES = ("en", "ko")  # the --lang choices of every subcommand
 LANGUAGE_HELP = "language of titles, labels and help: en (English, default) or ko (Korean)"
@@ -153,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
         if not getattr(args, "handler", None):
             parser.print_help()
             return 0
+        check_no_empty_text(args, argument_names(parser, args))
         check_common_arguments(args)
         return int(args.handler(args) or 0)
     except UserError as exc:
@@ -170,6 +172,33 @@ def main(argv: list[str] | None = None) -> int:
 # (~0.15 MB per seed of the Korea scenario); for more seeds use `aisim sweep`, which streams to disk.
 MAX_SEEDS = 10_000
 MAX_WORKERS = 256
+
+
+def argument_names(parser: argparse.ArgumentParser, args: argparse.Namespace) -> dict[str, str]:
+    """Each argument's destination -> how a person writes it (``--load``, ``SCENARIO``) in the (sub)command
+    ``args`` came from."""
+    names: dict[str, str] = {}
+    parsers = [parser]
+    while parsers:
+        current = parsers.pop()
+        for action in current._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                chosen = action.choices.get(getattr(args, action.dest, None) or "")
+                parsers.extend([chosen] if chosen is not None else [])
+            elif action.option_strings:
+                names.setdefault(action.dest, max(action.option_strings, key=len))
+            else:
+                names.setdefault(action.dest, str(action.metavar or action.dest.upper()))
+    return names
+
+
+def check_no_empty_text(args, names: Mapping[str, str]) -> None:
+    """No argument is empty text: ``aisim run ''`` or ``--load ''`` would otherwise read as "not given" or as
+    the current folder."""
+    for dest, value in vars(args).items():
+        values = value if isinstance(value, list) else [value]
+        if any(isinstance(v, str) and not v.strip() for v in values):
+            raise ArgumentError(f"{names.get(dest, dest)}: got empty text")
 
 
 def check_common_arguments(args) -> None:
@@ -195,8 +224,7 @@ def check_common_arguments(args) -> None:
 
 def _seed_list(args) -> list[int]:
     if args.seed is not None:
-        if not 0 <= args.seed <= MAX_SEED:
-            raise ArgumentError(f"--seed must be from 0 to 2**63-1, got {args.seed}")
+        check_seed_option(args.seed, ArgumentError)
         return [args.seed]
     count = 10 if args.seeds is None else args.seeds
     if count < 1:
@@ -353,6 +381,7 @@ def cmd_web(args) -> int:
     import importlib.util
     import subprocess
 
+    check_seed_option(args.seed, ArgumentError)
     if importlib.util.find_spec("solara") is None:
         raise ArgumentError("aisim web needs the web extra: pip install 'aisim[web]'")
     from sim.scenario import load_scenario

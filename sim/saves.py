@@ -24,6 +24,21 @@ FORMAT = "aisim-save"
 VERSION = 1
 MAX_SAVE_BYTES = 5_000_000
 MAX_SEED = 2**63 - 1  # the seeds a save holds, so the seeds a run, a game or a sweep takes (one home)
+SEED_RANGE = "from 0 to 2**63-1"
+
+
+def seed_problem(seed: int) -> str | None:
+    """What is wrong with ``seed`` as a run's or a game's seed (None: nothing): the one range check."""
+    return None if 0 <= seed <= MAX_SEED else f"expected a seed {SEED_RANGE}, got {seed}"
+
+
+def check_seed_option(seed: int, error_type: type[UserError]) -> int:
+    """``--seed``'s value, or ``error_type`` saying the range (exit code 2)."""
+    if seed_problem(seed):
+        raise error_type(f"--seed must be {SEED_RANGE}, got {seed}")
+    return seed
+
+
 MAX_DEPTH = 64  # a save nests about 8 levels; anything far deeper is not a save
 # Decision keys other than lever names: an event answer, or a role's decision (a mapping).
 ROLE_PREFIXES = ("firm:", "partner:")
@@ -115,8 +130,8 @@ def parse_save(data: Any, source: str) -> SavedGame:
     if block.get("content_hash") != scenario.content_hash:
         raise _fail(source, "the saved scenario does not match its content_hash (edited or corrupt)", "scenario")
     seed = data.get("seed")
-    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
-        raise _fail(source, f"expected a seed from 0 to 2**63-1, got {_short(seed)}", "seed")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed_problem(seed):
+        raise _fail(source, f"expected a seed {SEED_RANGE}, got {_short(seed)}", "seed")
     reached = data.get("quarter")
     quarter = parse_quarter(reached) if isinstance(reached, str) else None
     if reached is not None and (quarter is None or not scenario.start <= quarter <= scenario.end + 1):

@@ -555,6 +555,8 @@ def resolve_scenario_path(name_or_path: str | None) -> Path:
     command line (and the Python API) may name a file anywhere; ``extends:`` and an
     experiment's ``scenario:`` go through :func:`referenced_scenario_path`.
     """
+    if name_or_path is not None and not name_or_path.strip():
+        raise ScenarioError(f"expected a bundled scenario name or a file path, got {name_or_path!r}")
     name = name_or_path or DEFAULT_SCENARIO
     if "\x00" in name:
         raise ScenarioError("a scenario name or path cannot contain a NUL byte")

@@ -130,7 +130,7 @@ def register(sub) -> None:
             help="a role your team(s) play (repeatable; hot-seat)",
         )
         game_handler = play.get_default("handler")
-        play.set_defaults(handler=lambda args: cmd_play_lesson(args) if args.lesson else game_handler(args))
+        play.set_defaults(handler=lambda args: cmd_play_lesson(args) if args.lesson is not None else game_handler(args))
 
 
 # ----------------------------------------------------------------------
@@ -264,21 +264,20 @@ def cmd_play_lesson(args) -> int:
 
     if not args.team or not args.team.strip():
         raise ClassroomArgumentError("--lesson needs --team NAME (saves are named by team and lesson)")
-    if args.scenario or args.load or args.set:
-        raise ClassroomArgumentError("--lesson plays the lesson's own scenario; drop SCENARIO, --load and --set")
+    from sim.game.commands import check_play_options, given
+
+    size = check_play_options(args)
+    other = (["SCENARIO"] if args.scenario is not None else []) + given(args, "load", "set", "seed", "tab", "event")
+    if other:
+        raise ClassroomArgumentError(
+            f"--lesson plays the lesson's own scenario and class seed; drop {', '.join(other)}"
+        )
     lesson = load_lesson(args.lesson)
     roles = args.role or [lesson.roles[0].id]
     for role in roles:
         lesson.role(role)
     if len(set(roles)) != len(roles):
         raise ClassroomArgumentError(f"--role: each role once, got {', '.join(roles)}")
-    from sim.game.commands import NO_DISPLAY_MESSAGE, GameArgumentError, display_available, parse_size
-
-    if not args.headless and not display_available():
-        raise GameArgumentError(NO_DISPLAY_MESSAGE)
-    size = parse_size(args.size) if args.size is not None else None
-    if args.autoplay is not None and args.autoplay < 0:
-        raise GameArgumentError(f"--autoplay must be >= 0, got {args.autoplay}")
     if args.headless:
         from sim.game.app import headless_environment
 

@@ -47,6 +47,7 @@ from sim import bundled
 from sim.core.files import read_user_text
 from sim.errors import ExperimentError, ScenarioError
 from sim.params import ParameterSpec, Value
+from sim.saves import MAX_SEED
 from sim.scenario import Scenario, canonical_json, load_scenario, path_inside_folder, referenced_scenario_path
 from sim.schema import (
     NAME,
@@ -109,7 +110,7 @@ TOP = Record(
         "futures": (BLOCK, None),
         "points": (Any_(), None),
         "replications": (Num(1, 100_000, integer=True), 1),
-        "seed": (Num(0, 2**63 - 1, integer=True), 0),
+        "seed": (Num(0, MAX_SEED, integer=True), 0),
         "seeding": (Str(choices=SEEDING), "common"),
         "keep": (Str(choices=KEEP), "yearly"),
     }

@@ -9,7 +9,7 @@ import time
 
 from sim.core.numbers import cli_decimal, cli_whole
 from sim.errors import UserError
-from sim.saves import MAX_SEED
+from sim.saves import check_seed_option
 
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
@@ -31,7 +31,9 @@ def register(sub) -> None:
         "(forecast preview processes, 0-16; 0 turns previews off; default one per core but one, 2-4).",
     )
     play.add_argument("scenario", nargs="?", default=None, help="bundled scenario name or YAML path")
-    play.add_argument("--seed", type=cli_whole, default=0, metavar="S", help="random seed (default: 0)")
+    play.add_argument(
+        "--seed", type=cli_whole, default=None, metavar="S", help="random seed of a new game (default: 0)"
+    )
     play.add_argument("--lang", choices=LANGUAGES, default=None, help="language (default: the last one used, else en)")
     play.add_argument(
         "--size", default=None, metavar="WxH", help="window size (default: the last one used, else 1280x800)"
@@ -98,29 +100,47 @@ NO_DISPLAY_MESSAGE = (
 )
 
 
-def cmd_play(args) -> int:
-    """``aisim play``: check every argument, then open the game (or run it headless)."""
+def check_play_options(args) -> tuple[int, int] | None:
+    """The checks every ``aisim play`` shares, with or without ``--lesson``; returns the ``--size`` asked for."""
     if not args.headless and not display_available():
         raise GameArgumentError(NO_DISPLAY_MESSAGE)
     size = parse_size(args.size) if args.size is not None else None
-    if not 0 <= args.seed <= MAX_SEED:  # a save holds no other: the game could never be resumed
-        raise GameArgumentError(f"--seed must be from 0 to 2**63-1, got {args.seed}")
+    if args.seed is not None:  # a save holds no other: the game could never be resumed
+        check_seed_option(args.seed, GameArgumentError)
     if args.autoplay is not None and args.autoplay < 0:
         raise GameArgumentError(f"--autoplay must be >= 0, got {args.autoplay}")
-    if args.screenshot and not args.screenshot.lower().endswith(".png"):
+    if args.screenshot is not None and not args.screenshot.lower().endswith(".png"):
         raise GameArgumentError(f"--screenshot: expected a .png file name, got {args.screenshot!r}")
-    if args.load and args.scenario:
+    return size
+
+
+def given(args, *options: str) -> list[str]:
+    """The ``options`` (destinations: ``"load"``, ``"set"``) given on the command line, as ``--load`` etc."""
+    return [f"--{o.replace('_', '-')}" for o in options if getattr(args, o, None) not in (None, [], False)]
+
+
+def cmd_play(args) -> int:
+    """``aisim play``: check every argument, then open the game (or run it headless)."""
+    size = check_play_options(args)
+    lesson_only = given(args, "team", "role")
+    if lesson_only:
+        verb = "belongs" if len(lesson_only) == 1 else "belong"
+        raise GameArgumentError(f"{' and '.join(lesson_only)} {verb} to a lesson game: add --lesson NAME")
+    if args.load is not None and args.scenario is not None:
         raise GameArgumentError("give a SCENARIO or --load FILE, not both")
+    if args.load is not None and args.seed is not None:
+        raise GameArgumentError("--seed starts a new game; a saved game goes on with its own seed (drop --seed)")
+    seed = 0 if args.seed is None else args.seed
     # Check every input before a window opens, so errors are one line and exit 2.
     from sim.scenario import load_scenario
 
     saved = None
     scenario = None
-    if args.load:
+    if args.load is not None:
         from sim.saves import load_save
 
         saved = load_save(args.load)
-    elif args.scenario or args.autoplay is not None or args.set:
+    elif args.scenario is not None or args.autoplay is not None or args.set:
         scenario = load_scenario(args.scenario)
     levers = {}
     if args.set:
@@ -141,7 +161,7 @@ def cmd_play(args) -> int:
     from sim.game.session import GameSession
 
     try:
-        app = App(size=size, lang=args.lang, scenario=scenario, seed=args.seed, ui_scale=args.ui_scale)
+        app = App(size=size, lang=args.lang, scenario=scenario, seed=seed, ui_scale=args.ui_scale)
     except pygame.error as exc:
         raise GameArgumentError(f"cannot open a window ({exc}); run with --headless or on a display") from None
     if not args.headless and pygame.display.get_driver() in NO_DRIVER:
@@ -156,7 +176,7 @@ def cmd_play(args) -> int:
             app.show(EndScreen)
     elif args.autoplay is not None or levers:
         assert scenario is not None  # loaded above for --autoplay and --set
-        session = GameSession(scenario, args.seed)
+        session = GameSession(scenario, seed)
         for name, value in levers.items():
             session.set_lever(name, value)
         app.start_game(session)

@@ -17,7 +17,7 @@ from sim.game import charts, units
 from sim.game.i18n import pick
 from sim.game.screens.base import GuiItems, Screen, escape
 from sim.game.session import GameSession, autosave_path, save_dir
-from sim.saves import MAX_SEED
+from sim.saves import seed_problem
 from sim.scenario import Scenario, bundled_scenarios, load_scenario
 
 _LOADED: dict[tuple[str, float], Scenario] = {}
@@ -227,8 +227,9 @@ class StartScreen(Screen):
     def checked_seed(self) -> int | None:
         """The typed seed if a game can use it (and save it), else None with the error shown."""
         seed = self.seed()
-        if not 0 <= seed <= MAX_SEED:
-            self.failure = OverrideError(f"expected a seed from 0 to 2**63-1, got {seed}")
+        problem = seed_problem(seed)
+        if problem:
+            self.failure = OverrideError(problem)
             return None
         return seed
 

@@ -1,0 +1,82 @@
+"""Arguments every command shares rules for: no empty text anywhere, options that only apply to another
+kind of game are refused rather than ignored (each once silently ignored)."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+
+from sim.cli import build_parser, main
+
+
+def _leaf_commands(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()):
+    """(command path, its parser) for each command that runs something."""
+    subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    if not subs:
+        yield path, parser
+    for action in subs:
+        for name, sub in action.choices.items():
+            yield from _leaf_commands(sub, (*path, name))
+
+
+def _string_arguments():
+    """(command path, argv filling what the command requires, the argument made empty, how it is written)."""
+    for path, parser in _leaf_commands(build_parser()):
+        positionals = [a for a in parser._actions if not a.option_strings]
+        required = [a for a in parser._actions if a.option_strings and a.required]
+        for target in parser._actions:
+            takes_text = target.type is None and target.nargs != 0 and target.choices is None
+            if not takes_text or isinstance(target, argparse._HelpAction):
+                continue
+            argv = list(path)
+            for action in positionals:
+                argv.append("" if action is target else "x")
+            for action in required:
+                if action is not target:
+                    argv += [action.option_strings[0], "x"]
+            if target.option_strings:
+                argv += [target.option_strings[0], ""]
+            name = (
+                max(target.option_strings, key=len) if target.option_strings else target.metavar or target.dest.upper()
+            )
+            yield pytest.param(argv, name, id=" ".join(path) + " " + str(name))
+
+
+@pytest.mark.parametrize(("argv", "name"), list(_string_arguments()))
+def test_every_text_argument_refuses_empty_text(argv, name, capsys, tmp_path, monkeypatch):
+    """``aisim run ''`` ran the default scenario and ``--load ''`` read the current folder as a save."""
+    monkeypatch.chdir(tmp_path)
+    code = main(argv)
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"{name}: got empty text" in err and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+def test_the_walk_covers_the_commands_people_use():
+    names = {param.id for param in _string_arguments()}
+    for expected in ("run SCENARIO", "play --load", "play --screenshot", "sweep EXPERIMENT", "class report --out"):
+        assert expected in names
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["play", "--headless", "--load", "game.json", "--seed", "5"], "a saved game goes on with its own seed"),
+        (["play", "--headless", "--team", "blue"], "--team belongs to a lesson game"),
+        (["play", "--headless", "--role", "firm", "--team", "a"], "--team and --role belong to a lesson game"),
+        (["play", "--headless", "--lesson", "basic-act-startups", "--team", "a", "--seed", "3"], "drop --seed"),
+        (["play", "--headless", "--lesson", "basic-act-startups", "--team", "a", "--tab", "news"], "drop --tab"),
+        (["play", "--headless", "--lesson", "basic-act-startups", "--team", "a", "--autoplay", "-1"], "--autoplay"),
+        (["play", "--headless", "--lesson", "basic-act-startups", "--team", "a", "--screenshot", "a.jpg"], ".png"),
+        (["web", "--seed", "-1"], "--seed must be from 0 to 2**63-1"),
+    ],
+)
+def test_play_options_for_another_kind_of_game_are_refused(argv, message, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path / "saves"))
+    code = main(argv)
+    err = capsys.readouterr().err
+    assert code == 2 and message in err and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
