@@ -214,12 +214,11 @@ def check_common_arguments(args) -> None:
         raise ArgumentError(f"--workers must be from 1 to {MAX_WORKERS}, got {workers}")
     screenshot = getattr(args, "screenshot", None)
     if screenshot:
-        folder = Path(screenshot).parent
-        probe = folder
-        while not probe.exists() and probe != probe.parent:
-            probe = probe.parent
-        if not probe.is_dir() or not os.access(probe, os.W_OK | os.X_OK):
-            raise ArgumentError(f"--screenshot: cannot write into {folder} (not a writable folder)")
+        from sim.core.files import folder_write_problem
+
+        problem = folder_write_problem(Path(screenshot).parent)
+        if problem:
+            raise ArgumentError(f"--screenshot: {problem}")
 
 
 def _seed_list(args) -> list[int]:

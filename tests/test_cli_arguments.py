@@ -80,3 +80,35 @@ def test_play_options_for_another_kind_of_game_are_refused(argv, message, capsys
     err = capsys.readouterr().err
     assert code == 2 and message in err and "Traceback" not in err
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("lesson", [[], ["--lesson", "basic-act-startups", "--team", "a"]])
+def test_an_unusable_save_folder_is_refused_before_the_game_starts(lesson, capsys, tmp_path, monkeypatch):
+    """AISIM_SAVE_DIR naming a file let the game play on with every autosave and setting silently lost."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("AISIM_SAVE_DIR", str(blocker))
+    code = main(["play", "--headless", "--autoplay", "1", *lesson])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert f"AISIM_SAVE_DIR={blocker}: cannot create the folder: {blocker} is not a folder" in err
+    assert blocker.read_text() == "not a folder"
+
+
+def test_an_unusable_default_save_folder_is_said_and_the_game_still_plays(capsys, tmp_path, monkeypatch):
+    blocker = tmp_path / "home-is-a-file"
+    blocker.write_text("")
+    monkeypatch.delenv("AISIM_SAVE_DIR", raising=False)
+    monkeypatch.setenv("HOME", str(blocker))
+    code = main(["play", "--headless"])
+    err = capsys.readouterr().err
+    assert code == 0
+    assert "aisim: note: games and settings will not be saved" in err and "set AISIM_SAVE_DIR" in err
+
+
+def test_a_screenshot_into_a_file_names_what_is_in_the_way(capsys, tmp_path):
+    blocker = tmp_path / "shots"
+    blocker.write_text("")
+    code = main(["play", "--headless", "--screenshot", str(blocker / "a.png")])
+    err = capsys.readouterr().err
+    assert code == 2 and f"--screenshot: cannot create the folder: {blocker} is not a folder" in err

@@ -301,14 +301,23 @@ def check_output_folder(
                     f"move them elsewhere first, or choose another {option}",
                     file=str(out),
                 )
-    probe = out if out.exists() else out.parent
+    problem = folder_write_problem(out)
+    if problem:
+        raise OutputError(problem, file=str(out))
+    return out
+
+
+def folder_write_problem(folder: Path) -> str | None:
+    """Why new files cannot go into ``folder`` (it, or the parents it would be created in, is not a
+    folder or not writable); None when they can."""
+    probe = folder
     while not probe.exists() and probe != probe.parent:
         probe = probe.parent
     if not probe.is_dir():
-        raise OutputError(f"cannot create the folder: {probe} is not a folder", file=str(out))
+        return f"cannot create the folder: {probe} is not a folder"
     if not os.access(probe, os.W_OK | os.X_OK):
-        raise OutputError("cannot write here (permission denied)", file=str(out))
-    return out
+        return f"cannot write here (permission denied on {probe})"
+    return None
 
 
 def _pid_alive(pid: int) -> bool:

@@ -22,7 +22,6 @@ out of ``parts/`` are still read.
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
 from collections.abc import Iterable, Mapping
@@ -37,6 +36,7 @@ from sim.core.files import (
     FolderLock,
     atomic_write,
     check_output_folder,
+    folder_write_problem,
     read_user_bytes,
 )
 from sim.core.files import atomic_write_text as _atomic_write_text
@@ -192,11 +192,9 @@ class ResultStore:
                 "folder exists, is not empty and holds no sweep (no manifest.json); choose another --out",
                 file=str(root),
             )
-        probe = root
-        while not probe.exists():
-            probe = probe.parent
-        if not os.access(probe, os.W_OK | os.X_OK):
-            raise OutputError("cannot write here (permission denied)", file=str(root))
+        problem = folder_write_problem(root)
+        if problem:
+            raise OutputError(problem, file=str(root))
         return None
 
     @classmethod

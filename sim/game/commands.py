@@ -111,7 +111,28 @@ def check_play_options(args) -> tuple[int, int] | None:
         raise GameArgumentError(f"--autoplay must be >= 0, got {args.autoplay}")
     if args.screenshot is not None and not args.screenshot.lower().endswith(".png"):
         raise GameArgumentError(f"--screenshot: expected a .png file name, got {args.screenshot!r}")
+    check_save_dir()
     return size
+
+
+def check_save_dir(environ=os.environ) -> None:
+    """Games and settings are saved in :func:`~sim.game.session.save_dir`: refuse an unusable
+    ``AISIM_SAVE_DIR`` (exit code 2), and say so when the default folder cannot be written (the game
+    still plays, its autosave and settings would be lost without a word)."""
+    from sim.core.files import folder_write_problem
+    from sim.game.session import SAVE_DIR_ENV, save_dir
+
+    folder = save_dir()
+    problem = folder_write_problem(folder)
+    if problem is None:
+        return
+    if environ.get(SAVE_DIR_ENV):
+        raise GameArgumentError(f"{SAVE_DIR_ENV}={folder}: {problem}; point it at a folder you can write")
+    print(
+        f"aisim: note: games and settings will not be saved: {folder}: {problem} "
+        f"(set {SAVE_DIR_ENV} to a folder you can write)",
+        file=sys.stderr,
+    )
 
 
 def given(args, *options: str) -> list[str]:

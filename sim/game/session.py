@@ -27,9 +27,12 @@ MAX_UNDO = 16  # undo points kept (~6 MB each for the full Korea scenario)
 AUTOPLAY_UNDO_EVERY = 4
 
 
+SAVE_DIR_ENV = "AISIM_SAVE_DIR"
+
+
 def save_dir() -> Path:
     """Where the game keeps its autosave (``$AISIM_SAVE_DIR`` or ``~/.aisim``)."""
-    return Path(os.environ.get("AISIM_SAVE_DIR") or Path.home() / ".aisim").expanduser()
+    return Path(os.environ.get(SAVE_DIR_ENV) or Path.home() / ".aisim").expanduser()
 
 
 def autosave_path() -> Path:
