@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sim.classroom import commands as classroom_commands
 from sim.core.numbers import cli_whole
-from sim.errors import UserError
+from sim.errors import Terminated, UserError, interrupt_exit_code, sigterm_as_interrupt
 from sim.experiments import commands as experiment_commands
 from sim.game import commands as game_commands
 from sim.saves import check_seed_option
@@ -150,19 +150,20 @@ def main(argv: list[str] | None = None) -> int:
     """Run the ``aisim`` command with ``argv`` (default: the process's); returns the exit code."""
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
-        if not getattr(args, "handler", None):
-            parser.print_help()
-            return 0
-        check_no_empty_text(args, argument_names(parser, args))
-        check_common_arguments(args)
-        return int(args.handler(args) or 0)
+        with sigterm_as_interrupt():  # kill (SIGTERM) stops a command as Ctrl-C does: cleanly, and saying so
+            args = parser.parse_args(argv)
+            if not getattr(args, "handler", None):
+                parser.print_help()
+                return 0
+            check_no_empty_text(args, argument_names(parser, args))
+            check_common_arguments(args)
+            return int(args.handler(args) or 0)
     except UserError as exc:
         print(f"aisim: error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("aisim: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        print("aisim: stopped (SIGTERM)" if isinstance(exc, Terminated) else "aisim: interrupted", file=sys.stderr)
+        return interrupt_exit_code(exc)
     except BrokenPipeError:
         return 0
 

@@ -6,6 +6,11 @@ anything else is a bug and stays loud.
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import threading
+from collections.abc import Iterator
+
 
 class UserError(Exception):
     """A problem with something the user gave us (a file, an argument, a value).
@@ -89,3 +94,30 @@ def report_bug(what: str, error: BaseException) -> None:
 
     print(f"aisim: {what}:", file=sys.stderr)
     traceback.print_exception(error, file=sys.stderr)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``kill``, a scheduler's time limit), raised where Ctrl-C would be (see :func:`sigterm_as_interrupt`):
+    a stopped command then cleans up, keeps finished work and says so as it does after Ctrl-C."""
+
+
+def interrupt_exit_code(interrupt: BaseException) -> int:
+    """The shell's exit code for a command stopped by ``interrupt``: 143 for SIGTERM, 130 for Ctrl-C."""
+    return 143 if isinstance(interrupt, Terminated) else 130
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """Within the block, SIGTERM raises :class:`Terminated` in the main thread (elsewhere: no change)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

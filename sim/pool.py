@@ -30,6 +30,7 @@ def _init_worker(parent_pid: int, setup: tuple[Callable[..., Any], tuple] | None
     which environment variables cannot shrink any more, hence threadpoolctl.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a forked worker would inherit the parent's (sim.errors)
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(1)

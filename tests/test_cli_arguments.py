@@ -112,3 +112,32 @@ def test_a_screenshot_into_a_file_names_what_is_in_the_way(capsys, tmp_path):
     code = main(["play", "--headless", "--screenshot", str(blocker / "a.png")])
     err = capsys.readouterr().err
     assert code == 2 and f"--screenshot: cannot create the folder: {blocker} is not a folder" in err
+
+
+def test_sigterm_stops_a_command_as_ctrl_c_does_and_the_handler_is_put_back(capsys, monkeypatch):
+    """kill (SIGTERM) ended a command with no word and no clean-up (a sweep's workers left to notice)."""
+    import os
+    import signal
+
+    from sim import cli
+    from sim.errors import Terminated, interrupt_exit_code
+
+    before = signal.getsignal(signal.SIGTERM)
+
+    def killed(args):
+        os.kill(os.getpid(), signal.SIGTERM)
+        raise AssertionError("SIGTERM did not stop the command")
+
+    parser = cli.build_parser
+    monkeypatch.setattr(cli, "build_parser", lambda: _with_handler(parser(), "run", killed))
+    assert main(["run"]) == 143
+    assert capsys.readouterr().err.strip() == "aisim: stopped (SIGTERM)"
+    assert signal.getsignal(signal.SIGTERM) is before
+    assert interrupt_exit_code(Terminated()) == 143 and interrupt_exit_code(KeyboardInterrupt()) == 130
+
+
+def _with_handler(parser: argparse.ArgumentParser, command: str, handler) -> argparse.ArgumentParser:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            action.choices[command].set_defaults(handler=handler)
+    return parser

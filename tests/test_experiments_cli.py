@@ -100,7 +100,7 @@ def wait_for_records(out: Path, count: int, process: subprocess.Popen, timeout: 
 
 
 @pytest.mark.skipif(os.name != "posix", reason="uses POSIX signals")
-def test_kill_then_ctrl_c_then_resume_finishes_without_duplicates(tmp_path):
+def test_kill_then_ctrl_c_then_sigterm_then_resume_finishes_without_duplicates(tmp_path):
     experiment = tmp_path / "many.yaml"
     experiment.write_text(MANY, encoding="utf-8")
     out = tmp_path / "out"
@@ -126,6 +126,18 @@ def test_kill_then_ctrl_c_then_resume_finishes_without_duplicates(tmp_path):
     assert "interrupted" in err and "Traceback" not in err
     after_interrupt = {i for r in committed(out) for i in r["ok"]}
     assert after_crash < after_interrupt
+
+    # kill (SIGTERM) stopped the sweep without a word, its workers left to notice the parent gone
+    tag = f"term-{os.getpid()}-{time.monotonic_ns()}"
+    terminated = start_sweep(experiment, out, tag)
+    wait_for_records(out, len(committed(out)) + 2, terminated)
+    terminated.send_signal(signal.SIGTERM)
+    _, err = terminated.communicate(timeout=60)
+    assert terminated.returncode == 143, err
+    assert "aisim: stopped (SIGTERM);" in err and "runs kept in" in err and "Traceback" not in err
+    assert tagged_processes(tag) == []  # its workers were shut down with it
+    after_term = {i for r in committed(out) for i in r["ok"]}
+    assert after_interrupt < after_term
 
     finished = subprocess.run(
         [sys.executable, "-m", "sim", "sweep", str(experiment), "--out", str(out), "--workers", "2", "--quiet"],

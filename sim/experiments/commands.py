@@ -10,7 +10,7 @@ from concurrent.futures import BrokenExecutor
 from pathlib import Path
 
 from sim.core.numbers import cli_whole
-from sim.errors import UserError
+from sim.errors import Terminated, UserError, interrupt_exit_code
 
 
 class SweepArgumentError(UserError):
@@ -192,15 +192,16 @@ def _sweep_locked(args, experiment, design, out: Path, shape: str, backend: str)
                 progress=update,
             )
             if report.interrupted:
-                raise KeyboardInterrupt
-    except KeyboardInterrupt:
+                raise report.interrupt or KeyboardInterrupt()
+    except KeyboardInterrupt as exc:
         close()
+        how = "stopped (SIGTERM)" if isinstance(exc, Terminated) else "interrupted"
         print(
-            f"aisim: interrupted; {_kept(out, experiment):,} of {design.total_runs:,} runs kept in {out}/. "
+            f"aisim: {how}; {_kept(out, experiment):,} of {design.total_runs:,} runs kept in {out}/. "
             "Run the same command again to finish the rest.",
             file=sys.stderr,
         )
-        return 130
+        return interrupt_exit_code(exc)
     except BrokenExecutor as exc:
         close()
         print(

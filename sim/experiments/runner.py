@@ -102,6 +102,7 @@ class SweepReport:
     ok: int = 0
     failed: int = 0
     interrupted: bool = False
+    interrupt: KeyboardInterrupt | None = field(default=None, repr=False)  # what stopped it: Ctrl-C or SIGTERM
     seconds: float = 0.0
     run_seconds: float = 0.0  # time spent inside runs, summed over workers
     cpu_seconds: float = 0.0  # CPU time of those runs (less than run_seconds when cores are shared)
@@ -214,8 +215,8 @@ def run_sweep(
                 progress(report.ok, report.failed)
             if time.monotonic() - last_flush >= flush_seconds:
                 flush()
-    except KeyboardInterrupt:
-        report.interrupted = True
+    except KeyboardInterrupt as exc:
+        report.interrupted, report.interrupt = True, exc
         # keep what already finished; the rest is cancelled below
         collect([f for f in in_flight if f.done() and not f.cancelled()], lost_ok=True)
     finally:
