@@ -259,12 +259,13 @@ def default_out_dir(scenario: Scenario) -> Path:
     return Path("runs") / f"{scenario.name}-{stamp}"
 
 
-def check_out_dir(out: Path, force: bool = False) -> None:
+def check_out_dir(out: Path, force: bool = False, kind: str = "run") -> None:
     """Refuse an output folder we cannot or should not write, before any work is done.
 
-    See :func:`sim.core.files.check_output_folder`: ``--force`` replaces only an earlier aisim result.
+    See :func:`sim.core.files.check_output_folder`: ``--force`` replaces only an earlier aisim result
+    of the same ``kind`` (``"run"``, ``"report"``).
     """
-    check_output_folder(out, force)
+    check_output_folder(out, force, kind=kind)
 
 
 def write_run(

@@ -197,3 +197,45 @@ def test_a_reworded_lesson_still_reads_the_class_saves_but_a_changed_one_does_no
     write_small_lesson(tmp_path, changed)
     assert main(["debrief", str(save), "--out", str(tmp_path / "d2"), "--workers", "1"]) == 2
     assert "different version of lesson" in capsys.readouterr().err
+
+
+def test_force_replaces_only_the_kind_of_result_the_command_writes(class_folder, tmp_path, capsys):
+    """`debrief --out SWEEP --force` replaced a whole sweep's results with one index.html, and `class report
+    --force` (like the game's debrief button, a second time) refused its own earlier report."""
+    _, saves = class_folder
+    report = tmp_path / "report"
+    args = ["class", "report", str(saves), "--out", str(report), "--seeds", "2", "--workers", "1"]
+    assert main(args) == 0
+    assert json.loads((report / "report.json").read_text())["report"] == "class report"
+    assert main([*args, "--force"]) == 0, capsys.readouterr().err  # a report replaces a report
+    debrief = ["debrief", str(saves / "blue.json"), "--workers", "1", "--force", "--out"]
+    assert main([*debrief, str(report)]) == 0
+    assert not (report / "teams.csv").exists()
+
+    sweep = tmp_path / "sweep"
+    assert main(["sweep", "quick-look", "--out", str(sweep), "--quiet", "--workers", "1"]) == 0
+    pack = tmp_path / "pack"
+    assert main(["class", "new", "partnerships-lock-in", "--out", str(pack)]) == 0
+    capsys.readouterr()
+    for command, held in (
+        ([*debrief, str(sweep)], "sweep"),
+        (["run", "--seeds", "1", "--force", "--out", str(sweep)], "sweep"),
+        (["class", "new", "partnerships-lock-in", "--force", "--out", str(sweep)], "sweep"),
+        ([*debrief, str(pack)], "class pack"),
+        (["run", "--seeds", "1", "--force", "--out", str(report)], "report"),
+    ):
+        before = sorted(p.relative_to(tmp_path) for p in (tmp_path / command[-1]).rglob("*"))
+        assert main(command) == 2
+        err = capsys.readouterr().err
+        assert f"--force refused: the folder holds an aisim {held}" in err, err
+        assert sorted(p.relative_to(tmp_path) for p in (tmp_path / command[-1]).rglob("*")) == before
+
+
+def test_the_games_debrief_button_writes_again_over_its_own_debrief(class_folder):
+    from sim.classroom.debrief import write_debrief
+
+    _, saves = class_folder
+    out = saves / "blue-debrief"
+    write_debrief([saves / "blue.json"], out, force=True, workers=1)
+    write_debrief([saves / "blue.json"], out, force=True, workers=1)  # refused before: no marker
+    assert (out / "index.html").exists()

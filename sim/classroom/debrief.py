@@ -9,6 +9,7 @@ seed revealed, and the lesson's debrief questions.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -18,7 +19,7 @@ from typing import Any
 from sim.classroom.html import Markup, esc, line_chart, page, range_bar, range_legend, table
 from sim.classroom.lesson import Lesson, Role
 from sim.classroom.scoring import FairScore, explain_difference, fair_score, luck_word
-from sim.core.files import write_folder
+from sim.core.files import REPORT_FORMAT, REPORT_MARKER, write_folder
 from sim.game import units
 from sim.game.i18n import deal_label, display_name, pick
 from sim.model.outcomes import METRICS
@@ -487,18 +488,21 @@ def debrief_html(games: Sequence[TeamGame], lang: str = "en", workers=None) -> s
 
 def write_debrief(paths: Sequence[Path], out: Path, lang: str = "en", workers=None, force: bool = False) -> Path:
     """Write ``out/index.html`` for the given saves. Raises SaveFileError / LessonError / OutputError."""
-    check_out_dir(out, force)
+    check_out_dir(out, force, "report")
     games = [open_game(Path(p), search=[Path(p).parent, Path(p).parent.parent]) for p in paths]
     text = debrief_html(games, lang, workers)
     return write_html_folder(out, {"index.html": text}, force)
 
 
-def write_html_folder(out: Path, files: Mapping[str, str], force: bool = False) -> Path:
-    """Write text files into ``out`` atomically (:func:`sim.core.files.write_folder`)."""
-    check_out_dir(out, force)
+def write_html_folder(out: Path, files: Mapping[str, str], force: bool = False, what: str = "debrief") -> Path:
+    """Write text files into ``out`` atomically (:func:`sim.core.files.write_folder`), with the marker that
+    lets ``--force`` replace this report, and only a report, later (``what``: which report it is)."""
+    check_out_dir(out, force, "report")
 
     def fill(staging: Path) -> None:
         for name, text in files.items():
             (staging / name).write_text(text, encoding="utf-8")
+        marker = {"format": REPORT_FORMAT, "report": what, "files": sorted(files)}
+        (staging / REPORT_MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
 
     return write_folder(out, fill, "the report")

@@ -111,7 +111,7 @@ def write_class_pack(lesson_name: str, out: Path, force: bool = False) -> Path:
     """
     lesson = load_lesson(lesson_name)
     source = resolve_lesson_path(lesson_name)
-    check_output_folder(out, force)
+    check_output_folder(out, force, kind="class pack")
     notes = notes_path(source)
     reference = str(lesson.data["scenario"])
     local = None if BUNDLED_NAME.fullmatch(reference) else load_scenario(source.parent / reference)

@@ -348,7 +348,7 @@ def write_class_report(
     saves: Path, out: Path, seeds: int | None = None, workers=None, lang: str = "en", force: bool = False, progress=None
 ) -> tuple[Path, str]:
     """Write ``out/index.html`` and ``out/teams.csv``; returns (out, a text summary)."""
-    check_out_dir(out, force)
+    check_out_dir(out, force, "report")
     games, refused = collect_saves(saves)
     lesson = games[0].lesson if games else None
     seed_list = class_seeds(lesson, seeds)
@@ -361,6 +361,7 @@ def write_class_report(
             "teams.csv": teams_csv(results, ranks),
         },
         force,
+        "class report",
     )
     lines = [f"{len(games)} team save(s) reported over {len(seed_list)} seeds; {len(refused)} refused"]
     for i in sorted(range(len(results)), key=lambda i: (results[i].role.id, ranks[i][0])):

@@ -35,6 +35,8 @@ STALE_PARTIAL_SECONDS = 3600.0  # a staging folder without a live owner older th
 RUN_MARKER = "run.json"
 SWEEP_MARKER = "manifest.json"
 PACK_MARKER = "class-pack.json"  # a class pack (aisim class new); its saves/ holds the students' work
+REPORT_MARKER = "report.json"  # an HTML report (aisim debrief, aisim class report)
+REPORT_FORMAT = "aisim-report"
 
 
 # ---------------------------------------------------------------------------- reading
@@ -217,11 +219,12 @@ def _json_file(path: Path, limit: int = 5_000_000) -> dict | None:
 
 
 def holds_aisim_result(folder: Path) -> str | None:
-    """``"run"``, ``"sweep"`` or ``"class pack"`` if ``folder`` holds an earlier aisim result, else None.
+    """``"run"``, ``"sweep"``, ``"class pack"`` or ``"report"`` if ``folder`` holds an earlier aisim
+    result, else None.
 
     A run folder has a ``run.json`` with the keys aisim writes; a sweep folder a
-    ``manifest.json`` with aisim's sweep schema; a class pack a ``class-pack.json`` of aisim's
-    format. A file that merely has the name does not count.
+    ``manifest.json`` with aisim's sweep schema; a class pack a ``class-pack.json`` and a report
+    a ``report.json``, each of aisim's format. A file that merely has the name does not count.
     """
     run = _json_file(folder / RUN_MARKER)
     if run is not None and {"scenario_hash", "seeds", "versions"} <= set(run):
@@ -232,6 +235,9 @@ def holds_aisim_result(folder: Path) -> str | None:
     pack = _json_file(folder / PACK_MARKER)
     if pack is not None and pack.get("format") == "aisim-class-pack":
         return "class pack"
+    report = _json_file(folder / REPORT_MARKER)
+    if report is not None and report.get("format") == REPORT_FORMAT:
+        return "report"
     return None
 
 
@@ -255,11 +261,13 @@ def check_output_folder(
     *,
     option: str = "--out",
     allow_existing: Callable[[Path], bool] | None = None,
+    kind: str | None = None,
 ) -> Path:
     """Refuse an output folder that cannot or should not be written, before any work is done.
 
     A folder that exists and is not empty is refused unless ``force`` is given *and* it
-    holds an earlier aisim result (:func:`holds_aisim_result`); the working folder, home
+    holds an earlier aisim result (:func:`holds_aisim_result`) of the ``kind`` the caller writes
+    (a debrief never replaces a sweep's results); the working folder, home
     and file-system roots are never replaced. Symbolic links are refused with a message
     naming their target. ``allow_existing(folder)`` may accept a non-empty folder (a sweep
     resuming its own results). Raises :class:`OutputError`; writes nothing.
@@ -287,7 +295,13 @@ def check_output_folder(
             if held is None:
                 raise OutputError(
                     "--force refused: the folder does not hold an earlier aisim result (no aisim run.json, "
-                    f"manifest.json or class-pack.json), so it is left untouched; choose another {option}",
+                    f"manifest.json, class-pack.json or report.json), so it is left untouched; choose another {option}",
+                    file=str(out),
+                )
+            if kind is not None and held != kind:
+                raise OutputError(
+                    f"--force refused: the folder holds an aisim {held}, and this command writes a {kind}; "
+                    f"only a {kind} is replaced, so it is left untouched; choose another {option}",
                     file=str(out),
                 )
             saves = (
