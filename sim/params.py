@@ -256,11 +256,15 @@ class ParameterSpace:
     def parse_assignments(self, assignments: Iterable[str]) -> dict[str, Value]:
         """Parse ``--set NAME=VALUE`` strings into typed values."""
         out: dict[str, Value] = {}
+        given: dict[str, str] = {}
         for text in assignments:
             if "=" not in text:
                 raise OverrideError(f"--set {text!r}: expected NAME=VALUE")
             name, _, raw = text.partition("=")
             name = name.strip()
+            if name in given:
+                raise OverrideError(f"--set {text!r}: {name} is already set by --set {given[name]!r}; set it once")
+            given[name] = text
             try:
                 out.update(self.check({name: raw}))
             except OverrideError as exc:

@@ -241,7 +241,7 @@ PARAMETER = Record(
         "unit": (Localized(), lambda: {"en": "", "ko": ""}),
         "label": (Localized(), REQUIRED),
         "help": (Localized(), REQUIRED),
-        "options": (ListOf(ID), list),
+        "options": (ListOf(ID, unique_items=True), list),
         "group": (ID, "general"),
         "source": (Str(), ""),
     },

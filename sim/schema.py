@@ -173,10 +173,18 @@ class Localized(Field):
 
 
 class ListOf(Field):
-    """A list whose items all match one field (optionally with a minimum length and unique ids)."""
+    """A list whose items all match one field (optionally with a length range, unique ids or unique items)."""
 
-    def __init__(self, item: Field, min_len: int = 0, unique_key: str | None = None):
+    def __init__(
+        self,
+        item: Field,
+        min_len: int = 0,
+        unique_key: str | None = None,
+        max_len: int | None = None,
+        unique_items: bool = False,
+    ):
         self.item, self.min_len, self.unique_key = item, min_len, unique_key
+        self.max_len, self.unique_items = max_len, unique_items
         self.expected = "a list"
 
     def check(self, value, ctx, path):
@@ -184,7 +192,15 @@ class ListOf(Field):
             raise ctx.fail(path, f"expected a list, got {describe(value)}")
         if len(value) < self.min_len:
             raise ctx.fail(path, f"expected at least {self.min_len} item(s), got {len(value)}")
+        if self.max_len is not None and len(value) > self.max_len:
+            raise ctx.fail(path, f"expected at most {self.max_len:,} items, got {len(value):,}")
         out = [self.item.check(v, ctx, path + (i,)) for i, v in enumerate(value)]
+        if self.unique_items:
+            first: dict = {}
+            for i, item in enumerate(out):
+                if item in first:
+                    raise ctx.fail(path + (i,), f"{short_repr(item)} is listed twice (already item {first[item]})")
+                first[item] = i
         if self.unique_key:
             seen: dict[str, int] = {}
             for i, item in enumerate(out):

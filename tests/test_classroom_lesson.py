@@ -67,6 +67,15 @@ def test_strategies_become_decision_logs():
         ("partner: kakao_talk", "partner: kakao_tlk", "roles[1].partner", "did you mean 'kakao_talk'?"),
         ("firm: naver\n", "firm: navr\n", "roles[2].firm", "did you mean 'naver'?"),
         ("class_seeds: [0, 1, 2]", "class_seeds: [0, 1]", "class_seeds", "at least 3"),
+        # repeated or endless seeds were taken: a fair score over [1, 1, 1] is one seed's
+        ("class_seeds: [0, 1, 2]", "class_seeds: [0, 1, 1]", "class_seeds[2]", "1 is listed twice (already item 1)"),
+        ("class_seeds: [0, 1, 2]", f"class_seeds: {list(range(1001))}", "class_seeds", "at most 1,000 items"),
+        (
+            "levers: [partnership_review,",
+            "levers: [partnership_review, partnership_review,",
+            "roles[0].levers[1]",
+            "twice",
+        ),
         ("quarters: 8", "quarters: 80", "quarters", "the lesson asks for 80"),
         ("at: 2024Q3", "at: 2031Q3", "events[0].at", "expected a quarter the lesson plays"),
         (

@@ -99,3 +99,15 @@ def test_preview_workers_variable_refuses_what_is_not_a_count(raw, monkeypatch):
         preview_workers()
     monkeypatch.setenv(WORKERS_ENV, " 3 ")
     assert preview_workers() == 3
+
+
+def test_a_parameter_set_twice_is_refused_naming_both():
+    """`--set x=1 --set x=2` kept the last silently."""
+    scenario = load_scenario("korea-2025")
+    with pytest.raises(UserError, match=r"adoption_speed is already set by --set 'adoption_speed=1'; set it once"):
+        scenario.parameters.parse_assignments(["adoption_speed=1", "adoption_speed=1.5"])
+
+
+@pytest.mark.parametrize(("argv", "message"), [(["lesson", "check", "x", "--seeds", "1001"], "from 1 to 1,000")])
+def test_class_seed_counts_are_bounded(argv, message, capsys):
+    assert main(argv) == 2 and message in capsys.readouterr().err

@@ -196,19 +196,19 @@ def cmd_lesson_new(args) -> int:
     return 0
 
 
-def _require_positive(args, *options: str) -> None:
-    """Refuse a count option (``--seeds``, ``--workers``) below 1, checking ``options`` in order."""
-    for option in options:
-        value = getattr(args, option)
-        if value is not None and value < 1:
-            raise ClassroomArgumentError(f"--{option} must be at least 1, got {value}")
+def _check_seed_count(args) -> None:
+    """Refuse a ``--seeds`` count below 1 or above what a lesson may list (:data:`MAX_CLASS_SEEDS`)."""
+    from sim.classroom.lesson import MAX_CLASS_SEEDS
+
+    if args.seeds is not None and not 1 <= args.seeds <= MAX_CLASS_SEEDS:
+        raise ClassroomArgumentError(f"--seeds must be from 1 to {MAX_CLASS_SEEDS:,}, got {args.seeds}")
 
 
 def cmd_lesson_check(args) -> int:
     """``aisim lesson check FILE``: print the check report; exit 2 when the lesson is not usable."""
     from sim.classroom.check import check_lesson
 
-    _require_positive(args, "seeds")  # --workers: checked for every subcommand by sim.cli
+    _check_seed_count(args)  # --workers: checked for every subcommand by sim.cli
     ok, lines = check_lesson(args.file, workers=args.workers, seeds=args.seeds)
     for line in lines:
         print(line)
@@ -228,7 +228,7 @@ def cmd_class_report(args) -> int:
     """``aisim class report SAVES_DIR --out DIR``: write the class report and print its summary."""
     from sim.classroom.report import write_class_report
 
-    _require_positive(args, "seeds")  # --workers: checked for every subcommand by sim.cli
+    _check_seed_count(args)  # --workers: checked for every subcommand by sim.cli
     bar = LazyProgress("replays")
     try:
         out, summary = write_class_report(

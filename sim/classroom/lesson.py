@@ -45,6 +45,8 @@ FIRM_METRICS = tuple(
     if name not in ("quarter", "firm", "name", "origin", "size", "active", "sovereign_team", "partners")
 )
 PARTNER_DEALS = ("integration", "exclusive", "equity")
+# A class report replays every team on every seed: 1,000 seeds of 30 teams is about an hour on two cores.
+MAX_CLASS_SEEDS = 1000
 REPO_LESSON_DIR = Path(__file__).resolve().parent.parent.parent / "lessons"
 
 
@@ -75,7 +77,7 @@ ROLE = Record(
         "label": (Localized(), REQUIRED),
         "firm": (ID, None),
         "partner": (ID, None),
-        "levers": (ListOf(ID), list),
+        "levers": (ListOf(ID, unique_items=True), list),
         "brief": (Localized(), None),
         "objectives": (ListOf(OBJECTIVE, min_len=1, unique_key="id"), REQUIRED),
     }
@@ -105,7 +107,10 @@ LESSON_FIELDS: dict[str, tuple[Any, Any]] = {
     "scenario": (Str(what="a bundled scenario name or a path"), REQUIRED),
     "minutes": (Num(5, 600, integer=True), 45),
     "quarters": (Num(1, 200, integer=True), REQUIRED),
-    "class_seeds": (ListOf(Num(0, 2**31 - 1, integer=True), min_len=3), REQUIRED),
+    "class_seeds": (
+        ListOf(Num(0, 2**31 - 1, integer=True), min_len=3, max_len=MAX_CLASS_SEEDS, unique_items=True),
+        REQUIRED,
+    ),
     "play_seed": (Num(0, 2**31 - 1, integer=True), None),
     "briefing": (Localized(), REQUIRED),
     "roles": (ListOf(ROLE, min_len=1, unique_key="id"), REQUIRED),
@@ -123,7 +128,7 @@ LESSON_HELP = {
     "scenario": "The scenario the lesson extends: a bundled name (`korea-2025`) or a path relative to the lesson file.",
     "minutes": "How long the class takes, for the teacher (default 45).",
     "quarters": "Quarters played from the scenario's start; the lesson's scenario ends there.",
-    "class_seeds": "The seeds every team's decisions are replayed on for the fair score (at least 3).",
+    "class_seeds": "The seeds every team's decisions are replayed on for the fair score (3 to 1,000 different seeds).",
     "play_seed": "The seed students play on (default: the first class seed).",
     "briefing": "What students read before the first quarter (English and Korean).",
     "roles": "Who decides: `regulator` (policy levers), `firm` (price, R&D, compute, Korean data, partner bids) or `partner` (which provider, on what terms). Roles no team takes follow the model's rules.",
