@@ -10,6 +10,7 @@ import contextlib
 import signal
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 
 class UserError(Exception):
@@ -64,6 +65,42 @@ def one_line(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
     if not text.isprintable():
         text = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def short_repr(value: Any, limit: int = 40) -> str:
+    """``repr`` of a user's value cut to about ``limit`` characters (errors never echo a whole file)."""
+    if isinstance(value, str) and len(value) > limit:
+        return repr(value[: limit - 3] + "...")
+    text = repr(value)
+    return text if len(text) <= limit + 2 else text[:limit] + "..."
+
+
+def kind_of(value: Any) -> str:
+    """What kind of value this is, without quoting it (for a whole file that is not what was expected)."""
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return "text" if isinstance(value, str) else describe(value)
+
+
+def describe(value: Any) -> str:
+    """Short description of a value for 'got ...' messages."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"boolean {value}"
+    if isinstance(value, (int, float)):
+        return f"number {value}"
+    if isinstance(value, str):
+        return f"text {short_repr(value)}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, (set, tuple)):
+        return "a set" if isinstance(value, set) else "a sequence"
+    return "a value of another kind"
 
 
 class ScenarioError(UserError):

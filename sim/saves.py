@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.core.files import atomic_write, read_user_text
-from sim.errors import SaveFileError, UserError
+from sim.errors import SaveFileError, UserError, describe, one_line
 from sim.scenario import Scenario, canonical_json, scenario_from_document
 from sim.timeline import parse_quarter, quarter_label
 
@@ -196,7 +196,7 @@ def _check_decision(scenario: Scenario, decision: dict, source: str, key: str) -
             if role_id not in known:
                 raise _fail(source, f"no {role} named {_short(role_id, 40)} in the saved scenario", where)
             if not isinstance(value, dict):
-                raise _fail(source, f"expected a mapping as the {role}'s decision, got {type(value).__name__}", where)
+                raise _fail(source, f"expected a mapping as the {role}'s decision, got {describe(value)}", where)
             from sim.classroom.lesson import check_firm_fields, check_partner_decision
 
             try:  # by the rules a lesson's decisions are checked with, so a bad one names this file and key
@@ -246,6 +246,14 @@ def _reject_constant(name: str) -> float:
     raise ValueError(f"{name} is not allowed, expected a finite number")
 
 
+def _whole_number(digits: str) -> int:
+    """A JSON integer, refused past the seeds' 19 digits with aisim's words (Python's own message past
+    4,300 digits names an interpreter setting)."""
+    if len(digits.lstrip("-")) > len(str(MAX_SEED)):
+        raise ValueError(f"a number with {len(digits.lstrip('-')):,} digits is too large (at most {MAX_SEED})")
+    return int(digits)
+
+
 def load_save(path: str | Path) -> SavedGame:
     """Read and validate a save file; raises :class:`SaveFileError` for any problem."""
     path = Path(path)
@@ -259,12 +267,12 @@ def load_save(path: str | Path) -> SavedGame:
             raise _fail(source, f"not an aisim save file ({exc.message})") from None
         raise
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        data = json.loads(text, parse_constant=_reject_constant, parse_int=_whole_number)
     except json.JSONDecodeError as exc:
         raise SaveFileError(f"not valid JSON: {exc.msg}", file=source, line=exc.lineno) from None
     except RecursionError:
         raise _fail(source, "nested too deeply; not an aisim save file") from None
     except ValueError as exc:  # a number with too many digits, or NaN/Infinity
-        raise _fail(source, f"not a valid save: {_short(str(exc), 100)}") from None
+        raise _fail(source, f"not a valid save: {one_line(str(exc), 150)}") from None
     _check_plain(data, source)
     return parse_save(data, source)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from sim import bundled
-from sim.errors import ScenarioError
+from sim.errors import ScenarioError, kind_of
 from sim.model.events import FIRM_LIMITS, SEGMENT_LIMITS
 from sim.model.outcomes import METRICS
 from sim.model.parameters import MODEL_CONSTANTS, NEEDED, PARTNERSHIP_REVIEW_OPTIONS, SEGMENTS
@@ -600,7 +600,7 @@ def _raw_sections(doc: LoadedYaml, path: Path, stack: tuple, allow_extends: bool
     """Merge this file's sections over its base's; each value keeps the document it came from."""
     ctx = Context(doc, ScenarioError)
     if not isinstance(doc.data, dict):
-        raise ctx.fail((), f"not an aisim scenario: expected a mapping of sections, got {type(doc.data).__name__}")
+        raise ctx.fail((), f"not an aisim scenario: expected a mapping of sections, got {kind_of(doc.data)}")
     if doc.data and not any(key in SECTIONS for key in doc.data):
         # say nothing of its content: it may be any YAML file on the machine
         raise ctx.fail((), "not an aisim scenario (none of its top-level keys is a scenario section)")

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sim.errors import UserError
+from sim.errors import UserError, describe, short_repr  # noqa: F401  (describe, short_repr: used here and re-exported)
 from sim.timeline import parse_quarter
 from sim.yamlio import LoadedYaml, format_path
 
@@ -42,31 +42,6 @@ class Context:
     def fail(self, path: tuple, message: str) -> UserError:
         """A user error at ``path`` of this document, naming the file and the line where known."""
         return self.error_type(message, file=self.doc.file, path=format_path(path), line=self.doc.line_of(path))
-
-
-def short_repr(value: Any, limit: int = 40) -> str:
-    """``repr`` of a user's value cut to about ``limit`` characters (errors never echo a whole file)."""
-    if isinstance(value, str) and len(value) > limit:
-        return repr(value[: limit - 3] + "...")
-    text = repr(value)
-    return text if len(text) <= limit + 2 else text[:limit] + "..."
-
-
-def describe(value: Any) -> str:
-    """Short description of a value for 'got ...' messages."""
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, bool):
-        return f"boolean {value}"
-    if isinstance(value, (int, float)):
-        return f"number {value}"
-    if isinstance(value, str):
-        return f"text {short_repr(value)}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
 
 
 class Field:

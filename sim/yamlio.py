@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from sim.core.files import MAX_USER_FILE_BYTES, read_user_text
-from sim.errors import UserError
+from sim.errors import UserError, describe
 
 MAX_FILE_BYTES = MAX_USER_FILE_BYTES
 MAX_DEPTH = 64  # bundled scenarios nest 7 levels
@@ -95,6 +95,29 @@ def _node_lines(node: yaml.Node, path: tuple, lines: dict[tuple, int]) -> None:
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _node_lines(item, path + (index,), lines)
+
+
+def _path_at(root: yaml.Node, index: int) -> tuple | None:
+    """The key path of the value starting at character ``index`` (for a complex key: its mapping's path)."""
+    stack: list[tuple[yaml.Node, tuple]] = [(root, ())]
+    seen: set[int] = set()
+    while stack:
+        node, path = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if node.start_mark.index == index and not isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            return path
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    if key_node.start_mark.index == index:
+                        return path
+                    continue
+                stack.append((value_node, path + (key_node.value,)))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, path + (i,)) for i, item in enumerate(node.value))
+    return None
 
 
 def _check_tree(node: yaml.Node, file: str, error_type: type[UserError]) -> None:
@@ -217,7 +240,10 @@ def load_yaml_text(text: str, file: str, error_type: type[UserError] = UserError
             problem = exc.problem or "unsupported value"
             if "could not determine a constructor" in problem:
                 problem = f"unsupported YAML tag ({_cut(problem, 120)}); only plain data is allowed"
-            raise error_type(problem, file=file, line=line) from None
+            elif "unhashable key" in problem:
+                problem = "a key must be text, got a list or mapping as a key (a YAML complex key)"
+            where = _path_at(node, exc.problem_mark.index) if exc.problem_mark else None
+            raise error_type(problem, file=file, line=line, path=format_path(where) if where else None) from None
         except yaml.YAMLError as exc:
             raise error_type(f"YAML error: {_cut(exc, 200)}", file=file) from None
         except RecursionError:
@@ -250,7 +276,7 @@ def _reject_non_plain(value: Any, path: tuple, doc: LoadedYaml, error_type: type
     if isinstance(value, dict):
         for key, item in value.items():
             if not isinstance(key, (str, int, float, bool)) or key is None:
-                raise fail(f"a key must be text, got {type(key).__name__}")
+                raise fail(f"a key must be text, got {describe(key)}")
             _reject_non_plain(item, path + (key,), doc, error_type)
     elif isinstance(value, list):
         for index, item in enumerate(value):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -884,3 +885,47 @@ def test_a_market_whose_firms_all_enter_later_runs_without_numpy_warnings(korea)
         model = AIMarketModel(scenario, seed=0)
         model.run()
     assert len(model.history) == 4 and all(np.isfinite(row["hhi"]) for row in model.history)
+
+
+# -- messages in aisim's words: no Python type names, interpreter hints or made-up key paths -------------------
+PYTHON_WORDS = re.compile(r"NoneType|got (int|str|list|dict|float|bool|tuple)\b|sys\.set|unhashable|Exceeds the limit")
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "fragments"),
+    [
+        ("null.yaml", "~\n", ["expected a mapping of sections, got nothing (null)"]),
+        ("list.yaml", "- 1\n", ["expected a mapping of sections, got a list"]),
+        ("tag.yaml", "name: x\nfirms:\n  - id: a\n    capability: !!float abc\n", [":4: firms[0].capability:", "abc"]),
+        ("key.yaml", "name: x\nfirms:\n  ? [a, b]\n  : 1\n", [":3: firms: a key must be text"]),
+    ],
+)
+def test_scenario_messages_say_what_was_found_in_plain_words(tmp_path, capsys, name, text, fragments):
+    """A null document said 'got NoneType', a complex key 'found unhashable key' and a bad !!float had no key path."""
+    (tmp_path / name).write_text(text)
+    code, _, err = cli(capsys, "run", tmp_path / name, "--out", tmp_path / "out")
+    assert_contract(code, err, *fragments)
+    assert not PYTHON_WORDS.search(err), err
+
+
+def test_an_experiment_and_a_save_say_what_they_found_in_plain_words(tmp_path, capsys):
+    (tmp_path / "e.yaml").write_text("~\n")
+    code, _, err = cli(capsys, "sweep", tmp_path / "e.yaml", "--dry-run")
+    assert_contract(code, err, "got nothing (null)")
+    (tmp_path / "big.json").write_text('{"format": "aisim-save", "seed": ' + "9" * 5000 + "}")
+    code, _, err = cli(capsys, "replay", tmp_path / "big.json", "--out", tmp_path / "out")
+    assert_contract(code, err, "a number with 5,000 digits is too large")
+    assert not PYTHON_WORDS.search(err), err
+    (tmp_path / "pts.csv").write_text("network_effect\n0.5\nlots\n")
+    (tmp_path / "p.yaml").write_text(POINTS_EXPERIMENT.format(points="pts.csv"))
+    code, _, err = cli(capsys, "sweep", tmp_path / "p.yaml", "--dry-run")
+    assert_contract(code, err, "pts.csv:3: network_effect:")  # the line names the row: no 'row 3' key path
+    assert "row" not in err
+
+
+def test_a_firm_decision_that_is_not_a_mapping_says_what_it_is():
+    from sim.model.policies import check_firm_decision
+
+    with pytest.raises(ValueError, match="got a list") as info:
+        check_firm_decision([1, 2])  # type: ignore[arg-type]
+    assert not PYTHON_WORDS.search(str(info.value))

@@ -31,7 +31,22 @@ from sim.scenario import (
     referenced_scenario_path,
     scenario_from_document,
 )
-from sim.schema import ID, NAME, REQUIRED, Any_, Context, ListOf, Localized, MapOf, Num, Quarter, Record, Str, suggest
+from sim.schema import (
+    ID,
+    NAME,
+    REQUIRED,
+    Any_,
+    Context,
+    ListOf,
+    Localized,
+    MapOf,
+    Num,
+    Quarter,
+    Record,
+    Str,
+    describe,
+    suggest,
+)
 from sim.timeline import quarter_label
 from sim.yamlio import LoadedYaml, format_path, load_yaml_file, load_yaml_text
 
@@ -563,7 +578,7 @@ def check_partner_decision(key: str, value: Any, scenario: Scenario) -> dict[str
     """A partner role's decision: its provider (a firm of the scenario) and kind of deal. Raises LessonError."""
     firm_ids = [f["id"] for f in scenario.firms]
     if not isinstance(value, Mapping):
-        raise LessonError(f"{key}: expected a mapping with provider and deal, got {type(value).__name__}")
+        raise LessonError(f"{key}: expected a mapping with provider and deal, got {describe(value)}")
     for name in value:
         if name not in ("provider", "deal"):
             raise LessonError(f"{key}: unknown field {name!r}{suggest(name, ['provider', 'deal'])}")

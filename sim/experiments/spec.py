@@ -45,7 +45,7 @@ from typing import Any
 
 from sim import bundled
 from sim.core.files import read_user_text
-from sim.errors import ExperimentError, ScenarioError
+from sim.errors import ExperimentError, ScenarioError, kind_of
 from sim.params import ParameterSpec, Value
 from sim.saves import MAX_SEED
 from sim.scenario import Scenario, canonical_json, load_scenario, path_inside_folder, referenced_scenario_path
@@ -266,9 +266,7 @@ def experiment_from_text(text: str, source: str = "<experiment>", base_dir: str 
 def _build(doc: LoadedYaml, path: Path, text: str | None = None) -> Experiment:
     ctx = Context(doc, ExperimentError)
     if not isinstance(doc.data, dict):
-        raise ctx.fail(
-            (), f"not an aisim experiment: expected a mapping at the top level, got {type(doc.data).__name__}"
-        )
+        raise ctx.fail((), f"not an aisim experiment: expected a mapping at the top level, got {kind_of(doc.data)}")
     if doc.data and not any(key in TOP.fields for key in doc.data):
         # say nothing of its content: it may be any YAML file on the machine
         raise ctx.fail((), "not an aisim experiment (none of its top-level keys is an experiment key)")
@@ -496,10 +494,11 @@ def _axis(role: str, design: str, name: str, raw: Any, scenario: Scenario, ctx: 
     return Axis(spec=spec, values=None, low=low, high=high, step=step, distribution=distribution)
 
 
-def _path_text(path: tuple) -> str:
+def _path_text(path: tuple | None) -> str | None:
+    """A key path as errors show it; None (a CSV row, which its line names) shows none."""
     from sim.yamlio import format_path
 
-    return format_path(path)
+    return None if path is None else format_path(path)
 
 
 def _points_block(raw: Any, path: Path, scenario: Scenario, ctx: Context) -> Block:
@@ -587,7 +586,7 @@ def _read_points_csv(csv_path: Path, ctx: Context) -> tuple[list[dict[str, str]]
     for i, item in enumerate(items):
         if None in item or any(value is None for value in item.values()):
             raise ExperimentError(f"expected {len(fields)} values, one per column", file=str(csv_path), line=i + 2)
-    return items, [((f"row {i + 2}",), str(csv_path), i + 2) for i in range(len(items))]
+    return items, [(None, str(csv_path), i + 2) for i in range(len(items))]  # the line names the row
 
 
 def _block_document(block: Block) -> dict[str, Any]:

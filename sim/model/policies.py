@@ -20,7 +20,7 @@ from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sim.core.frozen import quick_init
-from sim.schema import suggest
+from sim.schema import describe, suggest
 
 if TYPE_CHECKING:
     from sim.model.firms import Firm
@@ -165,7 +165,7 @@ def check_firm_decision(values: Mapping[str, Any]) -> dict[str, float | None]:
     """Validate a firm decision override; returns typed values. A field set to None goes back to the
     firm's rule (its standing value is dropped). Raises ValueError naming the field."""
     if not isinstance(values, Mapping):
-        raise ValueError(f"expected a mapping of {', '.join(FIRM_DECISION_FIELDS)}, got {type(values).__name__}")
+        raise ValueError(f"expected a mapping of {', '.join(FIRM_DECISION_FIELDS)}, got {describe(values)}")
     out: dict[str, float | None] = {}
     for key, value in values.items():
         spec = FIRM_DECISION_FIELDS.get(key)
