@@ -10,6 +10,7 @@ dates stay text and are checked where a quarter is expected). Malformed tagged v
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -56,8 +57,28 @@ def _as_text(loader: yaml.SafeLoader, node: yaml.Node) -> str:
     return loader.construct_scalar(node)
 
 
-_Loader.add_constructor("tag:yaml.org,2002:int", _strict(yaml.SafeLoader.construct_yaml_int, "a whole number"))
-_Loader.add_constructor("tag:yaml.org,2002:float", _strict(yaml.SafeLoader.construct_yaml_float, "a number"))
+INT_TAG, FLOAT_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+# Numbers as a person writes them (YAML 1.2's core schema, decimal only): YAML 1.1 read 1e-3 and 1.5e3 as
+# text, 010 as octal 8, 0x1F as 31, 1_000 as 1000 and 190:20:30 as 685230. Now 1e-3 is a number and the
+# others stay text, which the schema refuses as "expected a number" (see sim.core.numbers for the command line).
+PLAIN_INT = re.compile(r"^[-+]?[0-9]+$")
+PLAIN_FLOAT = re.compile(
+    r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+)
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in (INT_TAG, FLOAT_TAG)]
+    for first, resolvers in _BASE_LOADER.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(INT_TAG, PLAIN_INT, list("-+0123456789"))
+_Loader.add_implicit_resolver(FLOAT_TAG, PLAIN_FLOAT, list("-+.0123456789"))
+
+
+def _decimal_int(loader: yaml.SafeLoader, node: yaml.Node) -> int:
+    return int(loader.construct_scalar(node), 10)  # 010 is ten, as written (YAML 1.1: octal 8)
+
+
+_Loader.add_constructor(INT_TAG, _strict(_decimal_int, "a whole number"))
+_Loader.add_constructor(FLOAT_TAG, _strict(yaml.SafeLoader.construct_yaml_float, "a number"))
 _Loader.add_constructor("tag:yaml.org,2002:bool", _strict(yaml.SafeLoader.construct_yaml_bool, "true or false"))
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _as_text)
 _Loader.add_constructor("tag:yaml.org,2002:binary", _strict(yaml.SafeLoader.construct_yaml_binary, "base64"))

@@ -929,3 +929,18 @@ def test_a_firm_decision_that_is_not_a_mapping_says_what_it_is():
     with pytest.raises(ValueError, match="got a list") as info:
         check_firm_decision([1, 2])  # type: ignore[arg-type]
     assert not PYTHON_WORDS.search(str(info.value))
+
+
+@pytest.mark.parametrize(("written", "rows"), [("3e2", 300), ("0.3e3", 300), ("300.", 300), ("0300", 300)])
+def test_yaml_numbers_are_read_as_a_person_writes_them(tmp_path, written, rows):
+    """YAML 1.1 read 3e2 as text ('expected a whole number, got text') and 0300 as octal 192."""
+    path = tmp_path / "s.yaml"
+    path.write_text(SMALL_SCENARIO.replace("adopter_rows: 300", f"adopter_rows: {written}"))
+    assert load_scenario(path).population.adopter_rows == rows
+
+
+@pytest.mark.parametrize("written", ["0x12C", "3_00", "0:5:0", "0o454"])
+def test_yaml_number_forms_nobody_means_are_refused_as_text(tmp_path, written):
+    """YAML 1.1 took 0x12C and 3_00 as 300 and the sexagesimal 0:5:0 as 300."""
+    error = scenario_error(tmp_path, SMALL_SCENARIO.replace("adopter_rows: 300", f"adopter_rows: {written}"))
+    assert error.path == "population.adopter_rows" and f"got text '{written}'" in error.message

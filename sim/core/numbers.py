@@ -3,8 +3,8 @@
 Python's ``int`` and ``float`` also read digits of other scripts ("١٠", "１０"), superscripts
 for ``str.isdigit`` ("²", which ``int`` then refuses), underscores ("1_0") and surrounding
 blanks. A number a person types is read here instead: optional sign, ASCII digits 0-9, for a
-decimal one point and an exponent; anything else is not a number. Files parsed as YAML or
-JSON follow their own number syntax and are checked by :mod:`sim.schema`.
+decimal one point and an exponent; anything else is not a number. YAML files follow the same
+rule (:data:`sim.yamlio.PLAIN_INT`, :data:`sim.yamlio.PLAIN_FLOAT`), JSON its own.
 """
 
 from __future__ import annotations
