@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from classroom_helpers import SMALL_LESSON
 from game_helpers import planned_and_direct, press_key, tab_to, type_text
@@ -142,6 +144,28 @@ def test_lesson_end_screen_shows_fair_scores(app, lesson):
     assert isinstance(screen, LessonEndScreen) and not screen.failed
     ((role, fair, sentence),) = screen.results
     assert role.id == "regulator" and len(fair.scores) == 3 and sentence
+
+
+def test_leaving_the_lesson_end_stops_its_replays_before_the_process_ends(app, lesson, capsys):
+    """The fair scores' pool kept running when the window closed (or a headless play exited): its workers then
+    started without the parent's semaphores and printed a multiprocessing traceback (4 runs in 5 under load)."""
+    session = LessonSession(lesson, "Blue", ghost=False)
+    while not session.finished:
+        session.submit()
+    attach(app, session)
+    app.show(LessonEndScreen)
+    screen = app.screen
+    deadline = time.monotonic() + 30
+    while screen.pool is None and screen.thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.01)  # the replays have started
+    workers = list((getattr(screen.pool, "_processes", None) or {}).values())
+    app.close()  # as the window closing does: App.close asks the screen to leave
+    assert not screen.thread.is_alive() and screen.pool is None
+    assert not screen.failed  # stopped (or, on a fast machine, finished first), never failed: nothing reported
+    for process in workers:
+        process.join(5)
+        assert not process.is_alive()
+    assert "Traceback" not in capsys.readouterr().err
 
 
 def test_a_roles_objectives_say_met_or_missed_in_words_not_only_in_colour(app, lesson):

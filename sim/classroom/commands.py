@@ -296,10 +296,15 @@ def cmd_play_lesson(args) -> int:
     if args.headless:
         app.pump(3)
         if args.screenshot:
+            wait = getattr(app.screen, "wait", None)  # the lesson's end: its fair scores belong in the capture
+            if wait is not None:
+                wait()
+                app.pump(3)
             print(app.screenshot(args.screenshot))
         saved_path = app.session.save() if app.session is not None and app.session.history else None
         if saved_path:
             print(saved_path)
+        app.close()  # stops what still runs in the background (the fair scores' replays, the previews)
         return 0
     app.run()
     return 0

@@ -299,7 +299,10 @@ class App:
         return future
 
     def close(self) -> None:
-        """Stop background work (the preview pool, the quarter worker); the window closes with the process."""
+        """Stop background work (the screen's, the preview pool, the quarter worker); the window closes with
+        the process."""
+        if self.screen is not None:
+            self.screen.leave()
         if self.previewer is not None:
             self.previewer.shutdown()
         if self._worker is not None:

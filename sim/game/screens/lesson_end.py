@@ -28,25 +28,55 @@ class LessonEndScreen(Screen):
         self.results: list | None = None
         self.failed = ""
         self.shown = False
+        self.stopping = threading.Event()  # set by leave(): the scores are no longer wanted
+        self.pool = None  # the replays' process pool while it runs (leave() stops it)
+        self._pool_lock = threading.Lock()
         self.thread = threading.Thread(target=self._compute, name="fair-scores", daemon=True)
         self.thread.start()
 
     def _compute(self) -> None:
         from sim.classroom.scoring import explain_difference, fair_score
+        from sim.pool import process_pool
 
         session = lesson_session(self.app)
         try:
             out = []
             for role in session.human_roles:
+                with self._pool_lock:
+                    if self.stopping.is_set():
+                        return
+                    self.pool = pool = process_pool(2)
                 try:
-                    fair = fair_score(session.lesson, role, session.decisions, session.seed, workers=2)
+                    fair = fair_score(session.lesson, role, session.decisions, session.seed, executor=pool)
                 except BrokenProcessPool:  # a pool cannot start here (e.g. no importable __main__): run serially
+                    if self.stopping.is_set():
+                        return
                     fair = fair_score(session.lesson, role, session.decisions, session.seed, workers=1)
+                finally:
+                    with self._pool_lock:
+                        self.pool = None
+                    pool.shutdown(wait=not self.stopping.is_set())
                 out.append((role, fair, explain_difference(session.lesson, fair, self.lang)))
             self.results = out
         except Exception as exc:  # shown on screen; the game must not die at its last screen
+            if self.stopping.is_set():
+                return  # stopped on purpose (the window closed): nothing to show or report
             self.failed = str(exc) or type(exc).__name__
             report_bug("the fair scores could not be computed", exc)
+
+    def leave(self) -> None:
+        """Stop the replays if they still run (another screen, or the window closing): a pool left running
+        as the process exits has its workers start without the parent's semaphores, each printing a
+        traceback."""
+        from sim.pool import STOP_WAIT_S, stop_process_pool
+
+        with self._pool_lock:
+            self.stopping.set()
+            pool = self.pool
+        if pool is not None:
+            stop_process_pool(pool)
+        if self.thread is not threading.current_thread():
+            self.thread.join(STOP_WAIT_S)
 
     def wait(self) -> None:
         """Block until the fair scores are ready (headless captures and tests)."""
