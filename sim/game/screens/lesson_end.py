@@ -7,6 +7,7 @@ responsive; the sentence under each score says why the two differ.
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 import pygame
@@ -29,7 +30,7 @@ class LessonEndScreen(Screen):
         self.failed = ""
         self.shown = False
         self.stopping = threading.Event()  # set by leave(): the scores are no longer wanted
-        self.pool = None  # the replays' process pool while it runs (leave() stops it)
+        self.pool: ProcessPoolExecutor | None = None  # the replays' pool while they run (leave() stops it)
         self._pool_lock = threading.Lock()
         self.thread = threading.Thread(target=self._compute, name="fair-scores", daemon=True)
         self.thread.start()
