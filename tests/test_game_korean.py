@@ -32,3 +32,20 @@ def test_particles(word, pair, expected):
 def test_unknown_pair_is_a_bug():
     with pytest.raises(KeyError):
         particle("말", "에게/한테")
+
+
+def test_small_korean_text_keeps_visible_word_spaces():
+    """At 11 px the bundled font's space is 2 px: '기준 21.9% 뒤처짐' read as one word on the tiles. Korean lines
+    there are measured and drawn with each space doubled; English lines and larger text are left alone."""
+    import pygame
+
+    from sim.game import charts
+
+    pygame.font.init()
+    small, plain = charts.font(11), pygame.font.Font(str(charts.font_path()), 11)
+    korean, english = "기준 21.9% 뒤처짐", "baseline 21.9% behind"
+    space = plain.size(" ")[0]
+    assert small.size(korean)[0] == plain.size(korean)[0] + 2 * space  # two spaces, each drawn twice
+    assert small.render(korean, True, (255, 255, 255)).get_width() == small.size(korean)[0]
+    assert small.size(english) == plain.size(english)
+    assert charts.font(14).size(korean) == pygame.font.Font(str(charts.font_path()), 14).size(korean)
