@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from classroom_helpers import SMALL_LESSON
@@ -25,7 +26,17 @@ def test_saves_are_named_by_lesson_and_team(tmp_path, monkeypatch):
     assert lesson_save_path("lock-in", "Red") != lesson_save_path("lock-in", "Blue")
     assert lesson_save_path("a", "Red") != lesson_save_path("b", "Red")
     assert team_slug("파랑 팀") == "파랑-팀"
-    assert team_slug("///") == "team"
+    assert team_slug("Blue Team") == team_slug("blue-team")  # the same team typing its name again resumes
+
+
+@pytest.mark.parametrize(("one", "other"), [("🙂", "🎉"), ("///", "***"), ("x" * 70 + "a", "x" * 70 + "b")])
+def test_different_teams_never_share_a_save_slot(one, other):
+    """Every emoji-only team saved to team.json and long names sharing 60 letters to one file: the second
+    team then played on in the first team's game."""
+    assert team_slug(one) != team_slug(other)
+    for name in (one, other):
+        slug = team_slug(name)
+        assert slug == team_slug(name) and len(slug) <= 60 and re.fullmatch(r"[\w-]+", slug)
 
 
 def test_a_lesson_game_saves_its_team_and_replays_bit_identically(lesson, tmp_path):

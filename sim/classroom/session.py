@@ -10,6 +10,7 @@ team, never one shared slot, and carry the team, lesson and per-role decisions.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -21,11 +22,23 @@ from sim.game.session import GameSession, save_dir
 from sim.saves import SavedGame, write_save
 from sim.timeline import parse_quarter, quarter_label
 
+TEAM_SLUG_CHARS = 60
+
 
 def team_slug(team: str) -> str:
-    """A file-name-safe form of a team name (letters of any script, digits, -)."""
+    """A file-name-safe form of a team name (letters of any script, digits, -), the team's save slot.
+
+    Names that differ only in case, spaces or punctuation share a slot (a team that types its name
+    again slightly differently resumes its game). A name with nothing left ("🙂", "///") or longer than
+    :data:`TEAM_SLUG_CHARS` gets a short digest of the whole name, so two such teams never share a slot
+    (they did: every emoji-only team was ``team.json``, and long names sharing their first 60 letters
+    met in one file, the second team playing on the first one's game).
+    """
     slug = re.sub(r"[^\w-]+", "-", team.strip(), flags=re.UNICODE).strip("-_").lower()
-    return slug[:60] or "team"
+    if slug and len(slug) <= TEAM_SLUG_CHARS:
+        return slug
+    digest = hashlib.sha256(team.strip().casefold().encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{slug[: TEAM_SLUG_CHARS - 9].rstrip('-_')}-{digest}" if slug else f"team-{digest}"
 
 
 def lesson_save_path(lesson_name: str, team: str, folder: Path | None = None) -> Path:
