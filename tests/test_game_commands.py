@@ -90,3 +90,35 @@ def test_preview_workers_default_to_one_per_core_but_one(cores, expected, monkey
     monkeypatch.delenv("AISIM_PREVIEW_WORKERS", raising=False)
     monkeypatch.setattr(os, "cpu_count", lambda: cores)
     assert preview_workers() == expected
+
+
+@pytest.mark.parametrize("lesson", [[], ["--lesson", "partnerships-lock-in", "--team", "t"]])
+def test_a_window_no_one_can_see_is_refused_with_or_without_a_lesson(lesson, tmp_path, monkeypatch, capsys):
+    """With DISPLAY naming a server that does not answer, SDL falls back to drawing nowhere: `aisim play` said
+    so, but `aisim play --lesson` ran invisibly until killed."""
+    import sim.game.commands as commands
+    from sim.cli import main
+
+    monkeypatch.setenv("AISIM_SAVE_DIR", str(tmp_path / "saves"))
+    monkeypatch.setenv("AISIM_PREVIEW_WORKERS", "0")
+    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")  # what SDL ends up with when no server answers
+    monkeypatch.setattr(commands, "display_available", lambda environ=None, platform=None: True)
+    assert main(["play", *lesson]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "no display to show the game window on" in err and "--headless" in err
+    assert not list((tmp_path / "saves").rglob("*.json"))
+
+
+@pytest.mark.parametrize(
+    ("environ", "why"),
+    [
+        ({}, "DISPLAY and WAYLAND_DISPLAY are unset"),
+        ({"DISPLAY": ":99"}, "no display server answers on DISPLAY=:99"),
+        ({"DISPLAY": ":0", "SDL_VIDEODRIVER": "dummy"}, "SDL_VIDEODRIVER=dummy draws to no screen"),
+    ],
+)
+def test_the_no_display_message_says_which_case_it_is(environ, why):
+    """It said "DISPLAY and WAYLAND_DISPLAY are unset" when DISPLAY was set to a server that did not answer."""
+    from sim.game.commands import no_display_message
+
+    assert f"({why})" in no_display_message(environ)

@@ -283,8 +283,11 @@ def cmd_play_lesson(args) -> int:
 
         headless_environment()
     from sim.classroom.game import start_lesson_game
+    from sim.game.commands import open_app
 
-    app = start_lesson_game(lesson, size=size, lang=args.lang, team=args.team, roles=roles)
+    app = open_app(
+        lambda: start_lesson_game(lesson, size=size, lang=args.lang, team=args.team, roles=roles), args.headless
+    )
     if app.message:
         print(f"aisim: note: {app.message}", file=sys.stderr)
     if args.autoplay:

@@ -6,6 +6,8 @@ import os
 import re
 import sys
 import time
+from collections.abc import Callable
+from typing import Any
 
 from sim.core.numbers import cli_decimal, cli_whole
 from sim.errors import UserError
@@ -94,16 +96,44 @@ def display_available(environ=None, platform: str | None = None) -> bool:
     return bool(environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"))
 
 
-NO_DISPLAY_MESSAGE = (
-    "no display to show the game window on (DISPLAY and WAYLAND_DISPLAY are unset or SDL_VIDEODRIVER=dummy); "
-    "run it on a desktop, or add --headless to play quarters and save a --screenshot without a window"
-)
+def no_display_message(environ=None) -> str:
+    """Why no one would see the window, and what to do instead (one line)."""
+    environ = os.environ if environ is None else environ
+    driver = environ.get("SDL_VIDEODRIVER", "").strip().lower()
+    shown = [f"{name}={environ[name]}" for name in ("DISPLAY", "WAYLAND_DISPLAY") if environ.get(name)]
+    if driver in NO_DRIVER:
+        why = f"SDL_VIDEODRIVER={driver} draws to no screen"
+    elif shown:
+        why = f"no display server answers on {' or '.join(shown)}"
+    else:
+        why = "DISPLAY and WAYLAND_DISPLAY are unset"
+    return (
+        f"no display to show the game window on ({why}); "
+        "run it on a desktop, or add --headless to play quarters and save a --screenshot without a window"
+    )
+
+
+def open_app(make_app: Callable[[], Any], headless: bool) -> Any:
+    """The app ``make_app`` opens, or GameArgumentError when it cannot open a window or no one would see it
+    (SDL falls back to drawing nowhere when DISPLAY names a server that does not answer: the game then ran
+    invisibly until killed)."""
+    import pygame
+
+    try:
+        app = make_app()
+    except pygame.error as exc:
+        raise GameArgumentError(f"cannot open a window ({exc}); run with --headless or on a display") from None
+    if not headless and pygame.display.get_driver() in NO_DRIVER:
+        app.close()
+        pygame.display.quit()
+        raise GameArgumentError(no_display_message())
+    return app
 
 
 def check_play_options(args) -> tuple[int, int] | None:
     """The checks every ``aisim play`` shares, with or without ``--lesson``; returns the ``--size`` asked for."""
     if not args.headless and not display_available():
-        raise GameArgumentError(NO_DISPLAY_MESSAGE)
+        raise GameArgumentError(no_display_message())
     size = parse_size(args.size) if args.size is not None else None
     if args.seed is not None:  # a save holds no other: the game could never be resumed
         check_seed_option(args.seed, GameArgumentError)
@@ -176,18 +206,13 @@ def cmd_play(args) -> int:
 
         headless_environment()
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-    import pygame
 
     from sim.game.app import App
     from sim.game.session import GameSession
 
-    try:
-        app = App(size=size, lang=args.lang, scenario=scenario, seed=seed, ui_scale=args.ui_scale)
-    except pygame.error as exc:
-        raise GameArgumentError(f"cannot open a window ({exc}); run with --headless or on a display") from None
-    if not args.headless and pygame.display.get_driver() in NO_DRIVER:
-        pygame.display.quit()
-        raise GameArgumentError(NO_DISPLAY_MESSAGE)
+    app = open_app(
+        lambda: App(size=size, lang=args.lang, scenario=scenario, seed=seed, ui_scale=args.ui_scale), args.headless
+    )
     if saved is not None:
         session = GameSession.from_save(saved)
         app.start_game(session)
