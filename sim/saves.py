@@ -158,10 +158,11 @@ def parse_save(data: Any, source: str) -> SavedGame:
         if at in decisions:
             raise _fail(source, f"quarter {quarter_label(at)} appears twice", key + ".quarter")
         decision = item["decision"]
-        _check_decision(scenario, decision, source, key + ".decision")
-        decisions[at] = dict(decision)
+        decisions[at] = decision | _check_decision(scenario, decision, source, key + ".decision")
     raw_extra = data.get("extra")
-    extra: dict[str, Any] = raw_extra if isinstance(raw_extra, dict) else {}
+    extra: dict[str, Any] = dict(raw_extra) if isinstance(raw_extra, dict) else {}
+    if "role_decisions" in extra:
+        extra["role_decisions"] = _check_role_log(scenario, extra["role_decisions"], source)
     checksum = data.get("checksum")
     if not isinstance(checksum, str):
         raise _fail(source, "the save has no checksum (edited, or not written by aisim)", "checksum")
@@ -176,8 +177,33 @@ def _short(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _check_decision(scenario: Scenario, decision: dict, source: str, key: str) -> None:
-    """Only levers, event answers and role decisions (``firm:ID``/``partner:ID`` -> mapping) may be decisions."""
+def _check_role_log(scenario: Scenario, log: Any, source: str) -> dict[str, dict[str, dict]]:
+    """A lesson save's decisions by quarter and role (``extra.role_decisions``), checked as its decisions are;
+    returns them with typed lever values. A malformed one passed the save's checks and broke the debrief."""
+    key = "extra.role_decisions"
+    if not isinstance(log, dict):
+        raise _fail(source, f"expected a mapping of quarters to each role's decisions, got {describe(log)}", key)
+    out: dict[str, dict[str, dict]] = {}
+    for label, roles in log.items():
+        where = f"{key}.{_short(label, 20)}"
+        at = parse_quarter(label) if isinstance(label, str) else None
+        if at is None or not scenario.start <= at <= scenario.end:
+            span = f"{quarter_label(scenario.start)}..{quarter_label(scenario.end)}"
+            raise _fail(source, f"expected a quarter in {span}, got {_short(label)}", key)
+        if not isinstance(roles, dict):
+            raise _fail(source, f"expected a mapping of roles to their decisions, got {describe(roles)}", where)
+        out[label] = {}
+        for role, decision in roles.items():
+            inner = f"{where}.{_short(role, 40)}"
+            if not isinstance(decision, dict):
+                raise _fail(source, f"expected a mapping of decisions, got {describe(decision)}", inner)
+            out[label][role] = decision | _check_decision(scenario, decision, source, inner)
+    return out
+
+
+def _check_decision(scenario: Scenario, decision: dict, source: str, key: str) -> dict[str, Any]:
+    """Only levers, event answers and role decisions (``firm:ID``/``partner:ID`` -> mapping) may be decisions.
+    Returns the levers' values typed (a lever saved as the text "2" is the number 2.0 in the game)."""
     levers = {}
     firm_ids = {f["id"] for f in scenario.firms}
     partner_ids = {p.id for p in scenario.partners}
@@ -217,7 +243,7 @@ def _check_decision(scenario: Scenario, decision: dict, source: str, key: str) -
         else:
             levers[name] = value
     try:
-        scenario.parameters.check(levers)
+        return scenario.parameters.check(levers)
     except UserError as exc:
         raise _fail(source, exc.message, key) from None
 

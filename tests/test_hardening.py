@@ -944,3 +944,41 @@ def test_yaml_number_forms_nobody_means_are_refused_as_text(tmp_path, written):
     """YAML 1.1 took 0x12C and 3_00 as 300 and the sexagesimal 0:5:0 as 300."""
     error = scenario_error(tmp_path, SMALL_SCENARIO.replace("adopter_rows: 300", f"adopter_rows: {written}"))
     assert error.path == "population.adopter_rows" and f"got text '{written}'" in error.message
+
+
+def _signed_save(path: Path, scenario, decisions, extra=None) -> Path:
+    """A save edited by a buggy writer (or by hand) and signed again: its checksum matches its content."""
+    from sim.saves import save_checksum
+
+    document = save_document(scenario, 1, decisions, scenario.start + 1, extra=extra)
+    document["checksum"] = save_checksum(document)
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("role_decisions", "fragment"),
+    [
+        ([1, 2], "extra.role_decisions: expected a mapping of quarters"),
+        ({"2024Q1": "x"}, "expected a mapping of roles to their decisions, got text 'x'"),
+        ({"2024Q1": {"regulator": "x"}}, "'regulator': expected a mapping of decisions"),
+        ({"2024Q1": {"regulator": {"act_stringency": 99}}}, "act_stringency: expected a number from 0 to 2"),
+        ({"2099Q1": {"regulator": {}}}, "expected a quarter in"),
+    ],
+)
+def test_a_lesson_saves_decisions_by_role_are_checked_as_its_decisions_are(small_save, role_decisions, fragment):
+    """extra.role_decisions was not checked at all: replay and --load took such saves, then the debrief died
+    with an AttributeError traceback."""
+    path, scenario = small_save
+    _signed_save(path, scenario, {}, extra={"team": "t", "role_decisions": role_decisions})
+    with pytest.raises(SaveFileError, match=re.escape(fragment)):
+        load_save(path)
+
+
+def test_a_lever_saved_as_text_is_read_as_its_number(small_save, capsys, tmp_path):
+    """A lever saved as the text "2" passed the checks and stayed text: the debrief died formatting it."""
+    path, scenario = small_save
+    _signed_save(path, scenario, {scenario.start: {"act_stringency": "2"}})
+    assert load_save(path).decisions[scenario.start]["act_stringency"] == 2.0
+    code, _, err = cli(capsys, "debrief", path, "--out", tmp_path / "debrief", "--workers", "1")
+    assert code == 0, err
