@@ -382,6 +382,8 @@ def cmd_web(args) -> int:
     import subprocess
 
     check_seed_option(args.seed, ArgumentError)
+    if not 1 <= args.port <= 65535:  # else the server's child process died with a traceback and web hung
+        raise ArgumentError(f"--port must be from 1 to 65535, got {args.port}")
     if importlib.util.find_spec("solara") is None:
         raise ArgumentError("aisim web needs the web extra: pip install 'aisim[web]'")
     from sim.scenario import load_scenario

@@ -71,6 +71,7 @@ def test_the_walk_covers_the_commands_people_use():
         (["play", "--headless", "--lesson", "basic-act-startups", "--team", "a", "--autoplay", "-1"], "--autoplay"),
         (["play", "--headless", "--lesson", "basic-act-startups", "--team", "a", "--screenshot", "a.jpg"], ".png"),
         (["web", "--seed", "-1"], "--seed must be from 0 to 2**63-1"),
+        (["web", "--port", "70000"], "--port must be from 1 to 65535"),  # a traceback from the server, then a hang
     ],
 )
 def test_play_options_for_another_kind_of_game_are_refused(argv, message, capsys, tmp_path, monkeypatch):
