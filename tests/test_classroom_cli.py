@@ -239,3 +239,42 @@ def test_the_games_debrief_button_writes_again_over_its_own_debrief(class_folder
     write_debrief([saves / "blue.json"], out, force=True, workers=1)
     write_debrief([saves / "blue.json"], out, force=True, workers=1)  # refused before: no marker
     assert (out / "index.html").exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("source", "{secret}"), ("name", "{stem}"), ("name", "../../{stem}"), ("source", "{passwd}")],
+)
+def test_a_students_save_cannot_make_the_report_read_the_teachers_files(class_folder, tmp_path, capsys, field, value):
+    """A save's extra.lesson.source (any path) or a path as its lesson name was loaded as a lesson, and the
+    error quoted the file's first line or keys into the report the teacher shares (an API key, /etc/passwd)."""
+    from sim.saves import save_checksum
+
+    _, saves = class_folder
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("api_key: sk-proj-SECRET0123\n")
+    (tmp_path / "dotenv").write_text("OPENAI_API_KEY=sk-proj-SECRET0123\n")
+    document = json.loads((saves / "red.json").read_text())
+    fill = {"secret": str(tmp_path / "dotenv"), "stem": str(tmp_path / "secret"), "passwd": "/etc/passwd"}
+    document["extra"]["lesson"][field] = value.format(**fill)
+    document["checksum"] = save_checksum(document)  # anyone can sign a save again
+    (saves / "red.json").write_text(json.dumps(document))
+    out = tmp_path / "report"
+    assert main(["class", "report", str(saves), "--out", str(out), "--seeds", "2", "--workers", "1"]) == 0
+    printed = capsys.readouterr()
+    shown = printed.out + printed.err + (out / "index.html").read_text(encoding="utf-8")
+    for leaked in ("SECRET", "api_key", "root:", "/bin/"):
+        assert leaked not in shown
+    code = main(["debrief", str(saves / "red.json"), "--out", str(tmp_path / "d"), "--workers", "1"])
+    err = capsys.readouterr().err
+    assert "SECRET" not in err and "api_key" not in err and "root:" not in err
+    assert code in (0, 2)
+
+
+def test_a_file_that_is_not_a_lesson_is_never_quoted(tmp_path, capsys):
+    for name, text in (("keys.yaml", "api_key: sk-SECRET\n"), ("env.yaml", "OPENAI_API_KEY=sk-SECRET\n")):
+        (tmp_path / name).write_text(text)
+        assert main(["lesson", "check", str(tmp_path / name), "--workers", "1"]) == 2
+        captured = capsys.readouterr()
+        assert "not an aisim lesson" in captured.err + captured.out
+        assert "SECRET" not in captured.err + captured.out and "api_key" not in captured.err + captured.out

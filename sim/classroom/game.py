@@ -175,7 +175,7 @@ def open_team_session(lesson: Lesson, team: str, roles=None) -> tuple[LessonSess
 
     Returns (session, note); the note says why a save was not resumed (never overwrite silently).
     """
-    from sim.classroom.session import lesson_of_save, lesson_save_path
+    from sim.classroom.session import check_lesson_save, lesson_save_path
     from sim.errors import UserError
     from sim.saves import load_save
 
@@ -183,7 +183,7 @@ def open_team_session(lesson: Lesson, team: str, roles=None) -> tuple[LessonSess
     if path.exists():
         try:
             saved = load_save(path)
-            lesson_of_save(saved)
+            check_lesson_save(saved, lesson)  # the lesson in hand: a save is never a reason to read another file
             return LessonSession.from_lesson_save(lesson, saved), ""
         except UserError as exc:
             backup = path.with_suffix(".unreadable.json")

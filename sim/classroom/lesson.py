@@ -19,7 +19,7 @@ from typing import Any
 
 from sim.core.files import read_user_bytes
 from sim.core.numbers import whole_number
-from sim.errors import UserError
+from sim.errors import UserError, kind_of
 from sim.model.outcomes import FIRM_COLUMN_DOCS, METRICS
 from sim.model.policies import check_firm_decision
 from sim.objectives import AGGREGATES
@@ -341,6 +341,11 @@ def lesson_from_document(document: Mapping[str, Any], source: str) -> Lesson:
 def lesson_from_doc(doc: LoadedYaml, path: Path) -> Lesson:
     """Validate a parsed lesson document and build the Lesson; raises LessonError."""
     ctx = Context(doc, LessonError)
+    # a file that is not a lesson is never quoted (its keys or first line could be anyone's secrets)
+    if not isinstance(doc.data, dict):
+        raise ctx.fail((), f"not an aisim lesson: expected a mapping of lesson keys, got {kind_of(doc.data)}")
+    if not any(key in LESSON_FIELDS for key in doc.data):
+        raise ctx.fail((), "not an aisim lesson (none of its top-level keys is a lesson key)")
     data = Record(LESSON_FIELDS).check(doc.data, ctx, ())
     data["name"] = data["name"] or path.stem
     base = _base_scenario(data["scenario"], path, ctx)

@@ -259,16 +259,12 @@ def lesson_of_save(saved: SavedGame, search: Sequence[Path] = ()) -> Lesson:
     that only rewords the scenario's text still reads the class's saves). Raises LessonError."""
     from sim.classroom.lesson import load_lesson
 
-    info = saved.extra.get("lesson") if isinstance(saved.extra, dict) else None
-    if not isinstance(info, dict) or not isinstance(info.get("name"), str):
-        raise LessonError("not a lesson save (no lesson name in it); play with `aisim play --lesson NAME --team NAME`")
-    name = info["name"]
+    name = saved_lesson_name(saved)
     lesson = None
-    # where a teacher keeps a local lesson: beside the saves, the class pack above them, here, the recorded file
+    # where a teacher keeps a local lesson: beside the saves, the class pack above them, here. Not the file
+    # the save records: a save comes from a student's machine, and may name any file on the teacher's.
     candidates = [Path(folder) / f"{name}.yaml" for folder in search]
     candidates += [Path.cwd() / f"{name}.yaml", Path.cwd() / "lessons" / f"{name}.yaml"]
-    if isinstance(info.get("source"), str):
-        candidates.append(Path(info["source"]))
     different = f"played on a different version of lesson {name!r} (its scenario does not match"
     mismatched = None
     for candidate in candidates:
@@ -286,6 +282,27 @@ def lesson_of_save(saved: SavedGame, search: Sequence[Path] = ()) -> Lesson:
             if mismatched is None:
                 raise
             raise LessonError(f"{different} {mismatched})") from None
-    if lesson.scenario.numbers_hash != saved.scenario.numbers_hash:  # reworded labels do not matter
-        raise LessonError(f"{different})")
+    check_lesson_save(saved, lesson)
     return lesson
+
+
+def saved_lesson_name(saved: SavedGame) -> str:
+    """The name of the lesson a save was played in. Raises LessonError when it has none, or when it is a path:
+    a received save must not make aisim read files elsewhere (a path there was read, and quoted)."""
+    info = saved.extra.get("lesson") if isinstance(saved.extra, dict) else None
+    if not isinstance(info, dict) or not isinstance(info.get("name"), str):
+        raise LessonError("not a lesson save (no lesson name in it); play with `aisim play --lesson NAME --team NAME`")
+    name = info["name"]
+    if not 0 < len(name) <= 100 or name in (".", "..") or any(c in name for c in "/\\\x00"):
+        raise LessonError(f"the save names its lesson {name[:40]!r}; expected a lesson name, not a path")
+    return name
+
+
+def check_lesson_save(saved: SavedGame, lesson: Lesson) -> None:
+    """Refuse a save that was not played in ``lesson`` (another lesson, or a version whose numbers differ:
+    a release that only rewords the scenario's text still reads the class's saves). Raises LessonError."""
+    name = saved_lesson_name(saved)
+    if name != lesson.name:
+        raise LessonError(f"the save was played in lesson {name!r}, not {lesson.name!r}")
+    if lesson.scenario.numbers_hash != saved.scenario.numbers_hash:
+        raise LessonError(f"played on a different version of lesson {name!r} (its scenario does not match)")
