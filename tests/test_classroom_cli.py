@@ -278,3 +278,25 @@ def test_a_file_that_is_not_a_lesson_is_never_quoted(tmp_path, capsys):
         captured = capsys.readouterr()
         assert "not an aisim lesson" in captured.err + captured.out
         assert "SECRET" not in captured.err + captured.out and "api_key" not in captured.err + captured.out
+
+
+def test_a_save_cannot_rank_its_team_twice_or_colour_the_teachers_terminal(class_folder, tmp_path, capsys):
+    """extra.roles ["regulator", "regulator"] ranked the team twice, and a team named with an escape sequence
+    printed it raw to the teacher's terminal."""
+    from sim.saves import save_checksum
+
+    _, saves = class_folder
+    for name, edit in (
+        ("red.json", {"roles": ["regulator", "regulator"]}),
+        ("blue.json", {"team": "a\x1b[31mb\u202e"}),
+    ):
+        document = json.loads((saves / name).read_text())
+        document["extra"].update(edit)
+        document["checksum"] = save_checksum(document)
+        (saves / name).write_text(json.dumps(document))
+    out = tmp_path / "report"
+    assert main(["class", "report", str(saves), "--out", str(out), "--seeds", "2", "--workers", "1"]) == 0
+    printed = capsys.readouterr().out
+    assert "1 team save(s) reported" in printed and "red.json: " in printed and "each role once" in printed
+    assert "\x1b" not in printed and "\u202e" not in printed and "\\x1b[31mb" in printed
+    assert "\u202e" not in (out / "index.html").read_text(encoding="utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from classroom_helpers import SMALL_LESSON
 
@@ -86,3 +87,20 @@ def test_debrief_changes_carry_the_outcomes_unit():
     assert metric_change("domestic_revenue_share", -0.0035, "ko") == "-0.35%p"
     assert metric_change("hhi", -12.4) == "-12 pts"
     assert metric_change("consumer_surplus", 0.42, "ko") == "분기 +4.2억 달러"  # USD 0.42 bn in a quarter
+
+
+def test_equal_scores_share_a_rank_and_a_range():
+    """Two teams that decided alike were ranked 1 and 2 with ranges 1-1 and 2-2 (the alphabet decided)."""
+    from types import SimpleNamespace
+
+    from sim.classroom.report import rank_ranges
+
+    def team(scores):
+        return SimpleNamespace(role=SimpleNamespace(id="regulator"), scores=list(scores), mean=float(np.mean(scores)))
+
+    results = [team([50, 60, 70]), team([50, 60, 70]), team([40, 50, 60]), team([90, 10, 95])]
+    ranks = rank_ranges(results)  # type: ignore[arg-type]
+    assert ranks[0] == ranks[1] == (2, 1, 3)  # level with each other; the fourth is ahead on two seeds
+    assert ranks[3][0] == 1 and ranks[2][0] == 4
+    alike = [team([52.3] * 5) for _ in range(17)]  # a class of do-nothing teams
+    assert set(rank_ranges(alike).values()) == {(1, 1, 17)}  # type: ignore[arg-type]

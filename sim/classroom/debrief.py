@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from sim.classroom.html import Markup, esc, line_chart, page, range_bar, range_legend, table
-from sim.classroom.lesson import Lesson, Role
+from sim.classroom.lesson import Lesson, LessonError, Role
 from sim.classroom.scoring import FairScore, explain_difference, fair_score, luck_word
 from sim.core.files import REPORT_FORMAT, REPORT_MARKER, write_folder
+from sim.errors import one_line
 from sim.game import units
 from sim.game.i18n import deal_label, display_name, pick
 from sim.model.outcomes import METRICS
@@ -131,9 +132,14 @@ def open_game(path: Path, search: Sequence[Path] = ()) -> TeamGame:
 
     saved = load_save(path)
     team = str(saved.extra.get("team") or path.stem) if isinstance(saved.extra, dict) else path.stem
+    team = one_line(team, 100)  # shown on the teacher's terminal and page: control characters escaped
     if isinstance(saved.extra, dict) and isinstance(saved.extra.get("lesson"), dict):
         lesson = lesson_of_save(saved, search)
         role_ids = saved.extra.get("roles") or [lesson.roles[0].id]
+        if not isinstance(role_ids, list) or not all(isinstance(r, str) for r in role_ids):
+            raise LessonError(f"{path}: extra.roles: expected a list of the lesson's role ids")
+        if len(set(role_ids)) != len(role_ids):  # the team would be ranked twice
+            raise LessonError(f"{path}: extra.roles: each role once, got {', '.join(role_ids)}")
         roles = [lesson.role(r) for r in role_ids]
         return TeamGame(path, saved, lesson, team, roles)
     return TeamGame(path, saved, None, team, [scenario_role(saved)])

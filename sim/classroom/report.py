@@ -137,15 +137,22 @@ def evaluate_class(
 
 
 def rank_ranges(results: Sequence[TeamResult]) -> dict[int, tuple[int, int, int]]:
-    """Per result (by index): (rank by mean, best rank over seeds at 5 %, worst at 95 %) within its role."""
+    """Per result (by index): (rank by mean, best rank over seeds at 5 %, worst at 95 %) within its role.
+
+    Equal scores share a rank (1, 1, 3): two teams that decided alike are each "1-2" on every seed, not one
+    of them first by the alphabet. On a seed a team's best rank counts the teams strictly ahead of it,
+    its worst rank those ahead or level.
+    """
     out = {}
     for role_id in {r.role.id for r in results}:
         members = [i for i, r in enumerate(results) if r.role.id == role_id]
         matrix = np.array([results[i].scores for i in members])  # teams x seeds
-        ranks = (-matrix).argsort(axis=0).argsort(axis=0) + 1
-        order = sorted(members, key=lambda i: -results[i].mean)
+        ahead = (matrix[None, :, :] > matrix[:, None, :]).sum(axis=1)  # per team and seed: teams strictly ahead
+        level = (matrix[None, :, :] >= matrix[:, None, :]).sum(axis=1)  # ... ahead or level (itself included)
+        means = np.array([results[i].mean for i in members])
         for k, i in enumerate(members):
-            out[i] = (order.index(i) + 1, int(np.percentile(ranks[k], 5)), int(np.ceil(np.percentile(ranks[k], 95))))
+            rank = 1 + int((means > means[k]).sum())
+            out[i] = (rank, 1 + int(np.percentile(ahead[k], 5)), int(np.ceil(np.percentile(level[k], 95))))
     return out
 
 
