@@ -829,6 +829,10 @@ def test_analyze_morris_refuses_choice_parameters(tmp_path, capsys, monkeypatch)
     assert code == 0, err
     code, _, err = cli(capsys, "analyze", "sw", "--method", "sobol", "--no-charts")
     assert_contract(code, err, "needs numeric parameters, but partnership_review takes choices (allow, block)")
+    # refused before anything is written: summary.csv and sensitivity.csv were left behind
+    assert not (tmp_path / "sw" / "analysis").exists()
+    code, _, err = cli(capsys, "analyze", "sw", "--method", "morris", "--no-charts", "--out", "a01")
+    assert code == 2 and not (tmp_path / "a01").exists()
 
 
 @pytest.mark.parametrize("address", ["not a url", "tcp://127.0.0.1:abc", "foo://bar:1", "tcp://[::1", ""])

@@ -520,6 +520,12 @@ def analyze_folder(
         raise OutputError(
             f"is inside the sweep's {inside[0].name}/ folder; write the analysis elsewhere", file=str(out)
         )
+    # SALib's indices first: a sample they cannot read is refused before anything is written
+    salib = (
+        salib_indices(final, store.read_design(), list(varied), method, morris_levels)
+        if method != "regression"
+        else None
+    )
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -540,12 +546,11 @@ def analyze_folder(
     atomic_write_text(summary_path, to_csv_text(result.summary, digits=6))
     atomic_write_text(sensitivity_path, to_csv_text(result.sensitivity, digits=4))
     result.files += [summary_path, sensitivity_path]
-    if method != "regression":
-        table = salib_indices(final, store.read_design(), list(varied), method, morris_levels)
+    if salib is not None:
         path = out / f"{method}.csv"
-        atomic_write_text(path, to_csv_text(table, digits=4))
+        atomic_write_text(path, to_csv_text(salib, digits=4))
         result.files.append(path)
-        result.salib = table
+        result.salib = salib
     if result.runs < len(varied) + 2:
         result.notes.append(
             f"only {result.runs} runs for {len(varied)} varied parameters: sensitivity is not meaningful"
@@ -563,7 +568,10 @@ def analyze_folder(
     if years["year"].nunique() > 1:
         result.files.append(fan_charts(years, labels, metrics, out / "fan-charts.png"))
     else:
-        result.notes.append("fan charts skipped: the sweep kept only the final year (keep: yearly or every_quarter)")
+        result.notes.append(
+            "fan charts skipped: the sweep's rows hold one year (its scenario spans one, or it kept only the "
+            "final year: keep: yearly or every_quarter for more)"
+        )
     if varied and len(final) >= 3:
         result.files.append(tornado_chart(result.sensitivity, parameter_labels, metrics, out / "tornado.png"))
     result.files.append(tradeoff_chart(final, labels, x, y, out / "tradeoff.png"))
