@@ -397,7 +397,7 @@ SECTIONS: dict[str, tuple[Any, bool]] = {
     "deals": (MapOf(DEAL, min_len=1), False),
     "set": (MapOf(Any_()), False),
     "events": (ListOf(EVENT, unique_key="id"), False),
-    "objectives": (ListOf(OBJECTIVE, unique_key="id"), False),
+    "objectives": (ListOf(OBJECTIVE, unique_key="id", weight_key="weight"), False),
 }
 
 

@@ -157,9 +157,11 @@ class ListOf(Field):
         unique_key: str | None = None,
         max_len: int | None = None,
         unique_items: bool = False,
+        weight_key: str | None = None,
     ):
         self.item, self.min_len, self.unique_key = item, min_len, unique_key
         self.max_len, self.unique_items = max_len, unique_items
+        self.weight_key = weight_key  # a field of the items that may not be 0 in all of them (objectives' weight)
         self.expected = "a list"
 
     def check(self, value, ctx, path):
@@ -170,6 +172,12 @@ class ListOf(Field):
         if self.max_len is not None and len(value) > self.max_len:
             raise ctx.fail(path, f"expected at most {self.max_len:,} items, got {len(value):,}")
         out = [self.item.check(v, ctx, path + (i,)) for i, v in enumerate(value)]
+        if self.weight_key and out and not any(item[self.weight_key] > 0 for item in out):
+            raise ctx.fail(
+                path,
+                f"every item has {self.weight_key} 0, so the score would be 0 whatever is met; "
+                f"give at least one a {self.weight_key} above 0",
+            )
         if self.unique_items:
             first: dict = {}
             for i, item in enumerate(out):

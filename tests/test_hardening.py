@@ -986,3 +986,13 @@ def test_a_lever_saved_as_text_is_read_as_its_number(small_save, capsys, tmp_pat
     assert load_save(path).decisions[scenario.start]["act_stringency"] == 2.0
     code, _, err = cli(capsys, "debrief", path, "--out", tmp_path / "debrief", "--workers", "1")
     assert code == 0, err
+
+
+def test_objectives_whose_weights_are_all_zero_are_refused(tmp_path):
+    """Accepted before: the score was then 0/100 (grade E) with every objective met."""
+    objective = "{id: o1, label: {en: fine, ko: 좋음}, metric: hhi, op: '>=', target: 0, weight: 0}"
+    error = scenario_error(tmp_path, SMALL_SCENARIO + f"objectives: [{objective}]\n")
+    assert error.path == "objectives" and "every item has weight 0" in error.message
+    path = tmp_path / "ok.yaml"
+    path.write_text(SMALL_SCENARIO + f"objectives: [{objective.replace('weight: 0', 'weight: 1')}]\n")
+    assert load_scenario(path).objectives[0]["weight"] == 1

@@ -94,7 +94,7 @@ ROLE = Record(
         "partner": (ID, None),
         "levers": (ListOf(ID, unique_items=True), list),
         "brief": (Localized(), None),
-        "objectives": (ListOf(OBJECTIVE, min_len=1, unique_key="id"), REQUIRED),
+        "objectives": (ListOf(OBJECTIVE, min_len=1, unique_key="id", weight_key="weight"), REQUIRED),
     }
 )
 STEP = Record({"at": (Quarter(), REQUIRED), "set": (MapOf(Any_(), key=Str(what="a decision key")), REQUIRED)})
