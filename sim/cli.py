@@ -26,8 +26,29 @@ class ArgumentError(UserError):
     """A bad command-line argument."""
 
 
+GIVEN_ONCE = "_options_given"  # kept on the namespace while parsing (see _StoreOnce), removed after
+
+
+class _StoreOnce(argparse._StoreAction):
+    """An option that takes a value, given at most once: ``--seeds 2 --seeds 3`` silently ran 3 seeds."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        if option_string is not None:
+            given = namespace.__dict__.setdefault(GIVEN_ONCE, set())
+            if self.dest in given:
+                parser.error(f"{option_string} is given twice; give it once")
+            given.add(self.dest)
+        super().__call__(parser, namespace, values, option_string)
+
+
 class Parser(argparse.ArgumentParser):
-    """argparse, but usage errors become :class:`ArgumentError` (exit 2, one line)."""
+    """argparse, but usage errors become :class:`ArgumentError` (exit 2, one line), and an option that takes
+    one value may be given once (repeatable ones say so: ``action="append"``)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.register("action", None, _StoreOnce)
+        self.register("action", "store", _StoreOnce)
 
     def error(self, message: str):
         # main() prints the one "aisim: error:" prefix; name the subcommand if there is one
@@ -152,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with sigterm_as_interrupt():  # kill (SIGTERM) stops a command as Ctrl-C does: cleanly, and saying so
             args = parser.parse_args(argv)
+            vars(args).pop(GIVEN_ONCE, None)
             if not getattr(args, "handler", None):
                 parser.print_help()
                 return 0

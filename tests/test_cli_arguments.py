@@ -142,3 +142,35 @@ def _with_handler(parser: argparse.ArgumentParser, command: str, handler) -> arg
         if isinstance(action, argparse._SubParsersAction):
             action.choices[command].set_defaults(handler=handler)
     return parser
+
+
+def _single_value_options():
+    """(argv giving one option twice, how it is written) for every option that takes one value."""
+    for path, parser in _leaf_commands(build_parser()):
+        positionals = [a for a in parser._actions if not a.option_strings]
+        required = [a for a in parser._actions if a.option_strings and a.required]
+        for target in parser._actions:
+            if not target.option_strings or not isinstance(target, argparse._StoreAction):
+                continue
+            value = str(target.choices[0]) if target.choices else "1"
+            argv = [*path, *["x" for _ in positionals]]
+            for action in required:
+                if action is not target:
+                    argv += [action.option_strings[0], "x"]
+            argv += [target.option_strings[0], value, target.option_strings[0], value]
+            yield pytest.param(argv, target.option_strings[0], id=" ".join(path) + " " + target.option_strings[0])
+
+
+@pytest.mark.parametrize(("argv", "option"), list(_single_value_options()))
+def test_an_option_that_takes_one_value_is_given_once(argv, option, capsys, tmp_path, monkeypatch):
+    """`--seeds 2 --seeds 3` ran 3 seeds without a word: the last of a repeated option won."""
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 2
+    assert f"{option} is given twice; give it once" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_repeatable_options_stay_repeatable():
+    names = {param.values[1] for param in _single_value_options()}
+    assert "--set" not in names and "--role" not in names  # append: given as often as needed
+    assert {"--seeds", "--workers", "--out", "--seed"} <= names
