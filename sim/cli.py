@@ -242,6 +242,10 @@ def check_common_arguments(args) -> None:
         problem = folder_write_problem(Path(screenshot).parent)
         if problem:
             raise ArgumentError(f"--screenshot: {problem}")
+        target = Path(screenshot)
+        if target.is_symlink() or (target.exists() and not target.is_file()):  # it was replaced by a PNG
+            what = "a symbolic link" if target.is_symlink() else "not a regular file"
+            raise ArgumentError(f"--screenshot: {screenshot} is {what}; give a new file name or a PNG to replace")
 
 
 def _seed_list(args) -> list[int]:

@@ -174,3 +174,36 @@ def test_repeatable_options_stay_repeatable():
     names = {param.values[1] for param in _single_value_options()}
     assert "--set" not in names and "--role" not in names  # append: given as often as needed
     assert {"--seeds", "--workers", "--out", "--seed"} <= names
+
+
+def test_a_screenshot_never_replaces_a_link_or_a_pipe(tmp_path, capsys):
+    """`--screenshot` replaced a symbolic link or a FIFO with a PNG without a word."""
+    import os
+
+    (tmp_path / "target").write_text("keep")
+    (tmp_path / "link.png").symlink_to(tmp_path / "target")
+    os.mkfifo(tmp_path / "pipe.png")
+    for name, what in (("link.png", "is a symbolic link"), ("pipe.png", "is not a regular file")):
+        assert main(["play", "--headless", "--screenshot", str(tmp_path / name)]) == 2
+        assert what in capsys.readouterr().err
+    assert (tmp_path / "link.png").is_symlink() and (tmp_path / "target").read_text() == "keep"
+
+
+@pytest.mark.parametrize("name", ["한국", "a" * 101, "_x", "a/b"])
+def test_lesson_new_refuses_a_name_its_own_check_would_refuse(name, tmp_path, capsys, monkeypatch):
+    """`lesson new 한국` wrote a template that `lesson check` then refused for its name."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["lesson", "new", name]) == 2
+    assert "lesson name: expected a name" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_lesson_check_says_so_on_stderr(tmp_path, capsys):
+    """It exited 2 with nothing on stderr: the reason was only in the report on stdout."""
+    from classroom_helpers import SMALL_LESSON, write_small_lesson
+
+    text = SMALL_LESSON.replace("target: 0.36", "target: 0.01").replace("target: 20", "target: 1")
+    path = write_small_lesson(tmp_path, text)
+    assert main(["lesson", "check", str(path), "--workers", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"aisim: error: {path}: lesson check failed: ") and err.count("\n") == 1

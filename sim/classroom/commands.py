@@ -176,12 +176,11 @@ def cmd_lessons(args) -> int:
 def cmd_lesson_new(args) -> int:
     """``aisim lesson new NAME``: write the commented lesson template (never over a file without --force)."""
     from sim.classroom.template import lesson_template
+    from sim.schema import NAME
 
     name = args.name.strip()
-    if not name or not all(c.isalnum() or c in "-_." for c in name) or not name[0].isalnum():
-        raise ClassroomArgumentError(
-            f"lesson name: expected letters, digits, - _ . (like my-lesson), got {args.name!r}"
-        )
+    if not NAME.pattern or not NAME.pattern.fullmatch(name.lower()):  # the rule its own check applies to name:
+        raise ClassroomArgumentError(f"lesson name: expected {NAME.expected} (like my-lesson), got {args.name[:40]!r}")
     out = check_path_text(args.out, "--out") if args.out is not None else Path(f"{name}.yaml")
     if out.is_symlink():
         raise ClassroomArgumentError(f"{out} is a symbolic link; give the file itself, or another --out")
@@ -212,6 +211,11 @@ def cmd_lesson_check(args) -> int:
     ok, lines = check_lesson(args.file, workers=args.workers, seeds=args.seeds)
     for line in lines:
         print(line)
+    if not ok:  # the error contract's one line on stderr, as every other refusal has
+        errors = [line.strip().removeprefix("error: ") for line in lines if line.strip().startswith("error:")]
+        print(
+            f"aisim: error: {args.file}: lesson check failed: {errors[0] if errors else 'see above'}", file=sys.stderr
+        )
     return 0 if ok else 2
 
 
