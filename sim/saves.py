@@ -144,11 +144,7 @@ def parse_save(data: Any, source: str) -> SavedGame:
         key = f"decisions[{i}]"
         if not isinstance(item, dict) or not isinstance(item.get("decision"), dict):
             raise _fail(source, "expected {quarter: ..., decision: {...}}", key)
-        when = item.get("quarter")
-        at = parse_quarter(when) if isinstance(when, str) else None
-        if at is None or not scenario.start <= at <= scenario.end:
-            span = f"{quarter_label(scenario.start)}..{quarter_label(scenario.end)}"
-            raise _fail(source, f"expected a quarter in {span}, got {_short(when)}", key + ".quarter")
+        at = _played_quarter(scenario, item.get("quarter"), source, key + ".quarter")
         if quarter is not None and at > quarter:
             raise _fail(
                 source,
@@ -177,6 +173,15 @@ def _short(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def _played_quarter(scenario: Scenario, label: Any, source: str, where: str) -> int:
+    """The quarter ``label`` names (``"2024Q3"``), which must be one the saved scenario plays."""
+    at = parse_quarter(label) if isinstance(label, str) else None
+    if at is None or not scenario.start <= at <= scenario.end:
+        span = f"{quarter_label(scenario.start)}..{quarter_label(scenario.end)}"
+        raise _fail(source, f"expected a quarter in {span}, got {_short(label)}", where)
+    return at
+
+
 def _check_role_log(scenario: Scenario, log: Any, source: str) -> dict[str, dict[str, dict]]:
     """A lesson save's decisions by quarter and role (``extra.role_decisions``), checked as its decisions are;
     returns them with typed lever values. A malformed one passed the save's checks and broke the debrief."""
@@ -186,10 +191,7 @@ def _check_role_log(scenario: Scenario, log: Any, source: str) -> dict[str, dict
     out: dict[str, dict[str, dict]] = {}
     for label, roles in log.items():
         where = f"{key}.{_short(label, 20)}"
-        at = parse_quarter(label) if isinstance(label, str) else None
-        if at is None or not scenario.start <= at <= scenario.end:
-            span = f"{quarter_label(scenario.start)}..{quarter_label(scenario.end)}"
-            raise _fail(source, f"expected a quarter in {span}, got {_short(label)}", key)
+        _played_quarter(scenario, label, source, key)
         if not isinstance(roles, dict):
             raise _fail(source, f"expected a mapping of roles to their decisions, got {describe(roles)}", where)
         out[label] = {}

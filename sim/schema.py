@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sim.errors import UserError, describe, short_repr  # noqa: F401  (describe, short_repr: used here and re-exported)
+from sim.errors import UserError, describe, short_repr
 from sim.timeline import parse_quarter
 from sim.yamlio import LoadedYaml, format_path
 

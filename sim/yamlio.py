@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from sim.core.files import MAX_USER_FILE_BYTES, read_user_text
+from sim.core.numbers import DECIMAL, WHOLE
 from sim.errors import UserError, describe
 
 MAX_FILE_BYTES = MAX_USER_FILE_BYTES
@@ -58,13 +59,12 @@ def _as_text(loader: yaml.SafeLoader, node: yaml.Node) -> str:
 
 
 INT_TAG, FLOAT_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
-# Numbers as a person writes them (YAML 1.2's core schema, decimal only): YAML 1.1 read 1e-3 and 1.5e3 as
-# text, 010 as octal 8, 0x1F as 31, 1_000 as 1000 and 190:20:30 as 685230. Now 1e-3 is a number and the
-# others stay text, which the schema refuses as "expected a number" (see sim.core.numbers for the command line).
-PLAIN_INT = re.compile(r"^[-+]?[0-9]+$")
-PLAIN_FLOAT = re.compile(
-    r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
-)
+# Numbers as a person writes them, the command line's rule (sim.core.numbers; YAML 1.2's core schema, decimal
+# only): YAML 1.1 read 1e-3 and 1.5e3 as text, 010 as octal 8, 0x1F as 31, 1_000 as 1000 and 190:20:30 as
+# 685230. Now 1e-3 is a number and the others stay text, which the schema refuses as "expected a number".
+# YAML's .inf and .nan stay numbers here, so the schema can say they are not finite.
+PLAIN_INT = re.compile(f"^{WHOLE.pattern}$")
+PLAIN_FLOAT = re.compile(f"^(?:{DECIMAL.pattern}|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$")
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag not in (INT_TAG, FLOAT_TAG)]
     for first, resolvers in _BASE_LOADER.yaml_implicit_resolvers.items()

@@ -137,9 +137,9 @@ def open_game(path: Path, search: Sequence[Path] = ()) -> TeamGame:
         lesson = lesson_of_save(saved, search)
         role_ids = saved.extra.get("roles") or [lesson.roles[0].id]
         if not isinstance(role_ids, list) or not all(isinstance(r, str) for r in role_ids):
-            raise LessonError(f"{path}: extra.roles: expected a list of the lesson's role ids")
+            raise LessonError("expected a list of the lesson's role ids", file=str(path), path="extra.roles")
         if len(set(role_ids)) != len(role_ids):  # the team would be ranked twice
-            raise LessonError(f"{path}: extra.roles: each role once, got {', '.join(role_ids)}")
+            raise LessonError(f"each role once, got {', '.join(role_ids)}", file=str(path), path="extra.roles")
         roles = [lesson.role(r) for r in role_ids]
         return TeamGame(path, saved, lesson, team, roles)
     return TeamGame(path, saved, None, team, [scenario_role(saved)])

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from sim.classroom.lesson import load_lesson, notes_path, resolve_lesson_path
-from sim.core.files import PACK_MARKER, check_output_folder, write_folder
+from sim.core.files import PACK_FORMAT, PACK_MARKER, check_output_folder, write_folder
 from sim.scenario import BUNDLED_NAME, load_scenario
 
 
@@ -122,7 +122,7 @@ def write_class_pack(lesson_name: str, out: Path, force: bool = False) -> Path:
             target = staging / reference
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(local.document_text() + "\n", encoding="utf-8")
-        marker = {"format": "aisim-class-pack", "lesson": lesson.name, "lesson_hash": lesson.content_hash}
+        marker = {"format": PACK_FORMAT, "lesson": lesson.name, "lesson_hash": lesson.content_hash}
         (staging / PACK_MARKER).write_text(json.dumps(marker, indent=1) + "\n", encoding="utf-8")
         (staging / "STUDENTS.en.md").write_text(student_instructions(lesson, "en"), encoding="utf-8")
         (staging / "STUDENTS.ko.md").write_text(student_instructions(lesson, "ko"), encoding="utf-8")

@@ -265,7 +265,6 @@ def lesson_of_save(saved: SavedGame, search: Sequence[Path] = ()) -> Lesson:
     # the save records: a save comes from a student's machine, and may name any file on the teacher's.
     candidates = [Path(folder) / f"{name}.yaml" for folder in search]
     candidates += [Path.cwd() / f"{name}.yaml", Path.cwd() / "lessons" / f"{name}.yaml"]
-    different = f"played on a different version of lesson {name!r} (its scenario does not match"
     mismatched = None
     for candidate in candidates:
         if candidate.is_file():
@@ -281,7 +280,7 @@ def lesson_of_save(saved: SavedGame, search: Sequence[Path] = ()) -> Lesson:
         except LessonError:
             if mismatched is None:
                 raise
-            raise LessonError(f"{different} {mismatched})") from None
+            raise LessonError(different_version(name, mismatched)) from None
     check_lesson_save(saved, lesson)
     return lesson
 
@@ -305,4 +304,9 @@ def check_lesson_save(saved: SavedGame, lesson: Lesson) -> None:
     if name != lesson.name:
         raise LessonError(f"the save was played in lesson {name!r}, not {lesson.name!r}")
     if lesson.scenario.numbers_hash != saved.scenario.numbers_hash:
-        raise LessonError(f"played on a different version of lesson {name!r} (its scenario does not match)")
+        raise LessonError(different_version(name))
+
+
+def different_version(name: str, file: Path | None = None) -> str:
+    """Why a save of lesson ``name`` does not fit the lesson at hand (``file``: the lesson file it was compared with)."""
+    return f"played on a different version of lesson {name!r} (its scenario does not match{f' {file}' if file else ''})"

@@ -35,6 +35,7 @@ STALE_PARTIAL_SECONDS = 3600.0  # a staging folder without a live owner older th
 RUN_MARKER = "run.json"
 SWEEP_MARKER = "manifest.json"
 PACK_MARKER = "class-pack.json"  # a class pack (aisim class new); its saves/ holds the students' work
+PACK_FORMAT = "aisim-class-pack"
 REPORT_MARKER = "report.json"  # an HTML report (aisim debrief, aisim class report)
 REPORT_FORMAT = "aisim-report"
 
@@ -233,7 +234,7 @@ def holds_aisim_result(folder: Path) -> str | None:
     if manifest is not None and str(manifest.get("schema", "")).startswith("aisim/sweep-"):
         return "sweep"
     pack = _json_file(folder / PACK_MARKER)
-    if pack is not None and pack.get("format") == "aisim-class-pack":
+    if pack is not None and pack.get("format") == PACK_FORMAT:
         return "class pack"
     report = _json_file(folder / REPORT_MARKER)
     if report is not None and report.get("format") == REPORT_FORMAT:

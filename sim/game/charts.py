@@ -60,18 +60,21 @@ def font_path(bold: bool = False) -> Path:
 SPACED_HANGUL_MAX_SIZE = 11
 
 
-def _has_hangul(text: str) -> bool:
-    return any("\uac00" <= ch <= "\ud7a3" for ch in text)
+def _spaced(text: str) -> str:
+    """``text`` with each space doubled if it is a Korean line (holds Hangul), else as it is."""
+    if " " in text and any("\uac00" <= ch <= "\ud7a3" for ch in text):
+        return text.replace(" ", "  ")
+    return text
 
 
 class _SpacedHangulFont(pygame.font.Font):
     """The font, measuring and drawing each space of a Korean line twice (see SPACED_HANGUL_MAX_SIZE)."""
 
     def size(self, text):
-        return super().size(text.replace(" ", "  ") if " " in text and _has_hangul(text) else text)
+        return super().size(_spaced(text))
 
     def render(self, text, *args, **kwargs):
-        return super().render(text.replace(" ", "  ") if " " in text and _has_hangul(text) else text, *args, **kwargs)
+        return super().render(_spaced(text), *args, **kwargs)
 
 
 def font(size: int, bold: bool = False) -> pygame.font.Font:
