@@ -300,3 +300,15 @@ def test_a_save_cannot_rank_its_team_twice_or_colour_the_teachers_terminal(class
     assert "1 team save(s) reported" in printed and "red.json: " in printed and "each role once" in printed
     assert "\x1b" not in printed and "\u202e" not in printed and "\\x1b[31mb" in printed
     assert "\u202e" not in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_report_written_beside_the_saves_is_not_read_as_a_save(class_folder, tmp_path, capsys):
+    """Reports carry report.json (so --force can replace them): a report written inside the saves folder then
+    showed up as 'refused: report/report.json: not an aisim save file' in the next report."""
+    _, saves = class_folder
+    args = ["class", "report", str(saves), "--seeds", "2", "--workers", "1", "--out"]
+    assert main([*args, str(saves / "report")]) == 0
+    capsys.readouterr()
+    assert main([*args, str(tmp_path / "again")]) == 0
+    printed = capsys.readouterr().out
+    assert "2 team save(s) reported" in printed and "0 refused" in printed and "report.json" not in printed

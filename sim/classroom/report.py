@@ -23,6 +23,7 @@ from sim.classroom.html import Markup, esc, page, range_bar, range_legend, scatt
 from sim.classroom.lesson import Lesson, Role
 from sim.classroom.measure import describe_decisions
 from sim.classroom.scoring import SeedBand, luck_verdict, luck_word, replay_many, score_role
+from sim.core.files import holds_aisim_result
 from sim.core.tables import cell_text
 from sim.errors import OutputError, UserError
 from sim.game import units
@@ -59,12 +60,24 @@ class TeamResult(SeedBand):
 
 
 def collect_saves(folder: Path) -> tuple[list[TeamGame], list[tuple[str, str]]]:
-    """Open every ``*.json`` under ``folder``; returns (games, refused (file, reason))."""
+    """Open every ``*.json`` under ``folder``, but those in a subfolder holding an earlier aisim result (a
+    report written beside the saves: its report.json is no save); returns (games, refused (file, reason))."""
     if not folder.exists():
         raise OutputError("no such folder", file=str(folder))
     if not folder.is_dir():
         raise OutputError("expected a folder of save files", file=str(folder))
-    files = sorted(p for p in folder.rglob("*.json") if p.is_file())
+    results: dict[Path, bool] = {}
+
+    def in_result(path: Path) -> bool:
+        for parent in path.relative_to(folder).parents:
+            if parent != Path("."):
+                if parent not in results:
+                    results[parent] = holds_aisim_result(folder / parent) is not None
+                if results[parent]:
+                    return True
+        return False
+
+    files = sorted(p for p in folder.rglob("*.json") if p.is_file() and not in_result(p))
     if len(files) > MAX_SAVE_FILES:
         raise OutputError(f"{len(files)} JSON files; at most {MAX_SAVE_FILES} saves per report", file=str(folder))
     games, refused = [], []
