@@ -77,8 +77,12 @@ def _decimal_int(loader: yaml.SafeLoader, node: yaml.Node) -> int:
     return int(loader.construct_scalar(node), 10)  # 010 is ten, as written (YAML 1.1: octal 8)
 
 
+def _float(loader: yaml.SafeLoader, node: yaml.Node) -> float:
+    return yaml.SafeLoader.construct_yaml_float(loader, node) + 0.0  # -0.0 is zero, as in sim.core.numbers
+
+
 _Loader.add_constructor(INT_TAG, _strict(_decimal_int, "a whole number"))
-_Loader.add_constructor(FLOAT_TAG, _strict(yaml.SafeLoader.construct_yaml_float, "a number"))
+_Loader.add_constructor(FLOAT_TAG, _strict(_float, "a number"))
 _Loader.add_constructor("tag:yaml.org,2002:bool", _strict(yaml.SafeLoader.construct_yaml_bool, "true or false"))
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _as_text)
 _Loader.add_constructor("tag:yaml.org,2002:binary", _strict(yaml.SafeLoader.construct_yaml_binary, "base64"))

@@ -7,6 +7,7 @@ where known) and what was expected; exit code 2; no traceback; nothing half-writ
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import stat
@@ -996,3 +997,19 @@ def test_objectives_whose_weights_are_all_zero_are_refused(tmp_path):
     path = tmp_path / "ok.yaml"
     path.write_text(SMALL_SCENARIO + f"objectives: [{objective.replace('weight: 0', 'weight: 1')}]\n")
     assert load_scenario(path).objectives[0]["weight"] == 1
+
+
+@pytest.mark.parametrize("written", ["-0", "-0.0", "-0e5", "-.0"])
+def test_negative_zero_is_zero_typed_or_in_yaml(tmp_path, written):
+    """`--set x=-0` was stored (and printed, and hashed) as -0.0; the same scenario written with 0 and -0
+    must be the same scenario."""
+    from sim.core.numbers import decimal_number
+
+    assert math.copysign(1.0, decimal_number(written)) == 1.0
+    text = SMALL_SCENARIO + "set: {network_effect: X}\n"
+    plain, negative = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    plain.write_text(text.replace(": X}", f": {written[1:]}}}"))
+    negative.write_text(text.replace(": X}", f": {written}}}"))
+    a, b = load_scenario(plain), load_scenario(negative)
+    assert math.copysign(1.0, b.values["network_effect"]) == 1.0
+    assert a.content_hash == b.content_hash

@@ -33,7 +33,7 @@ def decimal_number(text: str) -> float | None:
     text = text.strip()
     if len(text) > MAX_DIGITS or not DECIMAL.fullmatch(text):
         return None
-    value = float(text)
+    value = float(text) + 0.0  # -0 is zero: "-0" and "0" mean the same number (and hash the same)
     return value if math.isfinite(value) else None
 
 
