@@ -1013,3 +1013,64 @@ def test_negative_zero_is_zero_typed_or_in_yaml(tmp_path, written):
     a, b = load_scenario(plain), load_scenario(negative)
     assert math.copysign(1.0, b.values["network_effect"]) == 1.0
     assert a.content_hash == b.content_hash
+
+
+@pytest.mark.parametrize(
+    ("axis", "fragment", "key"),
+    [
+        (
+            "{min: 0.5, max: 1.0, step: 2}",
+            "step 2 is larger than the range 0.5 to 1, so the grid would hold 0.5 alone",
+            ".step",
+        ),
+        ("{min: 1.0, max: 1.02}", "network_effect's own step", "network_effect"),
+        ("{min: 1.0, max: 1.0}", "min and max are both 1: nothing varies", "network_effect"),
+    ],
+)
+def test_a_grid_axis_that_would_hold_one_value_is_refused(tmp_path, axis, fragment, key):
+    """A step larger than the range gave a grid of its minimum alone: a sweep that varied nothing, silently."""
+    from sim.experiments.spec import load_experiment
+
+    (tmp_path / "small.yaml").write_text(SMALL_SCENARIO)
+    path = tmp_path / "exp.yaml"
+    path.write_text(f"scenario: small.yaml\nfutures: {{design: grid, vary: {{network_effect: {axis}}}}}\n")
+    with pytest.raises(ExperimentError) as info:
+        load_experiment(path)
+    assert fragment in info.value.message and info.value.path.endswith(key), info.value
+
+
+@pytest.mark.parametrize(
+    ("normal", "fragment"),
+    [
+        ("mean: 1.0, sd: 1.0e+300", r"sd 1e\+300 is so large that the normal is flat"),
+        ("mean: 100.0, sd: 0.01", "every sample would be the same"),
+        ("mean: -50.0, sd: 1.0", "every sample would be the same"),
+    ],
+)
+def test_a_normal_axis_with_no_probability_inside_its_range_is_refused(tmp_path, normal, fragment):
+    """Each of these gave the same value in every future (the CDF values of both bounds were equal)."""
+    from sim.experiments.spec import load_experiment
+
+    (tmp_path / "small.yaml").write_text(SMALL_SCENARIO)
+    path = tmp_path / "exp.yaml"
+    path.write_text(
+        "scenario: small.yaml\nfutures: {design: monte_carlo, points: 8, vary: {network_effect:"
+        f" {{min: 0.5, max: 1.5, distribution: normal, {normal}}}}}}}\n"
+    )
+    with pytest.raises(ExperimentError, match=fragment) as info:
+        load_experiment(path)
+    assert info.value.path.endswith("network_effect.sd")
+
+
+def test_a_normal_axis_far_in_its_tail_still_samples_distinct_values(tmp_path):
+    from sim.experiments.spec import load_experiment
+
+    (tmp_path / "small.yaml").write_text(SMALL_SCENARIO)
+    path = tmp_path / "exp.yaml"
+    path.write_text(
+        "scenario: small.yaml\nfutures: {design: monte_carlo, points: 8, vary: {network_effect:"
+        " {min: 0.5, max: 1.5, distribution: normal, mean: 2.5, sd: 0.2}}}\n"
+    )
+    (axis,) = load_experiment(path).futures.axes
+    values = {axis.value_at(u) for u in np.linspace(0.05, 0.95, 8)}
+    assert len(values) == 8 and all(0.5 <= v <= 1.5 for v in values)

@@ -447,6 +447,8 @@ def _axis(role: str, design: str, name: str, raw: Any, scenario: Scenario, ctx: 
             )
     if low > high:
         raise ctx.fail(where + ("min",), f"min {low:g} is greater than max {high:g}")
+    if low == high:
+        raise ctx.fail(where, f"min and max are both {low:g}: nothing varies; fix it under set:, or widen the range")
     step = raw["step"]
     if step is not None and step <= 0:
         raise ctx.fail(where + ("step",), f"expected a step > 0, got {step:g}")
@@ -465,11 +467,19 @@ def _axis(role: str, design: str, name: str, raw: Any, scenario: Scenario, ctx: 
                 raise ctx.fail(
                     where + (key,), f"{key}: needs a sampled design (monte_carlo or latin_hypercube), not grid"
                 )
+        given = step is not None
         step = step if step is not None else spec.step
         assert step is not None  # numeric specs always have a step
         count = int(math.floor((high - low) / step + 1e-9)) + 1
         if count > 100_000:
             raise ctx.fail(where, f"{count:,} grid values; give a larger step or fewer values")
+        if count == 1:
+            whose = f"step {step:g}" if given else f"{name}'s own step {step:g}"
+            raise ctx.fail(
+                where + (("step",) if given else ()),
+                f"{whose} is larger than the range {low:g} to {high:g}, so the grid would hold {low:g} alone;"
+                " give a smaller step, or values: [..]",
+            )
         grid = [low + i * step for i in range(count)]
         if spec.type == "integer":
             values = sorted({int(round(v)) for v in grid})
@@ -485,6 +495,7 @@ def _axis(role: str, design: str, name: str, raw: Any, scenario: Scenario, ctx: 
         if raw["sd"] is None or raw["sd"] <= 0:
             raise ctx.fail(where + ("sd",), "a normal distribution needs sd: > 0")
         mean = raw["mean"] if raw["mean"] is not None else float(spec.default)
+        _check_normal_mass(mean, raw["sd"], low, high, ctx, where)
         return Axis(
             spec=spec, values=None, low=low, high=high, step=step, distribution=distribution, mean=mean, sd=raw["sd"]
         )
@@ -492,6 +503,30 @@ def _axis(role: str, design: str, name: str, raw: Any, scenario: Scenario, ctx: 
         if raw[key] is not None:
             raise ctx.fail(where + (key,), f"{key}: does not apply to a {distribution} distribution")
     return Axis(spec=spec, values=None, low=low, high=high, step=step, distribution=distribution)
+
+
+MIN_NORMAL_MASS = 1e-9  # below this a truncated normal's share inside its bounds is lost in rounding
+
+
+def _check_normal_mass(mean: float, sd: float, low: float, high: float, ctx: Context, where: tuple) -> None:
+    """Refuse a normal distribution with (next to) none of its probability between ``low`` and ``high``.
+
+    Sampling inverts the normal's CDF between the bounds' CDF values; when they are equal in floating
+    point (a mean many sd outside the range, or an sd so large that the density is flat) every sample
+    was the same value, silently.
+    """
+    dist = NormalDist(mean, sd)
+    mass = dist.cdf(high) - dist.cdf(low)
+    if mass >= MIN_NORMAL_MASS:
+        return
+    if sd > (high - low) * 1e6:
+        problem = f"sd {sd:g} is so large that the normal is flat from {low:g} to {high:g}; use distribution: uniform"
+    else:
+        problem = (
+            f"mean {mean:g} with sd {sd:g} leaves {mass:.1g} of the distribution between {low:g} and {high:g},"
+            " so every sample would be the same; give a mean nearer the range or a larger sd"
+        )
+    raise ctx.fail(where + ("sd",), problem)
 
 
 def _path_text(path: tuple | None) -> str | None:
