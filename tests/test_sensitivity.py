@@ -6,7 +6,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.experiments.analysis import first_order_index, sensitivity, summarise_points
+from sim.experiments.analysis import (
+    NO_INDEX,
+    Analysis,
+    confounded,
+    first_order_index,
+    format_report,
+    sensitivity,
+    summarise_points,
+)
 
 
 def synthetic(n: int = 400, seed: int = 3) -> pd.DataFrame:
@@ -105,3 +113,35 @@ def test_point_summary_percentiles():
     summary = summarise_points(frame, ["a"]).set_index("point")
     assert summary.loc[0, "mean"] == 10 and summary.loc[0, "p05"] == 1 and summary.loc[0, "p95"] == 19
     assert summary.loc[1, "p05"] == summary.loc[1, "p95"] == 5 and summary.loc[1, "runs"] == 21
+
+
+def test_an_independent_design_is_not_called_confounded():
+    assert confounded(synthetic(), VARIED) == []
+
+
+def test_two_parameters_moved_together_are_named_as_confounded():
+    """A points design moved network_effect and foreign_trust together: analyze printed two equal SRCs,
+    each half of one effect, without a word."""
+    frame = synthetic()
+    frame["d"] = 0.5 * frame["a"] + 2.0  # perfectly correlated with a
+    notes = confounded(frame, VARIED | {"d": "number"})
+    assert len(notes) == 1 and notes[0].startswith("a and d move together") and "cannot be told apart" in notes[0]
+
+
+def test_a_parameter_that_mixes_others_is_named_as_a_dependence():
+    frame = synthetic()
+    frame["d"] = frame["a"] / 10 + frame["b"]  # no pair is correlated enough, the three are dependent
+    (note,) = confounded(frame, VARIED | {"d": "number"})
+    assert "linearly dependent" in note
+
+
+def test_a_missing_first_order_index_is_explained_not_printed_as_nan():
+    frame = synthetic(n=30)
+    frame["a"] = np.repeat([1.0, 2.0, 3.0], 10)  # 3 distinct values of a sampled parameter: no index
+    frame["market_revenue_usd_bn"] = 3.0 * frame["a"]
+    table = sensitivity(frame, VARIED, ["market_revenue_usd_bn"])
+    from pathlib import Path
+
+    result = Analysis(Path("."), Path("."), 30, 0, 2033, pd.DataFrame(), table)
+    text = format_report(result)
+    assert "nan" not in text and "a 1.00 [n/a]" in text and NO_INDEX in text

@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections.abc import Mapping, Sequence
@@ -130,6 +131,41 @@ def _design_columns(frame: pd.DataFrame, varied: Mapping[str, str]) -> tuple[lis
         blocks.append(np.column_stack(cols) if cols else np.empty((len(frame), 0)))
         names.append(name)
     return blocks, names
+
+
+CONFOUNDED_CORRELATION = 0.999  # two varied parameters this correlated in the design cannot be told apart
+
+
+def confounded(final: pd.DataFrame, varied: Mapping[str, str]) -> list[str]:
+    """Notes on varied parameters whose effects the design cannot separate.
+
+    A regression splits one effect evenly between columns that move together (an explicit
+    ``points:`` design can do that), so their SRCs come out equal whatever each really does.
+    Pairs correlated beyond :data:`CONFOUNDED_CORRELATION` are named; a dependence among more
+    than two is named as a whole.
+    """
+    blocks, names = _design_columns(final, varied)
+    notes: list[str] = []
+    paired: set[str] = set()
+    for i, j in itertools.combinations(range(len(names)), 2):
+        a, b = blocks[i], blocks[j]
+        if not a.shape[1] or not b.shape[1]:
+            continue
+        r = np.abs(a.T @ b) / len(final)  # correlations of standardised columns
+        if float(r.max()) > CONFOUNDED_CORRELATION:
+            paired |= {names[i], names[j]}
+            notes.append(
+                f"{names[i]} and {names[j]} move together in this design (correlation {float(r.max()):.3f}): their "
+                "SRCs share one effect and cannot be told apart; vary them independently to separate them"
+            )
+    x_all = np.column_stack(blocks) if sum(b.shape[1] for b in blocks) else np.empty((len(final), 0))
+    if x_all.shape[1] and len(final) > x_all.shape[1] and not paired:
+        if np.linalg.matrix_rank(x_all, tol=1e-6 * len(final)) < x_all.shape[1]:
+            notes.append(
+                "the varied parameters are linearly dependent in this design (one is a mix of others): "
+                "their SRCs cannot be told apart; vary them independently"
+            )
+    return notes
 
 
 def _r2(x: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
@@ -551,6 +587,7 @@ def analyze_folder(
         atomic_write_text(path, to_csv_text(salib, digits=4))
         result.files.append(path)
         result.salib = salib
+    result.notes += confounded(final, varied)
     if result.runs < len(varied) + 2:
         result.notes.append(
             f"only {result.runs} runs for {len(varied)} varied parameters: sensitivity is not meaningful"
@@ -611,9 +648,20 @@ def _parameter_labels(folder: Path) -> dict[str, str]:
     return {spec.name: spec.label_for("en") for spec in scenario.parameters}
 
 
+NO_INDEX = (
+    "no first-order index: a sampled parameter needs at least 8 distinct values for one "
+    "(or vary it over a grid or a list of values)"
+)
+
+
+def _index(value: float) -> str:
+    return "n/a" if math.isnan(value) else f"{value:.2f}"
+
+
 def format_report(result: Analysis, top: int = 3) -> str:
     """Plain-text report: runs, the top drivers per outcome, files written."""
     lines = [f"{result.runs:,} runs analysed ({result.failed} failed), final year {result.final_year}", ""]
+    unknown_index = False
     if len(result.sensitivity):
         lines.append(f"What matters most (|SRC|; first-order index in brackets; top {top}):")
         for metric, group in result.sensitivity.groupby("metric", sort=False):
@@ -622,8 +670,11 @@ def format_report(result: Analysis, top: int = 3) -> str:
                 lines.append(f"  {METRICS[metric].label_en:<40} (the same in every run)")
                 continue
             best = group.sort_values("rank").head(top)
-            parts = [f"{r.parameter} {r.importance:.2f} [{r.first_order:.2f}]" for r in best.itertuples()]
+            parts = [f"{r.parameter} {r.importance:.2f} [{_index(r.first_order)}]" for r in best.itertuples()]
+            unknown_index = unknown_index or any(math.isnan(r.first_order) for r in best.itertuples())
             lines.append(f"  {METRICS[metric].label_en:<40} {'; '.join(parts)}   (R² {r2:.2f})")
+        if unknown_index:
+            lines.append(f"  [n/a]: {NO_INDEX}")
         lines.append("")
     if result.salib is not None and len(result.salib):
         key = "mu_star" if "mu_star" in result.salib.columns else "ST"
