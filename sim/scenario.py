@@ -708,10 +708,13 @@ def _build(doc: LoadedYaml, path: Path, stack: tuple, allow_extends: bool = True
             continue
         value, origin = raw[key]
         sections[key] = section_field.check(value, Context(origin, ScenarioError), (key,))
+    # each event's file and place in it, for errors about it (a variant's events follow its base's)
+    event_origins = [(raw["events"][1], i) for i in range(len(sections["events"]))] if "events" in raw else []
     if "events_base" in raw:
         value, origin = raw["events_base"]
         base_events = EVENT_LIST.check(value, Context(origin, ScenarioError), ("events",))
         sections["events"] = base_events + sections["events"]
+        event_origins = [(origin, i) for i in range(len(base_events))] + event_origins
         ids = [e["id"] for e in sections["events"]]
         dupes = sorted(i for i, n in Counter(ids).items() if n > 1)  # Counter: 20,000 events stay fast
         if dupes:
@@ -738,7 +741,10 @@ def _build(doc: LoadedYaml, path: Path, stack: tuple, allow_extends: bool = True
             values[pname] = parameters[pname].coerce(pvalue)
         except ValueError as exc:
             raise set_ctx.fail(("set", pname), str(exc)) from None
-    _cross_check(sections, parameters, ctx_of)
+    # dates outside the span are checked where a variant wrote them: a resolved document (a save's, a
+    # result's scenario.json, a class pack's copy) holds its base's events and firms as its own
+    variant = allow_extends and isinstance(doc.data, dict) and doc.data.get("extends") is not None
+    _cross_check(sections, parameters, ctx_of, event_origins, doc if variant else None)
     document = {k: v for k, v in sections.items() if v not in (None, [], {}) or k in ("set",)}
     document["schema"] = SCHEMA_ID
     document = _to_document(document)
@@ -755,6 +761,39 @@ def _build(doc: LoadedYaml, path: Path, stack: tuple, allow_extends: bool = True
 
 
 EVENT_LIST = ListOf(EVENT, unique_key="id")
+
+
+def _check_event_span(event: dict, outside, first: int, last: int, ctx: Context, where: tuple) -> None:
+    """An event that could never happen in the time span is refused (it was silently never fired)."""
+    if event["at"] is not None and outside(event["at"]):
+        raise ctx.fail(where + ("at",), f"{outside(event['at'])}: the event would never happen")
+    for key in ("start", "until"):
+        quarter = event[key]
+        if quarter is not None and outside(quarter):
+            never = (key == "start" and quarter > last) or (key == "until" and quarter < first)
+            if never:
+                raise ctx.fail(where + (key,), f"{outside(quarter)}: the event could never happen")
+
+
+def _check_effect_fields(
+    effect: dict, kind: str, limits: Mapping[str, tuple[float, float]], ctx: Context, where: tuple
+):
+    """A firm's or segment's fields, and values the model can take: ``set:`` within the field's range,
+    ``add:`` no larger than the range's width (the model keeps each field in its range, so a value
+    beyond it was silently cut to the bound)."""
+    for op in ("add", "multiply", "set"):
+        for fld, value in effect[op].items():
+            if fld not in limits:
+                raise ctx.fail(where + (op, fld), f"{fld!r} is not a {kind} field; expected one of {', '.join(limits)}")
+            low, high = limits[fld]
+            if op == "set" and not low <= value <= high:
+                raise ctx.fail(where + (op, fld), f"{fld}: expected a value from {low:g} to {high:g}, got {value:g}")
+            if op == "add" and abs(value) > high - low:
+                raise ctx.fail(
+                    where + (op, fld),
+                    f"{fld}: expected a change of at most {high - low:g} either way ({fld} runs from {low:g} to "
+                    f"{high:g}), got {value:g}",
+                )
 
 
 def _to_document(sections: dict) -> dict:
@@ -858,8 +897,19 @@ def _parameter_space(
     return space
 
 
-def _cross_check(sections: dict, parameters: ParameterSpace, ctx_of: dict[str, Context]) -> None:
-    """References between sections: providers, event targets, time span, shares."""
+def _cross_check(
+    sections: dict,
+    parameters: ParameterSpace,
+    ctx_of: dict[str, Context],
+    event_origins: list[tuple[LoadedYaml, int]],
+    top: LoadedYaml | None,
+) -> None:
+    """References between sections: providers, event targets, time span, shares.
+
+    ``event_origins`` gives each event's file and index there; ``top`` is the variant loaded (a file
+    with ``extends:``), else None. Dates outside the time span are refused where the variant wrote
+    them; its base's events and firms outside a shorter span are kept and never come.
+    """
     time_ctx = ctx_of["time"]
     if sections["time"]["start"] > sections["time"]["end"]:
         raise time_ctx.fail(("time", "start"), "start is after end")
@@ -881,10 +931,22 @@ def _cross_check(sections: dict, parameters: ParameterSpace, ctx_of: dict[str, C
                 ("segments", name, "initial_adoption"),
                 "initial_adoption cannot exceed initial_awareness (users know of AI)",
             )
+    first, last = sections["time"]["start"], sections["time"]["end"]
+
+    def outside(quarter: int) -> str | None:
+        if first <= quarter <= last:
+            return None
+        return (
+            f"{quarter_label(quarter)} is outside the scenario's time span {quarter_label(first)}-{quarter_label(last)}"
+        )
+
     firms_ctx = ctx_of["firms"]
     for i, firm in enumerate(sections["firms"]):
         if firm["enters"] is not None and firm["initial_share"]:
             raise firms_ctx.fail(("firms", i, "initial_share"), "a firm that enters later cannot have an initial share")
+        late = outside(firm["enters"]) if firm["enters"] is not None and firms_ctx.doc is top else None
+        if late:
+            raise firms_ctx.fail(("firms", i, "enters"), f"{late}: the firm would never enter")
     for segment in SEGMENTS:
         total = sum(f["initial_share"].get(segment, 0.0) for f in sections["firms"])
         if total > 1.0 + 1e-9:
@@ -895,9 +957,11 @@ def _cross_check(sections: dict, parameters: ParameterSpace, ctx_of: dict[str, C
             for key in ("own_model", "provider"):
                 if partner[key] is not None and partner[key] not in firm_ids:
                     raise pctx.fail(("partners", i, key), unknown("firm", partner[key], firm_ids))
-    if "events" in ctx_of:
-        ectx = ctx_of["events"]
-        for i, event in enumerate(sections["events"]):
+    if sections["events"]:
+        for event, (origin, i) in zip(sections["events"], event_origins, strict=True):
+            ectx = Context(origin, ScenarioError)
+            if origin is top:
+                _check_event_span(event, outside, first, last, ectx, ("events", i))
             effect_lists: list[tuple[tuple[Any, ...], Any]] = [(("events", i, "effects"), event["effects"])]
             effect_lists += [
                 (("events", i, "choices", j, "effects"), c["effects"]) for j, c in enumerate(event["choices"])
@@ -908,22 +972,9 @@ def _cross_check(sections: dict, parameters: ParameterSpace, ctx_of: dict[str, C
                     for key in ("firm", "enter", "exit"):
                         if effect[key] is not None and effect[key] not in firm_ids:
                             raise ectx.fail(where + (key,), unknown("firm", effect[key], firm_ids))
-                    if effect["firm"] is not None:
-                        for op in ("add", "multiply", "set"):
-                            for fld in effect[op]:
-                                if fld not in FIRM_FIELDS:
-                                    raise ectx.fail(
-                                        where + (op, fld),
-                                        f"{fld!r} is not a firm field; expected one of {', '.join(FIRM_FIELDS)}",
-                                    )
-                    if effect["segment"] is not None:
-                        for op in ("add", "multiply", "set"):
-                            for fld in effect[op]:
-                                if fld not in SEGMENT_FIELDS:
-                                    raise ectx.fail(
-                                        where + (op, fld),
-                                        f"{fld!r} is not a segment field; expected one of {', '.join(SEGMENT_FIELDS)}",
-                                    )
+                    for kind, limits in (("firm", FIRM_LIMITS), ("segment", SEGMENT_LIMITS)):
+                        if effect[kind] is not None:
+                            _check_effect_fields(effect, kind, limits, ectx, where)
                     if effect["partnership"] is not None:
                         deal = effect["partnership"]
                         if deal["partner"] not in partner_ids:

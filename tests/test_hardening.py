@@ -29,7 +29,7 @@ from sim.core.files import (
 from sim.errors import ExperimentError, OutputError, SaveFileError, ScenarioError, UserError
 from sim.saves import load_save, save_document, write_save
 from sim.scenario import load_scenario, scenario_from_text
-from sim.timeline import parse_quarter
+from sim.timeline import parse_quarter, quarter_label
 
 SMALL_SCENARIO = (
     "extends: korea-2025\nname: small\ntime: {start: 2024Q1, end: 2024Q4}\npopulation: {adopter_rows: 300}\n"
@@ -1074,3 +1074,72 @@ def test_a_normal_axis_far_in_its_tail_still_samples_distinct_values(tmp_path):
     (axis,) = load_experiment(path).futures.axes
     values = {axis.value_at(u) for u in np.linspace(0.05, 0.95, 8)}
     assert len(values) == 8 and all(0.5 <= v <= 1.5 for v in values)
+
+
+VARIANT_EVENT = "events:\n  - id: mine\n    title: Mine\n    at: {at}\n    effects:\n      - {effect}\n"
+
+
+@pytest.mark.parametrize(
+    ("at", "effect", "path", "line", "fragment"),
+    [
+        ("2026Q1", "{firm: nosuchfirm, add: {trust: 0.1}}", "events[0].effects[0].firm", 8, "unknown firm"),
+        (
+            "2040Q1",
+            "{firm: openai, add: {trust: 0.1}}",
+            "events[0].at",
+            6,
+            "2040Q1 is outside the scenario's time span",
+        ),
+        ("2023Q4", "{firm: openai, add: {trust: 0.1}}", "events[0].at", 6, "the event would never happen"),
+        (
+            "2026Q1",
+            "{firm: openai, set: {price: 100}}",
+            "events[0].effects[0].set.price",
+            8,
+            "from 0.05 to 5, got 100",
+        ),
+        (
+            "2026Q1",
+            "{segment: consumer, add: {bass_p: -3}}",
+            "events[0].effects[0].add.bass_p",
+            8,
+            "at most 1 either way",
+        ),
+    ],
+)
+def test_a_variants_event_is_checked_and_named_where_it_is_written(tmp_path, at, effect, path, line, fragment):
+    """A variant's events follow its base's: errors named the base's index (events[15]) at the line of
+    'events:'; an event outside the time span never happened, and a value beyond a field's range was cut
+    to the bound, both silently."""
+    text = "extends: korea-2025\nname: v\n" + VARIANT_EVENT.format(at=at, effect=effect)
+    error = scenario_error(tmp_path, text)
+    assert (error.path, error.line) == (path, line) and fragment in error.message, error
+
+
+def test_a_random_events_window_outside_the_span_is_refused(tmp_path):
+    text = (
+        "extends: korea-2025\nname: v\nevents:\n  - id: mine\n    title: Mine\n    probability_per_quarter: 0.1\n"
+        "    start: 2035Q1\n    effects: [{firm: openai, add: {trust: 0.1}}]\n"
+    )
+    error = scenario_error(tmp_path, text)
+    assert error.path == "events[0].start" and "could never happen" in error.message
+
+
+def test_a_firm_entering_after_the_end_is_refused_but_a_shorter_variant_keeps_its_bases_dates(tmp_path):
+    """Events and entries a base scenario dates beyond a variant's shorter span simply never come, and the
+    variant's resolved document (saves and previews rebuild it) loads again."""
+    from sim.scenario import scenario_from_document
+
+    korea = load_scenario("korea-2025")
+    late = next(f for f in korea.sections["firms"] if f["enters"] is not None)
+    short = load_scenario(small_scenario(tmp_path))  # 2024 only: korea-2025's later events and entries never come
+    assert any(e["at"] is not None and e["at"] > short.end for e in short.events)
+    assert scenario_from_document(short.document, "save").content_hash == short.content_hash
+    copy = tmp_path / "scenario.json"  # as a result folder or a class pack holds it, runnable again
+    copy.write_text(short.document_text())
+    assert load_scenario(copy).content_hash == short.content_hash
+    whole = Path(korea.source).read_text(encoding="utf-8")
+    firms = re.search(r"^firms:\n(?:[ #].*\n|\n)*", whole, re.MULTILINE).group(0)  # korea-2025's firms section
+    text = "extends: korea-2025\n" + firms.replace(f"enters: {quarter_label(late['enters'])}", "enters: 2099Q1", 1)
+    error = scenario_error(tmp_path, text)
+    assert error.path.endswith(".enters") and "the firm would never enter" in error.message
