@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.core.files import atomic_write, read_user_text
-from sim.errors import SaveFileError, UserError, describe, one_line
+from sim.errors import SaveFileError, UserError, describe, one_line, short_repr
 from sim.scenario import Scenario, canonical_json, scenario_from_document
 from sim.timeline import parse_quarter, quarter_label
 
@@ -113,12 +113,14 @@ def parse_save(data: Any, source: str) -> SavedGame:
         raise _fail(source, "not an aisim save file (expected a JSON object)")
     if data.get("format") != FORMAT:
         raise _fail(
-            source, f"not an aisim save file (expected format {FORMAT!r}, got {_short(data.get('format'))})", "format"
+            source,
+            f"not an aisim save file (expected format {FORMAT!r}, got {short_repr(data.get('format'))})",
+            "format",
         )
     version = data.get("version")
     if version != VERSION:
         raise _fail(
-            source, f"unsupported save version {_short(version)} (this aisim reads version {VERSION})", "version"
+            source, f"unsupported save version {short_repr(version)} (this aisim reads version {VERSION})", "version"
         )
     block = data.get("scenario")
     if not isinstance(block, dict) or not isinstance(block.get("document"), dict):
@@ -131,11 +133,11 @@ def parse_save(data: Any, source: str) -> SavedGame:
         raise _fail(source, "the saved scenario does not match its content_hash (edited or corrupt)", "scenario")
     seed = data.get("seed")
     if isinstance(seed, bool) or not isinstance(seed, int) or seed_problem(seed):
-        raise _fail(source, f"expected a seed {SEED_RANGE}, got {_short(seed)}", "seed")
+        raise _fail(source, f"expected a seed {SEED_RANGE}, got {short_repr(seed)}", "seed")
     reached = data.get("quarter")
     quarter = parse_quarter(reached) if isinstance(reached, str) else None
     if reached is not None and (quarter is None or not scenario.start <= quarter <= scenario.end + 1):
-        raise _fail(source, f"expected the quarter reached, got {_short(reached)}", "quarter")
+        raise _fail(source, f"expected the quarter reached, got {short_repr(reached)}", "quarter")
     raw = data.get("decisions")
     if not isinstance(raw, list):
         raise _fail(source, "expected decisions as a list", "decisions")
@@ -167,18 +169,12 @@ def parse_save(data: Any, source: str) -> SavedGame:
     return SavedGame(scenario=scenario, seed=seed, decisions=decisions, quarter=quarter, extra=extra)
 
 
-def _short(value: Any, limit: int = 60) -> str:
-    """``repr`` of a value, cut to ``limit`` characters (errors never echo a whole file)."""
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
 def _played_quarter(scenario: Scenario, label: Any, source: str, where: str) -> int:
     """The quarter ``label`` names (``"2024Q3"``), which must be one the saved scenario plays."""
     at = parse_quarter(label) if isinstance(label, str) else None
     if at is None or not scenario.start <= at <= scenario.end:
         span = f"{quarter_label(scenario.start)}..{quarter_label(scenario.end)}"
-        raise _fail(source, f"expected a quarter in {span}, got {_short(label)}", where)
+        raise _fail(source, f"expected a quarter in {span}, got {short_repr(label)}", where)
     return at
 
 
@@ -190,13 +186,13 @@ def _check_role_log(scenario: Scenario, log: Any, source: str) -> dict[str, dict
         raise _fail(source, f"expected a mapping of quarters to each role's decisions, got {describe(log)}", key)
     out: dict[str, dict[str, dict]] = {}
     for label, roles in log.items():
-        where = f"{key}.{_short(label, 20)}"
+        where = f"{key}.{short_repr(label, 20)}"
         _played_quarter(scenario, label, source, key)
         if not isinstance(roles, dict):
             raise _fail(source, f"expected a mapping of roles to their decisions, got {describe(roles)}", where)
         out[label] = {}
         for role, decision in roles.items():
-            inner = f"{where}.{_short(role, 40)}"
+            inner = f"{where}.{short_repr(role, 40)}"
             if not isinstance(decision, dict):
                 raise _fail(source, f"expected a mapping of decisions, got {describe(decision)}", inner)
             out[label][role] = decision | _check_decision(scenario, decision, source, inner)
@@ -210,19 +206,19 @@ def _check_decision(scenario: Scenario, decision: dict, source: str, key: str) -
     firm_ids = {f["id"] for f in scenario.firms}
     partner_ids = {p.id for p in scenario.partners}
     for name, value in decision.items():
-        where = f"{key}.{_short(name, 40)}"
+        where = f"{key}.{short_repr(name, 40)}"
         if name.startswith("choice:"):
             event_id = name.split(":", 1)[1]
             event = next((e for e in scenario.events if e["id"] == event_id and e["choices"]), None)
             if event is None:
-                raise _fail(source, f"no event with choices named {_short(event_id, 40)}", where)
+                raise _fail(source, f"no event with choices named {short_repr(event_id, 40)}", where)
             if value not in [c["id"] for c in event["choices"]]:
-                raise _fail(source, f"event {event_id} has no choice {_short(value)}", where)
+                raise _fail(source, f"event {event_id} has no choice {short_repr(value)}", where)
         elif name.startswith(ROLE_PREFIXES):
             role, _, role_id = name.partition(":")
             known = firm_ids if role == "firm" else partner_ids
             if role_id not in known:
-                raise _fail(source, f"no {role} named {_short(role_id, 40)} in the saved scenario", where)
+                raise _fail(source, f"no {role} named {short_repr(role_id, 40)} in the saved scenario", where)
             if not isinstance(value, dict):
                 raise _fail(source, f"expected a mapping as the {role}'s decision, got {describe(value)}", where)
             from sim.classroom.lesson import check_firm_fields, check_partner_decision
@@ -264,7 +260,7 @@ def _check_plain(value: Any, source: str, path: str = "", depth: int = 0) -> Non
     elif isinstance(value, dict):
         for k, v in value.items():
             _check_plain(k, source, path, depth + 1)
-            _check_plain(v, source, f"{path}.{_short(k, 40)}" if path else _short(k, 40), depth + 1)
+            _check_plain(v, source, f"{path}.{short_repr(k, 40)}" if path else short_repr(k, 40), depth + 1)
     elif isinstance(value, list):
         for i, v in enumerate(value):
             _check_plain(v, source, f"{path}[{i}]", depth + 1)
