@@ -1143,3 +1143,16 @@ def test_a_firm_entering_after_the_end_is_refused_but_a_shorter_variant_keeps_it
     text = "extends: korea-2025\n" + firms.replace(f"enters: {quarter_label(late['enters'])}", "enters: 2099Q1", 1)
     error = scenario_error(tmp_path, text)
     assert error.path.endswith(".enters") and "the firm would never enter" in error.message
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_a_folder_that_refuses_new_files_is_refused_even_for_root(tmp_path, capsys):
+    """os.access says yes to root for /proc (and any folder), so AISIM_SAVE_DIR=/proc/x passed the check and the
+    game's autosave and settings were lost without a word; --out under /proc failed late."""
+    from sim.core.files import folder_write_problem
+
+    assert "refused a new file" in (folder_write_problem(Path("/proc/aisim-x")) or "")
+    assert folder_write_problem(tmp_path / "new" / "deeper") is None
+    assert list(tmp_path.iterdir()) == []  # the check leaves nothing behind
+    code, _, err = cli(capsys, "run", "--out", "/proc/aisim-x/out")
+    assert_contract(code, err, "/proc/aisim-x/out: cannot write here")

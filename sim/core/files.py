@@ -332,6 +332,13 @@ def folder_write_problem(folder: Path) -> str | None:
         return f"cannot create the folder: {probe} is not a folder"
     if not os.access(probe, os.W_OK | os.X_OK):
         return f"cannot write here (permission denied on {probe})"
+    try:  # os.access says yes to root everywhere, /proc and /sys included: a file made and removed says true
+        fd, name = tempfile.mkstemp(prefix=".aisim-probe-", dir=probe)
+    except OSError as exc:
+        return f"cannot write here ({probe} refused a new file: {(exc.strerror or str(exc)).lower()})"
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        os.unlink(name)
     return None
 
 
