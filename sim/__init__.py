@@ -31,8 +31,6 @@ def build(scenario: Scenario | str | None = None, seed: int = 0, **values: Any):
     """A fresh :class:`sim.model.model.AIMarketModel` for a scenario (object, name or path)."""
     from sim.model.model import AIMarketModel
 
-    if not isinstance(scenario, Scenario):
-        scenario = load_scenario(scenario)
     return AIMarketModel(scenario, seed=seed, values=values or None)
 
 
@@ -42,15 +40,18 @@ def run(
     overrides: Mapping[str, Any] | None = None,
     workers: int | None = None,
 ):
-    """Run a scenario over seeds (``seeds=N`` means 0..N-1); returns a :class:`sim.runner.RunResult`."""
+    """Run a scenario over seeds (``seeds=N`` means 0..N-1, or a list of distinct seeds); returns a
+    :class:`sim.runner.RunResult`. Raises :class:`sim.errors.OverrideError` for bad seeds, worker
+    counts (1 to 256, None: one per core) or overrides, ScenarioError for a bad scenario."""
+    from sim.core.arguments import mapping_arg, scenario_arg, seeds_arg, workers_arg
     from sim.runner import run_scenario
 
-    if not isinstance(scenario, Scenario):
-        scenario = load_scenario(scenario)
+    seed_list, workers = seeds_arg(seeds), workers_arg(workers)
+    loaded: Scenario = scenario_arg(scenario)
+    overrides = mapping_arg(overrides, "overrides")
     if overrides:
-        scenario = scenario.with_values(overrides)
-    seed_list = range(seeds) if isinstance(seeds, int) else seeds
-    return run_scenario(scenario, seeds=seed_list, workers=workers)
+        loaded = loaded.with_values(overrides)
+    return run_scenario(loaded, seeds=seed_list, workers=workers)
 
 
 def outcomes(

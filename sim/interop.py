@@ -25,17 +25,32 @@ if TYPE_CHECKING:
 
 
 @lru_cache(maxsize=8)
-def _load(name_or_path: str | None) -> Scenario:
+def _load(path: str, modified_ns: int, size: int) -> Scenario:
     from sim.scenario import load_scenario
 
-    return load_scenario(name_or_path)
+    return load_scenario(path)
 
 
 def resolve_scenario(scenario: Any = None) -> Scenario:
-    """A scenario object, or one loaded (and cached) from a bundled name or path."""
-    from sim.scenario import Scenario
+    """A scenario object, or one loaded from a bundled name or a path (text or ``os.PathLike``).
 
-    return scenario if isinstance(scenario, Scenario) else _load(None if scenario is None else str(scenario))
+    Loaded scenarios are kept per file, modification time and size, so an edited file is loaded
+    again (a notebook's edit-and-rerun sees the edit); an edit to only the base a variant
+    ``extends`` is seen once the variant's own file changes or is loaded with ``sim.load_scenario``.
+    """
+    import os
+
+    from sim.core.arguments import scenario_arg
+    from sim.scenario import Scenario, resolve_scenario_path
+
+    if isinstance(scenario, Scenario) or not (scenario is None or isinstance(scenario, (str, os.PathLike))):
+        return scenario_arg(scenario)  # a loaded scenario, or the error for what is none
+    path = resolve_scenario_path(None if scenario is None else os.fspath(scenario))
+    try:
+        status = path.stat()
+    except (OSError, ValueError):
+        return scenario_arg(path)  # load_scenario says what is wrong with it
+    return _load(str(path), status.st_mtime_ns, status.st_size)
 
 
 def outcomes(
@@ -52,15 +67,21 @@ def outcomes(
     averaged, stocks at the year's end (see :mod:`sim.core.stats`); counts are ints, the rest floats.
     ``quarters`` is how many of the year's quarters the run covers: 4, or fewer in a year the scenario
     starts or ends within, whose flows are then those quarters' totals, not a year's.
-    Raises :class:`sim.errors.OverrideError` for an unknown parameter or a bad value.
+    Raises :class:`sim.errors.OverrideError` for an unknown parameter, a bad value, seed or year
+    (checked before the run).
     """
+    from sim.core.arguments import mapping_arg, seed_arg, year_arg
     from sim.model.model import AIMarketModel
+    from sim.timeline import quarter_year
 
     resolved = resolve_scenario(scenario)
-    checked = resolved.parameters.check(dict(values or {}))
-    model = AIMarketModel(resolved, seed=int(seed), values=checked or None)
+    checked = resolved.parameters.check(mapping_arg(values, "values"))
+    seed = seed_arg(seed)
+    if year is not None:
+        year = year_arg(year, quarter_year(resolved.start), quarter_year(resolved.end))
+    model = AIMarketModel(resolved, seed=seed, values=checked or None)
     model.run()
-    row = year_outcomes(model.history, None if year is None else int(year))
+    row = year_outcomes(model.history, year)
     return {
         "year": row["year"],
         YEAR_QUARTERS: row[YEAR_QUARTERS],

@@ -7,6 +7,7 @@ overrides, the game's sliders and experiment sweep spaces all read this one spec
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -84,7 +85,7 @@ class ParameterSpec:
         EMA Workbench, SALib and pandas hand them out. Raises ``ValueError`` with a
         message saying what was expected.
         """
-        if type(value).__module__ == "numpy" and hasattr(value, "item"):
+        if type(value).__module__ == "numpy" and hasattr(value, "item") and getattr(value, "ndim", 0) == 0:
             value = value.item()  # numpy scalar -> the Python int, float, bool or str
         if isinstance(value, str):
             value = value.strip()
@@ -95,30 +96,35 @@ class ParameterSpec:
                 return bool(value)
             if isinstance(value, str) and value.lower() in ("true", "yes", "on", "1", "false", "no", "off", "0"):
                 return value.lower() in ("true", "yes", "on", "1")
-            raise ValueError(f"expected {self.expected()}, got {value!r}")
+            raise self._refused(value)
         if self.type == "choice":
             if isinstance(value, str) and value in self.options:
                 return value
-            raise ValueError(f"expected {self.expected()}, got {value!r}")
+            raise self._refused(value)
         if isinstance(value, bool):
-            raise ValueError(f"expected {self.expected()}, got {value!r}")
+            raise self._refused(value)
         if isinstance(value, str):
             typed = decimal_number(value)  # plain digits only: not "1_0", "١٠", "nan" (sim.core.numbers)
             if typed is None:
-                raise ValueError(f"expected {self.expected()}, got {value[:40]!r}")
+                raise self._refused(value)
             value = typed
+        if isinstance(value, numbers.Real) and not isinstance(value, (int, float)):
+            value = float(value)  # a Fraction, numpy's longdouble: as near a float as it gets
         if not isinstance(value, (int, float)) or value != value or value in (float("inf"), float("-inf")):
-            raise ValueError(f"expected {self.expected()}, got {value!r}")
+            raise self._refused(value)
+        assert self.min is not None and self.max is not None
+        if not self.min <= value <= self.max:  # (before float(): an int of 400 digits has no float)
+            raise self._refused(value)
         if self.type == "integer":
             if value != int(value):
-                raise ValueError(f"expected {self.expected()}, got {value!r}")
-            value = int(value)
-        else:
-            value = float(value)
-        assert self.min is not None and self.max is not None
-        if not self.min <= value <= self.max:
-            raise ValueError(f"expected {self.expected()}, got {value:g}")
-        return value
+                raise self._refused(value)
+            return int(value)
+        return float(value) + 0.0  # -0.0 is zero
+
+    def _refused(self, value: Any) -> ValueError:
+        from sim.core.arguments import shown
+
+        return ValueError(f"expected {self.expected()}, got {shown(value)}")
 
     def to_dict(self) -> dict[str, Any]:
         """The spec as plain JSON data: name, kind, type, default, min, max, step, unit, choices, label, help, source."""
@@ -243,7 +249,13 @@ class ParameterSpace:
         self, values: Mapping[str, Any], error_type: type[UserError] = OverrideError, **where
     ) -> dict[str, Value]:
         """Validate a mapping of parameter values; returns them typed."""
+        from sim.core.arguments import mapping_arg
+
         out: dict[str, Value] = {}
+        try:
+            values = mapping_arg(values, "parameter values")
+        except OverrideError as exc:
+            raise error_type(exc.message, **where) from None
         for name, value in values.items():
             if name not in self._specs:
                 raise self.unknown_name_error(name, error_type, **where)

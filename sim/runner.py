@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from sim.core.arguments import seeds_arg, workers_arg, year_arg
 from sim.core.files import check_output_folder, write_folder
 from sim.core.stats import summary_stats, yearly
 from sim.core.tables import write_csv
@@ -90,8 +91,7 @@ class RunResult:
         covers only part of has its flows over those quarters, and says so
         (see :meth:`quarters_in`).
         """
-        year = self.last_year if year is None else year
-        return summarise_year(self.quarters, year)
+        return summarise_year(self.quarters, self._year(year))
 
     @property
     def last_year(self) -> int:
@@ -100,11 +100,17 @@ class RunResult:
 
     def quarters_in(self, year: int) -> int:
         """How many of ``year``'s quarters the run covers: 4, or fewer where it starts or ends within it."""
-        return quarters_in_year(self.quarters, year)
+        return quarters_in_year(self.quarters, self._year(year))
+
+    def _year(self, year: Any) -> int:
+        """``year`` (None: the last) checked against the years the run covers (OverrideError otherwise)."""
+        if year is None:
+            return self.last_year
+        return year_arg(year, int(self.quarters["year"].min()), self.last_year)
 
     def summary_text(self, year: int | None = None) -> str:
         """The printed summary (see :func:`format_summary`) of ``year`` (default: the last)."""
-        year = self.last_year if year is None else year
+        year = self._year(year)
         return format_summary(self.summary(year), year, self.quarters_in(year))
 
 
@@ -158,7 +164,8 @@ def run_scenario(
         progress: called with (done, total) after each seed finishes.
         executor: run on this executor instead of a local process pool.
     """
-    seeds = [int(s) for s in seeds]
+    seeds = seeds_arg(seeds)
+    workers = workers_arg(workers)
     started = time.perf_counter()
     jobs = [(scenario, seed, decisions) for seed in seeds]
     # never more workers than seeds: a process per core costs ~150 MB and a second to start

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sim.core.arguments import MAX_SEED, SEED_RANGE
 from sim.core.files import atomic_write, read_user_text
 from sim.errors import SaveFileError, UserError, describe, one_line, short_repr
 from sim.scenario import Scenario, canonical_json, scenario_from_document
@@ -23,8 +24,6 @@ from sim.timeline import parse_quarter, quarter_label
 FORMAT = "aisim-save"
 VERSION = 1
 MAX_SAVE_BYTES = 5_000_000
-MAX_SEED = 2**63 - 1  # the seeds a save holds, so the seeds a run, a game or a sweep takes (one home)
-SEED_RANGE = "from 0 to 2**63-1"
 
 
 def seed_problem(seed: int) -> str | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import re
 from collections import Counter
 from collections.abc import Mapping
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from sim import bundled
-from sim.errors import ScenarioError, kind_of
+from sim.errors import ScenarioError, describe, kind_of
 from sim.model.events import FIRM_LIMITS, SEGMENT_LIMITS
 from sim.model.outcomes import METRICS
 from sim.model.parameters import MODEL_CONSTANTS, NEEDED, PARTNERSHIP_REVIEW_OPTIONS, SEGMENTS
@@ -42,7 +43,6 @@ from sim.schema import (
     Quarter,
     Record,
     Str,
-    describe,
     short_repr,
     suggest,
 )
@@ -574,14 +574,25 @@ def resolve_scenario_path(name_or_path: str | None) -> Path:
     raise ScenarioError(f"no bundled scenario or file named {name!r}{suggest(name, names, 'bundled')}")
 
 
-def load_scenario(name_or_path: str | Path | None = None, overrides: Mapping[str, Any] | None = None) -> Scenario:
-    """Load and validate a scenario by bundled name or path (default: the Korea baseline).
+def load_scenario(
+    name_or_path: str | os.PathLike | Scenario | None = None, overrides: Mapping[str, Any] | None = None
+) -> Scenario:
+    """Load and validate a scenario by bundled name or path (default: the Korea baseline); a scenario
+    already loaded is returned as it is (with ``overrides`` applied).
 
-    Raises :class:`ScenarioError` naming file, key path and line for any problem.
+    Raises :class:`ScenarioError` naming file, key path and line for any problem, and for an
+    argument that is no name or path; OverrideError for bad overrides.
     """
-    path = resolve_scenario_path(str(name_or_path) if name_or_path is not None else None)
-    doc = load_yaml_file(path, ScenarioError)
-    scenario = _build(doc, path, stack=())
+    from sim.core.arguments import mapping_arg
+
+    overrides = mapping_arg(overrides, "overrides")
+    if isinstance(name_or_path, Scenario):
+        scenario = name_or_path
+    elif name_or_path is None or isinstance(name_or_path, (str, os.PathLike)):
+        path = resolve_scenario_path(os.fspath(name_or_path) if name_or_path is not None else None)
+        scenario = _build(load_yaml_file(path, ScenarioError), path, stack=())
+    else:
+        raise ScenarioError(f"expected a bundled scenario name or a file path, got {describe(name_or_path)}")
     return scenario.with_values(overrides) if overrides else scenario
 
 

@@ -40,7 +40,7 @@ class WebModel(AIMarketModel):
         if isinstance(scenario, (Scenario, str)):  # given as `scenario=`, it is ours after all
             aisim_scenario = scenario
         resolved = resolve_scenario(aisim_scenario)
-        super().__init__(resolved, seed=int(seed), values=values or None)
+        super().__init__(resolved, seed=seed, values=values or None)
         # AIMarketModel brings its own DataCollector (every outcome, every quarter) and
         # ignores steps past the scenario's end, which is what SolaraViz needs
 

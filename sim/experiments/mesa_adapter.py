@@ -22,17 +22,9 @@ whole process and keeps every result in memory; for large sweeps use ``aisim swe
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 from sim.model.model import AIMarketModel
-
-
-@lru_cache(maxsize=8)
-def _scenario(name_or_path: str):
-    from sim.scenario import load_scenario
-
-    return load_scenario(name_or_path)
 
 
 class BatchRunModel(AIMarketModel):
@@ -40,13 +32,20 @@ class BatchRunModel(AIMarketModel):
 
     Args:
         scenario: bundled scenario name or YAML path (or a loaded :class:`sim.scenario.Scenario`).
-        rng: the run's seed (``batch_run`` passes it); ``None`` means seed 0.
+        rng: the run's seed (``batch_run`` passes it), a whole number from 0 to 2**63-1. None is
+            refused: Mesa means a fresh random seed by it (``iterations=N`` passes None N times),
+            which would leave the run impossible to repeat; give ``rng=range(N)`` instead.
         **values: parameter values from the scenario's spec (validated).
     """
 
-    def __init__(self, scenario: Any = "korea-2025", rng: int | None = None, **values: Any) -> None:
-        from sim.scenario import Scenario
+    def __init__(self, scenario: Any = "korea-2025", rng: Any = 0, **values: Any) -> None:
+        from sim.errors import OverrideError
+        from sim.interop import resolve_scenario
 
-        resolved = scenario if isinstance(scenario, Scenario) else _scenario(str(scenario))
+        if rng is None:
+            raise OverrideError(
+                "rng: expected a seed for each run, got None (batch_run's iterations=N passes None N times, "
+                "which Mesa reads as fresh random seeds and aisim cannot repeat): pass rng=range(N) for N runs"
+            )
         # the model's own DataCollector (every outcome, every quarter) is what batch_run reads
-        super().__init__(resolved, seed=0 if rng is None else int(rng), values=values or None)
+        super().__init__(resolve_scenario(scenario), rng=rng, values=values or None)

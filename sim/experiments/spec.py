@@ -44,10 +44,10 @@ from statistics import NormalDist
 from typing import Any
 
 from sim import bundled
+from sim.core.arguments import MAX_SEED
 from sim.core.files import read_user_text
 from sim.errors import ExperimentError, ScenarioError, kind_of
 from sim.params import ParameterSpec, Value
-from sim.saves import MAX_SEED
 from sim.scenario import Scenario, canonical_json, load_scenario, path_inside_folder, referenced_scenario_path
 from sim.schema import (
     NAME,

@@ -44,8 +44,8 @@ class GameSession:
     """One played game.
 
     Args:
-        scenario: the scenario being played.
-        seed: the run's seed.
+        scenario: the scenario being played (loaded, or a bundled name or path).
+        seed: the run's seed (a whole number from 0 to 2**63-1).
         script: decisions to replay (quarter -> decision), applied as the game reaches
             each quarter (used by ``--load`` to fast-forward and by "watch replay").
         ghost: keep a second model stepped with no decisions, for the baseline lines.
@@ -58,10 +58,11 @@ class GameSession:
         script: Mapping[int, Mapping[str, Any]] | None = None,
         ghost: bool = True,
     ) -> None:
+        from sim.core.arguments import scenario_arg, seed_arg
         from sim.model.model import AIMarketModel  # imported here: mesa takes ~1 s, the start screen needs none
 
-        self.scenario = scenario
-        self.seed = int(seed)
+        self.scenario = scenario = scenario_arg(scenario)
+        self.seed = seed_arg(seed)
         self.model = AIMarketModel(scenario, seed=self.seed)
         self.ghost = AIMarketModel(scenario, seed=self.seed) if ghost else None
         # counterfactual runs for the Why panel (same random numbers as the player's), with the ghost as

@@ -34,7 +34,7 @@ from typing import Any
 import mesa
 import numpy as np
 
-from sim.errors import OverrideError
+from sim.errors import OverrideError, describe
 from sim.korean import with_particle
 from sim.model import market
 from sim.model.events import apply_effects, due_events, fade_shocks
@@ -88,32 +88,57 @@ class OutcomeCollector(mesa.DataCollector):
             self.model_vars[name].append(row[name])
 
 
+def _unknown_keyword(name: str, scenario: Any) -> OverrideError:
+    """The error for a keyword :class:`AIMarketModel` does not take (it used to swallow them silently)."""
+    from sim.scenario import Scenario
+    from sim.schema import suggest
+
+    taken = ("scenario", "seed", "values", "rng")
+    if isinstance(scenario, Scenario) and name in scenario.parameters:
+        return OverrideError(f"{name} is a parameter, not a keyword of the model: pass values={{{name!r}: ...}}")
+    return OverrideError(f"unknown keyword {name!r} for the model{suggest(name, taken, 'it takes')}")
+
+
 class AIMarketModel(mesa.Model):
     """A national AI market over quarters.
 
     Args:
         scenario: a validated :class:`sim.scenario.Scenario`, a bundled scenario
-            name or path, or ``None`` for the default (``korea-2025``). Anything
-            else (e.g. the ``scenario=`` Mesa's SolaraViz passes on Reset) also
-            means the default.
-        seed: the run's seed; all random streams derive from it.
+            name or path (text or ``os.PathLike``), or ``None`` for the default
+            (``korea-2025``).
+        seed: the run's seed, a whole number from 0 to 2**63-1; all random streams
+            derive from it. ``rng=`` (Mesa 3's name) is taken as the seed too.
         values: parameter values to use instead of the scenario's (validated).
+    Raises :class:`sim.errors.OverrideError` for a bad seed, values that are not a mapping or
+    a keyword it does not take (a parameter goes in ``values``), ScenarioError for a bad scenario.
     """
 
     # True: each quarter records only its outcome row (no firm rows, explanation drivers or Mesa
     # collection), for runs whose outcome rows are all anyone reads (forecast previews); same numbers
     outcomes_only: bool = False
 
-    def __init__(self, scenario: Any = None, seed: int = 0, values: Mapping[str, Any] | None = None, **_: Any) -> None:
-        from sim.scenario import Scenario, load_scenario
+    def __init__(
+        self,
+        scenario: Any = None,
+        seed: Any = None,
+        values: Mapping[str, Any] | None = None,
+        *,
+        rng: Any = None,
+        **unknown: Any,
+    ) -> None:
+        from sim.core.arguments import mapping_arg, scenario_arg, seed_arg
 
-        if isinstance(scenario, str) or scenario is None or not isinstance(scenario, Scenario):
-            scenario = load_scenario(scenario if isinstance(scenario, str) else DEFAULT_SCENARIO)
-        super().__init__(rng=int(seed))
+        if unknown:
+            raise _unknown_keyword(next(iter(unknown)), scenario)
+        if seed is not None and rng is not None and seed_arg(seed) != seed_arg(rng, "rng"):
+            raise OverrideError(f"seed {seed} and rng {rng} are two seeds for one run; give one")
+        self.seed = seed_arg(rng, "rng") if rng is not None else (0 if seed is None else seed_arg(seed))
+        scenario = scenario_arg(scenario if scenario is not None else DEFAULT_SCENARIO)
+        values = mapping_arg(values, "values")
+        super().__init__(rng=self.seed)
         self._mesa_step = self.step
         self.step = self._guarded_step  # type: ignore[method-assign]  # Mesa wraps step the same way
         self.scenario_def = scenario
-        self.seed = int(seed)
         self.params: dict[str, Any] = dict(scenario.values)
         if values:
             self.params.update(scenario.parameters.check(values))
@@ -428,7 +453,9 @@ class AIMarketModel(mesa.Model):
         choices: dict[str, str] = {}
         firm_moves: dict[str, dict[str, float | None]] = {}
         partner_moves: dict[str, dict] = {}
-        for key, value in decision.items():
+        from sim.core.arguments import mapping_arg
+
+        for key, value in mapping_arg(decision, "decision").items():
             kind, _, name = key.partition(":")
             if not name:
                 levers[key] = value
@@ -437,8 +464,8 @@ class AIMarketModel(mesa.Model):
                 if event is None or not event["choices"]:
                     raise OverrideError(f"no event with choices named {name!r}")
                 ids = [ch["id"] for ch in event["choices"]]
-                if value not in ids:
-                    raise OverrideError(f"event {name}: expected one of {', '.join(ids)}, got {value!r}")
+                if not isinstance(value, str) or value not in ids:
+                    raise OverrideError(f"event {name}: expected one of {', '.join(ids)}, got {describe(value)}")
                 choices[name] = value
             elif kind == "firm":
                 if name not in self.firm_by_id:
@@ -454,7 +481,8 @@ class AIMarketModel(mesa.Model):
         checked = self.scenario_def.parameters.check(levers)
         for name in checked:
             if self.scenario_def.parameters[name].kind != "lever":
-                raise OverrideError(f"{name} is a {self.scenario_def.parameters[name].kind}, not a decision")
+                kind = self.scenario_def.parameters[name].kind
+                raise OverrideError(f"{name} is {'an' if kind[0] in 'aeiou' else 'a'} {kind}, not a decision")
         self.params.update(checked)
         self.choices.update(choices)
         for name, fields in firm_moves.items():
@@ -481,17 +509,22 @@ class AIMarketModel(mesa.Model):
             raise OverrideError(f"{key}: no partner platform named {name!r}")
         if not isinstance(value, Mapping) or not set(value) <= {"provider", "deal"} or "provider" not in value:
             raise OverrideError(f"{key}: expected a mapping with provider: FIRM_ID and optionally deal: KIND")
-        if value["provider"] not in self.firm_by_id:
-            raise OverrideError(f"{key}: no firm named {value['provider']!r}")
+        if not isinstance(value["provider"], str) or value["provider"] not in self.firm_by_id:
+            raise OverrideError(f"{key}: provider: no firm named {describe(value['provider'])}")
         deal = value.get("deal")
-        if deal is not None and deal not in self.deals and deal != "own":
-            raise OverrideError(f"{key}: deal: expected one of {', '.join(self.deals)}, got {deal!r}")
+        if deal is not None and (not isinstance(deal, str) or (deal not in self.deals and deal != "own")):
+            raise OverrideError(f"{key}: deal: expected one of {', '.join(self.deals)}, got {describe(deal)}")
         return {"provider": str(value["provider"]), "deal": deal}
 
     def set_firm_policy(self, firm_id: str, policy: Any | None) -> None:
-        """Install a policy (an object with ``decide(firm, view)``) for a firm from now on; ``None`` restores the rule."""
-        if firm_id not in self.firm_by_id:
-            raise OverrideError(f"no firm named {firm_id!r}")
+        """Install a policy (an object with ``decide(firm, view)``) for a firm from now on; ``None`` restores the rule.
+
+        Raises OverrideError for an unknown firm or an object without a callable ``decide`` (it would fail
+        only at the next step)."""
+        if not isinstance(firm_id, str) or firm_id not in self.firm_by_id:
+            raise OverrideError(f"no firm named {describe(firm_id)}")
+        if policy is not None and not callable(getattr(policy, "decide", None)):
+            raise OverrideError(f"firm {firm_id}: a policy needs a decide(firm, view) method, got {describe(policy)}")
         if policy is None:
             self.firm_policies.pop(firm_id, None)
         else:

@@ -15,11 +15,14 @@ snapshots and parallel runs stay exact.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
+from sim.core.arguments import shown
 from sim.core.frozen import quick_init
+from sim.core.numbers import decimal_number
 from sim.schema import describe, suggest
 
 if TYPE_CHECKING:
@@ -176,13 +179,15 @@ def check_firm_decision(values: Mapping[str, Any]) -> dict[str, float | None]:
         if value is None:
             out[key] = None
             continue
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        number = decimal_number(value) if isinstance(value, str) else value
+        if isinstance(number, numbers.Real) and not isinstance(number, bool):
+            number = float(number) if -1e300 < number < 1e300 else None  # type: ignore[operator]  # numpy's too
+        if not isinstance(number, float) or not spec["min"] <= number <= spec["max"]:  # (NaN is in no range)
             raise ValueError(
-                f"{key}: expected a number from {spec['min']:g} to {spec['max']:g} (or null: the rule), got {value!r}"
+                f"{key}: expected a number from {spec['min']:g} to {spec['max']:g} (or null: the rule), "
+                f"got {shown(value)}"
             )
-        if not spec["min"] <= float(value) <= spec["max"]:
-            raise ValueError(f"{key}: expected a number from {spec['min']:g} to {spec['max']:g}, got {value!r}")
-        out[key] = float(value)
+        out[key] = number + 0.0
     return out
 
 
