@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from sim.core.stats import YEAR_QUARTERS, year_outcomes
+from sim.errors import UserError
 from sim.model.outcomes import METRICS
 
 if TYPE_CHECKING:
@@ -127,8 +128,16 @@ def ema_problem(
 
     Settings are not varied (they are scenario constants). The model's function is
     :func:`ema_run` (a module function, so ``MultiprocessingEvaluator`` can pickle it).
+    Raises :class:`sim.errors.UserError` when EMA Workbench is not installed.
     """
-    import ema_workbench as ema
+    try:
+        import ema_workbench as ema
+    except ImportError:
+        raise UserError("EMA Workbench is not installed: pip install 'aisim[ema]'") from None
+    from sim.core.arguments import seed_arg
+
+    seed = seed_arg(seed)
+    resolve_scenario(scenario)  # a bad scenario is refused now, not in EMA's first run
 
     levers = [ema_parameter(spec) for spec in space.of_kind("lever")]
     uncertainties = [ema_parameter(spec) for spec in space.of_kind("uncertainty")]

@@ -197,11 +197,27 @@ class ParameterSpace:
         return {name: spec.default for name, spec in self._specs.items()}
 
     def _select(self, names: Iterable[str] | None, kinds: Iterable[str]) -> list[ParameterSpec]:
+        """The specs of ``names`` (a list of distinct names), or of every parameter of ``kinds``."""
+        from sim.errors import describe
+
         if names is None:
-            return [spec for spec in self._specs.values() if spec.kind in tuple(kinds)]
-        missing = [name for name in names if name not in self._specs]
-        if missing:
-            raise self.unknown_name_error(missing[0])
+            if isinstance(kinds, str) or not isinstance(kinds, Iterable):
+                raise OverrideError(f"kinds: expected a list of kinds ({', '.join(KINDS)}), got {describe(kinds)}")
+            kinds = tuple(kinds)
+            for kind in kinds:
+                if kind not in KINDS:
+                    raise OverrideError(f"kinds: expected kinds from {', '.join(KINDS)}, got {describe(kind)}")
+            return [spec for spec in self._specs.values() if spec.kind in kinds]
+        if isinstance(names, (str, Mapping)) or not isinstance(names, Iterable):
+            raise OverrideError(f"names: expected a list of parameter names, got {describe(names)}")
+        names = list(names)
+        for name in names:
+            if not isinstance(name, str) or name not in self._specs:
+                raise self.unknown_name_error(name if isinstance(name, str) else describe(name))
+        if len(set(names)) < len(names):
+            raise OverrideError(f"names: {next(n for n in names if names.count(n) > 1)} is named twice")
+        if not names:
+            raise OverrideError("names: expected at least one parameter name, got an empty list")
         return [self._specs[name] for name in names]
 
     def to_salib_problem(

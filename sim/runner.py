@@ -24,6 +24,7 @@ from sim.core.arguments import seeds_arg, workers_arg, year_arg
 from sim.core.files import check_output_folder, write_folder
 from sim.core.stats import summary_stats, yearly
 from sim.core.tables import write_csv
+from sim.errors import OutputError, OverrideError, describe
 from sim.model.model import AIMarketModel
 from sim.model.outcomes import FIRM_COLUMNS as FIRM_ROW_COLUMNS
 from sim.model.outcomes import METRICS, YEARLY_RULES
@@ -286,21 +287,36 @@ def write_run(
 
     Files are written into a staging folder beside ``out`` and moved into place at
     the end, so a failed write never leaves a folder that looks complete; staging
-    folders left by killed runs are removed.
+    folders left by killed runs are removed. ``overrides`` are checked against the scenario's spec
+    (and stored typed); ``extra`` values must be plain data (numpy's numbers are stored as numbers).
     """
+    from sim.core.arguments import mapping_arg, path_arg
+
+    out = path_arg(out, "out", OutputError)
+    overrides = result.scenario.parameters.check(mapping_arg(overrides, "overrides"))
     check_out_dir(out, force)
     meta = run_metadata(result, overrides)
-    if extra:
-        meta.update(extra)
+    meta.update(mapping_arg(extra, "extra"))
+    try:
+        meta_text = json.dumps(meta, indent=2, ensure_ascii=False, default=_plain) + "\n"
+    except (TypeError, ValueError) as exc:
+        raise OverrideError(f"extra: expected plain data (text, numbers, lists, mappings): {exc}") from None
 
     def fill(staging: Path) -> None:
         write_csv(result.quarters, staging / "quarters.csv")
         write_csv(result.firms, staging / "firms.csv")
         write_csv(result.news, staging / "news.csv")
-        (staging / "run.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        (staging / "run.json").write_text(meta_text, encoding="utf-8")
         (staging / "scenario.json").write_text(result.scenario.document_text() + "\n", encoding="utf-8")
 
     return write_folder(out, fill)
+
+
+def _plain(value: Any) -> Any:
+    """JSON for numpy's numbers (``np.int64(1)`` -> 1); anything else is not plain data."""
+    if type(value).__module__ == "numpy" and getattr(value, "ndim", None) == 0:
+        return value.item()
+    raise TypeError(f"{describe(value)} is not plain data")
 
 
 def run_metadata(result: RunResult, overrides: Mapping[str, Any]) -> dict[str, Any]:

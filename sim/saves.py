@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sim.core.arguments import MAX_SEED, SEED_RANGE
+from sim.core.arguments import MAX_SEED, SEED_RANGE, path_arg
 from sim.core.files import atomic_write, read_user_text
 from sim.errors import SaveFileError, UserError, describe, one_line, short_repr
 from sim.scenario import Scenario, canonical_json, scenario_from_document
@@ -97,7 +97,7 @@ def write_save(
     extra: Mapping[str, Any] | None = None,
 ) -> Path:
     """Write a save file atomically (a crash never leaves half a save). Returns the path."""
-    path = Path(path)
+    path = path_arg(path, "save file", SaveFileError)
     text = json.dumps(save_document(scenario, seed, decisions, quarter, extra), ensure_ascii=False, indent=1)
     return atomic_write(path, text, error_type=SaveFileError, make_parents=True)
 
@@ -279,7 +279,7 @@ def _whole_number(digits: str) -> int:
 
 def load_save(path: str | Path) -> SavedGame:
     """Read and validate a save file; raises :class:`SaveFileError` for any problem."""
-    path = Path(path)
+    path = path_arg(path, "save file", SaveFileError)
     source = str(path)
     try:
         text = read_user_text(path, limit=MAX_SAVE_BYTES, error_type=SaveFileError, what="a save file")

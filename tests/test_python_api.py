@@ -200,3 +200,94 @@ def test_batch_runs_need_a_seed_each(small):
     refused(OverrideError, lambda: rows([1.5]), "rng: expected a seed")
     revenue = [row["market_revenue_usd_bn"] for row in rows(range(2))]
     assert revenue[0] != revenue[1]
+
+
+def test_sweep_functions_check_their_options_before_any_run(tmp_path, small):
+    from sim.experiments.backends import open_executor
+    from sim.experiments.design import make_design
+    from sim.experiments.runner import run_sweep
+    from sim.experiments.spec import experiment_from_text, load_experiment
+    from sim.experiments.store import ResultStore
+
+    (tmp_path / "small.yaml").write_text(SMALL)
+    text = "scenario: small.yaml\nfutures: {design: monte_carlo, points: 2, vary: [network_effect]}\n"
+    experiment = experiment_from_text(text, base_dir=tmp_path)
+    store = ResultStore.create_or_resume(tmp_path / "sw", experiment, make_design(experiment))
+    with open_executor("serial", 1) as executor:
+        for options, fragment in (
+            ({"max_in_flight": -1}, "max_in_flight: expected a whole number from 1"),  # did nothing, silently
+            ({"chunk": 2.5}, "chunk: expected a whole number"),  # islice's error
+            ({"workers": -5}, "workers"),
+            ({"flush_every": 0}, "flush_every"),
+            ({"flush_seconds": float("nan")}, "flush_seconds: expected a number of seconds above 0"),
+        ):
+            refused(UserError, lambda options=options: run_sweep(experiment, store, executor, **options), fragment)
+    assert store.status() == (set(), {})
+    for call in (
+        lambda: load_experiment(None),
+        lambda: load_experiment(""),
+        lambda: load_experiment(123),
+        lambda: experiment_from_text(None),
+        lambda: experiment_from_text(text, base_dir=None),
+        lambda: ResultStore.open(None),
+    ):
+        refused(UserError, call, "expected")
+
+
+def test_analyze_checks_its_arguments_before_writing(tmp_path, small, capsys):
+    """analyze_folder(x="nope") wrote summary.csv, sensitivity.csv and tornado.png, then a pandas KeyError."""
+    from sim.cli import main
+    from sim.experiments.analysis import analyze_folder
+
+    (tmp_path / "small.yaml").write_text(SMALL)
+    (tmp_path / "e.yaml").write_text(
+        "scenario: small.yaml\nfutures: {design: monte_carlo, points: 3, vary: [network_effect]}\n"
+    )
+    assert main(["sweep", str(tmp_path / "e.yaml"), "--out", str(tmp_path / "sw"), "--backend", "serial"]) == 0
+    capsys.readouterr()
+    for options, fragment in (
+        ({"x": "nope"}, "x: unknown outcome 'nope'"),
+        ({"y": None}, "y: expected an outcome name, got nothing"),
+        ({"morris_levels": "4"}, "morris_levels: expected the Morris sample's num_levels"),
+        ({"method": ["sobol"]}, "method: expected one of"),
+    ):
+        refused(UserError, lambda options=options: analyze_folder(tmp_path / "sw", **options), fragment)
+    assert not (tmp_path / "sw" / "analysis").exists()
+
+
+def test_files_are_paths_and_run_records_take_numpy_numbers(tmp_path, scenario):
+    from sim.runner import write_run
+    from sim.saves import load_save
+
+    session = GameSession(scenario, ghost=False)
+    for bad in (None, b"x.json", ""):
+        refused(UserError, lambda bad=bad: session.save(bad), "save file: expected a file path")
+        refused(UserError, lambda bad=bad: load_save(bad), "save file: expected a file path")
+    result = sim.run(scenario, seeds=1, workers=1)
+    out = write_run(result, str(tmp_path / "run"), {"network_effect": np.float32(0.5)}, extra={"x": np.int64(1)})
+    meta = __import__("json").loads((out / "run.json").read_text())
+    assert meta["overrides"] == {"network_effect": 0.5} and meta["x"] == 1
+    refused(UserError, lambda: write_run(result, tmp_path / "r2", None, extra={"x": object()}), "plain data")
+    assert not (tmp_path / "r2").exists()
+
+
+def test_the_rest_of_the_api_refuses_in_plain_words(scenario):
+    session = GameSession(scenario, ghost=False)
+    refused(OverrideError, lambda: session.lever_value("nope"), "unknown parameter 'nope'")
+    refused(TypeError, lambda: AIMarketModel.restore(b"junk"), "not a model snapshot")
+    refused(TypeError, lambda: AIMarketModel.restore(None), "not a model snapshot")
+    space = scenario.parameters
+    refused(OverrideError, lambda: space.to_salib_problem("network_effect"), "names: expected a list")
+    refused(OverrideError, lambda: space.to_salib_problem(kinds="lever"), "kinds: expected a list")
+    refused(OverrideError, lambda: space.to_salib_problem(kinds=["levers"]), "got text 'levers'")
+    refused(OverrideError, lambda: space.to_salib_problem(["network_effect"] * 2), "named twice")
+
+
+def test_a_bad_scripted_decision_leaves_the_game_as_it_was(scenario):
+    """The failed step left an undo point (undo possible with nothing played) and a Why run of the bad decision."""
+    session = GameSession(scenario, script={scenario.start: {"network_effect": 0.3}})
+    refused(OverrideError, session.step, "network_effect is an uncertainty")
+    assert session.played_quarters == 0 and not session.undo_stack
+    session.script = {}
+    session.step()
+    assert session.played_quarters == 1

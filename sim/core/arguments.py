@@ -16,6 +16,7 @@ import math
 import numbers
 import os
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.errors import OverrideError, UserError, describe
@@ -104,6 +105,15 @@ def mapping_arg(value: Any, what: str) -> dict:
 def year_arg(value: Any, first: int, last: int, what: str = "year") -> int:
     """A calendar year from ``first`` to ``last`` (the years a run covers)."""
     return whole_arg(value, what, first, last, f"a year the run covers, {first} to {last}")
+
+
+def path_arg(value: Any, what: str, error: type[UserError] = OverrideError) -> Path:
+    """A file or folder path given as text or ``os.PathLike`` (not empty, not bytes, not None)."""
+    if isinstance(value, (str, os.PathLike)) and not isinstance(value, bytes):
+        text = os.fspath(value)
+        if isinstance(text, str) and text.strip():
+            return Path(text)
+    raise error(f"{what}: expected a file path, got {describe(value) if value != '' else 'empty text'}")
 
 
 def scenario_arg(value: Any) -> Scenario:

@@ -39,7 +39,7 @@ from sim.core.files import (
 )
 from sim.core.stats import YEAR_QUARTERS, summary_stats, yearly
 from sim.core.tables import to_csv_text
-from sim.errors import ExperimentError, OutputError
+from sim.errors import ExperimentError, OutputError, describe
 from sim.experiments.store import ResultStore
 from sim.model.outcomes import HEADLINE_METRICS, METRICS
 from sim.timeline import QUARTERS_PER_YEAR
@@ -500,6 +500,26 @@ def tradeoff_chart(final: pd.DataFrame, labels: Mapping[int, str], x: str, y: st
 
 
 # ---------------------------------------------------------------------- driver
+def check_levels(levels: Any, what: str) -> int:
+    """A Morris sample's ``num_levels`` (at least 2), else ExperimentError naming ``what``."""
+    from sim.core.arguments import whole_arg
+
+    return whole_arg(levels, what, 2, 1000, "the Morris sample's num_levels, at least 2", ExperimentError)
+
+
+def check_outcome(metric: Any, what: str) -> str:
+    """``metric`` when it names an outcome (a trade-off chart's axis), else ExperimentError naming ``what``."""
+    if isinstance(metric, str) and metric in METRICS:
+        return metric
+    if not isinstance(metric, str):
+        raise ExperimentError(f"{what}: expected an outcome name, got {describe(metric)}")
+    import difflib
+
+    hint = difflib.get_close_matches(metric, list(METRICS), n=1)
+    extra = f"; did you mean {hint[0]!r}?" if hint else f"; known: {', '.join(METRICS)}"
+    raise ExperimentError(f"{what}: unknown outcome {metric!r}{extra}")
+
+
 def analyze_folder(
     folder: Path,
     out: Path | None = None,
@@ -514,10 +534,11 @@ def analyze_folder(
     ``method`` ``morris`` or ``sobol`` also writes SALib's indices (``morris.csv`` or ``sobol.csv``);
     ``morris_levels`` must equal the ``num_levels`` the Morris sample was drawn with.
     """
-    if method not in METHODS:
-        raise ExperimentError(f"unknown analysis method {method!r}; expected one of {', '.join(METHODS)}")
-    if morris_levels < 2:
-        raise ExperimentError(f"--levels: expected the Morris sample's num_levels, at least 2, got {morris_levels}")
+    if not isinstance(method, str) or method not in METHODS:
+        raise ExperimentError(f"method: expected one of {', '.join(METHODS)}, got {describe(method)}")
+    check_levels(morris_levels, "morris_levels")
+    check_outcome(x, "x")
+    check_outcome(y, "y")
     store = ResultStore.open(folder)
     manifest = store.manifest
     notes: list[str] = []

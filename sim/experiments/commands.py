@@ -101,13 +101,16 @@ def _progress(total: int, initial: int, quiet: bool):
 def cmd_sweep(args) -> int:
     """``aisim sweep``: run the missing runs of an experiment into its result folder."""
     from sim.experiments.design import make_design
+    from sim.experiments.runner import check_sweep_options
     from sim.experiments.spec import load_experiment
     from sim.experiments.store import lock_folder
 
-    for option in ("flush_every", "chunk"):
-        value = getattr(args, option)
-        if value is not None and value < 1:
-            raise SweepArgumentError(f"--{option.replace('_', '-')} must be at least 1, got {value}")
+    check_sweep_options(
+        workers=1 if args.workers is None else args.workers,
+        chunk=args.chunk,
+        flush_every=args.flush_every,
+        named=lambda name: f"--{name.replace('_', '-')}",
+    )
     if args.scheduler is not None and not SCHEDULER_ADDRESS.fullmatch(args.scheduler):
         raise SweepArgumentError(
             f"--scheduler: expected a Dask scheduler address like tcp://10.0.0.5:8786 (or host:port), got {args.scheduler!r}"
@@ -263,17 +266,12 @@ def _kept(out: Path, experiment) -> int:
 
 def cmd_analyze(args) -> int:
     """``aisim analyze``: summarise a sweep folder (tables, sensitivity, charts)."""
-    from sim.experiments.analysis import analyze_folder, format_report
-    from sim.model.outcomes import METRICS
+    from sim.experiments.analysis import analyze_folder, check_levels, check_outcome, format_report
 
+    check_levels(args.levels, "--levels")
     for option in ("x", "y"):
-        metric = getattr(args, option)
-        if metric is not None and metric not in METRICS:
-            import difflib
-
-            hint = difflib.get_close_matches(metric, list(METRICS), n=1)
-            extra = f"; did you mean {hint[0]!r}?" if hint else f"; known: {', '.join(METRICS)}"
-            raise SweepArgumentError(f"--{option}: unknown outcome {metric!r}{extra}")
+        if getattr(args, option) is not None:
+            check_outcome(getattr(args, option), f"--{option}")
     result = analyze_folder(
         Path(args.folder),
         out=Path(args.out) if args.out is not None else None,

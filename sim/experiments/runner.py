@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sim.core.stats import yearly_rows
+from sim.errors import ExperimentError
 from sim.experiments.design import Design, RunSpec, make_design
 from sim.experiments.spec import Experiment
 from sim.experiments.store import ResultStore
@@ -121,6 +122,33 @@ def _batched(items: Iterable[RunSpec], size: int) -> Iterator[list[RunSpec]]:
         yield batch
 
 
+def check_sweep_options(
+    *,
+    workers: Any = 1,
+    chunk: Any = 1,
+    flush_every: Any = 100,
+    flush_seconds: Any = 30.0,
+    max_in_flight: Any = None,
+    named: Callable[[str], str] = str,
+) -> None:
+    """The sweep's scheduling options, for :func:`run_sweep` and ``aisim sweep`` alike (``named`` gives an
+    option's name as the caller knows it, e.g. ``--flush-every``). Raises ExperimentError."""
+    from sim.core.arguments import MAX_WORKERS, whole_arg
+
+    for name, value, high in (
+        ("workers", workers, MAX_WORKERS),
+        ("chunk", chunk, 10**6),
+        ("flush_every", flush_every, 10**9),
+        ("max_in_flight", max_in_flight, 10**6),
+    ):
+        if value is not None or name != "max_in_flight":
+            whole_arg(value, named(name), 1, high, error=ExperimentError)
+    if isinstance(flush_seconds, bool) or not isinstance(flush_seconds, (int, float)) or not flush_seconds > 0:
+        raise ExperimentError(f"{named('flush_seconds')}: expected a number of seconds above 0, got {flush_seconds}")
+    if flush_seconds == float("inf"):
+        raise ExperimentError(f"{named('flush_seconds')}: expected a finite number of seconds, got {flush_seconds}")
+
+
 def run_sweep(
     experiment: Experiment,
     store: ResultStore,
@@ -147,6 +175,9 @@ def run_sweep(
         progress: called with (runs finished ok, runs failed) in this session.
         simulate: the function doing one run (default: the model); must be picklable.
     """
+    check_sweep_options(
+        workers=workers, chunk=chunk, flush_every=flush_every, flush_seconds=flush_seconds, max_in_flight=max_in_flight
+    )
     design = design or make_design(experiment)
     ok_before, failed_before = store.status()
     skip = ok_before if retry_failed else ok_before | set(failed_before)

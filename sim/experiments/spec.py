@@ -252,15 +252,20 @@ def resolve_experiment_path(name_or_path: str | Path) -> Path:
 
 def load_experiment(file: str | Path) -> Experiment:
     """Read and validate an experiment file (or bundled name); raises :class:`ExperimentError` naming file, key path and line."""
-    path = resolve_experiment_path(file)
+    from sim.core.arguments import path_arg
+
+    path = resolve_experiment_path(str(path_arg(file, "experiment", ExperimentError)))
     text = read_text(path, ExperimentError)
     return _build(load_yaml_text(text, str(path), ExperimentError), path, text=text)
 
 
 def experiment_from_text(text: str, source: str = "<experiment>", base_dir: str | Path = ".") -> Experiment:
     """Validate experiment YAML text (scenario paths are relative to ``base_dir``)."""
-    doc = load_yaml_text(text, source, ExperimentError)
-    return _build(doc, Path(base_dir) / Path(source).name, text=text)
+    from sim.core.arguments import path_arg
+
+    folder = path_arg(base_dir, "base_dir", ExperimentError)
+    doc = load_yaml_text(text, str(source), ExperimentError)
+    return _build(doc, folder / Path(str(source)).name, text=text)
 
 
 def _build(doc: LoadedYaml, path: Path, text: str | None = None) -> Experiment:

@@ -256,7 +256,9 @@ class ResultStore:
     @classmethod
     def open(cls, root: Path) -> ResultStore:
         """Open an existing result folder for reading."""
-        root = Path(root)
+        from sim.core.arguments import path_arg
+
+        root = path_arg(root, "result folder", ExperimentError)
         path = root / MANIFEST
         if not root.is_dir():
             raise ExperimentError("no such result folder", file=str(root))

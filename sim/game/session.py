@@ -141,7 +141,10 @@ class GameSession:
         return len(self.model.history)
 
     def lever_value(self, name: str) -> Value:
-        """The value a lever will have next quarter (the pending change, else current)."""
+        """The value a lever will have next quarter (the pending change, else current); OverrideError for
+        a name that is no parameter."""
+        if not isinstance(name, str) or name not in self.model.params:
+            raise self.scenario.parameters.unknown_name_error(name if isinstance(name, str) else repr(name))
         return self.pending.get(name, self.model.params[name])
 
     def choice_events(self) -> list[dict]:
@@ -214,12 +217,6 @@ class GameSession:
             self._step(background_ghost)
 
     def _step(self, background_ghost: bool) -> None:
-        played = self.played_quarters
-        if not self.undo_stack or played - self.undo_stack[-1][0] >= self.undo_every:
-            snapshot = self.state_snapshot()
-            assert snapshot is not None  # asked without a version: always made
-            self.undo_stack.append((played, snapshot))
-            del self.undo_stack[:-MAX_UNDO]
         decision: dict[str, Any] = {}
         scripted = self.script.get(self.model.quarter)
         if scripted is not None:
@@ -228,6 +225,14 @@ class GameSession:
             decision.update(self.pending)
             live = {e["id"] for e in self.choice_events()}
             decision.update({f"choice:{k}": v for k, v in self.answers.items() if k in live})
+        if decision:  # a bad decision (a script's) is refused before anything is recorded: no undo point, no Why run
+            self.model.apply_decision(decision, check_only=True)
+        played = self.played_quarters
+        if not self.undo_stack or played - self.undo_stack[-1][0] >= self.undo_every:
+            snapshot = self.state_snapshot()
+            assert snapshot is not None  # asked without a version: always made
+            self.undo_stack.append((played, snapshot))
+            del self.undo_stack[:-MAX_UNDO]
         if self._chain is not None:  # the Why runs: recorded now, played with the ghost (below)
             cached = self._state[1] if self._state is not None and self._state[0] == self._fingerprint() else None
             self._chain.step(self.model, decision, snapshot=cached)

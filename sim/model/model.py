@@ -438,7 +438,7 @@ class AIMarketModel(mesa.Model):
         """What a thousand GPUs cost per year, USD bn (from the GPU cost uncertainty)."""
         return self.params["gpu_cost_krw_m_per_year"] / self.krw_per_usd
 
-    def apply_decision(self, decision: Mapping[str, Any]) -> None:
+    def apply_decision(self, decision: Mapping[str, Any], check_only: bool = False) -> None:
         """Set lever values, answer event choices and set firm or platform decisions for the next quarter.
 
         Keys are parameter names (levers), ``choice:EVENT_ID`` with a choice id,
@@ -447,7 +447,7 @@ class AIMarketModel(mesa.Model):
         :mod:`sim.model.policies`), or ``partner:PARTNER_ID`` with
         ``{"provider": FIRM_ID, "deal": KIND}`` (used when that contract is next up).
         Raises :class:`OverrideError` for unknown names or bad values; nothing is
-        applied unless everything is valid.
+        applied unless everything is valid (``check_only``: nothing is applied at all).
         """
         levers: dict[str, Any] = {}
         choices: dict[str, str] = {}
@@ -483,6 +483,8 @@ class AIMarketModel(mesa.Model):
             if self.scenario_def.parameters[name].kind != "lever":
                 kind = self.scenario_def.parameters[name].kind
                 raise OverrideError(f"{name} is {'an' if kind[0] in 'aeiou' else 'a'} {kind}, not a decision")
+        if check_only:
+            return
         self.params.update(checked)
         self.choices.update(choices)
         for name, fields in firm_moves.items():
@@ -613,8 +615,16 @@ class AIMarketModel(mesa.Model):
 
     @staticmethod
     def restore(blob: bytes) -> AIMarketModel:
-        """The model saved by :meth:`snapshot`; it continues exactly as the original would."""
-        model = pickle.loads(blob)
+        """The model saved by :meth:`snapshot`; it continues exactly as the original would.
+
+        Raises TypeError for anything that is not a snapshot. (A snapshot is a pickle: restore only
+        bytes this program made.)"""
+        if not isinstance(blob, (bytes, bytearray, memoryview)):
+            raise TypeError(f"not a model snapshot: expected the bytes snapshot() made, got {describe(blob)}")
+        try:
+            model = pickle.loads(blob)
+        except Exception:  # noqa: BLE001  # what bytes that are no pickle raise varies (EOFError, UnpicklingError, ...)
+            model = None
         if not isinstance(model, AIMarketModel):
             raise TypeError("not a model snapshot")
         return model
