@@ -291,3 +291,12 @@ def test_a_bad_scripted_decision_leaves_the_game_as_it_was(scenario):
     session.script = {}
     session.step()
     assert session.played_quarters == 1
+
+
+def test_outcome_keys_are_checked_before_and_after_the_first_quarter(scenario):
+    session = GameSession(scenario)
+    for key in (None, "nope", "metric:nope", "firm:nope"):
+        refused(OverrideError, lambda key=key: session.decompose(key), "expected an outcome key")
+    session.step()
+    refused(OverrideError, lambda: session.quarter_change("nope"), "expected an outcome key")
+    assert session.decompose("metric:market_revenue_usd_bn") is not None

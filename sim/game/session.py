@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from sim.errors import OverrideError
+from sim.errors import OverrideError, describe
 from sim.game.attribution import PolicyChain, quarter_change
 from sim.objectives import Scorecard, evaluate
 from sim.params import ParameterSpec, Value
@@ -305,16 +305,26 @@ class GameSession:
         return self._chain
 
     def decompose(self, key: str):
-        """Player vs baseline for outcome ``key`` (``metric:NAME`` / ``firm:ID``), split by policy; or None."""
+        """Player vs baseline for outcome ``key`` (``metric:NAME`` / ``firm:ID``), split by policy; or None.
+        OverrideError for a key that names no outcome."""
+        self._check_outcome_key(key)
         self.sync_ghost()
         chain = self.policy_chain
         return None if chain is None else chain.decompose(self.model, key)
 
     def quarter_change(self, key: str):
         """Why ``key`` changed last quarter: (total, baseline's own change, per-policy changes); or None."""
+        self._check_outcome_key(key)
         self.sync_ghost()
         chain = self.policy_chain
         return None if chain is None else quarter_change(chain, self.model, key)
+
+    def _check_outcome_key(self, key: Any) -> None:
+        from sim.model.outcomes import METRICS
+
+        kind, _, name = key.partition(":") if isinstance(key, str) else ("", "", "")
+        if not ((kind == "metric" and name in METRICS) or (kind == "firm" and name in self.model.firm_by_id)):
+            raise OverrideError(f"expected an outcome key, metric:NAME or firm:ID, got {describe(key)}")
 
     @property
     def can_undo(self) -> bool:
