@@ -449,12 +449,12 @@ class AIMarketModel(mesa.Model):
         Raises :class:`OverrideError` for unknown names or bad values; nothing is
         applied unless everything is valid (``check_only``: nothing is applied at all).
         """
+        from sim.core.arguments import mapping_arg
+
         levers: dict[str, Any] = {}
         choices: dict[str, str] = {}
         firm_moves: dict[str, dict[str, float | None]] = {}
         partner_moves: dict[str, dict] = {}
-        from sim.core.arguments import mapping_arg
-
         for key, value in mapping_arg(decision, "decision").items():
             kind, _, name = key.partition(":")
             if not name:
