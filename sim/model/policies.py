@@ -181,7 +181,10 @@ def check_firm_decision(values: Mapping[str, Any]) -> dict[str, float | None]:
             continue
         number = decimal_number(value) if isinstance(value, str) else value
         if isinstance(number, numbers.Real) and not isinstance(number, bool):
-            number = float(number) if -1e300 < number < 1e300 else None  # type: ignore[operator]  # numpy's too
+            try:
+                number = float(number)  # numpy's numbers too
+            except OverflowError:  # an int of hundreds of digits
+                number = None
         if not isinstance(number, float) or not spec["min"] <= number <= spec["max"]:  # (NaN is in no range)
             raise ValueError(
                 f"{key}: expected a number from {spec['min']:g} to {spec['max']:g} (or null: the rule), "
