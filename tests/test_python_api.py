@@ -300,3 +300,11 @@ def test_outcome_keys_are_checked_before_and_after_the_first_quarter(scenario):
     session.step()
     refused(OverrideError, lambda: session.quarter_change("nope"), "expected an outcome key")
     assert session.decompose("metric:market_revenue_usd_bn") is not None
+
+
+def test_a_game_script_takes_quarter_numbers_or_labels(scenario):
+    """GameSession(script={"2025Q1": ...}) ended in int()'s ValueError."""
+    by_label = GameSession(scenario, script={"2024Q2": {"public_compute_gpus_k": 40}}, ghost=False)
+    assert by_label.script == {scenario.start + 1: {"public_compute_gpus_k": 40}}
+    for bad in ({"2040Q1": {}}, {"x": {}}, {scenario.start: [("public_compute_gpus_k", 40)]}, [(1, 2)]):
+        refused(OverrideError, lambda bad=bad: GameSession(scenario, script=bad, ghost=False), "script")

@@ -90,13 +90,14 @@ def workers_arg(value: Any, what: str = "workers") -> int | None:
     return None if value is None else whole_arg(value, what, 1, MAX_WORKERS)
 
 
-def mapping_arg(value: Any, what: str) -> dict:
-    """A mapping (None: empty) as a dict whose keys are text; refuses lists of pairs, text and the rest."""
+def mapping_arg(value: Any, what: str, text_keys: bool = True) -> dict:
+    """A mapping (None: empty) as a dict, its keys text unless ``text_keys`` is False; refuses lists of
+    pairs, text and the rest."""
     if value is None:
         return {}
     if not isinstance(value, Mapping):
         raise OverrideError(f"{what}: expected a mapping of names to values, got {describe(value)}")
-    for key in value:
+    for key in value if text_keys else ():
         if not isinstance(key, str):
             raise OverrideError(f"{what}: expected names as text, got {describe(key)}")
     return dict(value)

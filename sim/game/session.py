@@ -58,7 +58,7 @@ class GameSession:
         script: Mapping[int, Mapping[str, Any]] | None = None,
         ghost: bool = True,
     ) -> None:
-        from sim.core.arguments import scenario_arg, seed_arg
+        from sim.core.arguments import mapping_arg, scenario_arg, seed_arg
         from sim.model.model import AIMarketModel  # imported here: mesa takes ~1 s, the start screen needs none
 
         self.scenario = scenario = scenario_arg(scenario)
@@ -69,7 +69,10 @@ class GameSession:
         # their baseline (it is the same run: no decisions, same seed)
         self.initial_snapshot = self.model.snapshot() if ghost else None
         self._chain: PolicyChain | None = PolicyChain(self.model, self.ghost) if ghost else None
-        self.script: dict[int, dict[str, Any]] = {int(q): dict(d) for q, d in (script or {}).items()}
+        self.script: dict[int, dict[str, Any]] = {
+            self._script_quarter(q): mapping_arg(d, f"script[{q!r}]")
+            for q, d in mapping_arg(script, "script", text_keys=False).items()
+        }
         self.pending: dict[str, Value] = {}
         self.answers: dict[str, str] = {}
         self.undo_stack: list[tuple[int, bytes]] = []  # (quarters played at the point, snapshot)
@@ -318,6 +321,17 @@ class GameSession:
         self.sync_ghost()
         chain = self.policy_chain
         return None if chain is None else quarter_change(chain, self.model, key)
+
+    def _script_quarter(self, quarter: Any) -> int:
+        """A script's quarter: a quarter number of the scenario (as saves hold them) or a label like 2025Q1."""
+        from sim.core.arguments import whole
+        from sim.timeline import parse_quarter, quarter_label
+
+        number = parse_quarter(quarter) if isinstance(quarter, str) else whole(quarter)
+        if number is None or not self.scenario.start <= number <= self.scenario.end:
+            span = f"{quarter_label(self.scenario.start)}..{quarter_label(self.scenario.end)}"
+            raise OverrideError(f"script: expected quarters in {span}, got {describe(quarter)}")
+        return number
 
     def _check_outcome_key(self, key: Any) -> None:
         from sim.model.outcomes import METRICS
