@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sim.classroom import commands as classroom_commands
 from sim.core.numbers import cli_whole
-from sim.errors import Terminated, UserError, interrupt_exit_code, sigterm_as_interrupt
+from sim.errors import Terminated, UserError, interrupt_exit_code, sigterm_as_interrupt, terminal_stdout
 from sim.experiments import commands as experiment_commands
 from sim.game import commands as game_commands
 from sim.saves import check_seed_option
@@ -171,7 +171,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run the ``aisim`` command with ``argv`` (default: the process's); returns the exit code."""
     parser = build_parser()
     try:
-        with sigterm_as_interrupt():  # kill (SIGTERM) stops a command as Ctrl-C does: cleanly, and saying so
+        # kill (SIGTERM) stops a command as Ctrl-C does: cleanly, and saying so; what it prints from users' files
+        # is shown, never acted on by the terminal
+        with sigterm_as_interrupt(), terminal_stdout():
             args = parser.parse_args(argv)
             vars(args).pop(GIVEN_ONCE, None)
             if not getattr(args, "handler", None):

@@ -6,6 +6,7 @@ scenario reference is this output, so the docs cannot drift from the code.
 
 from __future__ import annotations
 
+from sim.core.markdown import inline
 from sim.model.levers import lever_hint
 from sim.model.parameters import SEGMENTS
 from sim.objectives import aggregates_markdown
@@ -97,8 +98,8 @@ def parameters_markdown(scenario: Scenario, language: str = "en") -> str:
         if spec.kind == "constant":
             continue  # listed by constants_markdown (docs/constants.md)
         lines.append(
-            f"| `{spec.name}` | {spec.kind} | {scenario.values[spec.name]} | {_range(spec)} | {spec.unit_for(language)} | "
-            f"{spec.label_for(language)} | {spec.help_for(language)} |"
+            f"| `{spec.name}` | {spec.kind} | {scenario.values[spec.name]} | {inline(_range(spec))} | "
+            f"{inline(spec.unit_for(language))} | {inline(spec.label_for(language))} | {inline(spec.help_for(language))} |"
         )
     return "\n".join(lines)
 
@@ -111,8 +112,8 @@ def constants_markdown(scenario: Scenario) -> str:
     ]
     for spec in scenario.parameters.of_kind("constant"):
         lines.append(
-            f"| `{spec.name}` | {scenario.values[spec.name]:g} | {spec.min:g} .. {spec.max:g} | {spec.unit} | "
-            f"{spec.help_for('en')} | {spec.source} |"
+            f"| `{spec.name}` | {scenario.values[spec.name]:g} | {spec.min:g} .. {spec.max:g} | {inline(spec.unit)} | "
+            f"{inline(spec.help_for('en'))} | {inline(spec.source)} |"
         )
     return "\n".join(lines)
 

@@ -7,7 +7,9 @@ anything else is a bug and stays loud.
 from __future__ import annotations
 
 import contextlib
+import re
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -65,6 +67,43 @@ def one_line(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
     if not text.isprintable():
         text = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+# What a terminal would act on instead of showing: C0/C1 control characters but newline and tab (escape
+# sequences clear the screen or set the title, a carriage return overwrites the line), and the bidi and
+# zero-width format characters (U+202E turns the rest of a line around)
+TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def terminal_text(text: str) -> str:
+    """``text`` with what a terminal would act on (:data:`TERMINAL_UNSAFE`) shown escaped (``\\x1b``)."""
+    return TERMINAL_UNSAFE.sub(lambda match: repr(match.group())[1:-1], text)
+
+
+class _TerminalStream:
+    """A text stream that writes :func:`terminal_text` of what it is given to the stream it wraps."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(terminal_text(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def terminal_stdout() -> Iterator[None]:
+    """While inside, standard output shows users' text (titles, labels, file names from their files or a
+    student's save) but never acts on it (:func:`terminal_text`); error lines are :func:`one_line` already."""
+    stream = sys.stdout
+    sys.stdout = _TerminalStream(stream)
+    try:
+        yield
+    finally:
+        sys.stdout = stream
 
 
 def short_repr(value: Any, limit: int = 40) -> str:

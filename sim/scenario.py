@@ -43,6 +43,7 @@ from sim.schema import (
     Quarter,
     Record,
     Str,
+    name_from_file,
     short_repr,
     suggest,
 )
@@ -732,7 +733,7 @@ def _build(doc: LoadedYaml, path: Path, stack: tuple, allow_extends: bool = True
             raise Context(raw["events"][1], ScenarioError).fail(
                 ("events",), f"event id {dupes[0]!r} is already used by the base scenario"
             )
-    name = sections.get("name") or path.stem
+    name = sections.get("name") or name_from_file(path, Context(doc, ScenarioError))
     sections["name"] = name
     ctx_of = {key: Context(origin, ScenarioError) for key, (_, origin) in raw.items()}
     parameters = _parameter_space(sections["parameters"], ctx_of["parameters"], sections["model"], ctx_of["model"])

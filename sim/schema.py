@@ -107,6 +107,24 @@ ID = Str(pattern=r"[a-z][a-z0-9_]*", what="an id (lower-case letters, digits and
 NAME = Str(pattern=r"[a-z0-9][a-z0-9_.-]{0,99}", what="a name (lower-case letters, digits, - _ .; at most 100)")
 
 
+def name_from_file(path: Any, ctx: Context) -> str:
+    """The name of a scenario, lesson or experiment that states no ``name:``: its file's stem, which
+    must be fit to be a folder's or a save slot's name. A stem like ``..`` (the file ``...yaml``) put a
+    lesson's saves in the folder above, and control or bidi characters reached the terminal; such a
+    file must state ``name:``. Other stems (spaces, capitals, Korean) are kept as they were."""
+    import unicodedata
+
+    stem = path.stem
+    bad = not stem or stem[0] in ".-" or len(stem) > 100 or any(unicodedata.category(c).startswith("C") for c in stem)
+    if bad:
+        raise ctx.fail(
+            ("name",),
+            f"the file's name {short_repr(stem)} cannot name it (it starts with . or -, is over 100 characters "
+            "or holds control characters): add name: (lower-case letters, digits, - _ .)",
+        )
+    return stem
+
+
 class Bool(Field):
     """A true/false value."""
 

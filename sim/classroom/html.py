@@ -12,10 +12,12 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 
+from sim.errors import terminal_text
+
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22")
 
 CSS = """
-body{font-family:'Noto Sans KR','Malgun Gothic','Apple SD Gothic Neo',system-ui,sans-serif;margin:24px auto;max-width:1180px;color:#222;line-height:1.45}
+body{font-family:'Noto Sans KR','Malgun Gothic','Apple SD Gothic Neo',system-ui,sans-serif;margin:24px auto;max-width:1180px;color:#222;line-height:1.45;overflow-wrap:anywhere}
 h1{font-size:26px;margin-bottom:4px}h2{font-size:20px;border-bottom:2px solid #ddd;padding-bottom:4px;margin-top:32px}
 h3{font-size:16px;margin-bottom:6px}.muted{color:#666;font-size:13px}
 table{border-collapse:collapse;margin:8px 0;font-size:13px}th,td{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
@@ -29,8 +31,9 @@ th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}
 
 
 def esc(value) -> str:
-    """HTML-escape any value (quotes too)."""
-    return html.escape(str(value), quote=True)
+    """HTML-escape any value (quotes too), with control, bidi and zero-width characters shown escaped
+    (``\\u202e``): a lesson's or a save's text can never turn the report's own words around."""
+    return html.escape(terminal_text(str(value)), quote=True)
 
 
 def page(title: str, body: str, lang: str = "en") -> str:

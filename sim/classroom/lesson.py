@@ -45,6 +45,7 @@ from sim.schema import (
     Record,
     Str,
     describe,
+    name_from_file,
     suggest,
 )
 from sim.timeline import quarter_label
@@ -347,7 +348,7 @@ def lesson_from_doc(doc: LoadedYaml, path: Path) -> Lesson:
     if not any(key in LESSON_FIELDS for key in doc.data):
         raise ctx.fail((), "not an aisim lesson (none of its top-level keys is a lesson key)")
     data = Record(LESSON_FIELDS).check(doc.data, ctx, ())
-    data["name"] = data["name"] or path.stem
+    data["name"] = data["name"] or name_from_file(path, ctx)
     base = _base_scenario(data["scenario"], path, ctx)
     start = base.start
     end = start + data["quarters"] - 1

@@ -15,6 +15,7 @@ import numpy as np
 from sim.classroom.debrief import decision_text
 from sim.classroom.lesson import Lesson
 from sim.classroom.measure import CONTEXT_METRICS, Measured
+from sim.core.markdown import block, inline
 from sim.game import units
 from sim.timeline import quarter_label
 
@@ -52,11 +53,11 @@ def verdict(item: Measured, baseline: Measured | None, language: str = "en") -> 
 def notes_markdown(lesson: Lesson, measured: Sequence[Measured], stamp: str) -> str:
     """The teacher notes of a lesson as Markdown (EN and KO), with the measured table."""
     notes = lesson.teacher_notes
-    lines = [f"# {lesson.title['en']} / {lesson.title['ko']}", ""]
+    lines = [f"# {inline(lesson.title['en'])} / {inline(lesson.title['ko'])}", ""]
     lines += [
         f"Lesson `{lesson.name}` ({lesson.minutes} min, {lesson.quarters} quarters, "
         f"{len(lesson.class_seeds)} class seeds). Roles: "
-        + ", ".join(f"{r.label_for('en')} ({r.kind})" for r in lesson.roles)
+        + ", ".join(f"{inline(r.label_for('en'))} ({r.kind})" for r in lesson.roles)
         + ".",
         "",
     ]
@@ -64,11 +65,11 @@ def notes_markdown(lesson: Lesson, measured: Sequence[Measured], stamp: str) -> 
         ("en", ("Learning goals", "What to watch for", "Timing")),
         ("ko", ("학습 목표", "관찰할 점", "시간 배분")),
     ):
-        lines += [f"## {heads[0]}", ""] + [f"- {g[lang]}" for g in notes["goals"]] + [""]
+        lines += [f"## {heads[0]}", ""] + [f"- {inline(g[lang])}" for g in notes["goals"]] + [""]
         if notes["watch_for"]:
-            lines += [f"## {heads[1]}", ""] + [f"- {w[lang]}" for w in notes["watch_for"]] + [""]
+            lines += [f"## {heads[1]}", ""] + [f"- {inline(w[lang])}" for w in notes["watch_for"]] + [""]
         if notes["timing"]:
-            lines += [f"## {heads[2]}", "", notes["timing"][lang], ""]
+            lines += [f"## {heads[2]}", "", block(notes["timing"][lang]), ""]
     lines += [
         "## Typical student strategies: what the model shows / 전형적 전략과 모형의 결과",
         "",
@@ -93,18 +94,18 @@ def notes_markdown(lesson: Lesson, measured: Sequence[Measured], stamp: str) -> 
         aggregate_of = {o["id"]: o.get("aggregate", "final") for o in role.objectives}
         context = [(m, how) for m, how in CONTEXT_METRICS if m not in metric_of.values()]
         header = ["strategy", "decisions", "score (mean)", "5-95 %"] + objective_ids + [m for m, _ in context]
-        lines += [f"### {role.label_for('en')} / {role.label_for('ko')}", ""]
+        lines += [f"### {inline(role.label_for('en'))} / {inline(role.label_for('ko'))}", ""]
         lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         for item in items:
             cells = [f"{item.mean:.0f}", f"{item.p05:.0f}-{item.p95:.0f}"]
             cells += [_cell(metric_of[o], item.outcomes[o], aggregate_of[o]) for o in objective_ids]
             cells += [_cell(m, item.outcomes[m], how) for m, how in context]
-            label = f"{item.label['en']} / {item.label['ko']}"
-            lines.append(f"| {label} | {_decisions(lesson, item.decisions)} | " + " | ".join(cells) + " |")
+            label = f"{inline(item.label['en'])} / {inline(item.label['ko'])}"
+            lines.append(f"| {label} | {inline(_decisions(lesson, item.decisions))} | " + " | ".join(cells) + " |")
         lines.append("")
         for item in items:
             en, ko = verdict(item, baseline, "en"), verdict(item, baseline, "ko")
             if en:
-                lines.append(f"- **{item.label['en']}**: {en} / {ko}")
+                lines.append(f"- **{inline(item.label['en'])}**: {en} / {ko}")
         lines.append("")
     return "\n".join(lines)

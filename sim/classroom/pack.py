@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sim.classroom.lesson import load_lesson, notes_path, resolve_lesson_path, scenario_file
 from sim.core.files import PACK_FORMAT, PACK_MARKER, check_output_folder, write_folder
+from sim.core.markdown import block, inline
 from sim.scenario import BUNDLED_NAME
 
 
@@ -15,15 +16,18 @@ def student_instructions(lesson, lang: str) -> str:
     """Markdown instructions for students in ``lang``."""
     name = lesson.name
     roles = "\n".join(
-        f"- `{r.id}`: {r.label_for(lang)}" + (f" — {r.brief[lang]}" if r.brief else "") for r in lesson.roles
+        f"- `{r.id}`: {inline(r.label_for(lang))}" + (f" — {inline(r.brief[lang])}" if r.brief else "")
+        for r in lesson.roles
     )
     objectives = "\n".join(
-        f"- **{r.label_for(lang)}**: " + "; ".join(o["label"][lang] for o in r.objectives) for r in lesson.roles
+        f"- **{inline(r.label_for(lang))}**: " + "; ".join(inline(o["label"][lang]) for o in r.objectives)
+        for r in lesson.roles
     )
+    title, briefing = inline(lesson.title[lang]), block(lesson.briefing[lang])  # users' text: shown, never markup
     if lang == "ko":
-        return f"""# {lesson.title["ko"]}
+        return f"""# {title}
 
-{lesson.briefing["ko"]}
+{briefing}
 
 ## 역할
 {roles}
@@ -44,9 +48,9 @@ def student_instructions(lesson, lang: str) -> str:
 점수는 여러분이 본 한 번의 게임이 아니라, 같은 결정을 수업 시드 {len(lesson.class_seeds)}개에서 재생한 평균입니다.
 운이 성적을 정하지 않습니다.
 """
-    return f"""# {lesson.title["en"]}
+    return f"""# {title}
 
-{lesson.briefing["en"]}
+{briefing}
 
 ## Roles
 {roles}
@@ -71,7 +75,7 @@ lesson's {len(lesson.class_seeds)} class seeds, so luck does not decide your gra
 
 def teacher_readme(lesson) -> str:
     """How to run the class and collect the work."""
-    return f"""# Teacher README: {lesson.title["en"]} / {lesson.title["ko"]}
+    return f"""# Teacher README: {inline(lesson.title["en"])} / {inline(lesson.title["ko"])}
 
 {lesson.minutes} minutes, {lesson.quarters} quarters, roles: {", ".join(r.id for r in lesson.roles)}.
 

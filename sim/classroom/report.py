@@ -23,9 +23,10 @@ from sim.classroom.html import Markup, esc, page, range_bar, range_legend, scatt
 from sim.classroom.lesson import Lesson, Role
 from sim.classroom.measure import describe_decisions
 from sim.classroom.scoring import SeedBand, luck_verdict, luck_word, replay_many, score_role
+from sim.classroom.session import team_key
 from sim.core.files import holds_aisim_result
 from sim.core.tables import cell_text
-from sim.errors import OutputError, UserError
+from sim.errors import OutputError, UserError, one_line
 from sim.game import units
 from sim.objectives import aggregate
 from sim.runner import check_out_dir
@@ -101,10 +102,11 @@ def collect_saves(folder: Path) -> tuple[list[TeamGame], list[tuple[str, str]]]:
                 kept.append(game)
         games = kept
     names: dict[str, int] = {}
-    for game in games:  # two files with the same team name stay apart
-        names[game.team] = names.get(game.team, 0) + 1
-        if names[game.team] > 1:
-            game.team = f"{game.team} ({game.path.stem})"
+    for game in games:  # two files with the same team name (as a slot reads it: 가팀 typed two ways) stay apart
+        key = team_key(game.team)
+        names[key] = names.get(key, 0) + 1
+        if names[key] > 1:
+            game.team = f"{game.team} ({one_line(game.path.stem, 60)})"
     return games, refused
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,12 @@ from sim.timeline import parse_quarter, quarter_label
 TEAM_SLUG_CHARS = 60
 
 
+def team_key(team: str) -> str:
+    """What identifies a team name: Unicode's compatibility form (``가팀`` typed as one syllable or as its
+    letters, full-width ``ｂｌｕｅ``: the same name), case folded, blanks around it dropped."""
+    return unicodedata.normalize("NFKC", team).strip().casefold()
+
+
 def team_slug(team: str) -> str:
     """A file-name-safe form of a team name (letters of any script, digits, -), the team's save slot.
 
@@ -34,10 +41,11 @@ def team_slug(team: str) -> str:
     (they did: every emoji-only team was ``team.json``, and long names sharing their first 60 letters
     met in one file, the second team playing on the first one's game).
     """
-    slug = re.sub(r"[^\w-]+", "-", team.strip(), flags=re.UNICODE).strip("-_").lower()
+    team = team_key(team)
+    slug = re.sub(r"[^\w-]+", "-", team, flags=re.UNICODE).strip("-_")
     if slug and len(slug) <= TEAM_SLUG_CHARS:
         return slug
-    digest = hashlib.sha256(team.strip().casefold().encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    digest = hashlib.sha256(team.encode("utf-8", "surrogatepass")).hexdigest()[:8]
     return f"{slug[: TEAM_SLUG_CHARS - 9].rstrip('-_')}-{digest}" if slug else f"team-{digest}"
 
 

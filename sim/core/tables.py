@@ -41,14 +41,19 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet re
 
 def cell_text(value: str) -> str:
     """Text a spreadsheet shows as text: one starting like a formula (``=HYPERLINK(...)``, a team name from a
-    save) gets a leading apostrophe, so opening a CSV never runs it (CSV injection); a number stays as it is."""
-    if not value.startswith(FORMULA_STARTS):
+    save) gets a leading apostrophe, so opening a CSV never runs it (CSV injection); a plain number (as
+    :mod:`sim.core.numbers` reads one: not ``-inf`` or ``-1_0``) stays as it is.
+
+    Line breaks become ``\n``: a lone carriage return was written unquoted (the files end rows with
+    ``\n``), and spreadsheets start a new row at it, whose first cell went unguarded; a ``\n`` makes
+    the writer quote the cell, so it stays one cell."""
+    from sim.core.numbers import decimal_number
+
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    if not value.startswith(FORMULA_STARTS) or decimal_number(value) is not None:
         return value
-    try:
-        float(value)
-        return value
-    except ValueError:
-        return "'" + value
+    return "'" + value
 
 
 def to_csv_text(frame: pd.DataFrame, digits: int = DEFAULT_DIGITS) -> str:

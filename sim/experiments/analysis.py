@@ -39,7 +39,7 @@ from sim.core.files import (
 )
 from sim.core.stats import YEAR_QUARTERS, summary_stats, yearly
 from sim.core.tables import to_csv_text
-from sim.errors import ExperimentError, OutputError, describe
+from sim.errors import ExperimentError, OutputError, describe, terminal_text
 from sim.experiments.store import ResultStore
 from sim.model.outcomes import HEADLINE_METRICS, METRICS
 from sim.timeline import QUARTERS_PER_YEAR
@@ -362,7 +362,18 @@ def _policy_labels(design: pd.DataFrame, policy_names: Sequence[str]) -> dict[in
 def _show(value: Any) -> str:
     if isinstance(value, (float, np.floating)):
         return f"{value:g}"
-    return str(value)
+    return chart_text(str(value))
+
+
+CHART_TEXT_CHARS = 60
+
+
+def chart_text(text: str) -> str:
+    """A user's text (a parameter's label, a choice) as a chart draws it: as written. matplotlib reads
+    text between two ``$`` as mathematics (``$\\foo$`` ended analyze in a traceback, ``$5 to $10`` lost
+    its dollars); control characters drew as boxes; long labels ran over the next panel."""
+    text = terminal_text(text).replace("$", r"\$")
+    return text if len(text) <= CHART_TEXT_CHARS else text[: CHART_TEXT_CHARS - 3] + "..."
 
 
 def _pyplot():
@@ -666,7 +677,7 @@ def _parameter_labels(folder: Path) -> dict[str, str]:
         )
     except Exception:  # noqa: BLE001 - labels are cosmetic; fall back to names
         return {}
-    return {spec.name: spec.label_for("en") for spec in scenario.parameters}
+    return {spec.name: chart_text(spec.label_for("en")) for spec in scenario.parameters}
 
 
 NO_INDEX = (

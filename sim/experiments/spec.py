@@ -61,6 +61,7 @@ from sim.schema import (
     Record,
     Str,
     describe,
+    name_from_file,
     short_repr,
     suggest,
 )
@@ -336,7 +337,7 @@ def _build(doc: LoadedYaml, path: Path, text: str | None = None) -> Experiment:
     digest = hashlib.sha256(canonical_json(normalised).encode("utf-8")).hexdigest()
     title = data["title"]["en"] if data["title"] else ""
     return Experiment(
-        name=data["name"] or path.stem,
+        name=data["name"] or name_from_file(path, ctx),
         file=str(path),
         text=text if text is not None else read_text(path, ExperimentError),
         scenario=scenario,
