@@ -127,3 +127,12 @@ def test_a_team_name_typed_two_ways_is_one_team():
     decomposed = unicodedata.normalize("NFD", composed)
     assert composed != decomposed and team_slug(composed) == team_slug(decomposed) == "가팀"
     assert team_key("ｂｌｕｅ") == team_key(" Blue ") == "blue"
+
+
+def test_a_team_named_like_a_windows_device_gets_a_slot_windows_can_write():
+    from sim.classroom.session import team_slug
+
+    for name in ("CON", "nul", "Com1", "lpt9"):
+        slug = team_slug(name)
+        assert slug.split("-")[0] == name.lower() and len(slug) > len(name)
+    assert team_slug("console") == "console"

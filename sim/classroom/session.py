@@ -24,6 +24,8 @@ from sim.saves import SavedGame, write_save
 from sim.timeline import parse_quarter, quarter_label
 
 TEAM_SLUG_CHARS = 60
+# names Windows keeps for devices: a save slot con.json cannot be written there (classrooms run Windows)
+WINDOWS_DEVICES = frozenset({"con", "prn", "aux", "nul"} | {f"{d}{i}" for d in ("com", "lpt") for i in range(1, 10)})
 
 
 def team_key(team: str) -> str:
@@ -39,11 +41,12 @@ def team_slug(team: str) -> str:
     again slightly differently resumes its game). A name with nothing left ("🙂", "///") or longer than
     :data:`TEAM_SLUG_CHARS` gets a short digest of the whole name, so two such teams never share a slot
     (they did: every emoji-only team was ``team.json``, and long names sharing their first 60 letters
-    met in one file, the second team playing on the first one's game).
+    met in one file, the second team playing on the first one's game); so does a Windows device name
+    (``CON``, ``nul``), which Windows cannot use as a file's name.
     """
     team = team_key(team)
     slug = re.sub(r"[^\w-]+", "-", team, flags=re.UNICODE).strip("-_")
-    if slug and len(slug) <= TEAM_SLUG_CHARS:
+    if slug and len(slug) <= TEAM_SLUG_CHARS and slug not in WINDOWS_DEVICES:
         return slug
     digest = hashlib.sha256(team.encode("utf-8", "surrogatepass")).hexdigest()[:8]
     return f"{slug[: TEAM_SLUG_CHARS - 9].rstrip('-_')}-{digest}" if slug else f"team-{digest}"
