@@ -17,7 +17,7 @@ from sim.errors import terminal_text
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22")
 
 CSS = """
-body{font-family:'Noto Sans KR','Malgun Gothic','Apple SD Gothic Neo',system-ui,sans-serif;margin:24px auto;max-width:1180px;color:#222;line-height:1.45;overflow-wrap:anywhere}
+body{font-family:'Noto Sans KR','Malgun Gothic','Apple SD Gothic Neo',system-ui,sans-serif;margin:24px auto;max-width:1180px;color:#222;line-height:1.45;overflow-wrap:break-word}
 h1{font-size:26px;margin-bottom:4px}h2{font-size:20px;border-bottom:2px solid #ddd;padding-bottom:4px;margin-top:32px}
 h3{font-size:16px;margin-bottom:6px}.muted{color:#666;font-size:13px}
 table{border-collapse:collapse;margin:8px 0;font-size:13px}th,td{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
