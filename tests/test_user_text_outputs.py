@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import unicodedata
 
 import pandas as pd
@@ -136,3 +137,29 @@ def test_a_team_named_like_a_windows_device_gets_a_slot_windows_can_write():
         slug = team_slug(name)
         assert slug.split("-")[0] == name.lower() and len(slug) > len(name)
     assert team_slug("console") == "console"
+
+
+def test_a_lesson_debrief_is_told_in_the_lessons_words_not_the_saves(tmp_path):
+    """The debrief took event titles and labels from the scenario inside the save, which a student can edit
+    and re-sign: the numbers must match the lesson, the words did not have to."""
+    from classroom_helpers import write_small_lesson
+
+    from sim.classroom.debrief import open_game
+    from sim.classroom.lesson import load_lesson
+    from sim.saves import load_save, save_checksum, save_document
+    from sim.scenario import scenario_from_document
+
+    lesson = load_lesson(str(write_small_lesson(tmp_path)))
+    document = json.loads(lesson.scenario.document_text())
+    document["events"][-1]["title"] = {"en": "STUDENT TEXT", "ko": "학생"}
+    edited = scenario_from_document(document, "save")
+    assert edited.numbers_hash == lesson.scenario.numbers_hash and edited.content_hash != lesson.scenario.content_hash
+    extra = {"team": "blue", "lesson": {"name": lesson.name}, "roles": ["regulator"]}
+    save = save_document(edited, lesson.play_seed, {}, lesson.scenario.start + 2, extra=extra)
+    save["checksum"] = save_checksum(save)
+    path = tmp_path / "blue.json"
+    path.write_text(json.dumps(save), encoding="utf-8")
+    assert load_save(path).scenario.events[-1]["title"]["en"] == "STUDENT TEXT"
+    game = open_game(path, [tmp_path])
+    assert game.saved.scenario.content_hash == lesson.scenario.content_hash
+    assert all(e["title"]["en"] != "STUDENT TEXT" for e in game.saved.scenario.events)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -135,6 +135,9 @@ def open_game(path: Path, search: Sequence[Path] = ()) -> TeamGame:
     team = one_line(team, 100)  # shown on the teacher's terminal and page: control characters escaped
     if isinstance(saved.extra, dict) and isinstance(saved.extra.get("lesson"), dict):
         lesson = lesson_of_save(saved, search)
+        # the same numbers (lesson_of_save checked), told in the lesson's own words: a save comes from a
+        # student's machine, and its scenario's titles and labels were what the teacher's debrief showed
+        saved = replace(saved, scenario=lesson.scenario)
         role_ids = saved.extra.get("roles") or [lesson.roles[0].id]
         if not isinstance(role_ids, list) or not all(isinstance(r, str) for r in role_ids):
             raise LessonError("expected a list of the lesson's role ids", file=str(path), path="extra.roles")
