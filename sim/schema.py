@@ -104,7 +104,13 @@ ID = Str(pattern=r"[a-z][a-z0-9_]*", what="an id (lower-case letters, digits and
 # the name of a scenario, an experiment or a lesson: it becomes a folder name (runs/NAME, sweeps/NAME), so
 # it is short enough for any file system with room to spare (a 10,000-character name passed validation, then
 # failed as an --out the user never gave)
-NAME = Str(pattern=r"[a-z0-9][a-z0-9_.-]{0,99}", what="a name (lower-case letters, digits, - _ .; at most 100)")
+# names Windows keeps for devices, with or without an extension: no file or folder can have them there
+# (classrooms run Windows; a lesson `con` would be the folder lessons/con/, a team `CON` the file con.json)
+WINDOWS_DEVICES = frozenset({"con", "prn", "aux", "nul"} | {f"{d}{i}" for d in ("com", "lpt") for i in range(1, 10)})
+NAME = Str(
+    pattern=rf"(?!(?:{'|'.join(sorted(WINDOWS_DEVICES))})(?:\.|$))[a-z0-9][a-z0-9_.-]{{0,99}}",
+    what="a name (lower-case letters, digits, - _ .; at most 100; not a Windows device name such as con or nul)",
+)
 
 
 def name_from_file(path: Any, ctx: Context) -> str:
@@ -115,12 +121,18 @@ def name_from_file(path: Any, ctx: Context) -> str:
     import unicodedata
 
     stem = path.stem
-    bad = not stem or stem[0] in ".-" or len(stem) > 100 or any(unicodedata.category(c).startswith("C") for c in stem)
+    bad = (
+        not stem
+        or stem[0] in ".-"
+        or len(stem) > 100
+        or any(unicodedata.category(c).startswith("C") for c in stem)
+        or stem.split(".")[0].lower() in WINDOWS_DEVICES
+    )
     if bad:
         raise ctx.fail(
             ("name",),
-            f"the file's name {short_repr(stem)} cannot name it (it starts with . or -, is over 100 characters "
-            "or holds control characters): add name: (lower-case letters, digits, - _ .)",
+            f"the file's name {short_repr(stem)} cannot name it (it starts with . or -, is over 100 characters, "
+            "holds control characters or is a Windows device name): add name: (lower-case letters, digits, - _ .)",
         )
     return stem
 

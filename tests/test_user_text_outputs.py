@@ -163,3 +163,18 @@ def test_a_lesson_debrief_is_told_in_the_lessons_words_not_the_saves(tmp_path):
     game = open_game(path, [tmp_path])
     assert game.saved.scenario.content_hash == lesson.scenario.content_hash
     assert all(e["title"]["en"] != "STUDENT TEXT" for e in game.saved.scenario.events)
+
+
+@pytest.mark.parametrize("name", ["con", "nul", "com1", "lpt9.x"])
+def test_a_lesson_or_scenario_named_like_a_windows_device_is_refused(tmp_path, name, capsys):
+    from classroom_helpers import write_small_lesson
+
+    from sim.classroom.lesson import load_lesson
+    from sim.errors import UserError
+
+    with pytest.raises(UserError, match="not a Windows device name"):
+        load_lesson(str(write_small_lesson(tmp_path, SMALL_LESSON.replace("name: small", f"name: {name}"))))
+    stem = tmp_path / f"{name}.yaml"
+    stem.write_text(SMALL.replace("name: small\n", ""))
+    assert main(["validate", str(stem)]) == 2
+    assert "Windows device name" in capsys.readouterr().err

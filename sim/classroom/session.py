@@ -21,11 +21,10 @@ from sim.classroom.lesson import Lesson, LessonError, Role, check_role_decision,
 from sim.errors import OverrideError
 from sim.game.session import GameSession, save_dir
 from sim.saves import SavedGame, write_save
+from sim.schema import WINDOWS_DEVICES
 from sim.timeline import parse_quarter, quarter_label
 
 TEAM_SLUG_CHARS = 60
-# names Windows keeps for devices: a save slot con.json cannot be written there (classrooms run Windows)
-WINDOWS_DEVICES = frozenset({"con", "prn", "aux", "nul"} | {f"{d}{i}" for d in ("com", "lpt") for i in range(1, 10)})
 
 
 def team_key(team: str) -> str:
