@@ -182,18 +182,36 @@ def interrupt_exit_code(interrupt: BaseException) -> int:
     return 143 if isinstance(interrupt, Terminated) else 130
 
 
+_TERMINATED = threading.Event()  # SIGTERM came (set by the handler, whether or not its exception got through)
+
+
 @contextlib.contextmanager
 def sigterm_as_interrupt() -> Iterator[None]:
-    """Within the block, SIGTERM raises :class:`Terminated` in the main thread (elsewhere: no change)."""
+    """Within the block, SIGTERM raises :class:`Terminated` in the main thread (elsewhere: no change).
+
+    It also sets a flag that long loops check with :func:`raise_if_terminated`: an exception a signal
+    handler raises is lost when the signal comes while Python runs a ``__del__`` or a garbage
+    collection callback ("Exception ignored in ..."), and a sweep then went on to its end.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def stop(signum, frame):
+        _TERMINATED.set()
         raise Terminated
 
+    _TERMINATED.clear()
     previous = signal.signal(signal.SIGTERM, stop)
     try:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+        _TERMINATED.clear()
+
+
+def raise_if_terminated() -> None:
+    """Raise :class:`Terminated` if SIGTERM came inside :func:`sigterm_as_interrupt` (its own raise may have
+    been lost, see there); long loops call this once a round."""
+    if _TERMINATED.is_set():
+        raise Terminated

@@ -24,7 +24,7 @@ from sim.core.arguments import seeds_arg, workers_arg, year_arg
 from sim.core.files import check_output_folder, write_folder
 from sim.core.stats import summary_stats, yearly
 from sim.core.tables import write_csv
-from sim.errors import OutputError, OverrideError, describe
+from sim.errors import OutputError, OverrideError, describe, raise_if_terminated
 from sim.model.model import AIMarketModel
 from sim.model.outcomes import FIRM_COLUMNS as FIRM_ROW_COLUMNS
 from sim.model.outcomes import METRICS, YEARLY_RULES
@@ -174,6 +174,7 @@ def run_scenario(
     parts: list[_SeedFrames] = []
     if executor is None and (workers <= 1 or len(seeds) <= 1):
         for done, job in enumerate(jobs, 1):
+            raise_if_terminated()
             parts.append(_SeedFrames.of(_simulate_job(job)))
             if progress:
                 progress(done, len(jobs))
@@ -190,6 +191,7 @@ def run_scenario(
                 for job in itertools.islice(queue, limit):
                     pending.add(pool.submit(_simulate_job, job))
                 while pending:
+                    raise_if_terminated()  # a SIGTERM whose own exception was lost (sim.errors)
                     finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                     for future in finished:
                         parts.append(_SeedFrames.of(future.result()))

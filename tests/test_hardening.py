@@ -1156,3 +1156,25 @@ def test_a_folder_that_refuses_new_files_is_refused_even_for_root(tmp_path, caps
     assert list(tmp_path.iterdir()) == []  # the check leaves nothing behind
     code, _, err = cli(capsys, "run", "--out", "/proc/aisim-x/out")
     assert_contract(code, err, "/proc/aisim-x/out: cannot write here")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="uses POSIX signals")
+def test_a_sigterm_whose_exception_was_lost_still_stops_the_loops():
+    """A signal handler's exception is dropped when it fires inside a __del__ ('Exception ignored in'): once in a
+    full test run a SIGTERM'd sweep went on to its end and exited 0. The handler also sets a flag the sweep's
+    and the run's loops check each round."""
+    import signal
+
+    from sim.errors import Terminated, raise_if_terminated, sigterm_as_interrupt
+
+    class Dropper:
+        def __del__(self):
+            os.kill(os.getpid(), signal.SIGTERM)  # the handler's Terminated is raised here, and dropped
+
+    with sigterm_as_interrupt():
+        raise_if_terminated()  # nothing yet
+        dropper = Dropper()
+        del dropper
+        with pytest.raises(Terminated):
+            raise_if_terminated()
+    raise_if_terminated()  # outside the block: the flag is gone

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sim.core.stats import yearly_rows
-from sim.errors import ExperimentError
+from sim.errors import ExperimentError, raise_if_terminated
 from sim.experiments.design import Design, RunSpec, make_design
 from sim.experiments.spec import Experiment
 from sim.experiments.store import ResultStore
@@ -232,6 +232,7 @@ def run_sweep(
     exhausted = False
     try:
         while True:
+            raise_if_terminated()  # a SIGTERM whose own exception was lost (see sim.errors.sigterm_as_interrupt)
             while not exhausted and len(in_flight) < limit:
                 batch = next(tasks, None)
                 if batch is None:
