@@ -1159,6 +1159,7 @@ def test_a_folder_that_refuses_new_files_is_refused_even_for_root(tmp_path, caps
 
 
 @pytest.mark.skipif(os.name != "posix", reason="uses POSIX signals")
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the dropped exception, on purpose
 def test_a_sigterm_whose_exception_was_lost_still_stops_the_loops():
     """A signal handler's exception is dropped when it fires inside a __del__ ('Exception ignored in'): once in a
     full test run a SIGTERM'd sweep went on to its end and exited 0. The handler also sets a flag the sweep's
