@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from sim.core.stats import YEAR_QUARTERS, year_outcomes
@@ -25,33 +24,22 @@ if TYPE_CHECKING:
     from sim.scenario import Scenario
 
 
-@lru_cache(maxsize=8)
-def _load(path: str, modified_ns: int, size: int) -> Scenario:
-    from sim.scenario import load_scenario
-
-    return load_scenario(path)
-
-
 def resolve_scenario(scenario: Any = None) -> Scenario:
-    """A scenario object, or one loaded from a bundled name or a path (text or ``os.PathLike``).
-
-    Loaded scenarios are kept per file, modification time and size, so an edited file is loaded
-    again (a notebook's edit-and-rerun sees the edit); an edit to only the base a variant
-    ``extends`` is seen once the variant's own file changes or is loaded with ``sim.load_scenario``.
+    """A scenario object, or one loaded from a bundled name or a path (text or ``os.PathLike``), kept as
+    :func:`sim.scenario.cached_scenario` keeps it: a notebook's edit-and-rerun sees the edit.
     """
     import os
 
     from sim.core.arguments import scenario_arg
-    from sim.scenario import Scenario, resolve_scenario_path
+    from sim.scenario import Scenario, cached_scenario, resolve_scenario_path
 
     if isinstance(scenario, Scenario) or not (scenario is None or isinstance(scenario, (str, os.PathLike))):
         return scenario_arg(scenario)  # a loaded scenario, or the error for what is none
     path = resolve_scenario_path(None if scenario is None else os.fspath(scenario))
     try:
-        status = path.stat()
+        return cached_scenario(path)
     except (OSError, ValueError):
         return scenario_arg(path)  # load_scenario says what is wrong with it
-    return _load(str(path), status.st_mtime_ns, status.st_size)
 
 
 def outcomes(

@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -595,6 +595,22 @@ def load_scenario(
     else:
         raise ScenarioError(f"expected a bundled scenario name or a file path, got {describe(name_or_path)}")
     return scenario.with_values(overrides) if overrides else scenario
+
+
+def cached_scenario(path: Path) -> Scenario:
+    """The scenario in the file ``path``, loaded once per file, modification time and size (validation takes
+    up to half a second): an edited file is loaded again. An edit to only the base a variant ``extends``
+    is seen once the variant's own file changes.
+
+    Raises OSError when the file cannot be looked at, and ScenarioError when it is no valid scenario.
+    """
+    status = path.stat()
+    return _cached_scenario(str(path), status.st_mtime_ns, status.st_size)
+
+
+@lru_cache(maxsize=16)
+def _cached_scenario(path: str, modified_ns: int, size: int) -> Scenario:
+    return load_scenario(path)
 
 
 def scenario_from_document(document: Mapping[str, Any], source: str) -> Scenario:

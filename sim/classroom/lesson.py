@@ -26,8 +26,8 @@ from sim.objectives import AGGREGATES
 from sim.scenario import (
     EVENT,
     Scenario,
+    cached_scenario,
     canonical_json,
-    load_scenario,
     referenced_scenario_path,
     scenario_from_document,
 )
@@ -414,27 +414,13 @@ def _plain(value: Any) -> Any:
     return value
 
 
-_BASES: dict[tuple[str, float], Scenario] = {}
-
-
-def scenario_file(file: Path) -> Scenario:
-    """The scenario in ``file``, loaded once per file and modification time (validation takes ~0.5 s).
-
-    Raises OSError when the file is gone, and the scenario's UserError when it is not valid.
-    """
-    key = (str(file), file.stat().st_mtime)
-    if key not in _BASES:
-        _BASES[key] = load_scenario(file)
-    return _BASES[key]
-
-
 def _base_scenario(name: str, path: Path, ctx: Context) -> Scenario:
     """The scenario a lesson extends: a bundled name, or a path relative to the lesson file inside its folder
-    (lessons are handed around: see :func:`sim.scenario.path_inside_folder`). Remembered per file and
-    modification time: validation takes ~0.5 s."""
+    (lessons are handed around: see :func:`sim.scenario.path_inside_folder`). Loaded once per file and
+    modification time (:func:`sim.scenario.cached_scenario`)."""
     file = referenced_scenario_path(name, path, ctx, ("scenario",), elsewhere="")
     try:
-        return scenario_file(file)
+        return cached_scenario(file)
     except OSError:
         raise ctx.fail(("scenario",), f"cannot load scenario {name!r}: file not found") from None
     except UserError as exc:

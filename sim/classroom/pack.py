@@ -6,10 +6,10 @@ import json
 import shutil
 from pathlib import Path
 
-from sim.classroom.lesson import load_lesson, notes_path, resolve_lesson_path, scenario_file
+from sim.classroom.lesson import load_lesson, notes_path, resolve_lesson_path
 from sim.core.files import PACK_FORMAT, PACK_MARKER, check_output_folder, write_folder
 from sim.core.markdown import block, inline
-from sim.scenario import BUNDLED_NAME
+from sim.scenario import BUNDLED_NAME, cached_scenario
 
 
 def student_instructions(lesson, lang: str) -> str:
@@ -118,7 +118,7 @@ def write_class_pack(lesson_name: str, out: Path, force: bool = False) -> Path:
     check_output_folder(out, force, kind="class pack")
     notes = notes_path(source)
     reference = str(lesson.data["scenario"])
-    local = None if BUNDLED_NAME.fullmatch(reference) else scenario_file(source.parent / reference)  # as loaded
+    local = None if BUNDLED_NAME.fullmatch(reference) else cached_scenario(source.parent / reference)  # as loaded
 
     def fill(staging: Path) -> None:
         shutil.copyfile(source, staging / f"{lesson.name}.yaml")
