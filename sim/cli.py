@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from sim.classroom import commands as classroom_commands
+from sim.core.arguments import MAX_WORKERS
 from sim.core.numbers import cli_whole
 from sim.errors import Terminated, UserError, interrupt_exit_code, sigterm_as_interrupt, terminal_stdout
 from sim.experiments import commands as experiment_commands
@@ -196,7 +197,6 @@ def main(argv: list[str] | None = None) -> int:
 # Limits (measured; see docs/guarantees.md). `aisim run` keeps every seed's tables in memory
 # (~0.15 MB per seed of the Korea scenario); for more seeds use `aisim sweep`, which streams to disk.
 MAX_SEEDS = 10_000
-MAX_WORKERS = 256
 
 
 def argument_names(parser: argparse.ArgumentParser, args: argparse.Namespace) -> dict[str, str]:

@@ -240,8 +240,6 @@ def read_text(file: str | Path, error_type: type[UserError] = UserError) -> str:
 def load_yaml_text(text: str, file: str, error_type: type[UserError] = UserError) -> LoadedYaml:
     """Parse YAML text safely; errors name the file and line."""
     if not isinstance(text, str):
-        from sim.errors import describe
-
         raise error_type(f"expected YAML text, got {describe(text)}", file=str(file))
     if not text.strip():
         raise error_type("file is empty, expected a YAML mapping", file=file)

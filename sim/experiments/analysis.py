@@ -39,7 +39,7 @@ from sim.core.files import (
 )
 from sim.core.stats import YEAR_QUARTERS, summary_stats, yearly
 from sim.core.tables import to_csv_text
-from sim.errors import ExperimentError, OutputError, describe, terminal_text
+from sim.errors import ExperimentError, OutputError, describe, one_line
 from sim.experiments.store import ResultStore
 from sim.model.outcomes import HEADLINE_METRICS, METRICS
 from sim.timeline import QUARTERS_PER_YEAR
@@ -371,9 +371,9 @@ CHART_TEXT_CHARS = 60
 def chart_text(text: str) -> str:
     """A user's text (a parameter's label, a choice) as a chart draws it: as written. matplotlib reads
     text between two ``$`` as mathematics (``$\\foo$`` ended analyze in a traceback, ``$5 to $10`` lost
-    its dollars); control characters drew as boxes; long labels ran over the next panel."""
-    text = terminal_text(text).replace("$", r"\$")
-    return text if len(text) <= CHART_TEXT_CHARS else text[: CHART_TEXT_CHARS - 3] + "..."
+    its dollars); control characters drew as boxes (now shown escaped, as errors show them); long labels
+    ran over the next panel (now cut, as errors cut them)."""
+    return one_line(text.replace("$", r"\$"), CHART_TEXT_CHARS)
 
 
 def _pyplot():
@@ -524,11 +524,9 @@ def check_outcome(metric: Any, what: str) -> str:
         return metric
     if not isinstance(metric, str):
         raise ExperimentError(f"{what}: expected an outcome name, got {describe(metric)}")
-    import difflib
+    from sim.schema import suggest
 
-    hint = difflib.get_close_matches(metric, list(METRICS), n=1)
-    extra = f"; did you mean {hint[0]!r}?" if hint else f"; known: {', '.join(METRICS)}"
-    raise ExperimentError(f"{what}: unknown outcome {metric!r}{extra}")
+    raise ExperimentError(f"{what}: unknown outcome {metric!r}{suggest(metric, list(METRICS), 'known')}")
 
 
 def analyze_folder(
